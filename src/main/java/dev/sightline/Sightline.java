@@ -1,0 +1,2 @@
+package dev.sightline;
+public class Sightline { public static void main(String[] a) {} }
