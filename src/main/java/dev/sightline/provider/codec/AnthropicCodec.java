@@ -47,7 +47,7 @@ public final class AnthropicCodec extends JsonCodec {
                     .put("max_uses", MAX_SEARCHES);
         }
         Map<String, String> headers = baseHeaders(input);
-        if (!settings.apiKey().isEmpty()) {
+        if (hasKey(settings.apiKey())) {
             headers.put("x-api-key", settings.apiKey().reveal());
         }
         headers.put("anthropic-version", VERSION);

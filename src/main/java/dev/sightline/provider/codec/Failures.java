@@ -62,10 +62,10 @@ final class Failures {
         return failure(type, reply.status(), reply.code(), reply.message(), retryAfter, key);
     }
 
-    /** Permanent failures carry no retry hint: nobody should act on one. */
+    /** Permanent failures carry no retry hint: nobody should act on one. Code and message are both provider text. */
     static ProviderFailure failure(Type type, int status, String code, String message, Duration retryAfter,
             Secret key) {
-        return new ProviderFailure(type, status, code, redact(message, key),
+        return new ProviderFailure(type, status, redact(code, key), redact(message, key),
                 type == Type.PERMANENT ? null : retryAfter);
     }
 

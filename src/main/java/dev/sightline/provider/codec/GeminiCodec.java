@@ -49,7 +49,7 @@ public final class GeminiCodec extends JsonCodec {
         }
         generation.put("maxOutputTokens", settings.maxTokens());
         Map<String, String> headers = baseHeaders(input);
-        if (!settings.apiKey().isEmpty()) {
+        if (hasKey(settings.apiKey())) {
             headers.put("x-goog-api-key", settings.apiKey().reveal());
         }
         return new ProviderRequest(path(settings.model()), headers, Json.write(body));

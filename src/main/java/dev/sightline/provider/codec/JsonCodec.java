@@ -85,9 +85,13 @@ abstract class JsonCodec implements ProviderCodec {
         return headers;
     }
 
+    static boolean hasKey(Secret key) {
+        return key != null && !key.isEmpty();
+    }
+
     /** {@code Authorization: Bearer}, omitted when there is no key (Ollama, a local vLLM). */
     static void bearer(Map<String, String> headers, Secret key) {
-        if (key != null && !key.isEmpty()) {
+        if (hasKey(key)) {
             headers.put("Authorization", "Bearer " + key.reveal());
         }
     }
