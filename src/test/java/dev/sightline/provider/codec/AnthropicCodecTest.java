@@ -1,0 +1,167 @@
+package dev.sightline.provider.codec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sightline.provider.Answer;
+import dev.sightline.provider.Citation;
+import dev.sightline.provider.ProviderFailure;
+import dev.sightline.provider.ProviderFailure.Type;
+import dev.sightline.provider.ProviderRequest;
+import dev.sightline.provider.ProviderSettings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static dev.sightline.provider.codec.Fixtures.KEY;
+import static dev.sightline.provider.codec.Fixtures.body;
+import static dev.sightline.provider.codec.Fixtures.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+class AnthropicCodecTest {
+
+    private static final String KIND = "anthropic";
+    private final AnthropicCodec codec = new AnthropicCodec();
+    private final ProviderSettings settings = Fixtures.settings(KIND, "claude-haiku-4-5", true, 1.0, KEY,
+            "http://sim.local/anthropic");
+
+    @Test
+    void buildsMessagesRequestWithKeyInItsOwnHeader() {
+        ProviderRequest request = codec.buildRequest(settings, Fixtures.PROMPT);
+
+        assertThat(request.path()).isEqualTo("/v1/messages");
+        assertThat(request.headers()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "x-api-key", KEY,
+                "anthropic-version", "2023-06-01",
+                "Content-Type", "application/json",
+                "X-Sightline-Cell-Id", "4711",
+                "X-Sightline-Sample", "3"));
+        JsonNode body = json(request.body());
+        assertThat(body.path("model").asText()).isEqualTo("claude-haiku-4-5");
+        assertThat(body.path("max_tokens").asInt()).isEqualTo(1000);
+        assertThat(body.path("system").asText()).isEqualTo(Fixtures.PROMPT.system());
+        assertThat(body.path("messages")).hasSize(1);
+        assertThat(body.at("/messages/0/role").asText()).isEqualTo("user");
+        assertThat(body.at("/messages/0/content").asText()).isEqualTo(Fixtures.PROMPT.user());
+        assertThat(body.path("temperature").asDouble()).isEqualTo(1.0);
+        assertThat(body.at("/tools/0/type").asText()).isEqualTo("web_search_20250305");
+        assertThat(body.at("/tools/0/name").asText()).isEqualTo("web_search");
+        assertThat(body.at("/tools/0/max_uses").asInt()).isEqualTo(5);
+    }
+
+    @Test
+    void leavesOutSystemTemperatureAndToolsWhenNotConfigured() {
+        ProviderSettings s = Fixtures.settings(KIND, "claude-haiku-4-5", false, null);
+        JsonNode body = json(codec.buildRequest(s, Fixtures.NO_SYSTEM).body());
+
+        assertThat(body.has("system")).isFalse();
+        assertThat(body.has("temperature")).isFalse();
+        assertThat(body.has("tools")).isFalse();
+    }
+
+    @Test
+    void decodesPlainAnswer() {
+        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success.json")).answer();
+
+        assertThat(a).isEqualTo(new Answer("For a small accounting firm, Xero and QuickBooks Online are the two main "
+                + "choices. Xero is often preferred for multi-currency work.", List.of(), "claude-haiku-4-5",
+                "claude-haiku-4-5-20251001", 31, 34, 0, "msg_01XFDUDYJgAACzvnptvVoYEL", "end_turn", 0, null));
+    }
+
+    @Test
+    void decodesWebSearchAnswerWithCitationsAndBilledSearches() {
+        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-web-search.json")).answer();
+
+        assertThat(a.text()).isEqualTo("I'll search for current comparisons.Based on the results, 1Password is the "
+                + "most common pick for businesses, while Bitwarden is the open-source, lower-cost alternative.");
+        assertThat(a.citations()).containsExactly(
+                new Citation("https://1password.com/business", "1Password Business", null,
+                        "web_search_result_location"),
+                new Citation("https://bitwarden.com/products/business/", "Bitwarden for Business", null,
+                        "web_search_result_location"),
+                new Citation("https://www.pcmag.com/comparisons/1password-vs-bitwarden",
+                        "1Password vs. Bitwarden | PCMag", null, "web_search_result_location"));
+        assertThat(a.searchCalls()).isEqualTo(2);
+        assertThat(a.tokensIn()).isEqualTo(6039);
+        assertThat(a.tokensOut()).isEqualTo(931);
+    }
+
+    @Test
+    void countsSearchBlocksWhenUsageDoesNotSay() {
+        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-search-no-usage-count.json")).answer();
+
+        assertThat(a.searchCalls()).isEqualTo(1);
+        assertThat(a.text()).isEqualTo("I could not find recent reviews.");
+    }
+
+    @Test
+    void maxTokensStopIsAnAnswer() {
+        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-max-tokens.json")).answer();
+
+        assertThat(a.finishReason()).isEqualTo("max_tokens");
+        assertThat(a.text()).isEqualTo("Here is a detailed comparison of the leading HR platforms.\n\n**BambooHR** "
+                + "focuses on small and mid-sized companies. **Rippling** bundles payroll, IT and");
+    }
+
+    static Stream<Arguments> errors() {
+        return Stream.of(
+                arguments("error-429-rate-limit.json", 429, new String[] {"retry-after", "17",
+                        "anthropic-ratelimit-requests-reset", "2026-11-26T12:00:17Z"},
+                        Type.RATE_LIMITED, "rate_limit_error", Duration.ofSeconds(17)),
+                arguments("error-429-rate-limit.json", 429, new String[] {},
+                        Type.RATE_LIMITED, "rate_limit_error", null),
+                arguments("error-429-spend-limit.json", 429, new String[] {},
+                        Type.PERMANENT, "enforced_spend_limit_reached", null),
+                arguments("error-401.json", 401, new String[] {}, Type.PERMANENT, "authentication_error", null),
+                arguments("error-400.json", 400, new String[] {}, Type.PERMANENT, "invalid_request_error", null),
+                arguments("error-403.json", 403, new String[] {}, Type.PERMANENT, "permission_error", null),
+                arguments("error-404.json", 404, new String[] {}, Type.PERMANENT, "not_found_error", null),
+                arguments("error-500.json", 500, new String[] {}, Type.TRANSIENT, "api_error", null),
+                arguments("error-529-overloaded.json", 529, new String[] {}, Type.TRANSIENT, "overloaded_error", null),
+                arguments("error-page.html", 503, new String[] {}, Type.TRANSIENT, null, null));
+    }
+
+    @ParameterizedTest(name = "{1} {0} {2} -> {3}")
+    @MethodSource("errors")
+    void classifiesErrors(String file, int status, String[] headers, Type type, String code, Duration retryAfter) {
+        ProviderFailure f = Fixtures.decode(settings, KIND, file, status, headers).failure();
+
+        assertThat(f.type()).isEqualTo(type);
+        assertThat(f.httpStatus()).isEqualTo(status);
+        assertThat(f.code()).isEqualTo(code);
+        assertThat(f.retryAfter()).isEqualTo(retryAfter);
+    }
+
+    @Test
+    void invalidKeyMessageIsAnthropicsOwn() {
+        ProviderFailure f = Fixtures.decode(settings, KIND, "error-401.json", 401).failure();
+
+        assertThat(f).isEqualTo(new ProviderFailure(Type.PERMANENT, 401, "authentication_error",
+                "invalid x-api-key", null));
+    }
+
+    @Test
+    void spendLimitMessageSaysWhenAccessReturns() {
+        ProviderFailure f = Fixtures.decode(settings, KIND, "error-429-spend-limit.json", 429).failure();
+
+        assertThat(f.message()).isEqualTo("You have reached your specified workspace API usage limits. You will "
+                + "regain access on 2026-12-01 at 00:00 UTC.");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"error-page.html", "truncated.json", "error-in-200.json"})
+    void unusable2xxBodyIsTransientMalformed(String file) {
+        String body = body(KIND, file);
+        ProviderFailure f = codec.decode(settings, 200, Map.of(), body).failure();
+
+        assertThat(f.type()).isEqualTo(Type.TRANSIENT);
+        assertThat(f.code()).isEqualTo("malformed_body");
+        assertThat(f.message()).contains(body.substring(0, Math.min(200, body.length())));
+    }
+}

@@ -1,0 +1,178 @@
+package dev.sightline.provider.codec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sightline.provider.Answer;
+import dev.sightline.provider.Citation;
+import dev.sightline.provider.ProviderFailure;
+import dev.sightline.provider.ProviderFailure.Type;
+import dev.sightline.provider.ProviderRequest;
+import dev.sightline.provider.ProviderSettings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static dev.sightline.provider.codec.Fixtures.KEY;
+import static dev.sightline.provider.codec.Fixtures.body;
+import static dev.sightline.provider.codec.Fixtures.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+class GeminiCodecTest {
+
+    private static final String KIND = "gemini";
+    private final GeminiCodec codec = new GeminiCodec();
+    private final ProviderSettings settings = Fixtures.settings(KIND, "gemini-2.5-flash-lite", true, 0.7, KEY,
+            "http://sim.local/gemini");
+
+    @Test
+    void buildsGenerateContentRequestWithKeyInHeaderOnly() {
+        ProviderRequest request = codec.buildRequest(settings, Fixtures.PROMPT);
+
+        assertThat(request.path()).isEqualTo("/v1beta/models/gemini-2.5-flash-lite:generateContent");
+        assertThat(request.path()).doesNotContain(KEY).doesNotContain("key=");
+        assertThat(request.headers()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "x-goog-api-key", KEY,
+                "Content-Type", "application/json",
+                "X-Sightline-Cell-Id", "4711",
+                "X-Sightline-Sample", "3"));
+        JsonNode body = json(request.body());
+        assertThat(body.at("/systemInstruction/parts/0/text").asText()).isEqualTo(Fixtures.PROMPT.system());
+        assertThat(body.at("/contents/0/role").asText()).isEqualTo("user");
+        assertThat(body.at("/contents/0/parts/0/text").asText()).isEqualTo(Fixtures.PROMPT.user());
+        assertThat(body.at("/tools/0/google_search").isObject()).isTrue();
+        assertThat(body.at("/generationConfig/temperature").asDouble()).isEqualTo(0.7);
+        assertThat(body.at("/generationConfig/maxOutputTokens").asInt()).isEqualTo(1000);
+        assertThat(body.has("model")).isFalse();
+    }
+
+    @Test
+    void leavesOutSystemToolsAndTemperatureWhenNotConfigured() {
+        ProviderSettings s = Fixtures.settings(KIND, "models/gemini-2.5-flash", false, null);
+        ProviderRequest request = codec.buildRequest(s, Fixtures.NO_SYSTEM);
+        JsonNode body = json(request.body());
+
+        assertThat(request.path()).isEqualTo("/v1beta/models/gemini-2.5-flash:generateContent");
+        assertThat(body.has("systemInstruction")).isFalse();
+        assertThat(body.has("tools")).isFalse();
+        assertThat(body.path("generationConfig").has("temperature")).isFalse();
+    }
+
+    @Test
+    void decodesPlainAnswer() {
+        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success.json")).answer();
+
+        assertThat(a).isEqualTo(new Answer("Figma is the standard for collaborative interface design; Sketch remains "
+                + "popular with Mac-only teams.", List.of(), "gemini-2.5-flash-lite", "gemini-2.5-flash-lite", 15, 21,
+                0, "kLbPaM6XBrCxz7IP9aDUmAo", "STOP", 0, null));
+    }
+
+    @Test
+    void decodesGroundedAnswerWithRedirectUrlsAndTitleAsDomain() {
+        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-grounded.json")).answer();
+
+        assertThat(a).isEqualTo(new Answer(
+                "Gusto is widely recommended for US small-business payroll, while ADP serves larger employers.",
+                List.of(new Citation("https://vertexaisearch.cloud.google.com/grounding-api-redirect/AUZIYQGx1",
+                                "nerdwallet.com", "nerdwallet.com", "grounding_chunk"),
+                        new Citation("https://vertexaisearch.cloud.google.com/grounding-api-redirect/AUZIYQGx2",
+                                "forbes.com", "forbes.com", "grounding_chunk"),
+                        new Citation("https://vertexaisearch.cloud.google.com/grounding-api-redirect/AUZIYQGx3",
+                                "adp.com", "adp.com", "grounding_chunk")),
+                "gemini-2.5-flash-lite", "gemini-2.5-flash", 12 + 180, 24 + 96, 1, "grounded-resp-01", "STOP", 0,
+                null));
+    }
+
+    @Test
+    void skipsPartsWithoutTextAndThoughtSummaries() {
+        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-multipart.json")).answer();
+
+        assertThat(a.text()).isEqualTo("WordPress powers most marketing sites. Webflow suits design-led teams. "
+                + "Contentful is the headless choice.");
+        assertThat(a.citations()).isEmpty();
+        assertThat(a.searchCalls()).isZero();
+        assertThat(a.tokensOut()).isEqualTo(42);
+    }
+
+    @Test
+    void tokenLimitWithoutTextIsAnEmptyAnswer() {
+        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "max-tokens-empty.json")).answer();
+
+        assertThat(a.text()).isEmpty();
+        assertThat(a.finishReason()).isEqualTo("MAX_TOKENS");
+        assertThat(a.tokensOut()).isEqualTo(1000);
+    }
+
+    @Test
+    void blockedPromptIsPermanent() {
+        ProviderFailure f = Fixtures.decode(settings, KIND, "blocked-prompt.json", 200).failure();
+
+        assertThat(f).isEqualTo(new ProviderFailure(Type.PERMANENT, 200, "PROHIBITED_CONTENT",
+                "prompt blocked: PROHIBITED_CONTENT", null));
+    }
+
+    @Test
+    void candidateStoppedForSafetyIsPermanent() {
+        ProviderFailure f = Fixtures.decode(settings, KIND, "safety-candidate.json", 200).failure();
+
+        assertThat(f).isEqualTo(new ProviderFailure(Type.PERMANENT, 200, "SAFETY", "no answer, finishReason SAFETY",
+                null));
+    }
+
+    static Stream<Arguments> errors() {
+        return Stream.of(
+                arguments("error-429-retry-info.json", 429, new String[] {},
+                        Type.RATE_LIMITED, "RESOURCE_EXHAUSTED", Duration.ofSeconds(58)),
+                arguments("error-429-retry-fraction.json", 429, new String[] {"retry-after", "9"},
+                        Type.RATE_LIMITED, "RESOURCE_EXHAUSTED", Duration.ofMillis(1500)),
+                arguments("error-429-no-hint.json", 429, new String[] {"Retry-After", "9"},
+                        Type.RATE_LIMITED, "RESOURCE_EXHAUSTED", Duration.ofSeconds(9)),
+                arguments("error-429-no-hint.json", 429, new String[] {},
+                        Type.RATE_LIMITED, "RESOURCE_EXHAUSTED", null),
+                arguments("error-429-limit-zero.json", 429, new String[] {},
+                        Type.PERMANENT, "RESOURCE_EXHAUSTED", null),
+                arguments("error-429-limit-zero-message.json", 429, new String[] {},
+                        Type.PERMANENT, "RESOURCE_EXHAUSTED", null),
+                arguments("error-400-key.json", 400, new String[] {}, Type.PERMANENT, "INVALID_ARGUMENT", null),
+                arguments("error-403.json", 403, new String[] {}, Type.PERMANENT, "PERMISSION_DENIED", null),
+                arguments("error-404.json", 404, new String[] {}, Type.PERMANENT, "NOT_FOUND", null),
+                arguments("error-500.json", 500, new String[] {}, Type.TRANSIENT, "INTERNAL", null),
+                arguments("error-503.json", 503, new String[] {}, Type.TRANSIENT, "UNAVAILABLE", null),
+                arguments("google-error.html", 502, new String[] {}, Type.TRANSIENT, null, null));
+    }
+
+    @ParameterizedTest(name = "{1} {0} {2} -> {3}")
+    @MethodSource("errors")
+    void classifiesErrors(String file, int status, String[] headers, Type type, String code, Duration retryAfter) {
+        ProviderFailure f = Fixtures.decode(settings, KIND, file, status, headers).failure();
+
+        assertThat(f.type()).isEqualTo(type);
+        assertThat(f.httpStatus()).isEqualTo(status);
+        assertThat(f.code()).isEqualTo(code);
+        assertThat(f.retryAfter()).isEqualTo(retryAfter);
+    }
+
+    @Test
+    void invalidKeyMessageIsGooglesOwn() {
+        ProviderFailure f = Fixtures.decode(settings, KIND, "error-400-key.json", 400).failure();
+
+        assertThat(f.message()).isEqualTo("API key not valid. Please pass a valid API key.");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"google-error.html", "truncated.json", "no-candidates.json"})
+    void unusable2xxBodyIsTransientMalformed(String file) {
+        String body = body(KIND, file);
+        ProviderFailure f = codec.decode(settings, 200, Map.of(), body).failure();
+
+        assertThat(f.type()).isEqualTo(Type.TRANSIENT);
+        assertThat(f.code()).isEqualTo("malformed_body");
+        assertThat(f.message()).contains(body.substring(0, Math.min(200, body.length())));
+    }
+}

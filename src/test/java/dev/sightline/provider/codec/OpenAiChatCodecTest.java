@@ -1,0 +1,198 @@
+package dev.sightline.provider.codec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sightline.provider.Answer;
+import dev.sightline.provider.Citation;
+import dev.sightline.provider.ProviderFailure;
+import dev.sightline.provider.ProviderFailure.Type;
+import dev.sightline.provider.ProviderRequest;
+import dev.sightline.provider.ProviderResult;
+import dev.sightline.provider.ProviderSettings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static dev.sightline.provider.codec.Fixtures.KEY;
+import static dev.sightline.provider.codec.Fixtures.body;
+import static dev.sightline.provider.codec.Fixtures.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+class OpenAiChatCodecTest {
+
+    private static final String KIND = "openai-chat";
+    private final OpenAiChatCodec codec = new OpenAiChatCodec();
+    private final ProviderSettings settings = Fixtures.settings(KIND, "gpt-4o-mini", false, 0.7);
+
+    @Test
+    void buildsChatCompletionsRequestWithBearerKey() {
+        ProviderRequest request = codec.buildRequest(settings, Fixtures.PROMPT);
+
+        assertThat(request.path()).isEqualTo("/chat/completions");
+        assertThat(request.headers()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "Authorization", "Bearer " + KEY,
+                "Content-Type", "application/json",
+                "X-Sightline-Cell-Id", "4711",
+                "X-Sightline-Sample", "3"));
+        JsonNode body = json(request.body());
+        assertThat(body.path("model").asText()).isEqualTo("gpt-4o-mini");
+        assertThat(body.path("messages")).hasSize(2);
+        assertThat(body.at("/messages/0/role").asText()).isEqualTo("system");
+        assertThat(body.at("/messages/0/content").asText()).isEqualTo(Fixtures.PROMPT.system());
+        assertThat(body.at("/messages/1/role").asText()).isEqualTo("user");
+        assertThat(body.at("/messages/1/content").asText()).isEqualTo(Fixtures.PROMPT.user());
+        assertThat(body.path("temperature").asDouble()).isEqualTo(0.7);
+        assertThat(body.path("max_completion_tokens").asInt()).isEqualTo(1000);
+        assertThat(body.has("max_tokens")).isFalse();
+        assertThat(body.has("web_search_options")).isFalse();
+    }
+
+    @Test
+    void leavesOutEmptySystemPromptAndNullTemperature() {
+        ProviderSettings s = Fixtures.settings(KIND, "gpt-4o-mini", false, null);
+        JsonNode body = json(codec.buildRequest(s, Fixtures.NO_SYSTEM).body());
+
+        assertThat(body.path("messages")).hasSize(1);
+        assertThat(body.at("/messages/0/role").asText()).isEqualTo("user");
+        assertThat(body.has("temperature")).isFalse();
+    }
+
+    @Test
+    void asksSearchModelsToSearchWhenWebSearchIsOn() {
+        ProviderSettings s = Fixtures.settings(KIND, "gpt-4o-search-preview", true, null);
+        JsonNode body = json(codec.buildRequest(s, Fixtures.PROMPT).body());
+
+        assertThat(body.path("web_search_options").isObject()).isTrue();
+    }
+
+    @Test
+    void decodesPlainAnswer() {
+        ProviderResult r = codec.decode(settings, 200, Map.of(), body(KIND, "success.json"));
+
+        assertThat(r.failure()).isNull();
+        assertThat(r.answer()).isEqualTo(new Answer(
+                "For a 20-person team, Linear and Jira are the usual shortlist. Linear is faster to set up; Jira has "
+                        + "deeper reporting.",
+                List.of(), "gpt-4o-mini", "gpt-4o-mini-2024-07-18", 41, 29, 0,
+                "chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT", "stop", 0, null));
+    }
+
+    @Test
+    void decodesNestedUrlCitations() {
+        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-citations.json")).answer();
+
+        assertThat(a.citations()).containsExactly(
+                new Citation("https://linear.app/pricing?utm_source=openai", "Linear – Pricing", null,
+                        "url_citation"),
+                new Citation("https://www.atlassian.com/software/jira?utm_source=openai",
+                        "Jira | Issue & Project Tracking Software | Atlassian", null, "url_citation"));
+        assertThat(a.modelServed()).isEqualTo("gpt-4o-search-preview-2025-03-11");
+        assertThat(a.tokensIn()).isEqualTo(12);
+        assertThat(a.tokensOut()).isEqualTo(58);
+    }
+
+    @Test
+    void keepsLongAnswerCutAtTheTokenLimit() {
+        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-long.json")).answer();
+
+        assertThat(a.text()).isEqualTo(body(KIND, "success-long.expected.txt"));
+        assertThat(a.finishReason()).isEqualTo("length");
+        assertThat(a.tokensOut()).isEqualTo(1000);
+    }
+
+    @Test
+    void refusalIsTheAnswerText() {
+        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "refusal.json")).answer();
+
+        assertThat(a.text()).isEqualTo("I'm sorry, I can't help with that request.");
+    }
+
+    static Stream<Arguments> errors() {
+        return Stream.of(
+                arguments("error-429-rate-limit.json", 429, new String[] {"retry-after", "20"},
+                        Type.RATE_LIMITED, "rate_limit_exceeded", Duration.ofSeconds(20)),
+                arguments("error-429-rate-limit.json", 429, new String[] {"Retry-After-Ms", "120", "Retry-After", "1"},
+                        Type.RATE_LIMITED, "rate_limit_exceeded", Duration.ofMillis(120)),
+                arguments("error-429-rate-limit.json", 429, new String[] {"retry-after", "Wed, 21 Oct 2026 07:28:30 GMT",
+                        "date", "Wed, 21 Oct 2026 07:28:00 GMT"},
+                        Type.RATE_LIMITED, "rate_limit_exceeded", Duration.ofSeconds(30)),
+                arguments("error-429-rate-limit.json", 429, new String[] {"x-ratelimit-reset-requests", "6m0s",
+                        "x-ratelimit-remaining-requests", "0"},
+                        Type.RATE_LIMITED, "rate_limit_exceeded", Duration.ofMinutes(6)),
+                arguments("error-429-rate-limit.json", 429, new String[] {"X-RateLimit-Reset-Requests", "12ms"},
+                        Type.RATE_LIMITED, "rate_limit_exceeded", Duration.ofMillis(12)),
+                arguments("error-429-rate-limit.json", 429, new String[] {"x-ratelimit-reset-requests", "1h2m3.5s"},
+                        Type.RATE_LIMITED, "rate_limit_exceeded", Duration.ofMillis(3_723_500)),
+                arguments("error-429-rate-limit.json", 429, new String[] {},
+                        Type.RATE_LIMITED, "rate_limit_exceeded", null),
+                arguments("error-429-insufficient-quota.json", 429, new String[] {"retry-after", "20"},
+                        Type.PERMANENT, "insufficient_quota", null),
+                arguments("error-401.json", 401, new String[] {}, Type.PERMANENT, "invalid_api_key", null),
+                arguments("error-400-context-length.json", 400, new String[] {},
+                        Type.PERMANENT, "context_length_exceeded", null),
+                arguments("error-404-model.json", 404, new String[] {}, Type.PERMANENT, "model_not_found", null),
+                arguments("error-500.json", 500, new String[] {}, Type.TRANSIENT, "server_error", null),
+                arguments("error-503-overloaded.json", 503, new String[] {"retry-after", "5"},
+                        Type.TRANSIENT, "server_is_overloaded", Duration.ofSeconds(5)),
+                arguments("gateway-error.html", 502, new String[] {}, Type.TRANSIENT, null, null),
+                arguments("error-429-rate-limit.json", 408, new String[] {}, Type.RATE_LIMITED,
+                        "rate_limit_exceeded", null),
+                arguments("error-429-rate-limit.json", 409, new String[] {}, Type.RATE_LIMITED,
+                        "rate_limit_exceeded", null));
+    }
+
+    @ParameterizedTest(name = "{1} {0} {2} -> {3}")
+    @MethodSource("errors")
+    void classifiesErrors(String file, int status, String[] headers, Type type, String code, Duration retryAfter) {
+        ProviderFailure f = Fixtures.decode(settings, KIND, file, status, headers).failure();
+
+        assertThat(f).isNotNull();
+        assertThat(f.type()).isEqualTo(type);
+        assertThat(f.httpStatus()).isEqualTo(status);
+        assertThat(f.code()).isEqualTo(code);
+        assertThat(f.retryAfter()).isEqualTo(retryAfter);
+    }
+
+    @Test
+    void permanentFailureQuotesTheProviderWithoutTheKey() {
+        ProviderFailure f = Fixtures.decode(settings, KIND, "error-401.json", 401).failure();
+
+        assertThat(f.message()).isEqualTo("Incorrect API key provided: ***. You can find your API key at "
+                + "https://platform.openai.com/account/api-keys.");
+    }
+
+    @Test
+    void quotaMessageSaysWhatOpenAiSaid() {
+        ProviderFailure f = Fixtures.decode(settings, KIND, "error-429-insufficient-quota.json", 429).failure();
+
+        assertThat(f.message()).startsWith("You exceeded your current quota");
+    }
+
+    @Test
+    void htmlErrorPageIsQuotedOnOneLine() {
+        ProviderFailure f = Fixtures.decode(settings, KIND, "gateway-error.html", 502).failure();
+
+        assertThat(f.message()).isEqualTo("<html> <head><title>502 Bad Gateway</title></head> <body> <center><h1>502 "
+                + "Bad Gateway</h1></center> <hr><center>cloudflare</center> </body> </html>");
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"gateway-error.html", "truncated.json",
+            "no-choices.json"})
+    void unusable2xxBodyIsTransientMalformed(String file) {
+        String body = body(KIND, file);
+        ProviderFailure f = codec.decode(settings, 200, Map.of(), body).failure();
+
+        assertThat(f.type()).isEqualTo(Type.TRANSIENT);
+        assertThat(f.httpStatus()).isEqualTo(200);
+        assertThat(f.code()).isEqualTo("malformed_body");
+        assertThat(f.message()).contains(body.substring(0, Math.min(200, body.length())));
+        assertThat(f.retryAfter()).isNull();
+    }
+}

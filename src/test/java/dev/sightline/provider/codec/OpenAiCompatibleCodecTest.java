@@ -1,0 +1,142 @@
+package dev.sightline.provider.codec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sightline.provider.Answer;
+import dev.sightline.provider.Citation;
+import dev.sightline.provider.ProviderFailure;
+import dev.sightline.provider.ProviderFailure.Type;
+import dev.sightline.provider.ProviderRequest;
+import dev.sightline.provider.ProviderSettings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static dev.sightline.provider.codec.Fixtures.KEY;
+import static dev.sightline.provider.codec.Fixtures.body;
+import static dev.sightline.provider.codec.Fixtures.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+class OpenAiCompatibleCodecTest {
+
+    private static final String KIND = "openai-compatible";
+    private final OpenAiCompatibleCodec codec = new OpenAiCompatibleCodec();
+    private final ProviderSettings settings = Fixtures.settings(KIND, "grok-4-1-fast", false, 0.3, KEY,
+            "https://api.x.ai/v1");
+
+    @Test
+    void buildsChatCompletionsRequestWithMaxTokens() {
+        ProviderRequest request = codec.buildRequest(settings, Fixtures.PROMPT);
+
+        assertThat(request.path()).isEqualTo("/chat/completions");
+        assertThat(request.headers()).containsEntry("Authorization", "Bearer " + KEY);
+        JsonNode body = json(request.body());
+        assertThat(body.path("model").asText()).isEqualTo("grok-4-1-fast");
+        assertThat(body.path("messages")).hasSize(2);
+        assertThat(body.path("temperature").asDouble()).isEqualTo(0.3);
+        assertThat(body.path("max_tokens").asInt()).isEqualTo(1000);
+        assertThat(body.has("max_completion_tokens")).isFalse();
+    }
+
+    @Test
+    void sendsNoAuthorizationWithoutAKey() {
+        ProviderSettings ollama = Fixtures.settings(KIND, "llama3.2:3b", false, null, "",
+                "http://localhost:11434/v1");
+        ProviderRequest request = codec.buildRequest(ollama, Fixtures.NO_SYSTEM);
+
+        assertThat(request.headers()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "Content-Type", "application/json",
+                "X-Sightline-Cell-Id", "12",
+                "X-Sightline-Sample", "1"));
+        assertThat(json(request.body()).has("temperature")).isFalse();
+    }
+
+    @Test
+    void decodesXaiAnswerWithTopLevelCitations() {
+        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-xai.json")).answer();
+
+        assertThat(a).isEqualTo(new Answer("Shopify is the default choice for small online stores; WooCommerce fits "
+                + "teams already on WordPress.",
+                List.of(new Citation("https://www.shopify.com/pricing", null, null, "citations"),
+                        new Citation("https://woocommerce.com/", null, null, "citations")),
+                "grok-4-1-fast", "grok-4-1-fast", 25, 22, 0, "c5a1e6f2-8d3b-4b0e-9b7e-2f3a4b5c6d7e", "stop", 0,
+                null));
+    }
+
+    @Test
+    void toleratesMissingUsage() {
+        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-ollama-no-usage.json")).answer();
+
+        assertThat(a.text()).isEqualTo("Odoo and ERPNext are open-source ERP options.");
+        assertThat(a.tokensIn()).isZero();
+        assertThat(a.tokensOut()).isZero();
+        assertThat(a.modelServed()).isEqualTo("llama3.2:3b");
+    }
+
+    @Test
+    void joinsTextPartsOfAContentList() {
+        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-mistral-parts.json")).answer();
+
+        assertThat(a.text()).isEqualTo("Pennylane is popular with French SMEs; Sage remains common in larger firms.");
+    }
+
+    static Stream<Arguments> errors() {
+        return Stream.of(
+                arguments("error-groq-429.json", 429, new String[] {"retry-after", "2",
+                        "x-ratelimit-reset-requests", "2m59.56s"},
+                        Type.RATE_LIMITED, "rate_limit_exceeded", Duration.ofSeconds(2)),
+                arguments("error-groq-429.json", 429, new String[] {"x-ratelimit-reset-requests", "2m59.56s"},
+                        Type.RATE_LIMITED, "rate_limit_exceeded", Duration.ofMillis(179_560)),
+                arguments("error-ollama-404.json", 404, new String[] {}, Type.PERMANENT, null, null),
+                arguments("error-vllm-400.json", 400, new String[] {}, Type.PERMANENT, "BadRequestError", null),
+                arguments("error-deepseek-402.json", 402, new String[] {}, Type.PERMANENT, "invalid_request_error",
+                        null),
+                arguments("error-together-401.json", 401, new String[] {}, Type.PERMANENT, "invalid_api_key", null),
+                arguments("error-500.json", 500, new String[] {}, Type.TRANSIENT, "InternalServerError", null),
+                arguments("error-503.json", 503, new String[] {}, Type.TRANSIENT, "service_unavailable", null),
+                arguments("proxy-error.html", 504, new String[] {}, Type.TRANSIENT, null, null));
+    }
+
+    @ParameterizedTest(name = "{1} {0} {2} -> {3}")
+    @MethodSource("errors")
+    void classifiesErrors(String file, int status, String[] headers, Type type, String code, Duration retryAfter) {
+        ProviderFailure f = Fixtures.decode(settings, KIND, file, status, headers).failure();
+
+        assertThat(f.type()).isEqualTo(type);
+        assertThat(f.httpStatus()).isEqualTo(status);
+        assertThat(f.code()).isEqualTo(code);
+        assertThat(f.retryAfter()).isEqualTo(retryAfter);
+    }
+
+    @Test
+    void ollamaStringErrorIsTheMessage() {
+        ProviderFailure f = Fixtures.decode(settings, KIND, "error-ollama-404.json", 404).failure();
+
+        assertThat(f.message()).isEqualTo("model \"llama3.3:70b\" not found, try pulling it first");
+    }
+
+    @Test
+    void vllmFlatErrorIsTheMessage() {
+        ProviderFailure f = Fixtures.decode(settings, KIND, "error-vllm-400.json", 400).failure();
+
+        assertThat(f.message()).startsWith("This model's maximum context length is 8192 tokens.");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"proxy-error.html", "truncated.json"})
+    void unusable2xxBodyIsTransientMalformed(String file) {
+        String body = body(KIND, file);
+        ProviderFailure f = codec.decode(settings, 200, Map.of(), body).failure();
+
+        assertThat(f.type()).isEqualTo(Type.TRANSIENT);
+        assertThat(f.code()).isEqualTo("malformed_body");
+        assertThat(f.message()).contains(body.substring(0, Math.min(200, body.length())));
+    }
+}

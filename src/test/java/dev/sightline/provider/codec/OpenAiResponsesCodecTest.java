@@ -1,0 +1,178 @@
+package dev.sightline.provider.codec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sightline.provider.Answer;
+import dev.sightline.provider.Citation;
+import dev.sightline.provider.ProviderFailure;
+import dev.sightline.provider.ProviderFailure.Type;
+import dev.sightline.provider.ProviderRequest;
+import dev.sightline.provider.ProviderSettings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static dev.sightline.provider.codec.Fixtures.KEY;
+import static dev.sightline.provider.codec.Fixtures.body;
+import static dev.sightline.provider.codec.Fixtures.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+class OpenAiResponsesCodecTest {
+
+    private static final String KIND = "openai-responses";
+    private final OpenAiResponsesCodec codec = new OpenAiResponsesCodec();
+    private final ProviderSettings settings = Fixtures.settings(KIND, "gpt-4.1-mini", true, 0.2);
+
+    @Test
+    void buildsResponsesRequestWithWebSearchTool() {
+        ProviderRequest request = codec.buildRequest(settings, Fixtures.PROMPT);
+
+        assertThat(request.path()).isEqualTo("/responses");
+        assertThat(request.headers()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "Authorization", "Bearer " + KEY,
+                "Content-Type", "application/json",
+                "X-Sightline-Cell-Id", "4711",
+                "X-Sightline-Sample", "3"));
+        JsonNode body = json(request.body());
+        assertThat(body.path("model").asText()).isEqualTo("gpt-4.1-mini");
+        assertThat(body.path("instructions").asText()).isEqualTo(Fixtures.PROMPT.system());
+        assertThat(body.path("input").asText()).isEqualTo(Fixtures.PROMPT.user());
+        assertThat(body.path("temperature").asDouble()).isEqualTo(0.2);
+        assertThat(body.path("max_output_tokens").asInt()).isEqualTo(1000);
+        assertThat(body.path("tools")).hasSize(1);
+        assertThat(body.at("/tools/0/type").asText()).isEqualTo("web_search");
+    }
+
+    @Test
+    void noToolsNoInstructionsNoTemperatureWhenNotConfigured() {
+        ProviderSettings s = Fixtures.settings(KIND, "gpt-4.1-mini", false, null);
+        JsonNode body = json(codec.buildRequest(s, Fixtures.NO_SYSTEM).body());
+
+        assertThat(body.has("tools")).isFalse();
+        assertThat(body.has("instructions")).isFalse();
+        assertThat(body.has("temperature")).isFalse();
+    }
+
+    @Test
+    void decodesWebSearchAnswer() {
+        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-web-search.json")).answer();
+
+        assertThat(a).isEqualTo(new Answer(
+                "HubSpot CRM is the common starting point for small agencies ([hubspot.com](https://www.hubspot.com/"
+                        + "products/crm)); Pipedrive suits sales-heavy teams ([pipedrive.com](https://www.pipedrive.com/"
+                        + "en/pricing)).",
+                List.of(new Citation("https://www.hubspot.com/products/crm", "Free CRM Software | HubSpot", null,
+                                "url_citation"),
+                        new Citation("https://www.pipedrive.com/en/pricing", "Pipedrive Pricing Plans", null,
+                                "url_citation")),
+                "gpt-4.1-mini", "gpt-4.1-mini-2025-04-14", 328, 87, 2,
+                "resp_67ccd2bed1ec8190b14f964abc0542670bb6a6b452d3795b", "completed", 0, null));
+    }
+
+    @Test
+    void decodesPlainAnswerWithoutSearch() {
+        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-plain.json")).answer();
+
+        assertThat(a.text()).isEqualTo("Notion and Confluence are the two names most teams compare.");
+        assertThat(a.citations()).isEmpty();
+        assertThat(a.searchCalls()).isZero();
+        assertThat(a.tokensIn()).isEqualTo(36);
+        assertThat(a.tokensOut()).isEqualTo(14);
+    }
+
+    @Test
+    void concatenatesEveryOutputTextOfEveryMessage() {
+        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-multipart.json")).answer();
+
+        assertThat(a.text()).isEqualTo("First, Asana: structured projects. Second, Monday.com: visual boards. "
+                + "Third, Trello: the simplest of the three.");
+        assertThat(a.tokensOut()).isEqualTo(410);
+    }
+
+    @Test
+    void incompleteAtTheTokenLimitIsAnAnswer() {
+        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "incomplete-max-tokens.json")).answer();
+
+        assertThat(a.text()).isEqualTo("The leading options are Zendesk, Freshdesk and");
+        assertThat(a.finishReason()).isEqualTo("max_output_tokens");
+    }
+
+    @Test
+    void incompleteForAnyOtherReasonIsPermanent() {
+        ProviderFailure f = Fixtures.decode(settings, KIND, "incomplete-content-filter.json", 200).failure();
+
+        assertThat(f).isEqualTo(new ProviderFailure(Type.PERMANENT, 200, "content_filter",
+                "run incomplete: content_filter", null));
+    }
+
+    @Test
+    void failedRunIsPermanentWithTheProvidersReason() {
+        ProviderFailure f = Fixtures.decode(settings, KIND, "failed.json", 200).failure();
+
+        assertThat(f).isEqualTo(new ProviderFailure(Type.PERMANENT, 200, "vector_store_timeout",
+                "The web search tool timed out before returning results.", null));
+    }
+
+    @Test
+    void unfinishedRunIsTransient() {
+        ProviderFailure f = Fixtures.decode(settings, KIND, "in-progress.json", 200).failure();
+
+        assertThat(f.type()).isEqualTo(Type.TRANSIENT);
+        assertThat(f.code()).isEqualTo("in_progress");
+    }
+
+    static Stream<Arguments> errors() {
+        return Stream.of(
+                arguments("error-429-rate-limit.json", 429, new String[] {"retry-after-ms", "78"},
+                        Type.RATE_LIMITED, "rate_limit_exceeded", Duration.ofMillis(78)),
+                arguments("error-429-rate-limit.json", 429, new String[] {"retry-after", "3"},
+                        Type.RATE_LIMITED, "rate_limit_exceeded", Duration.ofSeconds(3)),
+                arguments("error-429-rate-limit.json", 429, new String[] {"x-ratelimit-reset-requests", "2m59.56s"},
+                        Type.RATE_LIMITED, "rate_limit_exceeded", Duration.ofMillis(179_560)),
+                arguments("error-429-insufficient-quota.json", 429, new String[] {},
+                        Type.PERMANENT, "insufficient_quota", null),
+                arguments("error-401.json", 401, new String[] {}, Type.PERMANENT, "invalid_api_key", null),
+                arguments("error-400-tool.json", 400, new String[] {}, Type.PERMANENT, "invalid_request_error", null),
+                arguments("error-500.json", 500, new String[] {}, Type.TRANSIENT, "server_error", null),
+                arguments("error-503-overloaded.json", 503, new String[] {}, Type.TRANSIENT, "server_is_overloaded",
+                        null),
+                arguments("maintenance.html", 503, new String[] {"Retry-After", "120"}, Type.TRANSIENT, null,
+                        Duration.ofMinutes(2)));
+    }
+
+    @ParameterizedTest(name = "{1} {0} {2} -> {3}")
+    @MethodSource("errors")
+    void classifiesErrors(String file, int status, String[] headers, Type type, String code, Duration retryAfter) {
+        ProviderFailure f = Fixtures.decode(settings, KIND, file, status, headers).failure();
+
+        assertThat(f.type()).isEqualTo(type);
+        assertThat(f.httpStatus()).isEqualTo(status);
+        assertThat(f.code()).isEqualTo(code);
+        assertThat(f.retryAfter()).isEqualTo(retryAfter);
+    }
+
+    @Test
+    void badRequestSaysWhatOpenAiSaid() {
+        ProviderFailure f = Fixtures.decode(settings, KIND, "error-400-tool.json", 400).failure();
+
+        assertThat(f.message()).isEqualTo("Hosted tool 'web_search' is not supported with gpt-3.5-turbo.");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"maintenance.html", "truncated.json", "no-output.json"})
+    void unusable2xxBodyIsTransientMalformed(String file) {
+        String body = body(KIND, file);
+        ProviderFailure f = codec.decode(settings, 200, Map.of(), body).failure();
+
+        assertThat(f.type()).isEqualTo(Type.TRANSIENT);
+        assertThat(f.code()).isEqualTo("malformed_body");
+        assertThat(f.message()).contains(body.substring(0, Math.min(200, body.length())));
+    }
+}

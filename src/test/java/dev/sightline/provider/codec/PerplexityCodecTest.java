@@ -1,0 +1,140 @@
+package dev.sightline.provider.codec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sightline.provider.Answer;
+import dev.sightline.provider.Citation;
+import dev.sightline.provider.ProviderFailure;
+import dev.sightline.provider.ProviderFailure.Type;
+import dev.sightline.provider.ProviderRequest;
+import dev.sightline.provider.ProviderSettings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static dev.sightline.provider.codec.Fixtures.KEY;
+import static dev.sightline.provider.codec.Fixtures.body;
+import static dev.sightline.provider.codec.Fixtures.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+class PerplexityCodecTest {
+
+    private static final String KIND = "perplexity";
+    private final PerplexityCodec codec = new PerplexityCodec();
+    private final ProviderSettings settings = Fixtures.settings(KIND, "sonar", true, 0.2);
+
+    /** Relative path: the simulator's {@code .../perplexity/v1} and the real {@code https://api.perplexity.ai}. */
+    @Test
+    void buildsSonarRequestOnAPathThatWorksUnderBothBases() {
+        ProviderRequest request = codec.buildRequest(settings, Fixtures.PROMPT);
+
+        assertThat(request.path()).isEqualTo("/chat/completions");
+        assertThat(Codecs.defaultBaseUrl(KIND) + request.path())
+                .isEqualTo("https://api.perplexity.ai/chat/completions");
+        assertThat(settings.baseUrl() + request.path()).isEqualTo("http://sim.local/perplexity/v1/chat/completions");
+        assertThat(request.headers()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "Authorization", "Bearer " + KEY,
+                "Content-Type", "application/json",
+                "X-Sightline-Cell-Id", "4711",
+                "X-Sightline-Sample", "3"));
+        JsonNode body = json(request.body());
+        assertThat(body.path("model").asText()).isEqualTo("sonar");
+        assertThat(body.path("messages")).hasSize(2);
+        assertThat(body.path("temperature").asDouble()).isEqualTo(0.2);
+        assertThat(body.path("max_tokens").asInt()).isEqualTo(1000);
+    }
+
+    @Test
+    void leavesOutSystemAndTemperatureWhenNotConfigured() {
+        ProviderSettings s = Fixtures.settings(KIND, "sonar", true, null);
+        JsonNode body = json(codec.buildRequest(s, Fixtures.NO_SYSTEM).body());
+
+        assertThat(body.path("messages")).hasSize(1);
+        assertThat(body.has("temperature")).isFalse();
+    }
+
+    @Test
+    void citationsKeepTheirOrderForTheMarkersAndTakeTitlesFromSearchResults() {
+        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-citations.json")).answer();
+
+        assertThat(a).isEqualTo(new Answer(
+                "Zendesk and Freshdesk lead the help desk market [1][2]. Freshdesk is cheaper for small teams [3].",
+                List.of(new Citation("https://www.g2.com/categories/help-desk", "Best Help Desk Software 2026 | G2",
+                                null, "citations"),
+                        new Citation("https://www.zendesk.com/pricing/", "Zendesk pricing plans", null, "citations"),
+                        new Citation("https://www.freshworks.com/freshdesk/pricing/", "Freshdesk Pricing | Plans",
+                                null, "citations")),
+                "sonar", "sonar", 14, 96, 0, "3c90c3cc-0d44-4b50-8888-8dd25736052a", "stop", 0, null));
+    }
+
+    @Test
+    void searchResultsStandInWhenThereIsNoCitationsList() {
+        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-search-results-only.json")).answer();
+
+        assertThat(a.citations()).containsExactly(
+                new Citation("https://www.emailtooltester.com/en/best-email-marketing-services/",
+                        "Top Email Marketing Platforms", null, "search_results"),
+                new Citation("https://www.brevo.com/blog/mailchimp-alternatives/", "Mailchimp vs Brevo", null,
+                        "search_results"));
+    }
+
+    @Test
+    void deepResearchReportsItsSearches() {
+        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-deep-research.json")).answer();
+
+        assertThat(a.searchCalls()).isEqualTo(18);
+        assertThat(a.finishReason()).isEqualTo("length");
+        assertThat(a.citations()).extracting(Citation::title).containsExactly(null, null);
+        assertThat(a.text()).startsWith("<think>Plan the research.</think>");
+    }
+
+    static Stream<Arguments> errors() {
+        return Stream.of(
+                arguments("error-429.json", 429, new String[] {"retry-after", "12"},
+                        Type.RATE_LIMITED, "rate_limit_exceeded", Duration.ofSeconds(12)),
+                arguments("error-429.json", 429, new String[] {},
+                        Type.RATE_LIMITED, "rate_limit_exceeded", null),
+                arguments("error-401.html", 401, new String[] {}, Type.PERMANENT, null, null),
+                arguments("error-400-model.json", 400, new String[] {}, Type.PERMANENT, "invalid_model", null),
+                arguments("error-402-credits.json", 402, new String[] {}, Type.PERMANENT, "insufficient_quota", null),
+                arguments("error-500.json", 500, new String[] {}, Type.TRANSIENT, "internal_server_error", null),
+                arguments("error-503.html", 503, new String[] {"Retry-After", "30"}, Type.TRANSIENT, null,
+                        Duration.ofSeconds(30)));
+    }
+
+    @ParameterizedTest(name = "{1} {0} {2} -> {3}")
+    @MethodSource("errors")
+    void classifiesErrors(String file, int status, String[] headers, Type type, String code, Duration retryAfter) {
+        ProviderFailure f = Fixtures.decode(settings, KIND, file, status, headers).failure();
+
+        assertThat(f.type()).isEqualTo(type);
+        assertThat(f.httpStatus()).isEqualTo(status);
+        assertThat(f.code()).isEqualTo(code);
+        assertThat(f.retryAfter()).isEqualTo(retryAfter);
+    }
+
+    @Test
+    void htmlUnauthorisedPageIsQuoted() {
+        ProviderFailure f = Fixtures.decode(settings, KIND, "error-401.html", 401).failure();
+
+        assertThat(f.message()).startsWith("<html> <head><title>401 Authorization Required</title></head>");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"error-503.html", "truncated.json", "no-message.json"})
+    void unusable2xxBodyIsTransientMalformed(String file) {
+        String body = body(KIND, file);
+        ProviderFailure f = codec.decode(settings, 200, Map.of(), body).failure();
+
+        assertThat(f.type()).isEqualTo(Type.TRANSIENT);
+        assertThat(f.code()).isEqualTo("malformed_body");
+        assertThat(f.message()).contains(body.substring(0, Math.min(200, body.length())));
+    }
+}
