@@ -287,10 +287,12 @@ final class AnswerWriter {
         if (replaced != null) {
             template = r.pick(ph.list("alternativesIntros"));
             v.put("name", display(replaced));
-        } else if (out.citing() && r.chance(0.5)) {
-            template = r.pick(ph.list("searchIntros"));
         } else {
-            template = r.pick(ph.list("intros"));
+            // Both draws happen either way, so an answer reads the same with and without web search
+            boolean searchIntro = r.chance(0.5);
+            String plain = r.pick(ph.list("intros"));
+            String search = r.pick(ph.list("searchIntros"));
+            template = out.citing() && searchIntro ? search : plain;
         }
         out.text(Phrases.fill(template, v)).text("\n\n");
     }

@@ -1,5 +1,7 @@
 package dev.sightline.simulator;
 
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
 import dev.sightline.analysis.EntityKind;
 import dev.sightline.analysis.TrackedEntity;
 import java.util.ArrayList;
@@ -13,10 +15,22 @@ final class Market {
 
     private static final int UNTRACKED = 7;
 
+    /** Worlds repeat for every prompt of a workspace; their players are worked out once. */
+    private static final Cache<SimWorld, List<Player>> CACHE = CacheBuilder.newBuilder().maximumSize(256).build();
+
     private Market() {
     }
 
     static List<Player> of(SimWorld world) {
+        List<Player> known = CACHE.getIfPresent(world);
+        if (known == null) {
+            known = List.copyOf(build(world));
+            CACHE.put(world, known);
+        }
+        return known;
+    }
+
+    private static List<Player> build(SimWorld world) {
         Phrases ph = Phrases.get();
         List<Player> players = new ArrayList<>();
         Set<String> taken = new HashSet<>();

@@ -96,7 +96,7 @@ abstract class OpenAiWire extends Wire {
                         + ", Requested 1. Please try again in " + Durations.goStyle(wait) + ". Visit "
                         + "https://platform.openai.com/account/rate-limits to learn more.", "requests", null,
                         "rate_limit_exceeded");
-                r.headers().put("x-ratelimit-remaining-requests", "0");
+                r.headers().computeIfPresent("x-ratelimit-remaining-requests", (k, v) -> "0");
                 r.headers().put("retry-after", Long.toString(Durations.ceilSeconds(wait)));
                 r.headers().put("retry-after-ms", Long.toString(wait.toMillis()));
                 yield r;

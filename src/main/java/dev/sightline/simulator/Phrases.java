@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The word lists and templates of {@code simulator/phrases.json}, loaded once. */
 final class Phrases {
@@ -17,6 +18,7 @@ final class Phrases {
     private static final Phrases INSTANCE = load();
 
     private final JsonNode root;
+    private final Map<String, Object> cache = new ConcurrentHashMap<>();
 
     private Phrases(JsonNode root) {
         this.root = root;
@@ -37,7 +39,12 @@ final class Phrases {
         }
     }
 
+    @SuppressWarnings("unchecked")
     List<String> list(String key) {
+        return (List<String>) cache.computeIfAbsent("list:" + key, k -> readList(key));
+    }
+
+    private List<String> readList(String key) {
         JsonNode node = root.get(key);
         if (node == null || !node.isArray()) {
             throw new IllegalStateException("phrases.json has no list " + key);
@@ -47,7 +54,12 @@ final class Phrases {
         return Collections.unmodifiableList(out);
     }
 
+    @SuppressWarnings("unchecked")
     List<List<String>> table(String key) {
+        return (List<List<String>>) cache.computeIfAbsent("table:" + key, k -> readTable(key));
+    }
+
+    private List<List<String>> readTable(String key) {
         List<List<String>> out = new ArrayList<>();
         root.get(key).forEach(row -> {
             List<String> cells = new ArrayList<>();
@@ -57,7 +69,12 @@ final class Phrases {
         return Collections.unmodifiableList(out);
     }
 
+    @SuppressWarnings("unchecked")
     Map<String, String> map(String key) {
+        return (Map<String, String>) cache.computeIfAbsent("map:" + key, k -> readMap(key));
+    }
+
+    private Map<String, String> readMap(String key) {
         Map<String, String> out = new LinkedHashMap<>();
         root.get(key).fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
         return Collections.unmodifiableMap(out);
