@@ -33,7 +33,7 @@ final class AnswerWriter {
     record Ask(String kind, String model, String prompt, int sample, LocalDate day, Citing citing) {
     }
 
-    enum Style { NUMBERED, BULLETS, HEADINGS, TABLE, PROSE, DEPENDS, REFUSAL }
+    enum Style { NUMBERED, BULLETS, HEADINGS, TABLE, PROSE, DEPENDS, REFUSAL, REVIEW }
 
     private enum Tone { PRAISE, MIXED, CRITICISM }
 
@@ -49,6 +49,7 @@ final class AnswerWriter {
     private final Map<Player, Double> bias = new IdentityHashMap<>();
     private final Map<Player, Tone> tones = new IdentityHashMap<>();
     private final String category;
+    private Player unknown;
 
     private AnswerWriter(Ask ask, SimWorld world) {
         this.ask = ask;
@@ -75,7 +76,8 @@ final class AnswerWriter {
         boolean alternatives = lower.contains("alternative") && !named.isEmpty();
         boolean comparison = COMPARISON.matcher(lower).find();
 
-        Style style = chooseStyle(comparison);
+        boolean single = named.size() == 1 && !alternatives && !comparison;
+        Style style = chooseStyle(comparison, single);
         Map<Player, Double> score = new IdentityHashMap<>();
         for (Player p : market) {
             double b = Tendencies.bias(ask.kind(), p, ask.day());
@@ -96,7 +98,7 @@ final class AnswerWriter {
         Player unknown = null;
         if (!out.citing() && style != Style.REFUSAL && style != Style.DEPENDS) {
             for (Player p : named) {
-                if (p.kind() == EntityKind.BRAND && bias.get(p) < 0 && r.chance(0.5)) {
+                if (p.kind() == EntityKind.BRAND && bias.get(p) < 0 && r.chance(0.35)) {
                     unknown = p;
                     ranked.remove(p);
                 }
@@ -104,7 +106,11 @@ final class AnswerWriter {
         }
         if (unknown != null) {
             out.text(Phrases.fill(r.pick(ph.list("unknownBrand")), with("name", unknown.name()))).text(" ");
+            if (style == Style.REVIEW) {
+                style = Style.NUMBERED;
+            }
         }
+        this.unknown = unknown;
 
         switch (style) {
             case NUMBERED -> list(ranked, true, alternatives ? named.get(0) : null);
@@ -113,6 +119,7 @@ final class AnswerWriter {
             case TABLE -> table(ranked);
             case PROSE -> prose(ranked);
             case DEPENDS -> depends();
+            case REVIEW -> review(named.get(0), ranked);
             default -> refusal();
         }
         List<String> queries = out.citing() ? queries(ranked) : List.of();
@@ -127,19 +134,25 @@ final class AnswerWriter {
                 style.name().toLowerCase(Locale.ROOT), queries);
     }
 
-    private Style chooseStyle(boolean comparison) {
-        // numbered, bullets, headings, table, prose, depends, refusal
+    private Style chooseStyle(boolean comparison, boolean single) {
+        // numbered, bullets, headings, table, prose, depends, refusal, review
         double[] w = switch (ask.kind()) {
-            case ProviderKinds.ANTHROPIC -> new double[] {22, 12, 14, 8, 30, 8, 6};
-            case ProviderKinds.GEMINI -> new double[] {18, 14, 30, 24, 6, 6, 2};
-            case ProviderKinds.PERPLEXITY, ProviderKinds.PERPLEXITY_AGENT -> new double[] {36, 18, 18, 10, 12, 4, 2};
-            case ProviderKinds.OPENAI_RESPONSES -> new double[] {32, 16, 14, 12, 16, 6, 4};
-            case ProviderKinds.OPENAI_CHAT -> new double[] {34, 14, 16, 12, 12, 8, 4};
-            default -> new double[] {30, 16, 14, 10, 18, 8, 4};
+            case ProviderKinds.ANTHROPIC -> new double[] {22, 12, 14, 8, 30, 8, 6, 0};
+            case ProviderKinds.GEMINI -> new double[] {18, 14, 30, 24, 6, 6, 2, 0};
+            case ProviderKinds.PERPLEXITY, ProviderKinds.PERPLEXITY_AGENT -> new double[] {36, 18, 18, 10, 12, 4, 2, 0};
+            case ProviderKinds.OPENAI_RESPONSES -> new double[] {32, 16, 14, 12, 16, 6, 4, 0};
+            case ProviderKinds.OPENAI_CHAT -> new double[] {34, 14, 16, 12, 12, 8, 4, 0};
+            default -> new double[] {30, 16, 14, 10, 18, 8, 4, 0};
         };
         if (comparison) {
             w[3] *= 4;
             w[4] *= 2;
+        }
+        if (single) {
+            // "Is X any good?" mostly gets a verdict on X, rarely a lecture on how to choose
+            w[5] /= 3;
+            w[6] /= 3;
+            w[7] = 150;
         }
         return Style.values()[r.weighted(w)];
     }
@@ -267,6 +280,31 @@ final class AnswerWriter {
         out.text("\n\n").text(closing());
     }
 
+    private void review(Player p, List<Player> ranked) {
+        Tone tone = tone(p);
+        Map<String, String> v = vars(p);
+        v.put("name", display(p));
+        String key = tone == Tone.PRAISE ? "praise" : tone == Tone.MIXED ? "mixed" : "criticism";
+        out.text(Phrases.fill(r.pick(ph.list("verdicts." + key)), v)).text(" ");
+        out.claim(Phrases.capitalise(reason(p)), sources(p)).text(".\n\n");
+        int pros = tone == Tone.PRAISE ? 3 : 2;
+        int cons = tone == Tone.CRITICISM ? 3 : 2;
+        out.text("**What works well:**\n");
+        r.sample(p.strengths(), pros).forEach(g -> out.text("- " + Phrases.capitalise(Phrases.bare(g)) + "\n"));
+        out.text("\n**Where it falls short:**\n");
+        r.sample(p.weaknesses(), cons).forEach(b -> out.text("- " + Phrases.capitalise(Phrases.bare(b)) + "\n"));
+        out.text("\n**Pricing:** " + p.price() + "\n\n");
+        List<Player> others = ranked.stream().filter(o -> o != p).limit(r.between(2, 3)).toList();
+        if (!others.isEmpty()) {
+            String names = others.size() == 1 ? "**" + display(others.get(0)) + "**"
+                    : others.subList(0, others.size() - 1).stream().map(o -> "**" + display(o) + "**")
+                            .collect(java.util.stream.Collectors.joining(", "))
+                            + " and **" + display(others.get(others.size() - 1)) + "**";
+            out.text(Phrases.fill(r.pick(ph.list("reviewAlternatives")), with("names", names))).text("\n\n");
+        }
+        out.text(r.pick(ph.list("reviewClosings")));
+    }
+
     private void depends() {
         out.text(Phrases.fill(r.pick(ph.list("dependsIntros")), base)).text("\n\n");
         criteria(4);
@@ -284,7 +322,9 @@ final class AnswerWriter {
     private void intro(Player replaced) {
         String template;
         Map<String, String> v = new HashMap<>(base);
-        if (replaced != null) {
+        if (unknown != null) {
+            template = ph.text("unknownFollowOn");
+        } else if (replaced != null) {
             template = r.pick(ph.list("alternativesIntros"));
             v.put("name", display(replaced));
         } else {

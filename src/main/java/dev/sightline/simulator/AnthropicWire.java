@@ -127,6 +127,7 @@ final class AnthropicWire extends Wire {
         if (!body.isObject()) {
             throw new BadRequest("Input should be a valid dictionary");
         }
+        refuseStreaming(body);
         String model = text(body, "model");
         if (model == null || model.isBlank()) {
             throw new BadRequest("model: Field required");

@@ -25,6 +25,7 @@ final class OpenAiResponsesWire extends OpenAiWire {
         if (!body.isObject()) {
             throw new BadRequest("Invalid type for request body: expected an object.");
         }
+        refuseStreaming(body);
         String model = text(body, "model");
         if (model == null || model.isBlank()) {
             throw new BadRequest("Missing required parameter: 'model'.");

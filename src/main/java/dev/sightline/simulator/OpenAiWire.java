@@ -147,6 +147,7 @@ abstract class OpenAiWire extends Wire {
         if (!body.isObject()) {
             throw new BadRequest("Invalid type for request body: expected an object.");
         }
+        refuseStreaming(body);
         String model = text(body, "model");
         if (model == null || model.isBlank()) {
             throw new BadRequest("you must provide a model parameter");

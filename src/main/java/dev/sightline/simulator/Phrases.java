@@ -44,9 +44,13 @@ final class Phrases {
         return (List<String>) cache.computeIfAbsent("list:" + key, k -> readList(key));
     }
 
+    String text(String key) {
+        return root.get(key).asText();
+    }
+
     private List<String> readList(String key) {
-        JsonNode node = root.get(key);
-        if (node == null || !node.isArray()) {
+        JsonNode node = root.at("/" + key.replace('.', '/'));
+        if (node.isMissingNode() || !node.isArray()) {
             throw new IllegalStateException("phrases.json has no list " + key);
         }
         List<String> out = new ArrayList<>(node.size());

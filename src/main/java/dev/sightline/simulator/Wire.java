@@ -136,6 +136,14 @@ abstract class Wire {
         return sb.toString();
     }
 
+    /** Streaming replies are not simulated; saying so beats answering a stream request with plain JSON. */
+    static void refuseStreaming(JsonNode body) throws BadRequest {
+        JsonNode stream = body.get("stream");
+        if (stream != null && stream.asBoolean(false)) {
+            throw new BadRequest("stream: the Sightline provider simulator does not stream; send \"stream\": false");
+        }
+    }
+
     static Integer intOrNull(JsonNode body, String... fields) {
         for (String f : fields) {
             JsonNode n = body.get(f);

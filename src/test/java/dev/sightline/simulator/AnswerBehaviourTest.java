@@ -118,7 +118,7 @@ class AnswerBehaviourTest {
                     untracked.add(bold.group(1));
                 }
                 praise += t.matches("(?s).*(praised|strong pick|rate it highly|tops many shortlists|safe choice).*") ? 1 : 0;
-                criticism += t.matches("(?s).*(criticised|fallen behind|negative reviews|holds it back|frequently cite).*") ? 1 : 0;
+                criticism += t.matches("(?s).*(criticised|fallen behind|negative reviews|hold it back|frequently cite).*") ? 1 : 0;
             }
         }
         System.out.println("styles: " + styles);
@@ -135,17 +135,21 @@ class AnswerBehaviourTest {
     @Test
     void promptsNamingTheBrandOrAskingForAlternativesAreHonoured() throws Exception {
         int named = 0;
+        int reviews = 0;
         int alternativesWithout = 0;
         for (int i = 1; i <= 20; i++) {
             String t = text("openai-chat", stable(SimFixtures.ask(sim, "openai-chat",
                     "Is HubSpot a good CRM for startups?", i, false)));
             named += t.contains("HubSpot") ? 1 : 0;
+            // a verdict whose first paragraph is about HubSpot
+            reviews += style(t).equals("review") && t.substring(0, t.indexOf('\n')).contains("HubSpot") ? 1 : 0;
             String alt = text("openai-chat", stable(SimFixtures.ask(sim, "openai-chat",
                     "What are the best alternatives to Salesforce?", i, false)));
             // Salesforce may be named in the intro, never as an item of the list
             alternativesWithout += alt.matches("(?s).*\\n(\\d+\\.|-) \\*\\*(.*: )?Salesforce.*") ? 0 : 1;
         }
         assertThat(named).isGreaterThanOrEqualTo(15);
+        assertThat(reviews).as("answers giving a verdict on the product asked about").isGreaterThanOrEqualTo(8);
         assertThat(alternativesWithout).isEqualTo(20);
     }
 
@@ -224,6 +228,9 @@ class AnswerBehaviourTest {
     }
 
     static String style(String t) {
+        if (t.contains("**What works well:**")) {
+            return "review";
+        }
         if (t.matches("(?s).*(can't recommend specific vendors|not able to endorse|rather not single out).*")) {
             return "refusal";
         }
