@@ -106,9 +106,9 @@ public final class Simulator implements AutoCloseable {
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(4)
                 .setInternalBlockingPoolSize(2));
         // Port -1 asks Vert.x for a random port shared by every server instance, one per event loop
-        AtomicInteger bound = new AtomicInteger(settings.port() == 0 ? -1 : settings.port());
+        int requested = settings.port() == 0 ? -1 : settings.port();
         try {
-            await(vertx.deployVerticle(() -> new ServerVerticle(bound), new DeploymentOptions().setInstances(loops)));
+            await(vertx.deployVerticle(() -> new ServerVerticle(requested), new DeploymentOptions().setInstances(loops)));
         } catch (RuntimeException e) {
             vertx.close();
             throw new IllegalStateException("provider simulator could not listen on " + settings.host() + ":"
@@ -123,15 +123,15 @@ public final class Simulator implements AutoCloseable {
     }
 
     private final class ServerVerticle extends AbstractVerticle {
-        private final AtomicInteger bound;
+        private final int requestedPort;
 
-        ServerVerticle(AtomicInteger bound) {
-            this.bound = bound;
+        ServerVerticle(int requestedPort) {
+            this.requestedPort = requestedPort;
         }
 
         @Override
         public void start(Promise<Void> started) {
-            vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(bound.get())
+            vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(requestedPort)
                             .setTcpNoDelay(true).setIdleTimeout(0))
                     .requestHandler(Simulator.this::handle)
                     .listen()
