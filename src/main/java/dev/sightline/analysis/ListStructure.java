@@ -341,8 +341,12 @@ final class ListStructure {
                 }
             }
         }
-        if (block.items.size() < 2 && !block.items.isEmpty() && !tracked) {
-            block.items.clear();
+        // a kept item's body runs over the label lines ("**Pros:**", "**Cons:**") that follow it
+        for (int i = 0; i + 1 < block.items.size(); i++) {
+            block.items.get(i).bodyEnd = block.items.get(i + 1).bodyStart;
+        }
+        if (!block.items.isEmpty() && kind == TextLayout.BOLD) {
+            block.items.get(block.items.size() - 1).bodyEnd = items.get(items.size() - 1).bodyEnd;
         }
         return block;
     }

@@ -92,7 +92,7 @@ final class MentionMatcher {
             "positions", "markets", "sells", "specializes", "specialises", "emphasizes", "emphasises", "caters",
             "appeals", "pairs", "handles", "plays", "tracks", "connects", "automates", "pioneered", "launched",
             "added", "introduced", "released", "recently", "outperforms", "edges", "trails", "lags", "ranks",
-            "scores", "offered", "provided", "became", "became", "shares", "centers", "centres", "bills", "prices");
+            "scores", "offered", "provided", "became", "shares", "centers", "centres", "bills", "prices");
 
     private static final Set<String> ADVERBS = Set.of("also", "still", "now", "really", "recently", "even",
             "actually", "generally", "typically", "clearly", "arguably", "definitely", "certainly", "only",
@@ -206,7 +206,8 @@ final class MentionMatcher {
                 literals[k] = sep.strip().toLowerCase(Locale.ROOT);
             }
         }
-        boolean common = !dotted;
+        // three words or more ("monday work management") are a name, not a phrase English uses
+        boolean common = !dotted && atoms.size() < 3;
         boolean alwaysCap = false;
         for (String a : atoms) {
             boolean capWord = WordLists.ALWAYS_CAPITALISED.contains(a);
@@ -250,9 +251,15 @@ final class MentionMatcher {
         if (candidates.isEmpty()) {
             return candidates;
         }
+        boolean[] confirmed = new boolean[entityDomains.size()];
+        for (Mention m : candidates) {
+            if (!m.alias.common) {
+                confirmed[m.entity] = true;
+            }
+        }
         boolean pending = false;
         for (Mention m : candidates) {
-            m.accepted = !m.alias.common || hasSignal(t, m);
+            m.accepted = !m.alias.common || hasSignal(t, m, confirmed);
             pending |= !m.accepted && m.capitalised && !m.alias.alwaysCapitalised;
         }
         if (pending) {
@@ -339,7 +346,21 @@ final class MentionMatcher {
 
     // ---------------------------------------------------------------- common-word signals
 
-    private boolean hasSignal(TextLayout t, Mention m) {
+    /** A capitalised word right before ("Smart Sync") makes the name part of another proper name. */
+    private static boolean insideOtherName(TextLayout t, Mention m) {
+        int prev = m.firstAtom - 1;
+        if (prev < 0 || m.start - t.atomEnd[prev] != 1 || t.text.charAt(t.atomEnd[prev]) != ' ') {
+            return false;
+        }
+        int ps = t.atomStart[prev];
+        if (!Character.isUpperCase(t.text.charAt(ps)) || sentenceInitial(t, ps)) {
+            return false;
+        }
+        String w = t.atomLower[prev];
+        return !w.equals("i") && WordLists.isCommon(w);
+    }
+
+    private boolean hasSignal(TextLayout t, Mention m, boolean[] confirmed) {
         if (inOwnedLink(t, m) || leadIsName(t, m)) {
             return true;
         }
@@ -358,12 +379,22 @@ final class MentionMatcher {
             return false;
         }
         if (m.alias.alwaysCapitalised) {
-            return possessive && nextWord != null && PRODUCT_CONTEXT.contains(nextWord);
+            if (possessive && nextWord != null && PRODUCT_CONTEXT.contains(nextWord)) {
+                return true;
+            }
+            // "Monday is praised for ..." only when the answer names the company unambiguously elsewhere
+            if (!confirmed[m.entity] || !sentenceInitial(t, m.start)) {
+                return false;
+            }
+            if (nextWord != null && ADVERBS.contains(nextWord)) {
+                nextWord = wordAfter(t, next + 1, t.atomEnd[next]);
+            }
+            return nextWord != null && PREDICATES.contains(nextWord);
         }
         int line = t.lineOf(m.start);
         boolean initial = sentenceInitial(t, m.start);
         boolean titleCase = isTitleCaseLine(t, line, m);
-        if (!initial && !titleCase) {
+        if (!initial && !titleCase && !insideOtherName(t, m)) {
             return true;
         }
         if (nextWord != null && PRODUCT_CONTEXT.contains(nextWord)) {

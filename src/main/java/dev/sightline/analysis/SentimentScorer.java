@@ -13,8 +13,9 @@ import java.util.Set;
  * <p>What is read: every sentence that mentions the entity, split into clauses at contrast words ("but",
  * "however", "although", "whereas", "while", ";"); a clause naming no entity takes the entities of the clause
  * before it. Sentences in the body of a list item or product section that name no entity belong to the item's
- * subject; a prose sentence that starts with "It", "They", "This" or "The tool" belongs to the single entity of
- * the sentence before it. Names after "than", "over", "unlike", "compared to/with" get the opposite tone
+ * subject; in prose, a sentence naming no entity belongs to the single entity the paragraph's last naming sentence
+ * named (to all of them when it starts with "Both", "They", "These"...). A comma followed by "and", "while" or a
+ * name after three words or more also starts a clause ("X is easy, and Y is cheap"). Names after "than", "over", "unlike", "compared to/with" get the opposite tone
  * ("HubSpot is easier than Salesforce").
  *
  * <p>Words: a lexicon of positive and negative words and two-word phrases (weights 0.3 to 1.5); a negator
@@ -38,10 +39,6 @@ final class SentimentScorer {
             "without", "hardly", "barely", "isn't", "aren't", "wasn't", "weren't", "doesn't", "don't", "didn't",
             "can't", "cannot", "won't", "wouldn't", "shouldn't", "couldn't", "hasn't", "haven't", "hadn't", "isnt",
             "arent", "doesnt", "dont", "cant", "wont", "lacks", "lack", "lacking", "missing", "nowhere");
-    private static final Set<String> PRONOUN_STARTS = Set.of("it", "its", "it's", "they", "their", "they're", "this",
-            "that", "these");
-    private static final Set<String> PRODUCT_NOUNS = Set.of("platform", "tool", "app", "software", "product",
-            "crm", "service", "solution", "system", "company", "vendor");
     private static final Set<String> CONTRAST = Set.of("but", "however", "although", "though", "whereas", "while",
             "yet");
 
@@ -64,7 +61,9 @@ final class SentimentScorer {
                 "thoughtful", "modern", "fair", "sensible", "smart", "clever", "praise", "loyal", "mature");
         pos(0.7, "popular", "favored", "favoured", "extensive", "advanced", "sophisticated", "nimble", "cheap",
                 "worth", "deep", "value", "benefit", "benefits", "improved", "improves", "boost", "boosts",
-                "thrives", "strength", "strengths", "suited", "suitable", "fits", "excelled");
+                "thrives", "strength", "strengths", "suited", "suitable", "fits", "excelled", "favor", "favors", "favour", "favours", "deeper", "broad",
+                "broader", "tight", "benchmark", "reliability", "integrated", "huge");
+        pos(1.0, "fastest", "accurate", "safest");
         neg(1.0, "bad", "poor", "poorly", "worse", "worst", "terrible", "awful", "horrible", "weak", "weaker",
                 "expensive", "pricey", "pricier", "costly", "overpriced", "complex", "complicated", "convoluted",
                 "confusing", "clunky", "cumbersome", "bloated", "dated", "outdated", "slow", "slower", "sluggish",
@@ -88,8 +87,8 @@ final class SentimentScorer {
         phrase(-1.2, "hidden fees");
         phrase(-1.0, "price hikes");
         phrase(-1.0, "price hike");
-        phrase(-0.6, "adds up");
-        phrase(-0.6, "add up");
+        phrase(-1.0, "adds up");
+        phrase(-1.0, "add up");
         phrase(-1.0, "falls short");
         phrase(-1.0, "fall short");
         phrase(-1.0, "not worth");
@@ -116,7 +115,16 @@ final class SentimentScorer {
         phrase(1.0, "great fit");
         phrase(1.0, "strong choice");
         phrase(1.0, "solid choice");
-        phrase(0.0, "best for");
+        phrase(0.0, "issue tracker");
+        phrase(0.0, "issue tracking");
+        phrase(-1.0, "costs climb");
+        phrase(-1.0, "prices climb");
+        phrase(1.0, "safest bet");
+        phrase(1.0, "safe bet");
+        phrase(-1.2, "steer clear");
+        phrase(1.0, "obvious choice");
+        phrase(1.2, "hard to beat");
+        phrase(1.2, "hard to match");
         intens(1.5, "very", "highly", "super", "remarkably", "notoriously", "absolutely", "really", "truly");
         intens(1.8, "extremely", "incredibly", "exceptionally", "insanely", "ridiculously");
         intens(1.3, "particularly", "especially", "so", "genuinely", "most", "much", "far", "significantly",
@@ -214,15 +222,15 @@ final class SentimentScorer {
                 bySentence.get(s).add(m);
             }
         }
-        int lastSubject = -1;
+        int[] lastSubjects = null;
         int lastLine = -1;
         for (int s = 0; s < t.sentCount; s++) {
             int line = t.sentLine[s];
             if (lastLine >= 0 && line > lastLine + 1) {
-                lastSubject = -1; // a blank line or more: a new paragraph
+                lastSubjects = null; // a blank line or more: a new paragraph
             }
             if (t.kind[line] == TextLayout.HEADING || t.kind[line] == TextLayout.TABLE) {
-                lastSubject = -1;
+                lastSubjects = null;
             }
             lastLine = line;
             List<MentionMatcher.Mention> here = bySentence.get(s);
@@ -231,25 +239,17 @@ final class SentimentScorer {
             if (item != null) {
                 fallback = entitiesOf(item.subjects);
             }
-            if (here == null) {
-                if (fallback == null && lastSubject >= 0 && startsWithPronoun(t, s)) {
-                    fallback = new int[]{lastSubject};
-                }
-                if (fallback == null) {
-                    continue;
-                }
+            if (fallback == null && lastSubjects != null
+                    && (lastSubjects.length == 1 || startsWithGroupPronoun(t, s))) {
+                // the paragraph goes on about what its last sentence named
+                fallback = lastSubjects;
             }
-            scoreSentence(t, s, here == null ? List.of() : here, fallback, tallies);
+            if (here == null && fallback == null) {
+                continue;
+            }
+            int[] direct = scoreSentence(t, s, here == null ? List.of() : here, fallback, tallies);
             if (here != null) {
-                int single = -1;
-                for (MentionMatcher.Mention m : here) {
-                    if (single == -1) {
-                        single = m.entity;
-                    } else if (single != m.entity) {
-                        single = -2;
-                    }
-                }
-                lastSubject = single >= 0 ? single : -1;
+                lastSubjects = direct.length > 0 ? direct : lastSubjects;
             }
         }
         return tallies;
@@ -275,37 +275,35 @@ final class SentimentScorer {
         return out;
     }
 
-    private static boolean startsWithPronoun(TextLayout t, int s) {
+    private static final Set<String> GROUP_PRONOUNS = Set.of("both", "they", "these", "all", "each", "either");
+
+    private static boolean startsWithGroupPronoun(TextLayout t, int s) {
         int a = t.atomAtOrAfter(t.sentStart[s]);
-        if (a >= t.atomCount || t.atomStart[a] >= t.sentEnd[s]) {
-            return false;
-        }
-        String w = t.atomLower[a];
-        if (w.equals("however") || w.equals("but") || w.equals("also") || w.equals("plus")) {
-            a++;
-            if (a >= t.atomCount || t.atomStart[a] >= t.sentEnd[s]) {
-                return false;
-            }
-            w = t.atomLower[a];
-        }
-        if (PRONOUN_STARTS.contains(w)) {
-            return true;
-        }
-        return w.equals("the") && a + 1 < t.atomCount && PRODUCT_NOUNS.contains(t.atomLower[a + 1]);
+        return a < t.atomCount && t.atomStart[a] < t.sentEnd[s] && GROUP_PRONOUNS.contains(t.atomLower[a]);
     }
 
-    private static void scoreSentence(TextLayout t, int s, List<MentionMatcher.Mention> here, int[] fallback,
-                                      Tally[] tallies) {
+    /** Scores one sentence; returns the entities it names directly (not after "than", "unlike"). */
+    private static int[] scoreSentence(TextLayout t, int s, List<MentionMatcher.Mention> here, int[] fallback,
+                                       Tally[] tallies) {
         int ss = t.sentStart[s];
         int se = t.sentEnd[s];
         List<Word> words = words(t, ss, se);
         // clause boundaries: indexes into words where a clause starts
         List<Integer> starts = new ArrayList<>();
         starts.add(0);
+        int wordsInClause = 0;
         for (int i = 0; i < words.size(); i++) {
             String w = words.get(i).w;
             if ((CONTRAST.contains(w) && i > 0) || w.equals(";")) {
                 starts.add(i);
+                wordsInClause = 0;
+            } else if (w.equals(",") && wordsInClause >= 3 && i + 1 < words.size()
+                    && (NEW_CLAUSE.contains(words.get(i + 1).w) || startsMention(words.get(i + 1).pos, here))) {
+                // "X is easy to start with, Y is the most powerful, and Z offers great value"
+                starts.add(i + 1);
+                wordsInClause = 0;
+            } else if (!w.equals(",")) {
+                wordsInClause++;
             }
         }
         int clauses = starts.size();
@@ -347,6 +345,14 @@ final class SentimentScorer {
                 }
             }
         }
+        List<Integer> direct = new ArrayList<>();
+        for (int c = 0; c < clauses; c++) {
+            for (int[] r : recipients.get(c)) {
+                if (r[1] == 0 && !direct.contains(r[0]) && containsMentionOf(here, r[0])) {
+                    direct.add(r[0]);
+                }
+            }
+        }
         for (int c = 0; c < clauses; c++) {
             int from = starts.get(c);
             int to = c + 1 < clauses ? starts.get(c + 1) : words.size();
@@ -365,6 +371,27 @@ final class SentimentScorer {
                 }
             }
         }
+        return direct.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static final Set<String> NEW_CLAUSE = Set.of("and", "while", "whereas", "which");
+
+    private static boolean startsMention(int pos, List<MentionMatcher.Mention> mentions) {
+        for (MentionMatcher.Mention m : mentions) {
+            if (m.start == pos) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean containsMentionOf(List<MentionMatcher.Mention> mentions, int entity) {
+        for (MentionMatcher.Mention m : mentions) {
+            if (m.entity == entity) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void addRecipient(List<int[]> list, int entity, int inverted) {
@@ -461,7 +488,7 @@ final class SentimentScorer {
         double p = 0;
         double n = 0;
         int negateUntil = -1;
-        int lessAt = -1;
+        int lessAt = -10;
         int tooAt = -1;
         double mult = 1;
         int multAt = -2;
@@ -476,7 +503,13 @@ final class SentimentScorer {
             }
             Double weight = null;
             int span = 1;
-            if (i + 1 < to) {
+            if (i + 2 < to) {
+                weight = PHRASES.get(w + " " + words.get(i + 1).w + " " + words.get(i + 2).w);
+                if (weight != null) {
+                    span = 3;
+                }
+            }
+            if (weight == null && i + 1 < to) {
                 weight = PHRASES.get(w + " " + words.get(i + 1).w);
                 if (weight != null) {
                     span = 2;
@@ -492,7 +525,11 @@ final class SentimentScorer {
                     continue;
                 }
                 if (w.equals("less") || w.equals("fewer")) {
-                    lessAt = i;
+                    if (i + 1 < to && WORDS.containsKey(words.get(i + 1).w)) {
+                        lessAt = i;
+                    } else if (w.equals("fewer")) {
+                        n += 0.6; // "fewer integrations"
+                    }
                     continue;
                 }
                 if (w.equals("too")) {
@@ -506,6 +543,9 @@ final class SentimentScorer {
                     continue;
                 }
                 weight = WORDS.get(w);
+                if (weight == null) {
+                    weight = priceLevel(words, from, to, i);
+                }
             }
             if (weight == null || weight == 0) {
                 continue;
@@ -517,7 +557,7 @@ final class SentimentScorer {
             if (tooAt >= i - 2 && tooAt >= from && v > 0) {
                 v = -v;
             }
-            if (lessAt == i - 1) {
+            if (lessAt == i - 1 && lessAt >= from) {
                 v = -v;
             } else if (i <= negateUntil) {
                 v = v > 0 ? -0.8 * v : -0.5 * v;
@@ -530,6 +570,28 @@ final class SentimentScorer {
             i += span - 1;
         }
         return new double[]{p, n};
+    }
+
+    private static final Set<String> PRICE_NOUNS = Set.of("price", "prices", "pricing", "cost", "costs", "fees",
+            "fee", "subscription");
+
+    /** "pricing is high" is negative, "low cost" positive: a level word next to a price word. */
+    private static Double priceLevel(List<Word> words, int from, int to, int i) {
+        String w = words.get(i).w;
+        double sign;
+        if (w.equals("high") || w.equals("higher") || w.equals("hefty")) {
+            sign = -1;
+        } else if (w.equals("low") || w.equals("lower") || w.equals("lowest")) {
+            sign = 1;
+        } else {
+            return null;
+        }
+        for (int k = Math.max(from, i - 3); k <= Math.min(to - 1, i + 1); k++) {
+            if (PRICE_NOUNS.contains(words.get(k).w)) {
+                return sign;
+            }
+        }
+        return null;
     }
 
     private static boolean insideName(int pos, List<MentionMatcher.Mention> names) {

@@ -272,11 +272,14 @@ final class TextLayout {
             if (c == '|') {
                 kind[l] = TABLE_SEPARATOR.matcher(rest).matches() ? TABLE_SEP : TABLE;
                 if (kind[l] == TABLE) {
-                    int cellEnd = text.indexOf('|', p + 1);
-                    if (cellEnd < 0 || cellEnd > e) {
-                        cellEnd = e;
+                    int cellStart = p + 1;
+                    int cellEnd = cellEnd(cellStart, e);
+                    if (isRankCell(cellStart, cellEnd) && cellEnd < e) {
+                        // "| 1 | HubSpot | ..." : the first cell is the rank, the name is in the next one
+                        cellStart = cellEnd + 1;
+                        cellEnd = cellEnd(cellStart, e);
                     }
-                    leadStart[l] = p + 1;
+                    leadStart[l] = cellStart;
                     leadEnd[l] = cellEnd;
                 }
                 continue;
@@ -318,6 +321,24 @@ final class TextLayout {
             }
             kind[l] = TEXT;
         }
+    }
+
+    private int cellEnd(int from, int e) {
+        int end = text.indexOf('|', from);
+        return end < 0 || end > e ? e : end;
+    }
+
+    private boolean isRankCell(int s, int e) {
+        String cell = text.substring(s, e).replace("*", "").replace("#", "").replace(".", "").strip();
+        if (cell.isEmpty() || cell.length() > 3) {
+            return false;
+        }
+        for (int i = 0; i < cell.length(); i++) {
+            if (!Character.isDigit(cell.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private int trimTrailingHashes(int from, int e) {
