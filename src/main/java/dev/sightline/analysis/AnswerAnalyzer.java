@@ -1,0 +1,110 @@
+package dev.sightline.analysis;
+
+import dev.sightline.provider.Citation;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Measures how one answer talks about a workspace's tracked entities: mentions, list rank, first-appearance
+ * order, sentiment, evidence, and the pages it cites. Plain Java, no I/O; an instance holds only what it
+ * compiled from its entity set and is safe to share between threads.
+ */
+public final class AnswerAnalyzer {
+
+    /** Stored with every analysis; bump whenever a rule changes what the analyzer reports. */
+    public static final String VERSION = "1.0.0";
+
+    private static final int SNIPPET_WINDOW = 160;
+    private static final int LONG_SENTENCE = 300;
+
+    private final List<TrackedEntity> entities;
+    private final MentionMatcher matcher;
+    private final CitationExtractor citations;
+
+    public AnswerAnalyzer(List<TrackedEntity> entities) {
+        this.entities = List.copyOf(Objects.requireNonNull(entities, "entities"));
+        this.matcher = new MentionMatcher(this.entities);
+        List<List<String>> domains = new ArrayList<>();
+        for (int e = 0; e < this.entities.size(); e++) {
+            domains.add(matcher.domainsOf(e));
+        }
+        this.citations = new CitationExtractor(this.entities, domains);
+    }
+
+    public List<TrackedEntity> entities() {
+        return entities;
+    }
+
+    public Analysis analyze(String text, List<Citation> nativeCitations) {
+        TextLayout layout = new TextLayout(text);
+        int n = entities.size();
+        List<MentionMatcher.Mention> mentions = matcher.find(layout);
+        ListStructure lists = new ListStructure(layout, mentions, n);
+        int[] ranks = lists.ranks(n);
+        SentimentScorer.Tally[] tallies = SentimentScorer.score(layout, mentions, lists, n);
+
+        List<List<Evidence>> evidence = new ArrayList<>(n);
+        for (int e = 0; e < n; e++) {
+            evidence.add(new ArrayList<>());
+        }
+        int[] order = new int[n];
+        int nextOrder = 1;
+        for (MentionMatcher.Mention m : mentions) {
+            evidence.get(m.entity).add(new Evidence(m.start, m.end, snippet(layout, m)));
+            if (order[m.entity] == 0) {
+                order[m.entity] = nextOrder++;
+            }
+        }
+        List<EntityResult> results = new ArrayList<>(n);
+        int mentionedCount = 0;
+        int brandMentioned = 0;
+        for (int e = 0; e < n; e++) {
+            List<Evidence> ev = evidence.get(e);
+            boolean mentioned = !ev.isEmpty();
+            if (mentioned) {
+                mentionedCount++;
+                if (entities.get(e).kind() == EntityKind.BRAND) {
+                    brandMentioned++;
+                }
+            }
+            results.add(new EntityResult(entities.get(e), mentioned, ev.size(),
+                    mentioned && ranks[e] > 0 ? ranks[e] : null,
+                    mentioned ? order[e] : null,
+                    mentioned ? tallies[e].label() : null,
+                    mentioned ? tallies[e].score() : null,
+                    ev));
+        }
+        double shareOfVoice = mentionedCount == 0 ? 0 : (double) brandMentioned / mentionedCount;
+        return new Analysis(VERSION, brandMentioned > 0, shareOfVoice, results,
+                citations.extract(layout, nativeCitations));
+    }
+
+    /** The sentence (a table row for tables) around a mention, or a window of it when long. */
+    private static String snippet(TextLayout t, MentionMatcher.Mention m) {
+        int line = t.lineOf(m.start);
+        int s;
+        int e;
+        int sent = t.sentenceOf(m.start);
+        if (t.kind[line] == TextLayout.TABLE || sent < 0) {
+            s = t.lineStart[line];
+            e = t.lineEnd[line];
+        } else {
+            s = t.sentStart[sent];
+            e = t.sentEnd[sent];
+        }
+        if (e - s > LONG_SENTENCE) {
+            int half = (SNIPPET_WINDOW - (m.end - m.start)) / 2;
+            s = Math.max(s, m.start - Math.max(0, half));
+            e = Math.min(e, m.end + Math.max(0, half));
+            while (s > 0 && s < m.start && !Character.isWhitespace(t.text.charAt(s - 1))) {
+                s++;
+            }
+            while (e < t.length && e > m.end && !Character.isWhitespace(t.text.charAt(e))) {
+                e--;
+            }
+        }
+        return t.text.substring(s, e).replaceAll("\\s+", " ").strip();
+    }
+}

@@ -1,0 +1,420 @@
+package dev.sightline.analysis;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The enumerated lists of one answer: numbered and bulleted lists, per-product headings, bold lead lines and
+ * table rows. Gives each entity its rank in the first list and tells which item's body a sentence belongs to.
+ *
+ * <p>Rules: a list is a block of at least two sibling items of one kind. Numbered and bulleted items are
+ * siblings at the same indentation (deeper items are nested, not siblings); a numbered list goes on across
+ * paragraphs and interleaved bullets while its numbering continues. Headings are siblings at one level under
+ * the same parent heading, bold lead lines are siblings up to the next heading; both count as a list only when
+ * they are per-product: at least two are numbered (then only numbered ones are items) or one names a tracked
+ * entity in its lead (then leads opening with a label word such as "Overview", "Pros" or "Bottom line" and naming
+ * no entity are not items). Table rows below the header separator are items. The first list is the one whose
+ * first item comes first. An entity is about an item when it is named in the item's lead.
+ */
+final class ListStructure {
+
+    /** One item of any list. */
+    static final class Item {
+        final int line;
+        final byte kind;
+        int bodyStart;
+        int bodyEnd;
+        boolean numbered;
+        boolean[] subjects;
+        boolean hasSubject;
+
+        Item(int line, byte kind, int bodyStart) {
+            this.line = line;
+            this.kind = kind;
+            this.bodyStart = bodyStart;
+        }
+    }
+
+    private static final class Block {
+        final byte kind;
+        final int indent;
+        final List<Item> items = new ArrayList<>();
+        int lastNumber;
+        boolean sameNumbers = true;
+        boolean suspended;
+        boolean closed;
+        int endPos = -1;
+
+        Block(byte kind, int indent) {
+            this.kind = kind;
+            this.indent = indent;
+        }
+
+        int start() {
+            return items.isEmpty() ? Integer.MAX_VALUE : items.get(0).bodyStart;
+        }
+    }
+
+    final List<Item> firstList;
+    final List<Item> allItems = new ArrayList<>();
+
+    ListStructure(TextLayout t, List<MentionMatcher.Mention> mentions, int entityCount) {
+        List<Block> blocks = new ArrayList<>();
+        listBlocks(t, blocks);
+        headingBlocks(t, blocks, mentions, entityCount);
+        boldBlocks(t, blocks, mentions, entityCount);
+        tableBlocks(t, blocks);
+        for (Block b : blocks) {
+            for (Item item : b.items) {
+                if (item.subjects == null) {
+                    item.subjects = subjects(t, item, mentions, entityCount);
+                    item.hasSubject = any(item.subjects);
+                }
+                allItems.add(item);
+            }
+        }
+        Block first = null;
+        for (Block b : blocks) {
+            if (qualifies(b) && (first == null || b.start() < first.start())) {
+                first = b;
+            }
+        }
+        firstList = first == null ? List.of() : first.items;
+    }
+
+    private static boolean qualifies(Block b) {
+        return b.items.size() >= 2;
+    }
+
+    /** Rank (1-based) of each entity in the first list, 0 when none. */
+    int[] ranks(int entityCount) {
+        int[] ranks = new int[entityCount];
+        for (int i = 0; i < firstList.size(); i++) {
+            boolean[] subjects = firstList.get(i).subjects;
+            for (int e = 0; e < entityCount; e++) {
+                if (subjects[e] && ranks[e] == 0) {
+                    ranks[e] = i + 1;
+                }
+            }
+        }
+        return ranks;
+    }
+
+    /** The item with a subject whose body holds pos most tightly, or null. */
+    Item itemAt(int pos) {
+        Item best = null;
+        for (Item item : allItems) {
+            if (item.hasSubject && item.bodyStart <= pos && pos < item.bodyEnd
+                    && (best == null || item.bodyEnd - item.bodyStart < best.bodyEnd - best.bodyStart)) {
+                best = item;
+            }
+        }
+        return best;
+    }
+
+    // ---------------------------------------------------------------- numbered and bulleted lists
+
+    private static void listBlocks(TextLayout t, List<Block> all) {
+        List<Block> open = new ArrayList<>();
+        for (int l = 0; l < t.lineCount; l++) {
+            byte k = t.kind[l];
+            int pos = t.lineStart[l];
+            int ind = t.indent[l];
+            if (k == TextLayout.BLANK) {
+                continue;
+            }
+            if (k == TextLayout.HEADING) {
+                for (Block b : open) {
+                    end(b, pos, true);
+                }
+                open.clear();
+                continue;
+            }
+            if (k == TextLayout.NUM) {
+                int n = t.number[l];
+                Block target = null;
+                for (Block b : open) {
+                    if (b.closed) {
+                        continue;
+                    }
+                    if (b.indent > ind + 1) {
+                        end(b, pos, true);
+                    } else if (b.kind == TextLayout.BULLET && b.indent >= ind - 1) {
+                        end(b, pos, true);
+                    } else if (b.kind == TextLayout.NUM && Math.abs(b.indent - ind) <= 1) {
+                        if (n == b.lastNumber + 1 || (n == b.lastNumber && b.sameNumbers)) {
+                            target = b;
+                        } else {
+                            end(b, pos, true);
+                        }
+                    }
+                }
+                open.removeIf(b -> b.closed);
+                if (target == null) {
+                    target = new Block(TextLayout.NUM, ind);
+                    open.add(target);
+                    all.add(target);
+                } else {
+                    target.sameNumbers &= n == target.lastNumber;
+                }
+                target.suspended = false;
+                target.endPos = -1;
+                target.lastNumber = n;
+                Item item = new Item(l, TextLayout.NUM, pos);
+                item.numbered = true;
+                target.items.add(item);
+                continue;
+            }
+            if (k == TextLayout.BULLET) {
+                Block target = null;
+                for (Block b : open) {
+                    if (b.closed) {
+                        continue;
+                    }
+                    if (b.indent > ind + 1) {
+                        end(b, pos, true);
+                    } else if (Math.abs(b.indent - ind) <= 1) {
+                        if (b.kind == TextLayout.NUM) {
+                            end(b, pos, false);
+                        } else if (!b.suspended) {
+                            target = b;
+                        }
+                    }
+                }
+                open.removeIf(b -> b.closed);
+                if (target == null) {
+                    target = new Block(TextLayout.BULLET, ind);
+                    open.add(target);
+                    all.add(target);
+                }
+                target.items.add(new Item(l, TextLayout.BULLET, pos));
+                continue;
+            }
+            // a paragraph, bold line or table: indented ones continue the items they are indented under
+            for (Block b : open) {
+                if (!b.closed && b.indent >= ind - 1 && (ind < 2 || b.indent >= ind)) {
+                    end(b, pos, b.kind == TextLayout.BULLET);
+                }
+            }
+            open.removeIf(b -> b.closed);
+        }
+        for (Block b : all) {
+            if (b.endPos < 0) {
+                b.endPos = t.length;
+            }
+            for (int i = 0; i < b.items.size(); i++) {
+                b.items.get(i).bodyEnd = i + 1 < b.items.size() ? b.items.get(i + 1).bodyStart : b.endPos;
+            }
+        }
+    }
+
+    /** Closes a block for good, or suspends a numbered one so that "2." after a paragraph continues it. */
+    private static void end(Block b, int pos, boolean close) {
+        if (b.endPos < 0 || !b.suspended) {
+            b.endPos = pos;
+        }
+        if (close || b.kind == TextLayout.BULLET) {
+            b.closed = true;
+        } else {
+            b.suspended = true;
+        }
+    }
+
+    // ---------------------------------------------------------------- per-product headings and bold leads
+
+    private static void headingBlocks(TextLayout t, List<Block> all, List<MentionMatcher.Mention> mentions,
+                                      int entityCount) {
+        List<Integer> headings = new ArrayList<>();
+        for (int l = 0; l < t.lineCount; l++) {
+            if (t.kind[l] == TextLayout.HEADING) {
+                headings.add(l);
+            }
+        }
+        if (headings.size() < 2) {
+            for (int l : headings) {
+                Block single = new Block(TextLayout.HEADING, 0);
+                Item item = headingItem(t, headings, headings.indexOf(l));
+                single.items.add(item);
+                all.add(single);
+            }
+            return;
+        }
+        // group siblings: same level, no shallower heading in between
+        List<List<Integer>> groups = new ArrayList<>();
+        List<Integer>[] current = newGroupArray();
+        for (int h = 0; h < headings.size(); h++) {
+            int lvl = t.level[headings.get(h)];
+            for (int deeper = lvl + 1; deeper <= 6; deeper++) {
+                current[deeper] = null;
+            }
+            if (current[lvl] == null) {
+                current[lvl] = new ArrayList<>();
+                groups.add(current[lvl]);
+            }
+            current[lvl].add(h);
+        }
+        for (List<Integer> group : groups) {
+            List<Item> items = new ArrayList<>();
+            for (int h : group) {
+                items.add(headingItem(t, headings, h));
+            }
+            all.add(productBlock(t, TextLayout.HEADING, items, mentions, entityCount));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Integer>[] newGroupArray() {
+        return new List[7];
+    }
+
+    private static Item headingItem(TextLayout t, List<Integer> headings, int h) {
+        int l = headings.get(h);
+        Item item = new Item(l, TextLayout.HEADING, t.lineStart[l]);
+        item.numbered = t.number[l] >= 0;
+        item.bodyEnd = t.length;
+        for (int k = h + 1; k < headings.size(); k++) {
+            if (t.level[headings.get(k)] <= t.level[l]) {
+                item.bodyEnd = t.lineStart[headings.get(k)];
+                break;
+            }
+        }
+        return item;
+    }
+
+    private static void boldBlocks(TextLayout t, List<Block> all, List<MentionMatcher.Mention> mentions,
+                                   int entityCount) {
+        List<Item> group = new ArrayList<>();
+        for (int l = 0; l <= t.lineCount; l++) {
+            boolean split = l == t.lineCount || t.kind[l] == TextLayout.HEADING;
+            if (split) {
+                if (!group.isEmpty()) {
+                    int end = l == t.lineCount ? t.length : t.lineStart[l];
+                    for (int i = 0; i < group.size(); i++) {
+                        group.get(i).bodyEnd = i + 1 < group.size() ? group.get(i + 1).bodyStart : end;
+                    }
+                    all.add(productBlock(t, TextLayout.BOLD, group, mentions, entityCount));
+                    group = new ArrayList<>();
+                }
+                continue;
+            }
+            if (t.kind[l] == TextLayout.BOLD && t.indent[l] < 2) {
+                Item item = new Item(l, TextLayout.BOLD, t.lineStart[l]);
+                item.numbered = t.number[l] >= 0;
+                group.add(item);
+            }
+        }
+    }
+
+    /** Keeps the per-product items of a heading or bold group; an empty block when it is not per-product. */
+    private static Block productBlock(TextLayout t, byte kind, List<Item> items,
+                                      List<MentionMatcher.Mention> mentions, int entityCount) {
+        Block block = new Block(kind, 0);
+        int numbered = 0;
+        boolean tracked = false;
+        for (Item item : items) {
+            item.subjects = subjects(t, item, mentions, entityCount);
+            item.hasSubject = any(item.subjects);
+            tracked |= item.hasSubject;
+            if (item.numbered) {
+                numbered++;
+            }
+        }
+        if (numbered >= 2) {
+            for (Item item : items) {
+                if (item.numbered) {
+                    block.items.add(item);
+                }
+            }
+        } else if (tracked) {
+            for (Item item : items) {
+                if (item.hasSubject || !t.labelLead[item.line]) {
+                    block.items.add(item);
+                }
+            }
+        } else {
+            // not a list, but a lone product heading still owns its section for sentiment
+            for (Item item : items) {
+                if (item.hasSubject) {
+                    Block single = new Block(kind, 0);
+                    single.items.add(item);
+                    return single;
+                }
+            }
+        }
+        // a kept item's body runs over the label lines ("**Pros:**", "**Cons:**") that follow it
+        for (int i = 0; i + 1 < block.items.size(); i++) {
+            block.items.get(i).bodyEnd = block.items.get(i + 1).bodyStart;
+        }
+        if (!block.items.isEmpty() && kind == TextLayout.BOLD) {
+            block.items.get(block.items.size() - 1).bodyEnd = items.get(items.size() - 1).bodyEnd;
+        }
+        return block;
+    }
+
+    // ---------------------------------------------------------------- tables
+
+    private static void tableBlocks(TextLayout t, List<Block> all) {
+        int l = 0;
+        while (l < t.lineCount) {
+            if (t.kind[l] != TextLayout.TABLE && t.kind[l] != TextLayout.TABLE_SEP) {
+                l++;
+                continue;
+            }
+            int start = l;
+            while (l < t.lineCount && (t.kind[l] == TextLayout.TABLE || t.kind[l] == TextLayout.TABLE_SEP)) {
+                l++;
+            }
+            int sep = -1;
+            for (int k = start; k < l; k++) {
+                if (t.kind[k] == TextLayout.TABLE_SEP) {
+                    sep = k;
+                    break;
+                }
+            }
+            Block block = new Block(TextLayout.TABLE, 0);
+            for (int k = sep < 0 ? start : sep + 1; k < l; k++) {
+                if (t.kind[k] == TextLayout.TABLE) {
+                    Item item = new Item(k, TextLayout.TABLE, t.lineStart[k]);
+                    item.bodyEnd = t.lineEnd[k];
+                    block.items.add(item);
+                }
+            }
+            all.add(block);
+        }
+    }
+
+    // ---------------------------------------------------------------- leads
+
+    private static boolean[] subjects(TextLayout t, Item item, List<MentionMatcher.Mention> mentions,
+                                      int entityCount) {
+        boolean[] subjects = new boolean[entityCount];
+        int l = item.line;
+        int ls = t.leadStart[l];
+        int le = t.leadEnd[l];
+        if (ls < 0) {
+            return subjects;
+        }
+        int first = MentionMatcher.skipMarkup(t, ls, le);
+        for (MentionMatcher.Mention m : mentions) {
+            if (m.start < ls) {
+                continue;
+            }
+            if (m.start >= le) {
+                break;
+            }
+            if (m.end <= le + 1 && (!t.leadStartOnly[l] || m.start == first)) {
+                subjects[m.entity] = true;
+            }
+        }
+        return subjects;
+    }
+
+    private static boolean any(boolean[] values) {
+        for (boolean v : values) {
+            if (v) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

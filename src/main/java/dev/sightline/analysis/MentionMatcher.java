@@ -1,0 +1,653 @@
+package dev.sightline.analysis;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds the mentions of a fixed set of entities. Names and aliases are compiled once into sequences of
+ * lowercase word atoms keyed by their first atom, so one pass over the answer's atoms finds every candidate;
+ * candidates are then checked for the common-word rule and for refusals.
+ *
+ * <p>Common-word rule: an alias made only of words from the built-in English word list (and without a dot, so
+ * "monday.com" is distinctive) is ambiguous. Such a candidate counts only with a signal that the company is
+ * meant: a capital letter mid-sentence; being the lead of a list item, heading, bold line or a table cell;
+ * product context next to it ("Close CRM", "Copper's pipeline view"); at a sentence start, a following
+ * company-like verb ("Copper integrates ...") or a possessive; being the text of a link to the entity's own
+ * domain; or standing in an enumeration with another accepted mention ("Close, Copper and Attio"). For words
+ * English capitalises anyway (weekdays, months) the capital is no signal.
+ */
+final class MentionMatcher {
+
+    static final byte SEP_SPACE = 0, SEP_DOT = 1, SEP_HYPHEN = 2, SEP_LITERAL = 3;
+
+    /** One compiled name or alias. */
+    static final class Alias {
+        final int entity;
+        final String[] atoms;
+        final byte[] sepKind;
+        final String[] sepLiteral;
+        final boolean common;
+        final boolean alwaysCapitalised;
+
+        Alias(int entity, String[] atoms, byte[] sepKind, String[] sepLiteral, boolean common, boolean alwaysCap) {
+            this.entity = entity;
+            this.atoms = atoms;
+            this.sepKind = sepKind;
+            this.sepLiteral = sepLiteral;
+            this.common = common;
+            this.alwaysCapitalised = alwaysCap;
+        }
+    }
+
+    /** A mention found in the text. */
+    static final class Mention {
+        final int entity;
+        final int start;
+        final int end;
+        final Alias alias;
+        final int firstAtom;
+        final int lastAtom;
+        boolean accepted;
+        boolean capitalised;
+
+        Mention(int entity, int start, int end, Alias alias, int firstAtom, int lastAtom) {
+            this.entity = entity;
+            this.start = start;
+            this.end = end;
+            this.alias = alias;
+            this.firstAtom = firstAtom;
+            this.lastAtom = lastAtom;
+        }
+    }
+
+    /** Words right after an ambiguous name that show a product is meant, whatever the case ("close crm"). */
+    private static final Set<String> STRONG_CONTEXT = Set.of("crm", "app", "apps", "software", "platform", "api",
+            "saas", "suite");
+
+    /** Words right after a capitalised ambiguous name that show a product is meant ("Box Business"). */
+    private static final Set<String> PRODUCT_CONTEXT = Set.of("crm", "app", "apps", "software", "platform", "api",
+            "saas", "suite", "pricing", "plan", "plans", "integration", "integrations", "users", "user",
+            "customers", "dashboard", "pipeline", "pipelines", "automation", "automations", "interface", "workspace",
+            "workspaces", "template", "templates", "account", "accounts", "business", "enterprise", "starter", "pro",
+            "plus", "premium", "essentials", "professional", "basic", "ai", "mobile", "desktop", "sync", "drive",
+            "storage", "notes", "docs", "database", "databases", "board", "boards", "calendar", "mail", "sign",
+            "shuttle", "team", "teams", "free", "tier", "subscription", "marketplace", "extension", "website",
+            "integrates", "connects", "features", "reviews", "support", "sales", "search", "browser", "relay",
+            "wiki", "projects", "forms", "views", "reports", "reporting");
+
+    /** Verbs and auxiliaries that make a capitalised sentence-initial word the subject ("Copper integrates"). */
+    private static final Set<String> PREDICATES = Set.of("is", "isn", "was", "wasn", "has", "hasn", "does", "doesn",
+            "offers", "provides", "integrates", "supports", "includes", "lets", "allows", "gives", "focuses",
+            "excels", "shines", "stands", "works", "costs", "starts", "remains", "targets", "combines", "feels",
+            "tends", "comes", "keeps", "makes", "helps", "delivers", "stores", "syncs", "charges", "bundles", "fits",
+            "suits", "leans", "wins", "beats", "lacks", "struggles", "requires", "needs", "uses", "runs",
+            "positions", "markets", "sells", "specializes", "specialises", "emphasizes", "emphasises", "caters",
+            "appeals", "pairs", "handles", "plays", "tracks", "connects", "automates", "pioneered", "launched",
+            "added", "introduced", "released", "recently", "outperforms", "edges", "trails", "lags", "ranks",
+            "scores", "offered", "provided", "became", "shares", "centers", "centres", "bills", "prices");
+
+    private static final Set<String> ADVERBS = Set.of("also", "still", "now", "really", "recently", "even",
+            "actually", "generally", "typically", "clearly", "arguably", "definitely", "certainly", "only",
+            "usually", "mostly", "largely", "primarily", "mainly", "already");
+
+    private static final Pattern ENUMERATION_GAP = Pattern.compile(
+            "(?:,|/|&|\\+|and|or|,\\s*and|,\\s*or|and/or|vs\\.?|versus|v\\.?|,\\s*plus|plus|nor|,\\s*nor)");
+
+    private static final Pattern REFUSAL = Pattern.compile(
+            "\\b(?:i|we)\\s*(?:do not|don't|dont|doesn't)\\s+have\\s+(?:(?:any|much|specific|reliable|detailed|enough|"
+                    + "current|up-to-date|verified|concrete|solid|real|trustworthy)\\s+){0,3}"
+                    + "(?:information|info|details|data|knowledge|insight)\\s+(?:about|on|regarding|for|of)\\b"
+                    + "|\\bi\\s*(?:am|'m)\\s+(?:not|un)\\s*(?:familiar|aware)\\b"
+                    + "|\\b(?:i|we)\\s*(?:could not|couldn't|can't|cannot|can not|was unable to|were unable to|"
+                    + "am unable to|'m unable to|wasn't able to|am not able to|'m not able to)\\s+"
+                    + "(?:find|locate|verify|confirm)\\s+(?:any\\s+|much\\s+|reliable\\s+|specific\\s+)*"
+                    + "(?:information|info|anything|details|data|record|records|mention|evidence|reference)\\b"
+                    + "|\\b(?:i|we)\\s+have\\s+no\\s+(?:(?:reliable|specific|detailed|current|verified)\\s+)?"
+                    + "(?:information|info|details|data|knowledge|record|records)\\b"
+                    + "|\\bno\\s+(?:reliable\\s+|specific\\s+|verifiable\\s+)?information\\s+(?:is\\s+)?"
+                    + "(?:available\\s+)?(?:about|on|regarding)\\b"
+                    + "|\\bi\\s*(?:do not|don't|dont)\\s+know\\s+(?:much\\s+|anything\\s+)?(?:about|of)\\b"
+                    + "|\\bi\\s*(?:do not|don't)\\s+recogni[sz]e\\b"
+                    + "|\\b(?:isn't|is not|wasn't|was not)\\s+(?:in|part of|covered by)\\s+my\\s+(?:training|knowledge)"
+                    + "|\\bmy\\s+(?:training\\s+data|knowledge(?:\\s+base)?)\\s+(?:doesn't|does not)\\s+"
+                    + "(?:include|cover|contain|mention)\\b"
+                    + "|\\bi\\s*(?:can't|cannot|can not|am unable to|'m unable to|won't|am not able to|'m not able to)"
+                    + "\\s+(?:help|assist)\\s+with\\b"
+                    + "|\\bnot\\s+(?:a\\s+)?(?:company|product|tool|brand|service|name)s?\\s+(?:that\\s+)?i\\s*(?:am|'m)"
+                    + "\\s+(?:familiar|aware)");
+
+    private static final Pattern CONTRAST = Pattern.compile("\\b(?:but|however|although|though|whereas|while)\\b|;");
+
+    private final Map<String, Alias[]> byFirstAtom;
+    private final List<List<String>> entityDomains;
+
+    MentionMatcher(List<TrackedEntity> entities) {
+        Map<String, List<Alias>> index = new HashMap<>();
+        List<List<String>> domains = new ArrayList<>();
+        for (int e = 0; e < entities.size(); e++) {
+            TrackedEntity entity = entities.get(e);
+            Set<String> seen = new HashSet<>();
+            List<String> names = new ArrayList<>();
+            names.add(entity.name());
+            names.addAll(entity.aliases());
+            for (String name : names) {
+                if (name == null || name.isBlank() || !seen.add(name.strip().toLowerCase(Locale.ROOT))) {
+                    continue;
+                }
+                Alias alias = compile(e, name.strip());
+                if (alias != null) {
+                    index.computeIfAbsent(alias.atoms[0], k -> new ArrayList<>()).add(alias);
+                }
+            }
+            List<String> owned = new ArrayList<>();
+            for (String d : entity.domains()) {
+                String n = Domains.normaliseDomain(d);
+                if (!n.isEmpty()) {
+                    owned.add(n);
+                }
+            }
+            domains.add(List.copyOf(owned));
+        }
+        Map<String, Alias[]> frozen = new HashMap<>();
+        index.forEach((k, v) -> {
+            v.sort(Comparator.comparingInt((Alias a) -> -a.atoms.length));
+            frozen.put(k, v.toArray(new Alias[0]));
+        });
+        this.byFirstAtom = Map.copyOf(frozen);
+        this.entityDomains = List.copyOf(domains);
+    }
+
+    private static Alias compile(int entity, String name) {
+        List<String> atoms = new ArrayList<>();
+        List<String> seps = new ArrayList<>();
+        int i = 0;
+        int n = name.length();
+        int lastEnd = -1;
+        while (i < n) {
+            if (!Character.isLetterOrDigit(name.charAt(i))) {
+                i++;
+                continue;
+            }
+            int s = i;
+            while (i < n && Character.isLetterOrDigit(name.charAt(i))) {
+                i++;
+            }
+            if (lastEnd >= 0) {
+                seps.add(name.substring(lastEnd, s));
+            }
+            atoms.add(name.substring(s, i).toLowerCase(Locale.ROOT));
+            lastEnd = i;
+        }
+        if (atoms.isEmpty()) {
+            return null;
+        }
+        byte[] kinds = new byte[seps.size()];
+        String[] literals = new String[seps.size()];
+        boolean dotted = false;
+        for (int k = 0; k < seps.size(); k++) {
+            String sep = seps.get(k);
+            if (sep.isBlank()) {
+                kinds[k] = SEP_SPACE;
+            } else if (sep.equals(".")) {
+                kinds[k] = SEP_DOT;
+                dotted = true;
+            } else if (sep.equals("-")) {
+                kinds[k] = SEP_HYPHEN;
+            } else {
+                kinds[k] = SEP_LITERAL;
+                literals[k] = sep.strip().toLowerCase(Locale.ROOT);
+            }
+        }
+        // three words or more ("monday work management") are a name, not a phrase English uses
+        boolean common = !dotted && atoms.size() < 3;
+        boolean alwaysCap = false;
+        for (String a : atoms) {
+            boolean capWord = WordLists.ALWAYS_CAPITALISED.contains(a);
+            alwaysCap |= capWord;
+            if (!(WordLists.isCommon(a) || capWord)) {
+                common = false;
+            }
+        }
+        return new Alias(entity, atoms.toArray(new String[0]), kinds, literals, common, common && alwaysCap);
+    }
+
+    List<String> domainsOf(int entity) {
+        return entityDomains.get(entity);
+    }
+
+    /** All accepted mentions, in text order; at most one entity per text span (the longest alias wins). */
+    List<Mention> find(TextLayout t) {
+        List<Mention> candidates = new ArrayList<>();
+        for (int i = 0; i < t.atomCount; i++) {
+            Alias[] aliases = byFirstAtom.get(t.atomLower[i]);
+            if (aliases == null) {
+                continue;
+            }
+            for (Alias alias : aliases) {
+                int last = matchAt(t, i, alias);
+                if (last < 0) {
+                    continue;
+                }
+                int start = t.atomStart[i];
+                int end = t.atomEnd[last];
+                if (!boundaryOk(t, start, end)) {
+                    continue;
+                }
+                Mention m = new Mention(alias.entity, start, end, alias, i, last);
+                m.capitalised = Character.isUpperCase(t.text.charAt(start));
+                candidates.add(m);
+                i = last;
+                break;
+            }
+        }
+        if (candidates.isEmpty()) {
+            return candidates;
+        }
+        boolean[] confirmed = new boolean[entityDomains.size()];
+        for (Mention m : candidates) {
+            if (!m.alias.common) {
+                confirmed[m.entity] = true;
+            }
+        }
+        boolean pending = false;
+        for (Mention m : candidates) {
+            m.accepted = !m.alias.common || hasSignal(t, m, confirmed);
+            pending |= !m.accepted && m.capitalised && !m.alias.alwaysCapitalised;
+        }
+        if (pending) {
+            acceptEnumerations(t, candidates);
+        }
+        List<Mention> out = new ArrayList<>(candidates.size());
+        for (Mention m : candidates) {
+            if (m.accepted && !refused(t, m)) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    private static int matchAt(TextLayout t, int i, Alias alias) {
+        int k = alias.atoms.length;
+        if (i + k > t.atomCount) {
+            return -1;
+        }
+        for (int j = 1; j < k; j++) {
+            if (!alias.atoms[j].equals(t.atomLower[i + j])) {
+                return -1;
+            }
+            int gapStart = t.atomEnd[i + j - 1];
+            int gapEnd = t.atomStart[i + j];
+            if (!separatorOk(t.text, gapStart, gapEnd, alias.sepKind[j - 1], alias.sepLiteral[j - 1])) {
+                return -1;
+            }
+        }
+        return i + k - 1;
+    }
+
+    private static boolean separatorOk(String text, int s, int e, byte kind, String literal) {
+        int len = e - s;
+        switch (kind) {
+            case SEP_DOT:
+                return len == 1 && text.charAt(s) == '.';
+            case SEP_SPACE:
+            case SEP_HYPHEN:
+                if (len == 1 && text.charAt(s) == '-') {
+                    return true;
+                }
+                if (len < 1 || len > 3) {
+                    return false;
+                }
+                for (int k = s; k < e; k++) {
+                    char c = text.charAt(k);
+                    if (c != ' ' && c != '\t' && c != '\u00a0') {
+                        return false;
+                    }
+                }
+                return true;
+            default:
+                return text.substring(s, e).strip().equalsIgnoreCase(literal);
+        }
+    }
+
+    /** Never inside a URL, an e-mail address, a dotted name ("hubspot.com") or a handle. */
+    private static boolean boundaryOk(TextLayout t, int start, int end) {
+        if (t.isMasked(start, end)) {
+            return false;
+        }
+        String text = t.text;
+        if (start > 0) {
+            char c = text.charAt(start - 1);
+            if (c == '@' || c == '_' || c == '\\') {
+                return false;
+            }
+            if (c == '.' && start > 1 && Character.isLetterOrDigit(text.charAt(start - 2))) {
+                return false;
+            }
+        }
+        if (end < t.length) {
+            char d = text.charAt(end);
+            if (d == '@' || d == '_') {
+                return false;
+            }
+            if (d == '.' && end + 1 < t.length && Character.isLetterOrDigit(text.charAt(end + 1))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- common-word signals
+
+    /** A capitalised word right before ("Smart Sync") makes the name part of another proper name. */
+    private static boolean insideOtherName(TextLayout t, Mention m) {
+        int prev = m.firstAtom - 1;
+        if (prev < 0 || m.start - t.atomEnd[prev] != 1 || t.text.charAt(t.atomEnd[prev]) != ' ') {
+            return false;
+        }
+        int ps = t.atomStart[prev];
+        if (!Character.isUpperCase(t.text.charAt(ps)) || sentenceInitial(t, ps)) {
+            return false;
+        }
+        String w = t.atomLower[prev];
+        return !w.equals("i") && WordLists.isCommon(w);
+    }
+
+    private boolean hasSignal(TextLayout t, Mention m, boolean[] confirmed) {
+        if (inOwnedLink(t, m) || leadIsName(t, m)) {
+            return true;
+        }
+        int next = m.lastAtom + 1;
+        boolean possessive = false;
+        if (next < t.atomCount && t.atomLower[next].equals("s") && t.atomStart[next] == m.end + 1
+                && isApostrophe(t.text.charAt(m.end))) {
+            possessive = true;
+            next++;
+        }
+        String nextWord = wordAfter(t, next, possessive ? t.atomEnd[next - 1] : m.end);
+        if (nextWord != null && STRONG_CONTEXT.contains(nextWord)) {
+            return true;
+        }
+        if (!m.capitalised) {
+            return false;
+        }
+        if (m.alias.alwaysCapitalised) {
+            if (possessive && nextWord != null && PRODUCT_CONTEXT.contains(nextWord)) {
+                return true;
+            }
+            // "Monday is praised for ..." only when the answer names the company unambiguously elsewhere
+            if (!confirmed[m.entity] || !sentenceInitial(t, m.start)) {
+                return false;
+            }
+            if (nextWord != null && ADVERBS.contains(nextWord)) {
+                nextWord = wordAfter(t, next + 1, t.atomEnd[next]);
+            }
+            return nextWord != null && PREDICATES.contains(nextWord);
+        }
+        int line = t.lineOf(m.start);
+        boolean initial = sentenceInitial(t, m.start);
+        boolean titleCase = isTitleCaseLine(t, line, m);
+        if (!initial && !titleCase && !insideOtherName(t, m)) {
+            return true;
+        }
+        if (nextWord != null && PRODUCT_CONTEXT.contains(nextWord)) {
+            return true;
+        }
+        if (titleCase) {
+            return false;
+        }
+        if (possessive) {
+            return true;
+        }
+        int after = m.end;
+        while (after < t.length && t.text.charAt(after) == ' ') {
+            after++;
+        }
+        if (after < t.length && t.text.charAt(after) == '(') {
+            return true;
+        }
+        if (nextWord != null && ADVERBS.contains(nextWord)) {
+            nextWord = wordAfter(t, next + 1, t.atomEnd[next]);
+        }
+        return nextWord != null && PREDICATES.contains(nextWord);
+    }
+
+    private static boolean isApostrophe(char c) {
+        return c == '\'' || c == '’';
+    }
+
+    /** The atom at index next when only spaces or a hyphen separate it from pos on the same line. */
+    private static String wordAfter(TextLayout t, int next, int pos) {
+        if (next >= t.atomCount) {
+            return null;
+        }
+        int s = t.atomStart[next];
+        if (s - pos > 3) {
+            return null;
+        }
+        for (int k = pos; k < s; k++) {
+            char c = t.text.charAt(k);
+            if (c != ' ' && c != '-' && c != '\u00a0') {
+                return null;
+            }
+        }
+        return t.atomLower[next];
+    }
+
+    /** Start of a line, sentence, cell or quote: a capital letter there is just English. */
+    static boolean sentenceInitial(TextLayout t, int pos) {
+        String text = t.text;
+        int j = pos - 1;
+        while (j >= 0) {
+            char c = text.charAt(j);
+            if (c == '\n') {
+                return true;
+            }
+            if (Character.isWhitespace(c) || "*_#>\"'“”‘’([`~•·+|".indexOf(c) >= 0
+                    || Character.getType(c) == Character.OTHER_SYMBOL || Character.isSurrogate(c)
+                    || c == '\uFE0F') {
+                j--;
+                continue;
+            }
+            break;
+        }
+        if (j < 0) {
+            return true;
+        }
+        char c = text.charAt(j);
+        if (c == '-' ) {
+            // a bullet marker "- " at the start of the line, or a dash inside the sentence
+            int k = j - 1;
+            while (k >= 0 && (text.charAt(k) == ' ' || text.charAt(k) == '\t')) {
+                k--;
+            }
+            return k < 0 || text.charAt(k) == '\n';
+        }
+        return ".!?:;".indexOf(c) >= 0;
+    }
+
+    /** Headings and bold lines in Title Case capitalise every word: there a capital is no signal. */
+    private static boolean isTitleCaseLine(TextLayout t, int line, Mention m) {
+        byte kind = t.kind[line];
+        if (kind != TextLayout.HEADING && kind != TextLayout.BOLD) {
+            return false;
+        }
+        int first = t.atomAtOrAfter(t.lineStart[line]);
+        int words = 0;
+        int caps = 0;
+        for (int a = first; a < t.atomCount && t.atomStart[a] < t.lineEnd[line]; a++) {
+            if (a >= m.firstAtom && a <= m.lastAtom) {
+                continue;
+            }
+            String w = t.atomLower[a];
+            if (w.length() >= 4 && WordLists.isCommon(w)) {
+                words++;
+                if (Character.isUpperCase(t.text.charAt(t.atomStart[a]))) {
+                    caps++;
+                }
+            }
+        }
+        return words >= 2 && caps * 10 >= words * 6;
+    }
+
+    private boolean inOwnedLink(TextLayout t, Mention m) {
+        List<String> owned = entityDomains.get(m.entity);
+        if (owned.isEmpty()) {
+            return false;
+        }
+        for (TextLayout.Link link : t.links) {
+            if (link.textStart() <= m.start && m.end <= link.textEnd()) {
+                String host = Domains.host(link.url());
+                for (String d : owned) {
+                    if (Domains.within(host, d)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The mention is the whole lead of an item, heading, bold line or table cell ("- Close: ...", "| Box |"). */
+    static boolean leadIsName(TextLayout t, Mention m) {
+        int line = t.lineOf(m.start);
+        if (!t.isItemLine(line)) {
+            return false;
+        }
+        int ls;
+        int le;
+        if (t.kind[line] == TextLayout.TABLE) {
+            int a = m.start;
+            while (a > t.lineStart[line] && (t.text.charAt(a - 1) != '|' || t.masked.get(a - 1))) {
+                a--;
+            }
+            int b = m.end;
+            while (b < t.lineEnd[line] && (t.text.charAt(b) != '|' || t.masked.get(b))) {
+                b++;
+            }
+            ls = a;
+            le = b;
+        } else {
+            ls = t.leadStart[line];
+            le = t.leadEnd[line];
+            if (ls < 0 || m.start < ls || m.start > le) {
+                return false;
+            }
+        }
+        if (skipMarkup(t, ls, le) != m.start) {
+            return false;
+        }
+        int p = m.end;
+        if (p + 1 < le && isApostrophe(t.text.charAt(p)) && (t.text.charAt(p + 1) == 's')) {
+            p += 2;
+        }
+        while (p < le) {
+            char c = t.text.charAt(p);
+            if (c == ' ' || c == '*' || c == '_' || c == '`' || c == ']' || c == ':' || c == '.' || t.masked.get(p)) {
+                p++;
+            } else {
+                break;
+            }
+        }
+        if (p >= le || t.text.charAt(p) == '(') {
+            return true;
+        }
+        int next = t.atomAtOrAfter(p);
+        return next < t.atomCount && t.atomStart[next] == p && PRODUCT_CONTEXT.contains(t.atomLower[next]);
+    }
+
+    static int skipMarkup(TextLayout t, int p, int e) {
+        while (p < e) {
+            char c = t.text.charAt(p);
+            if (c == ' ' || c == '*' || c == '_' || c == '`' || c == '[' || c == '"' || c == '“' || c == '\'') {
+                p++;
+            } else {
+                break;
+            }
+        }
+        return p;
+    }
+
+    /** "Close, Copper and Attio": an ambiguous capitalised name next to an accepted one is accepted too. */
+    private static void acceptEnumerations(TextLayout t, List<Mention> candidates) {
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (int i = 0; i < candidates.size(); i++) {
+                Mention m = candidates.get(i);
+                if (m.accepted || !m.capitalised || m.alias.alwaysCapitalised) {
+                    continue;
+                }
+                boolean left = i > 0 && candidates.get(i - 1).accepted
+                        && enumerationGap(t, candidates.get(i - 1).end, m.start);
+                boolean right = i + 1 < candidates.size() && candidates.get(i + 1).accepted
+                        && enumerationGap(t, m.end, candidates.get(i + 1).start);
+                if (left || right) {
+                    m.accepted = true;
+                    changed = true;
+                }
+            }
+        }
+    }
+
+    private static boolean enumerationGap(TextLayout t, int s, int e) {
+        if (e - s > 16 || e < s) {
+            return false;
+        }
+        String gap = t.text.substring(s, e).replace("*", "").replace("_", "").strip().toLowerCase(Locale.ROOT);
+        if (gap.startsWith("'s") || gap.startsWith("’s")) {
+            gap = gap.substring(2).strip();
+        }
+        return ENUMERATION_GAP.matcher(gap).matches();
+    }
+
+    // ---------------------------------------------------------------- refusals
+
+    /**
+     * A mention inside a sentence that says the assistant knows nothing about it ("I'm not familiar with Foo")
+     * is no mention. A contrast ("..., but HubSpot is ...") ends the refusal's reach.
+     */
+    private static boolean refused(TextLayout t, Mention m) {
+        int s = t.sentenceOf(m.start);
+        if (s < 0) {
+            return false;
+        }
+        int ss = t.sentStart[s];
+        String sentence = t.text.substring(ss, t.sentEnd[s]).toLowerCase(Locale.ROOT).replace('’', '\'');
+        Matcher r = REFUSAL.matcher(sentence);
+        if (!r.find()) {
+            return false;
+        }
+        int rel = m.start - ss;
+        int[] bounds = contrastBounds(sentence, rel);
+        do {
+            if (r.start() >= bounds[0] && r.start() < bounds[1]) {
+                return true;
+            }
+        } while (r.find());
+        return false;
+    }
+
+    /** The part of the sentence around rel between contrast markers. */
+    private static int[] contrastBounds(String sentence, int rel) {
+        int from = 0;
+        int to = sentence.length();
+        Matcher c = CONTRAST.matcher(sentence);
+        while (c.find()) {
+            if (c.start() <= rel) {
+                from = c.start();
+            } else {
+                to = c.start();
+                break;
+            }
+        }
+        return new int[]{from, to};
+    }
+}
