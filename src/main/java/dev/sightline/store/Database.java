@@ -1,0 +1,136 @@
+package dev.sightline.store;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The connection pool, and the embedded PostgreSQL behind it when no URL is configured. */
+public final class Database implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    /** Connection settings. {@code url} empty: start an embedded PostgreSQL in {@code embeddedDir}. */
+    public record Settings(String url, String user, String password, int poolSize, Path embeddedDir, int embeddedPort) {
+    }
+
+    private final HikariDataSource dataSource;
+    private final EmbeddedDatabase embedded;
+    private final String url;
+
+    private Database(HikariDataSource dataSource, EmbeddedDatabase embedded, String url) {
+        this.dataSource = dataSource;
+        this.embedded = embedded;
+        this.url = url;
+    }
+
+    public static Database open(Settings s) {
+        EmbeddedDatabase embedded = null;
+        String url = s.url();
+        String user = s.user();
+        String password = s.password();
+        if (url == null || url.isBlank()) {
+            embedded = EmbeddedDatabase.start(s.embeddedDir(), s.embeddedPort());
+            url = embedded.jdbcUrl();
+            user = "postgres";
+            password = "";
+        } else if (!url.startsWith("jdbc:postgresql:")) {
+            throw new dev.sightline.config.ConfigException("Invalid setting sightline.db.url=" + redact(url)
+                    + ": expected jdbc:postgresql://host:port/database");
+        }
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("sightline");
+        hc.setJdbcUrl(url);
+        hc.setUsername(user);
+        if (password != null && !password.isEmpty()) {
+            hc.setPassword(password);
+        }
+        hc.setMaximumPoolSize(s.poolSize());
+        hc.setMinimumIdle(Math.min(4, s.poolSize()));
+        hc.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
+        // a database outage must not stop the app from starting its HTTP side later; the pool retries
+        hc.setInitializationFailTimeout(Duration.ofSeconds(60).toMillis());
+        hc.addDataSourceProperty("reWriteBatchedInserts", "true");
+        hc.addDataSourceProperty("ApplicationName", "sightline");
+        HikariDataSource ds;
+        try {
+            ds = new HikariDataSource(hc);
+        } catch (RuntimeException e) {
+            if (embedded != null) {
+                embedded.close();
+            }
+            throw new IllegalStateException("Cannot connect to " + redact(url) + " (sightline.db.url): "
+                    + rootMessage(e), e);
+        }
+        Database db = new Database(ds, embedded, url);
+        db.migrate();
+        return db;
+    }
+
+    private void migrate() {
+        String location = Files.isDirectory(Path.of("sql")) ? "filesystem:sql" : "classpath:sql";
+        Flyway flyway = Flyway.configure()
+                .dataSource(dataSource)
+                .locations(location)
+                .table("schema_history")
+                .load();
+        MigrateResult result = flyway.migrate();
+        var current = flyway.info().current();
+        LOG.info("Database schema at version {} ({} migrations applied now)",
+                current == null ? "none" : current.getVersion(), result.migrationsExecuted);
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public boolean isEmbedded() {
+        return embedded != null;
+    }
+
+    public EmbeddedDatabase embedded() {
+        return embedded;
+    }
+
+    /** The URL without credentials, for logs. */
+    public String describe() {
+        return redact(url);
+    }
+
+    public boolean ping() {
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+
+    static String redact(String url) {
+        return url == null ? "" : url.replaceAll("(?i)(password|user)=[^&;]*", "$1=***");
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+}
