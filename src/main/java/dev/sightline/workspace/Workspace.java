@@ -1,0 +1,15 @@
+package dev.sightline.workspace;
+
+import java.util.List;
+
+import dev.sightline.analysis.EntityKind;
+import dev.sightline.analysis.TrackedEntity;
+
+/** A stored workspace with its active entities (brand first). */
+public record Workspace(long id, String slug, String name, String category, List<TrackedEntity> entities) {
+
+    public TrackedEntity brand() {
+        return entities.stream().filter(e -> e.kind() == EntityKind.BRAND).findFirst()
+                .orElseThrow(() -> new IllegalStateException("workspace " + slug + " has no brand"));
+    }
+}
