@@ -1,0 +1,96 @@
+package dev.sightline.provider;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+import dev.sightline.run.CellClaim;
+import dev.sightline.run.Dispatcher;
+
+/**
+ * The two Java steps around the HTTP call in a provider route: {@link #prepare} turns the claimed cell into the
+ * provider's request, {@link #decode} turns the reply into a {@link CallResult}.
+ */
+public final class ProviderCalls {
+
+    private static final String STARTED_NANOS = "sightline.callStartedNanos";
+
+    private final ProviderRegistry providers;
+    private final Dispatcher dispatcher;
+    private final String systemPrompt;
+
+    public ProviderCalls(ProviderRegistry providers, Dispatcher dispatcher, String systemPrompt) {
+        this.providers = providers;
+        this.dispatcher = dispatcher;
+        this.systemPrompt = systemPrompt;
+    }
+
+    /** Thrown when the node is shutting down before the request went out: the cell goes back unspent. */
+    public static final class NotStartedException extends RuntimeException {
+        public NotStartedException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    public void prepare(Exchange exchange) {
+        CellClaim claim = exchange.getProperty(Dispatcher.CLAIM, CellClaim.class);
+        Provider p = providers.get(claim.provider());
+        if (!dispatcher.markStarted(claim.cellId())) {
+            throw new NotStartedException("node is shutting down");
+        }
+        ProviderRequest req = p.codec().buildRequest(p.settings(),
+                new PromptInput(systemPrompt, claim.promptText(), claim.cellId(), claim.sample()));
+        Message m = exchange.getMessage();
+        // only the codec's headers go on the wire: nothing of the exchange leaks to the provider
+        m.getHeaders().clear();
+        m.getHeaders().putAll(req.headers());
+        m.setHeader(Exchange.HTTP_METHOD, "POST");
+        m.setHeader(Exchange.HTTP_URI, p.settings().baseUrl() + req.path());
+        m.setBody(req.body());
+        exchange.setProperty(STARTED_NANOS, System.nanoTime());
+    }
+
+    public void decode(Exchange exchange) {
+        CellClaim claim = exchange.getProperty(Dispatcher.CLAIM, CellClaim.class);
+        Provider p = providers.get(claim.provider());
+        Message m = exchange.getMessage();
+        int status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        String body = m.getBody(String.class);
+        if (body == null) {
+            body = "";
+        }
+        Map<String, List<String>> headers = responseHeaders(m);
+        long started = exchange.getProperty(STARTED_NANOS, System.nanoTime(), Long.class);
+        long latency = (System.nanoTime() - started) / 1_000_000;
+        ProviderResult result = p.codec().decode(p.settings(), status, headers, body);
+        CallResult call = new CallResult(result, status, body, latency);
+        // drop the request headers (credentials) the HTTP component copied onto the reply
+        m.getHeaders().clear();
+        m.setBody(call);
+        if (!result.isOk() && result.failure().type() == ProviderFailure.Type.TRANSIENT) {
+            throw new TransientCallException(call);
+        }
+    }
+
+    private static Map<String, List<String>> responseHeaders(Message m) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        m.getHeaders().forEach((k, v) -> {
+            if (k.startsWith("Camel") || k.startsWith("camel") || ProviderRequest.isCredential(k)) {
+                return;
+            }
+            List<String> values = new ArrayList<>();
+            if (v instanceof Iterable<?> it) {
+                it.forEach(x -> values.add(String.valueOf(x)));
+            } else if (v != null) {
+                values.add(String.valueOf(v));
+            }
+            out.put(k.toLowerCase(Locale.ROOT), values);
+        });
+        return out;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.sightline.run;
+
+import java.time.Instant;
+import java.util.List;
+
+import dev.sightline.store.Jdbc;
+
+/** Read side of cells, for incremental polling: ordered by id, filtered by status and last change. */
+public final class CellQueries {
+
+    private static final String LIST = """
+            SELECT c.id, c.prompt_id, c.provider, c.sample, c.status, c.attempts, c.next_attempt_at, c.last_error,
+                   r.id AS response_id, c.updated_at
+              FROM cell c LEFT JOIN response r ON r.cell_id = c.id
+             WHERE c.run_id = ? AND c.id > ?
+               AND (?::text IS NULL OR c.status = ?::text)
+               AND (?::timestamptz IS NULL OR c.updated_at >= ?::timestamptz)
+             ORDER BY c.id
+             LIMIT ?""";
+
+    private final Jdbc jdbc;
+
+    public CellQueries(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public record Page(List<CellView> cells, Instant serverTime) {
+    }
+
+    public Page list(long runId, String status, Instant updatedSince, long after, int limit) {
+        return jdbc.withConnection(c -> {
+            Instant now = Jdbc.queryOne(c, "SELECT now() AS now", rs -> Jdbc.instant(rs, "now")).orElseThrow();
+            List<CellView> cells = Jdbc.query(c, LIST, rs -> new CellView(rs.getLong("id"), rs.getLong("prompt_id"),
+                    rs.getString("provider"), rs.getInt("sample"), rs.getString("status"), rs.getInt("attempts"),
+                    Jdbc.instant(rs, "next_attempt_at"), rs.getString("last_error"),
+                    rs.getObject("response_id", Long.class), Jdbc.instant(rs, "updated_at")),
+                    runId, after, status, status, updatedSince, updatedSince, limit);
+            return new Page(cells, now);
+        });
+    }
+}

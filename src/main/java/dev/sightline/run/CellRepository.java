@@ -1,0 +1,179 @@
+package dev.sightline.run;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import dev.sightline.store.Jdbc;
+
+/**
+ * The work queue. Claims take due cells with {@code FOR UPDATE SKIP LOCKED} so nodes never claim the same cell;
+ * every later write is fenced by the lease token, so a node that lost its lease (it froze, its lease expired and
+ * another node took the cell) cannot overwrite the winner. All times come from the database clock.
+ */
+public final class CellRepository {
+
+    private static final String CLAIM = """
+            WITH picked AS MATERIALIZED (
+              SELECT id FROM cell
+               WHERE provider = ? AND status = 'pending' AND next_attempt_at <= now()
+               ORDER BY next_attempt_at, id
+               LIMIT ?
+               FOR UPDATE SKIP LOCKED)
+            UPDATE cell c
+               SET status = 'leased', attempts = c.attempts + 1, lease_owner = ?, lease_token = gen_random_uuid(),
+                   lease_until = now() + make_interval(secs => ?), updated_at = now()
+              FROM picked, prompt p, run r
+             WHERE c.id = picked.id AND p.id = c.prompt_id AND r.id = c.run_id
+            RETURNING c.id, c.run_id, r.workspace_id, c.prompt_id, p.text, c.provider, c.sample, c.attempts, c.lease_token""";
+
+    /** Success: the fence and the response insert are one transaction. */
+    private static final String MARK_SUCCEEDED = """
+            UPDATE cell SET status = 'succeeded', lease_owner = NULL, lease_token = NULL, lease_until = NULL,
+                   last_error = NULL, updated_at = now()
+             WHERE id = ? AND status = 'leased' AND lease_token = ?""";
+
+    /** A failed call: back to pending after the delay, or failed once the attempts are spent. */
+    private static final String RETRY_OR_FAIL = """
+            UPDATE cell SET status = CASE WHEN attempts >= ? THEN 'failed' ELSE 'pending' END,
+                   next_attempt_at = now() + make_interval(secs => ?), last_error = ?,
+                   lease_owner = NULL, lease_token = NULL, lease_until = NULL, updated_at = now()
+             WHERE id = ? AND status = 'leased' AND lease_token = ?
+            RETURNING status""";
+
+    /** Not the cell's fault (rate limit, open circuit, shutdown before the call): no attempt spent. */
+    private static final String DEFER = """
+            UPDATE cell SET status = 'pending', attempts = greatest(attempts - 1, 0),
+                   next_attempt_at = now() + make_interval(secs => ?), last_error = ?,
+                   lease_owner = NULL, lease_token = NULL, lease_until = NULL, updated_at = now()
+             WHERE id = ? AND status = 'leased' AND lease_token = ?""";
+
+    private static final String FAIL = """
+            UPDATE cell SET status = 'failed', last_error = ?,
+                   lease_owner = NULL, lease_token = NULL, lease_until = NULL, updated_at = now()
+             WHERE id = ? AND status = 'leased' AND lease_token = ?""";
+
+    private static final String EXTEND = """
+            UPDATE cell c SET lease_until = now() + make_interval(secs => ?)
+              FROM unnest(?::bigint[], ?::uuid[]) AS t(id, token)
+             WHERE c.id = t.id AND c.lease_token = t.token AND c.status = 'leased'
+            RETURNING c.id""";
+
+    /**
+     * Expired leases go back to pending (their attempt stays spent: the call may have happened), or to failed
+     * when the attempts are used up. The expiry is re-checked at write time under the row lock.
+     */
+    private static final String RESCUE_EXPIRED = """
+            WITH expired AS MATERIALIZED (
+              SELECT id FROM cell WHERE status = 'leased' AND lease_until < now()
+               ORDER BY lease_until LIMIT 1000 FOR UPDATE SKIP LOCKED)
+            UPDATE cell c SET status = CASE WHEN c.attempts >= ? THEN 'failed' ELSE 'pending' END,
+                   last_error = 'lease of node ' || coalesce(c.lease_owner, '?') || ' expired',
+                   next_attempt_at = now(), lease_owner = NULL, lease_token = NULL, lease_until = NULL,
+                   updated_at = now()
+              FROM expired WHERE c.id = expired.id AND c.lease_until < now()
+            RETURNING c.id, c.run_id""";
+
+    private final Jdbc jdbc;
+
+    public CellRepository(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public List<CellClaim> claim(String provider, int limit, String node, Duration lease) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return jdbc.query(CLAIM, CellRepository::claimOf, provider, limit, node, seconds(lease));
+    }
+
+    /**
+     * Marks the cell succeeded if this node still holds its lease and runs {@code store} in the same transaction.
+     *
+     * @return false when the lease was lost (the result is dropped; the winner's stands)
+     */
+    public boolean completeFenced(CellClaim claim, Jdbc.Work<?> store) {
+        return jdbc.inTransaction(c -> {
+            int n = Jdbc.update(c, MARK_SUCCEEDED, claim.cellId(), claim.leaseToken());
+            if (n == 0) {
+                return false;
+            }
+            store.run(c);
+            return true;
+        });
+    }
+
+    /** @return the new status ({@code pending} or {@code failed}), or null when the lease was lost */
+    public String retryOrFail(CellClaim claim, int maxAttempts, Duration delay, String error) {
+        return jdbc.queryOne(RETRY_OR_FAIL, rs -> rs.getString(1), maxAttempts, seconds(delay), clip(error),
+                claim.cellId(), claim.leaseToken()).orElse(null);
+    }
+
+    public boolean defer(CellClaim claim, Duration delay, String reason) {
+        return jdbc.update(DEFER, seconds(delay), clip(reason), claim.cellId(), claim.leaseToken()) == 1;
+    }
+
+    public boolean fail(CellClaim claim, String error) {
+        return jdbc.update(FAIL, clip(error), claim.cellId(), claim.leaseToken()) == 1;
+    }
+
+    /** Extends the leases this node still holds; returns the ids it still holds. */
+    public List<Long> extend(List<CellClaim> claims, Duration lease) {
+        if (claims.isEmpty()) {
+            return List.of();
+        }
+        long[] ids = new long[claims.size()];
+        List<UUID> tokens = new ArrayList<>(claims.size());
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = claims.get(i).cellId();
+            tokens.add(claims.get(i).leaseToken());
+        }
+        return jdbc.query(EXTEND, rs -> rs.getLong(1), seconds(lease), ids, tokens);
+    }
+
+    public record Rescued(long cellId, long runId) {
+    }
+
+    public List<Rescued> rescueExpired(int maxAttempts) {
+        return jdbc.query(RESCUE_EXPIRED, rs -> new Rescued(rs.getLong(1), rs.getLong(2)), maxAttempts);
+    }
+
+    /** Returns claimed cells that never reached the provider to pending, without spending their attempt. */
+    public int release(List<CellClaim> claims, String reason) {
+        int n = 0;
+        for (CellClaim c : claims) {
+            if (defer(c, Duration.ZERO, reason)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static CellClaim claimOf(ResultSet rs) throws SQLException {
+        return new CellClaim(rs.getLong("id"), rs.getLong("run_id"), rs.getLong("workspace_id"),
+                rs.getLong("prompt_id"), rs.getString("text"), rs.getString("provider"), rs.getInt("sample"),
+                rs.getInt("attempts"), rs.getObject("lease_token", UUID.class));
+    }
+
+    static double seconds(Duration d) {
+        return d.toMillis() / 1000.0;
+    }
+
+    static String clip(String s) {
+        if (s == null) {
+            return null;
+        }
+        String clean = s.replace('\0', ' ');
+        return clean.length() <= 2000 ? clean : clean.substring(0, 2000) + "...";
+    }
+
+    /** For tests and the invariant checker: the database's clock. */
+    public Instant now() {
+        return jdbc.queryOne("SELECT now()", rs -> Jdbc.instant(rs, "now")).orElseThrow();
+    }
+
+}

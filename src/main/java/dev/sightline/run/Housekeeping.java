@@ -1,0 +1,81 @@
+package dev.sightline.run;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The timer-driven duties of a node: extend its own leases, rescue other nodes' expired leases, and finalise runs
+ * whose last cell finished on a node that died before it could.
+ */
+public final class Housekeeping {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Housekeeping.class);
+
+    private final Dispatcher dispatcher;
+    private final CellRepository cells;
+    private final RunRepository runs;
+    private final int maxAttempts;
+    private final long heartbeatEveryNanos;
+    private volatile long lastHeartbeat = System.nanoTime();
+    private volatile boolean databaseDown;
+
+    public Housekeeping(Dispatcher dispatcher, CellRepository cells, RunRepository runs, int maxAttempts,
+                        Duration lease) {
+        this.dispatcher = dispatcher;
+        this.cells = cells;
+        this.runs = runs;
+        this.maxAttempts = maxAttempts;
+        this.heartbeatEveryNanos = lease.toNanos() / 3;
+    }
+
+    /** Called every second; extends leases every third of the lease duration. */
+    public void heartbeat() {
+        if (System.nanoTime() - lastHeartbeat < heartbeatEveryNanos) {
+            return;
+        }
+        lastHeartbeat = System.nanoTime();
+        guarded("extending leases", dispatcher::heartbeat);
+    }
+
+    public void rescue() {
+        guarded("rescuing expired leases", () -> {
+            List<CellRepository.Rescued> rescued = cells.rescueExpired(maxAttempts);
+            if (!rescued.isEmpty()) {
+                LOG.warn("Returned {} cells with expired leases to the queue", rescued.size());
+                runs.finalizeRuns(rescued.stream().mapToLong(CellRepository.Rescued::runId).distinct().toArray());
+                dispatcher.dispatchAll();
+            }
+        });
+    }
+
+    public void finalizeRuns() {
+        guarded("finalising runs", () -> runs.finalizeRuns(null)
+                .forEach(f -> LOG.info("Run {} finished: {}", f.runId(), f.status())));
+    }
+
+    public void dispatch() {
+        guarded("dispatching", dispatcher::dispatchAll);
+    }
+
+    public boolean databaseDown() {
+        return databaseDown;
+    }
+
+    private void guarded(String what, Runnable r) {
+        try {
+            r.run();
+            if (databaseDown) {
+                databaseDown = false;
+                LOG.info("Database reachable again");
+            }
+        } catch (RuntimeException e) {
+            if (!databaseDown) {
+                LOG.warn("Database unavailable while {}: {}; retrying", what, e.getMessage());
+            }
+            databaseDown = true;
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.sightline.run;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+
+/** A stored run. Its totals beyond {@code cellsTotal} are counts of its cells (see {@link RunProgress}). */
+public record Run(long id, long workspaceId, LocalDate runDate, String trigger, String status, List<String> providers,
+                  List<String> promptTags, int samples, int cellsTotal, BigDecimal estimatedCostUsd,
+                  Instant createdAt, Instant finishedAt, Instant cancelRequestedAt, String idempotencyKey,
+                  String requestHash) {
+
+    public boolean isTerminal() {
+        return !"running".equals(status);
+    }
+}

@@ -1,0 +1,224 @@
+package dev.sightline.run;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.sightline.store.Jdbc;
+
+/** Runs: planning (the run and all its cells in one transaction), reading, cancelling, finalising. */
+public final class RunRepository {
+
+    static final String RUN_COLUMNS = """
+            id, workspace_id, run_date, trigger, status, providers, prompt_tags, samples, cells_total,
+            estimated_cost_usd, created_at, finished_at, cancel_requested_at, idempotency_key, request_hash""";
+
+    private static final String SELECT_BY_KEY = "SELECT " + RUN_COLUMNS
+            + " FROM run WHERE workspace_id = ? AND idempotency_key = ?";
+    private static final String SELECT_BY_ID = "SELECT " + RUN_COLUMNS + " FROM run WHERE id = ? AND workspace_id = ?";
+    private static final String SELECT_PROMPTS_FOR_RUN = """
+            SELECT id, text FROM prompt
+             WHERE workspace_id = ? AND active AND (cardinality(?::text[]) = 0 OR tags && ?::text[])
+             ORDER BY id""";
+    private static final String SELECT_ACTIVE_TAGS = """
+            SELECT DISTINCT unnest(tags) FROM prompt WHERE workspace_id = ? AND active""";
+    private static final String INSERT_RUN = """
+            INSERT INTO run (workspace_id, run_date, trigger, idempotency_key, request_hash, providers, prompt_tags,
+                             samples, cells_total, estimated_cost_usd)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (workspace_id, idempotency_key) DO NOTHING
+            RETURNING id""";
+    private static final String INSERT_CELLS = """
+            INSERT INTO cell (run_id, prompt_id, provider, sample)
+            SELECT ?, pid, prov, s
+              FROM unnest(?::bigint[]) WITH ORDINALITY AS p(pid, pord),
+                   unnest(?::text[]) WITH ORDINALITY AS v(prov, vord),
+                   generate_series(1, ?) AS s
+             ORDER BY s, pord, vord""";
+    private static final String LIST = "SELECT " + RUN_COLUMNS + """
+             FROM run
+            WHERE workspace_id = ?
+              AND (?::text IS NULL OR status = ?::text)
+              AND (?::date IS NULL OR run_date >= ?::date)
+              AND (?::date IS NULL OR run_date <= ?::date)
+              AND (?::bigint IS NULL OR id < ?::bigint)
+            ORDER BY id DESC
+            LIMIT ?""";
+    private static final String COUNTS = "SELECT status, count(*) AS n, max(updated_at) AS last FROM cell WHERE run_id = ? GROUP BY status";
+    private static final String COSTS = """
+            SELECT coalesce(sum(r.tokens_in), 0) AS tin, coalesce(sum(r.tokens_out), 0) AS tout,
+                   coalesce(sum(r.cost_usd), 0) AS cost
+              FROM response r JOIN cell c ON c.id = r.cell_id WHERE c.run_id = ?""";
+    private static final String REQUEST_CANCEL = """
+            UPDATE run SET cancel_requested_at = coalesce(cancel_requested_at, now())
+             WHERE id = ? AND workspace_id = ? AND status = 'running'""";
+    private static final String CANCEL_PENDING = """
+            UPDATE cell SET status = 'cancelled', last_error = 'run cancelled', updated_at = now()
+             WHERE run_id = ? AND status = 'pending'""";
+    /**
+     * A run is over when none of its cells is pending or leased and every stored response has been analysed
+     * (so its metrics are complete the moment it says so).
+     */
+    private static final String FINALIZE = """
+            UPDATE run r
+               SET status = CASE
+                     WHEN r.cancel_requested_at IS NOT NULL THEN 'cancelled'
+                     WHEN EXISTS (SELECT 1 FROM cell f WHERE f.run_id = r.id AND f.status = 'failed')
+                       THEN 'completed_with_failures'
+                     ELSE 'completed' END,
+                   finished_at = now()
+             WHERE r.status = 'running'
+               AND (?::bigint[] IS NULL OR r.id = ANY (?::bigint[]))
+               AND NOT EXISTS (SELECT 1 FROM cell c WHERE c.run_id = r.id AND c.status IN ('pending', 'leased'))
+               AND NOT EXISTS (SELECT 1 FROM analysis_queue q WHERE q.run_id = r.id)
+            RETURNING r.id, r.status""";
+    private static final String PROVIDER_SUMMARY = """
+            SELECT c.provider,
+                   count(*) AS cells,
+                   count(*) FILTER (WHERE c.status = 'succeeded') AS succeeded,
+                   count(*) FILTER (WHERE c.status = 'failed') AS failed,
+                   count(*) FILTER (WHERE c.status = 'cancelled') AS cancelled,
+                   coalesce(sum(r.tokens_in), 0) AS tokens_in,
+                   coalesce(sum(r.tokens_out), 0) AS tokens_out,
+                   coalesce(sum(r.cost_usd), 0) AS cost,
+                   coalesce(avg(r.latency_ms), 0) AS latency,
+                   min(c.created_at) AS started,
+                   max(r.created_at) AS last_response
+              FROM cell c LEFT JOIN response r ON r.cell_id = c.id
+             WHERE c.run_id = ?
+             GROUP BY c.provider ORDER BY c.provider""";
+
+    private final Jdbc jdbc;
+
+    public RunRepository(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public record PromptRef(long id, String text) {
+    }
+
+    public record Planned(Run run, boolean created) {
+    }
+
+    /** Inserts the run and every cell, or returns the run an earlier request with the same key created. */
+    public Planned insert(long workspaceId, RunRequest req, String requestHash, List<PromptRef> prompts,
+                          List<String> providers, BigDecimal estimate) {
+        return jdbc.inTransaction(c -> {
+            if (req.idempotencyKey() != null) {
+                Optional<Run> existing = Jdbc.queryOne(c, SELECT_BY_KEY, RunRepository::run, workspaceId,
+                        req.idempotencyKey());
+                if (existing.isPresent()) {
+                    return new Planned(existing.get(), false);
+                }
+            }
+            int total = prompts.size() * providers.size() * req.samples();
+            Optional<Long> id = Jdbc.queryOne(c, INSERT_RUN, rs -> rs.getLong(1), workspaceId, req.runDate(),
+                    req.trigger(), req.idempotencyKey(), requestHash, providers, req.promptTags(), req.samples(),
+                    total, estimate);
+            if (id.isEmpty()) {
+                // a concurrent request with the same key committed first: answer with its run
+                return new Planned(Jdbc.queryOne(c, SELECT_BY_KEY, RunRepository::run, workspaceId,
+                        req.idempotencyKey()).orElseThrow(), false);
+            }
+            long[] promptIds = prompts.stream().mapToLong(PromptRef::id).toArray();
+            int inserted = Jdbc.update(c, INSERT_CELLS, id.get(), promptIds, providers, req.samples());
+            if (inserted != total) {
+                throw new IllegalStateException("planned " + total + " cells but inserted " + inserted);
+            }
+            return new Planned(Jdbc.queryOne(c, SELECT_BY_ID, RunRepository::run, id.get(), workspaceId).orElseThrow(),
+                    true);
+        });
+    }
+
+    public List<PromptRef> promptsFor(long workspaceId, List<String> tags) {
+        return jdbc.query(SELECT_PROMPTS_FOR_RUN, rs -> new PromptRef(rs.getLong(1), rs.getString(2)), workspaceId,
+                tags, tags);
+    }
+
+    public List<String> activeTags(long workspaceId) {
+        return jdbc.query(SELECT_ACTIVE_TAGS, rs -> rs.getString(1), workspaceId);
+    }
+
+    public Optional<Run> find(long workspaceId, long runId) {
+        return jdbc.queryOne(SELECT_BY_ID, RunRepository::run, runId, workspaceId);
+    }
+
+    public Optional<Run> findByKey(long workspaceId, String key) {
+        return jdbc.queryOne(SELECT_BY_KEY, RunRepository::run, workspaceId, key);
+    }
+
+    public List<Run> list(long workspaceId, String status, LocalDate from, LocalDate to, Long before, int limit) {
+        return jdbc.query(LIST, RunRepository::run, workspaceId, status, status, from, from, to, to, before, before,
+                limit);
+    }
+
+    public RunProgress progress(Run run) {
+        return jdbc.withConnection(c -> progress(c, run));
+    }
+
+    private static RunProgress progress(Connection c, Run run) throws SQLException {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        RunProgress.STATUSES.forEach(s -> counts.put(s, 0));
+        Instant[] last = {run.createdAt()};
+        Jdbc.query(c, COUNTS, rs -> {
+            counts.put(rs.getString("status"), rs.getInt("n"));
+            Instant t = Jdbc.instant(rs, "last");
+            if (t != null && t.isAfter(last[0])) {
+                last[0] = t;
+            }
+            return null;
+        }, run.id());
+        Object[] costs = Jdbc.queryOne(c, COSTS, rs -> new Object[] {rs.getLong("tin"), rs.getLong("tout"),
+                rs.getBigDecimal("cost")}, run.id()).orElseThrow();
+        Instant now = Jdbc.queryOne(c, "SELECT now() AS now", rs -> Jdbc.instant(rs, "now")).orElseThrow();
+        return new RunProgress(run, counts, (Long) costs[0], (Long) costs[1], (BigDecimal) costs[2], last[0], now);
+    }
+
+    /** @return false when the run is already over */
+    public boolean cancel(long workspaceId, long runId) {
+        return jdbc.inTransaction(c -> {
+            if (Jdbc.update(c, REQUEST_CANCEL, runId, workspaceId) == 0) {
+                return false;
+            }
+            Jdbc.update(c, CANCEL_PENDING, runId);
+            return true;
+        });
+    }
+
+    public record Finalized(long runId, String status) {
+    }
+
+    /** Sets every finished run among {@code runIds} (null: all open runs) to its terminal status. */
+    public List<Finalized> finalizeRuns(long[] runIds) {
+        return jdbc.query(FINALIZE, rs -> new Finalized(rs.getLong(1), rs.getString(2)), runIds, runIds);
+    }
+
+    public record ProviderSummary(String provider, int cells, int succeeded, int failed, int cancelled, long tokensIn,
+                                  long tokensOut, BigDecimal costUsd, double avgLatencyMs, Instant started,
+                                  Instant lastResponse) {
+    }
+
+    public List<ProviderSummary> providerSummary(long runId) {
+        return jdbc.query(PROVIDER_SUMMARY, rs -> new ProviderSummary(rs.getString("provider"), rs.getInt("cells"),
+                rs.getInt("succeeded"), rs.getInt("failed"), rs.getInt("cancelled"), rs.getLong("tokens_in"),
+                rs.getLong("tokens_out"), rs.getBigDecimal("cost"), rs.getDouble("latency"),
+                Jdbc.instant(rs, "started"), Jdbc.instant(rs, "last_response")), runId);
+    }
+
+    static Run run(ResultSet rs) throws SQLException {
+        return new Run(rs.getLong("id"), rs.getLong("workspace_id"), rs.getObject("run_date", LocalDate.class),
+                rs.getString("trigger"), rs.getString("status"), Jdbc.strings(rs, "providers"),
+                Jdbc.strings(rs, "prompt_tags"), rs.getInt("samples"), rs.getInt("cells_total"),
+                rs.getBigDecimal("estimated_cost_usd"), Jdbc.instant(rs, "created_at"),
+                Jdbc.instant(rs, "finished_at"), Jdbc.instant(rs, "cancel_requested_at"),
+                rs.getString("idempotency_key"), rs.getString("request_hash"));
+    }
+
+}

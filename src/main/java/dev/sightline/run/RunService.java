@@ -1,0 +1,135 @@
+package dev.sightline.run;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.sightline.api.ApiException;
+import dev.sightline.provider.Provider;
+import dev.sightline.provider.ProviderRegistry;
+import dev.sightline.provider.codec.CostModel;
+import dev.sightline.workspace.WorkspaceRepository;
+
+/** Plans runs for every trigger (schedule, REST, CLI): validates the request, estimates its cost, stores it. */
+public final class RunService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunService.class);
+
+    private final RunRepository runs;
+    private final ProviderRegistry providers;
+    private final Dispatcher dispatcher;
+    private final ZoneId zone;
+    private final int maxSamples;
+    private final CostModel costs = new CostModel();
+
+    public RunService(RunRepository runs, ProviderRegistry providers, Dispatcher dispatcher, ZoneId zone,
+                      int maxSamples) {
+        this.runs = runs;
+        this.providers = providers;
+        this.dispatcher = dispatcher;
+        this.zone = zone;
+        this.maxSamples = maxSamples;
+    }
+
+    public LocalDate today() {
+        return LocalDate.now(zone);
+    }
+
+    public int maxSamples() {
+        return maxSamples;
+    }
+
+    public RunRepository.Planned plan(long workspaceId, RunRequest req) {
+        List<String> names = resolveProviders(req.providers());
+        if (req.samples() < 1 || req.samples() > maxSamples) {
+            throw ApiException.badRequest("samples", "samples must be between 1 and " + maxSamples
+                    + " (sightline.run.max-samples)");
+        }
+        if (!req.promptTags().isEmpty()) {
+            Set<String> known = new TreeSet<>(runs.activeTags(workspaceId));
+            for (String tag : req.promptTags()) {
+                if (!known.contains(tag)) {
+                    throw ApiException.badRequest("promptTags", "unknown prompt tag '" + tag + "'; tags in use: "
+                            + String.join(", ", known));
+                }
+            }
+        }
+        RunRequest normalised = new RunRequest(names, List.copyOf(new TreeSet<>(req.promptTags())), req.samples(),
+                req.trigger(), req.idempotencyKey(), req.runDate() == null ? today() : req.runDate());
+        String hash = requestHash(normalised);
+        if (normalised.idempotencyKey() != null) {
+            var existing = runs.findByKey(workspaceId, normalised.idempotencyKey());
+            if (existing.isPresent()) {
+                return replay(existing.get(), hash);
+            }
+        }
+        List<RunRepository.PromptRef> prompts = runs.promptsFor(workspaceId, normalised.promptTags());
+        if (prompts.isEmpty()) {
+            throw ApiException.unprocessable("no_active_prompts", normalised.promptTags().isEmpty() ? null : "promptTags",
+                    "the workspace has no active prompts" + (normalised.promptTags().isEmpty() ? ""
+                            : " with tags " + normalised.promptTags()));
+        }
+        BigDecimal estimate = estimate(prompts, names, normalised.samples());
+        RunRepository.Planned planned = runs.insert(workspaceId, normalised, hash, prompts, names, estimate);
+        if (!planned.created()) {
+            return replay(planned.run(), hash);
+        }
+        Run r = planned.run();
+        LOG.info("Run {} planned ({}): {} cells = {} prompts x {} x {} samples, estimated cost ${}", r.id(),
+                r.trigger(), r.cellsTotal(), prompts.size(), names, r.samples(), estimate);
+        dispatcher.dispatchAll();
+        return planned;
+    }
+
+    private static RunRepository.Planned replay(Run existing, String hash) {
+        if (existing.requestHash() != null && !existing.requestHash().equals(hash)) {
+            throw ApiException.unprocessable("idempotency_key_reused",
+                    "Idempotency-Key", "this Idempotency-Key was used for run " + existing.id()
+                            + " with a different request");
+        }
+        return new RunRepository.Planned(existing, false);
+    }
+
+    private List<String> resolveProviders(List<String> requested) {
+        if (requested.isEmpty()) {
+            return providers.enabled().stream().map(Provider::name).toList();
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (String name : requested) {
+            Provider p = providers.find(name).orElseThrow(() -> ApiException.badRequest("providers",
+                    "unknown provider '" + name + "'; configured: "
+                            + String.join(", ", providers.enabled().stream().map(Provider::name).toList())));
+            if (!p.settings().enabled()) {
+                throw ApiException.badRequest("providers", "provider '" + name + "' is disabled");
+            }
+            out.add(name);
+        }
+        return new ArrayList<>(out);
+    }
+
+    /** Cost of the run before any call: each cell's estimate from its prompt and its provider's prices. */
+    public BigDecimal estimate(List<RunRepository.PromptRef> prompts, List<String> names, int samples) {
+        BigDecimal sum = BigDecimal.ZERO;
+        for (String name : names) {
+            Provider p = providers.get(name);
+            for (RunRepository.PromptRef prompt : prompts) {
+                sum = sum.add(costs.estimate(p.settings(), prompt.text()));
+            }
+        }
+        return sum.multiply(BigDecimal.valueOf(samples)).setScale(6, RoundingMode.HALF_UP);
+    }
+
+    static String requestHash(RunRequest r) {
+        String canonical = String.join(",", r.providers()) + "|" + String.join(",", r.promptTags()) + "|" + r.samples();
+        return WorkspaceRepository.textHash(canonical);
+    }
+}
