@@ -1,0 +1,129 @@
+package dev.sightline.api;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Set;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/** Reading path and query parameters, and writing JSON replies, for the API beans. */
+public final class Http {
+
+    private Http() {
+    }
+
+    public static void reply(Exchange ex, int status, Object body) {
+        Message m = ex.getMessage();
+        m.getHeaders().clear();
+        m.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        m.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        m.setBody(Json.write(body));
+    }
+
+    public static void replyText(Exchange ex, int status, String contentType, String body) {
+        Message m = ex.getMessage();
+        m.getHeaders().clear();
+        m.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        m.setHeader(Exchange.CONTENT_TYPE, contentType);
+        m.setBody(body);
+    }
+
+    public static String param(Exchange ex, String name) {
+        Object v = ex.getMessage().getHeader(name);
+        if (v instanceof Iterable<?> it) {
+            var i = it.iterator();
+            v = i.hasNext() ? i.next() : null;
+        }
+        if (v == null) {
+            return null;
+        }
+        String s = v.toString().strip();
+        return s.isEmpty() ? null : s;
+    }
+
+    public static long id(Exchange ex, String name) {
+        String v = param(ex, name);
+        try {
+            long id = Long.parseLong(v);
+            if (id <= 0) {
+                throw new NumberFormatException();
+            }
+            return id;
+        } catch (NumberFormatException | NullPointerException e) {
+            throw ApiException.badRequest(name, name + " must be a positive integer (got '" + v + "')");
+        }
+    }
+
+    public static Long optLong(Exchange ex, String name) {
+        String v = param(ex, name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(name, name + " must be an integer (got '" + v + "')");
+        }
+    }
+
+    public static int intParam(Exchange ex, String name, int def, int min, int max) {
+        String v = param(ex, name);
+        if (v == null) {
+            return def;
+        }
+        try {
+            int i = Integer.parseInt(v);
+            if (i < min || i > max) {
+                throw ApiException.badRequest(name, name + " must be between " + min + " and " + max);
+            }
+            return i;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(name, name + " must be an integer (got '" + v + "')");
+        }
+    }
+
+    public static LocalDate date(Exchange ex, String name) {
+        String v = param(ex, name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(v);
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest(name, name + " must be a date like 2026-11-26 (got '" + v + "')");
+        }
+    }
+
+    public static Instant instant(Exchange ex, String name) {
+        String v = param(ex, name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(v);
+        } catch (DateTimeParseException e) {
+            try {
+                return java.time.OffsetDateTime.parse(v).toInstant();
+            } catch (DateTimeParseException e2) {
+                throw ApiException.badRequest(name, name + " must be an ISO-8601 timestamp like 2026-11-26T10:15:30Z (got '"
+                        + v + "')");
+            }
+        }
+    }
+
+    public static String oneOf(Exchange ex, String name, Set<String> allowed) {
+        String v = param(ex, name);
+        if (v != null && !allowed.contains(v)) {
+            throw ApiException.badRequest(name, name + " must be one of " + new java.util.TreeSet<>(allowed)
+                    + " (got '" + v + "')");
+        }
+        return v;
+    }
+
+    public static boolean wantsCsv(Exchange ex) {
+        String accept = param(ex, "Accept");
+        return accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains("text/csv");
+    }
+}

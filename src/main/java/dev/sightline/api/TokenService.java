@@ -1,0 +1,103 @@
+package dev.sightline.api;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+import dev.sightline.store.Jdbc;
+import dev.sightline.workspace.WorkspaceRepository;
+
+/**
+ * API tokens. Each belongs to one workspace and is stored only as its SHA-256 hash; the clear token is shown
+ * once, when it is created.
+ */
+public final class TokenService {
+
+    public record TokenInfo(long id, String name, String prefix, Instant createdAt, Instant lastUsedAt,
+                            Instant revokedAt) {
+    }
+
+    public record NewToken(TokenInfo info, String token) {
+    }
+
+    private static final String INSERT = """
+            INSERT INTO api_token (workspace_id, name, token_hash, prefix) VALUES (?, ?, ?, ?)
+            ON CONFLICT (token_hash) DO NOTHING
+            RETURNING id, name, prefix, created_at, last_used_at, revoked_at""";
+    private static final String FIND = """
+            UPDATE api_token SET last_used_at = now()
+             WHERE token_hash = ? AND revoked_at IS NULL
+            RETURNING workspace_id""";
+    private static final String LIST = """
+            SELECT id, name, prefix, created_at, last_used_at, revoked_at FROM api_token
+             WHERE workspace_id = ? ORDER BY id""";
+    private static final String REVOKE = """
+            UPDATE api_token SET revoked_at = coalesce(revoked_at, now()) WHERE id = ? AND workspace_id = ?""";
+    private static final String COUNT_ACTIVE = "SELECT count(*) FROM api_token WHERE workspace_id = ? AND revoked_at IS NULL";
+    private static final String OWNER_OF_HASH = "SELECT workspace_id FROM api_token WHERE token_hash = ?";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Jdbc jdbc;
+
+    public TokenService(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public NewToken create(long workspaceId, String name) {
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        String token = "sl_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return new NewToken(store(workspaceId, name, token).orElseThrow(), token);
+    }
+
+    /** Seeds a token chosen by the operator ({@code sightline.api.bootstrap-token}); idempotent. */
+    public void ensure(long workspaceId, String name, String token) {
+        String hash = hash(token);
+        Optional<Long> owner = jdbc.queryOne(OWNER_OF_HASH, rs -> rs.getLong(1), hash);
+        if (owner.isPresent()) {
+            if (owner.get() != workspaceId) {
+                throw new dev.sightline.config.ConfigException("Invalid setting sightline.api.bootstrap-token: "
+                        + "the token already belongs to another workspace");
+            }
+            return;
+        }
+        store(workspaceId, name, token);
+    }
+
+    private Optional<TokenInfo> store(long workspaceId, String name, String token) {
+        return jdbc.queryOne(INSERT, TokenService::info, workspaceId, name, hash(token), token.substring(0,
+                Math.min(8, token.length())));
+    }
+
+    /** The workspace a token belongs to, if it is valid and not revoked. */
+    public Optional<Long> authenticate(String token) {
+        if (token == null || token.isBlank() || token.length() > 200) {
+            return Optional.empty();
+        }
+        return jdbc.queryOne(FIND, rs -> rs.getLong(1), hash(token));
+    }
+
+    public List<TokenInfo> list(long workspaceId) {
+        return jdbc.query(LIST, TokenService::info, workspaceId);
+    }
+
+    public boolean revoke(long workspaceId, long tokenId) {
+        return jdbc.update(REVOKE, tokenId, workspaceId) == 1;
+    }
+
+    public long activeCount(long workspaceId) {
+        return jdbc.queryOne(COUNT_ACTIVE, rs -> rs.getLong(1), workspaceId).orElse(0L);
+    }
+
+    static String hash(String token) {
+        return WorkspaceRepository.textHash(token);
+    }
+
+    private static TokenInfo info(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new TokenInfo(rs.getLong("id"), rs.getString("name"), rs.getString("prefix"),
+                Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "last_used_at"), Jdbc.instant(rs, "revoked_at"));
+    }
+}
