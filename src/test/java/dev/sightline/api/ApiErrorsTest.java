@@ -1,0 +1,113 @@
+package dev.sightline.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.sightline.testing.TestApp;
+
+/** Bad input on every endpoint: a JSON error with the right status and the field named, never a stack trace. */
+class ApiErrorsTest {
+
+    static TestApp app;
+
+    @BeforeAll
+    static void start() {
+        app = TestApp.start("api_errors", Map.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    static void assertError(TestApp.Reply r, int status, String field) {
+        assertThat(r.status()).as(r.body()).isEqualTo(status);
+        assertThat(r.header("Content-Type")).startsWith("application/json");
+        var error = r.json().get("error");
+        assertThat(error.get("status").asInt()).isEqualTo(status);
+        assertThat(error.get("message").asText()).isNotBlank();
+        if (field != null) {
+            assertThat(error.get("field").asText()).isEqualTo(field);
+        }
+        assertThat(r.body()).doesNotContain("Exception").doesNotContain("at dev.sightline").doesNotContain("\tat ");
+    }
+
+    @Test
+    void unknownRunIs404() {
+        assertError(app.get("/api/runs/987654"), 404, null);
+        assertError(app.get("/api/runs/987654/cells"), 404, null);
+        assertError(app.post("/api/runs/987654/cancel", null), 404, null);
+        assertError(app.get("/api/runs/abc"), 400, "id");
+    }
+
+    @Test
+    void malformedJsonIs400NamingTheProblem() {
+        var r = app.post("/api/runs", "{\"providers\": [");
+        assertError(r, 400, null);
+        assertThat(r.json().get("error").get("message").asText()).startsWith("malformed JSON");
+        assertError(app.post("/api/runs", "[1,2]"), 400, null);
+        assertError(app.post("/api/runs", "{\"provider\":[\"openai\"]}"), 400, "provider");
+        assertError(app.post("/api/runs", "{\"samples\":\"two\"}"), 400, "samples");
+        assertError(app.post("/api/runs", "{\"samples\":0}"), 400, "samples");
+        assertError(app.post("/api/runs", "{\"providers\":\"openai\"}"), 400, "providers");
+    }
+
+    @Test
+    void unknownProviderOrTagIs400() {
+        var p = app.post("/api/runs", "{\"providers\":[\"openai\",\"nope\"]}");
+        assertError(p, 400, "providers");
+        assertThat(p.json().get("error").get("message").asText()).contains("nope");
+        assertError(app.post("/api/runs", "{\"promptTags\":[\"topic:nothing\"]}"), 400, "promptTags");
+        assertThat(app.count("SELECT count(*) FROM run")).isZero();
+    }
+
+    @Test
+    void badQueryParametersAre400() {
+        assertError(app.get("/api/runs?status=done"), 400, "status");
+        assertError(app.get("/api/runs?from=2026-13-01"), 400, "from");
+        assertError(app.get("/api/runs?limit=0"), 400, "limit");
+        assertError(app.get("/api/runs?from=2026-11-10&to=2026-11-01"), 400, "to");
+    }
+
+    @Test
+    void missingOrWrongTokenIs401() {
+        assertError(app.send(HttpRequest.newBuilder(URI.create(app.baseUrl() + "/api/runs")).GET(), null), 401,
+                "Authorization");
+        assertError(app.send(HttpRequest.newBuilder(URI.create(app.baseUrl() + "/api/runs")).GET(), "wrong-token"),
+                401, "Authorization");
+        var health = app.send(HttpRequest.newBuilder(URI.create(app.baseUrl() + "/api/health")).GET(), null);
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.json().get("status").asText()).isEqualTo("up");
+    }
+
+    @Test
+    void cancellingAFinishedRunIs409() {
+        long id = app.startRun("{\"providers\":[\"openai\"],\"promptTags\":[\"topic:pricing\"]}");
+        app.awaitRun(id, Duration.ofSeconds(30));
+        assertError(app.post("/api/runs/" + id + "/cancel", null), 409, null);
+    }
+
+    @Test
+    void aWorkspaceWithoutActivePromptsIs422() throws Exception {
+        Path empty = Files.createTempFile("empty-workspace", ".yaml");
+        Files.writeString(empty, """
+                workspace: {slug: empty, name: Empty}
+                brand: {name: Acme}
+                prompts: []
+                """);
+        try (TestApp other = TestApp.start("api_errors_empty", Map.of("sightline.workspace.file", empty.toString()))) {
+            assertError(other.post("/api/runs", "{}"), 422, null);
+            assertThat(other.post("/api/runs", "{}").json().get("error").get("code").asText()).isEqualTo("no_active_prompts");
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.sightline.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.sightline.store.Jdbc;
+import dev.sightline.testing.TestApp;
+
+/**
+ * A node claims a cell and dies: its lease expires, the rescuer returns the cell, this node runs it once, and
+ * when the dead node's late completion arrives the lease-token fence rejects it.
+ */
+class LeaseFenceTest {
+
+    static TestApp app;
+
+    @BeforeAll
+    static void start() {
+        app = TestApp.start("lease", Map.of("sightline.lease.duration", "2s"));
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    @Test
+    void expiredLeaseIsRunOnceByAnotherNodeAndTheStaleCompletionIsRejected() {
+        var parts = app.app().parts();
+        CellRepository cells = new CellRepository(parts.jdbc());
+        parts.dispatcher().pause();
+        long runId = app.startRun("{\"providers\":[\"openai\"],\"promptTags\":[\"topic:pricing\"]}");
+
+        List<CellClaim> dead = cells.claim("openai", 1, "dead-node", Duration.ofSeconds(2));
+        assertThat(dead).hasSize(1);
+        CellClaim stale = dead.get(0);
+        parts.dispatcher().resume();
+
+        var run = app.awaitRun(runId, Duration.ofSeconds(30));
+        assertThat(run.get("status").asText()).isEqualTo("completed");
+        long cellId = stale.cellId();
+        assertThat(app.count("SELECT attempts FROM cell WHERE id = ?", cellId)).isEqualTo(2);
+        assertThat(app.count("SELECT count(*) FROM response WHERE cell_id = ?", cellId)).isEqualTo(1);
+        // the dead node never called; this node called once
+        assertThat(parts.simulator().requestsPerCell().get(cellId)).isEqualTo(1);
+
+        // the dead node wakes up with its old token: every write is refused, the winner's response stands
+        boolean stored = cells.completeFenced(stale, c -> Jdbc.update(c,
+                "INSERT INTO response (cell_id, provider, kind, http_status, raw_body, answer_text, attempt) "
+                        + "VALUES (?, 'openai', 'openai-chat', 200, '{}', 'late', 1)", cellId));
+        assertThat(stored).isFalse();
+        assertThat(cells.retryOrFail(stale, 6, Duration.ZERO, "late")).isNull();
+        assertThat(cells.defer(stale, Duration.ZERO, "late")).isFalse();
+        assertThat(cells.fail(stale, "late")).isFalse();
+        assertThat(app.count("SELECT count(*) FROM response WHERE cell_id = ?", cellId)).isEqualTo(1);
+        assertThat(app.count("SELECT count(*) FROM cell WHERE id = ? AND status = 'succeeded'", cellId)).isEqualTo(1);
+    }
+
+    @Test
+    void leasesOfALiveNodeAreExtendedWhileItsCallsRun() {
+        var parts = app.app().parts();
+        CellRepository cells = new CellRepository(parts.jdbc());
+        parts.dispatcher().pause();
+        long runId = app.startRun("{\"providers\":[\"gemini\"],\"promptTags\":[\"topic:pricing\"]}");
+        List<CellClaim> mine = cells.claim("gemini", 1, "slow-node", Duration.ofSeconds(2));
+        var before = app.count("SELECT extract(epoch FROM lease_until) * 1000 FROM cell WHERE id = ?", mine.get(0).cellId());
+        assertThat(cells.extend(mine, Duration.ofSeconds(30))).containsExactly(mine.get(0).cellId());
+        var after = app.count("SELECT extract(epoch FROM lease_until) * 1000 FROM cell WHERE id = ?", mine.get(0).cellId());
+        assertThat(after - before).isGreaterThan(20_000);
+        // a stale token cannot extend
+        CellClaim forged = new CellClaim(mine.get(0).cellId(), runId, 0, 0, "", "gemini", 1, 1, java.util.UUID.randomUUID());
+        assertThat(cells.extend(List.of(forged), Duration.ofSeconds(30))).isEmpty();
+        cells.release(mine, "test over");
+        parts.dispatcher().resume();
+        assertThat(app.awaitRun(runId, Duration.ofSeconds(30)).get("status").asText()).isEqualTo("completed");
+        assertThat(app.count("SELECT attempts FROM cell WHERE id = ?", mine.get(0).cellId())).isEqualTo(1);
+    }
+}

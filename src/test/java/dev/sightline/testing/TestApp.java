@@ -1,0 +1,228 @@
+package dev.sightline.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.BooleanSupplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.sightline.SightlineApp;
+
+/**
+ * The real application for a test: its own database in the JVM's PostgreSQL, the built-in simulator, a free HTTP
+ * port, and helpers to drive it over HTTP with a bearer token.
+ */
+public final class TestApp implements AutoCloseable {
+
+    public static final String TOKEN = "test-token-0123456789abcdef";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SightlineApp app;
+    private final int port;
+    private final String jdbcUrl;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TestApp(SightlineApp app, int port, String jdbcUrl) {
+        this.app = app;
+        this.port = port;
+        this.jdbcUrl = jdbcUrl;
+    }
+
+    /** Settings every test app starts from: fast simulator, no schedule, a fixed simulator day. */
+    public static Map<String, String> defaults() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("sightline.schedule.enabled", "false");
+        m.put("sightline.api.bootstrap-token", TOKEN);
+        m.put("sightline.simulator.enabled", "auto");
+        m.put("sightline.simulator.latency-median", "5ms");
+        m.put("sightline.simulator.latency-p99", "20ms");
+        m.put("sightline.simulator.day", "2026-11-20");
+        m.put("sightline.retry.base-delay", "200ms");
+        m.put("sightline.retry.max-delay", "2s");
+        m.put("sightline.dispatch.poll-interval", "100ms");
+        m.put("sightline.shutdown.grace", "5s");
+        return m;
+    }
+
+    public static TestApp start(String dbHint, Map<String, String> overrides) {
+        return start(TestPostgres.newDatabase(dbHint), overrides, true);
+    }
+
+    public static TestApp start(String jdbcUrl, Map<String, String> overrides, boolean withDefaults) {
+        int port = freePort();
+        Properties p = new Properties();
+        if (withDefaults) {
+            p.putAll(defaults());
+        }
+        p.setProperty("camel.server.port", String.valueOf(port));
+        p.setProperty("sightline.db.url", jdbcUrl);
+        p.setProperty("sightline.db.user", "postgres");
+        p.setProperty("sightline.db.pool-size", "8");
+        p.setProperty("sightline.schedule.scheduler-name", "sightline-test-" + port);
+        p.putAll(overrides);
+        SightlineApp app = new SightlineApp(p);
+        try {
+            app.start();
+        } catch (Exception e) {
+            app.stop();
+            throw new IllegalStateException("the app did not start: " + e.getMessage(), e);
+        }
+        return new TestApp(app, port, jdbcUrl);
+    }
+
+    public SightlineApp app() {
+        return app;
+    }
+
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    public String baseUrl() {
+        return "http://localhost:" + port;
+    }
+
+    public record Reply(int status, String body, HttpResponse<String> raw) {
+        public JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON (" + status + "): " + body, e);
+            }
+        }
+
+        public String header(String name) {
+            return raw.headers().firstValue(name).orElse(null);
+        }
+    }
+
+    public Reply get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET(), TOKEN);
+    }
+
+    public Reply post(String path, String body) {
+        return post(path, body, Map.of());
+    }
+
+    public Reply post(String path, String body, Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .header("Content-Type", "application/json")
+                .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(b::header);
+        return send(b, TOKEN);
+    }
+
+    public Reply delete(String path) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).DELETE(), TOKEN);
+    }
+
+    public Reply send(HttpRequest.Builder b, String token) {
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        try {
+            HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Reply(r.statusCode(), r.body(), r);
+        } catch (IOException e) {
+            throw new AssertionError("request failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Starts a run over HTTP and returns its id. */
+    public long startRun(String body) {
+        Reply r = post("/api/runs", body);
+        if (r.status() != 202) {
+            throw new AssertionError("POST /api/runs answered " + r.status() + ": " + r.body());
+        }
+        return r.json().get("id").asLong();
+    }
+
+    /** Polls GET /api/runs/{id} until the run is over; fails after the deadline. */
+    public JsonNode awaitRun(long runId, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            last = get("/api/runs/" + runId).json();
+            String status = last.get("status").asText();
+            if (!status.equals("running") && !status.equals("cancelling")) {
+                return last;
+            }
+            pause(100);
+        }
+        throw new AssertionError("run " + runId + " not finished after " + timeout + ": " + last);
+    }
+
+    public static void await(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            pause(50);
+        }
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+    }
+
+    /** A single number from SQL against this app's database. */
+    public long count(String sql, Object... params) {
+        try (Connection c = java.sql.DriverManager.getConnection(jdbcUrl);
+             var ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    public void sql(String sql) {
+        try (Connection c = java.sql.DriverManager.getConnection(jdbcUrl); Statement st = c.createStatement()) {
+            st.execute(sql);
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
