@@ -35,9 +35,10 @@ final class OnceRunner {
             return Sightline.BAD_CONFIGURATION;
         }
         Run run = planned.run();
-        out.printf("Run %d for workspace '%s': %d cells (%d providers x prompts x %d samples), estimated cost $%s%n",
-                run.id(), p.defaultWorkspace().slug(), run.cellsTotal(), run.providers().size(), run.samples(),
-                money(run.estimatedCostUsd()));
+        int perPrompt = Math.max(1, run.providers().size() * run.samples());
+        out.printf("Run %d for workspace '%s': %d cells (%d prompts x %d providers x %d sample%s), estimated cost $%s%n",
+                run.id(), p.defaultWorkspace().slug(), run.cellsTotal(), run.cellsTotal() / perPrompt,
+                run.providers().size(), run.samples(), run.samples() == 1 ? "" : "s", money(run.estimatedCostUsd()));
         long startNanos = System.nanoTime();
         RunProgress progress = p.runs().progress(run);
         boolean tty = System.console() != null;

@@ -118,6 +118,7 @@ public final class SightlineApp {
         if (parts == null || context() == null || !context().isStarted()) {
             throw new IllegalStateException("Sightline did not start");
         }
+        afterStarted();
     }
 
     /** Runs until the JVM is told to stop (SIGTERM, Ctrl-C). */
@@ -130,9 +131,44 @@ public final class SightlineApp {
 
     public void stop() {
         try {
+            beforeStopping();
             main.stop();
         } catch (Exception e) {
             LOG.warn("Stopping failed: {}", e.getMessage());
+        } finally {
+            afterStopped();
+        }
+    }
+
+    private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private void afterStarted() {
+        if (parts == null || !started.compareAndSet(false, true)) {
+            return;
+        }
+        parts.analysis().recoverQueue(context().createProducerTemplate(), ANALYSIS_URI);
+        parts.runs().finalizeRuns(null);
+        parts.dispatcher().dispatchAll();
+        if (parts.bootstrapTokenShownOnce() != null) {
+            System.out.println("API token for workspace '" + parts.defaultWorkspace().slug()
+                    + "' (shown once, store it): " + parts.bootstrapTokenShownOnce());
+        }
+    }
+
+    private void beforeStopping() {
+        if (parts != null && stopping.compareAndSet(false, true)) {
+            parts.dispatcher().stop(parts.shutdownGrace());
+        }
+    }
+
+    private void afterStopped() {
+        if (parts != null && stopped.compareAndSet(false, true)) {
+            if (parts.simulator() != null) {
+                parts.simulator().close();
+            }
+            parts.database().close();
         }
     }
 
@@ -293,33 +329,17 @@ public final class SightlineApp {
 
         @Override
         public void afterStart(BaseMainSupport m) {
-            if (parts == null) {
-                return;
-            }
-            parts.analysis().recoverQueue(m.getCamelContext().createProducerTemplate(), ANALYSIS_URI);
-            parts.runs().finalizeRuns(null);
-            parts.dispatcher().dispatchAll();
-            if (parts.bootstrapTokenShownOnce() != null) {
-                System.out.println("API token for workspace '" + parts.defaultWorkspace().slug()
-                        + "' (shown once, store it): " + parts.bootstrapTokenShownOnce());
-            }
+            afterStarted();
         }
 
         @Override
         public void beforeStop(BaseMainSupport m) {
-            if (parts != null) {
-                parts.dispatcher().stop(parts.shutdownGrace());
-            }
+            beforeStopping();
         }
 
         @Override
         public void afterStop(BaseMainSupport m) {
-            if (parts != null) {
-                if (parts.simulator() != null) {
-                    parts.simulator().close();
-                }
-                parts.database().close();
-            }
+            afterStopped();
         }
     }
 
