@@ -83,7 +83,7 @@ public final class SightlineApp {
                         List<Long> workspaceIds, ProviderRegistry providers, Simulator simulator, Dispatcher dispatcher,
                         RunService runService, RunRepository runs, CellRepository cells, Scheduler scheduler,
                         AnalysisService analysis, WorkspaceRepository workspaces, TokenService tokens,
-                        Duration shutdownGrace, String bootstrapTokenShownOnce) {
+                        Duration shutdownGrace, Duration throttleMargin, String bootstrapTokenShownOnce) {
     }
 
     public SightlineApp(Properties overrides) {
@@ -298,7 +298,8 @@ public final class SightlineApp {
             LOG.info("Sightline node {}: database {}, providers {}", node, db.describe(),
                     providers.enabled().stream().map(p -> p.name() + (p.simulated() ? " (simulated)" : "")).toList());
             return new Parts(config, db, jdbc, defaultWorkspace, List.copyOf(workspaceIds), providers, simulator,
-                    dispatcher, runService, runs, cells, scheduler, analysis, workspaces, tokens, grace, shownOnce);
+                    dispatcher, runService, runs, cells, scheduler, analysis, workspaces, tokens, grace,
+                    config.duration("sightline.throttle.margin", Duration.ofSeconds(1)), shownOnce);
         } catch (Throwable t) {
             db.close();
             throw t;
@@ -321,6 +322,7 @@ public final class SightlineApp {
                         .parameter("name", p.name())
                         .parameter("sedaUri", sedaUri(p))
                         .parameter("requestsPerMinute", String.valueOf(s.requestsPerMinute()))
+                        .parameter("throttlePeriodMillis", String.valueOf(60_000 + parts.throttleMargin().toMillis()))
                         .parameter("endpointUri", endpointUri(p))
                         .parameter("circuitBreaker", "circuitBreaker-" + p.name())
                         .add();
