@@ -105,6 +105,24 @@ public final class AnswerAnalyzer {
                 e--;
             }
         }
-        return t.text.substring(s, e).replaceAll("\\s+", " ").strip();
+        String raw = t.text.substring(s, e);
+        if (raw.indexOf('\t') < 0 && raw.indexOf("  ") < 0 && raw.indexOf('\n') < 0 && raw.indexOf('\u00a0') < 0) {
+            return raw.strip(); // sentences never cross lines, so this is the common case
+        }
+        StringBuilder sb = new StringBuilder(e - s);
+        boolean space = false;
+        for (int i = s; i < e; i++) {
+            char c = t.text.charAt(i);
+            if (Character.isWhitespace(c)) {
+                space = sb.length() > 0;
+            } else {
+                if (space) {
+                    sb.append(' ');
+                    space = false;
+                }
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 }

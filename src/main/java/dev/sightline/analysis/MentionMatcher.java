@@ -266,8 +266,18 @@ final class MentionMatcher {
             acceptEnumerations(t, candidates);
         }
         List<Mention> out = new ArrayList<>(candidates.size());
+        int cachedSentence = -2;
+        boolean cachedMayRefuse = false;
         for (Mention m : candidates) {
-            if (m.accepted && !refused(t, m)) {
+            if (!m.accepted) {
+                continue;
+            }
+            int s = t.sentenceOf(m.start);
+            if (s != cachedSentence) {
+                cachedSentence = s;
+                cachedMayRefuse = s >= 0 && mayRefuse(t, s);
+            }
+            if (!cachedMayRefuse || !refused(t, m, s)) {
                 out.add(m);
             }
         }
@@ -614,11 +624,7 @@ final class MentionMatcher {
      * A mention inside a sentence that says the assistant knows nothing about it ("I'm not familiar with Foo")
      * is no mention. A contrast ("..., but HubSpot is ...") ends the refusal's reach.
      */
-    private static boolean refused(TextLayout t, Mention m) {
-        int s = t.sentenceOf(m.start);
-        if (s < 0) {
-            return false;
-        }
+    private static boolean refused(TextLayout t, Mention m, int s) {
         int ss = t.sentStart[s];
         String sentence = t.text.substring(ss, t.sentEnd[s]).toLowerCase(Locale.ROOT).replace('’', '\'');
         Matcher r = REFUSAL.matcher(sentence);
@@ -632,6 +638,21 @@ final class MentionMatcher {
                 return true;
             }
         } while (r.find());
+        return false;
+    }
+
+    /** Every refusal pattern holds one of these stems: most sentences are ruled out without the regex. */
+    private static final String[] REFUSAL_STEMS = {"inform", "familiar", "aware", "find", "locate", "verif", "confirm",
+            "know", "recogni", "training", "help", "assist", "detail", "data", "record", "insight", "anything",
+            "evidence", "mention", "reference"};
+
+    private static boolean mayRefuse(TextLayout t, int s) {
+        String sentence = t.text.substring(t.sentStart[s], t.sentEnd[s]).toLowerCase(Locale.ROOT);
+        for (String stem : REFUSAL_STEMS) {
+            if (sentence.contains(stem)) {
+                return true;
+            }
+        }
         return false;
     }
 

@@ -472,7 +472,8 @@ final class SentimentScorer {
                 if (t.masked.get(a)) {
                     continue;
                 }
-                out.add(new Word(text.substring(a, i).toLowerCase(Locale.ROOT).replace('’', '\''), a));
+                String w = text.substring(a, i).toLowerCase(Locale.ROOT);
+                out.add(new Word(w.indexOf('’') >= 0 ? w.replace('’', '\'') : w, a));
             } else {
                 if (",.;:!?()|—–".indexOf(c) >= 0 && !t.masked.get(i)) {
                     out.add(new Word(c == ';' ? ";" : ",", i));

@@ -180,10 +180,25 @@ final class TextLayout {
         if (text.indexOf('@') < 0) {
             return;
         }
-        Matcher m = EMAIL.matcher(text);
-        while (m.find()) {
-            masked.set(m.start(), m.end());
+        // expand around each '@' by hand: a regex scan from every position is quadratic on long words
+        for (int at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
+            int a = at;
+            while (a > 0 && isEmailLocal(text.charAt(a - 1))) {
+                a--;
+            }
+            int b = at + 1;
+            while (b < length && (Character.isLetterOrDigit(text.charAt(b)) || text.charAt(b) == '-'
+                    || (text.charAt(b) == '.' && b + 1 < length && Character.isLetterOrDigit(text.charAt(b + 1))))) {
+                b++;
+            }
+            if (a < at && b > at + 1 && EMAIL.matcher(text.substring(a, b)).matches()) {
+                masked.set(a, b);
+            }
         }
+    }
+
+    private static boolean isEmailLocal(char c) {
+        return (c < 128 && Character.isLetterOrDigit(c)) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
     }
 
     boolean isMasked(int start, int end) {

@@ -1,0 +1,210 @@
+package dev.sightline.analysis;
+
+import dev.sightline.provider.Citation;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Exact expectations for each trap and each list style. */
+class AnswerAnalyzerTest {
+
+    private static final List<TrackedEntity> CRM = List.of(
+            new TrackedEntity(1, "Pipedrive", EntityKind.BRAND, List.of(), List.of("pipedrive.com")),
+            new TrackedEntity(2, "HubSpot", EntityKind.COMPETITOR, List.of("HubSpot CRM"), List.of("hubspot.com")),
+            new TrackedEntity(3, "Salesforce", EntityKind.COMPETITOR, List.of(), List.of("salesforce.com")),
+            new TrackedEntity(4, "monday sales CRM", EntityKind.COMPETITOR, List.of("monday CRM", "monday.com"),
+                    List.of("monday.com")),
+            new TrackedEntity(5, "Close", EntityKind.COMPETITOR, List.of("Close CRM"), List.of("close.com")),
+            new TrackedEntity(6, "Copper", EntityKind.COMPETITOR, List.of(), List.of("copper.com")));
+    private static final List<TrackedEntity> STORAGE = List.of(
+            new TrackedEntity(1, "Box", EntityKind.BRAND, List.of(), List.of("box.com")),
+            new TrackedEntity(2, "Dropbox", EntityKind.COMPETITOR, List.of(), List.of("dropbox.com")));
+    private static final List<TrackedEntity> SEARCH = List.of(
+            new TrackedEntity(1, "You.com", EntityKind.BRAND, List.of("You"), List.of("you.com")),
+            new TrackedEntity(2, "Perplexity", EntityKind.COMPETITOR, List.of(), List.of("perplexity.ai")));
+
+    private final AnswerAnalyzer crm = new AnswerAnalyzer(CRM);
+    private final AnswerAnalyzer storage = new AnswerAnalyzer(STORAGE);
+    private final AnswerAnalyzer search = new AnswerAnalyzer(SEARCH);
+
+    private static EntityResult result(Analysis a, String name) {
+        return a.entities().stream().filter(r -> r.entity().name().equals(name)).findFirst().orElseThrow();
+    }
+
+    // ---------------------------------------------------------------- mentions and traps
+
+    @Test
+    void boxInsideOtherWordsIsNoMention() {
+        Analysis a = storage.analyze("Keep a toolbox handy; Dropbox syncs well. Check your inbox.", List.of());
+        assertThat(result(a, "Box").mentioned()).isFalse();
+        assertThat(result(a, "Dropbox").count()).isEqualTo(1);
+    }
+
+    @Test
+    void commonWordNeedsASignal() {
+        assertThat(result(storage.analyze("Put the files in a box.", List.of()), "Box").mentioned()).isFalse();
+        assertThat(result(storage.analyze("Teams that need compliance pick Box for it.", List.of()), "Box").mentioned())
+                .isTrue();
+        assertThat(result(crm.analyze("Close the deal faster. Close more deals.", List.of()), "Close").mentioned())
+                .isFalse();
+        assertThat(result(crm.analyze("Close is built for inside sales.", List.of()), "Close").mentioned()).isTrue();
+        assertThat(result(crm.analyze("Close's pipeline view is clean.", List.of()), "Close").mentioned()).isTrue();
+        assertThat(result(crm.analyze("We use close crm daily.", List.of()), "Close").mentioned()).isTrue();
+        assertThat(result(crm.analyze("The price of copper wire rose.", List.of()), "Copper").mentioned()).isFalse();
+        assertThat(result(crm.analyze("Copper integrates with Google Workspace.", List.of()), "Copper").mentioned())
+                .isTrue();
+        assertThat(result(crm.analyze("Deals closed on Monday; enclose the contract.", List.of()), "Close")
+                .mentioned()).isFalse();
+    }
+
+    @Test
+    void weekdayIsNotMondayCrm() {
+        Analysis a = crm.analyze("Review your pipeline every Monday. monday.com's CRM is visual.", List.of());
+        EntityResult monday = result(a, "monday sales CRM");
+        assertThat(monday.count()).isEqualTo(1);
+        assertThat(monday.evidence().get(0).start()).isEqualTo(35);
+    }
+
+    @Test
+    void pronounYouIsNotYouCom() {
+        Analysis a = search.analyze("You can try Perplexity. You'll like it, and you.com is fine too.", List.of());
+        assertThat(result(a, "You.com").count()).isEqualTo(1);
+        assertThat(result(a, "Perplexity").mentioned()).isTrue();
+    }
+
+    @Test
+    void possessivesAllCapsAndPunctuation() {
+        Analysis a = crm.analyze("HUBSPOT! HubSpot's pricing is clear. Salesforce? Pipedrive, maybe.", List.of());
+        assertThat(result(a, "HubSpot").count()).isEqualTo(2);
+        assertThat(result(a, "Salesforce").mentioned()).isTrue();
+        assertThat(result(a, "Pipedrive").mentioned()).isTrue();
+        Evidence first = result(a, "HubSpot").evidence().get(0);
+        assertThat(first.start()).isZero();
+        assertThat(first.end()).isEqualTo(7);
+    }
+
+    @Test
+    void urlsLinkTargetsAndEmailsAreNoMentions() {
+        Analysis a = crm.analyze("See https://www.hubspot.com/pricing and [this review](https://g2.com/salesforce) "
+                + "or mail sales@pipedrive.com.", List.of());
+        assertThat(result(a, "HubSpot").mentioned()).isFalse();
+        assertThat(result(a, "Salesforce").mentioned()).isFalse();
+        assertThat(result(a, "Pipedrive").mentioned()).isFalse();
+        Analysis linked = crm.analyze("Try [HubSpot](https://www.hubspot.com/).", List.of());
+        assertThat(result(linked, "HubSpot").count()).isEqualTo(1);
+    }
+
+    @Test
+    void refusalIsNoMention() {
+        Analysis a = crm.analyze("I don't have information about Copper. I'm not familiar with Close CRM, "
+                + "but HubSpot is a solid choice.", List.of());
+        assertThat(result(a, "Copper").mentioned()).isFalse();
+        assertThat(result(a, "Close").mentioned()).isFalse();
+        assertThat(result(a, "HubSpot").mentioned()).isTrue();
+        assertThat(a.brandVisible()).isFalse();
+        assertThat(a.shareOfVoice()).isZero();
+    }
+
+    @Test
+    void aliasesShareOfVoiceAndOrder() {
+        Analysis a = crm.analyze("monday CRM and HubSpot CRM are fine, but Pipedrive wins.", List.of());
+        assertThat(result(a, "monday sales CRM").mentionOrder()).isEqualTo(1);
+        assertThat(result(a, "HubSpot").mentionOrder()).isEqualTo(2);
+        assertThat(result(a, "Pipedrive").mentionOrder()).isEqualTo(3);
+        assertThat(a.brandVisible()).isTrue();
+        assertThat(a.shareOfVoice()).isEqualTo(1.0 / 3);
+        assertThat(result(a, "Close").sentiment()).isNull();
+    }
+
+    // ---------------------------------------------------------------- list styles
+
+    @Test
+    void numberedListAfterIntroWithUntrackedItem() {
+        Analysis a = crm.analyze("Here are my picks:\n\n1. **Nimble** – simple.\n2. **HubSpot** – free.\n"
+                + "3. Pipedrive: pipelines.\n\nAlso consider Salesforce.", List.of());
+        assertThat(result(a, "HubSpot").listRank()).isEqualTo(2);
+        assertThat(result(a, "Pipedrive").listRank()).isEqualTo(3);
+        assertThat(result(a, "Salesforce").listRank()).isNull();
+    }
+
+    @Test
+    void bulletsNestedAndBodyMentions() {
+        Analysis a = crm.analyze("- Pipedrive\n  - Easier than HubSpot\n  - Visual\n- Salesforce\n- Close: calling",
+                List.of());
+        assertThat(result(a, "Pipedrive").listRank()).isEqualTo(1);
+        assertThat(result(a, "HubSpot").listRank()).isNull();
+        assertThat(result(a, "Salesforce").listRank()).isEqualTo(2);
+        assertThat(result(a, "Close").listRank()).isEqualTo(3);
+    }
+
+    @Test
+    void headingsBoldLeadsAndTables() {
+        Analysis headings = crm.analyze("## Overview\nText.\n### 1. HubSpot\nGood.\n### 2. Pipedrive\nGreat.\n"
+                + "## Verdict\nPick one.", List.of());
+        assertThat(result(headings, "HubSpot").listRank()).isEqualTo(1);
+        assertThat(result(headings, "Pipedrive").listRank()).isEqualTo(2);
+        Analysis bold = crm.analyze("**Pros:** many.\n\n**Pipedrive** — visual.\n\n**Copper** — Gmail.\n\n"
+                + "**Bottom line:** Pipedrive.", List.of());
+        assertThat(result(bold, "Pipedrive").listRank()).isEqualTo(1);
+        assertThat(result(bold, "Copper").listRank()).isEqualTo(2);
+        Analysis table = crm.analyze("| CRM | Price |\n|---|---|\n| Salesforce | $25 |\n| Close | $49 |", List.of());
+        assertThat(result(table, "Salesforce").listRank()).isEqualTo(1);
+        assertThat(result(table, "Close").listRank()).isEqualTo(2);
+    }
+
+    @Test
+    void onlyTheFirstListRanks() {
+        Analysis a = crm.analyze("Consider:\n- budget\n- team size\n\nPicks:\n1. HubSpot\n2. Pipedrive", List.of());
+        assertThat(result(a, "HubSpot").listRank()).isNull();
+        assertThat(result(a, "Pipedrive").listRank()).isNull();
+        assertThat(result(a, "Pipedrive").mentioned()).isTrue();
+    }
+
+    // ---------------------------------------------------------------- sentiment
+
+    @Test
+    void sentimentNegationContrastAndComparison() {
+        assertThat(result(crm.analyze("Salesforce is not great and no longer recommended.", List.of()),
+                "Salesforce").sentiment()).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(result(crm.analyze("Salesforce is powerful but expensive.", List.of()), "Salesforce")
+                .sentiment()).isEqualTo(Sentiment.MIXED);
+        Analysis cmp = crm.analyze("HubSpot is easier than Salesforce.", List.of());
+        assertThat(result(cmp, "HubSpot").sentiment()).isEqualTo(Sentiment.POSITIVE);
+        assertThat(result(cmp, "Salesforce").sentiment()).isEqualTo(Sentiment.NEGATIVE);
+        EntityResult neutral = result(crm.analyze("Pipedrive was founded in 2010.", List.of()), "Pipedrive");
+        assertThat(neutral.sentiment()).isEqualTo(Sentiment.NEUTRAL);
+        assertThat(neutral.sentimentScore()).isZero();
+    }
+
+    // ---------------------------------------------------------------- citations
+
+    @Test
+    void citationsNativeTextMarkersAndOwners() {
+        List<Citation> nativeList = List.of(
+                new Citation("https://www.pipedrive.com/en/pricing", "Pricing", null, "citations"),
+                new Citation("https://vertexaisearch.cloud.google.com/grounding-api-redirect/AB12", "hubspot.com",
+                        "hubspot.com", "grounding_chunk"));
+        Analysis a = crm.analyze("Pipedrive is cheap[1][2]. See (https://www.pipedrive.com/en/pricing) and "
+                + "https://blog.close.com:443/post?utm_source=x). Also [G2](https://www.g2.com/crm), "
+                + "http://192.168.0.1/admin and https://localhost:8080/x.", nativeList);
+        assertThat(a.citations()).extracting(CitedSource::domain)
+                .containsExactly("pipedrive.com", "hubspot.com", "close.com", "g2.com", "192.168.0.1", "localhost");
+        assertThat(a.citations().get(0)).isEqualTo(new CitedSource("https://www.pipedrive.com/en/pricing",
+                "pipedrive.com", Owner.BRAND, "Pipedrive", "native", 1));
+        assertThat(a.citations().get(1).owner()).isEqualTo(Owner.COMPETITOR);
+        assertThat(a.citations().get(1).marker()).isEqualTo(2);
+        assertThat(a.citations().get(2)).isEqualTo(new CitedSource("https://blog.close.com:443/post?utm_source=x",
+                "close.com", Owner.COMPETITOR, "Close", "text", null));
+        assertThat(a.citations().get(3).owner()).isEqualTo(Owner.OTHER);
+    }
+
+    @Test
+    void analyzerIsReusableAndVersioned() {
+        Analysis a = crm.analyze("", null);
+        assertThat(a.analyzerVersion()).isEqualTo(AnswerAnalyzer.VERSION);
+        assertThat(a.entities()).hasSize(CRM.size());
+        assertThat(a.citations()).isEmpty();
+    }
+}
