@@ -114,6 +114,9 @@ CREATE TABLE response (
     created_at          timestamptz   NOT NULL DEFAULT now()
 );
 
+-- the daily budget sums today's spend
+CREATE INDEX response_created ON response (created_at);
+
 CREATE FUNCTION response_is_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION 'response rows are immutable (response id %)', OLD.id;

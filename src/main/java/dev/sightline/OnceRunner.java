@@ -23,13 +23,13 @@ final class OnceRunner {
         this.out = out;
     }
 
-    int run(List<String> providers, List<String> tags, Integer samples) throws InterruptedException {
+    int run(List<String> providers, List<String> tags, Integer samples, boolean force) throws InterruptedException {
         SightlineApp.Parts p = app.parts();
         int n = samples != null ? samples : p.config().integer("sightline.schedule.samples", 1, 1, 1000);
         RunRepository.Planned planned;
         try {
             planned = p.runService().plan(p.defaultWorkspace().id(),
-                    new RunRequest(providers, tags, n, "cli", null, null));
+                    new RunRequest(providers, tags, n, "cli", null, null, force));
         } catch (ApiException e) {
             out.println("sightline: cannot start the run: " + e.getMessage());
             return Sightline.BAD_CONFIGURATION;

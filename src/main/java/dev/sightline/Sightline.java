@@ -43,7 +43,7 @@ public final class Sightline {
             return OK;
         }
         Properties overrides = new Properties();
-        if (cli.once) {
+        if (cli.once || cli.createToken != null) {
             // a one-off sweep neither fires the daily schedule nor needs the configured API port
             overrides.setProperty("sightline.schedule.enabled", "false");
             if (System.getProperty("camel.server.port") == null && System.getenv("CAMEL_SERVER_PORT") == null) {
@@ -52,10 +52,27 @@ public final class Sightline {
         }
         SightlineApp app = new SightlineApp(overrides);
         try {
+            if (cli.createToken != null) {
+                app.start();
+                try {
+                    var ws = app.parts().workspaces().findBySlug(cli.createToken);
+                    if (ws.isEmpty()) {
+                        err.println("sightline: no workspace '" + cli.createToken + "' (workspaces come from sightline.workspace.file)");
+                        return BAD_CONFIGURATION;
+                    }
+                    var token = app.parts().tokens().create(ws.get().id(), cli.tokenName);
+                    out.println(token.token());
+                    err.println("API token '" + cli.tokenName + "' for workspace '" + cli.createToken
+                            + "' created; it is shown only now");
+                    return OK;
+                } finally {
+                    app.stop();
+                }
+            }
             if (cli.once) {
                 app.start();
                 try {
-                    return new OnceRunner(app, out).run(cli.providers, cli.tags, cli.samples);
+                    return new OnceRunner(app, out).run(cli.providers, cli.tags, cli.samples, cli.force);
                 } finally {
                     app.stop();
                 }
@@ -83,17 +100,23 @@ public final class Sightline {
 
     static final class Cli {
         static final String USAGE = """
-                usage: java -jar target/sightline.jar [--once [--providers a,b] [--tags t1,t2] [--samples N]]
+                usage: java -jar target/sightline.jar [--once [--providers a,b] [--tags t1,t2] [--samples N] [--force]]
+                       java -jar target/sightline.jar --create-token WORKSPACE [--name NAME]
                   (no option)   run the service: daily schedule and REST API, until stopped
+                  --create-token  print a new API token for a workspace (by slug) and exit
                   --once        run one sweep for the default workspace, print the summary and exit
                                 (exit 0: completed; 3: completed with failed cells; 4: cancelled; 1: error; 2: bad configuration)
                   --providers   only these providers (default: every enabled provider)
                   --tags        only prompts with one of these tags
                   --samples     times each prompt is asked per provider (default: sightline.schedule.samples)
+                  --force       start even if the estimate exceeds what is left of today's budget
                 Settings come from ./application.properties, -Dkey=value and environment variables (see README.md).""";
 
         boolean once;
         boolean help;
+        boolean force;
+        String createToken;
+        String tokenName = "cli";
         List<String> providers = List.of();
         List<String> tags = List.of();
         Integer samples;
@@ -106,6 +129,9 @@ public final class Sightline {
                 switch (arg) {
                     case "--once" -> c.once = true;
                     case "--help", "-h" -> c.help = true;
+                    case "--force" -> c.force = true;
+                    case "--create-token" -> c.createToken = value(a, ++i, arg);
+                    case "--name" -> c.tokenName = value(a, ++i, arg);
                     case "--providers" -> c.providers = csv(value(a, ++i, arg));
                     case "--tags" -> c.tags = csv(value(a, ++i, arg));
                     case "--samples" -> {
@@ -119,8 +145,8 @@ public final class Sightline {
                     default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
                 }
             }
-            if (!c.once && (!c.providers.isEmpty() || !c.tags.isEmpty() || c.samples != null)) {
-                throw new IllegalArgumentException("--providers, --tags and --samples go with --once");
+            if (!c.once && (!c.providers.isEmpty() || !c.tags.isEmpty() || c.samples != null || c.force)) {
+                throw new IllegalArgumentException("--providers, --tags, --samples and --force go with --once");
             }
             return c;
         }

@@ -45,6 +45,7 @@ import dev.sightline.provider.Provider;
 import dev.sightline.provider.ProviderCalls;
 import dev.sightline.provider.ProviderRegistry;
 import dev.sightline.provider.TransientCallException;
+import dev.sightline.run.Budget;
 import dev.sightline.run.CellOutcomes;
 import dev.sightline.run.CellQueries;
 import dev.sightline.run.CellRepository;
@@ -83,7 +84,8 @@ public final class SightlineApp {
                         List<Long> workspaceIds, ProviderRegistry providers, Simulator simulator, Dispatcher dispatcher,
                         RunService runService, RunRepository runs, CellRepository cells, Scheduler scheduler,
                         AnalysisService analysis, WorkspaceRepository workspaces, TokenService tokens,
-                        Duration shutdownGrace, Duration throttleMargin, String bootstrapTokenShownOnce) {
+                        Duration shutdownGrace, Duration throttleMargin, Budget budget,
+                        String bootstrapTokenShownOnce) {
     }
 
     public SightlineApp(Properties overrides) {
@@ -215,6 +217,7 @@ public final class SightlineApp {
                 config.integer("sightline.db.pool-size", 16, 2, 500),
                 Path.of(config.string("sightline.db.embedded.dir", "data/postgres")),
                 config.integer("sightline.db.embedded.port", 0, 0, 65535)));
+        Simulator[] sim = {null};
         try {
             Jdbc jdbc = new Jdbc(db.dataSource());
             WorkspaceRepository workspaces = new WorkspaceRepository(jdbc);
@@ -230,7 +233,6 @@ public final class SightlineApp {
 
             ProviderRegistry.SimulatorMode mode = ProviderRegistry.SimulatorMode.parse(
                     config.string("sightline.simulator.enabled", "auto"));
-            Simulator[] sim = {null};
             ProviderRegistry providers = ProviderRegistry.fromConfig(config, propertyKeys(pc), mode, kind -> {
                 if (sim[0] == null) {
                     SimulatorSettings settings;
@@ -261,14 +263,17 @@ public final class SightlineApp {
                 byProvider.put(p.name(), cb);
                 ctx.getRegistry().bind("circuitBreaker-" + p.name(), cb);
             }
-            // while a provider's circuit is open its cells stay in the database: claiming them would only defer them
+            Duration openDelay = config.duration("sightline.circuit.open-duration", Duration.ofSeconds(30));
+            Budget budget = new Budget(jdbc, config.find("sightline.budget.daily-usd").isPresent()
+                    ? config.money("sightline.budget.daily-usd", null) : null, zone, java.time.Clock.systemUTC());
+            // a provider's cells stay in the database while its circuit is open (claiming them would only defer
+            // them) and every provider's while today's spend is at the cap
             dispatcher.setGate(name -> {
                 CircuitBreaker cb = byProvider.get(name);
-                return cb == null || cb.getState() != CircuitBreaker.State.OPEN;
+                return (cb == null || cb.getState() != CircuitBreaker.State.OPEN) && !budget.exhausted();
             });
-            Duration openDelay = config.duration("sightline.circuit.open-duration", Duration.ofSeconds(30));
             RunService runService = new RunService(runs, providers, dispatcher, zone,
-                    config.integer("sightline.run.max-samples", 10, 1, 1000));
+                    config.integer("sightline.run.max-samples", 10, 1, 1000), budget);
             Scheduler scheduler = new Scheduler(runService, workspaceIds, zone,
                     config.integer("sightline.schedule.samples", 1, 1, 1000));
             TokenService tokens = new TokenService(jdbc);
@@ -283,14 +288,14 @@ public final class SightlineApp {
             registry.bind("providerCalls", new ProviderCalls(providers, dispatcher,
                     config.string("sightline.run.system-prompt", "")));
             registry.bind("cellOutcomes", new CellOutcomes(cells, runs, providers, dispatcher, retry, openDelay,
-                    producer, Json.MAPPER, ANALYSIS_URI));
+                    producer, Json.MAPPER, ANALYSIS_URI, budget));
             registry.bind("analysisService", analysis);
             registry.bind("scheduler", scheduler);
             registry.bind("apiAuth", new ApiAuth(tokens));
             registry.bind("apiErrors", new ApiErrors());
-            registry.bind("runsApi", new RunsApi(runService, runs, new CellQueries(jdbc), workspaces));
+            registry.bind("runsApi", new RunsApi(runService, runs, new CellQueries(jdbc), workspaces, budget));
             registry.bind("tokensApi", new TokensApi(tokens));
-            registry.bind("healthApi", new HealthApi(db, providers, dispatcher,
+            registry.bind("healthApi", new HealthApi(db, providers, dispatcher, budget,
                     name -> byProvider.containsKey(name) ? byProvider.get(name).getState().name() : "DISABLED"));
             registry.bind("simulatorApi", new SimulatorApi(() -> sim[0]));
 
@@ -299,8 +304,11 @@ public final class SightlineApp {
                     providers.enabled().stream().map(p -> p.name() + (p.simulated() ? " (simulated)" : "")).toList());
             return new Parts(config, db, jdbc, defaultWorkspace, List.copyOf(workspaceIds), providers, simulator,
                     dispatcher, runService, runs, cells, scheduler, analysis, workspaces, tokens, grace,
-                    config.duration("sightline.throttle.margin", Duration.ofSeconds(1)), shownOnce);
+                    config.duration("sightline.throttle.margin", Duration.ofSeconds(1)), budget, shownOnce);
         } catch (Throwable t) {
+            if (sim[0] != null) {
+                sim[0].close();
+            }
             db.close();
             throw t;
         }

@@ -21,9 +21,11 @@ public final class HealthApi {
     private final ProviderRegistry providers;
     private final Dispatcher dispatcher;
     private final Function<String, String> circuitState;
+    private final dev.sightline.run.Budget budget;
 
     public HealthApi(Database database, ProviderRegistry providers, Dispatcher dispatcher,
-                     Function<String, String> circuitState) {
+                     dev.sightline.run.Budget budget, Function<String, String> circuitState) {
+        this.budget = budget;
         this.database = database;
         this.providers = providers;
         this.dispatcher = dispatcher;
@@ -48,6 +50,15 @@ public final class HealthApi {
             ps.put(p.name(), m);
         }
         out.put("providers", ps);
+        if (budget.enabled()) {
+            Map<String, Object> b = new LinkedHashMap<>();
+            b.put("dailyUsd", budget.dailyCap());
+            if (dbUp) {
+                b.put("spentTodayUsd", budget.spentToday());
+                b.put("paused", budget.exhausted());
+            }
+            out.put("budget", b);
+        }
         Http.reply(ex, dbUp ? 200 : 503, out);
     }
 }

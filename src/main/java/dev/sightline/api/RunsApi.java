@@ -23,17 +23,20 @@ import dev.sightline.workspace.WorkspaceRepository;
 /** {@code /api/runs}: trigger, list, read, follow and cancel runs. */
 public final class RunsApi {
 
-    private static final Set<String> RUN_FIELDS = Set.of("providers", "promptTags", "samples");
+    private static final Set<String> RUN_FIELDS = Set.of("providers", "promptTags", "samples", "force");
     private static final Set<String> RUN_STATUSES = Set.of("running", "completed", "completed_with_failures",
-            "cancelled");
+            "cancelled", "paused_budget");
     private static final Set<String> CELL_STATUSES = Set.copyOf(RunProgress.STATUSES);
 
     private final RunService service;
     private final RunRepository runs;
     private final CellQueries cells;
     private final WorkspaceRepository workspaces;
+    private final dev.sightline.run.Budget budget;
 
-    public RunsApi(RunService service, RunRepository runs, CellQueries cells, WorkspaceRepository workspaces) {
+    public RunsApi(RunService service, RunRepository runs, CellQueries cells, WorkspaceRepository workspaces,
+                   dev.sightline.run.Budget budget) {
+        this.budget = budget;
         this.service = service;
         this.runs = runs;
         this.cells = cells;
@@ -49,8 +52,10 @@ public final class RunsApi {
         if (key != null && key.length() > 200) {
             throw ApiException.badRequest("Idempotency-Key", "Idempotency-Key must be at most 200 characters");
         }
+        Boolean force = Json.bool(body, "force");
         RunRequest req = new RunRequest(Json.strings(body, "providers"), Json.strings(body, "promptTags"),
-                samples == null ? 1 : samples, "api", key == null ? null : "api:" + key, null);
+                samples == null ? 1 : samples, "api", key == null ? null : "api:" + key, null,
+                force != null && force);
         RunRepository.Planned planned = service.plan(ws, req);
         Http.reply(ex, 202, view(runs.progress(planned.run())));
         ex.getMessage().setHeader("Location", "/api/runs/" + planned.run().id());
@@ -63,6 +68,10 @@ public final class RunsApi {
     public void list(Exchange ex) {
         long ws = ApiAuth.workspace(ex);
         String status = Http.oneOf(ex, "status", RUN_STATUSES);
+        boolean pausedOnly = "paused_budget".equals(status);
+        if (pausedOnly) {
+            status = "running";
+        }
         LocalDate from = Http.date(ex, "from");
         LocalDate to = Http.date(ex, "to");
         if (from != null && to != null && to.isBefore(from)) {
@@ -72,7 +81,10 @@ public final class RunsApi {
         Long before = Http.optLong(ex, "before");
         List<Map<String, Object>> items = new ArrayList<>();
         for (Run r : runs.list(ws, status, from, to, before, limit)) {
-            items.add(view(runs.progress(r)));
+            Map<String, Object> v = view(runs.progress(r));
+            if (!pausedOnly || "paused_budget".equals(v.get("status"))) {
+                items.add(v);
+            }
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("runs", items);
@@ -124,7 +136,7 @@ public final class RunsApi {
         m.put("workspace", workspaces.get(r.workspaceId()).slug());
         m.put("runDate", r.runDate());
         m.put("trigger", r.trigger());
-        m.put("status", r.status().equals("running") && r.cancelRequestedAt() != null ? "cancelling" : r.status());
+        m.put("status", displayStatus(p));
         m.put("providers", r.providers());
         m.put("promptTags", r.promptTags());
         m.put("samples", r.samples());
@@ -139,6 +151,21 @@ public final class RunsApi {
         m.put("createdAt", r.createdAt());
         m.put("finishedAt", r.finishedAt());
         return m;
+    }
+
+    /** The stored status, or what a running run is doing now: cancelling, or paused by the daily budget. */
+    String displayStatus(RunProgress p) {
+        Run r = p.run();
+        if (!r.status().equals("running")) {
+            return r.status();
+        }
+        if (r.cancelRequestedAt() != null) {
+            return "cancelling";
+        }
+        if (p.counts().getOrDefault("pending", 0) > 0 && budget.exhausted()) {
+            return "paused_budget";
+        }
+        return "running";
     }
 
     static Map<String, Object> cellView(CellView c) {

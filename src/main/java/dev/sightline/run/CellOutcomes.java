@@ -55,10 +55,12 @@ public final class CellOutcomes {
     private final ObjectMapper json;
     private final CostModel costs = new CostModel();
     private final String analysisUri;
+    private final Budget budget;
 
     public CellOutcomes(CellRepository cells, RunRepository runs, ProviderRegistry providers, Dispatcher dispatcher,
                         RetryPolicy retry, Duration circuitOpenDelay, ProducerTemplate producer, ObjectMapper json,
-                        String analysisUri) {
+                        String analysisUri, Budget budget) {
+        this.budget = budget;
         this.cells = cells;
         this.runs = runs;
         this.providers = providers;
@@ -182,6 +184,7 @@ public final class CellOutcomes {
             rejectedLate(claim);
             return;
         }
+        budget.recordSpend(cost);
         producer.sendBody(analysisUri, new AnalysisJob(responseId[0], claim.runId(), claim.workspaceId(),
                 metered.text(), metered.citations()));
     }

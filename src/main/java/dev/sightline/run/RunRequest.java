@@ -12,9 +12,10 @@ import java.util.List;
  * @param trigger        schedule, api or cli
  * @param idempotencyKey same key, same run; null = always a new run
  * @param runDate        the day the run measures
+ * @param force          start even if the estimate exceeds what is left of today's budget
  */
 public record RunRequest(List<String> providers, List<String> promptTags, int samples, String trigger,
-                         String idempotencyKey, LocalDate runDate) {
+                         String idempotencyKey, LocalDate runDate, boolean force) {
 
     public RunRequest {
         providers = providers == null ? List.of() : List.copyOf(providers);

@@ -30,9 +30,11 @@ public final class RunService {
     private final ZoneId zone;
     private final int maxSamples;
     private final CostModel costs = new CostModel();
+    private final Budget budget;
 
     public RunService(RunRepository runs, ProviderRegistry providers, Dispatcher dispatcher, ZoneId zone,
-                      int maxSamples) {
+                      int maxSamples, Budget budget) {
+        this.budget = budget;
         this.runs = runs;
         this.providers = providers;
         this.dispatcher = dispatcher;
@@ -64,7 +66,7 @@ public final class RunService {
             }
         }
         RunRequest normalised = new RunRequest(names, List.copyOf(new TreeSet<>(req.promptTags())), req.samples(),
-                req.trigger(), req.idempotencyKey(), req.runDate() == null ? today() : req.runDate());
+                req.trigger(), req.idempotencyKey(), req.runDate() == null ? today() : req.runDate(), req.force());
         String hash = requestHash(normalised);
         if (normalised.idempotencyKey() != null) {
             var existing = runs.findByKey(workspaceId, normalised.idempotencyKey());
@@ -79,6 +81,16 @@ public final class RunService {
                             : " with tags " + normalised.promptTags()));
         }
         BigDecimal estimate = estimate(prompts, names, normalised.samples());
+        if (budget.enabled() && !normalised.force()) {
+            BigDecimal left = budget.remainingToday();
+            if (estimate.compareTo(left) > 0) {
+                throw ApiException.unprocessable("budget_exceeded", "force", "the run's estimated cost $"
+                        + estimate.toPlainString() + " exceeds what is left of today's budget ($"
+                        + left.setScale(4, java.math.RoundingMode.HALF_UP).toPlainString() + " of $"
+                        + budget.dailyCap().toPlainString()
+                        + ", sightline.budget.daily-usd); send \"force\": true to start it anyway");
+            }
+        }
         RunRepository.Planned planned = runs.insert(workspaceId, normalised, hash, prompts, names, estimate);
         if (!planned.created()) {
             return replay(planned.run(), hash);

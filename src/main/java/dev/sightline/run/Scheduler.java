@@ -42,8 +42,9 @@ public final class Scheduler {
 
     public RunRepository.Planned planFor(long workspaceId, LocalDate day) {
         try {
+            // the budget does not refuse the daily run: dispatch pauses when the day's spend reaches the cap
             RunRepository.Planned p = runs.plan(workspaceId, new RunRequest(List.of(), List.of(), samples, "schedule",
-                    "schedule:" + day, day));
+                    "schedule:" + day, day, true));
             if (!p.created()) {
                 LOG.info("Scheduled run for workspace {} on {} exists already (run {})", workspaceId, day,
                         p.run().id());

@@ -1,0 +1,98 @@
+package dev.sightline.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import dev.sightline.testing.TestApp;
+import dev.sightline.testing.TestPostgres;
+
+/** The daily cap refuses runs that would exceed it and pauses dispatch once the day's spend reaches it. */
+class BudgetTest {
+
+    static Map<String, String> withCap(String usd) {
+        Map<String, String> o = new HashMap<>();
+        o.put("sightline.budget.daily-usd", usd);
+        // perplexity charges $0.005 a request, so a handful of cells reach a small cap
+        o.put("sightline.providers.perplexity.consumers", "1");
+        o.put("sightline.simulator.latency-median", "50ms");
+        o.put("sightline.simulator.latency-p99", "50ms");
+        return o;
+    }
+
+    @Test
+    void aRunWhoseEstimateExceedsWhatIsLeftIsRefusedUnlessForced() {
+        try (TestApp app = TestApp.start("budget_refuse", withCap("0.05"))) {
+            var refused = app.post("/api/runs", "{}");
+            assertThat(refused.status()).isEqualTo(422);
+            assertThat(refused.json().get("error").get("code").asText()).isEqualTo("budget_exceeded");
+            assertThat(refused.json().get("error").get("message").asText()).contains("sightline.budget.daily-usd");
+            assertThat(app.count("SELECT count(*) FROM run")).isZero();
+
+            var small = app.post("/api/runs", "{\"providers\":[\"openai\"],\"promptTags\":[\"topic:pricing\"]}");
+            assertThat(small.status()).as("a run that fits is accepted").isEqualTo(202);
+            var forced = app.post("/api/runs", "{\"force\":true,\"promptTags\":[\"topic:pricing\"]}");
+            assertThat(forced.status()).isEqualTo(202);
+        }
+    }
+
+    @Test
+    void dispatchPausesAtTheCapAndResumesWhenItIsRaised() {
+        String db = TestPostgres.newDatabase("budget_pause");
+        long runId;
+        try (TestApp app = TestApp.start(db, withCap("0.02"), true)) {
+            runId = app.startRun("{\"force\":true,\"providers\":[\"perplexity\"],\"samples\":1}");
+            TestApp.await("the run to pause", Duration.ofSeconds(30),
+                    () -> app.get("/api/runs/" + runId).json().get("status").asText().equals("paused_budget"));
+            long served = app.app().parts().simulator().served("perplexity");
+            JsonNode health = app.get("/api/health").json().get("budget");
+            assertThat(health.get("paused").asBoolean()).isTrue();
+            assertThat(health.get("spentTodayUsd").decimalValue()).isGreaterThanOrEqualTo(new BigDecimal("0.02"));
+            // $0.02 at ~$0.005 a cell, plus the one call that was in flight when the cap was reached
+            assertThat(app.count("SELECT count(*) FROM cell WHERE run_id = ? AND status = 'succeeded'", runId))
+                    .isBetween(4L, 6L);
+            assertThat(app.count("SELECT count(*) FROM cell WHERE run_id = ? AND status = 'pending'", runId)).isPositive();
+            // several dispatch rounds later nothing more was called
+            long rounds = app.app().parts().cells().now().toEpochMilli() + 1000;
+            TestApp.await("a second of dispatch rounds", Duration.ofSeconds(5),
+                    () -> app.app().parts().cells().now().toEpochMilli() > rounds);
+            assertThat(app.app().parts().simulator().served("perplexity")).isEqualTo(served);
+            assertThat(app.get("/api/runs?status=paused_budget").json().get("runs")).hasSize(1);
+        }
+        try (TestApp app = TestApp.start(db, withCap("10"), true)) {
+            JsonNode run = app.awaitRun(runId, Duration.ofSeconds(60));
+            assertThat(run.get("status").asText()).isEqualTo("completed");
+        }
+    }
+
+    @Test
+    void theSpendThatCountsIsTodaysInTheScheduleZone() {
+        String db = TestPostgres.newDatabase("budget_day");
+        try (TestApp app = TestApp.start(db, withCap("0.02"), true)) {
+            long runId = app.startRun("{\"force\":true,\"providers\":[\"perplexity\"],\"promptTags\":[\"topic:pricing\"]}");
+            app.awaitRun(runId, Duration.ofSeconds(30));
+            var jdbc = app.app().parts().jdbc();
+            Instant now = app.app().parts().cells().now();
+            ZoneId utc = ZoneOffset.UTC;
+            Budget today = new Budget(jdbc, new BigDecimal("0.01"), utc, Clock.fixed(now, utc));
+            Budget tomorrow = new Budget(jdbc, new BigDecimal("0.01"), utc, Clock.fixed(now.plus(Duration.ofDays(1)), utc));
+            assertThat(today.spentToday()).isEqualByComparingTo(today.spentOn(LocalDate.ofInstant(now, utc)));
+            assertThat(today.spentToday()).isGreaterThanOrEqualTo(new BigDecimal("0.015"));
+            assertThat(today.exhausted()).isTrue();
+            assertThat(tomorrow.spentToday()).isEqualByComparingTo(BigDecimal.ZERO);
+            assertThat(tomorrow.exhausted()).as("the day turned").isFalse();
+            assertThat(new Budget(jdbc, null, utc, Clock.systemUTC()).exhausted()).isFalse();
+        }
+    }
+}

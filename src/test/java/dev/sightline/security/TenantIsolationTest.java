@@ -1,0 +1,108 @@
+package dev.sightline.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.sightline.testing.TestApp;
+
+/** Workspace A's token cannot read, trigger or cancel anything of workspace B; tokens are stored hashed. */
+class TenantIsolationTest {
+
+    static TestApp app;
+    static String tokenB;
+    static long workspaceB;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path other = Files.createTempFile("workspace-b", ".yaml");
+        Files.writeString(other, """
+                workspace: {slug: acme-storage, name: Acme Storage, category: cloud storage}
+                brand: {name: Acme Drive, domains: [acmedrive.example]}
+                competitors:
+                  - {name: Dropbox, domains: [dropbox.com]}
+                prompts:
+                  - text: Which cloud storage is best for a small design studio?
+                    tags: [topic:storage]
+                """);
+        app = TestApp.start("tenants", Map.of("sightline.workspace.file", "examples/demo.yaml," + other));
+        workspaceB = app.app().parts().workspaces().findBySlug("acme-storage").orElseThrow().id();
+        tokenB = app.app().parts().tokens().create(workspaceB, "b").token();
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    TestApp.Reply as(String token, String method, String path, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(app.baseUrl() + path));
+        b = switch (method) {
+            case "POST" -> b.POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            case "DELETE" -> b.DELETE();
+            default -> b.GET();
+        };
+        return app.send(b, token);
+    }
+
+    @Test
+    void anotherWorkspacesRunsAreInvisible() {
+        long runA = app.startRun("{\"providers\":[\"openai\"],\"promptTags\":[\"topic:pricing\"]}");
+        app.awaitRun(runA, Duration.ofSeconds(30));
+
+        assertThat(as(tokenB, "GET", "/api/runs/" + runA, null).status()).isEqualTo(404);
+        assertThat(as(tokenB, "GET", "/api/runs/" + runA + "/cells", null).status()).isEqualTo(404);
+        assertThat(as(tokenB, "POST", "/api/runs/" + runA + "/cancel", null).status()).isEqualTo(404);
+        assertThat(as(tokenB, "GET", "/api/runs", null).json().get("runs")).isEmpty();
+
+        var created = as(tokenB, "POST", "/api/runs", "{\"providers\":[\"gemini\"]}");
+        assertThat(created.status()).isEqualTo(202);
+        long runB = created.json().get("id").asLong();
+        assertThat(created.json().get("workspace").asText()).isEqualTo("acme-storage");
+        assertThat(created.json().get("cellsTotal").asInt()).isEqualTo(1);
+        assertThat(app.count("SELECT count(*) FROM cell c JOIN prompt p ON p.id = c.prompt_id WHERE c.run_id = ? AND p.workspace_id <> ?",
+                runB, workspaceB)).isZero();
+        assertThat(app.get("/api/runs/" + runB).status()).isEqualTo(404);
+        assertThat(app.get("/api/runs").json().get("runs").findValuesAsText("id")).doesNotContain(String.valueOf(runB));
+    }
+
+    @Test
+    void tokensAreCreatedListedRevokedAndStoredHashed() {
+        var created = app.post("/api/tokens", "{\"name\":\"ci\"}");
+        assertThat(created.status()).isEqualTo(201);
+        String token = created.json().get("token").asText();
+        long id = created.json().get("id").asLong();
+        assertThat(as(token, "GET", "/api/runs", null).status()).isEqualTo(200);
+
+        var list = app.get("/api/tokens");
+        assertThat(list.body()).doesNotContain(token);
+        assertThat(list.json().get("tokens").findValuesAsText("name")).contains("ci", "bootstrap");
+        assertThat(app.count("SELECT count(*) FROM api_token t WHERE t::text LIKE ?", "%" + token + "%")).isZero();
+        assertThat(app.count("SELECT count(*) FROM api_token t WHERE t::text LIKE ?", "%" + TestApp.TOKEN + "%")).isZero();
+
+        // B cannot revoke A's token
+        assertThat(as(tokenB, "DELETE", "/api/tokens/" + id, null).status()).isEqualTo(404);
+        assertThat(as(token, "GET", "/api/runs", null).status()).isEqualTo(200);
+
+        assertThat(app.delete("/api/tokens/" + id).status()).isEqualTo(204);
+        assertThat(as(token, "GET", "/api/runs", null).status()).isEqualTo(401);
+    }
+
+    @Test
+    void bodiesOverOneMegabyteAre413() {
+        String big = "{\"providers\":[\"" + "x".repeat(1_100_000) + "\"]}";
+        var r = app.post("/api/runs", big);
+        assertThat(r.status()).isEqualTo(413);
+        assertThat(app.count("SELECT count(*) FROM run WHERE workspace_id = ? AND trigger = 'api' AND created_at > now() - interval '1 second'",
+                app.app().parts().defaultWorkspace().id())).isZero();
+    }
+}
