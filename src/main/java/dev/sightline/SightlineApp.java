@@ -298,6 +298,11 @@ public final class SightlineApp {
             registry.bind("healthApi", new HealthApi(db, providers, dispatcher, budget,
                     name -> byProvider.containsKey(name) ? byProvider.get(name).getState().name() : "DISABLED"));
             registry.bind("simulatorApi", new SimulatorApi(() -> sim[0]));
+            var metrics = new dev.sightline.metrics.MetricsRepository(jdbc);
+            registry.bind("metricsApi", new dev.sightline.metrics.MetricsApi(metrics, runs));
+            registry.bind("analyzeApi", new dev.sightline.metrics.AnalyzeApi());
+            registry.bind("reanalysisApi", new dev.sightline.metrics.ReanalysisApi(
+                    new dev.sightline.metrics.Reanalysis(jdbc, analysis), runs));
 
             configureQuartz(ctx, config, db);
             LOG.info("Sightline node {}: database {}, providers {}", node, db.describe(),
