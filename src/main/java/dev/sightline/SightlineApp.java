@@ -30,6 +30,8 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sightline.admin.Invariants;
+import dev.sightline.admin.InvariantsApi;
 import dev.sightline.analysis.AnalysisService;
 import dev.sightline.api.ApiAuth;
 import dev.sightline.api.ApiErrors;
@@ -293,6 +295,8 @@ public final class SightlineApp {
             registry.bind("healthApi", new HealthApi(db, providers, dispatcher,
                     name -> byProvider.containsKey(name) ? byProvider.get(name).getState().name() : "DISABLED"));
             registry.bind("simulatorApi", new SimulatorApi(() -> sim[0]));
+            registry.bind("invariantsApi", new InvariantsApi(new Invariants(jdbc, retry.maxAttempts(),
+                    config.duration("sightline.invariants.lease-grace", Duration.ofSeconds(4)))));
 
             configureQuartz(ctx, config, db);
             LOG.info("Sightline node {}: database {}, providers {}", node, db.describe(),
