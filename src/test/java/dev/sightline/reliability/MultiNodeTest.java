@@ -14,15 +14,20 @@ import java.util.TreeSet;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.sightline.testing.TestPostgres;
 
 /**
  * Three nodes on one database. A run started over HTTP on one node is shared by all three: every cell completes,
- * each is stored once and called once. Quartz runs clustered: a cron firing every 5 s fires each slot on exactly
- * one node.
+ * each is stored once and called once. The answers are quick (30-100 ms) and the cells many (300), so the nodes'
+ * claims collide often: that is what would show claims that overlap. Quartz runs clustered: a cron firing every
+ * 5 s fires each slot on exactly one node (its slots are observed while the run goes on).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MultiNodeTest {
 
     static Cluster cluster;
@@ -32,8 +37,9 @@ class MultiNodeTest {
     @BeforeAll
     static void start() {
         cluster = Cluster.start("multi-node", TestPostgres.newDatabase("multi_node"), 15, false,
-                Map.of("sightline.simulator.latency-median", "250ms", "sightline.simulator.latency-p99", "500ms"),
-                Map.of("sightline.schedule.enabled", "true", "sightline.schedule.cron", "0/5 * * * * ?"));
+                Map.of("sightline.simulator.latency-median", "30ms", "sightline.simulator.latency-p99", "100ms"),
+                Map.of("sightline.schedule.enabled", "true", "sightline.schedule.cron", "0/5 * * * * ?",
+                        "sightline.dispatch.consumers", "5", "sightline.dispatch.poll-interval", "50ms"));
         nodes = cluster.nodes("node-1", "node-2", "node-3");
         allReady = Instant.now();
     }
@@ -46,10 +52,11 @@ class MultiNodeTest {
     }
 
     @Test
+    @Order(1)
     void aRunStartedOnOneNodeIsSharedByAllAndEveryCellIsCalledAndStoredOnce() {
-        long runId = nodes.get(0).startRun("{\"promptTags\":[\"topic:crm\"],\"samples\":3}");
+        long runId = nodes.get(0).startRun("{\"promptTags\":[\"topic:crm\"],\"samples\":10}");
         long total = cluster.count("SELECT cells_total FROM run WHERE id = ?", runId);
-        assertThat(total).isEqualTo(15 * 2 * 3);
+        assertThat(total).isEqualTo(15 * 2 * 10);
 
         // who holds leases while the run goes on: every node takes part
         Set<String> owners = new TreeSet<>();
@@ -70,9 +77,13 @@ class MultiNodeTest {
         }
         cluster.assertOneResponsePerCell(runId);
         Map<Long, Integer> calls = cluster.simulator().requestsPerCell();
+        Map<Long, Integer> notOnce = new TreeMap<>();
         for (long cell : cluster.ids("SELECT id FROM cell WHERE run_id = ?", runId)) {
-            assertThat(calls.get(cell)).as("provider calls for cell %d", cell).isEqualTo(1);
+            if (calls.getOrDefault(cell, 0) != 1) {
+                notOnce.put(cell, calls.getOrDefault(cell, 0));
+            }
         }
+        assertThat(notOnce).as("cells not called exactly once (cell=calls)").isEmpty();
         assertThat(cluster.count("SELECT count(*) FROM cell WHERE run_id = ? AND attempts <> 1", runId)).isZero();
 
         var report = nodes.get(2).get("/api/admin/invariants");
@@ -82,11 +93,12 @@ class MultiNodeTest {
     }
 
     @Test
+    @Order(2)
     void clusteredQuartzFiresEachSlotOnExactlyOneNode() {
-        // observe at least four slots after every node is up and has joined the cluster
-        Instant from = allReady.plusSeconds(6).truncatedTo(ChronoUnit.SECONDS);
-        Instant until = from.plusSeconds(20);
-        while (Instant.now().isBefore(until.plusSeconds(3))) {
+        // observe at least three slots after every node is up and has joined the cluster
+        Instant from = allReady.plusSeconds(2).truncatedTo(ChronoUnit.SECONDS);
+        Instant until = from.plusSeconds(15);
+        while (Instant.now().isBefore(until.plusSeconds(2))) {
             Node.pause(500);
         }
         // slot -> the nodes that fired it
@@ -100,7 +112,7 @@ class MultiNodeTest {
         for (Instant t = from.plusSeconds(5 - from.getEpochSecond() % 5); t.isBefore(until); t = t.plusSeconds(5)) {
             expected.add(t);
         }
-        assertThat(expected).hasSizeGreaterThanOrEqualTo(4);
+        assertThat(expected).hasSizeGreaterThanOrEqualTo(3);
         for (Instant slot : expected) {
             assertThat(fired.get(slot)).as("nodes that fired the slot %s (all firings: %s)", slot, fired).hasSize(1);
         }
