@@ -52,6 +52,7 @@ import dev.sightline.run.CellQueries;
 import dev.sightline.run.CellRepository;
 import dev.sightline.run.Dispatcher;
 import dev.sightline.run.Housekeeping;
+import dev.sightline.run.OrphanedAnalyses;
 import dev.sightline.run.RetryPolicy;
 import dev.sightline.run.RunRepository;
 import dev.sightline.run.RunService;
@@ -281,7 +282,8 @@ public final class SightlineApp {
             registry.bind("json", Json.MAPPER);
             registry.bind("dataSource", db.dataSource());
             registry.bind("dispatcher", dispatcher);
-            registry.bind("housekeeping", new Housekeeping(dispatcher, cells, runs, retry.maxAttempts(), lease));
+            registry.bind("housekeeping", new Housekeeping(dispatcher, cells, runs,
+                    new OrphanedAnalyses(jdbc, producer, ANALYSIS_URI, lease), retry.maxAttempts(), lease));
             registry.bind("providerCalls", new ProviderCalls(providers, dispatcher,
                     config.string("sightline.run.system-prompt", "")));
             registry.bind("cellOutcomes", new CellOutcomes(cells, runs, providers, dispatcher, retry, openDelay,

@@ -7,8 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The timer-driven duties of a node: extend its own leases, rescue other nodes' expired leases, and finalise runs
- * whose last cell finished on a node that died before it could.
+ * The timer-driven duties of a node: extend its own leases, rescue other nodes' expired leases, analyse responses
+ * a dead node stored but never analysed, and finalise runs whose last cell finished on a node that died before it
+ * could.
  */
 public final class Housekeeping {
 
@@ -17,16 +18,18 @@ public final class Housekeeping {
     private final Dispatcher dispatcher;
     private final CellRepository cells;
     private final RunRepository runs;
+    private final OrphanedAnalyses orphanedAnalyses;
     private final int maxAttempts;
     private final long heartbeatEveryNanos;
     private volatile long lastHeartbeat = System.nanoTime();
     private volatile boolean databaseDown;
 
-    public Housekeeping(Dispatcher dispatcher, CellRepository cells, RunRepository runs, int maxAttempts,
-                        Duration lease) {
+    public Housekeeping(Dispatcher dispatcher, CellRepository cells, RunRepository runs,
+                        OrphanedAnalyses orphanedAnalyses, int maxAttempts, Duration lease) {
         this.dispatcher = dispatcher;
         this.cells = cells;
         this.runs = runs;
+        this.orphanedAnalyses = orphanedAnalyses;
         this.maxAttempts = maxAttempts;
         this.heartbeatEveryNanos = lease.toNanos() / 3;
     }
@@ -52,8 +55,14 @@ public final class Housekeeping {
     }
 
     public void finalizeRuns() {
-        guarded("finalising runs", () -> runs.finalizeRuns(null)
-                .forEach(f -> LOG.info("Run {} finished: {}", f.runId(), f.status())));
+        guarded("finalising runs", () -> {
+            int orphans = orphanedAnalyses.requeue();
+            if (orphans > 0) {
+                LOG.warn("Re-queued {} stored responses whose analysis was lost (the node that stored them stopped)",
+                        orphans);
+            }
+            runs.finalizeRuns(null).forEach(f -> LOG.info("Run {} finished: {}", f.runId(), f.status()));
+        });
     }
 
     public void dispatch() {
