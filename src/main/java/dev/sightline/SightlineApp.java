@@ -96,6 +96,10 @@ public final class SightlineApp {
         if (overrides != null && !overrides.isEmpty()) {
             main.setOverrideProperties(overrides);
         }
+        // SIGTERM: the dispatcher first gives calls in flight sightline.shutdown.grace and returns unstarted cells;
+        // what Camel still holds after that (cells waiting at a throttle, up to a minute) can only be dropped, so
+        // Camel's own wait is short (its default, 45 s, came on top of the grace). camel.main.shutdown-timeout wins.
+        main.configure().setShutdownTimeout(10);
         main.configure().addConfiguration(new Wiring());
         main.addMainListener(new Lifecycle());
     }
