@@ -234,7 +234,8 @@ final class Cluster implements AutoCloseable {
         throw new AssertionError("run " + runId + " not over after " + timeout + "; cells by status: "
                 + jdbc.query("SELECT status || ' ' || count(*) FROM cell WHERE run_id = ? GROUP BY status",
                         rs -> rs.getString(1), runId)
-                + ", unanalysed " + count("SELECT count(*) FROM analysis_queue WHERE run_id = ?", runId));
+                + ", unanalysed " + count("SELECT count(*) FROM analysis_queue WHERE run_id = ?", runId)
+                + ", invariants " + invariants().check());
     }
 
     Invariants invariants() {
