@@ -40,7 +40,7 @@ public final class Housekeeping {
             return;
         }
         lastHeartbeat = System.nanoTime();
-        guarded("extending leases", dispatcher::heartbeat);
+        guarded("extending leases", dispatcher::heartbeat, false);
     }
 
     public void rescue() {
@@ -51,32 +51,37 @@ public final class Housekeeping {
                 runs.finalizeRuns(rescued.stream().mapToLong(CellRepository.Rescued::runId).distinct().toArray());
                 dispatcher.dispatchAll();
             }
-        });
+        }, true);
     }
 
     public void finalizeRuns() {
         guarded("finalising runs", () -> {
             int orphans = orphanedAnalyses.requeue();
             if (orphans > 0) {
-                LOG.warn("Re-queued {} stored responses whose analysis was lost (the node that stored them stopped)",
+                LOG.warn("Re-queued {} stored responses whose analysis was lost (their node stopped or their batch failed)",
                         orphans);
             }
             runs.finalizeRuns(null).forEach(f -> LOG.info("Run {} finished: {}", f.runId(), f.status()));
-        });
+        }, true);
     }
 
     public void dispatch() {
-        guarded("dispatching", dispatcher::dispatchAll);
+        guarded("dispatching", dispatcher::dispatchAll, false);
     }
 
     public boolean databaseDown() {
         return databaseDown;
     }
 
-    private void guarded(String what, Runnable r) {
+    /**
+     * Runs a duty; a failure marks the database down. Only duties that always query may mark it up again: a
+     * heartbeat with nothing to extend or a dispatch with no idle consumer succeeds without asking the database
+     * (and the dispatcher logs and swallows its own failures), so their success proves nothing.
+     */
+    private void guarded(String what, Runnable r, boolean alwaysQueries) {
         try {
             r.run();
-            if (databaseDown) {
+            if (databaseDown && alwaysQueries) {
                 databaseDown = false;
                 LOG.info("Database reachable again");
             }

@@ -76,6 +76,8 @@ class DatabaseOutageTest {
 
         long left = OUTAGE.toNanos() - (System.nanoTime() - down);
         Node.pause(Math.max(0, left / 1_000_000));
+        // while it was down, the node never claimed it was back
+        assertThat(node.logLines("Database reachable again")).as("recoveries logged during the outage").isEmpty();
         postgres = startPostgres();
 
         Node.Reply up = awaitHealth(node, 200, Duration.ofSeconds(30));
