@@ -301,8 +301,9 @@ public final class SightlineApp {
             registry.bind("healthApi", new HealthApi(db, providers, dispatcher,
                     name -> byProvider.containsKey(name) ? byProvider.get(name).getState().name() : "DISABLED"));
             registry.bind("simulatorApi", new SimulatorApi(() -> sim[0]));
-            registry.bind("invariantsApi", new InvariantsApi(new Invariants(jdbc, retry.maxAttempts(),
-                    config.duration("sightline.invariants.lease-grace", Duration.ofSeconds(4)))));
+            Duration leaseGrace = config.duration("sightline.invariants.lease-grace", Duration.ofSeconds(4));
+            registry.bind("invariantsApi", new InvariantsApi(new Invariants(jdbc, retry.maxAttempts(), leaseGrace,
+                    lease.plus(leaseGrace))));
 
             configureQuartz(ctx, config, db);
             LOG.info("Sightline node {}: database {}, providers {}", node, db.describe(),

@@ -73,6 +73,18 @@ public final class Invariants {
              WHERE (?::bigint IS NULL OR r.workspace_id = ?::bigint) AND c.status = 'leased' AND c.lease_until < now() - make_interval(secs => ?)
              ORDER BY c.id""";
 
+    /**
+     * A stored response waits in analysis_queue until its analysis is written, and runs finish only once their
+     * queue is empty. A node that stored it and died leaves the entry; live nodes take such entries over after a
+     * lease. One older than that (plus the grace) means nobody will: its run can never finish.
+     */
+    private static final String NO_STALE_ANALYSIS = """
+            SELECT 'response ' || q.response_id || ' (run ' || q.run_id || ', queued '
+                   || round(extract(epoch FROM now() - q.queued_at)::numeric, 1) || ' s ago)'
+              FROM analysis_queue q JOIN run r ON r.id = q.run_id
+             WHERE (?::bigint IS NULL OR r.workspace_id = ?::bigint) AND q.queued_at < now() - make_interval(secs => ?)
+             ORDER BY q.response_id""";
+
     private static final String LEASE_FIELDS_CONSISTENT = """
             SELECT 'cell ' || c.id || ' (' || c.status || ', owner ' || coalesce(c.lease_owner, '-') || ', token '
                    || coalesce(c.lease_token::text, '-') || ')'
@@ -125,15 +137,18 @@ public final class Invariants {
     private final Jdbc jdbc;
     private final int maxAttempts;
     private final Duration leaseGrace;
+    private final Duration analysisGrace;
 
     /**
-     * @param maxAttempts {@code sightline.retry.max-attempts}
-     * @param leaseGrace  how long a lease may stay expired before it counts as abandoned (rescuers run every 2 s)
+     * @param maxAttempts   {@code sightline.retry.max-attempts}
+     * @param leaseGrace    how long a lease may stay expired before it counts as abandoned (rescuers run every 2 s)
+     * @param analysisGrace how long a stored response may wait for its analysis (a lease plus {@code leaseGrace})
      */
-    public Invariants(Jdbc jdbc, int maxAttempts, Duration leaseGrace) {
+    public Invariants(Jdbc jdbc, int maxAttempts, Duration leaseGrace, Duration analysisGrace) {
         this.jdbc = jdbc;
         this.maxAttempts = maxAttempts;
         this.leaseGrace = leaseGrace;
+        this.analysisGrace = analysisGrace;
     }
 
     /** Every check over every workspace. */
@@ -160,6 +175,10 @@ public final class Invariants {
                 + maxAttempts + ")", ATTEMPTS_WITHIN_MAX, workspaceId, maxAttempts);
         run(out, "no_stale_lease", "leases expired for more than " + graceSeconds
                 + " s that no node returned to the queue", NO_STALE_LEASE, workspaceId, graceSeconds);
+        double analysisSeconds = analysisGrace.toMillis() / 1000.0;
+        run(out, "no_stale_analysis", "stored responses waiting for their analysis for more than " + analysisSeconds
+                + " s (no node is analysing them; their runs cannot finish)", NO_STALE_ANALYSIS, workspaceId,
+                analysisSeconds);
         run(out, "lease_fields_consistent",
                 "leased cells without owner, token or expiry, or cells not leased that still carry one",
                 LEASE_FIELDS_CONSISTENT, workspaceId);

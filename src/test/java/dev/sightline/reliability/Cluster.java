@@ -239,8 +239,9 @@ final class Cluster implements AutoCloseable {
     }
 
     Invariants invariants() {
+        // the nodes' lease is 3 s; the grace is the application's default
         return new Invariants(jdbc, Integer.parseInt(common.getOrDefault("sightline.retry.max-attempts", "6")),
-                Duration.ofSeconds(4));
+                Duration.ofSeconds(4), Duration.ofSeconds(3 + 4));
     }
 
     /** The checker over the whole database must find nothing. */

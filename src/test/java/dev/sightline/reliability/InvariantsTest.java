@@ -27,7 +27,7 @@ class InvariantsTest {
         try (Database db = Database.open(new Database.Settings(TestPostgres.newDatabase("invariants"), "postgres", "",
                 2, Path.of("unused"), 0))) {
             Jdbc jdbc = new Jdbc(db.dataSource());
-            Invariants invariants = new Invariants(jdbc, 3, Duration.ofSeconds(4));
+            Invariants invariants = new Invariants(jdbc, 3, Duration.ofSeconds(4), Duration.ofSeconds(64));
             Seed seed = new Seed(jdbc);
             long ws = seed.workspace("ws-a");
             long other = seed.workspace("ws-b");
@@ -58,6 +58,18 @@ class InvariantsTest {
             long open = seed.run(ws, "running", 6);
             long[] o = seed.cells(open, 6, "pending");
             assertThat(invariants.check().ok()).isTrue();
+
+            jdbc.update("UPDATE cell SET status = 'succeeded', attempts = 1 WHERE id = ?", o[0]);
+            seed.response(o[0], 1);
+            jdbc.update("""
+                    INSERT INTO analysis_queue (response_id, run_id, queued_at)
+                    SELECT id, ?, now() - interval '1 minute' FROM response WHERE cell_id = ?""", open, o[0]);
+            assertThat(invariants.check().ok()).as("waiting less than the grace: a node may be analysing it").isTrue();
+            jdbc.update("UPDATE analysis_queue SET queued_at = now() - interval '65 seconds'");
+            expectOnly(invariants, "no_stale_analysis", 1);
+            jdbc.update("DELETE FROM analysis_queue");
+            jdbc.update("DELETE FROM response WHERE cell_id = ?", o[0]);
+            jdbc.update("UPDATE cell SET status = 'pending', attempts = 0 WHERE id = ?", o[0]);
 
             jdbc.update("UPDATE cell SET status = 'succeeded' WHERE id = ?", o[0]);
             expectOnly(invariants, "succeeded_has_response", 1);
