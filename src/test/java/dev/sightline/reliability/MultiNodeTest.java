@@ -85,6 +85,10 @@ class MultiNodeTest {
         }
         assertThat(notOnce).as("cells not called exactly once (cell=calls)").isEmpty();
         assertThat(cluster.count("SELECT count(*) FROM cell WHERE run_id = ? AND attempts <> 1", runId)).isZero();
+        // and no node ever thought it had lost a lease
+        for (Node n : nodes) {
+            assertThat(n.logLines("were taken over by other nodes")).as("lost leases logged by %s", n.id()).isEmpty();
+        }
 
         var report = nodes.get(2).get("/api/admin/invariants");
         assertThat(report.status()).isEqualTo(200);
