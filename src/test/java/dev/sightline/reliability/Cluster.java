@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -269,12 +270,19 @@ final class Cluster implements AutoCloseable {
         simulator.close();
     }
 
+    /**
+     * A port free now, below Linux's ephemeral range (32768-60999): a node binds it seconds later and the outage
+     * test's PostgreSQL binds it again after 20 s, while other builds on the machine keep taking ephemeral ports.
+     */
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int i = 0; i < 200; i++) {
+            int port = ThreadLocalRandom.current().nextInt(20_000, 32_000);
+            try (ServerSocket s = new ServerSocket(port)) {
+                return port;
+            } catch (IOException inUse) {
+                // try another
+            }
         }
+        throw new IllegalStateException("no free port between 20000 and 32000");
     }
 }
