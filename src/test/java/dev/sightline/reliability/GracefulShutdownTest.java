@@ -53,9 +53,6 @@ class GracefulShutdownTest {
                 cluster.simulator().requestsPerCell().size() >= 4
                         && cluster.count("SELECT count(*) FROM cell WHERE run_id = ? AND lease_owner = 'node-leaving'",
                         runId) >= 8);
-        // the calls were made, none of them has been answered yet (2 s)
-        assertThat(cluster.count("SELECT count(*) FROM response")).isZero();
-
         leaving.terminate();
         leaving.awaitExit(Duration.ofSeconds(30));
 
