@@ -58,8 +58,8 @@ public final class Housekeeping {
         guarded("finalising runs", () -> {
             int orphans = orphanedAnalyses.requeue();
             if (orphans > 0) {
-                LOG.warn("Re-queued {} stored responses whose analysis was lost (their node stopped or their batch failed)",
-                        orphans);
+                LOG.warn("Re-queued {} stored responses whose analysis was lost "
+                        + "(their node stopped or their batch failed)", orphans);
             }
             runs.finalizeRuns(null).forEach(f -> LOG.info("Run {} finished: {}", f.runId(), f.status()));
         }, true);
