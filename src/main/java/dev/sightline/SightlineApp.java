@@ -30,6 +30,8 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sightline.admin.Invariants;
+import dev.sightline.admin.InvariantsApi;
 import dev.sightline.analysis.AnalysisService;
 import dev.sightline.api.ApiAuth;
 import dev.sightline.api.ApiErrors;
@@ -51,6 +53,7 @@ import dev.sightline.run.CellQueries;
 import dev.sightline.run.CellRepository;
 import dev.sightline.run.Dispatcher;
 import dev.sightline.run.Housekeeping;
+import dev.sightline.run.OrphanedAnalyses;
 import dev.sightline.run.RetryPolicy;
 import dev.sightline.run.RunRepository;
 import dev.sightline.run.RunService;
@@ -95,6 +98,10 @@ public final class SightlineApp {
         if (overrides != null && !overrides.isEmpty()) {
             main.setOverrideProperties(overrides);
         }
+        // SIGTERM: the dispatcher first gives calls in flight sightline.shutdown.grace and returns unstarted cells;
+        // what Camel still holds after that (cells waiting at a throttle, up to a minute) can only be dropped, so
+        // Camel's own wait is short (its default, 45 s, came on top of the grace). camel.main.shutdown-timeout wins.
+        main.configure().setShutdownTimeout(10);
         main.configure().addConfiguration(new Wiring());
         main.addMainListener(new Lifecycle());
     }
@@ -284,7 +291,8 @@ public final class SightlineApp {
             registry.bind("json", Json.MAPPER);
             registry.bind("dataSource", db.dataSource());
             registry.bind("dispatcher", dispatcher);
-            registry.bind("housekeeping", new Housekeeping(dispatcher, cells, runs, retry.maxAttempts(), lease));
+            registry.bind("housekeeping", new Housekeeping(dispatcher, cells, runs,
+                    new OrphanedAnalyses(jdbc, producer, ANALYSIS_URI, lease), retry.maxAttempts(), lease));
             registry.bind("providerCalls", new ProviderCalls(providers, dispatcher,
                     config.string("sightline.run.system-prompt", "")));
             registry.bind("cellOutcomes", new CellOutcomes(cells, runs, providers, dispatcher, retry, openDelay,
@@ -303,6 +311,9 @@ public final class SightlineApp {
             registry.bind("analyzeApi", new dev.sightline.metrics.AnalyzeApi());
             registry.bind("reanalysisApi", new dev.sightline.metrics.ReanalysisApi(
                     new dev.sightline.metrics.Reanalysis(jdbc, analysis), runs));
+            Duration leaseGrace = config.duration("sightline.invariants.lease-grace", Duration.ofSeconds(4));
+            registry.bind("invariantsApi", new InvariantsApi(new Invariants(jdbc, retry.maxAttempts(), leaseGrace,
+                    lease.plus(leaseGrace))));
 
             configureQuartz(ctx, config, db);
             LOG.info("Sightline node {}: database {}, providers {}", node, db.describe(),

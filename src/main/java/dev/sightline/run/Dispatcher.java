@@ -3,8 +3,10 @@ package dev.sightline.run;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,10 +53,14 @@ public final class Dispatcher {
         }
     }
 
-    /** A claimed cell on this node; {@code started} once its request is about to go out. */
+    /**
+     * A claimed cell on this node; {@code started} once its request is about to go out, {@code finishing} once its
+     * outcome is being written (the lease ends with that write, not when the cell leaves this map).
+     */
     public static final class InFlight {
         public final CellClaim claim;
         volatile boolean started;
+        volatile boolean finishing;
 
         InFlight(CellClaim claim) {
             this.claim = claim;
@@ -168,6 +174,14 @@ public final class Dispatcher {
         return true;
     }
 
+    /** The provider route is about to write the cell's outcome, which ends its lease. */
+    public void finishing(long cellId) {
+        InFlight f = inFlight.get(cellId);
+        if (f != null) {
+            f.finishing = true;
+        }
+    }
+
     /** A consumer finished with a cell (whatever the outcome): its slot is free, claim the next cell. */
     public void done(CellClaim claim) {
         inFlight.remove(claim.cellId());
@@ -191,10 +205,15 @@ public final class Dispatcher {
         List<CellClaim> claims = new ArrayList<>();
         inFlight.values().forEach(f -> claims.add(f.claim));
         if (!claims.isEmpty()) {
-            List<Long> kept = cells.extend(claims, lease);
-            if (kept.size() < claims.size()) {
+            Set<Long> kept = new HashSet<>(cells.extend(claims, lease));
+            // a lease that ended because this node just wrote the cell's outcome was not taken over
+            long lost = claims.stream().filter(c -> !kept.contains(c.cellId())).filter(c -> {
+                InFlight f = inFlight.get(c.cellId());
+                return f != null && !f.finishing;
+            }).count();
+            if (lost > 0) {
                 LOG.warn("{} of {} leases of node {} were taken over by other nodes; their results will be dropped",
-                        claims.size() - kept.size(), claims.size(), node);
+                        lost, claims.size(), node);
             }
         }
     }

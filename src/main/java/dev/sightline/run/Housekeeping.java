@@ -7,8 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The timer-driven duties of a node: extend its own leases, rescue other nodes' expired leases, and finalise runs
- * whose last cell finished on a node that died before it could.
+ * The timer-driven duties of a node: extend its own leases, rescue other nodes' expired leases, analyse responses
+ * a dead node stored but never analysed, and finalise runs whose last cell finished on a node that died before it
+ * could.
  */
 public final class Housekeeping {
 
@@ -17,16 +18,18 @@ public final class Housekeeping {
     private final Dispatcher dispatcher;
     private final CellRepository cells;
     private final RunRepository runs;
+    private final OrphanedAnalyses orphanedAnalyses;
     private final int maxAttempts;
     private final long heartbeatEveryNanos;
     private volatile long lastHeartbeat = System.nanoTime();
     private volatile boolean databaseDown;
 
-    public Housekeeping(Dispatcher dispatcher, CellRepository cells, RunRepository runs, int maxAttempts,
-                        Duration lease) {
+    public Housekeeping(Dispatcher dispatcher, CellRepository cells, RunRepository runs,
+                        OrphanedAnalyses orphanedAnalyses, int maxAttempts, Duration lease) {
         this.dispatcher = dispatcher;
         this.cells = cells;
         this.runs = runs;
+        this.orphanedAnalyses = orphanedAnalyses;
         this.maxAttempts = maxAttempts;
         this.heartbeatEveryNanos = lease.toNanos() / 3;
     }
@@ -37,7 +40,7 @@ public final class Housekeeping {
             return;
         }
         lastHeartbeat = System.nanoTime();
-        guarded("extending leases", dispatcher::heartbeat);
+        guarded("extending leases", dispatcher::heartbeat, false);
     }
 
     public void rescue() {
@@ -48,26 +51,37 @@ public final class Housekeeping {
                 runs.finalizeRuns(rescued.stream().mapToLong(CellRepository.Rescued::runId).distinct().toArray());
                 dispatcher.dispatchAll();
             }
-        });
+        }, true);
     }
 
     public void finalizeRuns() {
-        guarded("finalising runs", () -> runs.finalizeRuns(null)
-                .forEach(f -> LOG.info("Run {} finished: {}", f.runId(), f.status())));
+        guarded("finalising runs", () -> {
+            int orphans = orphanedAnalyses.requeue();
+            if (orphans > 0) {
+                LOG.warn("Re-queued {} stored responses whose analysis was lost "
+                        + "(their node stopped or their batch failed)", orphans);
+            }
+            runs.finalizeRuns(null).forEach(f -> LOG.info("Run {} finished: {}", f.runId(), f.status()));
+        }, true);
     }
 
     public void dispatch() {
-        guarded("dispatching", dispatcher::dispatchAll);
+        guarded("dispatching", dispatcher::dispatchAll, false);
     }
 
     public boolean databaseDown() {
         return databaseDown;
     }
 
-    private void guarded(String what, Runnable r) {
+    /**
+     * Runs a duty; a failure marks the database down. Only duties that always query may mark it up again: a
+     * heartbeat with nothing to extend or a dispatch with no idle consumer succeeds without asking the database
+     * (and the dispatcher logs and swallows its own failures), so their success proves nothing.
+     */
+    private void guarded(String what, Runnable r, boolean alwaysQueries) {
         try {
             r.run();
-            if (databaseDown) {
+            if (databaseDown && alwaysQueries) {
                 databaseDown = false;
                 LOG.info("Database reachable again");
             }

@@ -34,6 +34,8 @@ public final class Scheduler {
 
     public void fire(Exchange ex) {
         Date scheduled = ex.getMessage().getHeader("scheduledFireTime", Date.class);
+        // one line per firing, on the node that fired: with clustered Quartz each slot appears once across nodes
+        LOG.info("Schedule slot {} fired", scheduled == null ? "(unscheduled)" : scheduled.toInstant());
         LocalDate day = scheduled == null ? runs.today() : scheduled.toInstant().atZone(zone).toLocalDate();
         for (long ws : workspaces) {
             planFor(ws, day);

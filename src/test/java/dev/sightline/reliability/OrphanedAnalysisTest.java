@@ -1,0 +1,64 @@
+package dev.sightline.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.sightline.run.CellClaim;
+import dev.sightline.run.CellRepository;
+import dev.sightline.store.Jdbc;
+import dev.sightline.testing.TestApp;
+
+/**
+ * A node stores a response (the response and its analysis_queue entry commit together) and dies before its analysis
+ * is written: the entry is in the database, the job was only in the dead node's memory. The run must still finish,
+ * with that response analysed, without waiting for some node to restart.
+ */
+class OrphanedAnalysisTest {
+
+    static TestApp app;
+
+    @BeforeAll
+    static void start() {
+        app = TestApp.start("orphaned_analysis", Map.of("sightline.lease.duration", "2s"));
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    @Test
+    void aResponseStoredByANodeThatDiedBeforeAnalysingItIsAnalysedAndTheRunFinishes() {
+        var parts = app.app().parts();
+        CellRepository cells = new CellRepository(parts.jdbc());
+        parts.dispatcher().pause();
+        long runId = app.startRun("{\"providers\":[\"openai\"],\"promptTags\":[\"topic:pricing\"]}");
+        List<CellClaim> dead = cells.claim("openai", 1, "dead-node", Duration.ofSeconds(2));
+        long cellId = dead.get(0).cellId();
+        // what CellOutcomes.store commits on the dead node; the hand-off to its analysis route never happens
+        assertThat(cells.completeFenced(dead.get(0), c -> {
+            long responseId = Jdbc.queryOne(c, """
+                    INSERT INTO response (cell_id, provider, kind, http_status, raw_body, answer_text, attempt)
+                    VALUES (?, 'openai', 'openai-chat', 200, '{}', 'Pipedrive and HubSpot are both good.', 1)
+                    RETURNING id""", rs -> rs.getLong(1), cellId).orElseThrow();
+            return Jdbc.update(c, "INSERT INTO analysis_queue (response_id, run_id) VALUES (?, ?)", responseId, runId);
+        })).isTrue();
+        parts.dispatcher().resume();
+
+        var run = app.awaitRun(runId, Duration.ofSeconds(30));
+        assertThat(run.get("status").asText()).isEqualTo("completed");
+        assertThat(app.count("SELECT count(*) FROM analysis_queue WHERE run_id = ?", runId)).isZero();
+        assertThat(app.count("""
+                SELECT count(*) FROM analysis a JOIN response s ON s.id = a.response_id WHERE s.cell_id = ?""", cellId))
+                .isEqualTo(1);
+        var report = app.get("/api/admin/invariants").json();
+        assertThat(report.get("ok").asBoolean()).as(report.toString()).isTrue();
+    }
+}
