@@ -40,7 +40,7 @@ public final class ProviderCalls {
     public void prepare(Exchange exchange) {
         CellClaim claim = exchange.getProperty(Dispatcher.CLAIM, CellClaim.class);
         Provider p = providers.get(claim.provider());
-        if (!dispatcher.markStarted(claim.cellId())) {
+        if (!dispatcher.markStarted(claim)) {
             throw new NotStartedException("node is shutting down");
         }
         ProviderRequest req = p.codec().buildRequest(p.settings(),

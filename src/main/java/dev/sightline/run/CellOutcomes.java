@@ -74,7 +74,7 @@ public final class CellOutcomes {
 
     public void record(Exchange exchange) {
         CellClaim claim = exchange.getProperty(Dispatcher.CLAIM, CellClaim.class);
-        dispatcher.finishing(claim.cellId());
+        dispatcher.finishing(claim);
         try {
             Exception error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
             boolean passedThrottle = exchange.getProperty(PASSED_THROTTLE, false, Boolean.class);

@@ -164,9 +164,13 @@ public final class Dispatcher {
         }
     }
 
-    /** The provider route marks a cell the moment before its request goes out; false if shutting down. */
-    public boolean markStarted(long cellId) {
-        InFlight f = inFlight.get(cellId);
+    /**
+     * The provider route marks a claim the moment before its request goes out; false if shutting down. Entries
+     * are matched by lease token: if this node's lease on a cell expired mid-call and it claimed the cell again,
+     * the two claims must not be confused.
+     */
+    public boolean markStarted(CellClaim claim) {
+        InFlight f = entry(claim);
         if (f == null || stopping.get()) {
             return false;
         }
@@ -175,8 +179,8 @@ public final class Dispatcher {
     }
 
     /** The provider route is about to write the cell's outcome, which ends its lease. */
-    public void finishing(long cellId) {
-        InFlight f = inFlight.get(cellId);
+    public void finishing(CellClaim claim) {
+        InFlight f = entry(claim);
         if (f != null) {
             f.finishing = true;
         }
@@ -184,12 +188,17 @@ public final class Dispatcher {
 
     /** A consumer finished with a cell (whatever the outcome): its slot is free, claim the next cell. */
     public void done(CellClaim claim) {
-        inFlight.remove(claim.cellId());
+        inFlight.computeIfPresent(claim.cellId(), (id, f) -> f.claim.leaseToken().equals(claim.leaseToken()) ? null : f);
         Lane lane = lanes.get(claim.provider());
         if (lane != null) {
             lane.idle.incrementAndGet();
             dispatch(lane);
         }
+    }
+
+    private InFlight entry(CellClaim claim) {
+        InFlight f = inFlight.get(claim.cellId());
+        return f != null && f.claim.leaseToken().equals(claim.leaseToken()) ? f : null;
     }
 
     public Collection<InFlight> inFlight() {
