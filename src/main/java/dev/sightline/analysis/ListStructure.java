@@ -27,11 +27,29 @@ final class ListStructure {
         boolean numbered;
         boolean[] subjects;
         boolean hasSubject;
+        private int[] subjectList;
 
         Item(int line, byte kind, int bodyStart) {
             this.line = line;
             this.kind = kind;
             this.bodyStart = bodyStart;
+        }
+
+        /** The subject entities in entity order, null when the item names none. */
+        int[] subjectList() {
+            if (subjectList == null && hasSubject) {
+                int n = 0;
+                for (boolean b : subjects) {
+                    n += b ? 1 : 0;
+                }
+                subjectList = new int[n];
+                for (int e = 0, k = 0; e < subjects.length; e++) {
+                    if (subjects[e]) {
+                        subjectList[k++] = e;
+                    }
+                }
+            }
+            return subjectList;
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.sightline.analysis;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -126,7 +127,7 @@ final class MentionMatcher {
 
     private static final Pattern CONTRAST = Pattern.compile("\\b(?:but|however|although|though|whereas|while)\\b|;");
 
-    private final Map<String, Alias[]> byFirstAtom;
+    private final CharTable<Alias[]> byFirstAtom;
     private final List<List<String>> entityDomains;
 
     MentionMatcher(List<TrackedEntity> entities) {
@@ -161,7 +162,7 @@ final class MentionMatcher {
             v.sort(Comparator.comparingInt((Alias a) -> -a.atoms.length));
             frozen.put(k, v.toArray(new Alias[0]));
         });
-        this.byFirstAtom = Map.copyOf(frozen);
+        this.byFirstAtom = new CharTable<>(frozen);
         this.entityDomains = List.copyOf(domains);
     }
 
@@ -227,7 +228,8 @@ final class MentionMatcher {
     List<Mention> find(TextLayout t) {
         List<Mention> candidates = new ArrayList<>();
         for (int i = 0; i < t.atomCount; i++) {
-            Alias[] aliases = byFirstAtom.get(t.atomLower[i]);
+            Alias[] aliases = t.atomAscii[i] ? byFirstAtom.getAscii(t.text, t.atomStart[i], t.atomEnd[i], t.atomHash[i])
+                    : byFirstAtom.get(t.text, t.atomStart[i], t.atomEnd[i]);
             if (aliases == null) {
                 continue;
             }
@@ -267,7 +269,7 @@ final class MentionMatcher {
         }
         List<Mention> out = new ArrayList<>(candidates.size());
         int cachedSentence = -2;
-        boolean cachedMayRefuse = false;
+        Refusals refusals = null;
         for (Mention m : candidates) {
             if (!m.accepted) {
                 continue;
@@ -275,9 +277,9 @@ final class MentionMatcher {
             int s = t.sentenceOf(m.start);
             if (s != cachedSentence) {
                 cachedSentence = s;
-                cachedMayRefuse = s >= 0 && mayRefuse(t, s);
+                refusals = s >= 0 && mayRefuse(t, s) ? Refusals.of(t, s) : null;
             }
-            if (!cachedMayRefuse || !refused(t, m, s)) {
+            if (refusals == null || !refusals.cover(m.start - t.sentStart[s])) {
                 out.add(m);
             }
         }
@@ -290,7 +292,7 @@ final class MentionMatcher {
             return -1;
         }
         for (int j = 1; j < k; j++) {
-            if (!alias.atoms[j].equals(t.atomLower[i + j])) {
+            if (!CharTable.equalsLower(t.text, t.atomStart[i + j], t.atomEnd[i + j], alias.atoms[j])) {
                 return -1;
             }
             int gapStart = t.atomEnd[i + j - 1];
@@ -366,7 +368,7 @@ final class MentionMatcher {
         if (!Character.isUpperCase(t.text.charAt(ps)) || sentenceInitial(t, ps)) {
             return false;
         }
-        String w = t.atomLower[prev];
+        String w = t.atomLower(prev);
         return !w.equals("i") && WordLists.isCommon(w);
     }
 
@@ -376,7 +378,7 @@ final class MentionMatcher {
         }
         int next = m.lastAtom + 1;
         boolean possessive = false;
-        if (next < t.atomCount && t.atomLower[next].equals("s") && t.atomStart[next] == m.end + 1
+        if (next < t.atomCount && t.atomLower(next).equals("s") && t.atomStart[next] == m.end + 1
                 && isApostrophe(t.text.charAt(m.end))) {
             possessive = true;
             next++;
@@ -448,7 +450,7 @@ final class MentionMatcher {
                 return null;
             }
         }
-        return t.atomLower[next];
+        return t.atomLower(next);
     }
 
     /** Start of a line, sentence, cell or quote: a capital letter there is just English. */
@@ -496,7 +498,7 @@ final class MentionMatcher {
             if (a >= m.firstAtom && a <= m.lastAtom) {
                 continue;
             }
-            String w = t.atomLower[a];
+            String w = t.atomLower(a);
             if (w.length() >= 4 && WordLists.isCommon(w)) {
                 words++;
                 if (Character.isUpperCase(t.text.charAt(t.atomStart[a]))) {
@@ -570,7 +572,7 @@ final class MentionMatcher {
             return true;
         }
         int next = t.atomAtOrAfter(p);
-        return next < t.atomCount && t.atomStart[next] == p && PRODUCT_CONTEXT.contains(t.atomLower[next]);
+        return next < t.atomCount && t.atomStart[next] == p && PRODUCT_CONTEXT.contains(t.atomLower(next));
     }
 
     static int skipMarkup(TextLayout t, int p, int e) {
@@ -624,21 +626,34 @@ final class MentionMatcher {
      * A mention inside a sentence that says the assistant knows nothing about it ("I'm not familiar with Foo")
      * is no mention. A contrast ("..., but HubSpot is ...") ends the refusal's reach.
      */
-    private static boolean refused(TextLayout t, Mention m, int s) {
-        int ss = t.sentStart[s];
-        String sentence = t.text.substring(ss, t.sentEnd[s]).toLowerCase(Locale.ROOT).replace('’', '\'');
-        Matcher r = REFUSAL.matcher(sentence);
-        if (!r.find()) {
+    private record Refusals(String sentence, int[] starts) {
+
+        /** The refusals of sentence s, or null when it has none. */
+        static Refusals of(TextLayout t, int s) {
+            String sentence = t.text.substring(t.sentStart[s], t.sentEnd[s]).toLowerCase(Locale.ROOT)
+                    .replace('’', '\'');
+            Matcher r = REFUSAL.matcher(sentence);
+            int[] starts = new int[2];
+            int n = 0;
+            while (r.find()) {
+                if (n == starts.length) {
+                    starts = Arrays.copyOf(starts, n * 2);
+                }
+                starts[n++] = r.start();
+            }
+            return n == 0 ? null : new Refusals(sentence, Arrays.copyOf(starts, n));
+        }
+
+        /** A refusal in the same contrast-delimited part of the sentence as offset rel. */
+        boolean cover(int rel) {
+            int[] bounds = contrastBounds(sentence, rel);
+            for (int start : starts) {
+                if (start >= bounds[0] && start < bounds[1]) {
+                    return true;
+                }
+            }
             return false;
         }
-        int rel = m.start - ss;
-        int[] bounds = contrastBounds(sentence, rel);
-        do {
-            if (r.start() >= bounds[0] && r.start() < bounds[1]) {
-                return true;
-            }
-        } while (r.find());
-        return false;
     }
 
     /** Every refusal pattern holds one of these stems: most sentences are ruled out without the regex. */
@@ -647,6 +662,9 @@ final class MentionMatcher {
             "evidence", "mention", "reference"};
 
     private static boolean mayRefuse(TextLayout t, int s) {
+        if (!mayBeFirstPerson(t, t.sentStart[s], t.sentEnd[s])) {
+            return false;
+        }
         String sentence = t.text.substring(t.sentStart[s], t.sentEnd[s]).toLowerCase(Locale.ROOT);
         for (String stem : REFUSAL_STEMS) {
             if (sentence.contains(stem)) {
@@ -654,6 +672,62 @@ final class MentionMatcher {
             }
         }
         return false;
+    }
+
+    /** What can follow "I" or "we" in a refusal: do not, am, 'm, could, can, was, were, have, won't. */
+    private static final String[] AFTER_SUBJECT = {"do", "am", "'m", "co", "ca", "wa", "we", "ha", "wo"};
+
+    /**
+     * Every refusal pattern holds, at the start of a word, "i" or "we" followed by one of {@link #AFTER_SUBJECT}, or
+     * "my", "no" or "not" followed by a space: a look at the first letters of the sentence's words rules out
+     * nearly every sentence of a product answer without lowercasing it or running the regex.
+     */
+    private static boolean mayBeFirstPerson(TextLayout t, int from, int to) {
+        String text = t.text;
+        for (int a = t.atomAtOrAfter(from); a < t.atomCount && t.atomStart[a] < to; a++) {
+            int k = t.atomStart[a];
+            char c = fold(text.charAt(k));
+            int after;
+            if (c == 'i') {
+                after = k + 1;
+            } else if (c == 'w' && k + 1 < to && fold(text.charAt(k + 1)) == 'e') {
+                after = k + 2;
+            } else if ((c == 'm' || c == 'n') && k + 2 < to && fold(text.charAt(k + 1)) == (c == 'm' ? 'y' : 'o')) {
+                int j = k + 2;
+                if (c == 'n' && fold(text.charAt(j)) == 't') {
+                    j++;
+                }
+                if (j < to && isRegexSpace(text.charAt(j))) {
+                    return true;
+                }
+                continue;
+            } else {
+                continue;
+            }
+            while (after < to && isRegexSpace(text.charAt(after))) {
+                after++;
+            }
+            if (after + 1 < to) {
+                char x = fold(text.charAt(after));
+                char y = fold(text.charAt(after + 1));
+                for (String next : AFTER_SUBJECT) {
+                    if (x == next.charAt(0) && y == next.charAt(1)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** ASCII lowercase, curly apostrophe as straight: the only folding that can produce these letters. */
+    private static char fold(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c == '’' ? '\'' : c;
+    }
+
+    /** The regex's \s: ASCII whitespace only. */
+    private static boolean isRegexSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
     }
 
     /** The part of the sentence around rel between contrast markers. */

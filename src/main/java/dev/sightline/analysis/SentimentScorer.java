@@ -1,10 +1,8 @@
 package dev.sightline.analysis;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -29,145 +27,19 @@ import java.util.Set;
  */
 final class SentimentScorer {
 
+
     static final double CLEAR = 0.5;
     static final double LABEL_THRESHOLD = 0.3;
 
-    private static final Map<String, Double> WORDS = new HashMap<>();
-    private static final Map<String, Double> PHRASES = new HashMap<>();
-    private static final Map<String, Double> INTENSIFIERS = new HashMap<>();
-    private static final Set<String> NEGATORS = Set.of("not", "no", "never", "none", "nothing", "neither", "nor",
-            "without", "hardly", "barely", "isn't", "aren't", "wasn't", "weren't", "doesn't", "don't", "didn't",
-            "can't", "cannot", "won't", "wouldn't", "shouldn't", "couldn't", "hasn't", "haven't", "hadn't", "isnt",
-            "arent", "doesnt", "dont", "cant", "wont", "lacks", "lack", "lacking", "missing", "nowhere");
-    private static final Set<String> CONTRAST = Set.of("but", "however", "although", "though", "whereas", "while",
-            "yet");
-
-    static {
-        pos(1.0, "good", "great", "excellent", "outstanding", "superb", "fantastic", "amazing", "awesome", "best",
-                "better", "strong", "stronger", "strongest", "solid", "robust", "powerful", "reliable", "dependable",
-                "intuitive", "easy", "easier", "easiest", "simple", "simpler", "simplest", "straightforward",
-                "friendly", "clean", "sleek", "polished", "elegant", "affordable", "cheaper", "cheapest",
-                "inexpensive", "generous", "flexible", "versatile", "customizable", "customisable", "scalable",
-                "seamless", "seamlessly", "smooth", "fast", "faster", "quick", "quicker", "efficient", "effective",
-                "helpful", "useful", "valuable", "ideal", "perfect", "perfectly", "love", "loved", "loves",
-                "beloved", "praised", "recommend", "recommended", "favorite", "favourite", "impressive",
-                "exceptional", "standout", "shines", "excels", "excel", "wins", "winner", "advantage", "bargain",
-                "worthwhile", "comprehensive", "innovative", "lightweight", "responsive", "secure", "trusted",
-                "trustworthy", "proven", "delightful", "enjoyable", "pleasant", "convenient", "transparent",
-                "unbeatable", "unmatched", "superior", "streamlined", "effortless", "painless", "handy", "capable",
-                "slick", "snappy", "accessible", "top", "leading", "compelling", "stellar", "brilliant", "terrific",
-                "wonderful", "fine", "nice", "clear", "rich", "generously", "beautiful", "beautifully",
-                "well-designed", "recommendable", "reasonable", "reasonably", "attractive", "competitive",
-                "thoughtful", "modern", "fair", "sensible", "smart", "clever", "praise", "loyal", "mature");
-        pos(0.7, "popular", "favored", "favoured", "extensive", "advanced", "sophisticated", "nimble", "cheap",
-                "worth", "deep", "value", "benefit", "benefits", "improved", "improves", "boost", "boosts",
-                "thrives", "strength", "strengths", "suited", "suitable", "fits", "excelled", "favor", "favors", "favour", "favours", "deeper", "broad",
-                "broader", "tight", "benchmark", "reliability", "integrated", "huge");
-        pos(1.0, "fastest", "accurate", "safest");
-        neg(1.0, "bad", "poor", "poorly", "worse", "worst", "terrible", "awful", "horrible", "weak", "weaker",
-                "expensive", "pricey", "pricier", "costly", "overpriced", "complex", "complicated", "convoluted",
-                "confusing", "clunky", "cumbersome", "bloated", "dated", "outdated", "slow", "slower", "sluggish",
-                "buggy", "glitchy", "unreliable", "unstable", "limited", "limiting", "restrictive", "frustrating",
-                "frustrated", "annoying", "difficult", "hard", "harder", "tricky", "tedious", "painful",
-                "overwhelming", "overkill", "overcomplicated", "rigid", "inflexible", "mediocre", "disappointing",
-                "disappointed", "disappointment", "complaints", "complain", "complained", "criticized",
-                "criticised", "criticism", "drawback", "drawbacks", "downside", "downsides", "weakness",
-                "weaknesses", "avoid", "risky", "inconsistent", "clumsy", "messy", "cluttered", "unintuitive",
-                "awkward", "nightmare", "fails", "failed", "failing", "failure", "struggle", "struggles",
-                "struggling", "suffers", "deprecated", "discontinued", "declining", "stagnant", "questionable",
-                "overrated", "underwhelming", "unimpressive", "subpar", "inadequate", "insufficient", "barebones",
-                "steep", "problem", "problems", "unresponsive", "lacks", "lacking", "lack", "outage", "outages",
-                "breach", "breaches", "pricing-heavy", "dealbreaker", "annoyance", "confusingly", "sparse",
-                "unhelpful", "upsell", "upsells", "upselling", "wrong", "mess", "worrying", "concerning",
-                "frustration", "frustrations", "hassle", "headache", "headaches", "shortcomings", "shortcoming",
-                "intimidating", "daunting", "dull", "lackluster", "lacklustre", "costlier", "steeper");
-        neg(0.6, "issue", "issues", "concern", "concerns", "complaint", "aggressive", "shallow", "risk",
-                "caveat", "caveats", "lags", "lagging", "overhead", "minimal");
-        phrase(-0.8, "learning curve");
-        phrase(-1.2, "hidden fees");
-        phrase(-1.0, "price hikes");
-        phrase(-1.0, "price hike");
-        phrase(-1.0, "adds up");
-        phrase(-1.0, "add up");
-        phrase(-1.0, "falls short");
-        phrase(-1.0, "fall short");
-        phrase(-1.0, "not worth");
-        phrase(-0.8, "steep price");
-        phrase(-1.0, "poor fit");
-        phrase(-0.8, "less suited");
-        phrase(-1.0, "customer complaints");
-        phrase(1.0, "stands out");
-        phrase(1.0, "stand out");
-        phrase(1.5, "top notch");
-        phrase(1.5, "best in");
-        phrase(1.0, "no brainer");
-        phrase(1.0, "well designed");
-        phrase(1.0, "well built");
-        phrase(1.0, "well suited");
-        phrase(1.0, "well supported");
-        phrase(0.7, "well documented");
-        phrase(1.0, "go to");
-        phrase(1.0, "value for");
-        phrase(1.0, "great value");
-        phrase(1.0, "good value");
-        phrase(-1.0, "go wrong"); // negated, as in "you can't go wrong", it turns positive
-        phrase(0.7, "good fit");
-        phrase(1.0, "great fit");
-        phrase(1.0, "strong choice");
-        phrase(1.0, "solid choice");
-        phrase(0.0, "issue tracker");
-        phrase(0.0, "issue tracking");
-        phrase(-1.0, "costs climb");
-        phrase(-1.0, "prices climb");
-        phrase(1.0, "safest bet");
-        phrase(1.0, "safe bet");
-        phrase(-1.2, "steer clear");
-        phrase(1.0, "obvious choice");
-        phrase(1.2, "hard to beat");
-        phrase(1.2, "hard to match");
-        intens(1.5, "very", "highly", "super", "remarkably", "notoriously", "absolutely", "really", "truly");
-        intens(1.8, "extremely", "incredibly", "exceptionally", "insanely", "ridiculously");
-        intens(1.3, "particularly", "especially", "so", "genuinely", "most", "much", "far", "significantly",
-                "considerably", "way");
-        intens(1.1, "quite", "pretty");
-        intens(0.6, "somewhat", "slightly", "bit", "little", "mildly", "occasionally", "sometimes", "relatively");
-        intens(0.8, "fairly", "can", "may", "might", "could");
-    }
-
-    private static void pos(double w, String... words) {
-        for (String word : words) {
-            WORDS.put(word, w);
-        }
-    }
-
-    private static void neg(double w, String... words) {
-        for (String word : words) {
-            WORDS.put(word, -w);
-        }
-    }
-
-    private static void phrase(double w, String words) {
-        PHRASES.put(words, w);
-    }
-
-    private static void intens(double m, String... words) {
-        for (String word : words) {
-            INTENSIFIERS.put(word, m);
-        }
-    }
+    /** Stands for any punctuation that ends a negation's reach. */
+    private static final Lexicon.Lex COMMA = new Lexicon.Lex(",");
+    private static final Lexicon.Lex SEMICOLON = new Lexicon.Lex(";");
+    private static final String PUNCTUATION = ",.;:!?()|—–";
 
     /** Summed evidence for one entity. */
     static final class Tally {
         double positive;
         double negative;
-
-        void add(double w) {
-            if (w > 0) {
-                positive += w;
-            } else {
-                negative -= w;
-            }
-        }
 
         double score() {
             if (positive == 0 && negative == 0) {
@@ -194,8 +66,81 @@ final class SentimentScorer {
         }
     }
 
-    /** A word of a sentence with its offset; "," stands for any punctuation that ends a negation's reach. */
-    private record Word(String w, int pos) {
+    /**
+     * The answer's words and punctuation, split once: offsets and lexicon entries (null for a word the lexicon
+     * does not know). Words keep inner apostrophes ("isn't"); text inside URLs is skipped.
+     */
+    private static final class Tokens {
+        int count;
+        int[] start;
+        Lexicon.Lex[] lex;
+        /** Scratch: the token lies inside a name mentioned in the sentence being scored. */
+        boolean[] inName;
+
+        /** Words are the layout's atoms, joined where an apostrophe and a letter follow ("isn't"). */
+        Tokens(TextLayout t) {
+            String text = t.text;
+            int cap = Math.max(16, t.atomCount + t.atomCount / 2);
+            start = new int[cap];
+            lex = new Lexicon.Lex[cap];
+            int pos = 0;
+            int a = 0;
+            while (a < t.atomCount) {
+                int s = t.atomStart[a];
+                punctuation(t, pos, s);
+                int b = a;
+                while (b + 1 < t.atomCount && t.atomStart[b + 1] == t.atomEnd[b] + 1
+                        && isApostrophe(text.charAt(t.atomEnd[b])) && Character.isLetter(text.charAt(t.atomStart[b + 1]))) {
+                    b++;
+                }
+                int e = t.atomEnd[b];
+                if (!t.masked.get(s)) {
+                    add(s, b == a && t.atomAscii[a] ? Lexicon.TABLE.getAscii(text, s, e, t.atomHash[a])
+                            : Lexicon.TABLE.get(text, s, e));
+                }
+                pos = e;
+                a = b + 1;
+            }
+            punctuation(t, pos, t.length);
+            inName = new boolean[count];
+        }
+
+        private void punctuation(TextLayout t, int from, int to) {
+            for (int i = from; i < to; i++) {
+                char c = t.text.charAt(i);
+                if (PUNCTUATION.indexOf(c) >= 0 && !t.masked.get(i)) {
+                    add(i, c == ';' ? SEMICOLON : COMMA);
+                }
+            }
+        }
+
+        private static boolean isApostrophe(char c) {
+            return c == '\'' || c == '’';
+        }
+
+        private void add(int pos, Lexicon.Lex l) {
+            if (count == start.length) {
+                start = Arrays.copyOf(start, count * 2);
+                lex = Arrays.copyOf(lex, count * 2);
+            }
+            start[count] = pos;
+            lex[count] = l;
+            count++;
+        }
+
+        /** Index of the first token starting at or after pos. */
+        int atOrAfter(int pos) {
+            int lo = 0, hi = count;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (start[mid] < pos) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
     }
 
     /**
@@ -208,20 +153,20 @@ final class SentimentScorer {
         for (int e = 0; e < entityCount; e++) {
             tallies[e] = new Tally();
         }
-        // mentions per sentence
-        List<List<MentionMatcher.Mention>> bySentence = new ArrayList<>(t.sentCount);
-        for (int s = 0; s < t.sentCount; s++) {
-            bySentence.add(null);
-        }
-        for (MentionMatcher.Mention m : mentions) {
-            int s = t.sentenceOf(m.start);
+        // mentions come in text order, so each sentence's mentions are a run of them
+        int[] firstMention = new int[t.sentCount + 1];
+        int[] endMention = new int[t.sentCount + 1];
+        Arrays.fill(firstMention, -1);
+        for (int k = 0; k < mentions.size(); k++) {
+            int s = t.sentenceOf(mentions.get(k).start);
             if (s >= 0) {
-                if (bySentence.get(s) == null) {
-                    bySentence.set(s, new ArrayList<>(2));
+                if (firstMention[s] < 0) {
+                    firstMention[s] = k;
                 }
-                bySentence.get(s).add(m);
+                endMention[s] = k + 1;
             }
         }
+        Tokens tokens = null;
         int[] lastSubjects = null;
         int lastLine = -1;
         for (int s = 0; s < t.sentCount; s++) {
@@ -233,88 +178,83 @@ final class SentimentScorer {
                 lastSubjects = null;
             }
             lastLine = line;
-            List<MentionMatcher.Mention> here = bySentence.get(s);
+            List<MentionMatcher.Mention> here = firstMention[s] < 0 ? List.of()
+                    : mentions.subList(firstMention[s], endMention[s]);
             int[] fallback = null;
             ListStructure.Item item = lists.itemAt(t.sentStart[s]);
             if (item != null) {
-                fallback = entitiesOf(item.subjects);
+                fallback = item.subjectList();
             }
             if (fallback == null && lastSubjects != null
                     && (lastSubjects.length == 1 || startsWithGroupPronoun(t, s))) {
                 // the paragraph goes on about what its last sentence named
                 fallback = lastSubjects;
             }
-            if (here == null && fallback == null) {
+            if (here.isEmpty() && fallback == null) {
                 continue;
             }
-            int[] direct = scoreSentence(t, s, here == null ? List.of() : here, fallback, tallies);
-            if (here != null) {
+            if (tokens == null) {
+                tokens = new Tokens(t);
+            }
+            int[] direct = scoreSentence(t, tokens, s, here, fallback, tallies);
+            if (!here.isEmpty()) {
                 lastSubjects = direct.length > 0 ? direct : lastSubjects;
             }
         }
         return tallies;
     }
 
-    private static int[] entitiesOf(boolean[] subjects) {
-        int n = 0;
-        for (boolean b : subjects) {
-            if (b) {
-                n++;
-            }
-        }
-        if (n == 0) {
-            return null;
-        }
-        int[] out = new int[n];
-        int k = 0;
-        for (int e = 0; e < subjects.length; e++) {
-            if (subjects[e]) {
-                out[k++] = e;
-            }
-        }
-        return out;
-    }
-
     private static final Set<String> GROUP_PRONOUNS = Set.of("both", "they", "these", "all", "each", "either");
 
     private static boolean startsWithGroupPronoun(TextLayout t, int s) {
         int a = t.atomAtOrAfter(t.sentStart[s]);
-        return a < t.atomCount && t.atomStart[a] < t.sentEnd[s] && GROUP_PRONOUNS.contains(t.atomLower[a]);
+        return a < t.atomCount && t.atomStart[a] < t.sentEnd[s] && GROUP_PRONOUNS.contains(t.atomLower(a));
     }
 
     /** Scores one sentence; returns the entities it names directly (not after "than", "unlike"). */
-    private static int[] scoreSentence(TextLayout t, int s, List<MentionMatcher.Mention> here, int[] fallback,
-                                       Tally[] tallies) {
-        int ss = t.sentStart[s];
-        int se = t.sentEnd[s];
-        List<Word> words = words(t, ss, se);
-        // clause boundaries: indexes into words where a clause starts
-        List<Integer> starts = new ArrayList<>();
-        starts.add(0);
+    private static int[] scoreSentence(TextLayout t, Tokens tokens, int s, List<MentionMatcher.Mention> here,
+                                       int[] fallback, Tally[] tallies) {
+        int from = tokens.atOrAfter(t.sentStart[s]);
+        int to = tokens.atOrAfter(t.sentEnd[s]);
+        Lexicon.Lex[] lex = tokens.lex;
+        markNames(tokens, from, to, here);
+        // clause boundaries: token indexes where a clause starts
+        int[] starts = new int[8];
+        starts[0] = from;
+        int clauses = 1;
         int wordsInClause = 0;
-        for (int i = 0; i < words.size(); i++) {
-            String w = words.get(i).w;
-            if ((CONTRAST.contains(w) && i > 0) || w.equals(";")) {
-                starts.add(i);
-                wordsInClause = 0;
-            } else if (w.equals(",") && wordsInClause >= 3 && i + 1 < words.size()
-                    && (NEW_CLAUSE.contains(words.get(i + 1).w) || startsMention(words.get(i + 1).pos, here))) {
+        for (int i = from; i < to; i++) {
+            Lexicon.Lex w = lex[i];
+            boolean contrast = w != null && w.contrast;
+            int boundary = -1;
+            if ((contrast && i > from) || w == SEMICOLON) {
+                boundary = i;
+            } else if (w == COMMA && wordsInClause >= 3 && i + 1 < to
+                    && ((lex[i + 1] != null && lex[i + 1].newClause) || startsMention(tokens.start[i + 1], here))) {
                 // "X is easy to start with, Y is the most powerful, and Z offers great value"
-                starts.add(i + 1);
-                wordsInClause = 0;
-            } else if (!w.equals(",")) {
+                boundary = i + 1;
+            } else if (w != COMMA) {
                 wordsInClause++;
             }
+            if (boundary >= 0) {
+                if (clauses == starts.length) {
+                    starts = Arrays.copyOf(starts, clauses * 2);
+                }
+                starts[clauses++] = boundary;
+                wordsInClause = 0;
+            }
         }
-        int clauses = starts.size();
         List<List<int[]>> recipients = new ArrayList<>(clauses); // {entity, inverted 0/1}
         for (int c = 0; c < clauses; c++) {
-            recipients.add(new ArrayList<>());
+            recipients.add(new ArrayList<>(2));
         }
         for (MentionMatcher.Mention m : here) {
-            int wi = wordIndexAt(words, m.start);
-            int c = clauseOf(starts, wi);
-            int inverted = invertedAt(words, starts.get(c), wi) ? 1 : 0;
+            int wi = tokens.atOrAfter(m.start);
+            if (wi > to) {
+                wi = to;
+            }
+            int c = clauseOf(starts, clauses, wi);
+            int inverted = invertedAt(lex, from, starts[c], wi) ? 1 : 0;
             addRecipient(recipients.get(c), m.entity, inverted);
         }
         // clauses without a non-inverted entity take the previous (else next) clause's, else the fallback
@@ -322,19 +262,19 @@ final class SentimentScorer {
             if (hasDirect(recipients.get(c))) {
                 continue;
             }
-            List<int[]> from = null;
-            for (int d = c - 1; d >= 0 && from == null; d--) {
+            List<int[]> source = null;
+            for (int d = c - 1; d >= 0 && source == null; d--) {
                 if (hasDirect(recipients.get(d))) {
-                    from = recipients.get(d);
+                    source = recipients.get(d);
                 }
             }
-            for (int d = c + 1; d < clauses && from == null; d++) {
+            for (int d = c + 1; d < clauses && source == null; d++) {
                 if (hasDirect(recipients.get(d))) {
-                    from = recipients.get(d);
+                    source = recipients.get(d);
                 }
             }
-            if (from != null) {
-                for (int[] r : from) {
+            if (source != null) {
+                for (int[] r : source) {
                     if (r[1] == 0) {
                         addRecipient(recipients.get(c), r[0], 0);
                     }
@@ -345,18 +285,21 @@ final class SentimentScorer {
                 }
             }
         }
-        List<Integer> direct = new ArrayList<>();
+        int[] direct = new int[4];
+        int directCount = 0;
         for (int c = 0; c < clauses; c++) {
             for (int[] r : recipients.get(c)) {
-                if (r[1] == 0 && !direct.contains(r[0]) && containsMentionOf(here, r[0])) {
-                    direct.add(r[0]);
+                if (r[1] == 0 && !contains(direct, directCount, r[0]) && containsMentionOf(here, r[0])) {
+                    if (directCount == direct.length) {
+                        direct = Arrays.copyOf(direct, directCount * 2);
+                    }
+                    direct[directCount++] = r[0];
                 }
             }
         }
         for (int c = 0; c < clauses; c++) {
-            int from = starts.get(c);
-            int to = c + 1 < clauses ? starts.get(c + 1) : words.size();
-            double[] pn = polarity(words, from, to, here);
+            int end = c + 1 < clauses ? starts[c + 1] : to;
+            double[] pn = polarity(tokens, starts[c], end);
             if (pn[0] == 0 && pn[1] == 0) {
                 continue;
             }
@@ -371,10 +314,28 @@ final class SentimentScorer {
                 }
             }
         }
-        return direct.stream().mapToInt(Integer::intValue).toArray();
+        return Arrays.copyOf(direct, directCount);
     }
 
-    private static final Set<String> NEW_CLAUSE = Set.of("and", "while", "whereas", "which");
+    /** Marks the sentence's tokens that lie inside one of its names, which carry no tone of their own. */
+    private static void markNames(Tokens tokens, int from, int to, List<MentionMatcher.Mention> names) {
+        boolean[] inName = tokens.inName;
+        Arrays.fill(inName, from, to, false);
+        for (MentionMatcher.Mention m : names) {
+            for (int i = tokens.atOrAfter(m.start); i < to && tokens.start[i] < m.end; i++) {
+                inName[i] = true;
+            }
+        }
+    }
+
+    private static boolean contains(int[] values, int count, int value) {
+        for (int k = 0; k < count; k++) {
+            if (values[k] == value) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     private static boolean startsMention(int pos, List<MentionMatcher.Mention> mentions) {
         for (MentionMatcher.Mention m : mentions) {
@@ -415,40 +376,35 @@ final class SentimentScorer {
         return false;
     }
 
-    private static int clauseOf(List<Integer> starts, int wordIndex) {
+    private static int clauseOf(int[] starts, int clauses, int token) {
         int c = 0;
-        for (int k = 0; k < starts.size(); k++) {
-            if (starts.get(k) <= wordIndex) {
+        for (int k = 0; k < clauses; k++) {
+            if (starts[k] <= token) {
                 c = k;
             }
         }
         return c;
     }
 
-    private static int wordIndexAt(List<Word> words, int pos) {
-        for (int i = 0; i < words.size(); i++) {
-            if (words.get(i).pos >= pos) {
-                return i;
-            }
-        }
-        return words.size();
+    private static byte role(Lexicon.Lex l) {
+        return l == null ? Lexicon.NONE : l.role;
     }
 
     /** "than X", "over X", "unlike X", "compared to X": X gets the opposite tone of its clause. */
-    private static boolean invertedAt(List<Word> words, int clauseStart, int wi) {
+    private static boolean invertedAt(Lexicon.Lex[] lex, int sentenceStart, int clauseStart, int wi) {
         for (int k = wi - 1; k >= clauseStart && k >= wi - 6; k--) {
-            String w = words.get(k).w;
-            if (w.equals("than") || w.equals("unlike")) {
+            byte role = role(lex[k]);
+            if (role == Lexicon.THAN || role == Lexicon.UNLIKE) {
                 return true;
             }
-            if (w.equals("over") && k == wi - 1) {
+            if (role == Lexicon.OVER && k == wi - 1) {
                 return true;
             }
-            if ((w.equals("to") || w.equals("with")) && k > 0
-                    && (words.get(k - 1).w.equals("compared") || words.get(k - 1).w.equals("relative"))) {
+            if ((role == Lexicon.TO || role == Lexicon.WITH) && k > sentenceStart
+                    && (role(lex[k - 1]) == Lexicon.COMPARED || role(lex[k - 1]) == Lexicon.RELATIVE)) {
                 return true;
             }
-            if (w.equals(",") && !(k + 1 < wi && words.get(k + 1).w.equals("and"))) {
+            if (lex[k] == COMMA && !(k + 1 < wi && role(lex[k + 1]) == Lexicon.AND)) {
                 // a comma ends "unlike X," but not "than X, Y and Z"
                 return false;
             }
@@ -456,36 +412,9 @@ final class SentimentScorer {
         return false;
     }
 
-    private static List<Word> words(TextLayout t, int s, int e) {
-        List<Word> out = new ArrayList<>();
-        String text = t.text;
-        int i = s;
-        while (i < e) {
-            char c = text.charAt(i);
-            if (Character.isLetterOrDigit(c)) {
-                int a = i;
-                while (i < e && (Character.isLetterOrDigit(text.charAt(i))
-                        || ((text.charAt(i) == '\'' || text.charAt(i) == '’') && i + 1 < e
-                        && Character.isLetter(text.charAt(i + 1))))) {
-                    i++;
-                }
-                if (t.masked.get(a)) {
-                    continue;
-                }
-                String w = text.substring(a, i).toLowerCase(Locale.ROOT);
-                out.add(new Word(w.indexOf('’') >= 0 ? w.replace('’', '\'') : w, a));
-            } else {
-                if (",.;:!?()|—–".indexOf(c) >= 0 && !t.masked.get(i)) {
-                    out.add(new Word(c == ';' ? ";" : ",", i));
-                }
-                i++;
-            }
-        }
-        return out;
-    }
-
-    /** {positive, negative} weight of words[from, to), entity names excluded. */
-    private static double[] polarity(List<Word> words, int from, int to, List<MentionMatcher.Mention> names) {
+    /** {positive, negative} weight of tokens[from, to), names excluded. */
+    private static double[] polarity(Tokens tokens, int from, int to) {
+        Lexicon.Lex[] lex = tokens.lex;
         double p = 0;
         double n = 0;
         int negateUntil = -1;
@@ -494,58 +423,62 @@ final class SentimentScorer {
         double mult = 1;
         int multAt = -2;
         for (int i = from; i < to; i++) {
-            String w = words.get(i).w;
-            if (w.equals(",") || w.equals(";")) {
+            Lexicon.Lex w = lex[i];
+            if (w == COMMA || w == SEMICOLON) {
                 negateUntil = -1;
                 continue;
             }
-            if (insideName(words.get(i).pos, names)) {
+            if (tokens.inName[i] || w == null) {
                 continue;
             }
             Double weight = null;
             int span = 1;
             if (i + 2 < to) {
-                weight = PHRASES.get(w + " " + words.get(i + 1).w + " " + words.get(i + 2).w);
-                if (weight != null) {
-                    span = 3;
+                for (Lexicon.Phrase ph : w.phrases3) {
+                    if (ph.rest()[0] == lex[i + 1] && ph.rest()[1] == lex[i + 2]) {
+                        weight = ph.weight();
+                        span = 3;
+                        break;
+                    }
                 }
             }
             if (weight == null && i + 1 < to) {
-                weight = PHRASES.get(w + " " + words.get(i + 1).w);
-                if (weight != null) {
-                    span = 2;
+                for (Lexicon.Phrase ph : w.phrases2) {
+                    if (ph.rest()[0] == lex[i + 1]) {
+                        weight = ph.weight();
+                        span = 2;
+                        break;
+                    }
                 }
             }
             if (weight == null) {
-                if (NEGATORS.contains(w) && !(i + 1 < to && words.get(i + 1).w.equals("only"))) {
+                if (w.negator && !(i + 1 < to && role(lex[i + 1]) == Lexicon.ONLY)) {
                     negateUntil = i + 3;
-                    Double own = WORDS.get(w);
-                    if (own != null) {
-                        n += -own;
+                    if (w.weight != null) {
+                        n += -w.weight;
                     }
                     continue;
                 }
-                if (w.equals("less") || w.equals("fewer")) {
-                    if (i + 1 < to && WORDS.containsKey(words.get(i + 1).w)) {
+                if (w.role == Lexicon.LESS || w.role == Lexicon.FEWER) {
+                    if (i + 1 < to && lex[i + 1] != null && lex[i + 1].weight != null) {
                         lessAt = i;
-                    } else if (w.equals("fewer")) {
+                    } else if (w.role == Lexicon.FEWER) {
                         n += 0.6; // "fewer integrations"
                     }
                     continue;
                 }
-                if (w.equals("too")) {
+                if (w.role == Lexicon.TOO) {
                     tooAt = i;
                     continue;
                 }
-                Double m = INTENSIFIERS.get(w);
-                if (m != null) {
-                    mult = (multAt == i - 1 ? mult : 1) * m;
+                if (w.intensifier != null) {
+                    mult = (multAt == i - 1 ? mult : 1) * w.intensifier;
                     multAt = i;
                     continue;
                 }
-                weight = WORDS.get(w);
+                weight = w.weight;
                 if (weight == null) {
-                    weight = priceLevel(words, from, to, i);
+                    weight = priceLevel(lex, from, to, i);
                 }
             }
             if (weight == null || weight == 0) {
@@ -573,34 +506,17 @@ final class SentimentScorer {
         return new double[]{p, n};
     }
 
-    private static final Set<String> PRICE_NOUNS = Set.of("price", "prices", "pricing", "cost", "costs", "fees",
-            "fee", "subscription");
-
     /** "pricing is high" is negative, "low cost" positive: a level word next to a price word. */
-    private static Double priceLevel(List<Word> words, int from, int to, int i) {
-        String w = words.get(i).w;
-        double sign;
-        if (w.equals("high") || w.equals("higher") || w.equals("hefty")) {
-            sign = -1;
-        } else if (w.equals("low") || w.equals("lower") || w.equals("lowest")) {
-            sign = 1;
-        } else {
+    private static Double priceLevel(Lexicon.Lex[] lex, int from, int to, int i) {
+        int sign = lex[i].priceLevel;
+        if (sign == 0) {
             return null;
         }
         for (int k = Math.max(from, i - 3); k <= Math.min(to - 1, i + 1); k++) {
-            if (PRICE_NOUNS.contains(words.get(k).w)) {
-                return sign;
+            if (lex[k] != null && lex[k].priceNoun) {
+                return (double) sign;
             }
         }
         return null;
-    }
-
-    private static boolean insideName(int pos, List<MentionMatcher.Mention> names) {
-        for (MentionMatcher.Mention m : names) {
-            if (m.start <= pos && pos < m.end) {
-                return true;
-            }
-        }
-        return false;
     }
 }
