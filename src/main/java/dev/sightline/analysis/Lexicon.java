@@ -16,7 +16,7 @@ final class Lexicon {
 
     /** No special role; the other roles are the function words the scorer tests for. */
     static final byte NONE = 0, THAN = 1, UNLIKE = 2, OVER = 3, TO = 4, WITH = 5, COMPARED = 6, RELATIVE = 7,
-            AND = 8, ONLY = 9, LESS = 10, FEWER = 11, TOO = 12;
+            AND = 8, ONLY = 9, LESS = 10, FEWER = 11, TOO = 12, FROM = 13, OR = 14;
 
     /** A phrase that starts with a given word: the words after it and its weight. */
     record Phrase(Lex[] rest, double weight) {
@@ -31,6 +31,14 @@ final class Lexicon {
         boolean contrast;
         boolean newClause;
         boolean priceNoun;
+        boolean featureVerb;
+        boolean remedy;
+        boolean useCase;
+        boolean useCaseAdjective;
+        boolean condition;
+        boolean originVerb;
+        /** Carries its weight only as a predicate ("reporting is basic"), not before a noun ("basic plan"). */
+        boolean predicative;
         /** -1 for "high"-like, +1 for "low"-like level words next to a price word, else 0. */
         int priceLevel;
         /** Multiplier of an intensifier or downtoner, null when not one. */
@@ -49,13 +57,29 @@ final class Lexicon {
     private static final Map<String, Double> WORDS = new HashMap<>();
     private static final Map<String, Double> PHRASES = new LinkedHashMap<>();
     private static final Map<String, Double> INTENSIFIERS = new HashMap<>();
+    private static final List<String> PREDICATIVE = new ArrayList<>();
     private static final Set<String> NEGATORS = Set.of("not", "no", "never", "none", "nothing", "neither", "nor",
+            "rarely", "seldom",
             "without", "hardly", "barely", "isn't", "aren't", "wasn't", "weren't", "doesn't", "don't", "didn't",
             "can't", "cannot", "won't", "wouldn't", "shouldn't", "couldn't", "hasn't", "haven't", "hadn't", "isnt",
             "arent", "doesnt", "dont", "cant", "wont", "lacks", "lack", "lacking", "missing", "nowhere");
     private static final Set<String> CONTRAST = Set.of("but", "however", "although", "though", "whereas", "while",
             "yet");
     private static final Set<String> NEW_CLAUSE = Set.of("and", "while", "whereas", "which");
+    /** Verbs whose negation reports a missing feature: "does not offer end-to-end encryption". */
+    private static final Set<String> FEATURE_VERBS = Set.of("offer", "offers", "support", "supports", "include",
+            "includes", "provide", "provides");
+    /** Words that fix a problem: "save a painful migration", "avoid a painful migration". */
+    private static final Set<String> REMEDIES = Set.of("save", "saves", "prevent", "prevents", "reduce", "reduces",
+            "eliminate", "eliminates", "avoid", "avoids");
+    /** Words after which "complex" describes the buyer's work, not the product: "for complex projects". */
+    private static final Set<String> USE_CASE = Set.of("for", "with", "handle", "handles", "handling", "manage",
+            "manages", "managing", "model");
+    private static final Set<String> CONDITIONS = Set.of("if", "unless");
+    private static final Set<String> ORIGIN_VERBS = Set.of("come", "comes", "coming", "move", "moves", "moving",
+            "switch", "switches", "switching", "migrate", "migrates", "migrating", "upgrade", "upgrading",
+            "graduate", "graduating", "transition", "transitioning");
+    private static final Set<String> USE_CASE_ADJECTIVES = Set.of("complex", "complicated");
     private static final Set<String> PRICE_NOUNS = Set.of("price", "prices", "pricing", "cost", "costs", "fees",
             "fee", "subscription");
     private static final Map<String, Integer> PRICE_LEVELS = Map.of("high", -1, "higher", -1, "hefty", -1,
@@ -63,7 +87,8 @@ final class Lexicon {
     private static final Map<String, Byte> ROLES = Map.ofEntries(Map.entry("than", THAN),
             Map.entry("unlike", UNLIKE), Map.entry("over", OVER), Map.entry("to", TO), Map.entry("with", WITH),
             Map.entry("compared", COMPARED), Map.entry("relative", RELATIVE), Map.entry("and", AND),
-            Map.entry("only", ONLY), Map.entry("less", LESS), Map.entry("fewer", FEWER), Map.entry("too", TOO));
+            Map.entry("only", ONLY), Map.entry("less", LESS), Map.entry("fewer", FEWER), Map.entry("too", TOO),
+            Map.entry("from", FROM), Map.entry("or", OR));
 
     static {
         pos(1.0, "good", "great", "excellent", "outstanding", "superb", "fantastic", "amazing", "awesome", "best",
@@ -148,6 +173,33 @@ final class Lexicon {
         phrase(1.0, "obvious choice");
         phrase(1.2, "hard to beat");
         phrase(1.2, "hard to match");
+        // gaps the full-length answers showed
+        pos(1.0, "cleaner", "cleanest", "thorough", "consistent", "consistently");
+        pos(0.7, "concise", "prefer", "prefers", "preferred", "pros");
+        pos(0.5, "focused");
+        neg(1.0, "thin", "shaky", "clunkier", "busier", "crowded", "cons");
+        neg(0.6, "generic", "basic");
+        predicative("basic", "focused");
+        pos(0.7, "well"); // "integrates well"; "as well" is no praise
+        phrase(0.0, "as well");
+        phrase(-1.0, "steep learning curve");
+        phrase(-1.0, "steeper learning curve");
+        phrase(-1.0, "costs rise");
+        phrase(-1.0, "prices rise");
+        phrase(-0.8, "run out");
+        phrase(-0.8, "runs out");
+        phrase(-1.0, "low quality");
+        phrase(1.0, "high quality");
+        phrase(-0.8, "not designed");
+        phrase(-0.8, "isn't designed");
+        phrase(-0.8, "not built");
+        phrase(-0.8, "isn't built");
+        phrase(0.7, "right fit");
+        phrase(0.7, "right answer");
+        phrase(1.0, "less money");
+        phrase(0.7, "stick with");
+        pos(0.7, "calm");
+        neg(1.0, "skip", "underuse", "underused", "overpay", "overpaying");
         intens(1.5, "very", "highly", "super", "remarkably", "notoriously", "absolutely", "really", "truly");
         intens(1.8, "extremely", "incredibly", "exceptionally", "insanely", "ridiculously");
         intens(1.3, "particularly", "especially", "so", "genuinely", "most", "much", "far", "significantly",
@@ -180,6 +232,10 @@ final class Lexicon {
         PHRASES.put(words, w);
     }
 
+    private static void predicative(String... words) {
+        PREDICATIVE.addAll(List.of(words));
+    }
+
     private static void intens(double m, String... words) {
         for (String word : words) {
             INTENSIFIERS.put(word, m);
@@ -196,6 +252,13 @@ final class Lexicon {
         PRICE_LEVELS.forEach((w, v) -> lex(all, w).priceLevel = v);
         INTENSIFIERS.forEach((w, v) -> lex(all, w).intensifier = v);
         ROLES.forEach((w, v) -> lex(all, w).role = v);
+        PREDICATIVE.forEach(w -> lex(all, w).predicative = true);
+        FEATURE_VERBS.forEach(w -> lex(all, w).featureVerb = true);
+        REMEDIES.forEach(w -> lex(all, w).remedy = true);
+        USE_CASE.forEach(w -> lex(all, w).useCase = true);
+        USE_CASE_ADJECTIVES.forEach(w -> lex(all, w).useCaseAdjective = true);
+        CONDITIONS.forEach(w -> lex(all, w).condition = true);
+        ORIGIN_VERBS.forEach(w -> lex(all, w).originVerb = true);
         Map<Lex, List<Phrase>> threes = new HashMap<>();
         Map<Lex, List<Phrase>> twos = new HashMap<>();
         PHRASES.forEach((p, v) -> {

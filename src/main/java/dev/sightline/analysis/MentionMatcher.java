@@ -21,9 +21,12 @@ import java.util.regex.Pattern;
  * "monday.com" is distinctive) is ambiguous. Such a candidate counts only with a signal that the company is
  * meant: a capital letter mid-sentence; being the lead of a list item, heading, bold line or a table cell;
  * product context next to it ("Close CRM", "Copper's pipeline view"); at a sentence start, a following
- * company-like verb ("Copper integrates ...") or a possessive; being the text of a link to the entity's own
+ * company-like verb or a modal ("Copper integrates ...", "Box can get expensive"; no modal after a pronoun-like
+ * name: "You can") or a possessive; being the text of a link to the entity's own
  * domain; or standing in an enumeration with another accepted mention ("Close, Copper and Attio"). For words
- * English capitalises anyway (weekdays, months) the capital is no signal.
+ * English capitalises anyway (weekdays, months) the capital is no signal. When the answer uses the name as a
+ * lowercase word too ("block-level sync"), a sentence-initial capital followed by a verb is no signal either,
+ * unless another mention of the entity has a stronger one.
  */
 final class MentionMatcher {
 
@@ -58,6 +61,8 @@ final class MentionMatcher {
         final int lastAtom;
         boolean accepted;
         boolean capitalised;
+        /** Accepted only because a verb follows the capitalised name at the start of a sentence. */
+        boolean weak;
 
         Mention(int entity, int start, int end, Alias alias, int firstAtom, int lastAtom) {
             this.entity = entity;
@@ -94,6 +99,12 @@ final class MentionMatcher {
             "appeals", "pairs", "handles", "plays", "tracks", "connects", "automates", "pioneered", "launched",
             "added", "introduced", "released", "recently", "outperforms", "edges", "trails", "lags", "ranks",
             "scores", "offered", "provided", "became", "shares", "centers", "centres", "bills", "prices");
+
+    private static final Set<String> MODALS = Set.of("can", "could", "may", "might", "will", "would", "should",
+            "must");
+    /** A modal verb after these shows nothing: "You can try..." is the reader, not You.com. */
+    private static final Set<String> PRONOUNS = Set.of("i", "you", "we", "they", "it", "he", "she", "this", "that",
+            "these", "those", "one", "all", "each", "both", "some", "any", "everyone", "anyone");
 
     private static final Set<String> ADVERBS = Set.of("also", "still", "now", "really", "recently", "even",
             "actually", "generally", "typically", "clearly", "arguably", "definitely", "certainly", "only",
@@ -267,6 +278,7 @@ final class MentionMatcher {
         if (pending) {
             acceptEnumerations(t, candidates);
         }
+        dropWeakWhereTheWordIsCommon(candidates, confirmed.length);
         List<Mention> out = new ArrayList<>(candidates.size());
         int cachedSentence = -2;
         Refusals refusals = null;
@@ -428,7 +440,10 @@ final class MentionMatcher {
         if (nextWord != null && ADVERBS.contains(nextWord)) {
             nextWord = wordAfter(t, next + 1, t.atomEnd[next]);
         }
-        return nextWord != null && PREDICATES.contains(nextWord);
+        // "Copper integrates with...", "Box can get expensive": only a sentence's grammar says a company is meant
+        m.weak = nextWord != null && (PREDICATES.contains(nextWord)
+                || MODALS.contains(nextWord) && !PRONOUNS.contains(m.alias.atoms[0]));
+        return m.weak;
     }
 
     private static boolean isApostrophe(char c) {
@@ -587,6 +602,34 @@ final class MentionMatcher {
         return p;
     }
 
+    /**
+     * "Block-level sync uploads... **Drawbacks:** Sync struggles with large files": when the answer itself uses the
+     * name as an ordinary lowercase word, a capital at the start of a sentence followed by a verb does not show that
+     * the company is meant, unless another mention of the entity does.
+     */
+    private static void dropWeakWhereTheWordIsCommon(List<Mention> candidates, int entityCount) {
+        boolean[] strong = new boolean[entityCount];
+        boolean[] lowercaseWord = new boolean[entityCount];
+        boolean anyWeak = false;
+        for (Mention m : candidates) {
+            if (m.accepted && !m.weak) {
+                strong[m.entity] = true;
+            }
+            if (!m.accepted && !m.capitalised) {
+                lowercaseWord[m.entity] = true;
+            }
+            anyWeak |= m.accepted && m.weak;
+        }
+        if (!anyWeak) {
+            return;
+        }
+        for (Mention m : candidates) {
+            if (m.accepted && m.weak && !strong[m.entity] && lowercaseWord[m.entity]) {
+                m.accepted = false;
+            }
+        }
+    }
+
     /** "Close, Copper and Attio": an ambiguous capitalised name next to an accepted one is accepted too. */
     private static void acceptEnumerations(TextLayout t, List<Mention> candidates) {
         boolean changed = true;
@@ -657,7 +700,7 @@ final class MentionMatcher {
     }
 
     /** Every refusal pattern holds one of these stems: most sentences are ruled out without the regex. */
-    private static final String[] REFUSAL_STEMS = {"inform", "familiar", "aware", "find", "locate", "verif", "confirm",
+    private static final String[] REFUSAL_STEMS = {"info", "familiar", "aware", "find", "locate", "verif", "confirm",
             "know", "recogni", "training", "help", "assist", "detail", "data", "record", "insight", "anything",
             "evidence", "mention", "reference"};
 

@@ -12,17 +12,27 @@ import java.util.Set;
  * "however", "although", "whereas", "while", ";"); a clause naming no entity takes the entities of the clause
  * before it. Sentences in the body of a list item or product section that name no entity belong to the item's
  * subject; in prose, a sentence naming no entity belongs to the single entity the paragraph's last naming sentence
- * named (to all of them when it starts with "Both", "They", "These"...). A comma followed by "and", "while" or a
- * name after three words or more also starts a clause ("X is easy, and Y is cheap"). Names after "than", "over", "unlike", "compared to/with" get the opposite tone
- * ("HubSpot is easier than Salesforce").
+ * named (to all of them when it starts with "Both", "They", "These"...), unless it introduces a list ("...:"); when
+ * the answer's opening sentence names exactly one entity, what is still unattributed belongs to it ("## Downsides"
+ * in an answer about Kagi). A table cell belongs to its row's entity, else to the entity its column header names;
+ * header cells belong to nobody, and a cell under a "Main drawback" or "Weakness" header counts as a fault. A comma
+ * followed by "and", "while" or a name after three words or more also starts a clause ("X is easy, and Y is
+ * cheap"), except inside a list of names ("Google Drive, OneDrive or Box"). Names after "than", "over", "unlike",
+ * "compared to/with" get the opposite tone ("HubSpot is easier than Salesforce"); names after "coming from",
+ * "switching from" get none.
  *
- * <p>Words: a lexicon of positive and negative words and two-word phrases (weights 0.3 to 1.5); a negator
- * ("not", "n't", "no", "never", "without", "no longer", "lacks") flips a word within the next three words;
- * "less" flips the next word; "too" makes a positive word negative; intensifiers multiply ("very" 1.5),
- * downtoners damp ("a bit" 0.6).
+ * <p>Words: a lexicon of positive and negative words and two- and three-word phrases (weights 0.3 to 1.5); a
+ * negator ("not", "n't", "no", "never", "rarely", "without", "lacks") flips a word within the next three words, and
+ * before "offer", "support", "include" reports a missing feature; "less" flips the next word, as "than" does
+ * ("more corporate than friendly"); "too" makes a positive word negative and any unknown word a fault ("too
+ * heavy"); intensifiers multiply ("very" 1.5), downtoners damp ("a bit" 0.6); "save", "avoid", "reduce" turn the
+ * fault after them into praise ("avoids a painful migration"). Faults inside a condition naming no entity describe
+ * the reader ("if you have unreliable internet"); "complex" after "for"/"with" describes the buyer's work; a
+ * lexicon word capitalised mid-sentence is part of a name ("the Advanced plan", "Quick Answer"); "basic" and
+ * "focused" count only as predicates ("reporting is basic", not "basic automation").
  *
  * <p>Label: with P and N the summed positive and negative weights, score = (P - N) / (P + N + 0.5), within
- * [-1, 1]. MIXED when P and N are both at least 0.5 and the smaller is at least a third of the larger; else
+ * [-1, 1]. MIXED when P and N are both at least 0.5 and the smaller is at least a quarter of the larger; else
  * POSITIVE when score >= 0.3, NEGATIVE when score <= -0.3, NEUTRAL otherwise.
  */
 final class SentimentScorer {
@@ -30,11 +40,19 @@ final class SentimentScorer {
 
     static final double CLEAR = 0.5;
     static final double LABEL_THRESHOLD = 0.3;
+    /**
+     * MIXED when the weaker side is at least this fraction of the stronger. A long answer piles up praise over
+     * several sentences while one "but it's pricey" is still a real reservation: a third missed those, a quarter
+     * matches the labels on short and full-length answers alike.
+     */
+    static final double MIXED_RATIO = 4;
 
     /** Stands for any punctuation that ends a negation's reach. */
     private static final Lexicon.Lex COMMA = new Lexicon.Lex(",");
     private static final Lexicon.Lex SEMICOLON = new Lexicon.Lex(";");
     private static final String PUNCTUATION = ",.;:!?()|—–";
+    /** Weight of a cell under a "Main drawback" or "Weakness" column header. */
+    private static final double DRAWBACK_CELL = 0.6;
 
     /** Summed evidence for one entity. */
     static final class Tally {
@@ -52,7 +70,7 @@ final class SentimentScorer {
         Sentiment label() {
             double lo = Math.min(positive, negative);
             double hi = Math.max(positive, negative);
-            if (lo >= CLEAR && lo * 3 >= hi) {
+            if (lo >= CLEAR && lo * MIXED_RATIO >= hi) {
                 return Sentiment.MIXED;
             }
             double s = score();
@@ -71,6 +89,7 @@ final class SentimentScorer {
      * does not know). Words keep inner apostrophes ("isn't"); text inside URLs is skipped.
      */
     private static final class Tokens {
+        final String text;
         int count;
         int[] start;
         Lexicon.Lex[] lex;
@@ -79,6 +98,7 @@ final class SentimentScorer {
 
         /** Words are the layout's atoms, joined where an apostrophe and a letter follow ("isn't"). */
         Tokens(TextLayout t) {
+            this.text = t.text;
             String text = t.text;
             int cap = Math.max(16, t.atomCount + t.atomCount / 2);
             start = new int[cap];
@@ -128,6 +148,24 @@ final class SentimentScorer {
             count++;
         }
 
+        /**
+         * The word starts with a capital letter although it neither opens the sentence nor follows a colon,
+         * semicolon, dash or parenthesis.
+         */
+        boolean capitalisedInside(int i, int sentenceFrom) {
+            if (!Character.isUpperCase(text.charAt(start[i]))) {
+                return false;
+            }
+            int k = i - 1;
+            while (k >= sentenceFrom && (lex[k] == COMMA || lex[k] == SEMICOLON)) {
+                if (":;(—–|".indexOf(text.charAt(start[k])) >= 0) {
+                    return false;
+                }
+                k--;
+            }
+            return k >= sentenceFrom;
+        }
+
         /** Index of the first token starting at or after pos. */
         int atOrAfter(int pos) {
             int lo = 0, hi = count;
@@ -166,6 +204,7 @@ final class SentimentScorer {
                 endMention[s] = k + 1;
             }
         }
+        int[] topic = topic(t, mentions, firstMention, endMention);
         Tokens tokens = null;
         int[] lastSubjects = null;
         int lastLine = -1;
@@ -181,14 +220,29 @@ final class SentimentScorer {
             List<MentionMatcher.Mention> here = firstMention[s] < 0 ? List.of()
                     : mentions.subList(firstMention[s], endMention[s]);
             int[] fallback = null;
-            ListStructure.Item item = lists.itemAt(t.sentStart[s]);
-            if (item != null) {
-                fallback = item.subjectList();
-            }
-            if (fallback == null && lastSubjects != null
-                    && (lastSubjects.length == 1 || startsWithGroupPronoun(t, s))) {
-                // the paragraph goes on about what its last sentence named
-                fallback = lastSubjects;
+            double fault = 0;
+            if (t.kind[line] == TextLayout.TABLE) {
+                // a cell is about its row's entity, else its column's ("| Ease of use | Excellent | Good |");
+                // a header cell is about nothing
+                if (!lists.isTableHeader(line)) {
+                    ListStructure.Item row = lists.tableRow(line);
+                    fallback = row != null && row.hasSubject ? row.subjectList()
+                            : lists.columnSubjects(line, t.sentStart[s]);
+                    fault = lists.drawbackColumn(line, t.sentStart[s]) ? DRAWBACK_CELL : 0;
+                }
+            } else {
+                ListStructure.Item item = lists.itemAt(t.sentStart[s]);
+                if (item != null) {
+                    fallback = item.subjectList();
+                }
+                if (fallback == null && lastSubjects != null && !introducesList(t, s)
+                        && (lastSubjects.length == 1 || startsWithGroupPronoun(t, s))) {
+                    // the paragraph goes on about what its last sentence named
+                    fallback = lastSubjects;
+                }
+                if (fallback == null) {
+                    fallback = topic; // "Where it falls short" in an answer about one product
+                }
             }
             if (here.isEmpty() && fallback == null) {
                 continue;
@@ -196,12 +250,44 @@ final class SentimentScorer {
             if (tokens == null) {
                 tokens = new Tokens(t);
             }
-            int[] direct = scoreSentence(t, tokens, s, here, fallback, tallies);
+            int[] direct = scoreSentence(t, tokens, s, here, fallback, fault, tallies);
             if (!here.isEmpty()) {
                 lastSubjects = direct.length > 0 ? direct : lastSubjects;
             }
         }
         return tallies;
+    }
+
+    /**
+     * The one entity an answer is about, when its opening sentence names exactly one ("Pipedrive is worth it for
+     * most small teams...", "Kagi is a paid, ad-free search engine"); null otherwise. Its sections that name no
+     * entity ("Where it falls short", "Downsides") are about that entity.
+     */
+    private static int[] topic(TextLayout t, List<MentionMatcher.Mention> mentions, int[] firstMention,
+                               int[] endMention) {
+        int s = 0;
+        while (s < t.sentCount && t.kind[t.sentLine[s]] == TextLayout.HEADING) {
+            s++;
+        }
+        if (s == t.sentCount || firstMention[s] < 0) {
+            return null;
+        }
+        int entity = mentions.get(firstMention[s]).entity;
+        for (int k = firstMention[s] + 1; k < endMention[s]; k++) {
+            if (mentions.get(k).entity != entity) {
+                return null;
+            }
+        }
+        return new int[]{entity};
+    }
+
+    /** "Here are some of the best options:" is about what follows, not about the entity named before it. */
+    private static boolean introducesList(TextLayout t, int s) {
+        int e = t.sentEnd[s];
+        while (e > t.sentStart[s] && (t.text.charAt(e - 1) == '*' || t.text.charAt(e - 1) == '_')) {
+            e--;
+        }
+        return e > t.sentStart[s] && t.text.charAt(e - 1) == ':';
     }
 
     private static final Set<String> GROUP_PRONOUNS = Set.of("both", "they", "these", "all", "each", "either");
@@ -213,7 +299,7 @@ final class SentimentScorer {
 
     /** Scores one sentence; returns the entities it names directly (not after "than", "unlike"). */
     private static int[] scoreSentence(TextLayout t, Tokens tokens, int s, List<MentionMatcher.Mention> here,
-                                       int[] fallback, Tally[] tallies) {
+                                       int[] fallback, double fault, Tally[] tallies) {
         int from = tokens.atOrAfter(t.sentStart[s]);
         int to = tokens.atOrAfter(t.sentEnd[s]);
         Lexicon.Lex[] lex = tokens.lex;
@@ -230,7 +316,8 @@ final class SentimentScorer {
             if ((contrast && i > from) || w == SEMICOLON) {
                 boundary = i;
             } else if (w == COMMA && wordsInClause >= 3 && i + 1 < to
-                    && ((lex[i + 1] != null && lex[i + 1].newClause) || startsMention(tokens.start[i + 1], here))) {
+                    && ((lex[i + 1] != null && lex[i + 1].newClause)
+                    || startsMention(tokens.start[i + 1], here) && !enumeration(tokens, i, to, here))) {
                 // "X is easy to start with, Y is the most powerful, and Z offers great value"
                 boundary = i + 1;
             } else if (w != COMMA) {
@@ -254,6 +341,9 @@ final class SentimentScorer {
                 wi = to;
             }
             int c = clauseOf(starts, clauses, wi);
+            if (origin(tokens, starts[c], wi)) {
+                continue; // "teams coming from Asana may find it overwhelming": Asana is not judged
+            }
             int inverted = invertedAt(lex, from, starts[c], wi) ? 1 : 0;
             addRecipient(recipients.get(c), m.entity, inverted);
         }
@@ -273,15 +363,16 @@ final class SentimentScorer {
                     source = recipients.get(d);
                 }
             }
+            // a name the clause compares against ("weak compared with Dropbox") stays compared against
             if (source != null) {
                 for (int[] r : source) {
                     if (r[1] == 0) {
-                        addRecipient(recipients.get(c), r[0], 0);
+                        borrowRecipient(recipients.get(c), r[0]);
                     }
                 }
             } else if (fallback != null) {
                 for (int e : fallback) {
-                    addRecipient(recipients.get(c), e, 0);
+                    borrowRecipient(recipients.get(c), e);
                 }
             }
         }
@@ -300,6 +391,9 @@ final class SentimentScorer {
         for (int c = 0; c < clauses; c++) {
             int end = c + 1 < clauses ? starts[c + 1] : to;
             double[] pn = polarity(tokens, starts[c], end);
+            if (c == 0) {
+                pn[1] += fault;
+            }
             if (pn[0] == 0 && pn[1] == 0) {
                 continue;
             }
@@ -337,6 +431,21 @@ final class SentimentScorer {
         return false;
     }
 
+    /** "stick with Google Drive, OneDrive or Box": the comma at i sits in a list of names. */
+    private static boolean enumeration(Tokens tokens, int i, int to, List<MentionMatcher.Mention> here) {
+        if (!tokens.inName[i - 1]) {
+            return false;
+        }
+        for (MentionMatcher.Mention m : here) {
+            if (m.start == tokens.start[i + 1]) {
+                int after = tokens.atOrAfter(m.end);
+                return after < to && (tokens.lex[after] == COMMA || role(tokens.lex[after]) == Lexicon.AND
+                        || role(tokens.lex[after]) == Lexicon.OR);
+            }
+        }
+        return false;
+    }
+
     private static boolean startsMention(int pos, List<MentionMatcher.Mention> mentions) {
         for (MentionMatcher.Mention m : mentions) {
             if (m.start == pos) {
@@ -365,6 +474,27 @@ final class SentimentScorer {
             }
         }
         list.add(new int[]{entity, inverted});
+    }
+
+    private static void borrowRecipient(List<int[]> list, int entity) {
+        for (int[] r : list) {
+            if (r[0] == entity) {
+                return;
+            }
+        }
+        list.add(new int[]{entity, 0});
+    }
+
+    /** "coming from X", "switching from X": X is where the reader comes from, not what the clause judges. */
+    private static boolean origin(Tokens tokens, int clauseStart, int wi) {
+        Lexicon.Lex[] lex = tokens.lex;
+        int k = wi - 1;
+        // over the names listed before this one: "coming from Asana or Trello"
+        while (k >= clauseStart && (tokens.inName[k] || lex[k] == COMMA || role(lex[k]) == Lexicon.AND
+                || role(lex[k]) == Lexicon.OR)) {
+            k--;
+        }
+        return k > clauseStart && role(lex[k]) == Lexicon.FROM && lex[k - 1] != null && lex[k - 1].originVerb;
     }
 
     private static boolean hasDirect(List<int[]> list) {
@@ -420,6 +550,8 @@ final class SentimentScorer {
         int negateUntil = -1;
         int lessAt = -10;
         int tooAt = -1;
+        int remedyUntil = -1;
+        int conditionUntil = -1;
         double mult = 1;
         int multAt = -2;
         for (int i = from; i < to; i++) {
@@ -429,6 +561,18 @@ final class SentimentScorer {
                 continue;
             }
             if (tokens.inName[i] || w == null) {
+                continue;
+            }
+            if (w.condition) {
+                // "if you have unreliable internet": a fault of the reader's situation, not of a product, unless
+                // the condition names one ("if Jira feels too heavy"); what the reader wants still counts
+                int end = i + 1;
+                boolean names = false;
+                while (end < to && lex[end] != COMMA && lex[end] != SEMICOLON) {
+                    names |= tokens.inName[end];
+                    end++;
+                }
+                conditionUntil = names ? -1 : end - 1;
                 continue;
             }
             Double weight = null;
@@ -457,6 +601,9 @@ final class SentimentScorer {
                     if (w.weight != null) {
                         n += -w.weight;
                     }
+                    if (i + 1 < to && lex[i + 1] != null && lex[i + 1].featureVerb) {
+                        n += 0.8; // "does not offer end-to-end encryption": a missing feature
+                    }
                     continue;
                 }
                 if (w.role == Lexicon.LESS || w.role == Lexicon.FEWER) {
@@ -469,6 +616,14 @@ final class SentimentScorer {
                 }
                 if (w.role == Lexicon.TOO) {
                     tooAt = i;
+                    if (i + 1 < to && lex[i + 1] != COMMA && lex[i + 1] != SEMICOLON
+                            && (lex[i + 1] == null || lex[i + 1].weight == null)) {
+                        n += 0.6; // "too heavy", "too much": a fault whatever the word
+                    }
+                    continue;
+                }
+                if (w.remedy && negativeAhead(lex, i + 1, Math.min(to, i + 4))) {
+                    remedyUntil = i + 3; // "avoids a painful migration"
                     continue;
                 }
                 if (w.intensifier != null) {
@@ -479,9 +634,17 @@ final class SentimentScorer {
                 weight = w.weight;
                 if (weight == null) {
                     weight = priceLevel(lex, from, to, i);
+                } else if (tokens.capitalisedInside(i, from)) {
+                    continue; // "the Advanced plan", "Smart Sync", "Quick Answer": part of a name
+                } else if (w.predicative && i + 1 < to && lex[i + 1] != COMMA && lex[i + 1] != SEMICOLON
+                        && role(lex[i + 1]) != Lexicon.THAN) {
+                    continue; // "basic automation", "focused on enterprises": a description, not a verdict
+                } else if (w.useCaseAdjective && i > from && lex[i - 1] != null && lex[i - 1].useCase) {
+                    continue; // "for complex projects": the buyer's work
                 }
             }
             if (weight == null || weight == 0) {
+                i += span - 1;
                 continue;
             }
             double v = weight;
@@ -491,19 +654,36 @@ final class SentimentScorer {
             if (tooAt >= i - 2 && tooAt >= from && v > 0) {
                 v = -v;
             }
+            if (i > from && role(lex[i - 1]) == Lexicon.THAN) {
+                v = -v; // "more corporate than friendly"
+            }
             if (lessAt == i - 1 && lessAt >= from) {
                 v = -v;
             } else if (i <= negateUntil) {
                 v = v > 0 ? -0.8 * v : -0.5 * v;
+            } else if (i <= remedyUntil && v < 0) {
+                v = -v;
             }
             if (v > 0) {
                 p += v;
-            } else {
+            } else if (i > conditionUntil) {
                 n += -v;
             }
             i += span - 1;
         }
         return new double[]{p, n};
+    }
+
+    private static boolean negativeAhead(Lexicon.Lex[] lex, int from, int to) {
+        for (int k = from; k < to; k++) {
+            if (lex[k] == COMMA || lex[k] == SEMICOLON) {
+                return false;
+            }
+            if (lex[k] != null && lex[k].weight != null && lex[k].weight < 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** "pricing is high" is negative, "low cost" positive: a level word next to a price word. */

@@ -55,6 +55,8 @@ final class TextLayout {
     int[] lineStart, lineEnd, indent, contentStart, number, level, leadStart, leadEnd;
     byte[] kind;
     boolean[] leadStartOnly, labelLead;
+    /** A horizontal rule ("---"): a blank line that also ends a section. */
+    boolean[] rule;
 
     int atomCount;
     int[] atomStart, atomEnd;
@@ -304,6 +306,7 @@ final class TextLayout {
         leadEnd = new int[count];
         leadStartOnly = new boolean[count];
         labelLead = new boolean[count];
+        rule = new boolean[count];
         boolean fence = false;
         for (int l = 0; l < count; l++) {
             number[l] = -1;
@@ -365,6 +368,7 @@ final class TextLayout {
             }
             if (mayBeRule(p, e) && HR.matcher(text.substring(p, e).strip()).matches()) {
                 kind[l] = BLANK;
+                rule[l] = true;
                 continue;
             }
             if ((c == '-' || c == '*' || c == '+' || c == '•' || c == '·' || c == '–') && p + 1 < e
