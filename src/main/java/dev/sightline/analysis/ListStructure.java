@@ -471,21 +471,8 @@ final class ListStructure {
 
     /** The entities the header names for the column holding pos ("| Feature | Box | Dropbox |"), or null. */
     int[] columnSubjects(int line, int pos) {
-        int[] cell = headerCell(line, pos);
-        if (cell == null) {
-            return null;
-        }
-        int[] found = new int[2];
-        int n = 0;
-        for (MentionMatcher.Mention m : mentions) {
-            if (m.start >= cell[0] && m.start < cell[1] && !contains(found, n, m.entity)) {
-                if (n == found.length) {
-                    found = java.util.Arrays.copyOf(found, n * 2);
-                }
-                found[n++] = m.entity;
-            }
-        }
-        return n == 0 ? null : java.util.Arrays.copyOf(found, n);
+        Column column = column(line, pos);
+        return column == null ? null : column.subjects;
     }
 
     private static final Set<String> DRAWBACK_HEADERS = Set.of("drawback", "drawbacks", "weakness", "weaknesses",
@@ -493,42 +480,66 @@ final class ListStructure {
 
     /** The column holding pos is headed "Main drawback", "Weakness", "Watch out for"...: its cells are faults. */
     boolean drawbackColumn(int line, int pos) {
-        int[] cell = headerCell(line, pos);
-        if (cell == null) {
-            return false;
-        }
-        for (int a = layout.atomAtOrAfter(cell[0]); a < layout.atomCount && layout.atomStart[a] < cell[1]; a++) {
-            if (DRAWBACK_HEADERS.contains(layout.atomLower(a))) {
-                return true;
-            }
-        }
-        return false;
+        Column column = column(line, pos);
+        return column != null && column.drawback;
     }
 
-    /** {start, end} of the header cell above the cell holding pos, or null. */
-    private int[] headerCell(int line, int pos) {
+    /** What a table's header says about one column. */
+    private record Column(int[] subjects, boolean drawback) {
+    }
+
+    /** Per header line, its columns, read when first asked for. */
+    private Column[][] columns;
+
+    /** The header column above the cell holding pos, or null. */
+    private Column column(int line, int pos) {
         int header = tableHeader[line];
         if (header < 0) {
             return null;
         }
-        int column = column(line, pos);
+        if (columns == null) {
+            columns = new Column[layout.lineCount][];
+        }
+        if (columns[header] == null) {
+            columns[header] = readHeader(header);
+        }
+        int k = columnOf(line, pos);
+        return k >= 0 && k < columns[header].length ? columns[header][k] : null;
+    }
+
+    private Column[] readHeader(int header) {
         TextLayout t = layout;
-        int k = 0;
+        List<Column> out = new ArrayList<>();
         int cellStart = t.contentStart[header] + (t.text.charAt(t.contentStart[header]) == '|' ? 1 : 0);
         for (int i = cellStart; i <= t.lineEnd[header]; i++) {
             if (i == t.lineEnd[header] || t.text.charAt(i) == '|' && !t.masked.get(i)) {
-                if (k == column) {
-                    return new int[]{cellStart, i};
-                }
-                k++;
+                out.add(readCell(cellStart, i));
                 cellStart = i + 1;
             }
         }
-        return null;
+        return out.toArray(new Column[0]);
+    }
+
+    private Column readCell(int from, int to) {
+        int[] found = new int[2];
+        int n = 0;
+        for (MentionMatcher.Mention m : mentions) {
+            if (m.start >= from && m.start < to && !contains(found, n, m.entity)) {
+                if (n == found.length) {
+                    found = java.util.Arrays.copyOf(found, n * 2);
+                }
+                found[n++] = m.entity;
+            }
+        }
+        boolean drawback = false;
+        for (int a = layout.atomAtOrAfter(from); a < layout.atomCount && layout.atomStart[a] < to; a++) {
+            drawback |= DRAWBACK_HEADERS.contains(layout.atomLower(a));
+        }
+        return new Column(n == 0 ? null : java.util.Arrays.copyOf(found, n), drawback);
     }
 
     /** 0-based column of pos in a table line. */
-    private int column(int line, int pos) {
+    private int columnOf(int line, int pos) {
         TextLayout t = layout;
         int from = t.contentStart[line];
         int column = t.text.charAt(from) == '|' ? -1 : 0;

@@ -50,7 +50,13 @@ final class SentimentScorer {
     /** Stands for any punctuation that ends a negation's reach. */
     private static final Lexicon.Lex COMMA = new Lexicon.Lex(",");
     private static final Lexicon.Lex SEMICOLON = new Lexicon.Lex(";");
-    private static final String PUNCTUATION = ",.;:!?()|—–";
+    private static final boolean[] ASCII_PUNCTUATION = new boolean[128];
+
+    static {
+        for (char c : ",.;:!?()|".toCharArray()) {
+            ASCII_PUNCTUATION[c] = true;
+        }
+    }
     /** Weight of a cell under a "Main drawback" or "Weakness" column header. */
     private static final double DRAWBACK_CELL = 0.6;
 
@@ -93,8 +99,9 @@ final class SentimentScorer {
         int count;
         int[] start;
         Lexicon.Lex[] lex;
-        /** Scratch: the token lies inside a name mentioned in the sentence being scored. */
+        /** Scratch: the token lies inside, or starts, a name mentioned in the sentence being scored. */
         boolean[] inName;
+        boolean[] startsName;
 
         /** Words are the layout's atoms, joined where an apostrophe and a letter follow ("isn't"). */
         Tokens(TextLayout t) {
@@ -123,12 +130,13 @@ final class SentimentScorer {
             }
             punctuation(t, pos, t.length);
             inName = new boolean[count];
+            startsName = new boolean[count];
         }
 
         private void punctuation(TextLayout t, int from, int to) {
             for (int i = from; i < to; i++) {
                 char c = t.text.charAt(i);
-                if (PUNCTUATION.indexOf(c) >= 0 && !t.masked.get(i)) {
+                if ((c < 128 ? ASCII_PUNCTUATION[c] : c == '—' || c == '–') && !t.masked.get(i)) {
                     add(i, c == ';' ? SEMICOLON : COMMA);
                 }
             }
@@ -317,7 +325,7 @@ final class SentimentScorer {
                 boundary = i;
             } else if (w == COMMA && wordsInClause >= 3 && i + 1 < to
                     && ((lex[i + 1] != null && lex[i + 1].newClause)
-                    || startsMention(tokens.start[i + 1], here) && !enumeration(tokens, i, to, here))) {
+                    || tokens.startsName[i + 1] && !enumeration(tokens, i, to, here))) {
                 // "X is easy to start with, Y is the most powerful, and Z offers great value"
                 boundary = i + 1;
             } else if (w != COMMA) {
@@ -415,8 +423,13 @@ final class SentimentScorer {
     private static void markNames(Tokens tokens, int from, int to, List<MentionMatcher.Mention> names) {
         boolean[] inName = tokens.inName;
         Arrays.fill(inName, from, to, false);
+        Arrays.fill(tokens.startsName, from, to, false);
         for (MentionMatcher.Mention m : names) {
-            for (int i = tokens.atOrAfter(m.start); i < to && tokens.start[i] < m.end; i++) {
+            int i = tokens.atOrAfter(m.start);
+            if (i < to && tokens.start[i] == m.start) {
+                tokens.startsName[i] = true;
+            }
+            for (; i < to && tokens.start[i] < m.end; i++) {
                 inName[i] = true;
             }
         }

@@ -26,8 +26,6 @@ final class TextLayout {
     }
 
     private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)+");
-    private static final Pattern TABLE_SEPARATOR = Pattern.compile("^\\|?\\s*:?-{2,}:?\\s*(\\|\\s*:?-{2,}:?\\s*)*\\|?\\s*$");
-    private static final Pattern HR = Pattern.compile("^(?:[-*_]\\s*){3,}$");
 
     /** First words of a lead that name a category or a section rather than a product ("Best for teams: X"). */
     static final Set<String> LABEL_WORDS = Set.of(
@@ -352,7 +350,7 @@ final class TextLayout {
                 }
             }
             if (c == '|') {
-                kind[l] = TABLE_SEPARATOR.matcher(text.substring(p, e)).matches() ? TABLE_SEP : TABLE;
+                kind[l] = isTableSeparator(p, e) ? TABLE_SEP : TABLE;
                 if (kind[l] == TABLE) {
                     int cellStart = p + 1;
                     int cellEnd = cellEnd(cellStart, e);
@@ -366,7 +364,7 @@ final class TextLayout {
                 }
                 continue;
             }
-            if (mayBeRule(p, e) && HR.matcher(text.substring(p, e).strip()).matches()) {
+            if (isRule(p, e)) {
                 kind[l] = BLANK;
                 rule[l] = true;
                 continue;
@@ -406,12 +404,80 @@ final class TextLayout {
         }
     }
 
-    /** A horizontal rule starts with '-', '*' or '_' after any whitespace. */
-    private boolean mayBeRule(int p, int e) {
+    /**
+     * "| --- | :---: |": cells of two or more dashes, each with optional colons and spaces, between optional outer
+     * pipes (what the pattern {@code ^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$} accepts).
+     */
+    private boolean isTableSeparator(int p, int e) {
+        int i = p;
+        if (i < e && text.charAt(i) == '|') {
+            i++;
+        }
+        while (true) {
+            i = skipRegexSpace(i, e);
+            if (i < e && text.charAt(i) == ':') {
+                i++;
+            }
+            int dashes = i;
+            while (i < e && text.charAt(i) == '-') {
+                i++;
+            }
+            if (i - dashes < 2) {
+                return false;
+            }
+            if (i < e && text.charAt(i) == ':') {
+                i++;
+            }
+            i = skipRegexSpace(i, e);
+            if (i == e) {
+                return true;
+            }
+            if (text.charAt(i) != '|') {
+                return false;
+            }
+            i++;
+            if (skipRegexSpace(i, e) == e) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * "---", "* * *", "___": after stripping, three or more of '-', '*', '_' with only ASCII whitespace between
+     * (what {@code ^(?:[-*_]\s*){3,}$} accepts on the stripped line).
+     */
+    private boolean isRule(int p, int e) {
         while (p < e && Character.isWhitespace(text.charAt(p))) {
             p++;
         }
-        return p < e && (text.charAt(p) == '-' || text.charAt(p) == '*' || text.charAt(p) == '_');
+        while (e > p && Character.isWhitespace(text.charAt(e - 1))) {
+            e--;
+        }
+        if (p == e || "-*_".indexOf(text.charAt(p)) < 0) {
+            return false;
+        }
+        int marks = 0;
+        for (int i = p; i < e; i++) {
+            char c = text.charAt(i);
+            if (c == '-' || c == '*' || c == '_') {
+                marks++;
+            } else if (!isRegexSpace(c)) {
+                return false;
+            }
+        }
+        return marks >= 3;
+    }
+
+    private int skipRegexSpace(int i, int e) {
+        while (i < e && isRegexSpace(text.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    /** The regex {@code \s}: ASCII whitespace only. */
+    private static boolean isRegexSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
     }
 
     private int cellEnd(int from, int e) {
