@@ -107,10 +107,6 @@ final class CharTable<V> {
         }
     }
 
-    V get(String word) {
-        return slow.get(word);
-    }
-
     private static boolean sameLower(String text, int from, char[] key) {
         for (int k = 0; k < key.length; k++) {
             char c = text.charAt(from + k);

@@ -37,7 +37,6 @@ import java.util.Set;
  */
 final class SentimentScorer {
 
-
     static final double CLEAR = 0.5;
     static final double LABEL_THRESHOLD = 0.3;
     /**
@@ -50,6 +49,9 @@ final class SentimentScorer {
     /** Stands for any punctuation that ends a negation's reach. */
     private static final Lexicon.Lex COMMA = new Lexicon.Lex(",");
     private static final Lexicon.Lex SEMICOLON = new Lexicon.Lex(";");
+    /** Weight of a cell under a "Main drawback" or "Weakness" column header. */
+    private static final double DRAWBACK_CELL = 0.6;
+    /** The ASCII characters that are punctuation tokens; beyond ASCII, the em and en dash. */
     private static final boolean[] ASCII_PUNCTUATION = new boolean[128];
 
     static {
@@ -57,8 +59,6 @@ final class SentimentScorer {
             ASCII_PUNCTUATION[c] = true;
         }
     }
-    /** Weight of a cell under a "Main drawback" or "Weakness" column header. */
-    private static final double DRAWBACK_CELL = 0.6;
 
     /** Summed evidence for one entity. */
     static final class Tally {
