@@ -4,9 +4,18 @@ import com.google.common.net.InetAddresses;
 import com.google.common.net.InternetDomainName;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Host names and registrable domains (public suffix list through Guava). */
 final class Domains {
+
+    /**
+     * Registrable domains by host. The public-suffix lookup costs more than everything else done for a citation,
+     * and answers cite the same few hundred hosts over and over; the cap only guards against unbounded growth.
+     */
+    private static final Map<String, String> REGISTRABLE = new ConcurrentHashMap<>();
+    private static final int REGISTRABLE_CACHE_SIZE = 20_000;
 
     private Domains() {
     }
@@ -64,6 +73,18 @@ final class Domains {
         if (host == null || host.isEmpty()) {
             return "";
         }
+        String known = REGISTRABLE.get(host);
+        if (known != null) {
+            return known;
+        }
+        String domain = lookUpRegistrable(host);
+        if (REGISTRABLE.size() < REGISTRABLE_CACHE_SIZE) {
+            REGISTRABLE.put(host, domain);
+        }
+        return domain;
+    }
+
+    private static String lookUpRegistrable(String host) {
         String h = host.startsWith("[") ? host : host.toLowerCase(Locale.ROOT);
         if (h.startsWith("[") || InetAddresses.isInetAddress(h)) {
             return h;

@@ -2,6 +2,7 @@ package dev.sightline.analysis;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The enumerated lists of one answer: numbered and bulleted lists, per-product headings, bold lead lines and
@@ -14,7 +15,9 @@ import java.util.List;
  * they are per-product: at least two are numbered (then only numbered ones are items) or one names a tracked
  * entity in its lead (then leads opening with a label word such as "Overview", "Pros" or "Bottom line" and naming
  * no entity are not items). Table rows below the header separator are items. The first list is the one whose
- * first item comes first. An entity is about an item when it is named in the item's lead.
+ * first item comes first. An entity is about an item when it is named in the item's lead; after a label
+ * ("**Pricing**: Asana costs...") only when the name is the whole lead ("Option A: Pipedrive"). A product section
+ * ends at a horizontal rule, and the last one also at a closing paragraph ("**Bottom line:**").
  */
 final class ListStructure {
 
@@ -27,11 +30,29 @@ final class ListStructure {
         boolean numbered;
         boolean[] subjects;
         boolean hasSubject;
+        private int[] subjectList;
 
         Item(int line, byte kind, int bodyStart) {
             this.line = line;
             this.kind = kind;
             this.bodyStart = bodyStart;
+        }
+
+        /** The subject entities in entity order, null when the item names none. */
+        int[] subjectList() {
+            if (subjectList == null && hasSubject) {
+                int n = 0;
+                for (boolean b : subjects) {
+                    n += b ? 1 : 0;
+                }
+                subjectList = new int[n];
+                for (int e = 0, k = 0; e < subjects.length; e++) {
+                    if (subjects[e]) {
+                        subjectList[k++] = e;
+                    }
+                }
+            }
+            return subjectList;
         }
     }
 
@@ -57,18 +78,33 @@ final class ListStructure {
 
     final List<Item> firstList;
     final List<Item> allItems = new ArrayList<>();
+    /** Per line of a table body: the table's header line, else -1. */
+    private final int[] tableHeader;
+    /** Per table line: its row item. */
+    private final Item[] tableRow;
+    private final TextLayout layout;
+    private final List<MentionMatcher.Mention> mentions;
 
     ListStructure(TextLayout t, List<MentionMatcher.Mention> mentions, int entityCount) {
+        this.layout = t;
+        this.mentions = mentions;
+        this.tableHeader = new int[t.lineCount];
+        this.tableRow = new Item[t.lineCount];
+        java.util.Arrays.fill(tableHeader, -1);
         List<Block> blocks = new ArrayList<>();
         listBlocks(t, blocks);
         headingBlocks(t, blocks, mentions, entityCount);
         boldBlocks(t, blocks, mentions, entityCount);
         tableBlocks(t, blocks);
         for (Block b : blocks) {
-            for (Item item : b.items) {
+            for (int i = 0; i < b.items.size(); i++) {
+                Item item = b.items.get(i);
                 if (item.subjects == null) {
                     item.subjects = subjects(t, item, mentions, entityCount);
                     item.hasSubject = any(item.subjects);
+                }
+                if (item.kind == TextLayout.HEADING || item.kind == TextLayout.BOLD) {
+                    endSection(t, item, i == b.items.size() - 1);
                 }
                 allItems.add(item);
             }
@@ -351,9 +387,45 @@ final class ListStructure {
         return block;
     }
 
+    /** Words that open a closing paragraph: "**Bottom line:**", "Verdict:", "**My suggestion:**". */
+    private static final Set<String> CLOSING = Set.of("recommendation", "recommendations", "verdict", "bottom",
+            "summary", "conclusion", "overall", "final", "takeaway", "takeaways", "tl", "tldr", "ultimately");
+    private static final Set<String> MY_CLOSING = Set.of("take", "suggestion", "recommendation", "pick", "advice",
+            "verdict");
+
+    /**
+     * A product section ends at a horizontal rule, and the last one also at a closing paragraph: the answer's
+     * conclusion is about all the products, not about the one listed last.
+     */
+    private static void endSection(TextLayout t, Item item, boolean last) {
+        for (int l = item.line + 1; l < t.lineCount && t.lineStart[l] < item.bodyEnd; l++) {
+            if (t.rule[l] || last && closing(t, l)) {
+                item.bodyEnd = t.lineStart[l];
+                return;
+            }
+        }
+    }
+
+    private static boolean closing(TextLayout t, int l) {
+        if (t.kind[l] != TextLayout.BOLD && t.kind[l] != TextLayout.TEXT) {
+            return false;
+        }
+        int colon = t.text.indexOf(':', t.contentStart[l]);
+        if (colon < 0 || colon >= t.lineEnd[l] || colon - t.contentStart[l] > 30) {
+            return false;
+        }
+        int a = t.atomAtOrAfter(t.contentStart[l]);
+        if (a >= t.atomCount || t.atomStart[a] >= colon) {
+            return false;
+        }
+        String first = t.atomLower(a);
+        return CLOSING.contains(first) || first.equals("my") && a + 1 < t.atomCount && t.atomStart[a + 1] < colon
+                && MY_CLOSING.contains(t.atomLower(a + 1));
+    }
+
     // ---------------------------------------------------------------- tables
 
-    private static void tableBlocks(TextLayout t, List<Block> all) {
+    private void tableBlocks(TextLayout t, List<Block> all) {
         int l = 0;
         while (l < t.lineCount) {
             if (t.kind[l] != TextLayout.TABLE && t.kind[l] != TextLayout.TABLE_SEP) {
@@ -372,15 +444,120 @@ final class ListStructure {
                 }
             }
             Block block = new Block(TextLayout.TABLE, 0);
+            int header = sep > start && t.kind[sep - 1] == TextLayout.TABLE ? sep - 1 : -1;
             for (int k = sep < 0 ? start : sep + 1; k < l; k++) {
                 if (t.kind[k] == TextLayout.TABLE) {
                     Item item = new Item(k, TextLayout.TABLE, t.lineStart[k]);
                     item.bodyEnd = t.lineEnd[k];
                     block.items.add(item);
+                    tableRow[k] = item;
+                    tableHeader[k] = header;
                 }
             }
             all.add(block);
         }
+    }
+
+    /** True for a table's header row (the line above the separator). */
+    boolean isTableHeader(int line) {
+        return line + 1 < layout.lineCount && layout.kind[line] == TextLayout.TABLE
+                && layout.kind[line + 1] == TextLayout.TABLE_SEP;
+    }
+
+    /** The row item of a table body line, or null. */
+    Item tableRow(int line) {
+        return tableRow[line];
+    }
+
+    /** The entities the header names for the column holding pos ("| Feature | Box | Dropbox |"), or null. */
+    int[] columnSubjects(int line, int pos) {
+        Column column = column(line, pos);
+        return column == null ? null : column.subjects;
+    }
+
+    private static final Set<String> DRAWBACK_HEADERS = Set.of("drawback", "drawbacks", "weakness", "weaknesses",
+            "cons", "downside", "downsides", "limitation", "limitations", "caveat", "caveats", "watch");
+
+    /** The column holding pos is headed "Main drawback", "Weakness", "Watch out for"...: its cells are faults. */
+    boolean drawbackColumn(int line, int pos) {
+        Column column = column(line, pos);
+        return column != null && column.drawback;
+    }
+
+    /** What a table's header says about one column. */
+    private record Column(int[] subjects, boolean drawback) {
+    }
+
+    /** Per header line, its columns, read when first asked for. */
+    private Column[][] columns;
+
+    /** The header column above the cell holding pos, or null. */
+    private Column column(int line, int pos) {
+        int header = tableHeader[line];
+        if (header < 0) {
+            return null;
+        }
+        if (columns == null) {
+            columns = new Column[layout.lineCount][];
+        }
+        if (columns[header] == null) {
+            columns[header] = readHeader(header);
+        }
+        int k = columnOf(line, pos);
+        return k >= 0 && k < columns[header].length ? columns[header][k] : null;
+    }
+
+    private Column[] readHeader(int header) {
+        TextLayout t = layout;
+        List<Column> out = new ArrayList<>();
+        int cellStart = t.contentStart[header] + (t.text.charAt(t.contentStart[header]) == '|' ? 1 : 0);
+        for (int i = cellStart; i <= t.lineEnd[header]; i++) {
+            if (i == t.lineEnd[header] || t.text.charAt(i) == '|' && !t.masked.get(i)) {
+                out.add(readCell(cellStart, i));
+                cellStart = i + 1;
+            }
+        }
+        return out.toArray(new Column[0]);
+    }
+
+    private Column readCell(int from, int to) {
+        int[] found = new int[2];
+        int n = 0;
+        for (MentionMatcher.Mention m : mentions) {
+            if (m.start >= from && m.start < to && !contains(found, n, m.entity)) {
+                if (n == found.length) {
+                    found = java.util.Arrays.copyOf(found, n * 2);
+                }
+                found[n++] = m.entity;
+            }
+        }
+        boolean drawback = false;
+        for (int a = layout.atomAtOrAfter(from); a < layout.atomCount && layout.atomStart[a] < to; a++) {
+            drawback |= DRAWBACK_HEADERS.contains(layout.atomLower(a));
+        }
+        return new Column(n == 0 ? null : java.util.Arrays.copyOf(found, n), drawback);
+    }
+
+    /** 0-based column of pos in a table line. */
+    private int columnOf(int line, int pos) {
+        TextLayout t = layout;
+        int from = t.contentStart[line];
+        int column = t.text.charAt(from) == '|' ? -1 : 0;
+        for (int i = from; i < pos; i++) {
+            if (t.text.charAt(i) == '|' && !t.masked.get(i)) {
+                column++;
+            }
+        }
+        return column;
+    }
+
+    private static boolean contains(int[] values, int count, int value) {
+        for (int k = 0; k < count; k++) {
+            if (values[k] == value) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---------------------------------------------------------------- leads
@@ -402,11 +579,27 @@ final class ListStructure {
             if (m.start >= le) {
                 break;
             }
-            if (m.end <= le + 1 && (!t.leadStartOnly[l] || m.start == first)) {
+            if (m.end <= le + 1 && (!t.leadStartOnly[l] || m.start == first)
+                    && (!t.labelLead[l] || namesWholeLead(t, m, first, le))) {
                 subjects[m.entity] = true;
             }
         }
         return subjects;
+    }
+
+    /**
+     * After a label ("Pricing: ...", "Best for teams: ..."), the lead is about an entity only when it is the name
+     * itself, maybe followed by punctuation: "**Ease of use**: monday.com is more visual" is about ease of use.
+     */
+    private static boolean namesWholeLead(TextLayout t, MentionMatcher.Mention m, int first, int le) {
+        if (m.start != first) {
+            return false;
+        }
+        int p = m.end;
+        while (p < le && " *_`]".indexOf(t.text.charAt(p)) >= 0) {
+            p++;
+        }
+        return p >= le || ",.;:!?()–—-/".indexOf(t.text.charAt(p)) >= 0;
     }
 
     private static boolean any(boolean[] values) {

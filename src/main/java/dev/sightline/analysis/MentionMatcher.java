@@ -1,6 +1,7 @@
 package dev.sightline.analysis;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,9 +21,12 @@ import java.util.regex.Pattern;
  * "monday.com" is distinctive) is ambiguous. Such a candidate counts only with a signal that the company is
  * meant: a capital letter mid-sentence; being the lead of a list item, heading, bold line or a table cell;
  * product context next to it ("Close CRM", "Copper's pipeline view"); at a sentence start, a following
- * company-like verb ("Copper integrates ...") or a possessive; being the text of a link to the entity's own
+ * company-like verb or a modal ("Copper integrates ...", "Box can get expensive"; no modal after a pronoun-like
+ * name: "You can") or a possessive; being the text of a link to the entity's own
  * domain; or standing in an enumeration with another accepted mention ("Close, Copper and Attio"). For words
- * English capitalises anyway (weekdays, months) the capital is no signal.
+ * English capitalises anyway (weekdays, months) the capital is no signal. When the answer uses the name as a
+ * lowercase word too ("block-level sync"), a sentence-initial capital followed by a verb is no signal either,
+ * unless another mention of the entity has a stronger one.
  */
 final class MentionMatcher {
 
@@ -57,6 +61,8 @@ final class MentionMatcher {
         final int lastAtom;
         boolean accepted;
         boolean capitalised;
+        /** Accepted only because a verb follows the capitalised name at the start of a sentence. */
+        boolean weak;
 
         Mention(int entity, int start, int end, Alias alias, int firstAtom, int lastAtom) {
             this.entity = entity;
@@ -94,6 +100,12 @@ final class MentionMatcher {
             "added", "introduced", "released", "recently", "outperforms", "edges", "trails", "lags", "ranks",
             "scores", "offered", "provided", "became", "shares", "centers", "centres", "bills", "prices");
 
+    private static final Set<String> MODALS = Set.of("can", "could", "may", "might", "will", "would", "should",
+            "must");
+    /** A modal verb after these shows nothing: "You can try..." is the reader, not You.com. */
+    private static final Set<String> PRONOUNS = Set.of("i", "you", "we", "they", "it", "he", "she", "this", "that",
+            "these", "those", "one", "all", "each", "both", "some", "any", "everyone", "anyone");
+
     private static final Set<String> ADVERBS = Set.of("also", "still", "now", "really", "recently", "even",
             "actually", "generally", "typically", "clearly", "arguably", "definitely", "certainly", "only",
             "usually", "mostly", "largely", "primarily", "mainly", "already");
@@ -126,7 +138,7 @@ final class MentionMatcher {
 
     private static final Pattern CONTRAST = Pattern.compile("\\b(?:but|however|although|though|whereas|while)\\b|;");
 
-    private final Map<String, Alias[]> byFirstAtom;
+    private final CharTable<Alias[]> byFirstAtom;
     private final List<List<String>> entityDomains;
 
     MentionMatcher(List<TrackedEntity> entities) {
@@ -161,7 +173,7 @@ final class MentionMatcher {
             v.sort(Comparator.comparingInt((Alias a) -> -a.atoms.length));
             frozen.put(k, v.toArray(new Alias[0]));
         });
-        this.byFirstAtom = Map.copyOf(frozen);
+        this.byFirstAtom = new CharTable<>(frozen);
         this.entityDomains = List.copyOf(domains);
     }
 
@@ -227,7 +239,8 @@ final class MentionMatcher {
     List<Mention> find(TextLayout t) {
         List<Mention> candidates = new ArrayList<>();
         for (int i = 0; i < t.atomCount; i++) {
-            Alias[] aliases = byFirstAtom.get(t.atomLower[i]);
+            Alias[] aliases = t.atomAscii[i] ? byFirstAtom.getAscii(t.text, t.atomStart[i], t.atomEnd[i], t.atomHash[i])
+                    : byFirstAtom.get(t.text, t.atomStart[i], t.atomEnd[i]);
             if (aliases == null) {
                 continue;
             }
@@ -265,9 +278,10 @@ final class MentionMatcher {
         if (pending) {
             acceptEnumerations(t, candidates);
         }
+        dropWeakWhereTheWordIsCommon(candidates, confirmed.length);
         List<Mention> out = new ArrayList<>(candidates.size());
         int cachedSentence = -2;
-        boolean cachedMayRefuse = false;
+        Refusals refusals = null;
         for (Mention m : candidates) {
             if (!m.accepted) {
                 continue;
@@ -275,9 +289,9 @@ final class MentionMatcher {
             int s = t.sentenceOf(m.start);
             if (s != cachedSentence) {
                 cachedSentence = s;
-                cachedMayRefuse = s >= 0 && mayRefuse(t, s);
+                refusals = s >= 0 && mayRefuse(t, s) ? Refusals.of(t, s) : null;
             }
-            if (!cachedMayRefuse || !refused(t, m, s)) {
+            if (refusals == null || !refusals.cover(m.start - t.sentStart[s])) {
                 out.add(m);
             }
         }
@@ -290,7 +304,7 @@ final class MentionMatcher {
             return -1;
         }
         for (int j = 1; j < k; j++) {
-            if (!alias.atoms[j].equals(t.atomLower[i + j])) {
+            if (!CharTable.equalsLower(t.text, t.atomStart[i + j], t.atomEnd[i + j], alias.atoms[j])) {
                 return -1;
             }
             int gapStart = t.atomEnd[i + j - 1];
@@ -366,7 +380,7 @@ final class MentionMatcher {
         if (!Character.isUpperCase(t.text.charAt(ps)) || sentenceInitial(t, ps)) {
             return false;
         }
-        String w = t.atomLower[prev];
+        String w = t.atomLower(prev);
         return !w.equals("i") && WordLists.isCommon(w);
     }
 
@@ -376,7 +390,7 @@ final class MentionMatcher {
         }
         int next = m.lastAtom + 1;
         boolean possessive = false;
-        if (next < t.atomCount && t.atomLower[next].equals("s") && t.atomStart[next] == m.end + 1
+        if (next < t.atomCount && t.atomLower(next).equals("s") && t.atomStart[next] == m.end + 1
                 && isApostrophe(t.text.charAt(m.end))) {
             possessive = true;
             next++;
@@ -426,7 +440,10 @@ final class MentionMatcher {
         if (nextWord != null && ADVERBS.contains(nextWord)) {
             nextWord = wordAfter(t, next + 1, t.atomEnd[next]);
         }
-        return nextWord != null && PREDICATES.contains(nextWord);
+        // "Copper integrates with...", "Box can get expensive": only a sentence's grammar says a company is meant
+        m.weak = nextWord != null && (PREDICATES.contains(nextWord)
+                || MODALS.contains(nextWord) && !PRONOUNS.contains(m.alias.atoms[0]));
+        return m.weak;
     }
 
     private static boolean isApostrophe(char c) {
@@ -448,7 +465,7 @@ final class MentionMatcher {
                 return null;
             }
         }
-        return t.atomLower[next];
+        return t.atomLower(next);
     }
 
     /** Start of a line, sentence, cell or quote: a capital letter there is just English. */
@@ -496,7 +513,7 @@ final class MentionMatcher {
             if (a >= m.firstAtom && a <= m.lastAtom) {
                 continue;
             }
-            String w = t.atomLower[a];
+            String w = t.atomLower(a);
             if (w.length() >= 4 && WordLists.isCommon(w)) {
                 words++;
                 if (Character.isUpperCase(t.text.charAt(t.atomStart[a]))) {
@@ -570,7 +587,7 @@ final class MentionMatcher {
             return true;
         }
         int next = t.atomAtOrAfter(p);
-        return next < t.atomCount && t.atomStart[next] == p && PRODUCT_CONTEXT.contains(t.atomLower[next]);
+        return next < t.atomCount && t.atomStart[next] == p && PRODUCT_CONTEXT.contains(t.atomLower(next));
     }
 
     static int skipMarkup(TextLayout t, int p, int e) {
@@ -583,6 +600,34 @@ final class MentionMatcher {
             }
         }
         return p;
+    }
+
+    /**
+     * "Block-level sync uploads... **Drawbacks:** Sync struggles with large files": when the answer itself uses the
+     * name as an ordinary lowercase word, a capital at the start of a sentence followed by a verb does not show that
+     * the company is meant, unless another mention of the entity does.
+     */
+    private static void dropWeakWhereTheWordIsCommon(List<Mention> candidates, int entityCount) {
+        boolean[] strong = new boolean[entityCount];
+        boolean[] lowercaseWord = new boolean[entityCount];
+        boolean anyWeak = false;
+        for (Mention m : candidates) {
+            if (m.accepted && !m.weak) {
+                strong[m.entity] = true;
+            }
+            if (!m.accepted && !m.capitalised) {
+                lowercaseWord[m.entity] = true;
+            }
+            anyWeak |= m.accepted && m.weak;
+        }
+        if (!anyWeak) {
+            return;
+        }
+        for (Mention m : candidates) {
+            if (m.accepted && m.weak && !strong[m.entity] && lowercaseWord[m.entity]) {
+                m.accepted = false;
+            }
+        }
     }
 
     /** "Close, Copper and Attio": an ambiguous capitalised name next to an accepted one is accepted too. */
@@ -624,29 +669,45 @@ final class MentionMatcher {
      * A mention inside a sentence that says the assistant knows nothing about it ("I'm not familiar with Foo")
      * is no mention. A contrast ("..., but HubSpot is ...") ends the refusal's reach.
      */
-    private static boolean refused(TextLayout t, Mention m, int s) {
-        int ss = t.sentStart[s];
-        String sentence = t.text.substring(ss, t.sentEnd[s]).toLowerCase(Locale.ROOT).replace('’', '\'');
-        Matcher r = REFUSAL.matcher(sentence);
-        if (!r.find()) {
+    private record Refusals(String sentence, int[] starts) {
+
+        /** The refusals of sentence s, or null when it has none. */
+        static Refusals of(TextLayout t, int s) {
+            String sentence = t.text.substring(t.sentStart[s], t.sentEnd[s]).toLowerCase(Locale.ROOT)
+                    .replace('’', '\'');
+            Matcher r = REFUSAL.matcher(sentence);
+            int[] starts = new int[2];
+            int n = 0;
+            while (r.find()) {
+                if (n == starts.length) {
+                    starts = Arrays.copyOf(starts, n * 2);
+                }
+                starts[n++] = r.start();
+            }
+            return n == 0 ? null : new Refusals(sentence, Arrays.copyOf(starts, n));
+        }
+
+        /** A refusal in the same contrast-delimited part of the sentence as offset rel. */
+        boolean cover(int rel) {
+            int[] bounds = contrastBounds(sentence, rel);
+            for (int start : starts) {
+                if (start >= bounds[0] && start < bounds[1]) {
+                    return true;
+                }
+            }
             return false;
         }
-        int rel = m.start - ss;
-        int[] bounds = contrastBounds(sentence, rel);
-        do {
-            if (r.start() >= bounds[0] && r.start() < bounds[1]) {
-                return true;
-            }
-        } while (r.find());
-        return false;
     }
 
     /** Every refusal pattern holds one of these stems: most sentences are ruled out without the regex. */
-    private static final String[] REFUSAL_STEMS = {"inform", "familiar", "aware", "find", "locate", "verif", "confirm",
+    private static final String[] REFUSAL_STEMS = {"info", "familiar", "aware", "find", "locate", "verif", "confirm",
             "know", "recogni", "training", "help", "assist", "detail", "data", "record", "insight", "anything",
             "evidence", "mention", "reference"};
 
     private static boolean mayRefuse(TextLayout t, int s) {
+        if (!mayBeFirstPerson(t, t.sentStart[s], t.sentEnd[s])) {
+            return false;
+        }
         String sentence = t.text.substring(t.sentStart[s], t.sentEnd[s]).toLowerCase(Locale.ROOT);
         for (String stem : REFUSAL_STEMS) {
             if (sentence.contains(stem)) {
@@ -654,6 +715,62 @@ final class MentionMatcher {
             }
         }
         return false;
+    }
+
+    /** What can follow "I" or "we" in a refusal: do not, am, 'm, could, can, was, were, have, won't. */
+    private static final String[] AFTER_SUBJECT = {"do", "am", "'m", "co", "ca", "wa", "we", "ha", "wo"};
+
+    /**
+     * Every refusal pattern holds, at the start of a word, "i" or "we" followed by one of {@link #AFTER_SUBJECT}, or
+     * "my", "no" or "not" followed by a space: a look at the first letters of the sentence's words rules out
+     * nearly every sentence of a product answer without lowercasing it or running the regex.
+     */
+    private static boolean mayBeFirstPerson(TextLayout t, int from, int to) {
+        String text = t.text;
+        for (int a = t.atomAtOrAfter(from); a < t.atomCount && t.atomStart[a] < to; a++) {
+            int k = t.atomStart[a];
+            char c = fold(text.charAt(k));
+            int after;
+            if (c == 'i') {
+                after = k + 1;
+            } else if (c == 'w' && k + 1 < to && fold(text.charAt(k + 1)) == 'e') {
+                after = k + 2;
+            } else if ((c == 'm' || c == 'n') && k + 2 < to && fold(text.charAt(k + 1)) == (c == 'm' ? 'y' : 'o')) {
+                int j = k + 2;
+                if (c == 'n' && fold(text.charAt(j)) == 't') {
+                    j++;
+                }
+                if (j < to && isRegexSpace(text.charAt(j))) {
+                    return true;
+                }
+                continue;
+            } else {
+                continue;
+            }
+            while (after < to && isRegexSpace(text.charAt(after))) {
+                after++;
+            }
+            if (after + 1 < to) {
+                char x = fold(text.charAt(after));
+                char y = fold(text.charAt(after + 1));
+                for (String next : AFTER_SUBJECT) {
+                    if (x == next.charAt(0) && y == next.charAt(1)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** ASCII lowercase, curly apostrophe as straight: the only folding that can produce these letters. */
+    private static char fold(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c == '’' ? '\'' : c;
+    }
+
+    /** The regex's \s: ASCII whitespace only. */
+    private static boolean isRegexSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
     }
 
     /** The part of the sentence around rel between contrast markers. */

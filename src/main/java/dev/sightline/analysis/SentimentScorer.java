@@ -1,10 +1,8 @@
 package dev.sightline.analysis;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -14,145 +12,51 @@ import java.util.Set;
  * "however", "although", "whereas", "while", ";"); a clause naming no entity takes the entities of the clause
  * before it. Sentences in the body of a list item or product section that name no entity belong to the item's
  * subject; in prose, a sentence naming no entity belongs to the single entity the paragraph's last naming sentence
- * named (to all of them when it starts with "Both", "They", "These"...). A comma followed by "and", "while" or a
- * name after three words or more also starts a clause ("X is easy, and Y is cheap"). Names after "than", "over", "unlike", "compared to/with" get the opposite tone
- * ("HubSpot is easier than Salesforce").
+ * named (to all of them when it starts with "Both", "They", "These"...), unless it introduces a list ("...:"); when
+ * the answer's opening sentence names exactly one entity, what is still unattributed belongs to it ("## Downsides"
+ * in an answer about Kagi). A table cell belongs to its row's entity, else to the entity its column header names;
+ * header cells belong to nobody, and a cell under a "Main drawback" or "Weakness" header counts as a fault. A comma
+ * followed by "and", "while" or a name after three words or more also starts a clause ("X is easy, and Y is
+ * cheap"), except inside a list of names ("Google Drive, OneDrive or Box"). Names after "than", "over", "unlike",
+ * "compared to/with" get the opposite tone ("HubSpot is easier than Salesforce"); names after "coming from",
+ * "switching from" get none.
  *
- * <p>Words: a lexicon of positive and negative words and two-word phrases (weights 0.3 to 1.5); a negator
- * ("not", "n't", "no", "never", "without", "no longer", "lacks") flips a word within the next three words;
- * "less" flips the next word; "too" makes a positive word negative; intensifiers multiply ("very" 1.5),
- * downtoners damp ("a bit" 0.6).
+ * <p>Words: a lexicon of positive and negative words and two- and three-word phrases (weights 0.3 to 1.5); a
+ * negator ("not", "n't", "no", "never", "rarely", "without", "lacks") flips a word within the next three words, and
+ * before "offer", "support", "include" reports a missing feature; "less" flips the next word, as "than" does
+ * ("more corporate than friendly"); "too" makes a positive word negative and any unknown word a fault ("too
+ * heavy"); intensifiers multiply ("very" 1.5), downtoners damp ("a bit" 0.6); "save", "avoid", "reduce" turn the
+ * fault after them into praise ("avoids a painful migration"). Faults inside a condition naming no entity describe
+ * the reader ("if you have unreliable internet"); "complex" after "for"/"with" describes the buyer's work; a
+ * lexicon word capitalised mid-sentence is part of a name ("the Advanced plan", "Quick Answer"); "basic" and
+ * "focused" count only as predicates ("reporting is basic", not "basic automation").
  *
  * <p>Label: with P and N the summed positive and negative weights, score = (P - N) / (P + N + 0.5), within
- * [-1, 1]. MIXED when P and N are both at least 0.5 and the smaller is at least a third of the larger; else
+ * [-1, 1]. MIXED when P and N are both at least 0.5 and the smaller is at least a quarter of the larger; else
  * POSITIVE when score >= 0.3, NEGATIVE when score <= -0.3, NEUTRAL otherwise.
  */
 final class SentimentScorer {
 
     static final double CLEAR = 0.5;
     static final double LABEL_THRESHOLD = 0.3;
+    /**
+     * MIXED when the weaker side is at least this fraction of the stronger. A long answer piles up praise over
+     * several sentences while one "but it's pricey" is still a real reservation: a third missed those, a quarter
+     * matches the labels on short and full-length answers alike.
+     */
+    static final double MIXED_RATIO = 4;
 
-    private static final Map<String, Double> WORDS = new HashMap<>();
-    private static final Map<String, Double> PHRASES = new HashMap<>();
-    private static final Map<String, Double> INTENSIFIERS = new HashMap<>();
-    private static final Set<String> NEGATORS = Set.of("not", "no", "never", "none", "nothing", "neither", "nor",
-            "without", "hardly", "barely", "isn't", "aren't", "wasn't", "weren't", "doesn't", "don't", "didn't",
-            "can't", "cannot", "won't", "wouldn't", "shouldn't", "couldn't", "hasn't", "haven't", "hadn't", "isnt",
-            "arent", "doesnt", "dont", "cant", "wont", "lacks", "lack", "lacking", "missing", "nowhere");
-    private static final Set<String> CONTRAST = Set.of("but", "however", "although", "though", "whereas", "while",
-            "yet");
+    /** Stands for any punctuation that ends a negation's reach. */
+    private static final Lexicon.Lex COMMA = new Lexicon.Lex(",");
+    private static final Lexicon.Lex SEMICOLON = new Lexicon.Lex(";");
+    /** Weight of a cell under a "Main drawback" or "Weakness" column header. */
+    private static final double DRAWBACK_CELL = 0.6;
+    /** The ASCII characters that are punctuation tokens; beyond ASCII, the em and en dash. */
+    private static final boolean[] ASCII_PUNCTUATION = new boolean[128];
 
     static {
-        pos(1.0, "good", "great", "excellent", "outstanding", "superb", "fantastic", "amazing", "awesome", "best",
-                "better", "strong", "stronger", "strongest", "solid", "robust", "powerful", "reliable", "dependable",
-                "intuitive", "easy", "easier", "easiest", "simple", "simpler", "simplest", "straightforward",
-                "friendly", "clean", "sleek", "polished", "elegant", "affordable", "cheaper", "cheapest",
-                "inexpensive", "generous", "flexible", "versatile", "customizable", "customisable", "scalable",
-                "seamless", "seamlessly", "smooth", "fast", "faster", "quick", "quicker", "efficient", "effective",
-                "helpful", "useful", "valuable", "ideal", "perfect", "perfectly", "love", "loved", "loves",
-                "beloved", "praised", "recommend", "recommended", "favorite", "favourite", "impressive",
-                "exceptional", "standout", "shines", "excels", "excel", "wins", "winner", "advantage", "bargain",
-                "worthwhile", "comprehensive", "innovative", "lightweight", "responsive", "secure", "trusted",
-                "trustworthy", "proven", "delightful", "enjoyable", "pleasant", "convenient", "transparent",
-                "unbeatable", "unmatched", "superior", "streamlined", "effortless", "painless", "handy", "capable",
-                "slick", "snappy", "accessible", "top", "leading", "compelling", "stellar", "brilliant", "terrific",
-                "wonderful", "fine", "nice", "clear", "rich", "generously", "beautiful", "beautifully",
-                "well-designed", "recommendable", "reasonable", "reasonably", "attractive", "competitive",
-                "thoughtful", "modern", "fair", "sensible", "smart", "clever", "praise", "loyal", "mature");
-        pos(0.7, "popular", "favored", "favoured", "extensive", "advanced", "sophisticated", "nimble", "cheap",
-                "worth", "deep", "value", "benefit", "benefits", "improved", "improves", "boost", "boosts",
-                "thrives", "strength", "strengths", "suited", "suitable", "fits", "excelled", "favor", "favors", "favour", "favours", "deeper", "broad",
-                "broader", "tight", "benchmark", "reliability", "integrated", "huge");
-        pos(1.0, "fastest", "accurate", "safest");
-        neg(1.0, "bad", "poor", "poorly", "worse", "worst", "terrible", "awful", "horrible", "weak", "weaker",
-                "expensive", "pricey", "pricier", "costly", "overpriced", "complex", "complicated", "convoluted",
-                "confusing", "clunky", "cumbersome", "bloated", "dated", "outdated", "slow", "slower", "sluggish",
-                "buggy", "glitchy", "unreliable", "unstable", "limited", "limiting", "restrictive", "frustrating",
-                "frustrated", "annoying", "difficult", "hard", "harder", "tricky", "tedious", "painful",
-                "overwhelming", "overkill", "overcomplicated", "rigid", "inflexible", "mediocre", "disappointing",
-                "disappointed", "disappointment", "complaints", "complain", "complained", "criticized",
-                "criticised", "criticism", "drawback", "drawbacks", "downside", "downsides", "weakness",
-                "weaknesses", "avoid", "risky", "inconsistent", "clumsy", "messy", "cluttered", "unintuitive",
-                "awkward", "nightmare", "fails", "failed", "failing", "failure", "struggle", "struggles",
-                "struggling", "suffers", "deprecated", "discontinued", "declining", "stagnant", "questionable",
-                "overrated", "underwhelming", "unimpressive", "subpar", "inadequate", "insufficient", "barebones",
-                "steep", "problem", "problems", "unresponsive", "lacks", "lacking", "lack", "outage", "outages",
-                "breach", "breaches", "pricing-heavy", "dealbreaker", "annoyance", "confusingly", "sparse",
-                "unhelpful", "upsell", "upsells", "upselling", "wrong", "mess", "worrying", "concerning",
-                "frustration", "frustrations", "hassle", "headache", "headaches", "shortcomings", "shortcoming",
-                "intimidating", "daunting", "dull", "lackluster", "lacklustre", "costlier", "steeper");
-        neg(0.6, "issue", "issues", "concern", "concerns", "complaint", "aggressive", "shallow", "risk",
-                "caveat", "caveats", "lags", "lagging", "overhead", "minimal");
-        phrase(-0.8, "learning curve");
-        phrase(-1.2, "hidden fees");
-        phrase(-1.0, "price hikes");
-        phrase(-1.0, "price hike");
-        phrase(-1.0, "adds up");
-        phrase(-1.0, "add up");
-        phrase(-1.0, "falls short");
-        phrase(-1.0, "fall short");
-        phrase(-1.0, "not worth");
-        phrase(-0.8, "steep price");
-        phrase(-1.0, "poor fit");
-        phrase(-0.8, "less suited");
-        phrase(-1.0, "customer complaints");
-        phrase(1.0, "stands out");
-        phrase(1.0, "stand out");
-        phrase(1.5, "top notch");
-        phrase(1.5, "best in");
-        phrase(1.0, "no brainer");
-        phrase(1.0, "well designed");
-        phrase(1.0, "well built");
-        phrase(1.0, "well suited");
-        phrase(1.0, "well supported");
-        phrase(0.7, "well documented");
-        phrase(1.0, "go to");
-        phrase(1.0, "value for");
-        phrase(1.0, "great value");
-        phrase(1.0, "good value");
-        phrase(-1.0, "go wrong"); // negated, as in "you can't go wrong", it turns positive
-        phrase(0.7, "good fit");
-        phrase(1.0, "great fit");
-        phrase(1.0, "strong choice");
-        phrase(1.0, "solid choice");
-        phrase(0.0, "issue tracker");
-        phrase(0.0, "issue tracking");
-        phrase(-1.0, "costs climb");
-        phrase(-1.0, "prices climb");
-        phrase(1.0, "safest bet");
-        phrase(1.0, "safe bet");
-        phrase(-1.2, "steer clear");
-        phrase(1.0, "obvious choice");
-        phrase(1.2, "hard to beat");
-        phrase(1.2, "hard to match");
-        intens(1.5, "very", "highly", "super", "remarkably", "notoriously", "absolutely", "really", "truly");
-        intens(1.8, "extremely", "incredibly", "exceptionally", "insanely", "ridiculously");
-        intens(1.3, "particularly", "especially", "so", "genuinely", "most", "much", "far", "significantly",
-                "considerably", "way");
-        intens(1.1, "quite", "pretty");
-        intens(0.6, "somewhat", "slightly", "bit", "little", "mildly", "occasionally", "sometimes", "relatively");
-        intens(0.8, "fairly", "can", "may", "might", "could");
-    }
-
-    private static void pos(double w, String... words) {
-        for (String word : words) {
-            WORDS.put(word, w);
-        }
-    }
-
-    private static void neg(double w, String... words) {
-        for (String word : words) {
-            WORDS.put(word, -w);
-        }
-    }
-
-    private static void phrase(double w, String words) {
-        PHRASES.put(words, w);
-    }
-
-    private static void intens(double m, String... words) {
-        for (String word : words) {
-            INTENSIFIERS.put(word, m);
+        for (char c : ",.;:!?()|".toCharArray()) {
+            ASCII_PUNCTUATION[c] = true;
         }
     }
 
@@ -160,14 +64,6 @@ final class SentimentScorer {
     static final class Tally {
         double positive;
         double negative;
-
-        void add(double w) {
-            if (w > 0) {
-                positive += w;
-            } else {
-                negative -= w;
-            }
-        }
 
         double score() {
             if (positive == 0 && negative == 0) {
@@ -180,7 +76,7 @@ final class SentimentScorer {
         Sentiment label() {
             double lo = Math.min(positive, negative);
             double hi = Math.max(positive, negative);
-            if (lo >= CLEAR && lo * 3 >= hi) {
+            if (lo >= CLEAR && lo * MIXED_RATIO >= hi) {
                 return Sentiment.MIXED;
             }
             double s = score();
@@ -194,8 +90,103 @@ final class SentimentScorer {
         }
     }
 
-    /** A word of a sentence with its offset; "," stands for any punctuation that ends a negation's reach. */
-    private record Word(String w, int pos) {
+    /**
+     * The answer's words and punctuation, split once: offsets and lexicon entries (null for a word the lexicon
+     * does not know). Words keep inner apostrophes ("isn't"); text inside URLs is skipped.
+     */
+    private static final class Tokens {
+        final String text;
+        int count;
+        int[] start;
+        Lexicon.Lex[] lex;
+        /** Scratch: the token lies inside, or starts, a name mentioned in the sentence being scored. */
+        boolean[] inName;
+        boolean[] startsName;
+
+        /** Words are the layout's atoms, joined where an apostrophe and a letter follow ("isn't"). */
+        Tokens(TextLayout t) {
+            this.text = t.text;
+            String text = t.text;
+            int cap = Math.max(16, t.atomCount + t.atomCount / 2);
+            start = new int[cap];
+            lex = new Lexicon.Lex[cap];
+            int pos = 0;
+            int a = 0;
+            while (a < t.atomCount) {
+                int s = t.atomStart[a];
+                punctuation(t, pos, s);
+                int b = a;
+                while (b + 1 < t.atomCount && t.atomStart[b + 1] == t.atomEnd[b] + 1
+                        && isApostrophe(text.charAt(t.atomEnd[b])) && Character.isLetter(text.charAt(t.atomStart[b + 1]))) {
+                    b++;
+                }
+                int e = t.atomEnd[b];
+                if (!t.masked.get(s)) {
+                    add(s, b == a && t.atomAscii[a] ? Lexicon.TABLE.getAscii(text, s, e, t.atomHash[a])
+                            : Lexicon.TABLE.get(text, s, e));
+                }
+                pos = e;
+                a = b + 1;
+            }
+            punctuation(t, pos, t.length);
+            inName = new boolean[count];
+            startsName = new boolean[count];
+        }
+
+        private void punctuation(TextLayout t, int from, int to) {
+            for (int i = from; i < to; i++) {
+                char c = t.text.charAt(i);
+                if ((c < 128 ? ASCII_PUNCTUATION[c] : c == '—' || c == '–') && !t.masked.get(i)) {
+                    add(i, c == ';' ? SEMICOLON : COMMA);
+                }
+            }
+        }
+
+        private static boolean isApostrophe(char c) {
+            return c == '\'' || c == '’';
+        }
+
+        private void add(int pos, Lexicon.Lex l) {
+            if (count == start.length) {
+                start = Arrays.copyOf(start, count * 2);
+                lex = Arrays.copyOf(lex, count * 2);
+            }
+            start[count] = pos;
+            lex[count] = l;
+            count++;
+        }
+
+        /**
+         * The word starts with a capital letter although it neither opens the sentence nor follows a colon,
+         * semicolon, dash or parenthesis.
+         */
+        boolean capitalisedInside(int i, int sentenceFrom) {
+            if (!Character.isUpperCase(text.charAt(start[i]))) {
+                return false;
+            }
+            int k = i - 1;
+            while (k >= sentenceFrom && (lex[k] == COMMA || lex[k] == SEMICOLON)) {
+                if (":;(—–|".indexOf(text.charAt(start[k])) >= 0) {
+                    return false;
+                }
+                k--;
+            }
+            return k >= sentenceFrom;
+        }
+
+        /** Index of the first token starting at or after pos. */
+        int atOrAfter(int pos) {
+            int lo = 0, hi = count;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (start[mid] < pos) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
     }
 
     /**
@@ -208,20 +199,21 @@ final class SentimentScorer {
         for (int e = 0; e < entityCount; e++) {
             tallies[e] = new Tally();
         }
-        // mentions per sentence
-        List<List<MentionMatcher.Mention>> bySentence = new ArrayList<>(t.sentCount);
-        for (int s = 0; s < t.sentCount; s++) {
-            bySentence.add(null);
-        }
-        for (MentionMatcher.Mention m : mentions) {
-            int s = t.sentenceOf(m.start);
+        // mentions come in text order, so each sentence's mentions are a run of them
+        int[] firstMention = new int[t.sentCount + 1];
+        int[] endMention = new int[t.sentCount + 1];
+        Arrays.fill(firstMention, -1);
+        for (int k = 0; k < mentions.size(); k++) {
+            int s = t.sentenceOf(mentions.get(k).start);
             if (s >= 0) {
-                if (bySentence.get(s) == null) {
-                    bySentence.set(s, new ArrayList<>(2));
+                if (firstMention[s] < 0) {
+                    firstMention[s] = k;
                 }
-                bySentence.get(s).add(m);
+                endMention[s] = k + 1;
             }
         }
+        int[] topic = topic(t, mentions, firstMention, endMention);
+        Tokens tokens = null;
         int[] lastSubjects = null;
         int lastLine = -1;
         for (int s = 0; s < t.sentCount; s++) {
@@ -233,88 +225,134 @@ final class SentimentScorer {
                 lastSubjects = null;
             }
             lastLine = line;
-            List<MentionMatcher.Mention> here = bySentence.get(s);
+            List<MentionMatcher.Mention> here = firstMention[s] < 0 ? List.of()
+                    : mentions.subList(firstMention[s], endMention[s]);
             int[] fallback = null;
-            ListStructure.Item item = lists.itemAt(t.sentStart[s]);
-            if (item != null) {
-                fallback = entitiesOf(item.subjects);
+            double fault = 0;
+            if (t.kind[line] == TextLayout.TABLE) {
+                // a cell is about its row's entity, else its column's ("| Ease of use | Excellent | Good |");
+                // a header cell is about nothing
+                if (!lists.isTableHeader(line)) {
+                    ListStructure.Item row = lists.tableRow(line);
+                    fallback = row != null && row.hasSubject ? row.subjectList()
+                            : lists.columnSubjects(line, t.sentStart[s]);
+                    fault = lists.drawbackColumn(line, t.sentStart[s]) ? DRAWBACK_CELL : 0;
+                }
+            } else {
+                ListStructure.Item item = lists.itemAt(t.sentStart[s]);
+                if (item != null) {
+                    fallback = item.subjectList();
+                }
+                if (fallback == null && lastSubjects != null && !introducesList(t, s)
+                        && (lastSubjects.length == 1 || startsWithGroupPronoun(t, s))) {
+                    // the paragraph goes on about what its last sentence named
+                    fallback = lastSubjects;
+                }
+                if (fallback == null) {
+                    fallback = topic; // "Where it falls short" in an answer about one product
+                }
             }
-            if (fallback == null && lastSubjects != null
-                    && (lastSubjects.length == 1 || startsWithGroupPronoun(t, s))) {
-                // the paragraph goes on about what its last sentence named
-                fallback = lastSubjects;
-            }
-            if (here == null && fallback == null) {
+            if (here.isEmpty() && fallback == null) {
                 continue;
             }
-            int[] direct = scoreSentence(t, s, here == null ? List.of() : here, fallback, tallies);
-            if (here != null) {
+            if (tokens == null) {
+                tokens = new Tokens(t);
+            }
+            int[] direct = scoreSentence(t, tokens, s, here, fallback, fault, tallies);
+            if (!here.isEmpty()) {
                 lastSubjects = direct.length > 0 ? direct : lastSubjects;
             }
         }
         return tallies;
     }
 
-    private static int[] entitiesOf(boolean[] subjects) {
-        int n = 0;
-        for (boolean b : subjects) {
-            if (b) {
-                n++;
-            }
+    /**
+     * The one entity an answer is about, when its opening sentence names exactly one ("Pipedrive is worth it for
+     * most small teams...", "Kagi is a paid, ad-free search engine"); null otherwise. Its sections that name no
+     * entity ("Where it falls short", "Downsides") are about that entity.
+     */
+    private static int[] topic(TextLayout t, List<MentionMatcher.Mention> mentions, int[] firstMention,
+                               int[] endMention) {
+        int s = 0;
+        while (s < t.sentCount && t.kind[t.sentLine[s]] == TextLayout.HEADING) {
+            s++;
         }
-        if (n == 0) {
+        if (s == t.sentCount || firstMention[s] < 0) {
             return null;
         }
-        int[] out = new int[n];
-        int k = 0;
-        for (int e = 0; e < subjects.length; e++) {
-            if (subjects[e]) {
-                out[k++] = e;
+        int entity = mentions.get(firstMention[s]).entity;
+        for (int k = firstMention[s] + 1; k < endMention[s]; k++) {
+            if (mentions.get(k).entity != entity) {
+                return null;
             }
         }
-        return out;
+        return new int[]{entity};
+    }
+
+    /** "Here are some of the best options:" is about what follows, not about the entity named before it. */
+    private static boolean introducesList(TextLayout t, int s) {
+        int e = t.sentEnd[s];
+        while (e > t.sentStart[s] && (t.text.charAt(e - 1) == '*' || t.text.charAt(e - 1) == '_')) {
+            e--;
+        }
+        return e > t.sentStart[s] && t.text.charAt(e - 1) == ':';
     }
 
     private static final Set<String> GROUP_PRONOUNS = Set.of("both", "they", "these", "all", "each", "either");
 
     private static boolean startsWithGroupPronoun(TextLayout t, int s) {
         int a = t.atomAtOrAfter(t.sentStart[s]);
-        return a < t.atomCount && t.atomStart[a] < t.sentEnd[s] && GROUP_PRONOUNS.contains(t.atomLower[a]);
+        return a < t.atomCount && t.atomStart[a] < t.sentEnd[s] && GROUP_PRONOUNS.contains(t.atomLower(a));
     }
 
     /** Scores one sentence; returns the entities it names directly (not after "than", "unlike"). */
-    private static int[] scoreSentence(TextLayout t, int s, List<MentionMatcher.Mention> here, int[] fallback,
-                                       Tally[] tallies) {
-        int ss = t.sentStart[s];
-        int se = t.sentEnd[s];
-        List<Word> words = words(t, ss, se);
-        // clause boundaries: indexes into words where a clause starts
-        List<Integer> starts = new ArrayList<>();
-        starts.add(0);
+    private static int[] scoreSentence(TextLayout t, Tokens tokens, int s, List<MentionMatcher.Mention> here,
+                                       int[] fallback, double fault, Tally[] tallies) {
+        int from = tokens.atOrAfter(t.sentStart[s]);
+        int to = tokens.atOrAfter(t.sentEnd[s]);
+        Lexicon.Lex[] lex = tokens.lex;
+        markNames(tokens, from, to, here);
+        // clause boundaries: token indexes where a clause starts
+        int[] starts = new int[8];
+        starts[0] = from;
+        int clauses = 1;
         int wordsInClause = 0;
-        for (int i = 0; i < words.size(); i++) {
-            String w = words.get(i).w;
-            if ((CONTRAST.contains(w) && i > 0) || w.equals(";")) {
-                starts.add(i);
-                wordsInClause = 0;
-            } else if (w.equals(",") && wordsInClause >= 3 && i + 1 < words.size()
-                    && (NEW_CLAUSE.contains(words.get(i + 1).w) || startsMention(words.get(i + 1).pos, here))) {
+        for (int i = from; i < to; i++) {
+            Lexicon.Lex w = lex[i];
+            boolean contrast = w != null && w.contrast;
+            int boundary = -1;
+            if ((contrast && i > from) || w == SEMICOLON) {
+                boundary = i;
+            } else if (w == COMMA && wordsInClause >= 3 && i + 1 < to
+                    && ((lex[i + 1] != null && lex[i + 1].newClause)
+                    || tokens.startsName[i + 1] && !enumeration(tokens, i, to, here))) {
                 // "X is easy to start with, Y is the most powerful, and Z offers great value"
-                starts.add(i + 1);
-                wordsInClause = 0;
-            } else if (!w.equals(",")) {
+                boundary = i + 1;
+            } else if (w != COMMA) {
                 wordsInClause++;
             }
+            if (boundary >= 0) {
+                if (clauses == starts.length) {
+                    starts = Arrays.copyOf(starts, clauses * 2);
+                }
+                starts[clauses++] = boundary;
+                wordsInClause = 0;
+            }
         }
-        int clauses = starts.size();
         List<List<int[]>> recipients = new ArrayList<>(clauses); // {entity, inverted 0/1}
         for (int c = 0; c < clauses; c++) {
-            recipients.add(new ArrayList<>());
+            recipients.add(new ArrayList<>(2));
         }
         for (MentionMatcher.Mention m : here) {
-            int wi = wordIndexAt(words, m.start);
-            int c = clauseOf(starts, wi);
-            int inverted = invertedAt(words, starts.get(c), wi) ? 1 : 0;
+            int wi = tokens.atOrAfter(m.start);
+            if (wi > to) {
+                wi = to;
+            }
+            int c = clauseOf(starts, clauses, wi);
+            if (origin(tokens, starts[c], wi)) {
+                continue; // "teams coming from Asana may find it overwhelming": Asana is not judged
+            }
+            int inverted = invertedAt(lex, from, starts[c], wi) ? 1 : 0;
             addRecipient(recipients.get(c), m.entity, inverted);
         }
         // clauses without a non-inverted entity take the previous (else next) clause's, else the fallback
@@ -322,41 +360,48 @@ final class SentimentScorer {
             if (hasDirect(recipients.get(c))) {
                 continue;
             }
-            List<int[]> from = null;
-            for (int d = c - 1; d >= 0 && from == null; d--) {
+            List<int[]> source = null;
+            for (int d = c - 1; d >= 0 && source == null; d--) {
                 if (hasDirect(recipients.get(d))) {
-                    from = recipients.get(d);
+                    source = recipients.get(d);
                 }
             }
-            for (int d = c + 1; d < clauses && from == null; d++) {
+            for (int d = c + 1; d < clauses && source == null; d++) {
                 if (hasDirect(recipients.get(d))) {
-                    from = recipients.get(d);
+                    source = recipients.get(d);
                 }
             }
-            if (from != null) {
-                for (int[] r : from) {
+            // a name the clause compares against ("weak compared with Dropbox") stays compared against
+            if (source != null) {
+                for (int[] r : source) {
                     if (r[1] == 0) {
-                        addRecipient(recipients.get(c), r[0], 0);
+                        borrowRecipient(recipients.get(c), r[0]);
                     }
                 }
             } else if (fallback != null) {
                 for (int e : fallback) {
-                    addRecipient(recipients.get(c), e, 0);
+                    borrowRecipient(recipients.get(c), e);
                 }
             }
         }
-        List<Integer> direct = new ArrayList<>();
+        int[] direct = new int[4];
+        int directCount = 0;
         for (int c = 0; c < clauses; c++) {
             for (int[] r : recipients.get(c)) {
-                if (r[1] == 0 && !direct.contains(r[0]) && containsMentionOf(here, r[0])) {
-                    direct.add(r[0]);
+                if (r[1] == 0 && !contains(direct, directCount, r[0]) && containsMentionOf(here, r[0])) {
+                    if (directCount == direct.length) {
+                        direct = Arrays.copyOf(direct, directCount * 2);
+                    }
+                    direct[directCount++] = r[0];
                 }
             }
         }
         for (int c = 0; c < clauses; c++) {
-            int from = starts.get(c);
-            int to = c + 1 < clauses ? starts.get(c + 1) : words.size();
-            double[] pn = polarity(words, from, to, here);
+            int end = c + 1 < clauses ? starts[c + 1] : to;
+            double[] pn = polarity(tokens, starts[c], end);
+            if (c == 0) {
+                pn[1] += fault;
+            }
             if (pn[0] == 0 && pn[1] == 0) {
                 continue;
             }
@@ -371,10 +416,48 @@ final class SentimentScorer {
                 }
             }
         }
-        return direct.stream().mapToInt(Integer::intValue).toArray();
+        return Arrays.copyOf(direct, directCount);
     }
 
-    private static final Set<String> NEW_CLAUSE = Set.of("and", "while", "whereas", "which");
+    /** Marks the sentence's tokens that lie inside one of its names, which carry no tone of their own. */
+    private static void markNames(Tokens tokens, int from, int to, List<MentionMatcher.Mention> names) {
+        boolean[] inName = tokens.inName;
+        Arrays.fill(inName, from, to, false);
+        Arrays.fill(tokens.startsName, from, to, false);
+        for (MentionMatcher.Mention m : names) {
+            int i = tokens.atOrAfter(m.start);
+            if (i < to && tokens.start[i] == m.start) {
+                tokens.startsName[i] = true;
+            }
+            for (; i < to && tokens.start[i] < m.end; i++) {
+                inName[i] = true;
+            }
+        }
+    }
+
+    private static boolean contains(int[] values, int count, int value) {
+        for (int k = 0; k < count; k++) {
+            if (values[k] == value) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** "stick with Google Drive, OneDrive or Box": the comma at i sits in a list of names. */
+    private static boolean enumeration(Tokens tokens, int i, int to, List<MentionMatcher.Mention> here) {
+        if (!tokens.inName[i - 1]) {
+            return false;
+        }
+        for (MentionMatcher.Mention m : here) {
+            if (m.start == tokens.start[i + 1]) {
+                int after = tokens.atOrAfter(m.end);
+                return after < to && (tokens.lex[after] == COMMA || role(tokens.lex[after]) == Lexicon.AND
+                        || role(tokens.lex[after]) == Lexicon.OR);
+            }
+        }
+        return false;
+    }
 
     private static boolean startsMention(int pos, List<MentionMatcher.Mention> mentions) {
         for (MentionMatcher.Mention m : mentions) {
@@ -406,6 +489,27 @@ final class SentimentScorer {
         list.add(new int[]{entity, inverted});
     }
 
+    private static void borrowRecipient(List<int[]> list, int entity) {
+        for (int[] r : list) {
+            if (r[0] == entity) {
+                return;
+            }
+        }
+        list.add(new int[]{entity, 0});
+    }
+
+    /** "coming from X", "switching from X": X is where the reader comes from, not what the clause judges. */
+    private static boolean origin(Tokens tokens, int clauseStart, int wi) {
+        Lexicon.Lex[] lex = tokens.lex;
+        int k = wi - 1;
+        // over the names listed before this one: "coming from Asana or Trello"
+        while (k >= clauseStart && (tokens.inName[k] || lex[k] == COMMA || role(lex[k]) == Lexicon.AND
+                || role(lex[k]) == Lexicon.OR)) {
+            k--;
+        }
+        return k > clauseStart && role(lex[k]) == Lexicon.FROM && lex[k - 1] != null && lex[k - 1].originVerb;
+    }
+
     private static boolean hasDirect(List<int[]> list) {
         for (int[] r : list) {
             if (r[1] == 0) {
@@ -415,40 +519,35 @@ final class SentimentScorer {
         return false;
     }
 
-    private static int clauseOf(List<Integer> starts, int wordIndex) {
+    private static int clauseOf(int[] starts, int clauses, int token) {
         int c = 0;
-        for (int k = 0; k < starts.size(); k++) {
-            if (starts.get(k) <= wordIndex) {
+        for (int k = 0; k < clauses; k++) {
+            if (starts[k] <= token) {
                 c = k;
             }
         }
         return c;
     }
 
-    private static int wordIndexAt(List<Word> words, int pos) {
-        for (int i = 0; i < words.size(); i++) {
-            if (words.get(i).pos >= pos) {
-                return i;
-            }
-        }
-        return words.size();
+    private static byte role(Lexicon.Lex l) {
+        return l == null ? Lexicon.NONE : l.role;
     }
 
     /** "than X", "over X", "unlike X", "compared to X": X gets the opposite tone of its clause. */
-    private static boolean invertedAt(List<Word> words, int clauseStart, int wi) {
+    private static boolean invertedAt(Lexicon.Lex[] lex, int sentenceStart, int clauseStart, int wi) {
         for (int k = wi - 1; k >= clauseStart && k >= wi - 6; k--) {
-            String w = words.get(k).w;
-            if (w.equals("than") || w.equals("unlike")) {
+            byte role = role(lex[k]);
+            if (role == Lexicon.THAN || role == Lexicon.UNLIKE) {
                 return true;
             }
-            if (w.equals("over") && k == wi - 1) {
+            if (role == Lexicon.OVER && k == wi - 1) {
                 return true;
             }
-            if ((w.equals("to") || w.equals("with")) && k > 0
-                    && (words.get(k - 1).w.equals("compared") || words.get(k - 1).w.equals("relative"))) {
+            if ((role == Lexicon.TO || role == Lexicon.WITH) && k > sentenceStart
+                    && (role(lex[k - 1]) == Lexicon.COMPARED || role(lex[k - 1]) == Lexicon.RELATIVE)) {
                 return true;
             }
-            if (w.equals(",") && !(k + 1 < wi && words.get(k + 1).w.equals("and"))) {
+            if (lex[k] == COMMA && !(k + 1 < wi && role(lex[k + 1]) == Lexicon.AND)) {
                 // a comma ends "unlike X," but not "than X, Y and Z"
                 return false;
             }
@@ -456,99 +555,109 @@ final class SentimentScorer {
         return false;
     }
 
-    private static List<Word> words(TextLayout t, int s, int e) {
-        List<Word> out = new ArrayList<>();
-        String text = t.text;
-        int i = s;
-        while (i < e) {
-            char c = text.charAt(i);
-            if (Character.isLetterOrDigit(c)) {
-                int a = i;
-                while (i < e && (Character.isLetterOrDigit(text.charAt(i))
-                        || ((text.charAt(i) == '\'' || text.charAt(i) == '’') && i + 1 < e
-                        && Character.isLetter(text.charAt(i + 1))))) {
-                    i++;
-                }
-                if (t.masked.get(a)) {
-                    continue;
-                }
-                String w = text.substring(a, i).toLowerCase(Locale.ROOT);
-                out.add(new Word(w.indexOf('’') >= 0 ? w.replace('’', '\'') : w, a));
-            } else {
-                if (",.;:!?()|—–".indexOf(c) >= 0 && !t.masked.get(i)) {
-                    out.add(new Word(c == ';' ? ";" : ",", i));
-                }
-                i++;
-            }
-        }
-        return out;
-    }
-
-    /** {positive, negative} weight of words[from, to), entity names excluded. */
-    private static double[] polarity(List<Word> words, int from, int to, List<MentionMatcher.Mention> names) {
+    /** {positive, negative} weight of tokens[from, to), names excluded. */
+    private static double[] polarity(Tokens tokens, int from, int to) {
+        Lexicon.Lex[] lex = tokens.lex;
         double p = 0;
         double n = 0;
         int negateUntil = -1;
         int lessAt = -10;
         int tooAt = -1;
+        int remedyUntil = -1;
+        int conditionUntil = -1;
         double mult = 1;
         int multAt = -2;
         for (int i = from; i < to; i++) {
-            String w = words.get(i).w;
-            if (w.equals(",") || w.equals(";")) {
+            Lexicon.Lex w = lex[i];
+            if (w == COMMA || w == SEMICOLON) {
                 negateUntil = -1;
                 continue;
             }
-            if (insideName(words.get(i).pos, names)) {
+            if (tokens.inName[i] || w == null) {
+                continue;
+            }
+            if (w.condition) {
+                // "if you have unreliable internet": a fault of the reader's situation, not of a product, unless
+                // the condition names one ("if Jira feels too heavy"); what the reader wants still counts
+                int end = i + 1;
+                boolean names = false;
+                while (end < to && lex[end] != COMMA && lex[end] != SEMICOLON) {
+                    names |= tokens.inName[end];
+                    end++;
+                }
+                conditionUntil = names ? -1 : end - 1;
                 continue;
             }
             Double weight = null;
             int span = 1;
             if (i + 2 < to) {
-                weight = PHRASES.get(w + " " + words.get(i + 1).w + " " + words.get(i + 2).w);
-                if (weight != null) {
-                    span = 3;
+                for (Lexicon.Phrase ph : w.phrases3) {
+                    if (ph.rest()[0] == lex[i + 1] && ph.rest()[1] == lex[i + 2]) {
+                        weight = ph.weight();
+                        span = 3;
+                        break;
+                    }
                 }
             }
             if (weight == null && i + 1 < to) {
-                weight = PHRASES.get(w + " " + words.get(i + 1).w);
-                if (weight != null) {
-                    span = 2;
+                for (Lexicon.Phrase ph : w.phrases2) {
+                    if (ph.rest()[0] == lex[i + 1]) {
+                        weight = ph.weight();
+                        span = 2;
+                        break;
+                    }
                 }
             }
             if (weight == null) {
-                if (NEGATORS.contains(w) && !(i + 1 < to && words.get(i + 1).w.equals("only"))) {
+                if (w.negator && !(i + 1 < to && role(lex[i + 1]) == Lexicon.ONLY)) {
                     negateUntil = i + 3;
-                    Double own = WORDS.get(w);
-                    if (own != null) {
-                        n += -own;
+                    if (w.weight != null) {
+                        n += -w.weight;
+                    }
+                    if (i + 1 < to && lex[i + 1] != null && lex[i + 1].featureVerb) {
+                        n += 0.8; // "does not offer end-to-end encryption": a missing feature
                     }
                     continue;
                 }
-                if (w.equals("less") || w.equals("fewer")) {
-                    if (i + 1 < to && WORDS.containsKey(words.get(i + 1).w)) {
+                if (w.role == Lexicon.LESS || w.role == Lexicon.FEWER) {
+                    if (i + 1 < to && lex[i + 1] != null && lex[i + 1].weight != null) {
                         lessAt = i;
-                    } else if (w.equals("fewer")) {
+                    } else if (w.role == Lexicon.FEWER) {
                         n += 0.6; // "fewer integrations"
                     }
                     continue;
                 }
-                if (w.equals("too")) {
+                if (w.role == Lexicon.TOO) {
                     tooAt = i;
+                    if (i + 1 < to && lex[i + 1] != COMMA && lex[i + 1] != SEMICOLON
+                            && (lex[i + 1] == null || lex[i + 1].weight == null)) {
+                        n += 0.6; // "too heavy", "too much": a fault whatever the word
+                    }
                     continue;
                 }
-                Double m = INTENSIFIERS.get(w);
-                if (m != null) {
-                    mult = (multAt == i - 1 ? mult : 1) * m;
+                if (w.remedy && negativeAhead(lex, i + 1, Math.min(to, i + 4))) {
+                    remedyUntil = i + 3; // "avoids a painful migration"
+                    continue;
+                }
+                if (w.intensifier != null) {
+                    mult = (multAt == i - 1 ? mult : 1) * w.intensifier;
                     multAt = i;
                     continue;
                 }
-                weight = WORDS.get(w);
+                weight = w.weight;
                 if (weight == null) {
-                    weight = priceLevel(words, from, to, i);
+                    weight = priceLevel(lex, from, to, i);
+                } else if (tokens.capitalisedInside(i, from)) {
+                    continue; // "the Advanced plan", "Smart Sync", "Quick Answer": part of a name
+                } else if (w.predicative && i + 1 < to && lex[i + 1] != COMMA && lex[i + 1] != SEMICOLON
+                        && role(lex[i + 1]) != Lexicon.THAN) {
+                    continue; // "basic automation", "focused on enterprises": a description, not a verdict
+                } else if (w.useCaseAdjective && i > from && lex[i - 1] != null && lex[i - 1].useCase) {
+                    continue; // "for complex projects": the buyer's work
                 }
             }
             if (weight == null || weight == 0) {
+                i += span - 1;
                 continue;
             }
             double v = weight;
@@ -558,14 +667,19 @@ final class SentimentScorer {
             if (tooAt >= i - 2 && tooAt >= from && v > 0) {
                 v = -v;
             }
+            if (i > from && role(lex[i - 1]) == Lexicon.THAN) {
+                v = -v; // "more corporate than friendly"
+            }
             if (lessAt == i - 1 && lessAt >= from) {
                 v = -v;
             } else if (i <= negateUntil) {
                 v = v > 0 ? -0.8 * v : -0.5 * v;
+            } else if (i <= remedyUntil && v < 0) {
+                v = -v;
             }
             if (v > 0) {
                 p += v;
-            } else {
+            } else if (i > conditionUntil) {
                 n += -v;
             }
             i += span - 1;
@@ -573,34 +687,29 @@ final class SentimentScorer {
         return new double[]{p, n};
     }
 
-    private static final Set<String> PRICE_NOUNS = Set.of("price", "prices", "pricing", "cost", "costs", "fees",
-            "fee", "subscription");
-
-    /** "pricing is high" is negative, "low cost" positive: a level word next to a price word. */
-    private static Double priceLevel(List<Word> words, int from, int to, int i) {
-        String w = words.get(i).w;
-        double sign;
-        if (w.equals("high") || w.equals("higher") || w.equals("hefty")) {
-            sign = -1;
-        } else if (w.equals("low") || w.equals("lower") || w.equals("lowest")) {
-            sign = 1;
-        } else {
-            return null;
-        }
-        for (int k = Math.max(from, i - 3); k <= Math.min(to - 1, i + 1); k++) {
-            if (PRICE_NOUNS.contains(words.get(k).w)) {
-                return sign;
+    private static boolean negativeAhead(Lexicon.Lex[] lex, int from, int to) {
+        for (int k = from; k < to; k++) {
+            if (lex[k] == COMMA || lex[k] == SEMICOLON) {
+                return false;
             }
-        }
-        return null;
-    }
-
-    private static boolean insideName(int pos, List<MentionMatcher.Mention> names) {
-        for (MentionMatcher.Mention m : names) {
-            if (m.start <= pos && pos < m.end) {
+            if (lex[k] != null && lex[k].weight != null && lex[k].weight < 0) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** "pricing is high" is negative, "low cost" positive: a level word next to a price word. */
+    private static Double priceLevel(Lexicon.Lex[] lex, int from, int to, int i) {
+        int sign = lex[i].priceLevel;
+        if (sign == 0) {
+            return null;
+        }
+        for (int k = Math.max(from, i - 3); k <= Math.min(to - 1, i + 1); k++) {
+            if (lex[k] != null && lex[k].priceNoun) {
+                return (double) sign;
+            }
+        }
+        return null;
     }
 }

@@ -6,7 +6,6 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -26,10 +25,7 @@ final class TextLayout {
     record UrlSpan(int start, int end, String url) {
     }
 
-    private static final Pattern BARE_URL = Pattern.compile("(?i)(?:https?://|(?<![\\w.@/])www\\.)[^\\s<>\"'`\\[\\]{}|\\\\^]+");
     private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)+");
-    private static final Pattern TABLE_SEPARATOR = Pattern.compile("^\\|?\\s*:?-{2,}:?\\s*(\\|\\s*:?-{2,}:?\\s*)*\\|?\\s*$");
-    private static final Pattern HR = Pattern.compile("^(?:[-*_]\\s*){3,}$");
 
     /** First words of a lead that name a category or a section rather than a product ("Best for teams: X"). */
     static final Set<String> LABEL_WORDS = Set.of(
@@ -57,10 +53,16 @@ final class TextLayout {
     int[] lineStart, lineEnd, indent, contentStart, number, level, leadStart, leadEnd;
     byte[] kind;
     boolean[] leadStartOnly, labelLead;
+    /** A horizontal rule ("---"): a blank line that also ends a section. */
+    boolean[] rule;
 
     int atomCount;
     int[] atomStart, atomEnd;
-    String[] atomLower;
+    /** {@link String#hashCode()} of the lowercase atom when it is all ASCII (see {@link #atomAscii}). */
+    int[] atomHash;
+    boolean[] atomAscii;
+    /** Lowercase atoms, made when first asked for: most atoms are only looked up, never read as strings. */
+    private String[] atomLower;
 
     int sentCount;
     int[] sentStart, sentEnd, sentLine;
@@ -134,17 +136,80 @@ final class TextLayout {
         if (text.indexOf("://") < 0 && text.indexOf("www.") < 0 && text.indexOf("WWW.") < 0) {
             return;
         }
-        Matcher m = BARE_URL.matcher(text);
-        while (m.find()) {
-            int start = m.start();
-            if (masked.get(start)) {
+        // "http://", "https://" or "www." (ASCII letters in any case; "www." not right after a word character,
+        // '.', '@' or '/'), then a run of URL characters
+        int i = 0;
+        while (i < length) {
+            int body = urlPrefixEnd(i);
+            int end = body;
+            while (end >= 0 && end < length && isUrlChar(text.charAt(end))) {
+                end++;
+            }
+            if (end <= body) {
+                i++;
                 continue;
             }
-            int end = trimUrlEnd(text, start, m.end());
-            masked.set(start, end);
-            urls.add(new UrlSpan(start, end, text.substring(start, end)));
+            if (!masked.get(i)) {
+                int trimmed = trimUrlEnd(text, i, end);
+                masked.set(i, trimmed);
+                urls.add(new UrlSpan(i, trimmed, text.substring(i, trimmed)));
+            }
+            i = end;
         }
         urls.sort((a, b) -> Integer.compare(a.start(), b.start()));
+    }
+
+    /** End of a URL scheme or "www." prefix at i, or -1. */
+    private int urlPrefixEnd(int i) {
+        char c = text.charAt(i);
+        if (c == 'h' || c == 'H') {
+            if (!asciiMatch(i, "http")) {
+                return -1;
+            }
+            int j = i + 4;
+            if (j < length && (text.charAt(j) == 's' || text.charAt(j) == 'S')) {
+                j++;
+            }
+            return text.startsWith("://", j) ? j + 3 : -1;
+        }
+        if (c == 'w' || c == 'W') {
+            if (i > 0) {
+                char b = text.charAt(i - 1);
+                if (b < 128 && (Character.isLetterOrDigit(b) || b == '_') || b == '.' || b == '@' || b == '/') {
+                    return -1;
+                }
+            }
+            return asciiMatch(i, "www.") ? i + 4 : -1;
+        }
+        return -1;
+    }
+
+    /** text at i equals the lowercase ASCII word, ignoring the case of ASCII letters only. */
+    private boolean asciiMatch(int i, String word) {
+        if (i + word.length() > length) {
+            return false;
+        }
+        for (int k = 0; k < word.length(); k++) {
+            char c = text.charAt(i + k);
+            if (c >= 'A' && c <= 'Z') {
+                c += 32;
+            }
+            if (c != word.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isUrlChar(char c) {
+        switch (c) {
+            case ' ': case '\t': case '\n': case '\u000B': case '\f': case '\r':
+            case '<': case '>': case '"': case '\'': case '`': case '[': case ']': case '{': case '}': case '|':
+            case '\\': case '^':
+                return false;
+            default:
+                return true;
+        }
     }
 
     /** Trailing punctuation belongs to the sentence, not the URL; a ')' stays only when it closes a '(' inside. */
@@ -239,6 +304,7 @@ final class TextLayout {
         leadEnd = new int[count];
         leadStartOnly = new boolean[count];
         labelLead = new boolean[count];
+        rule = new boolean[count];
         boolean fence = false;
         for (int l = 0; l < count; l++) {
             number[l] = -1;
@@ -268,7 +334,6 @@ final class TextLayout {
                 continue;
             }
             char c = text.charAt(p);
-            String rest = text.substring(p, e);
             if (c == '#') {
                 int h = p;
                 while (h < e && text.charAt(h) == '#') {
@@ -285,7 +350,7 @@ final class TextLayout {
                 }
             }
             if (c == '|') {
-                kind[l] = TABLE_SEPARATOR.matcher(rest).matches() ? TABLE_SEP : TABLE;
+                kind[l] = isTableSeparator(p, e) ? TABLE_SEP : TABLE;
                 if (kind[l] == TABLE) {
                     int cellStart = p + 1;
                     int cellEnd = cellEnd(cellStart, e);
@@ -299,8 +364,9 @@ final class TextLayout {
                 }
                 continue;
             }
-            if (HR.matcher(rest.strip()).matches()) {
+            if (isRule(p, e)) {
                 kind[l] = BLANK;
+                rule[l] = true;
                 continue;
             }
             if ((c == '-' || c == '*' || c == '+' || c == '•' || c == '·' || c == '–') && p + 1 < e
@@ -336,6 +402,82 @@ final class TextLayout {
             }
             kind[l] = TEXT;
         }
+    }
+
+    /**
+     * "| --- | :---: |": cells of two or more dashes, each with optional colons and spaces, between optional outer
+     * pipes (what the pattern {@code ^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$} accepts).
+     */
+    private boolean isTableSeparator(int p, int e) {
+        int i = p;
+        if (i < e && text.charAt(i) == '|') {
+            i++;
+        }
+        while (true) {
+            i = skipRegexSpace(i, e);
+            if (i < e && text.charAt(i) == ':') {
+                i++;
+            }
+            int dashes = i;
+            while (i < e && text.charAt(i) == '-') {
+                i++;
+            }
+            if (i - dashes < 2) {
+                return false;
+            }
+            if (i < e && text.charAt(i) == ':') {
+                i++;
+            }
+            i = skipRegexSpace(i, e);
+            if (i == e) {
+                return true;
+            }
+            if (text.charAt(i) != '|') {
+                return false;
+            }
+            i++;
+            if (skipRegexSpace(i, e) == e) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * "---", "* * *", "___": after stripping, three or more of '-', '*', '_' with only ASCII whitespace between
+     * (what {@code ^(?:[-*_]\s*){3,}$} accepts on the stripped line).
+     */
+    private boolean isRule(int p, int e) {
+        while (p < e && Character.isWhitespace(text.charAt(p))) {
+            p++;
+        }
+        while (e > p && Character.isWhitespace(text.charAt(e - 1))) {
+            e--;
+        }
+        if (p == e || "-*_".indexOf(text.charAt(p)) < 0) {
+            return false;
+        }
+        int marks = 0;
+        for (int i = p; i < e; i++) {
+            char c = text.charAt(i);
+            if (c == '-' || c == '*' || c == '_') {
+                marks++;
+            } else if (!isRegexSpace(c)) {
+                return false;
+            }
+        }
+        return marks >= 3;
+    }
+
+    private int skipRegexSpace(int i, int e) {
+        while (i < e && isRegexSpace(text.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    /** The regex {@code \s}: ASCII whitespace only. */
+    private static boolean isRegexSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
     }
 
     private int cellEnd(int from, int e) {
@@ -522,29 +664,67 @@ final class TextLayout {
         int cap = Math.max(16, length / 4);
         atomStart = new int[cap];
         atomEnd = new int[cap];
-        atomLower = new String[cap];
+        atomHash = new int[cap];
+        atomAscii = new boolean[cap];
         int count = 0;
         int i = 0;
         while (i < length) {
-            if (!Character.isLetterOrDigit(text.charAt(i))) {
+            if (!isLetterOrDigit(text.charAt(i))) {
                 i++;
                 continue;
             }
             int s = i;
-            while (i < length && Character.isLetterOrDigit(text.charAt(i))) {
+            int h = 0;
+            boolean ascii = true;
+            char c;
+            while (i < length && isLetterOrDigit(c = text.charAt(i))) {
+                if (c >= 128) {
+                    ascii = false;
+                } else if (c >= 'A' && c <= 'Z') {
+                    c += 32;
+                }
+                h = 31 * h + c;
                 i++;
             }
             if (count == atomStart.length) {
                 atomStart = Arrays.copyOf(atomStart, count * 2);
                 atomEnd = Arrays.copyOf(atomEnd, count * 2);
-                atomLower = Arrays.copyOf(atomLower, count * 2);
+                atomHash = Arrays.copyOf(atomHash, count * 2);
+                atomAscii = Arrays.copyOf(atomAscii, count * 2);
             }
             atomStart[count] = s;
             atomEnd[count] = i;
-            atomLower[count] = lower(s, i);
+            atomHash[count] = h;
+            atomAscii[count] = ascii;
             count++;
         }
         atomCount = count;
+    }
+
+    private static final boolean[] ASCII_ALNUM = new boolean[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            ASCII_ALNUM[c] = Character.isLetterOrDigit(c);
+        }
+    }
+
+    /** {@link Character#isLetterOrDigit(char)} with a table for ASCII, which is nearly all of an answer. */
+    static boolean isLetterOrDigit(char c) {
+        return c < 128 ? ASCII_ALNUM[c] : Character.isLetterOrDigit(c);
+    }
+
+    /** Atom a in lowercase. */
+    String atomLower(int a) {
+        if (atomLower == null) {
+            atomLower = new String[atomCount];
+        }
+        String w = atomLower[a];
+        if (w == null) {
+            w = lower(atomStart[a], atomEnd[a]);
+            atomLower[a] = w;
+        }
+        return w;
     }
 
     private String lower(int s, int e) {
@@ -578,6 +758,7 @@ final class TextLayout {
 
     private static final Set<String> ABBREVIATIONS = Set.of("e.g", "i.e", "vs", "inc", "ltd", "co", "corp", "dr",
             "mr", "mrs", "ms", "st", "approx", "incl", "no", "jr", "sr", "u.s", "est", "avg", "fig", "min", "max");
+    private static final int LONGEST_ABBREVIATION = 6;
 
     private void scanSentences() {
         int cap = 32;
@@ -619,22 +800,22 @@ final class TextLayout {
     }
 
     private int[] tableCells(int s, int e) {
-        List<Integer> b = new ArrayList<>();
+        int[] b = new int[16];
+        int n = 0;
         int cellStart = s;
-        for (int i = s; i < e; i++) {
-            if (text.charAt(i) == '|' && !masked.get(i)) {
+        for (int i = s; i <= e; i++) {
+            if (i == e ? cellStart < e : text.charAt(i) == '|' && !masked.get(i)) {
                 if (i > cellStart) {
-                    b.add(cellStart);
-                    b.add(i);
+                    if (n + 2 > b.length) {
+                        b = Arrays.copyOf(b, b.length * 2);
+                    }
+                    b[n++] = cellStart;
+                    b[n++] = i;
                 }
                 cellStart = i + 1;
             }
         }
-        if (cellStart < e) {
-            b.add(cellStart);
-            b.add(e);
-        }
-        return b.stream().mapToInt(Integer::intValue).toArray();
+        return Arrays.copyOf(b, n);
     }
 
     private int[] lineSentences(int s, int e) {
@@ -690,6 +871,9 @@ final class TextLayout {
         }
         if (a == dot) {
             // "$12." or "v2." — a digit before the dot: a decimal is handled by the whitespace rule
+            return false;
+        }
+        if (dot - a > LONGEST_ABBREVIATION) {
             return false;
         }
         String word = text.substring(a, dot).toLowerCase(Locale.ROOT);

@@ -25,7 +25,20 @@ class AnswerAnalyzerTest {
             new TrackedEntity(1, "You.com", EntityKind.BRAND, List.of("You"), List.of("you.com")),
             new TrackedEntity(2, "Perplexity", EntityKind.COMPETITOR, List.of(), List.of("perplexity.ai")));
 
+    private static final List<TrackedEntity> STORAGE_MORE = List.of(
+            new TrackedEntity(1, "Box", EntityKind.BRAND, List.of("Box.com"), List.of("box.com")),
+            new TrackedEntity(2, "Sync.com", EntityKind.COMPETITOR, List.of("Sync"), List.of("sync.com")),
+            new TrackedEntity(3, "Egnyte", EntityKind.COMPETITOR, List.of(), List.of("egnyte.com")));
+    private static final List<TrackedEntity> PM = List.of(
+            new TrackedEntity(1, "Asana", EntityKind.BRAND, List.of(), List.of("asana.com")),
+            new TrackedEntity(2, "monday.com", EntityKind.COMPETITOR, List.of("Monday"), List.of("monday.com")),
+            new TrackedEntity(3, "ClickUp", EntityKind.COMPETITOR, List.of(), List.of("clickup.com")));
+
     private final AnswerAnalyzer crm = new AnswerAnalyzer(CRM);
+    private final AnswerAnalyzer storageMore = new AnswerAnalyzer(STORAGE_MORE);
+    private final AnswerAnalyzer pm = new AnswerAnalyzer(PM);
+    private final AnswerAnalyzer kagi = new AnswerAnalyzer(List.of(
+            new TrackedEntity(1, "Kagi", EntityKind.BRAND, List.of(), List.of("kagi.com"))));
     private final AnswerAnalyzer storage = new AnswerAnalyzer(STORAGE);
     private final AnswerAnalyzer search = new AnswerAnalyzer(SEARCH);
 
@@ -176,6 +189,85 @@ class AnswerAnalyzerTest {
         EntityResult neutral = result(crm.analyze("Pipedrive was founded in 2010.", List.of()), "Pipedrive");
         assertThat(neutral.sentiment()).isEqualTo(Sentiment.NEUTRAL);
         assertThat(neutral.sentimentScore()).isZero();
+    }
+
+    @Test
+    void tableCellsBelongToTheirRowOrColumnAndDrawbackColumnsCount() {
+        Analysis columns = crm.analyze("| | Pipedrive | HubSpot |\n|---|---|---|\n| Ease of use | Excellent | Poor |",
+                List.of());
+        assertThat(result(columns, "Pipedrive").sentiment()).isEqualTo(Sentiment.POSITIVE);
+        assertThat(result(columns, "HubSpot").sentiment()).isEqualTo(Sentiment.NEGATIVE);
+        Analysis drawbacks = crm.analyze("| CRM | Main drawback |\n|---|---|\n| HubSpot | Costs scale with contacts |",
+                List.of());
+        assertThat(result(drawbacks, "HubSpot").sentiment()).isEqualTo(Sentiment.NEGATIVE);
+        Analysis header = crm.analyze("### 1. Pipedrive\nSimple.\n\n| Tool | Weakness |\n|---|---|\n| Close | Price |",
+                List.of());
+        assertThat(result(header, "Pipedrive").sentiment()).isEqualTo(Sentiment.POSITIVE);
+    }
+
+    @Test
+    void theWholeAnswerIsAboutTheProductItOpensWith() {
+        EntityResult k = result(kagi.analyze("Kagi is a great ad-free search engine.\n\n## Downsides\n\n"
+                + "- The starter plan runs out fast.\n- Local results are weaker.", List.of()), "Kagi");
+        assertThat(k.sentiment()).isEqualTo(Sentiment.MIXED);
+    }
+
+    @Test
+    void aSectionEndsAtARuleOrAClosingParagraph() {
+        String headings = "### 1. Pipedrive\nFounded in 2010.\n### 2. HubSpot\nFounded in 2006.\n\n---\n\n"
+                + "Pricing gets expensive fast.";
+        assertThat(result(crm.analyze(headings, List.of()), "HubSpot").sentiment()).isEqualTo(Sentiment.NEUTRAL);
+        String bold = "**1. Pipedrive**\nFounded in 2010.\n\n**2. HubSpot**\nFounded in 2006.\n\n"
+                + "**Bottom line:** expensive tools are rarely worth it.";
+        assertThat(result(crm.analyze(bold, List.of()), "HubSpot").sentiment()).isEqualTo(Sentiment.NEUTRAL);
+    }
+
+    @Test
+    void sentimentReadsConditionsRemediesComparisonsAndNames() {
+        assertThat(result(storageMore.analyze("If you have unreliable internet, Egnyte is the better fit.", List.of()),
+                "Egnyte").sentiment()).isEqualTo(Sentiment.POSITIVE);
+        assertThat(result(crm.analyze("Starting on Salesforce can save a painful migration later.", List.of()),
+                "Salesforce").sentiment()).isEqualTo(Sentiment.POSITIVE);
+        assertThat(result(storageMore.analyze("Box's interface feels more corporate than friendly.", List.of()), "Box")
+                .sentiment()).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(result(pm.analyze("Asana puts workload views on the Advanced plan.", List.of()), "Asana")
+                .sentiment()).isEqualTo(Sentiment.NEUTRAL);
+        Analysis origin = pm.analyze("Teams coming from Asana may find ClickUp overwhelming.", List.of());
+        assertThat(result(origin, "Asana").sentiment()).isEqualTo(Sentiment.NEUTRAL);
+        assertThat(result(origin, "ClickUp").sentiment()).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(result(crm.analyze("Salesforce is rarely worth it for small teams.", List.of()), "Salesforce")
+                .sentiment()).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(result(storageMore.analyze("Egnyte does not offer end-to-end encryption.", List.of()), "Egnyte")
+                .sentiment()).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(result(crm.analyze("Salesforce is great for complex processes.", List.of()), "Salesforce")
+                .sentiment()).isEqualTo(Sentiment.POSITIVE);
+    }
+
+    @Test
+    void aLabelLeadIsAboutTheEntityOnlyWhenItIsTheName() {
+        Analysis a = pm.analyze("- **Ease of use**: monday.com is easier to set up.\n- **Pricing**: Asana costs more.",
+                List.of());
+        assertThat(result(a, "monday.com").listRank()).isNull();
+        assertThat(result(a, "Asana").listRank()).isNull();
+        Analysis b = crm.analyze("## Option A: Pipedrive\nSimple.\n\n## Option B: HubSpot\nBroad.", List.of());
+        assertThat(result(b, "Pipedrive").listRank()).isEqualTo(1);
+        assertThat(result(b, "HubSpot").listRank()).isEqualTo(2);
+    }
+
+    @Test
+    void aCommonWordTheAnswerUsesInLowercaseNeedsMoreThanASentenceStart() {
+        Analysis feature = storageMore.analyze("Block-level sync is fast.\n\n**Drawbacks:** Sync struggles with large files.",
+                List.of());
+        assertThat(result(feature, "Sync.com").mentioned()).isFalse();
+        assertThat(result(storageMore.analyze("Sync offers zero-knowledge encryption.", List.of()), "Sync.com")
+                .mentioned()).isTrue();
+        assertThat(result(storageMore.analyze("Box can get expensive once you add Shield.", List.of()), "Box")
+                .mentioned()).isTrue();
+    }
+
+    @Test
+    void refusalWithInfo() {
+        assertThat(result(crm.analyze("I don't have info about Copper.", List.of()), "Copper").mentioned()).isFalse();
     }
 
     // ---------------------------------------------------------------- citations
