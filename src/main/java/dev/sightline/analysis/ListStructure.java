@@ -579,7 +579,8 @@ final class ListStructure {
             if (m.start >= le) {
                 break;
             }
-            if (m.end <= le + 1 && (!t.leadStartOnly[l] || m.start == first)
+            // a name that runs past the lead's end holds the separator that ended it: "**C++ (Pro)**"
+            if ((!t.leadStartOnly[l] || m.start == first)
                     && (!t.labelLead[l] || namesWholeLead(t, m, first, le))) {
                 subjects[m.entity] = true;
             }

@@ -2,6 +2,7 @@ package dev.sightline.analysis;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,6 +28,21 @@ import java.util.regex.Pattern;
  * English capitalises anyway (weekdays, months) the capital is no signal. When the answer uses the name as a
  * lowercase word too ("block-level sync"), a sentence-initial capital followed by a verb is no signal either,
  * unless another mention of the entity has a stronger one.
+ *
+ * <p>Names are literal text, never patterns, and match whole: every character of "C++ (Pro)", "AT&T", "Yahoo!",
+ * "E*TRADE", "Toys"R"Us" or ".NET" must be there, in the evidence too, with curly and straight quotes alike and free
+ * spaces only around punctuation between words ("AT & T"); "Yahoo" does not match "Yahoo!" (add it as an alias).
+ * The name's own punctuation may be followed by the sentence's ("Yahoo!.", "C++,") or a possessive ("AT&T's"), and
+ * ends no sentence ("Yahoo! Mail is ..."). A name is a whole word whatever it starts or ends with: no letter or
+ * digit may touch it (".NET" is not in "ASP.NET", "C++" not in "C++11"), nor a '+' or '#' after it ("C" is not in
+ * "C#", "C++" not in "C+++"). Punctuation other than '.', '-', apostrophes and sentence marks makes a name of common
+ * words distinctive, so it needs no signal, only its capital when it has one (".NET", not "a .net domain").
+ *
+ * <p>A one-letter name ("X") is a variable, an axis or a mark far more often than a company. It matches only in
+ * the case the name is written in, standing alone (not "x-axis", "3 X 4", "X.509", "Option X", "Mac OS X", nor as a
+ * mark in a table body cell), and counts with a signal: the lead of an item or table row, an owned link, product
+ * context or a possessive ("X Premium", "X's algorithm"), a parenthesis ("X (formerly Twitter)"), an enumeration
+ * with an accepted mention, or another accepted mention of the entity in the answer ("Twitter, now X").
  */
 final class MentionMatcher {
 
@@ -38,16 +54,35 @@ final class MentionMatcher {
         final String[] atoms;
         final byte[] sepKind;
         final String[] sepLiteral;
+        /** The punctuation before the first atom and after the last one, as written: "." of ".NET", "++" of "C++". */
+        final String prefix;
+        final String suffix;
         final boolean common;
         final boolean alwaysCapitalised;
+        /** Only its common words make it ambiguous, punctuation makes it distinctive: written with its capital. */
+        final boolean needsCapital;
+        /** A one-letter name ("X", "R"), written exactly as the name writes it; 0 for any other name. */
+        final char letter;
+        /** How many characters the name has besides its atoms' letters: the more specific name is tried first. */
+        final int literalLength;
 
-        Alias(int entity, String[] atoms, byte[] sepKind, String[] sepLiteral, boolean common, boolean alwaysCap) {
+        Alias(int entity, String[] atoms, byte[] sepKind, String[] sepLiteral, String prefix, String suffix,
+              boolean common, boolean alwaysCap, boolean needsCapital, char letter) {
             this.entity = entity;
             this.atoms = atoms;
             this.sepKind = sepKind;
             this.sepLiteral = sepLiteral;
+            this.prefix = prefix;
+            this.suffix = suffix;
             this.common = common;
             this.alwaysCapitalised = alwaysCap;
+            this.needsCapital = needsCapital;
+            this.letter = letter;
+            int n = prefix.length() + suffix.length();
+            for (String sep : sepLiteral) {
+                n += sep == null ? 1 : sep.length();
+            }
+            this.literalLength = n;
         }
     }
 
@@ -170,7 +205,7 @@ final class MentionMatcher {
         }
         Map<String, Alias[]> frozen = new HashMap<>();
         index.forEach((k, v) -> {
-            v.sort(Comparator.comparingInt((Alias a) -> -a.atoms.length));
+            v.sort(Comparator.comparingInt((Alias a) -> -a.atoms.length).thenComparingInt(a -> -a.literalLength));
             frozen.put(k, v.toArray(new Alias[0]));
         });
         this.byFirstAtom = new CharTable<>(frozen);
@@ -182,6 +217,7 @@ final class MentionMatcher {
         List<String> seps = new ArrayList<>();
         int i = 0;
         int n = name.length();
+        int firstStart = -1;
         int lastEnd = -1;
         while (i < n) {
             if (!Character.isLetterOrDigit(name.charAt(i))) {
@@ -194,13 +230,18 @@ final class MentionMatcher {
             }
             if (lastEnd >= 0) {
                 seps.add(name.substring(lastEnd, s));
+            } else {
+                firstStart = s;
             }
             atoms.add(name.substring(s, i).toLowerCase(Locale.ROOT));
             lastEnd = i;
         }
         if (atoms.isEmpty()) {
-            return null;
+            return null; // "+++" has no word to find it by
         }
+        String prefix = name.substring(0, firstStart);
+        String suffix = name.substring(lastEnd);
+        boolean distinctive = !prefix.isEmpty() || hasDistinctivePunctuation(suffix);
         byte[] kinds = new byte[seps.size()];
         String[] literals = new String[seps.size()];
         boolean dotted = false;
@@ -215,20 +256,44 @@ final class MentionMatcher {
                 kinds[k] = SEP_HYPHEN;
             } else {
                 kinds[k] = SEP_LITERAL;
-                literals[k] = sep.strip().toLowerCase(Locale.ROOT);
+                literals[k] = sep.strip();
+                distinctive |= hasDistinctivePunctuation(sep);
             }
         }
-        // three words or more ("monday work management") are a name, not a phrase English uses
-        boolean common = !dotted && atoms.size() < 3;
+        boolean commonWords = true;
         boolean alwaysCap = false;
         for (String a : atoms) {
             boolean capWord = WordLists.ALWAYS_CAPITALISED.contains(a);
             alwaysCap |= capWord;
             if (!(WordLists.isCommon(a) || capWord)) {
-                common = false;
+                commonWords = false;
             }
         }
-        return new Alias(entity, atoms.toArray(new String[0]), kinds, literals, common, common && alwaysCap);
+        char letter = atoms.size() == 1 && lastEnd - firstStart == 1 && !distinctive ? name.charAt(firstStart) : 0;
+        if (letter != 0) {
+            // "X": a letter is a variable, an axis, a mark in a table or part of another name far more often
+            return new Alias(entity, atoms.toArray(new String[0]), kinds, literals, prefix, suffix, true, true, false,
+                    letter);
+        }
+        // three words or more ("monday work management") are a name, not a phrase English uses
+        boolean common = !dotted && !distinctive && atoms.size() < 3 && commonWords;
+        boolean needsCapital = distinctive && commonWords && Character.isUpperCase(name.charAt(firstStart));
+        return new Alias(entity, atoms.toArray(new String[0]), kinds, literals, prefix, suffix, common,
+                common && alwaysCap, needsCapital, (char) 0);
+    }
+
+    /**
+     * Punctuation English does not put between or after its words: "++", "&", "*", "#", quotes, brackets. Sentence
+     * punctuation, apostrophes and hyphens do not make a name distinctive ("Go!" is still the word "go").
+     */
+    private static boolean hasDistinctivePunctuation(String s) {
+        for (int k = 0; k < s.length(); k++) {
+            char c = s.charAt(k);
+            if (!Character.isWhitespace(c) && c != '\u00a0' && ".!?,;:'’-".indexOf(c) < 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     List<String> domainsOf(int entity) {
@@ -238,6 +303,7 @@ final class MentionMatcher {
     /** All accepted mentions, in text order; at most one entity per text span (the longest alias wins). */
     List<Mention> find(TextLayout t) {
         List<Mention> candidates = new ArrayList<>();
+        int taken = 0;
         for (int i = 0; i < t.atomCount; i++) {
             Alias[] aliases = t.atomAscii[i] ? byFirstAtom.getAscii(t.text, t.atomStart[i], t.atomEnd[i], t.atomHash[i])
                     : byFirstAtom.get(t.text, t.atomStart[i], t.atomEnd[i]);
@@ -249,14 +315,22 @@ final class MentionMatcher {
                 if (last < 0) {
                     continue;
                 }
-                int start = t.atomStart[i];
-                int end = t.atomEnd[last];
-                if (!boundaryOk(t, start, end)) {
+                int start = alias.prefix.isEmpty() ? t.atomStart[i]
+                        : literalBefore(t.text, taken, t.atomStart[i], alias.prefix);
+                int end = alias.suffix.isEmpty() ? t.atomEnd[last]
+                        : literalAfter(t.text, t.atomEnd[last], t.length, alias.suffix);
+                if (start < 0 || end < 0 || !boundaryOk(t, start, end, alias)) {
+                    continue;
+                }
+                boolean capitalised = Character.isUpperCase(t.text.charAt(t.atomStart[i]));
+                if (alias.needsCapital && !capitalised
+                        || alias.letter != 0 && !letterStandsAlone(t, i, alias.letter)) {
                     continue;
                 }
                 Mention m = new Mention(alias.entity, start, end, alias, i, last);
-                m.capitalised = Character.isUpperCase(t.text.charAt(start));
+                m.capitalised = capitalised;
                 candidates.add(m);
+                taken = end;
                 i = last;
                 break;
             }
@@ -271,14 +345,20 @@ final class MentionMatcher {
             }
         }
         boolean pending = false;
+        boolean letters = false;
         for (Mention m : candidates) {
             m.accepted = !m.alias.common || hasSignal(t, m, confirmed);
-            pending |= !m.accepted && m.capitalised && !m.alias.alwaysCapitalised;
+            pending |= !m.accepted && m.capitalised && (!m.alias.alwaysCapitalised || m.alias.letter != 0);
+            letters |= !m.accepted && m.alias.letter != 0;
         }
         if (pending) {
             acceptEnumerations(t, candidates);
         }
+        if (letters) {
+            acceptLettersOfNamedEntities(candidates, confirmed.length);
+        }
         dropWeakWhereTheWordIsCommon(candidates, confirmed.length);
+        keepNamesInOneSentence(t, candidates);
         List<Mention> out = new ArrayList<>(candidates.size());
         int cachedSentence = -2;
         Refusals refusals = null;
@@ -330,42 +410,227 @@ final class MentionMatcher {
                     return false;
                 }
                 for (int k = s; k < e; k++) {
-                    char c = text.charAt(k);
-                    if (c != ' ' && c != '\t' && c != '\u00a0') {
+                    if (!isSpace(text.charAt(k))) {
                         return false;
                     }
                 }
                 return true;
             default:
-                return text.substring(s, e).strip().equalsIgnoreCase(literal);
+                // spaces around the punctuation are free ("AT & T"), the punctuation itself is not
+                while (s < e && isSpace(text.charAt(s))) {
+                    s++;
+                }
+                while (e > s && isSpace(text.charAt(e - 1))) {
+                    e--;
+                }
+                return literalAfter(text, s, e, literal) == e;
         }
     }
 
-    /** Never inside a URL, an e-mail address, a dotted name ("hubspot.com") or a handle. */
-    private static boolean boundaryOk(TextLayout t, int start, int end) {
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\u00a0';
+    }
+
+    /** Curly quotes and apostrophes read as straight ones: answers use both for the same name. */
+    private static char foldQuote(char c) {
+        switch (c) {
+            case '’': case '‘': case '′':
+                return '\'';
+            case '“': case '”': case '″': case '„':
+                return '"';
+            default:
+                return c;
+        }
+    }
+
+    /**
+     * The end of the literal written at text[from, ...) within limit, or -1. A space in the literal stands for one
+     * to three spaces of the text.
+     */
+    static int literalAfter(String text, int from, int limit, String literal) {
+        int p = from;
+        int k = 0;
+        while (k < literal.length()) {
+            char c = literal.charAt(k);
+            if (isSpace(c)) {
+                while (k < literal.length() && isSpace(literal.charAt(k))) {
+                    k++;
+                }
+                int s = p;
+                while (p < limit && p - s < 3 && isSpace(text.charAt(p))) {
+                    p++;
+                }
+                if (p == s) {
+                    return -1;
+                }
+                continue;
+            }
+            if (p >= limit || foldQuote(text.charAt(p)) != foldQuote(c)) {
+                return -1;
+            }
+            p++;
+            k++;
+        }
+        return p;
+    }
+
+    /** The start of the literal written right before text position to, not before floor, or -1. */
+    static int literalBefore(String text, int floor, int to, String literal) {
+        int p = to;
+        int k = literal.length();
+        while (k > 0) {
+            char c = literal.charAt(k - 1);
+            if (isSpace(c)) {
+                while (k > 0 && isSpace(literal.charAt(k - 1))) {
+                    k--;
+                }
+                int e = p;
+                while (p > floor && e - p < 3 && isSpace(text.charAt(p - 1))) {
+                    p--;
+                }
+                if (p == e) {
+                    return -1;
+                }
+                continue;
+            }
+            if (p <= floor || foldQuote(text.charAt(p - 1)) != foldQuote(c)) {
+                return -1;
+            }
+            p--;
+            k--;
+        }
+        return p;
+    }
+
+    /**
+     * A name is a whole word: no letter or digit on either side, whatever its own first and last characters are,
+     * so ".NET" is not in "ASP.NET" and "C++" not in "C++11". Never inside a URL, an e-mail address, a dotted name
+     * ("hubspot.com") or a handle, and never a shorter name of a longer one: "C" is not in "C++" or "C#", "C++" not
+     * in "C+++".
+     */
+    private static boolean boundaryOk(TextLayout t, int start, int end, Alias alias) {
         if (t.isMasked(start, end)) {
             return false;
         }
         String text = t.text;
         if (start > 0) {
             char c = text.charAt(start - 1);
-            if (c == '@' || c == '_' || c == '\\') {
+            if (c == '@' || c == '_' || c == '\\' || TextLayout.isLetterOrDigit(c)) {
                 return false;
             }
-            if (c == '.' && start > 1 && Character.isLetterOrDigit(text.charAt(start - 2))) {
+            if (c == '.' && start > 1 && TextLayout.isLetterOrDigit(text.charAt(start - 2))) {
+                return false;
+            }
+            if (!alias.prefix.isEmpty() && c == text.charAt(start)) {
                 return false;
             }
         }
         if (end < t.length) {
             char d = text.charAt(end);
-            if (d == '@' || d == '_') {
+            if (d == '@' || d == '_' || d == '+' || d == '#' || TextLayout.isLetterOrDigit(d)) {
                 return false;
             }
-            if (d == '.' && end + 1 < t.length && Character.isLetterOrDigit(text.charAt(end + 1))) {
+            if (d == '.' && end + 1 < t.length && TextLayout.isLetterOrDigit(text.charAt(end + 1))) {
+                return false;
+            }
+            if (!alias.suffix.isEmpty() && d == text.charAt(end - 1) && ".!?,;:)]}\"'”’".indexOf(d) < 0) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Words before a letter that make it a placeholder or part of another name ("Option X", "feature X"). */
+    private static final Set<String> LETTER_NAMERS = Set.of("option", "options", "product", "products", "company",
+            "brand", "tool", "feature", "plan", "type", "version", "model", "series", "generation", "gen", "step",
+            "vendor", "service", "platform", "app", "factor", "axis", "point", "variable", "column", "row", "size",
+            "grade", "class", "level", "phase", "stage", "part", "section", "figure", "fig", "table", "item", "person",
+            "user", "customer", "team", "project", "site", "website", "account", "os", "vitamin", "mr", "ms", "mrs",
+            "dr", "route", "day", "hour", "year", "chapter", "appendix", "exhibit", "tier", "letter");
+
+    /**
+     * A one-letter name is written as the name writes it ("X", never "x"), stands between spaces, brackets, quotes,
+     * markup or sentence punctuation (not "x-axis", "X-ray", "A/B/X", "3 X 4"), is not a mark in a table cell
+     * ("| SSO | X | ✓ |"), and does not follow a word that makes it a placeholder or part of another name
+     * ("Option X", "Generation X", "Mac OS X").
+     */
+    private static boolean letterStandsAlone(TextLayout t, int a, char letter) {
+        String text = t.text;
+        int s = t.atomStart[a];
+        if (text.charAt(s) != letter) {
+            return false;
+        }
+        if (s > 0 && " \t\u00a0\n([{\"'“‘*_`|>/".indexOf(text.charAt(s - 1)) < 0) {
+            return false;
+        }
+        int e = s + 1;
+        if (e < t.length) {
+            char d = text.charAt(e);
+            if (isApostrophe(d)) {
+                // only the possessive "X's"
+                if (!(e + 1 < t.length && text.charAt(e + 1) == 's'
+                        && (e + 2 >= t.length || !TextLayout.isLetterOrDigit(text.charAt(e + 2))))) {
+                    return false;
+                }
+            } else if (" \t\u00a0\r\n.,;:!?)]}\"”*_`|/".indexOf(d) < 0) {
+                return false;
+            } else if (d == '.' && e + 1 < t.length && !Character.isWhitespace(text.charAt(e + 1))
+                    && text.charAt(e + 1) != '*') {
+                return false; // "X.509", "X.Y"
+            }
+        }
+        if (a > 0 && numberNextTo(t, a - 1, t.atomEnd[a - 1], s)
+                || a + 1 < t.atomCount && numberNextTo(t, a + 1, e, t.atomStart[a + 1])) {
+            return false;
+        }
+        int line = t.lineOf(s);
+        if (t.kind[line] == TextLayout.TABLE && !(line + 1 < t.lineCount && t.kind[line + 1] == TextLayout.TABLE_SEP)
+                && !(t.leadStart[line] <= s && s < t.leadEnd[line]) && wholeCell(t, line, s, e)) {
+            return false;
+        }
+        int prev = a - 1;
+        if (prev >= 0 && s - t.atomEnd[prev] == 1 && isSpace(text.charAt(s - 1))) {
+            int ps = t.atomStart[prev];
+            String w = t.atomLower(prev);
+            if (LETTER_NAMERS.contains(w)) {
+                return false;
+            }
+            if (Character.isUpperCase(text.charAt(ps)) && !sentenceInitial(t, ps) && !w.equals("i")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Atom b is a number with at most one space between it and the letter: "3 X 4", "X 2". */
+    private static boolean numberNextTo(TextLayout t, int b, int gapStart, int gapEnd) {
+        if (b < 0 || b >= t.atomCount || gapEnd - gapStart > 1
+                || gapEnd - gapStart == 1 && !isSpace(t.text.charAt(gapStart))) {
+            return false;
+        }
+        return isNumber(t, b);
+    }
+
+    private static boolean isNumber(TextLayout t, int b) {
+        for (int k = t.atomStart[b]; k < t.atomEnd[b]; k++) {
+            if (!Character.isDigit(t.text.charAt(k))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** text[s, e) is all a table cell holds, besides spaces and markup. */
+    private static boolean wholeCell(TextLayout t, int line, int s, int e) {
+        int a = s;
+        while (a > t.lineStart[line] && " *_`".indexOf(t.text.charAt(a - 1)) >= 0) {
+            a--;
+        }
+        int b = e;
+        while (b < t.lineEnd[line] && " *_`".indexOf(t.text.charAt(b)) >= 0) {
+            b++;
+        }
+        return (a == t.lineStart[line] || t.text.charAt(a - 1) == '|') && (b == t.lineEnd[line] || t.text.charAt(b) == '|');
     }
 
     // ---------------------------------------------------------------- common-word signals
@@ -399,6 +664,10 @@ final class MentionMatcher {
         if (nextWord != null && STRONG_CONTEXT.contains(nextWord)) {
             return true;
         }
+        if (m.alias.letter != 0) {
+            // "X Premium", "X's algorithm", "X (formerly Twitter)"; an enumeration or another mention may add it later
+            return nextWord != null && PRODUCT_CONTEXT.contains(nextWord) || possessive || parenthesisAfter(t, m.end);
+        }
         if (!m.capitalised) {
             return false;
         }
@@ -430,11 +699,7 @@ final class MentionMatcher {
         if (possessive) {
             return true;
         }
-        int after = m.end;
-        while (after < t.length && t.text.charAt(after) == ' ') {
-            after++;
-        }
-        if (after < t.length && t.text.charAt(after) == '(') {
+        if (parenthesisAfter(t, m.end)) {
             return true;
         }
         if (nextWord != null && ADVERBS.contains(nextWord)) {
@@ -444,6 +709,14 @@ final class MentionMatcher {
         m.weak = nextWord != null && (PREDICATES.contains(nextWord)
                 || MODALS.contains(nextWord) && !PRONOUNS.contains(m.alias.atoms[0]));
         return m.weak;
+    }
+
+    /** A parenthesis follows the name: "Close (the CRM)". */
+    private static boolean parenthesisAfter(TextLayout t, int after) {
+        while (after < t.length && t.text.charAt(after) == ' ') {
+            after++;
+        }
+        return after < t.length && t.text.charAt(after) == '(';
     }
 
     private static boolean isApostrophe(char c) {
@@ -630,6 +903,53 @@ final class MentionMatcher {
         }
     }
 
+    /** Once the answer has named the entity otherwise, each of its one-letter names counts ("Twitter, now X"). */
+    private static void acceptLettersOfNamedEntities(List<Mention> candidates, int entityCount) {
+        boolean[] named = new boolean[entityCount];
+        for (Mention m : candidates) {
+            named[m.entity] |= m.accepted;
+        }
+        for (Mention m : candidates) {
+            if (!m.accepted && m.alias.letter != 0 && named[m.entity]) {
+                m.accepted = true;
+            }
+        }
+    }
+
+    /**
+     * Sentence punctuation that is part of a name ("Yahoo! Mail", "J.P. Morgan") ends no sentence: the layout splits
+     * its sentences again around the accepted names that hold some.
+     */
+    private static void keepNamesInOneSentence(TextLayout t, List<Mention> candidates) {
+        boolean split = false;
+        for (Mention m : candidates) {
+            int s = m.accepted ? t.sentenceOf(m.start) : -1;
+            // a sentence ends inside the name or right after it, and another one follows on the line
+            split |= s >= 0 && t.sentEnd[s] <= m.end && s + 1 < t.sentCount && t.sentLine[s + 1] == t.sentLine[s];
+        }
+        if (!split) {
+            return;
+        }
+        BitSet inside = null;
+        for (Mention m : candidates) {
+            if (!m.accepted) {
+                continue;
+            }
+            for (int k = m.start; k < m.end; k++) {
+                char c = t.text.charAt(k);
+                if (c == '.' || c == '!' || c == '?') {
+                    if (inside == null) {
+                        inside = new BitSet();
+                    }
+                    inside.set(k);
+                }
+            }
+        }
+        if (inside != null) {
+            t.splitSentences(inside);
+        }
+    }
+
     /** "Close, Copper and Attio": an ambiguous capitalised name next to an accepted one is accepted too. */
     private static void acceptEnumerations(TextLayout t, List<Mention> candidates) {
         boolean changed = true;
@@ -637,7 +957,7 @@ final class MentionMatcher {
             changed = false;
             for (int i = 0; i < candidates.size(); i++) {
                 Mention m = candidates.get(i);
-                if (m.accepted || !m.capitalised || m.alias.alwaysCapitalised) {
+                if (m.accepted || !m.capitalised || m.alias.alwaysCapitalised && m.alias.letter == 0) {
                     continue;
                 }
                 boolean left = i > 0 && candidates.get(i - 1).accepted

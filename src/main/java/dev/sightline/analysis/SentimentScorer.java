@@ -103,9 +103,17 @@ final class SentimentScorer {
         boolean[] inName;
         boolean[] startsName;
 
-        /** Words are the layout's atoms, joined where an apostrophe and a letter follow ("isn't"). */
-        Tokens(TextLayout t) {
+        /** The mentions, to skip the punctuation inside names ("C++ (Pro)", "Yahoo!"), and the next one to check. */
+        private final List<MentionMatcher.Mention> names;
+        private int nextName;
+
+        /**
+         * Words are the layout's atoms, joined where an apostrophe and a letter follow ("isn't"); punctuation is a
+         * token too, except inside a name.
+         */
+        Tokens(TextLayout t, List<MentionMatcher.Mention> names) {
             this.text = t.text;
+            this.names = names;
             String text = t.text;
             int cap = Math.max(16, t.atomCount + t.atomCount / 2);
             start = new int[cap];
@@ -136,10 +144,18 @@ final class SentimentScorer {
         private void punctuation(TextLayout t, int from, int to) {
             for (int i = from; i < to; i++) {
                 char c = t.text.charAt(i);
-                if ((c < 128 ? ASCII_PUNCTUATION[c] : c == '—' || c == '–') && !t.masked.get(i)) {
+                if ((c < 128 ? ASCII_PUNCTUATION[c] : c == '—' || c == '–') && !t.masked.get(i) && !insideName(i)) {
                     add(i, c == ';' ? SEMICOLON : COMMA);
                 }
             }
+        }
+
+        /** Positions come in increasing order. */
+        private boolean insideName(int pos) {
+            while (nextName < names.size() && names.get(nextName).end <= pos) {
+                nextName++;
+            }
+            return nextName < names.size() && names.get(nextName).start <= pos;
         }
 
         private static boolean isApostrophe(char c) {
@@ -256,7 +272,7 @@ final class SentimentScorer {
                 continue;
             }
             if (tokens == null) {
-                tokens = new Tokens(t);
+                tokens = new Tokens(t, mentions);
             }
             int[] direct = scoreSentence(t, tokens, s, here, fallback, fault, tallies);
             if (!here.isEmpty()) {

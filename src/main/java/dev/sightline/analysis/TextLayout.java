@@ -66,6 +66,8 @@ final class TextLayout {
 
     int sentCount;
     int[] sentStart, sentEnd, sentLine;
+    /** Positions that end no sentence, or null. */
+    private BitSet noBreak;
 
     TextLayout(String text) {
         this.text = text == null ? "" : text;
@@ -760,6 +762,15 @@ final class TextLayout {
             "mr", "mrs", "ms", "st", "approx", "incl", "no", "jr", "sr", "u.s", "est", "avg", "fig", "min", "max");
     private static final int LONGEST_ABBREVIATION = 6;
 
+    /**
+     * Splits the sentences again, with no sentence ending at the positions set in noBreak: the '.', '!' and '?' that
+     * belong to a name ("Yahoo!", "J.P. Morgan").
+     */
+    void splitSentences(BitSet noBreak) {
+        this.noBreak = noBreak;
+        scanSentences();
+    }
+
     private void scanSentences() {
         int cap = 32;
         sentStart = new int[cap];
@@ -824,7 +835,7 @@ final class TextLayout {
         int start = s;
         for (int i = s; i < e; i++) {
             char c = text.charAt(i);
-            if ((c != '.' && c != '!' && c != '?') || masked.get(i)) {
+            if ((c != '.' && c != '!' && c != '?') || masked.get(i) || noBreak != null && noBreak.get(i)) {
                 continue;
             }
             int j = i + 1;

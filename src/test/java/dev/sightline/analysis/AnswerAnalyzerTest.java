@@ -131,6 +131,143 @@ class AnswerAnalyzerTest {
         assertThat(result(a, "Close").sentiment()).isNull();
     }
 
+    // ---------------------------------------------------------------- names with punctuation
+
+    private static final List<TrackedEntity> PUNCTUATED = List.of(
+            new TrackedEntity(1, "C++ (Pro)", EntityKind.BRAND, List.of(".* [x]"), List.of()),
+            new TrackedEntity(2, "HubSpot", EntityKind.COMPETITOR, List.of(), List.of()));
+    private static final List<TrackedEntity> BRANDS = List.of(
+            new TrackedEntity(1, "AT&T", EntityKind.BRAND, List.of(), List.of("att.com")),
+            new TrackedEntity(2, "Yahoo!", EntityKind.COMPETITOR, List.of(), List.of("yahoo.com")),
+            new TrackedEntity(3, "E*TRADE", EntityKind.COMPETITOR, List.of(), List.of("etrade.com")),
+            new TrackedEntity(4, "Booking.com", EntityKind.COMPETITOR, List.of(), List.of("booking.com")),
+            new TrackedEntity(5, "monday.com", EntityKind.COMPETITOR, List.of(), List.of("monday.com")),
+            new TrackedEntity(6, "Toys\"R\"Us", EntityKind.COMPETITOR, List.of(), List.of("toysrus.com")),
+            new TrackedEntity(7, "Node.js", EntityKind.COMPETITOR, List.of(), List.of("nodejs.org")),
+            new TrackedEntity(8, ".NET", EntityKind.COMPETITOR, List.of(), List.of("dot.net")),
+            new TrackedEntity(9, "C++", EntityKind.COMPETITOR, List.of(), List.of("isocpp.org")));
+    private final AnswerAnalyzer brands = new AnswerAnalyzer(BRANDS);
+
+    private static List<String> mentioned(AnswerAnalyzer analyzer, String text) {
+        Analysis a = analyzer.analyze(text, List.of());
+        return a.entities().stream().filter(EntityResult::mentioned).map(r -> r.entity().name()).toList();
+    }
+
+    private static List<String> evidence(Analysis a, String name) {
+        return result(a, name).evidence().stream().map(e -> e.start() + ":" + e.end()).toList();
+    }
+
+    @Test
+    void namesWithPunctuationAreMatchedLiterallyAndWhole() {
+        var analyzer = new AnswerAnalyzer(PUNCTUATED);
+        Analysis a = analyzer.analyze("HubSpot is great, and C++ (Pro) is also good. Nothing here matches .* or [x].",
+                List.of());
+        EntityResult pro = a.entities().get(0);
+        assertThat(pro.mentioned()).isTrue();
+        assertThat(pro.count()).isEqualTo(1); // the alias ".* [x]" is text, not a pattern, and "x" alone is not it
+        assertThat(pro.evidence().get(0)).isEqualTo(new Evidence(22, 31, "HubSpot is great, and C++ (Pro) is also good."));
+        Analysis ranked = analyzer.analyze("1. **HubSpot** is great.\n2. **C++ (Pro)** is also good.", List.of());
+        assertThat(result(ranked, "HubSpot").listRank()).isEqualTo(1);
+        assertThat(result(ranked, "C++ (Pro)").listRank()).isEqualTo(2);
+        assertThat(mentioned(analyzer, "C+ and Pro and x are not the names.")).isEmpty();
+        assertThat(mentioned(analyzer, "C++ Pro, C++ (pro and C++(Pro) are not it either.")).isEmpty();
+        Analysis alias = analyzer.analyze("The pattern .* [x] is literal here.", List.of());
+        assertThat(evidence(alias, "C++ (Pro)")).containsExactly("12:18");
+    }
+
+    @Test
+    void realBrandNamesWithPunctuation() {
+        String text = "AT&T's network is wide. Yahoo! still runs mail. E*TRADE, Booking.com and monday.com are listed; "
+                + "Toys\"R\"Us and Toys“R”Us reopened. Node.js and .NET compete. C++ is fast.";
+        Analysis a = brands.analyze(text, List.of());
+        assertThat(evidence(a, "AT&T")).containsExactly("0:4");
+        assertThat(evidence(a, "Yahoo!")).containsExactly("24:30");
+        assertThat(evidence(a, "E*TRADE")).containsExactly("48:55");
+        assertThat(evidence(a, "Booking.com")).containsExactly("57:68");
+        assertThat(evidence(a, "monday.com")).containsExactly("73:83");
+        assertThat(evidence(a, "Toys\"R\"Us")).containsExactly("96:105", "110:119");
+        assertThat(evidence(a, "Node.js")).containsExactly("130:137");
+        assertThat(evidence(a, ".NET")).containsExactly("142:146");
+        assertThat(evidence(a, "C++")).containsExactly("156:159");
+        assertThat(a.entities()).allSatisfy(r -> assertThat(r.mentioned()).isTrue());
+    }
+
+    @Test
+    void punctuationOfTheNameThenPunctuationOfTheSentence() {
+        Analysis a = brands.analyze("I still use Yahoo!. Try Yahoo!, AT&T. Then C++! And C++? Also .NET.", List.of());
+        assertThat(evidence(a, "Yahoo!")).containsExactly("12:18", "24:30");
+        assertThat(evidence(a, "AT&T")).containsExactly("32:36");
+        assertThat(evidence(a, "C++")).containsExactly("43:46", "52:55");
+        assertThat(evidence(a, ".NET")).containsExactly("62:66");
+        // the name's own "!" ends no sentence
+        Analysis mail = brands.analyze("Yahoo! Mail is excellent and reliable.", List.of());
+        assertThat(result(mail, "Yahoo!").evidence().get(0).snippet()).isEqualTo("Yahoo! Mail is excellent and reliable.");
+        assertThat(result(mail, "Yahoo!").sentiment()).isEqualTo(Sentiment.POSITIVE);
+    }
+
+    @Test
+    void punctuatedNamesKeepWholeWordBoundaries() {
+        assertThat(mentioned(brands, "C+++ is not a language, and C++11 is a standard.")).isEmpty();
+        assertThat(mentioned(brands, "ASP.NET and VB.NET are other names; a .net domain is cheap.")).isEmpty();
+        assertThat(mentioned(brands, "Yahoo is written without its exclamation mark here.")).isEmpty();
+        assertThat(mentioned(brands, "ATT, AT and T, E TRADE, Booking com and NodeJS are not written as the names."))
+                .isEmpty();
+        assertThat(mentioned(brands, "See https://www.att.com/plans and mail help@booking.com.")).isEmpty();
+        assertThat(mentioned(brands, "AT & T (with spaces) is AT&T.")).containsExactly("AT&T");
+        AnswerAnalyzer c = new AnswerAnalyzer(List.of(
+                new TrackedEntity(1, "C", EntityKind.BRAND, List.of(), List.of()),
+                new TrackedEntity(2, "C#", EntityKind.COMPETITOR, List.of(), List.of())));
+        Analysis langs = c.analyze("C# is managed; C++ is not tracked.", List.of());
+        assertThat(evidence(langs, "C#")).containsExactly("0:2");
+        assertThat(result(langs, "C").mentioned()).isFalse();
+    }
+
+    @Test
+    void listLeadsWithPunctuatedNames() {
+        Analysis bold = brands.analyze("1. **E*TRADE** – options.\n2. **Yahoo!** – mail.\n3. **AT&T's plans** – wide.\n"
+                + "4. **.NET (Core)** – fast.", List.of());
+        assertThat(result(bold, "E*TRADE").listRank()).isEqualTo(1);
+        assertThat(result(bold, "Yahoo!").listRank()).isEqualTo(2);
+        assertThat(result(bold, "AT&T").listRank()).isEqualTo(3);
+        assertThat(result(bold, ".NET").listRank()).isEqualTo(4);
+        Analysis headings = brands.analyze("## 1. Booking.com\nBig.\n\n## 2. Toys\"R\"Us\nToys.\n\n## 3. C++\nFast.",
+                List.of());
+        assertThat(result(headings, "Booking.com").listRank()).isEqualTo(1);
+        assertThat(result(headings, "Toys\"R\"Us").listRank()).isEqualTo(2);
+        assertThat(result(headings, "C++").listRank()).isEqualTo(3);
+        Analysis table = brands.analyze("| Tool | Note |\n|---|---|\n| Node.js | JS |\n| C++ | native |\n| Yahoo! | old |",
+                List.of());
+        assertThat(result(table, "Node.js").listRank()).isEqualTo(1);
+        assertThat(result(table, "C++").listRank()).isEqualTo(2);
+        assertThat(result(table, "Yahoo!").listRank()).isEqualTo(3);
+        var pro = new AnswerAnalyzer(PUNCTUATED);
+        Analysis heading = pro.analyze("### 1. HubSpot\nGood.\n### 2. C++ (Pro)\nBetter.", List.of());
+        assertThat(result(heading, "C++ (Pro)").listRank()).isEqualTo(2);
+        Analysis cells = pro.analyze("| Product | Price |\n|---|---|\n| HubSpot | $20 |\n| C++ (Pro) | $30 |", List.of());
+        assertThat(result(cells, "C++ (Pro)").listRank()).isEqualTo(2);
+    }
+
+    private final AnswerAnalyzer social = new AnswerAnalyzer(List.of(
+            new TrackedEntity(1, "Bluesky", EntityKind.BRAND, List.of(), List.of("bsky.app")),
+            new TrackedEntity(2, "X", EntityKind.COMPETITOR, List.of("Twitter"), List.of("x.com"))));
+
+    @Test
+    void aOneLetterNameNeedsASignalAndStandsAlone() {
+        assertThat(mentioned(social, "Plot engagement on the x-axis; post 3x a day; an X-ray; 4 X 4 grid.")).isEmpty();
+        assertThat(mentioned(social, "Option X is cheaper than Generation X products on Mac OS X.")).isEmpty();
+        assertThat(mentioned(social, "X marks the spot.")).isEmpty();
+        assertThat(mentioned(social, "| Feature | Bluesky |\n|---|---|\n| Edit | X |")).containsExactly("Bluesky");
+        assertThat(mentioned(social, "X (formerly Twitter) is noisy.")).containsExactly("X");
+        assertThat(mentioned(social, "X's algorithm favours paid accounts.")).containsExactly("X");
+        assertThat(mentioned(social, "X Premium adds an edit button.")).containsExactly("X");
+        assertThat(mentioned(social, "Post on Bluesky and X.")).containsExactly("Bluesky", "X");
+        assertThat(mentioned(social, "Try [X](https://x.com/home) for news.")).containsExactly("X");
+        Analysis list = social.analyze("1. **X** – big.\n2. **Bluesky** – growing.", List.of());
+        assertThat(result(list, "X").listRank()).isEqualTo(1);
+        Analysis named = social.analyze("Twitter is now called X. X still has the most users.", List.of());
+        assertThat(result(named, "X").count()).isEqualTo(3);
+    }
+
     // ---------------------------------------------------------------- list styles
 
     @Test
