@@ -41,8 +41,9 @@ import java.util.regex.Pattern;
  * <p>A one-letter name ("X") is a variable, an axis or a mark far more often than a company. It matches only in
  * the case the name is written in, standing alone (not "x-axis", "3 X 4", "X.509", "Option X", "Mac OS X", nor as a
  * mark in a table body cell), and counts with a signal: the lead of an item or table row, an owned link, product
- * context or a possessive ("X Premium", "X's algorithm"), a parenthesis ("X (formerly Twitter)"), an enumeration
- * with an accepted mention, or another accepted mention of the entity in the answer ("Twitter, now X").
+ * context or a possessive ("X Premium", "X's algorithm"), a parenthesis ("X (formerly Twitter)"), a verb after it
+ * at the start of a sentence ("X offers ..."), an enumeration with an accepted mention, or another accepted mention
+ * of the entity in the answer ("Twitter, now X"). A preposition is no signal: "post on X" reads as "focus on X".
  */
 final class MentionMatcher {
 
@@ -666,7 +667,18 @@ final class MentionMatcher {
         }
         if (m.alias.letter != 0) {
             // "X Premium", "X's algorithm", "X (formerly Twitter)"; an enumeration or another mention may add it later
-            return nextWord != null && PRODUCT_CONTEXT.contains(nextWord) || possessive || parenthesisAfter(t, m.end);
+            if (nextWord != null && PRODUCT_CONTEXT.contains(nextWord) || possessive || parenthesisAfter(t, m.end)) {
+                return true;
+            }
+            if (!sentenceInitial(t, m.start)) {
+                return false;
+            }
+            if (nextWord != null && ADVERBS.contains(nextWord)) {
+                nextWord = wordAfter(t, next + 1, t.atomEnd[next]);
+            }
+            // "X offers ...", but not "X marks the spot"
+            m.weak = nextWord != null && PREDICATES.contains(nextWord);
+            return m.weak;
         }
         if (!m.capitalised) {
             return false;

@@ -255,7 +255,8 @@ class AnswerAnalyzerTest {
     void aOneLetterNameNeedsASignalAndStandsAlone() {
         assertThat(mentioned(social, "Plot engagement on the x-axis; post 3x a day; an X-ray; 4 X 4 grid.")).isEmpty();
         assertThat(mentioned(social, "Option X is cheaper than Generation X products on Mac OS X.")).isEmpty();
-        assertThat(mentioned(social, "X marks the spot.")).isEmpty();
+        assertThat(mentioned(social, "X marks the spot. Focus on X first.")).isEmpty();
+        assertThat(mentioned(social, "X is still the largest real-time network.")).containsExactly("X");
         assertThat(mentioned(social, "| Feature | Bluesky |\n|---|---|\n| Edit | X |")).containsExactly("Bluesky");
         assertThat(mentioned(social, "X (formerly Twitter) is noisy.")).containsExactly("X");
         assertThat(mentioned(social, "X's algorithm favours paid accounts.")).containsExactly("X");
