@@ -50,6 +50,7 @@ import dev.sightline.run.CellQueries;
 import dev.sightline.run.CellRepository;
 import dev.sightline.run.Dispatcher;
 import dev.sightline.run.Housekeeping;
+import dev.sightline.run.RateLimits;
 import dev.sightline.run.RetryPolicy;
 import dev.sightline.run.RunRepository;
 import dev.sightline.run.RunService;
@@ -255,8 +256,10 @@ public final class SightlineApp {
             Dispatcher dispatcher = new Dispatcher(cells, producer, node, lease);
             CircuitBreakerRegistry breakers = circuitBreakers(config);
             Map<String, CircuitBreaker> byProvider = new HashMap<>();
+            RateLimits rateLimits = new RateLimits(dispatcher, Duration.ofMinutes(1));
             for (Provider p : providers.enabled()) {
                 dispatcher.addLane(p.name(), sedaUri(p), p.settings().consumers());
+                rateLimits.addProvider(p.name(), p.settings().requestsPerMinute());
                 CircuitBreaker cb = breakers.circuitBreaker("provider-" + p.name());
                 byProvider.put(p.name(), cb);
                 ctx.getRegistry().bind("circuitBreaker-" + p.name(), cb);
@@ -279,6 +282,7 @@ public final class SightlineApp {
             registry.bind("json", Json.MAPPER);
             registry.bind("dataSource", db.dataSource());
             registry.bind("dispatcher", dispatcher);
+            registry.bind("rateLimits", rateLimits);
             registry.bind("housekeeping", new Housekeeping(dispatcher, cells, runs, retry.maxAttempts(), lease));
             registry.bind("providerCalls", new ProviderCalls(providers, dispatcher,
                     config.string("sightline.run.system-prompt", "")));
@@ -320,7 +324,6 @@ public final class SightlineApp {
                         .routeId("provider-" + p.name())
                         .parameter("name", p.name())
                         .parameter("sedaUri", sedaUri(p))
-                        .parameter("requestsPerMinute", String.valueOf(s.requestsPerMinute()))
                         .parameter("endpointUri", endpointUri(p))
                         .parameter("circuitBreaker", "circuitBreaker-" + p.name())
                         .add();

@@ -18,7 +18,8 @@ import dev.sightline.run.Dispatcher;
  */
 public final class ProviderCalls {
 
-    private static final String STARTED_NANOS = "sightline.callStartedNanos";
+    /** Exchange property set the moment before the request goes out. */
+    public static final String STARTED_NANOS = "sightline.callStartedNanos";
 
     private final ProviderRegistry providers;
     private final Dispatcher dispatcher;

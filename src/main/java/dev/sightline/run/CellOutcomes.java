@@ -34,7 +34,7 @@ public final class CellOutcomes {
 
     private static final Logger LOG = LoggerFactory.getLogger(CellOutcomes.class);
 
-    /** Set by the route right after the throttle: the call was allowed to start. */
+    /** Set by the route right after the rate limit: the call was allowed to start. */
     public static final String PASSED_THROTTLE = "sightline.passedThrottle";
 
     private static final String INSERT_RESPONSE = """
