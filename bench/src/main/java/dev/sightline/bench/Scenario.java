@@ -104,10 +104,24 @@ public final class Scenario {
         r.put("simulatorLatency", spec.latency());
         r.put("requestsPerMinute", spec.requestsPerMinute());
         SightlineApp app = null;
+        io.zonky.test.db.postgres.embedded.EmbeddedPostgres statsDb = null;
         try {
             Path ws = Workloads.workspace(tmp, spec.prompts(), spec.warmupPrompts());
             port = freePort();
-            app = new SightlineApp(overrides(ws, pgDir));
+            Properties props = overrides(ws, pgDir);
+            if (Boolean.getBoolean("bench.pgstat")) {
+                // profiling: the same PostgreSQL and durability as the app's embedded one, plus pg_stat_statements
+                statsDb = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().setDataDirectory(pgDir)
+                        .setCleanDataDirectory(true).setServerConfig("fsync", "on")
+                        .setServerConfig("synchronous_commit", "on").setServerConfig("max_connections", "200")
+                        .setServerConfig("shared_preload_libraries", "pg_stat_statements").start();
+                try (var c = statsDb.getPostgresDatabase().getConnection(); var st = c.createStatement()) {
+                    st.execute("CREATE EXTENSION pg_stat_statements");
+                }
+                props.setProperty("sightline.db.url", statsDb.getJdbcUrl("postgres", "postgres"));
+                props.setProperty("sightline.db.user", "postgres");
+            }
+            app = new SightlineApp(props);
             long bootStart = System.nanoTime();
             app.start();
             r.put("startupSeconds", secs(System.nanoTime() - bootStart));
@@ -139,6 +153,9 @@ public final class Scenario {
             sim.reset();
             System.gc();
 
+            if (statsDb != null) {
+                parts.jdbc().queryOne("SELECT pg_stat_statements_reset()", rs -> 0);
+            }
             Map<String, Double> threadsBefore = Procfs.threadCpuSeconds();
             Cpu before = Cpu.sample(pgDir);
             long t0 = System.nanoTime();
@@ -170,10 +187,19 @@ public final class Scenario {
             if (spec.name().equals("ratelimit")) {
                 rateLimit(r, sim);
             }
+            if (statsDb != null) {
+                r.put("statements", parts.jdbc().query("""
+                        SELECT calls, round(total_exec_time::numeric, 1) AS ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 140) AS q
+                          FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15""",
+                        rs -> rs.getLong("calls") + " calls, " + rs.getBigDecimal("ms") + " ms: " + rs.getString("q")));
+            }
             return r;
         } finally {
             if (app != null) {
                 app.stop();
+            }
+            if (statsDb != null) {
+                statsDb.close();
             }
             Workloads.deleteTree(tmp);
         }
