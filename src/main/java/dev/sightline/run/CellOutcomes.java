@@ -9,6 +9,7 @@ import java.util.concurrent.RejectedExecutionException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.ProducerTemplate;
@@ -55,6 +56,7 @@ public final class CellOutcomes {
     private final ObjectMapper json;
     private final CostModel costs = new CostModel();
     private final String analysisUri;
+    private volatile Endpoint analysisEndpoint;
 
     public CellOutcomes(CellRepository cells, RunRepository runs, ProviderRegistry providers, Dispatcher dispatcher,
                         RetryPolicy retry, Duration circuitOpenDelay, ProducerTemplate producer, ObjectMapper json,
@@ -182,8 +184,18 @@ public final class CellOutcomes {
             rejectedLate(claim);
             return;
         }
-        producer.sendBody(analysisUri, new AnalysisJob(responseId[0], claim.runId(), claim.workspaceId(),
+        producer.sendBody(analysisEndpoint(), new AnalysisJob(responseId[0], claim.runId(), claim.workspaceId(),
                 metered.text(), metered.citations()));
+    }
+
+    /** Resolved once: resolving the URI on every send normalises it every time. */
+    private Endpoint analysisEndpoint() {
+        Endpoint e = analysisEndpoint;
+        if (e == null) {
+            e = producer.getCamelContext().getEndpoint(analysisUri);
+            analysisEndpoint = e;
+        }
+        return e;
     }
 
     private static long insertResponse(Connection c, CellClaim claim, Provider p, CallResult call, Answer a,
