@@ -3,8 +3,10 @@ package dev.sightline.run;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -204,10 +206,13 @@ public final class Dispatcher {
         List<CellClaim> claims = new ArrayList<>();
         inFlight.values().forEach(f -> claims.add(f.claim));
         if (!claims.isEmpty()) {
-            List<Long> kept = cells.extend(claims, lease);
-            if (kept.size() < claims.size()) {
+            Set<Long> kept = new HashSet<>(cells.extend(claims, lease));
+            // a cell that finished while the statement ran is no longer leased, and that is no loss
+            long lost = claims.stream().filter(c -> !kept.contains(c.cellId())
+                    && inFlight.get(c.cellId()) != null && inFlight.get(c.cellId()).claim == c).count();
+            if (lost > 0) {
                 LOG.warn("{} of {} leases of node {} were taken over by other nodes; their results will be dropped",
-                        claims.size() - kept.size(), claims.size(), node);
+                        lost, claims.size(), node);
             }
         }
     }
