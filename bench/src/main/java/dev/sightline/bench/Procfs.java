@@ -98,6 +98,23 @@ final class Procfs {
         return out;
     }
 
+    /** CPU seconds of the JVM's own threads by full name, numbers dropped ("seda://analyse", "seda://cells-x"). */
+    static java.util.Map<String, Double> javaThreadCpuSeconds() {
+        java.util.Map<String, Double> out = new java.util.TreeMap<>();
+        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        for (var info : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (info == null) {
+                continue;
+            }
+            long t = mx.getThreadCpuTime(info.getThreadId());
+            if (t > 0) {
+                String name = info.getThreadName().replaceAll("#[0-9]+", "#").replaceAll("-[0-9]+$", "-#");
+                out.merge(name, t / 1e9, Double::sum);
+            }
+        }
+        return out;
+    }
+
     /** The 1-minute load average. */
     static double loadAverage() {
         try {

@@ -56,7 +56,7 @@ public final class Scenario {
             case "efficiency" -> new Spec(name, 250, 1, ALL_PROVIDERS, 5, "400ms", unbound, true, 250, 3);
             // 20,000 cells with no provider latency: what the pipeline itself costs
             case "overhead" -> new Spec(name, 5_000, 1, ALL_PROVIDERS, Integer.getInteger("bench.consumers", 5),
-                    "0", unbound, false, 250, 3);
+                    "0", unbound, false, 250, Integer.getInteger("bench.warmup.rounds", 10));
             // 100,000 cells (5,000 prompts x 4 providers x 5 samples) to watch the app's peak RSS
             case "memory" -> new Spec(name, 5_000, 5, ALL_PROVIDERS, Integer.getInteger("bench.consumers", 5),
                     "0", unbound, false, 0, 0);
@@ -64,6 +64,8 @@ public final class Scenario {
             // after cell 1, however it spreads the requests within the minute
             case "ratelimit" -> new Spec(name, Integer.getInteger("bench.ratelimit.prompts", 361), 1,
                     List.of("openai"), 5, "20ms", 120, false, 0, 0);
+            // a quick end-to-end check of the harness and of what the pipeline writes (not in the results)
+            case "smoke" -> new Spec(name, 100, 1, ALL_PROVIDERS, 5, "0", unbound, false, 0, 0);
             default -> throw new IllegalArgumentException("unknown scenario " + name);
         };
     }
@@ -147,7 +149,14 @@ public final class Scenario {
                     await(parts, trigger("{\"promptTags\":[\"" + Workloads.WARMUP_TAG + "\"]}"), Duration.ofMinutes(5));
                 }
                 profiles.forEach(sim::setFaults);
-                r.put("warmupCells", spec.warmupRounds() * spec.warmupPrompts() * spec.providers().size());
+                int cells = spec.warmupRounds() * spec.warmupPrompts() * spec.providers().size();
+                if (spec.coldRun()) {
+                    // and once at the measured latency: code compiled for answers at once is deoptimised when they
+                    // take 400 ms, and the JIT would recompile during the measurement
+                    await(parts, trigger("{\"promptTags\":[\"" + Workloads.WARMUP_TAG + "\"]}"), Duration.ofMinutes(5));
+                    cells += spec.warmupPrompts() * spec.providers().size();
+                }
+                r.put("warmupCells", cells);
                 r.put("warmupSeconds", secs(System.nanoTime() - w0));
             }
             sim.reset();
@@ -157,6 +166,7 @@ public final class Scenario {
                 parts.jdbc().queryOne("SELECT pg_stat_statements_reset()", rs -> 0);
             }
             Map<String, Double> threadsBefore = Procfs.threadCpuSeconds();
+            Map<String, Double> javaBefore = Procfs.javaThreadCpuSeconds();
             Cpu before = Cpu.sample(pgDir);
             long t0 = System.nanoTime();
             long runId = trigger("{\"samples\":" + spec.samples() + "}");
@@ -165,6 +175,7 @@ public final class Scenario {
             long t1 = System.nanoTime();
             Cpu after = Cpu.sample(pgDir);
             Map<String, Double> threadsAfter = Procfs.threadCpuSeconds();
+            Map<String, Double> javaAfter = Procfs.javaThreadCpuSeconds();
 
             double makespan = secs(t1 - t0);
             r.put("runId", runId);
@@ -180,6 +191,7 @@ public final class Scenario {
             r.put("appCpuMsPerCellWithoutSimulator", (used.process - used.simulator) * 1000 / spec.cells());
             r.put("postgresCpuMsPerCell", used.postgres * 1000 / spec.cells());
             r.put("threadCpuSeconds", topThreads(threadsBefore, threadsAfter));
+            r.put("javaThreadCpuSeconds", topThreads(javaBefore, javaAfter));
             r.put("gcCount", used.gcCount);
             r.put("gcSeconds", used.gcSeconds);
             r.put("checks", checks(parts, runId, sim));
@@ -275,6 +287,25 @@ public final class Scenario {
         c.put("analysed", analysed);
         c.put("cellsWithMoreThanOneAttempt", retried);
         c.put("simulatorServed", served);
+        // order-independent fingerprints of the derived rows, to compare what two versions of the code wrote
+        c.put("mentionRows", jdbc.queryOne("""
+                SELECT count(*) || ' rows, mentioned ' || count(*) FILTER (WHERE m.mentioned) || ', count ' || sum(m.mention_count)
+                       || ', rank ' || coalesce(sum(m.list_rank), 0) || ', order ' || coalesce(sum(m.mention_order), 0)
+                       || ', sentiments ' || count(m.sentiment) || ', score ' || round(coalesce(sum(m.sentiment_score), 0)::numeric, 6)
+                       || ', evidence chars ' || sum(length(m.evidence::text))
+                  FROM mention m JOIN response s ON s.id = m.response_id JOIN cell c ON c.id = s.cell_id
+                 WHERE c.run_id = ?""", rs -> rs.getString(1), runId).orElse(""));
+        c.put("citationRows", jdbc.queryOne("""
+                SELECT count(*) || ' rows, owned ' || count(t.entity_id) || ', markers ' || coalesce(sum(t.marker), 0)
+                       || ', positions ' || sum(t.position) || ', url chars ' || sum(length(t.url) + length(t.domain))
+                       || ', ' || string_agg(DISTINCT t.owner || '/' || t.source, ',')
+                  FROM citation t JOIN response s ON s.id = t.response_id JOIN cell c ON c.id = s.cell_id
+                 WHERE c.run_id = ?""", rs -> rs.getString(1), runId).orElse(""));
+        c.put("analysisRows", jdbc.queryOne("""
+                SELECT count(*) || ' rows, visible ' || count(*) FILTER (WHERE a.brand_visible) || ', sov '
+                       || round(sum(a.share_of_voice)::numeric, 6) || ', errors ' || count(a.error)
+                  FROM analysis a JOIN response s ON s.id = a.response_id JOIN cell c ON c.id = s.cell_id
+                 WHERE c.run_id = ?""", rs -> rs.getString(1), runId).orElse(""));
         c.put("ok", succeeded == spec.cells() && responses == spec.cells() && analysed == spec.cells()
                 && served == spec.cells() && retried == 0);
         return c;
