@@ -289,21 +289,21 @@ public final class Scenario {
         c.put("simulatorServed", served);
         // order-independent fingerprints of the derived rows, to compare what two versions of the code wrote
         c.put("mentionRows", jdbc.queryOne("""
-                SELECT count(*) || ' rows, mentioned ' || count(*) FILTER (WHERE m.mentioned) || ', count ' || sum(m.mention_count)
+                SELECT coalesce(count(*) || ' rows, mentioned ' || count(*) FILTER (WHERE m.mentioned) || ', count ' || sum(m.mention_count)
                        || ', rank ' || coalesce(sum(m.list_rank), 0) || ', order ' || coalesce(sum(m.mention_order), 0)
                        || ', sentiments ' || count(m.sentiment) || ', score ' || round(coalesce(sum(m.sentiment_score), 0)::numeric, 6)
-                       || ', evidence chars ' || sum(length(m.evidence::text))
+                       || ', evidence chars ' || sum(length(m.evidence::text)), 'none')
                   FROM mention m JOIN response s ON s.id = m.response_id JOIN cell c ON c.id = s.cell_id
                  WHERE c.run_id = ?""", rs -> rs.getString(1), runId).orElse(""));
         c.put("citationRows", jdbc.queryOne("""
-                SELECT count(*) || ' rows, owned ' || count(t.entity_id) || ', markers ' || coalesce(sum(t.marker), 0)
+                SELECT coalesce(count(*) || ' rows, owned ' || count(t.entity_id) || ', markers ' || coalesce(sum(t.marker), 0)
                        || ', positions ' || sum(t.position) || ', url chars ' || sum(length(t.url) + length(t.domain))
-                       || ', ' || string_agg(DISTINCT t.owner || '/' || t.source, ',')
+                       || ', ' || string_agg(DISTINCT t.owner || '/' || t.source, ','), 'none')
                   FROM citation t JOIN response s ON s.id = t.response_id JOIN cell c ON c.id = s.cell_id
                  WHERE c.run_id = ?""", rs -> rs.getString(1), runId).orElse(""));
         c.put("analysisRows", jdbc.queryOne("""
-                SELECT count(*) || ' rows, visible ' || count(*) FILTER (WHERE a.brand_visible) || ', sov '
-                       || round(sum(a.share_of_voice)::numeric, 6) || ', errors ' || count(a.error)
+                SELECT coalesce(count(*) || ' rows, visible ' || count(*) FILTER (WHERE a.brand_visible) || ', sov '
+                       || round(sum(a.share_of_voice)::numeric, 6) || ', errors ' || count(a.error), 'none')
                   FROM analysis a JOIN response s ON s.id = a.response_id JOIN cell c ON c.id = s.cell_id
                  WHERE c.run_id = ?""", rs -> rs.getString(1), runId).orElse(""));
         c.put("ok", succeeded == spec.cells() && responses == spec.cells() && analysed == spec.cells()
