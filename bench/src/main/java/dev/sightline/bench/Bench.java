@@ -137,6 +137,12 @@ public final class Bench {
                     ">= 0.95", pass(ratio >= 0.95, e),
                     String.format(Locale.ROOT, "%d cells = 4 x %d, %d consumers/provider, latency 400 ms",
                             e.get("cells").asInt(), e.get("cells").asInt() / 4, e.get("consumersPerProvider").asInt())));
+            if (e.has("coldMakespanSeconds")) {
+                double cold = e.get("coldMakespanSeconds").asDouble();
+                rows.add(new Row("1. Efficiency of the first run after start", String.format(Locale.ROOT,
+                        "%.3f (%.2f s / %.2f s)", e.get("idealSeconds").asDouble() / cold,
+                        e.get("idealSeconds").asDouble(), cold), "-", "info", "same run on a fresh JVM (JIT cold)"));
+            }
         }
         if (s.has("overhead")) {
             JsonNode o = s.get("overhead");
