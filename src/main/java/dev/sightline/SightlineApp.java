@@ -78,6 +78,10 @@ public final class SightlineApp {
 
     public static final String ANALYSIS_URI = "seda:analyse?size=100000&blockWhenFull=true";
 
+    /** Per prompt text, the workspace the simulator answers for: as WorkspaceRepository.findByPromptText picks it. */
+    private static final String PROMPT_OWNERS = """
+            SELECT DISTINCT ON (text_hash) text, workspace_id FROM prompt ORDER BY text_hash, active DESC, id DESC""";
+
     private final Main main = new Main();
     private volatile Parts parts;
     private volatile Throwable startupFailure;
@@ -248,10 +252,16 @@ public final class SightlineApp {
                     } catch (IllegalArgumentException e) {
                         throw new ConfigException(e.getMessage());
                     }
-                    sim[0] = Simulator.start(settings,
-                            text -> workspaces.findByPromptText(text)
-                                    .map(w -> new SimWorld(w.category(), w.entities()))
-                                    .orElseGet(() -> new SimWorld(defaultWorkspace.category(), defaultWorkspace.entities())));
+                    // which workspace asks a prompt only changes with an import, and imports happen at start: read
+                    // the owners once (the lookup by text hash alone scans the prompt table on every request)
+                    Map<String, Long> askedBy = new HashMap<>();
+                    jdbc.query(PROMPT_OWNERS, rs -> askedBy.put(rs.getString(1), rs.getLong(2)));
+                    sim[0] = Simulator.start(settings, text -> {
+                        Long id = askedBy.get(text.strip());
+                        Workspace w = id != null ? workspaces.get(id) : workspaces.findByPromptText(text)
+                                .orElse(defaultWorkspace);
+                        return new SimWorld(w.category(), w.entities());
+                    });
                     LOG.info("Provider simulator listening for providers without an API key");
                 }
                 return sim[0].baseUrl(kind);

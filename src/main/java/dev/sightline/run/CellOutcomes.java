@@ -9,6 +9,7 @@ import java.util.concurrent.RejectedExecutionException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.ProducerTemplate;
@@ -34,7 +35,7 @@ public final class CellOutcomes {
 
     private static final Logger LOG = LoggerFactory.getLogger(CellOutcomes.class);
 
-    /** Set by the route right after the throttle: the call was allowed to start. */
+    /** Set by the route right after the rate limit: the call was allowed to start. */
     public static final String PASSED_THROTTLE = "sightline.passedThrottle";
 
     private static final String INSERT_RESPONSE = """
@@ -56,6 +57,7 @@ public final class CellOutcomes {
     private final CostModel costs = new CostModel();
     private final String analysisUri;
     private final Budget budget;
+    private volatile Endpoint analysisEndpoint;
 
     public CellOutcomes(CellRepository cells, RunRepository runs, ProviderRegistry providers, Dispatcher dispatcher,
                         RetryPolicy retry, Duration circuitOpenDelay, ProducerTemplate producer, ObjectMapper json,
@@ -186,8 +188,18 @@ public final class CellOutcomes {
             return;
         }
         budget.recordSpend(cost);
-        producer.sendBody(analysisUri, new AnalysisJob(responseId[0], claim.runId(), claim.workspaceId(),
+        producer.sendBody(analysisEndpoint(), new AnalysisJob(responseId[0], claim.runId(), claim.workspaceId(),
                 metered.text(), metered.citations()));
+    }
+
+    /** Resolved once: resolving the URI on every send normalises it every time. */
+    private Endpoint analysisEndpoint() {
+        Endpoint e = analysisEndpoint;
+        if (e == null) {
+            e = producer.getCamelContext().getEndpoint(analysisUri);
+            analysisEndpoint = e;
+        }
+        return e;
     }
 
     private static long insertResponse(Connection c, CellClaim claim, Provider p, CallResult call, Answer a,

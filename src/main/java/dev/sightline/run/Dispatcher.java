@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
+import org.apache.camel.Endpoint;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,7 @@ public final class Dispatcher {
         final AtomicInteger idle;
         final AtomicBoolean claiming = new AtomicBoolean();
         volatile boolean again;
+        volatile Endpoint endpoint;
 
         Lane(String provider, String sedaUri, int consumers) {
             this.provider = provider;
@@ -143,9 +145,10 @@ public final class Dispatcher {
                     break;
                 }
                 lane.idle.addAndGet(-claimed.size());
+                Endpoint queue = endpoint(lane);
                 for (CellClaim c : claimed) {
                     inFlight.put(c.cellId(), new InFlight(c));
-                    producer.send(lane.sedaUri, ex -> {
+                    producer.send(queue, ex -> {
                         ex.setProperty(CLAIM, c);
                         ex.getMessage().setBody(c);
                     });
@@ -162,6 +165,16 @@ public final class Dispatcher {
         if (lane.again && !stopping.get()) {
             dispatch(lane);
         }
+    }
+
+    /** The lane's queue, resolved once: resolving the URI on every send normalises it every time. */
+    private Endpoint endpoint(Lane lane) {
+        Endpoint e = lane.endpoint;
+        if (e == null) {
+            e = producer.getCamelContext().getEndpoint(lane.sedaUri);
+            lane.endpoint = e;
+        }
+        return e;
     }
 
     /**

@@ -1,0 +1,232 @@
+package dev.sightline.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The benchmark ({@code mvn -q -Pbench verify}): runs each measurement in a child JVM with the heap a user would
+ * give the app ({@code -Dbench.heap}, default 384m), watches the child's peak RSS, and writes
+ * {@code bench/results.json} and {@code bench/results.md} and prints the table.
+ *
+ * <p>{@code -Dbench.only=efficiency,overhead} runs some of them; {@code -Dbench.jvm="-XX:..."} adds JVM options to
+ * the children (e.g. a JFR recording for profiling). Child logs go to {@code bench/work/<name>.log}.
+ */
+public final class Bench {
+
+    static final List<String> ALL = List.of("analyzer", "efficiency", "overhead", "ratelimit", "memory");
+
+    public static void main(String[] args) throws Exception {
+        String only = System.getProperty("bench.only", "all");
+        List<String> names = only.isBlank() || only.equals("all") ? ALL
+                : Arrays.stream(only.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        String heap = System.getProperty("bench.heap", "384m");
+        Path work = Path.of("bench", "work");
+        Files.createDirectories(work);
+
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("startedAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        results.put("commit", git("rev-parse", "--short", "HEAD") + (git("status", "--porcelain", "--untracked-files=no").isBlank() ? "" : "+dirty"));
+        results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
+                "java", System.getProperty("java.version"), "os", System.getProperty("os.name") + " "
+                        + System.getProperty("os.arch")));
+        results.put("heap", "-Xmx" + heap);
+        Map<String, Object> scenarios = new LinkedHashMap<>();
+        results.put("scenarios", scenarios);
+
+        for (String name : names) {
+            System.out.printf("bench: %s ...%n", name);
+            Map<String, Object> r = runChild(name, heap, work);
+            scenarios.put(name, r);
+            System.out.printf("bench: %s done in %.0f s (load before %.2f, after %.2f)%n", name,
+                    ((Number) r.getOrDefault("childSeconds", 0)).doubleValue(),
+                    ((Number) r.getOrDefault("loadBefore", -1)).doubleValue(),
+                    ((Number) r.getOrDefault("loadAfter", -1)).doubleValue());
+        }
+        results.put("finishedAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        List<Row> rows = rows(scenarios);
+        results.put("table", rows);
+
+        Path json = Path.of("bench", "results.json");
+        Path md = Path.of("bench", "results.md");
+        if (!names.equals(ALL)) {
+            json = work.resolve("results-partial.json");
+            md = work.resolve("results-partial.md");
+        }
+        Scenario.JSON.writeValue(json.toFile(), results);
+        String table = markdown(results, rows);
+        Files.writeString(md, table);
+        System.out.println();
+        System.out.println(table);
+        System.out.println("bench: wrote " + json + " and " + md);
+    }
+
+    /** One line of the results table. */
+    public record Row(String measurement, String result, String target, String pass, String setup) {
+    }
+
+    private static Map<String, Object> runChild(String name, String heap, Path work) throws Exception {
+        Path out = work.resolve(name + ".json");
+        Files.deleteIfExists(out);
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap));
+        String extra = System.getProperty("bench.jvm", "");
+        if (!extra.isBlank()) {
+            cmd.addAll(Arrays.asList(extra.strip().split("\\s+")));
+        }
+        for (String k : System.getProperties().stringPropertyNames()) {
+            if ((k.startsWith("bench.") && !k.equals("bench.jvm")) || k.startsWith("sightline.") || k.startsWith("camel.")) {
+                cmd.add("-D" + k + "=" + System.getProperty(k));
+            }
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Scenario.class.getName(), name,
+                out.toString()));
+        double loadBefore = Procfs.loadAverage();
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(work.resolve(name + ".log").toFile()).start();
+        double peak = 0;
+        while (p.isAlive()) {
+            peak = Math.max(peak, Procfs.vmHwmMb(p.pid()));
+            Thread.sleep(100);
+        }
+        int exit = p.waitFor();
+        double childSeconds = (System.nanoTime() - t0) / 1e9;
+        if (exit != 0 || !Files.exists(out)) {
+            throw new IllegalStateException("scenario " + name + " failed (exit " + exit + "), see "
+                    + work.resolve(name + ".log"));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> r = Scenario.JSON.readValue(out.toFile(), LinkedHashMap.class);
+        double own = ((Number) r.getOrDefault("vmHwmMb", 0)).doubleValue();
+        r.put("peakRssMb", Math.max(peak, own));
+        r.put("loadBefore", loadBefore);
+        r.put("loadAfter", Procfs.loadAverage());
+        r.put("childSeconds", childSeconds);
+        return r;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Row> rows(Map<String, Object> scenarios) {
+        List<Row> rows = new ArrayList<>();
+        if (scenarios.get("efficiency") instanceof Map<?, ?> eff) {
+            Map<String, Object> e = (Map<String, Object>) eff;
+            int perProvider = ((Number) e.get("prompts")).intValue() * ((Number) e.get("samples")).intValue();
+            int consumers = ((Number) e.get("consumersPerProvider")).intValue();
+            double ideal = Math.ceil((double) perProvider / consumers) * 0.4;
+            e.put("idealSeconds", ideal);
+            e.put("efficiency", ideal / ((Number) e.get("makespanSeconds")).doubleValue());
+        }
+        JsonNode s = Scenario.JSON.valueToTree(scenarios);
+        if (s.has("efficiency")) {
+            JsonNode e = s.get("efficiency");
+            double ratio = e.get("efficiency").asDouble();
+            rows.add(new Row("1. Efficiency (ideal / measured makespan)",
+                    String.format(Locale.ROOT, "%.3f (%.2f s / %.2f s)", ratio, e.get("idealSeconds").asDouble(),
+                            e.get("makespanSeconds").asDouble()),
+                    ">= 0.95", pass(ratio >= 0.95, e),
+                    String.format(Locale.ROOT, "%d cells = 4 x %d, %d consumers/provider, latency 400 ms",
+                            e.get("cells").asInt(), e.get("cells").asInt() / 4, e.get("consumersPerProvider").asInt())));
+            if (e.has("coldMakespanSeconds")) {
+                double cold = e.get("coldMakespanSeconds").asDouble();
+                rows.add(new Row("1. Efficiency of the first run after start", String.format(Locale.ROOT,
+                        "%.3f (%.2f s / %.2f s)", e.get("idealSeconds").asDouble() / cold,
+                        e.get("idealSeconds").asDouble(), cold), "-", "info", "same run on a fresh JVM (JIT cold)"));
+            }
+        }
+        if (s.has("overhead")) {
+            JsonNode o = s.get("overhead");
+            double rate = o.get("cellsPerSecond").asDouble();
+            rows.add(new Row("2. Overhead: cells per second", String.format(Locale.ROOT, "%.0f cells/s (%.1f s)", rate,
+                    o.get("makespanSeconds").asDouble()), ">= 1,000", pass(rate >= 1000, o),
+                    String.format(Locale.ROOT, "%d cells, %d consumers/provider, latency 0", o.get("cells").asInt(),
+                            o.get("consumersPerProvider").asInt())));
+            rows.add(new Row("2. Overhead: CPU per cell", String.format(Locale.ROOT,
+                    "%.2f ms app (%.2f ms without simulator) + %.2f ms PostgreSQL",
+                    o.get("appCpuMsPerCell").asDouble(), o.get("appCpuMsPerCellWithoutSimulator").asDouble(),
+                    o.get("postgresCpuMsPerCell").asDouble()), "-", "info", "process CPU time, same run"));
+        }
+        if (s.has("analyzer")) {
+            JsonNode a = s.get("analyzer");
+            double rate = a.get("answersPerSecond").asDouble();
+            rows.add(new Row("3. Analyzer: answers per second, 1 thread", String.format(Locale.ROOT, "%.0f/s (%.0f us/answer)",
+                    rate, a.get("microsPerAnswer").asDouble()), ">= 5,000", rate >= 5000 ? "PASS" : "FAIL",
+                    a.get("corpusAnswers").asInt() + " labelled answers, avg " + a.get("corpusAvgChars").asInt() + " chars"));
+        }
+        if (s.has("memory")) {
+            JsonNode m = s.get("memory");
+            double rss = m.get("peakRssMb").asDouble();
+            rows.add(new Row("4. Memory: peak RSS of the app", String.format(Locale.ROOT, "%.0f MB", rss), "<= 512 MB",
+                    pass(rss <= 512, m), String.format(Locale.ROOT, "%d cells, %s, %.0f cells/s", m.get("cells").asInt(),
+                    String.join(" ", jvmHeap(m)), m.get("cellsPerSecond").asDouble())));
+        }
+        if (s.has("ratelimit")) {
+            JsonNode r = s.get("ratelimit");
+            int max = r.get("maxRequestsIn60s").asInt();
+            double share = r.get("achievedShareOfLimit").asDouble();
+            rows.add(new Row("5. Rate limit: most requests in any 60 s", String.valueOf(max), "<= 120", pass(max <= 120, r),
+                    String.format(Locale.ROOT, "%d cells, 1 provider at 120/min, latency 20 ms, %.0f s",
+                            r.get("cells").asInt(), r.get("makespanSeconds").asDouble())));
+            rows.add(new Row("5. Rate limit: achieved rate", String.format(Locale.ROOT, "%.1f/min (%.1f%%)",
+                    r.get("achievedPerMinute").asDouble(), 100 * share), ">= 114/min (95%)", pass(share >= 0.95, r),
+                    "(served - 1) / (last - first arrival), as the simulator saw them"));
+        }
+        return rows;
+    }
+
+    private static List<String> jvmHeap(JsonNode m) {
+        List<String> out = new ArrayList<>();
+        m.path("jvm").forEach(a -> {
+            if (a.asText().startsWith("-Xmx")) {
+                out.add(a.asText());
+            }
+        });
+        return out;
+    }
+
+    private static String pass(boolean ok, JsonNode scenario) {
+        boolean checked = scenario.path("checks").path("ok").asBoolean(false);
+        return ok && checked ? "PASS" : ok ? "FAIL (checks)" : "FAIL";
+    }
+
+    private static String markdown(Map<String, Object> results, List<Row> rows) {
+        StringBuilder b = new StringBuilder();
+        b.append("Sightline benchmark, commit ").append(results.get("commit")).append(", ").append(results.get("startedAt"))
+                .append(", ").append(((Map<?, ?>) results.get("machine")).get("cores")).append(" cores, Java ")
+                .append(((Map<?, ?>) results.get("machine")).get("java")).append(", app heap ")
+                .append(results.get("heap")).append("\n\n");
+        b.append("| measurement | result | target | pass | setup |\n| --- | --- | --- | --- | --- |\n");
+        for (Row r : rows) {
+            b.append("| ").append(r.measurement()).append(" | ").append(r.result()).append(" | ").append(r.target())
+                    .append(" | ").append(r.pass()).append(" | ").append(r.setup()).append(" |\n");
+        }
+        b.append("\nLoad average (1 min) before each measurement: ");
+        List<String> loads = new ArrayList<>();
+        ((Map<?, ?>) results.get("scenarios")).forEach((k, v) -> loads.add(k + " " + String.format(Locale.ROOT, "%.2f",
+                ((Number) ((Map<?, ?>) v).get("loadBefore")).doubleValue())));
+        b.append(String.join(", ", loads)).append(".\n");
+        return b.toString();
+    }
+
+    private static String git(String... args) {
+        try {
+            List<String> cmd = new ArrayList<>(List.of("git"));
+            cmd.addAll(Arrays.asList(args));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).strip();
+            return p.waitFor() == 0 ? out : "unknown";
+        } catch (IOException | InterruptedException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,423 @@
+package dev.sightline.bench;
+
+import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import dev.sightline.SightlineApp;
+import dev.sightline.provider.Provider;
+import dev.sightline.run.Run;
+import dev.sightline.simulator.FaultProfile;
+import dev.sightline.simulator.Simulator;
+
+/**
+ * One measurement in its own JVM (started by {@link Bench}): boots the real app on an embedded PostgreSQL in a
+ * temporary directory (the same code path as a user's {@code sightline.db.url} left empty, durability on) with the
+ * built-in simulator, triggers a run over the REST API, waits for the run to be terminal, checks that every cell
+ * succeeded with exactly one call, and writes what it measured as JSON.
+ *
+ * <p>Usage: {@code Scenario <name> <result.json>}; names: efficiency, overhead, memory, ratelimit, analyzer.
+ */
+public final class Scenario {
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final String TOKEN = "bench-token-0123456789abcdef";
+    static final List<String> ALL_PROVIDERS = List.of("openai", "anthropic", "gemini", "perplexity");
+
+    /** What a pipeline measurement asks of the app. */
+    record Spec(String name, int prompts, int samples, List<String> providers, int consumers, String latency,
+                int requestsPerMinute, boolean coldRun, int warmupPrompts, int warmupRounds) {
+        int cells() {
+            return prompts * samples * providers.size();
+        }
+    }
+
+    static Spec spec(String name) {
+        int unbound = 100_000; // requests/minute that never bind in these runs
+        return switch (name) {
+            // 4 x 250 cells, 5 consumers each, 400 ms: ideal makespan ceil(250/5) x 0.4 s = 20 s
+            case "efficiency" -> new Spec(name, 250, 1, ALL_PROVIDERS, 5, "400ms", unbound, true, 250, 3);
+            // 20,000 cells with no provider latency: what the pipeline itself costs
+            case "overhead" -> new Spec(name, 5_000, 1, ALL_PROVIDERS, Integer.getInteger("bench.consumers", 5),
+                    "0", unbound, false, 250, Integer.getInteger("bench.warmup.rounds", 10));
+            // 100,000 cells (5,000 prompts x 4 providers x 5 samples) to watch the app's peak RSS
+            case "memory" -> new Spec(name, 5_000, 5, ALL_PROVIDERS, Integer.getInteger("bench.consumers", 5),
+                    "0", unbound, false, 0, 0);
+            // one provider limited to 120/min; 361 = 3 x 120 + 1 cells: an exact limiter lets cell 361 out 180 s
+            // after cell 1, however it spreads the requests within the minute
+            case "ratelimit" -> new Spec(name, Integer.getInteger("bench.ratelimit.prompts", 361), 1,
+                    List.of("openai"), 5, "20ms", 120, false, 0, 0);
+            // a quick end-to-end check of the harness and of what the pipeline writes (not in the results)
+            case "smoke" -> new Spec(name, 100, 1, ALL_PROVIDERS, 5, "0", unbound, false, 0, 0);
+            default -> throw new IllegalArgumentException("unknown scenario " + name);
+        };
+    }
+
+    public static void main(String[] args) throws Exception {
+        String name = args[0];
+        Path out = Path.of(args[1]);
+        Map<String, Object> result;
+        if (name.equals("analyzer")) {
+            result = AnalyzerBench.run();
+        } else {
+            result = new Scenario(spec(name)).run();
+        }
+        result.put("vmHwmMb", Procfs.vmHwmMb(ProcessHandle.current().pid()));
+        result.put("jvm", ManagementFactory.getRuntimeMXBean().getInputArguments());
+        JSON.writeValue(out.toFile(), result);
+        System.exit(0); // non-daemon threads of a stopped app must not keep the JVM
+    }
+
+    private final Spec spec;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private int port;
+
+    Scenario(Spec spec) {
+        this.spec = spec;
+    }
+
+    Map<String, Object> run() throws Exception {
+        Path tmp = Files.createTempDirectory(Path.of("bench", "work").toAbsolutePath(), spec.name() + "-");
+        Path pgDir = tmp.resolve("postgres");
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("scenario", spec.name());
+        r.put("cells", spec.cells());
+        r.put("prompts", spec.prompts());
+        r.put("samples", spec.samples());
+        r.put("providers", spec.providers());
+        r.put("consumersPerProvider", spec.consumers());
+        r.put("simulatorLatency", spec.latency());
+        r.put("requestsPerMinute", spec.requestsPerMinute());
+        SightlineApp app = null;
+        io.zonky.test.db.postgres.embedded.EmbeddedPostgres statsDb = null;
+        try {
+            Path ws = Workloads.workspace(tmp, spec.prompts(), spec.warmupPrompts());
+            port = freePort();
+            Properties props = overrides(ws, pgDir);
+            if (Boolean.getBoolean("bench.pgstat")) {
+                // profiling: the same PostgreSQL and durability as the app's embedded one, plus pg_stat_statements
+                statsDb = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().setDataDirectory(pgDir)
+                        .setCleanDataDirectory(true).setServerConfig("fsync", "on")
+                        .setServerConfig("synchronous_commit", "on").setServerConfig("max_connections", "200")
+                        .setServerConfig("shared_preload_libraries", "pg_stat_statements").start();
+                try (var c = statsDb.getPostgresDatabase().getConnection(); var st = c.createStatement()) {
+                    st.execute("CREATE EXTENSION pg_stat_statements");
+                }
+                props.setProperty("sightline.db.url", statsDb.getJdbcUrl("postgres", "postgres"));
+                props.setProperty("sightline.db.user", "postgres");
+            }
+            app = new SightlineApp(props);
+            long bootStart = System.nanoTime();
+            app.start();
+            r.put("startupSeconds", secs(System.nanoTime() - bootStart));
+            SightlineApp.Parts parts = app.parts();
+            Simulator sim = parts.simulator();
+
+            if (spec.coldRun()) {
+                // what a user's first run after start sees: nothing compiled by the JIT yet
+                long c0 = System.nanoTime();
+                await(parts, trigger("{\"samples\":" + spec.samples() + "}"), Duration.ofMinutes(10));
+                r.put("coldMakespanSeconds", secs(System.nanoTime() - c0));
+            }
+            if (spec.warmupPrompts() > 0) {
+                // a service that has been running: warm the JIT with the same pipeline at no provider latency
+                Map<String, FaultProfile> profiles = new LinkedHashMap<>();
+                for (Provider p : parts.providers().enabled()) {
+                    String kind = p.settings().kind();
+                    profiles.put(kind, sim.faults(kind));
+                    sim.setFaults(kind, sim.faults(kind).withLatency(Duration.ZERO, Duration.ZERO));
+                }
+                long w0 = System.nanoTime();
+                for (int i = 0; i < spec.warmupRounds(); i++) {
+                    await(parts, trigger("{\"promptTags\":[\"" + Workloads.WARMUP_TAG + "\"]}"), Duration.ofMinutes(5));
+                }
+                profiles.forEach(sim::setFaults);
+                int cells = spec.warmupRounds() * spec.warmupPrompts() * spec.providers().size();
+                if (spec.coldRun()) {
+                    // and once at the measured latency: code compiled for answers at once is deoptimised when they
+                    // take 400 ms, and the JIT would recompile during the measurement
+                    await(parts, trigger("{\"promptTags\":[\"" + Workloads.WARMUP_TAG + "\"]}"), Duration.ofMinutes(5));
+                    cells += spec.warmupPrompts() * spec.providers().size();
+                }
+                r.put("warmupCells", cells);
+                r.put("warmupSeconds", secs(System.nanoTime() - w0));
+            }
+            sim.reset();
+            System.gc();
+
+            if (statsDb != null) {
+                parts.jdbc().queryOne("SELECT pg_stat_statements_reset()", rs -> 0);
+            }
+            Map<String, Double> threadsBefore = Procfs.threadCpuSeconds();
+            Map<String, Double> javaBefore = Procfs.javaThreadCpuSeconds();
+            Cpu before = Cpu.sample(pgDir);
+            long t0 = System.nanoTime();
+            long runId = trigger("{\"samples\":" + spec.samples() + "}");
+            long triggered = System.nanoTime();
+            Run done = await(parts, runId, Duration.ofMinutes(30));
+            long t1 = System.nanoTime();
+            Cpu after = Cpu.sample(pgDir);
+            Map<String, Double> threadsAfter = Procfs.threadCpuSeconds();
+            Map<String, Double> javaAfter = Procfs.javaThreadCpuSeconds();
+
+            double makespan = secs(t1 - t0);
+            r.put("runId", runId);
+            r.put("runStatus", done.status());
+            r.put("triggerSeconds", secs(triggered - t0));
+            r.put("makespanSeconds", makespan);
+            r.put("cellsPerSecond", spec.cells() / makespan);
+            Cpu used = after.minus(before);
+            r.put("appCpuSeconds", used.process);
+            r.put("simulatorCpuSeconds", used.simulator);
+            r.put("postgresCpuSeconds", used.postgres);
+            r.put("appCpuMsPerCell", used.process * 1000 / spec.cells());
+            r.put("appCpuMsPerCellWithoutSimulator", (used.process - used.simulator) * 1000 / spec.cells());
+            r.put("postgresCpuMsPerCell", used.postgres * 1000 / spec.cells());
+            r.put("threadCpuSeconds", topThreads(threadsBefore, threadsAfter));
+            r.put("javaThreadCpuSeconds", topThreads(javaBefore, javaAfter));
+            r.put("gcCount", used.gcCount);
+            r.put("gcSeconds", used.gcSeconds);
+            r.put("checks", checks(parts, runId, sim));
+            r.put("timeline", timeline(parts, runId));
+            if (spec.name().equals("ratelimit")) {
+                rateLimit(r, sim);
+            }
+            if (statsDb != null) {
+                r.put("statements", parts.jdbc().query("""
+                        SELECT calls, round(total_exec_time::numeric, 1) AS ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 140) AS q
+                          FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15""",
+                        rs -> rs.getLong("calls") + " calls, " + rs.getBigDecimal("ms") + " ms: " + rs.getString("q")));
+            }
+            return r;
+        } finally {
+            if (app != null) {
+                app.stop();
+            }
+            if (statsDb != null) {
+                statsDb.close();
+            }
+            Workloads.deleteTree(tmp);
+        }
+    }
+
+    private Properties overrides(Path workspace, Path pgDir) {
+        Properties p = new Properties();
+        p.setProperty("camel.server.port", String.valueOf(port));
+        p.setProperty("sightline.node.id", "bench");
+        p.setProperty("sightline.db.url", "");
+        p.setProperty("sightline.db.embedded.dir", pgDir.toString());
+        p.setProperty("sightline.workspace.file", workspace.toString());
+        p.setProperty("sightline.api.bootstrap-token", TOKEN);
+        p.setProperty("sightline.schedule.enabled", "false");
+        p.setProperty("sightline.simulator.enabled", "true");
+        p.setProperty("sightline.simulator.day", "2026-11-20");
+        p.setProperty("sightline.simulator.latency-median", spec.latency());
+        p.setProperty("sightline.simulator.latency-p99", spec.latency());
+        for (String name : ALL_PROVIDERS) {
+            String k = "sightline.providers." + name + ".";
+            if (spec.providers().contains(name)) {
+                p.setProperty(k + "requests-per-minute", String.valueOf(spec.requestsPerMinute()));
+                p.setProperty(k + "consumers", String.valueOf(spec.consumers()));
+            } else {
+                p.setProperty(k + "enabled", "false");
+            }
+        }
+        // anything else from the command line (-Dsightline.x=y, -Dcamel.x=y) is the app's own business
+        return p;
+    }
+
+    private long trigger(String body) throws IOException, InterruptedException {
+        HttpResponse<String> resp = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/runs"))
+                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                .timeout(Duration.ofMinutes(5)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (resp.statusCode() != 202) {
+            throw new IllegalStateException("POST /api/runs answered " + resp.statusCode() + ": " + resp.body());
+        }
+        JsonNode json = JSON.readTree(resp.body());
+        return json.get("id").asLong();
+    }
+
+    /** Polls the run's row every 10 ms: terminal is when the finalizer says so (every cell done and analysed). */
+    private static Run await(SightlineApp.Parts parts, long runId, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long ws = parts.defaultWorkspace().id();
+        while (System.nanoTime() < deadline) {
+            Run run = parts.runs().find(ws, runId).orElseThrow();
+            if (run.isTerminal()) {
+                return run;
+            }
+            Thread.sleep(10);
+        }
+        throw new IllegalStateException("run " + runId + " not terminal after " + timeout);
+    }
+
+    /** The run did what it should: every cell succeeded after exactly one call, every response analysed. */
+    private Map<String, Object> checks(SightlineApp.Parts parts, long runId, Simulator sim) {
+        var jdbc = parts.jdbc();
+        Map<String, Object> c = new LinkedHashMap<>();
+        long succeeded = count(jdbc, "SELECT count(*) FROM cell WHERE run_id = ? AND status = 'succeeded'", runId);
+        long responses = count(jdbc, "SELECT count(*) FROM response s JOIN cell c ON c.id = s.cell_id WHERE c.run_id = ?", runId);
+        long analysed = count(jdbc, "SELECT count(*) FROM analysis a JOIN response s ON s.id = a.response_id "
+                + "JOIN cell c ON c.id = s.cell_id WHERE c.run_id = ? AND a.error IS NULL", runId);
+        long retried = count(jdbc, "SELECT count(*) FROM cell WHERE run_id = ? AND attempts <> 1", runId);
+        long served = 0;
+        for (Provider p : parts.providers().enabled()) {
+            served += sim.served(p.settings().kind());
+        }
+        c.put("succeeded", succeeded);
+        c.put("responses", responses);
+        c.put("analysed", analysed);
+        c.put("cellsWithMoreThanOneAttempt", retried);
+        c.put("simulatorServed", served);
+        // order-independent fingerprints of the derived rows, to compare what two versions of the code wrote
+        c.put("mentionRows", jdbc.queryOne("""
+                SELECT coalesce(count(*) || ' rows, mentioned ' || count(*) FILTER (WHERE m.mentioned) || ', count ' || sum(m.mention_count)
+                       || ', rank ' || coalesce(sum(m.list_rank), 0) || ', order ' || coalesce(sum(m.mention_order), 0)
+                       || ', sentiments ' || count(m.sentiment) || ', score ' || round(coalesce(sum(m.sentiment_score), 0)::numeric, 6)
+                       || ', evidence chars ' || sum(length(m.evidence::text)), 'none')
+                  FROM mention m JOIN response s ON s.id = m.response_id JOIN cell c ON c.id = s.cell_id
+                 WHERE c.run_id = ?""", rs -> rs.getString(1), runId).orElse(""));
+        c.put("citationRows", jdbc.queryOne("""
+                SELECT coalesce(count(*) || ' rows, owned ' || count(t.entity_id) || ', markers ' || coalesce(sum(t.marker), 0)
+                       || ', positions ' || sum(t.position) || ', url chars ' || sum(length(t.url) + length(t.domain))
+                       || ', ' || string_agg(DISTINCT t.owner || '/' || t.source, ','), 'none')
+                  FROM citation t JOIN response s ON s.id = t.response_id JOIN cell c ON c.id = s.cell_id
+                 WHERE c.run_id = ?""", rs -> rs.getString(1), runId).orElse(""));
+        c.put("analysisRows", jdbc.queryOne("""
+                SELECT coalesce(count(*) || ' rows, visible ' || count(*) FILTER (WHERE a.brand_visible) || ', sov '
+                       || round(sum(a.share_of_voice)::numeric, 6) || ', errors ' || count(a.error), 'none')
+                  FROM analysis a JOIN response s ON s.id = a.response_id JOIN cell c ON c.id = s.cell_id
+                 WHERE c.run_id = ?""", rs -> rs.getString(1), runId).orElse(""));
+        c.put("ok", succeeded == spec.cells() && responses == spec.cells() && analysed == spec.cells()
+                && served == spec.cells() && retried == 0);
+        return c;
+    }
+
+    /**
+     * Where the makespan went, from the database clock: trigger to first stored response, the client-side call
+     * latency (request built to reply decoded), last stored response to the run's finish.
+     */
+    private static Map<String, Object> timeline(SightlineApp.Parts parts, long runId) {
+        return parts.jdbc().queryOne("""
+                SELECT extract(epoch FROM min(s.created_at) - r.created_at) AS first_response,
+                       extract(epoch FROM max(s.created_at) - r.created_at) AS last_response,
+                       extract(epoch FROM r.finished_at - max(s.created_at)) AS finish_after_last,
+                       extract(epoch FROM r.finished_at - r.created_at) AS run_span,
+                       avg(s.latency_ms) AS avg_latency_ms, max(s.latency_ms) AS max_latency_ms
+                  FROM run r JOIN cell c ON c.run_id = r.id JOIN response s ON s.cell_id = c.id
+                 WHERE r.id = ? GROUP BY r.id""", rs -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("firstResponseSeconds", rs.getDouble("first_response"));
+            m.put("lastResponseSeconds", rs.getDouble("last_response"));
+            m.put("finishAfterLastResponseSeconds", rs.getDouble("finish_after_last"));
+            m.put("runCreatedToFinishedSeconds", rs.getDouble("run_span"));
+            m.put("avgCallLatencyMs", rs.getDouble("avg_latency_ms"));
+            m.put("maxCallLatencyMs", rs.getDouble("max_latency_ms"));
+            return m;
+        }, runId).orElse(Map.of());
+    }
+
+    private static long count(dev.sightline.store.Jdbc jdbc, String sql, long runId) {
+        return jdbc.queryOne(sql, rs -> rs.getLong(1), runId).orElse(0L);
+    }
+
+    /**
+     * The simulator's own view: the most requests in any 60 s window, and the achieved rate (served - 1) / (last
+     * arrival - first arrival), which is exactly the limit for an exact limiter when served = k x limit + 1. The
+     * arrival span comes from the public {@link Simulator#maxRequestsInWindow}: a window holds every request exactly
+     * when it is longer than the span.
+     */
+    private void rateLimit(Map<String, Object> r, Simulator sim) {
+        String kind = "openai-chat";
+        int limit = spec.requestsPerMinute();
+        long served = sim.served(kind);
+        int max = sim.maxRequestsInWindow(kind, Duration.ofSeconds(60));
+        long lo = 0;
+        long hi = Duration.ofHours(2).toNanos();
+        while (hi - lo > 100_000) {
+            long mid = (lo + hi) / 2;
+            if (sim.maxRequestsInWindow(kind, Duration.ofNanos(mid)) >= served) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        double span = lo / 1e9;
+        double rate = served > 1 && span > 0 ? (served - 1) / span * 60 : Double.NaN;
+        r.put("served", served);
+        r.put("maxRequestsIn60s", max);
+        r.put("arrivalSpanSeconds", span);
+        r.put("achievedPerMinute", rate);
+        r.put("achievedShareOfLimit", rate / limit);
+    }
+
+    /** The threads (grouped by name) that used the most CPU between the two readings. */
+    private static Map<String, Double> topThreads(Map<String, Double> before, Map<String, Double> after) {
+        Map<String, Double> top = new LinkedHashMap<>();
+        after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
+                .filter(e -> e.getValue() >= 0.01)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(15)
+                .forEach(e -> top.put(e.getKey(), Math.round(e.getValue() * 100) / 100.0));
+        return top;
+    }
+
+    static double secs(long nanos) {
+        return nanos / 1e9;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** CPU counters: this process, the simulator's Vert.x threads in it, and the PostgreSQL processes. */
+    record Cpu(double process, double simulator, double postgres, long gcCount, double gcSeconds) {
+
+        static Cpu sample(Path pgDir) {
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            long sim = 0;
+            for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
+                if (info != null && info.getThreadName().startsWith("vert.x-")) {
+                    long t = threads.getThreadCpuTime(info.getThreadId());
+                    if (t > 0) {
+                        sim += t;
+                    }
+                }
+            }
+            long gcCount = 0;
+            long gcMillis = 0;
+            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                gcCount += Math.max(0, gc.getCollectionCount());
+                gcMillis += Math.max(0, gc.getCollectionTime());
+            }
+            return new Cpu(os.getProcessCpuTime() / 1e9, sim / 1e9, Procfs.postgresCpuSeconds(pgDir), gcCount,
+                    gcMillis / 1e3);
+        }
+
+        Cpu minus(Cpu o) {
+            return new Cpu(process - o.process, simulator - o.simulator, postgres - o.postgres, gcCount - o.gcCount,
+                    gcSeconds - o.gcSeconds);
+        }
+    }
+}

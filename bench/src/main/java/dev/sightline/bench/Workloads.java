@@ -1,0 +1,81 @@
+package dev.sightline.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import dev.sightline.workspace.WorkspaceFile;
+
+/**
+ * Benchmark workspaces: the demo workspace's brand and competitors with as many prompts as a measurement needs.
+ * Prompt texts are the demo's buyer questions with a team size appended, so the simulated answers read like the
+ * demo's (lists, tables, prose, citations) and every prompt is distinct.
+ */
+final class Workloads {
+
+    static final String WARMUP_TAG = "set:warmup";
+
+    private Workloads() {
+    }
+
+    /**
+     * Writes a workspace with {@code prompts} prompts; the first {@code warmup} of them also carry
+     * {@link #WARMUP_TAG}, so a warm-up run can ask only those.
+     */
+    static Path workspace(Path dir, int prompts, int warmup) throws IOException {
+        WorkspaceFile demo = WorkspaceFile.read(Path.of("examples/demo.yaml"));
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("workspace", Map.of("slug", "bench", "name", "Benchmark", "category", demo.category()));
+        root.put("brand", entity(demo.brand()));
+        List<Object> competitors = new ArrayList<>();
+        demo.competitors().forEach(c -> competitors.add(entity(c)));
+        root.put("competitors", competitors);
+        List<Object> ps = new ArrayList<>(prompts);
+        List<WorkspaceFile.PromptDef> base = demo.prompts();
+        for (int i = 0; i < prompts; i++) {
+            WorkspaceFile.PromptDef b = base.get(i % base.size());
+            String text = b.text() + " We are a team of " + (i / base.size() + 2) + " people.";
+            List<String> tags = new ArrayList<>(b.tags());
+            if (i < warmup) {
+                tags.add(WARMUP_TAG);
+            }
+            ps.add(Map.of("text", text, "tags", tags));
+        }
+        root.put("prompts", ps);
+        Path file = dir.resolve("workspace.yaml");
+        new ObjectMapper(new YAMLFactory()).writeValue(file.toFile(), root);
+        return file;
+    }
+
+    private static Map<String, Object> entity(WorkspaceFile.EntityDef e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", e.name());
+        m.put("aliases", e.aliases());
+        m.put("domains", e.domains());
+        return m;
+    }
+
+    static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort: a temp dir left behind is harmless
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}
