@@ -21,7 +21,8 @@ import java.util.Set;
  * "compared to/with" get the opposite tone ("HubSpot is easier than Salesforce"); names after "coming from",
  * "switching from" get none.
  *
- * <p>Words: a lexicon of positive and negative words and two- and three-word phrases (weights 0.3 to 1.5); a
+ * <p>Words: a lexicon of positive and negative words and two- and three-word phrases (weights 0.3 to 1.5), where a
+ * recommendation is praise ("the one I'd pick", "my pick", "I'd go with", "top choice", "I'd recommend"); a
  * negator ("not", "n't", "no", "never", "rarely", "without", "lacks") flips a word within the next three words, and
  * before "offer", "support", "include" reports a missing feature; "less" flips the next word, as "than" does
  * ("more corporate than friendly"); "too" makes a positive word negative and any unknown word a fault ("too

@@ -360,6 +360,28 @@ class AnswerAnalyzerTest {
         assertThat(result(crm.analyze(bold, List.of()), "HubSpot").sentiment()).isEqualTo(Sentiment.NEUTRAL);
     }
 
+    private final AnswerAnalyzer acmely = new AnswerAnalyzer(List.of(
+            new TrackedEntity(1, "Acmely", EntityKind.BRAND, List.of("Acmely CRM"), List.of("acmely.com")),
+            new TrackedEntity(2, "HubSpot", EntityKind.COMPETITOR, List.of(), List.of("hubspot.com")),
+            new TrackedEntity(3, "Salesforce", EntityKind.COMPETITOR, List.of(), List.of()),
+            new TrackedEntity(4, "Attio", EntityKind.COMPETITOR, List.of(), List.of())));
+
+    private static String tone(Analysis a, String name) {
+        EntityResult r = result(a, name);
+        return r.sentiment() + " " + r.sentimentScore();
+    }
+
+    @Test
+    void aRecommendationIsPraise() {
+        for (String s : List.of("If budget matters most, Acmely is the one I'd pick.", "My pick is Acmely.",
+                "For a small team I'd go with Acmely.", "Acmely is my top choice.", "I'd recommend Acmely.",
+                "I would pick Acmely.", "Acmely is the one I’d choose.", "My top pick: Acmely.")) {
+            assertThat(tone(acmely.analyze(s, List.of()), "Acmely")).as(s).isEqualTo("POSITIVE 0.667");
+        }
+        assertThat(tone(acmely.analyze("You can pick Acmely's Pro plan later.", List.of()), "Acmely"))
+                .isEqualTo("NEUTRAL 0.0");
+    }
+
     @Test
     void sentimentReadsConditionsRemediesComparisonsAndNames() {
         assertThat(result(storageMore.analyze("If you have unreliable internet, Egnyte is the better fit.", List.of()),
