@@ -198,6 +198,18 @@ final class Lexicon {
         phrase(0.7, "right answer");
         phrase(1.0, "less money");
         phrase(0.7, "stick with");
+        // a recommendation is praise: "the one I'd pick", "my pick", "I'd go with"; "top choice" and "I'd
+        // recommend" already read as praise through "top" and "recommend"
+        phrase(1.0, "my pick");
+        phrase(1.0, "my choice");
+        phrase(1.0, "my top pick");
+        phrase(1.0, "i'd pick");
+        phrase(1.0, "would pick");
+        phrase(1.0, "i'd choose");
+        phrase(1.0, "would choose");
+        phrase(1.0, "i'd go with");
+        phrase(1.0, "would go with");
+        phrase(1.0, "i'd go for");
         pos(0.7, "calm");
         neg(1.0, "skip", "underuse", "underused", "overpay", "overpaying");
         intens(1.5, "very", "highly", "super", "remarkably", "notoriously", "absolutely", "really", "truly");

@@ -16,8 +16,10 @@ import java.util.Set;
  * entity in its lead (then leads opening with a label word such as "Overview", "Pros" or "Bottom line" and naming
  * no entity are not items). Table rows below the header separator are items. The first list is the one whose
  * first item comes first. An entity is about an item when it is named in the item's lead; after a label
- * ("**Pricing**: Asana costs...") only when the name is the whole lead ("Option A: Pipedrive"). A product section
- * ends at a horizontal rule, and the last one also at a closing paragraph ("**Bottom line:**").
+ * ("**Pricing**: Asana costs...") only when the name is the whole lead ("Option A: Pipedrive"). An item naming no
+ * tracked entity among siblings that do is about an untracked product when its lead reads as a name ("3. **Zendesk
+ * Sell**", "### 4. Teamwork.com"). A product section ends at a horizontal rule, and the last one also at a closing
+ * paragraph ("**Bottom line:**").
  */
 final class ListStructure {
 
@@ -30,6 +32,8 @@ final class ListStructure {
         boolean numbered;
         boolean[] subjects;
         boolean hasSubject;
+        /** Names no tracked entity but a product of its own ("3. **Zendesk Sell**") among tracked siblings. */
+        boolean untracked;
         private int[] subjectList;
 
         Item(int line, byte kind, int bodyStart) {
@@ -97,16 +101,21 @@ final class ListStructure {
         boldBlocks(t, blocks, mentions, entityCount);
         tableBlocks(t, blocks);
         for (Block b : blocks) {
+            boolean tracked = false;
             for (int i = 0; i < b.items.size(); i++) {
                 Item item = b.items.get(i);
                 if (item.subjects == null) {
                     item.subjects = subjects(t, item, mentions, entityCount);
                     item.hasSubject = any(item.subjects);
                 }
+                tracked |= item.hasSubject;
                 if (item.kind == TextLayout.HEADING || item.kind == TextLayout.BOLD) {
                     endSection(t, item, i == b.items.size() - 1);
                 }
                 allItems.add(item);
+            }
+            for (Item item : b.items) {
+                item.untracked = tracked && !item.hasSubject && namesProduct(t, item.line);
             }
         }
         Block first = null;
@@ -136,11 +145,14 @@ final class ListStructure {
         return ranks;
     }
 
-    /** The item with a subject whose body holds pos most tightly, or null. */
+    /**
+     * The item about a product, tracked or not, whose body holds pos most tightly, or null. Items about neither (a
+     * nested "- Visual" bullet, "**Pros:**") leave the sentence to the item around them.
+     */
     Item itemAt(int pos) {
         Item best = null;
         for (Item item : allItems) {
-            if (item.hasSubject && item.bodyStart <= pos && pos < item.bodyEnd
+            if ((item.hasSubject || item.untracked) && item.bodyStart <= pos && pos < item.bodyEnd
                     && (best == null || item.bodyEnd - item.bodyStart < best.bodyEnd - best.bodyStart)) {
                 best = item;
             }
@@ -586,6 +598,39 @@ final class ListStructure {
             }
         }
         return subjects;
+    }
+
+    /** Longest lead that still reads as a product name: "Less Annoying CRM", "Microsoft To Do". */
+    private static final int NAME_WORDS = 4;
+
+    /**
+     * The item's lead reads as a product name: no label, at most four words, each with a capital letter or a digit
+     * ("Zendesk Sell", "Teamwork.com", "pCloud", "1Password"). "Easy setup" and "Mobile app" are features.
+     */
+    private static boolean namesProduct(TextLayout t, int l) {
+        int ls = t.leadStart[l];
+        int le = t.leadEnd[l];
+        if (ls < 0 || t.labelLead[l]) {
+            return false;
+        }
+        int words = 0;
+        boolean letters = false;
+        boolean capital = false;
+        for (int i = ls; i <= le; i++) {
+            char c = i < le ? t.text.charAt(i) : ' ';
+            if (!Character.isWhitespace(c)) {
+                if (!t.masked.get(i) && Character.isLetterOrDigit(c)) {
+                    letters = true;
+                    capital |= Character.isUpperCase(c) || Character.isDigit(c);
+                }
+                continue;
+            }
+            if (letters && (++words > NAME_WORDS || !capital)) {
+                return false;
+            }
+            letters = capital = false;
+        }
+        return words > 0;
     }
 
     /**

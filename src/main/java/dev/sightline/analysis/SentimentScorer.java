@@ -8,20 +8,22 @@ import java.util.Set;
 /**
  * Lexicon-based tone per entity.
  *
- * <p>What is read: every sentence that mentions the entity, split into clauses at contrast words ("but",
- * "however", "although", "whereas", "while", ";"); a clause naming no entity takes the entities of the clause
- * before it. Sentences in the body of a list item or product section that name no entity belong to the item's
- * subject; in prose, a sentence naming no entity belongs to the single entity the paragraph's last naming sentence
- * named (to all of them when it starts with "Both", "They", "These"...), unless it introduces a list ("...:"); when
- * the answer's opening sentence names exactly one entity, what is still unattributed belongs to it ("## Downsides"
- * in an answer about Kagi). A table cell belongs to its row's entity, else to the entity its column header names;
- * header cells belong to nobody, and a cell under a "Main drawback" or "Weakness" header counts as a fault. A comma
- * followed by "and", "while" or a name after three words or more also starts a clause ("X is easy, and Y is
- * cheap"), except inside a list of names ("Google Drive, OneDrive or Box"). Names after "than", "over", "unlike",
- * "compared to/with" get the opposite tone ("HubSpot is easier than Salesforce"); names after "coming from",
- * "switching from" get none.
+ * <p>What is read: every sentence that mentions the entity, split into clauses at contrast words ("but", "however",
+ * "although", "whereas", "while", ";"); a clause naming no entity takes the entities of the clause before it. Sentences
+ * in the body of a list item or product section that name no entity belong to the item's subject, and to nobody when
+ * that subject is a product nobody tracks ("3. **Zendesk Sell** — solid, but reporting is limited" is not about the
+ * entity item 2 named, nor about the answer's topic); in prose, a sentence naming no entity belongs to the single
+ * entity the paragraph's last naming sentence named (to all of them when it starts with "Both", "They", "These"...),
+ * unless it introduces a list ("...:"); when the answer's opening sentence names exactly one entity, what is still
+ * unattributed belongs to it ("## Downsides" in an answer about Kagi). A table cell belongs to its row's entity, to
+ * nobody in an untracked product's row, else to the entity its column header names; header cells belong to nobody, and
+ * a cell under a "Main drawback" or "Weakness" header counts as a fault. A comma followed by "and", "while" or a name
+ * after three words or more also starts a clause ("X is easy, and Y is cheap"), except inside a list of names ("Google
+ * Drive, OneDrive or Box"). Names after "than", "over", "unlike", "compared to/with" get the opposite tone ("HubSpot is
+ * easier than Salesforce"); names after "coming from", "switching from" get none.
  *
- * <p>Words: a lexicon of positive and negative words and two- and three-word phrases (weights 0.3 to 1.5); a
+ * <p>Words: a lexicon of positive and negative words and two- and three-word phrases (weights 0.3 to 1.5), where a
+ * recommendation is praise ("the one I'd pick", "my pick", "I'd go with", "top choice", "I'd recommend"); a
  * negator ("not", "n't", "no", "never", "rarely", "without", "lacks") flips a word within the next three words, and
  * before "offer", "support", "include" reports a missing feature; "less" flips the next word, as "than" does
  * ("more corporate than friendly"); "too" makes a positive word negative and any unknown word a fault ("too
@@ -251,20 +253,23 @@ final class SentimentScorer {
                 if (!lists.isTableHeader(line)) {
                     ListStructure.Item row = lists.tableRow(line);
                     fallback = row != null && row.hasSubject ? row.subjectList()
+                            : row != null && row.untracked ? null
                             : lists.columnSubjects(line, t.sentStart[s]);
                     fault = lists.drawbackColumn(line, t.sentStart[s]) ? DRAWBACK_CELL : 0;
                 }
             } else {
                 ListStructure.Item item = lists.itemAt(t.sentStart[s]);
-                if (item != null) {
+                if (item != null && item.untracked) {
+                    // "3. **Zendesk Sell** — solid, but reporting is limited": about a product nobody tracks
+                    lastSubjects = null;
+                } else if (item != null) {
                     fallback = item.subjectList();
-                }
-                if (fallback == null && lastSubjects != null && !introducesList(t, s)
+                } else if (lastSubjects != null && !introducesList(t, s)
                         && (lastSubjects.length == 1 || startsWithGroupPronoun(t, s))) {
                     // the paragraph goes on about what its last sentence named
                     fallback = lastSubjects;
                 }
-                if (fallback == null) {
+                if (fallback == null && item == null) {
                     fallback = topic; // "Where it falls short" in an answer about one product
                 }
             }

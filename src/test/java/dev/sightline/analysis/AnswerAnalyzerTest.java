@@ -360,6 +360,62 @@ class AnswerAnalyzerTest {
         assertThat(result(crm.analyze(bold, List.of()), "HubSpot").sentiment()).isEqualTo(Sentiment.NEUTRAL);
     }
 
+    private final AnswerAnalyzer acmely = new AnswerAnalyzer(List.of(
+            new TrackedEntity(1, "Acmely", EntityKind.BRAND, List.of("Acmely CRM"), List.of("acmely.com")),
+            new TrackedEntity(2, "HubSpot", EntityKind.COMPETITOR, List.of(), List.of("hubspot.com")),
+            new TrackedEntity(3, "Salesforce", EntityKind.COMPETITOR, List.of(), List.of()),
+            new TrackedEntity(4, "Attio", EntityKind.COMPETITOR, List.of(), List.of())));
+
+    private static String tone(Analysis a, String name) {
+        EntityResult r = result(a, name);
+        return r.sentiment() + " " + r.sentimentScore();
+    }
+
+    @Test
+    void anUntrackedProductsCriticismIsNotTheBrands() {
+        String answer = """
+                Here are the CRMs I would shortlist for a 10-person sales team in 2026:
+
+                1. **HubSpot** — generous free tier and great integrations. Pricing: https://www.hubspot.com/pricing
+                2. **Acmely CRM** — excellent pipeline view; teams love its intuitive interface.
+                3. **Zendesk Sell** — solid, but reporting is limited.
+                4. **Salesforce** — expensive and clunky for small teams, and users complain about slow support.
+
+                If budget matters most, Acmely is the one I'd pick. See [G2's CRM grid](https://www.g2.com/categories/crm).
+                """;
+        Analysis a = acmely.analyze(answer, List.of());
+        // item 2 (excellent, love, intuitive) and the closing pick; item 3 is Zendesk Sell's
+        assertThat(tone(a, "Acmely")).isEqualTo("POSITIVE 0.889");
+        assertThat(tone(a, "HubSpot")).isEqualTo("POSITIVE 0.8");
+        assertThat(tone(a, "Salesforce")).isEqualTo("NEGATIVE -0.889");
+        assertThat(result(a, "Acmely").listRank()).isEqualTo(2);
+        assertThat(result(a, "Salesforce").listRank()).isEqualTo(4);
+
+        // a section under an untracked product's heading, though the answer opens about Acmely
+        Analysis headings = acmely.analyze("Acmely is a great CRM.\n\n### 1. Acmely\nIntuitive.\n\n"
+                + "### 2. Zendesk Sell\nReporting is limited and support is slow.", List.of());
+        assertThat(tone(headings, "Acmely")).isEqualTo("POSITIVE 0.8");
+        // an untracked table row
+        Analysis table = acmely.analyze("Acmely is a great CRM.\n\n| CRM | Notes |\n|---|---|\n| Acmely | intuitive |\n"
+                + "| Zendesk Sell | limited reporting |", List.of());
+        assertThat(tone(table, "Acmely")).isEqualTo("POSITIVE 0.8");
+        // a feature bullet under a tracked item is still the item's
+        Analysis nested = acmely.analyze("- **Acmely CRM**: excellent.\n  - Reporting is limited.\n- **HubSpot**: free.",
+                List.of());
+        assertThat(tone(nested, "Acmely")).isEqualTo("MIXED 0.0");
+    }
+
+    @Test
+    void aRecommendationIsPraise() {
+        for (String s : List.of("If budget matters most, Acmely is the one I'd pick.", "My pick is Acmely.",
+                "For a small team I'd go with Acmely.", "Acmely is my top choice.", "I'd recommend Acmely.",
+                "I would pick Acmely.", "Acmely is the one I’d choose.", "My top pick: Acmely.")) {
+            assertThat(tone(acmely.analyze(s, List.of()), "Acmely")).as(s).isEqualTo("POSITIVE 0.667");
+        }
+        assertThat(tone(acmely.analyze("You can pick Acmely's Pro plan later.", List.of()), "Acmely"))
+                .isEqualTo("NEUTRAL 0.0");
+    }
+
     @Test
     void sentimentReadsConditionsRemediesComparisonsAndNames() {
         assertThat(result(storageMore.analyze("If you have unreliable internet, Egnyte is the better fit.", List.of()),
