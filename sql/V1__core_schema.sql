@@ -146,6 +146,7 @@ CREATE TABLE analysis (
     analyzed_at      timestamptz      NOT NULL DEFAULT now()
 );
 
+-- One row per entity an answer mentions; an entity without a row for an analysed answer was not mentioned.
 CREATE TABLE mention (
     response_id     bigint           NOT NULL REFERENCES analysis (response_id) ON DELETE CASCADE,
     entity_id       bigint           NOT NULL REFERENCES entity (id),

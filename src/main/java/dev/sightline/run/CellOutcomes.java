@@ -3,7 +3,6 @@ package dev.sightline.run;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.SocketTimeoutException;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -25,7 +24,6 @@ import dev.sightline.provider.ProviderFailure;
 import dev.sightline.provider.ProviderRegistry;
 import dev.sightline.provider.TransientCallException;
 import dev.sightline.provider.codec.CostModel;
-import dev.sightline.store.Jdbc;
 
 /**
  * The last step of a provider route: writes what happened to the cell, fenced by its lease token. A stored
@@ -38,13 +36,6 @@ public final class CellOutcomes {
     /** Set by the route right after the rate limit: the call was allowed to start. */
     public static final String PASSED_THROTTLE = "sightline.passedThrottle";
 
-    private static final String INSERT_RESPONSE = """
-            INSERT INTO response (cell_id, provider, kind, model_requested, model_served, http_status, raw_body,
-                                  answer_text, citations, tokens_in, tokens_out, search_calls, cost_usd, latency_ms,
-                                  provider_request_id, finish_reason, attempt)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            RETURNING id""";
-    private static final String QUEUE_ANALYSIS = "INSERT INTO analysis_queue (response_id, run_id) VALUES (?, ?)";
 
     private final CellRepository cells;
     private final RunRepository runs;
@@ -177,13 +168,12 @@ public final class CellOutcomes {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        long[] responseId = {0};
-        boolean stored = cells.completeFenced(claim, c -> {
-            responseId[0] = insertResponse(c, claim, p, call, metered, citations);
-            Jdbc.update(c, QUEUE_ANALYSIS, responseId[0], claim.runId());
-            return null;
-        });
-        if (!stored) {
+        java.util.Optional<Long> stored = cells.storeSucceeded(claim, p.name(), p.settings().kind(),
+                metered.modelRequested(), metered.modelServed(), call.status(), noNul(call.rawBody()),
+                noNul(metered.text()), citations, metered.tokensIn(), metered.tokensOut(), metered.searchCalls(),
+                metered.costUsd(), metered.latencyMs(), metered.providerRequestId(), metered.finishReason());
+        long[] responseId = {stored.orElse(0L)};
+        if (stored.isEmpty()) {
             rejectedLate(claim);
             return;
         }
@@ -200,14 +190,6 @@ public final class CellOutcomes {
             analysisEndpoint = e;
         }
         return e;
-    }
-
-    private static long insertResponse(Connection c, CellClaim claim, Provider p, CallResult call, Answer a,
-                                       String citations) throws java.sql.SQLException {
-        return Jdbc.queryOne(c, INSERT_RESPONSE, rs -> rs.getLong(1), claim.cellId(), p.name(), p.settings().kind(),
-                a.modelRequested(), a.modelServed(), call.status(), noNul(call.rawBody()), noNul(a.text()),
-                new Jdbc.JsonText(citations), a.tokensIn(), a.tokensOut(), a.searchCalls(), a.costUsd(), a.latencyMs(),
-                a.providerRequestId(), a.finishReason(), claim.attempts()).orElseThrow();
     }
 
     /** PostgreSQL text cannot hold U+0000; it is the only character not stored verbatim. */

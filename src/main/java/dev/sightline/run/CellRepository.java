@@ -38,6 +38,31 @@ public final class CellRepository {
              WHERE id = ? AND status = 'leased' AND lease_token = ?""";
 
     /** A failed call: back to pending after the delay, or failed once the attempts are spent. */
+    /**
+     * Success in one statement, used by the pipeline: the lease-token fence, the immutable raw response and its analysis-queue entry.
+     * When the fence fails (another node owns the cell now) nothing is written and no row comes back.
+     */
+    private static final String STORE_SUCCEEDED = """
+            WITH fenced AS (
+              UPDATE cell SET status = 'succeeded', lease_owner = NULL, lease_token = NULL, lease_until = NULL,
+                     last_error = NULL, updated_at = now()
+               WHERE id = ? AND status = 'leased' AND lease_token = ?
+              RETURNING id, run_id),
+            stored AS (
+              INSERT INTO response (cell_id, provider, kind, model_requested, model_served, http_status, raw_body,
+                                    answer_text, citations, tokens_in, tokens_out, search_calls, cost_usd, latency_ms,
+                                    provider_request_id, finish_reason, attempt)
+              SELECT f.id, ?::text, ?::text, ?::text, ?::text, ?::int, ?::text, ?::text, ?::jsonb, ?::bigint, ?::bigint,
+                     ?::int, ?::numeric, ?::bigint, ?::text, ?::text, ?::int
+                FROM fenced f
+              RETURNING id, cell_id),
+            queued AS (
+              INSERT INTO analysis_queue (response_id, run_id)
+              SELECT s.id, f.run_id FROM stored s JOIN fenced f ON f.id = s.cell_id
+              RETURNING response_id)
+            SELECT response_id FROM queued""";
+
+    /** A failed call: back to pending after the delay, or failed once the attempts are spent. */
     private static final String RETRY_OR_FAIL = """
             UPDATE cell SET status = CASE WHEN attempts >= ? THEN 'failed' ELSE 'pending' END,
                    next_attempt_at = now() + make_interval(secs => ?), last_error = ?,
@@ -105,6 +130,22 @@ public final class CellRepository {
             store.run(c);
             return true;
         });
+    }
+
+    /**
+     * Stores a successful answer for a cell this node still holds, with its analysis-queue entry, in one
+     * statement. The response fields follow the {@code response} columns from provider to finish_reason.
+     *
+     * @return the response id, or empty when the lease was lost (nothing was written)
+     */
+    public java.util.Optional<Long> storeSucceeded(CellClaim claim, String provider, String kind, String modelRequested,
+                                                   String modelServed, int httpStatus, String rawBody, String text,
+                                                   String citationsJson, long tokensIn, long tokensOut, int searchCalls,
+                                                   java.math.BigDecimal costUsd, long latencyMs, String requestId,
+                                                   String finishReason) {
+        return jdbc.queryOne(STORE_SUCCEEDED, rs -> rs.getLong(1), claim.cellId(), claim.leaseToken(), provider, kind,
+                modelRequested, modelServed, httpStatus, rawBody, text, citationsJson, tokensIn, tokensOut,
+                searchCalls, costUsd, latencyMs, requestId, finishReason, claim.attempts());
     }
 
     /** @return the new status ({@code pending} or {@code failed}), or null when the lease was lost */
