@@ -9,20 +9,15 @@ import dev.sightline.provider.ProviderRequest;
 import dev.sightline.provider.ProviderSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static dev.sightline.provider.codec.Fixtures.KEY;
 import static dev.sightline.provider.codec.Fixtures.body;
 import static dev.sightline.provider.codec.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 class AnthropicCodecTest {
 
@@ -107,35 +102,6 @@ class AnthropicCodecTest {
         assertThat(a.finishReason()).isEqualTo("max_tokens");
         assertThat(a.text()).isEqualTo("Here is a detailed comparison of the leading HR platforms.\n\n**BambooHR** "
                 + "focuses on small and mid-sized companies. **Rippling** bundles payroll, IT and");
-    }
-
-    static Stream<Arguments> errors() {
-        return Stream.of(
-                arguments("error-429-rate-limit.json", 429, new String[] {"retry-after", "17",
-                        "anthropic-ratelimit-requests-reset", "2026-11-26T12:00:17Z"},
-                        Type.RATE_LIMITED, "rate_limit_error", Duration.ofSeconds(17)),
-                arguments("error-429-rate-limit.json", 429, new String[] {},
-                        Type.RATE_LIMITED, "rate_limit_error", null),
-                arguments("error-429-spend-limit.json", 429, new String[] {},
-                        Type.PERMANENT, "enforced_spend_limit_reached", null),
-                arguments("error-401.json", 401, new String[] {}, Type.PERMANENT, "authentication_error", null),
-                arguments("error-400.json", 400, new String[] {}, Type.PERMANENT, "invalid_request_error", null),
-                arguments("error-403.json", 403, new String[] {}, Type.PERMANENT, "permission_error", null),
-                arguments("error-404.json", 404, new String[] {}, Type.PERMANENT, "not_found_error", null),
-                arguments("error-500.json", 500, new String[] {}, Type.TRANSIENT, "api_error", null),
-                arguments("error-529-overloaded.json", 529, new String[] {}, Type.TRANSIENT, "overloaded_error", null),
-                arguments("error-page.html", 503, new String[] {}, Type.TRANSIENT, null, null));
-    }
-
-    @ParameterizedTest(name = "{1} {0} {2} -> {3}")
-    @MethodSource("errors")
-    void classifiesErrors(String file, int status, String[] headers, Type type, String code, Duration retryAfter) {
-        ProviderFailure f = Fixtures.decode(settings, KIND, file, status, headers).failure();
-
-        assertThat(f.type()).isEqualTo(type);
-        assertThat(f.httpStatus()).isEqualTo(status);
-        assertThat(f.code()).isEqualTo(code);
-        assertThat(f.retryAfter()).isEqualTo(retryAfter);
     }
 
     @Test

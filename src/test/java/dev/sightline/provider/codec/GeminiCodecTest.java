@@ -9,20 +9,15 @@ import dev.sightline.provider.ProviderRequest;
 import dev.sightline.provider.ProviderSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static dev.sightline.provider.codec.Fixtures.KEY;
 import static dev.sightline.provider.codec.Fixtures.body;
 import static dev.sightline.provider.codec.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 class GeminiCodecTest {
 
@@ -123,39 +118,6 @@ class GeminiCodecTest {
 
         assertThat(f).isEqualTo(new ProviderFailure(Type.PERMANENT, 200, "SAFETY", "no answer, finishReason SAFETY",
                 null));
-    }
-
-    static Stream<Arguments> errors() {
-        return Stream.of(
-                arguments("error-429-retry-info.json", 429, new String[] {},
-                        Type.RATE_LIMITED, "RESOURCE_EXHAUSTED", Duration.ofSeconds(58)),
-                arguments("error-429-retry-fraction.json", 429, new String[] {"retry-after", "9"},
-                        Type.RATE_LIMITED, "RESOURCE_EXHAUSTED", Duration.ofMillis(1500)),
-                arguments("error-429-no-hint.json", 429, new String[] {"Retry-After", "9"},
-                        Type.RATE_LIMITED, "RESOURCE_EXHAUSTED", Duration.ofSeconds(9)),
-                arguments("error-429-no-hint.json", 429, new String[] {},
-                        Type.RATE_LIMITED, "RESOURCE_EXHAUSTED", null),
-                arguments("error-429-limit-zero.json", 429, new String[] {},
-                        Type.PERMANENT, "RESOURCE_EXHAUSTED", null),
-                arguments("error-429-limit-zero-message.json", 429, new String[] {},
-                        Type.PERMANENT, "RESOURCE_EXHAUSTED", null),
-                arguments("error-400-key.json", 400, new String[] {}, Type.PERMANENT, "INVALID_ARGUMENT", null),
-                arguments("error-403.json", 403, new String[] {}, Type.PERMANENT, "PERMISSION_DENIED", null),
-                arguments("error-404.json", 404, new String[] {}, Type.PERMANENT, "NOT_FOUND", null),
-                arguments("error-500.json", 500, new String[] {}, Type.TRANSIENT, "INTERNAL", null),
-                arguments("error-503.json", 503, new String[] {}, Type.TRANSIENT, "UNAVAILABLE", null),
-                arguments("google-error.html", 502, new String[] {}, Type.TRANSIENT, null, null));
-    }
-
-    @ParameterizedTest(name = "{1} {0} {2} -> {3}")
-    @MethodSource("errors")
-    void classifiesErrors(String file, int status, String[] headers, Type type, String code, Duration retryAfter) {
-        ProviderFailure f = Fixtures.decode(settings, KIND, file, status, headers).failure();
-
-        assertThat(f.type()).isEqualTo(type);
-        assertThat(f.httpStatus()).isEqualTo(status);
-        assertThat(f.code()).isEqualTo(code);
-        assertThat(f.retryAfter()).isEqualTo(retryAfter);
     }
 
     @Test

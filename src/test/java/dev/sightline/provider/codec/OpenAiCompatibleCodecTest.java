@@ -9,20 +9,15 @@ import dev.sightline.provider.ProviderRequest;
 import dev.sightline.provider.ProviderSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static dev.sightline.provider.codec.Fixtures.KEY;
 import static dev.sightline.provider.codec.Fixtures.body;
 import static dev.sightline.provider.codec.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 class OpenAiCompatibleCodecTest {
 
@@ -85,34 +80,6 @@ class OpenAiCompatibleCodecTest {
         Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-mistral-parts.json")).answer();
 
         assertThat(a.text()).isEqualTo("Pennylane is popular with French SMEs; Sage remains common in larger firms.");
-    }
-
-    static Stream<Arguments> errors() {
-        return Stream.of(
-                arguments("error-groq-429.json", 429, new String[] {"retry-after", "2",
-                        "x-ratelimit-reset-requests", "2m59.56s"},
-                        Type.RATE_LIMITED, "rate_limit_exceeded", Duration.ofSeconds(2)),
-                arguments("error-groq-429.json", 429, new String[] {"x-ratelimit-reset-requests", "2m59.56s"},
-                        Type.RATE_LIMITED, "rate_limit_exceeded", Duration.ofMillis(179_560)),
-                arguments("error-ollama-404.json", 404, new String[] {}, Type.PERMANENT, null, null),
-                arguments("error-vllm-400.json", 400, new String[] {}, Type.PERMANENT, "BadRequestError", null),
-                arguments("error-deepseek-402.json", 402, new String[] {}, Type.PERMANENT, "invalid_request_error",
-                        null),
-                arguments("error-together-401.json", 401, new String[] {}, Type.PERMANENT, "invalid_api_key", null),
-                arguments("error-500.json", 500, new String[] {}, Type.TRANSIENT, "InternalServerError", null),
-                arguments("error-503.json", 503, new String[] {}, Type.TRANSIENT, "service_unavailable", null),
-                arguments("proxy-error.html", 504, new String[] {}, Type.TRANSIENT, null, null));
-    }
-
-    @ParameterizedTest(name = "{1} {0} {2} -> {3}")
-    @MethodSource("errors")
-    void classifiesErrors(String file, int status, String[] headers, Type type, String code, Duration retryAfter) {
-        ProviderFailure f = Fixtures.decode(settings, KIND, file, status, headers).failure();
-
-        assertThat(f.type()).isEqualTo(type);
-        assertThat(f.httpStatus()).isEqualTo(status);
-        assertThat(f.code()).isEqualTo(code);
-        assertThat(f.retryAfter()).isEqualTo(retryAfter);
     }
 
     @Test

@@ -9,20 +9,15 @@ import dev.sightline.provider.ProviderRequest;
 import dev.sightline.provider.ProviderSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static dev.sightline.provider.codec.Fixtures.KEY;
 import static dev.sightline.provider.codec.Fixtures.body;
 import static dev.sightline.provider.codec.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 class OpenAiResponsesCodecTest {
 
@@ -126,36 +121,6 @@ class OpenAiResponsesCodecTest {
 
         assertThat(f.type()).isEqualTo(Type.TRANSIENT);
         assertThat(f.code()).isEqualTo("in_progress");
-    }
-
-    static Stream<Arguments> errors() {
-        return Stream.of(
-                arguments("error-429-rate-limit.json", 429, new String[] {"retry-after-ms", "78"},
-                        Type.RATE_LIMITED, "rate_limit_exceeded", Duration.ofMillis(78)),
-                arguments("error-429-rate-limit.json", 429, new String[] {"retry-after", "3"},
-                        Type.RATE_LIMITED, "rate_limit_exceeded", Duration.ofSeconds(3)),
-                arguments("error-429-rate-limit.json", 429, new String[] {"x-ratelimit-reset-requests", "2m59.56s"},
-                        Type.RATE_LIMITED, "rate_limit_exceeded", Duration.ofMillis(179_560)),
-                arguments("error-429-insufficient-quota.json", 429, new String[] {},
-                        Type.PERMANENT, "insufficient_quota", null),
-                arguments("error-401.json", 401, new String[] {}, Type.PERMANENT, "invalid_api_key", null),
-                arguments("error-400-tool.json", 400, new String[] {}, Type.PERMANENT, "invalid_request_error", null),
-                arguments("error-500.json", 500, new String[] {}, Type.TRANSIENT, "server_error", null),
-                arguments("error-503-overloaded.json", 503, new String[] {}, Type.TRANSIENT, "server_is_overloaded",
-                        null),
-                arguments("maintenance.html", 503, new String[] {"Retry-After", "120"}, Type.TRANSIENT, null,
-                        Duration.ofMinutes(2)));
-    }
-
-    @ParameterizedTest(name = "{1} {0} {2} -> {3}")
-    @MethodSource("errors")
-    void classifiesErrors(String file, int status, String[] headers, Type type, String code, Duration retryAfter) {
-        ProviderFailure f = Fixtures.decode(settings, KIND, file, status, headers).failure();
-
-        assertThat(f.type()).isEqualTo(type);
-        assertThat(f.httpStatus()).isEqualTo(status);
-        assertThat(f.code()).isEqualTo(code);
-        assertThat(f.retryAfter()).isEqualTo(retryAfter);
     }
 
     @Test

@@ -9,21 +9,16 @@ import dev.sightline.provider.ProviderRequest;
 import dev.sightline.provider.ProviderSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static dev.sightline.provider.codec.Fixtures.KEY;
 import static dev.sightline.provider.codec.Fixtures.body;
 import static dev.sightline.provider.codec.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 class PerplexityAgentCodecTest {
 
@@ -103,28 +98,6 @@ class PerplexityAgentCodecTest {
 
         assertThat(f).isEqualTo(new ProviderFailure(Type.PERMANENT, 200, "model_error",
                 "Upstream model provider returned an error: context window exceeded", null));
-    }
-
-    static Stream<Arguments> errors() {
-        return Stream.of(
-                arguments("error-429.json", 429, new String[] {"retry-after", "12"},
-                        Type.RATE_LIMITED, "rate_limit_exceeded", Duration.ofSeconds(12)),
-                arguments("error-401.json", 401, new String[] {}, Type.PERMANENT, "authentication_error", null),
-                arguments("error-400.json", 400, new String[] {}, Type.PERMANENT, "invalid_request_error", null),
-                arguments("error-500.json", 500, new String[] {}, Type.TRANSIENT, "server_error", null),
-                arguments("error-503.json", 503, new String[] {}, Type.TRANSIENT, "service_unavailable", null),
-                arguments("gateway.html", 503, new String[] {}, Type.TRANSIENT, null, null));
-    }
-
-    @ParameterizedTest(name = "{1} {0} {2} -> {3}")
-    @MethodSource("errors")
-    void classifiesErrors(String file, int status, String[] headers, Type type, String code, Duration retryAfter) {
-        ProviderFailure f = Fixtures.decode(settings, KIND, file, status, headers).failure();
-
-        assertThat(f.type()).isEqualTo(type);
-        assertThat(f.httpStatus()).isEqualTo(status);
-        assertThat(f.code()).isEqualTo(code);
-        assertThat(f.retryAfter()).isEqualTo(retryAfter);
     }
 
     @ParameterizedTest

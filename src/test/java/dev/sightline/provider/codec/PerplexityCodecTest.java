@@ -9,20 +9,15 @@ import dev.sightline.provider.ProviderRequest;
 import dev.sightline.provider.ProviderSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static dev.sightline.provider.codec.Fixtures.KEY;
 import static dev.sightline.provider.codec.Fixtures.body;
 import static dev.sightline.provider.codec.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 class PerplexityCodecTest {
 
@@ -93,31 +88,6 @@ class PerplexityCodecTest {
         assertThat(a.finishReason()).isEqualTo("length");
         assertThat(a.citations()).extracting(Citation::title).containsExactly(null, null);
         assertThat(a.text()).startsWith("<think>Plan the research.</think>");
-    }
-
-    static Stream<Arguments> errors() {
-        return Stream.of(
-                arguments("error-429.json", 429, new String[] {"retry-after", "12"},
-                        Type.RATE_LIMITED, "rate_limit_exceeded", Duration.ofSeconds(12)),
-                arguments("error-429.json", 429, new String[] {},
-                        Type.RATE_LIMITED, "rate_limit_exceeded", null),
-                arguments("error-401.html", 401, new String[] {}, Type.PERMANENT, null, null),
-                arguments("error-400-model.json", 400, new String[] {}, Type.PERMANENT, "invalid_model", null),
-                arguments("error-402-credits.json", 402, new String[] {}, Type.PERMANENT, "insufficient_quota", null),
-                arguments("error-500.json", 500, new String[] {}, Type.TRANSIENT, "internal_server_error", null),
-                arguments("error-503.html", 503, new String[] {"Retry-After", "30"}, Type.TRANSIENT, null,
-                        Duration.ofSeconds(30)));
-    }
-
-    @ParameterizedTest(name = "{1} {0} {2} -> {3}")
-    @MethodSource("errors")
-    void classifiesErrors(String file, int status, String[] headers, Type type, String code, Duration retryAfter) {
-        ProviderFailure f = Fixtures.decode(settings, KIND, file, status, headers).failure();
-
-        assertThat(f.type()).isEqualTo(type);
-        assertThat(f.httpStatus()).isEqualTo(status);
-        assertThat(f.code()).isEqualTo(code);
-        assertThat(f.retryAfter()).isEqualTo(retryAfter);
     }
 
     @Test
