@@ -106,6 +106,41 @@ class CodecFailuresTest {
         assertThat(f.retryAfter()).isEqualTo(retryAfter);
     }
 
+    /** A 2xx reply the codec cannot read (an HTML page, a cut-off body, no answer in it) is retried, and quoted. */
+    @ParameterizedTest(name = "{0} 200 {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # kind            | fixture
+            anthropic         | error-page.html
+            anthropic         | truncated.json
+            anthropic         | error-in-200.json
+            gemini            | google-error.html
+            gemini            | truncated.json
+            gemini            | no-candidates.json
+            openai-chat       | gateway-error.html
+            openai-chat       | truncated.json
+            openai-chat       | no-choices.json
+            openai-compatible | proxy-error.html
+            openai-compatible | truncated.json
+            openai-responses  | maintenance.html
+            openai-responses  | truncated.json
+            openai-responses  | no-output.json
+            perplexity-agent  | gateway.html
+            perplexity-agent  | truncated.json
+            perplexity        | error-503.html
+            perplexity        | truncated.json
+            perplexity        | no-message.json
+            """)
+    void unusable2xxBodyIsTransientMalformed(String kind, String fixture) {
+        String body = Fixtures.body(kind, fixture);
+        ProviderFailure f = Fixtures.decode(settings(kind), kind, fixture, 200).failure();
+
+        assertThat(f.type()).isEqualTo(Type.TRANSIENT);
+        assertThat(f.httpStatus()).isEqualTo(200);
+        assertThat(f.code()).isEqualTo("malformed_body");
+        assertThat(f.message()).contains(body.substring(0, Math.min(200, body.length())));
+        assertThat(f.retryAfter()).isNull();
+    }
+
     private static ProviderSettings settings(String kind) {
         return Fixtures.settings(kind, "model-x", true, null);
     }

@@ -9,7 +9,6 @@ import dev.sightline.provider.ProviderRequest;
 import dev.sightline.provider.ProviderResult;
 import dev.sightline.provider.ProviderSettings;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
 
 import java.util.List;
 import java.util.Map;
@@ -129,19 +128,5 @@ class OpenAiChatCodecTest {
 
         assertThat(f.message()).isEqualTo("<html> <head><title>502 Bad Gateway</title></head> <body> <center><h1>502 "
                 + "Bad Gateway</h1></center> <hr><center>cloudflare</center> </body> </html>");
-    }
-
-    @ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"gateway-error.html", "truncated.json",
-            "no-choices.json"})
-    void unusable2xxBodyIsTransientMalformed(String file) {
-        String body = body(KIND, file);
-        ProviderFailure f = codec.decode(settings, 200, Map.of(), body).failure();
-
-        assertThat(f.type()).isEqualTo(Type.TRANSIENT);
-        assertThat(f.httpStatus()).isEqualTo(200);
-        assertThat(f.code()).isEqualTo("malformed_body");
-        assertThat(f.message()).contains(body.substring(0, Math.min(200, body.length())));
-        assertThat(f.retryAfter()).isNull();
     }
 }

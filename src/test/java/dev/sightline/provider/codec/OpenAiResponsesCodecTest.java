@@ -8,8 +8,6 @@ import dev.sightline.provider.ProviderFailure.Type;
 import dev.sightline.provider.ProviderRequest;
 import dev.sightline.provider.ProviderSettings;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 import java.util.Map;
@@ -128,16 +126,5 @@ class OpenAiResponsesCodecTest {
         ProviderFailure f = Fixtures.decode(settings, KIND, "error-400-tool.json", 400).failure();
 
         assertThat(f.message()).isEqualTo("Hosted tool 'web_search' is not supported with gpt-3.5-turbo.");
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"maintenance.html", "truncated.json", "no-output.json"})
-    void unusable2xxBodyIsTransientMalformed(String file) {
-        String body = body(KIND, file);
-        ProviderFailure f = codec.decode(settings, 200, Map.of(), body).failure();
-
-        assertThat(f.type()).isEqualTo(Type.TRANSIENT);
-        assertThat(f.code()).isEqualTo("malformed_body");
-        assertThat(f.message()).contains(body.substring(0, Math.min(200, body.length())));
     }
 }

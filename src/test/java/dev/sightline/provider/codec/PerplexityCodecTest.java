@@ -8,8 +8,6 @@ import dev.sightline.provider.ProviderFailure.Type;
 import dev.sightline.provider.ProviderRequest;
 import dev.sightline.provider.ProviderSettings;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 import java.util.Map;
@@ -95,16 +93,5 @@ class PerplexityCodecTest {
         ProviderFailure f = Fixtures.decode(settings, KIND, "error-401.html", 401).failure();
 
         assertThat(f.message()).startsWith("<html> <head><title>401 Authorization Required</title></head>");
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"error-503.html", "truncated.json", "no-message.json"})
-    void unusable2xxBodyIsTransientMalformed(String file) {
-        String body = body(KIND, file);
-        ProviderFailure f = codec.decode(settings, 200, Map.of(), body).failure();
-
-        assertThat(f.type()).isEqualTo(Type.TRANSIENT);
-        assertThat(f.code()).isEqualTo("malformed_body");
-        assertThat(f.message()).contains(body.substring(0, Math.min(200, body.length())));
     }
 }
