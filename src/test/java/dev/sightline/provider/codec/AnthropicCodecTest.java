@@ -3,7 +3,6 @@ package dev.sightline.provider.codec;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sightline.provider.Answer;
 import dev.sightline.provider.Citation;
-import dev.sightline.provider.ProviderFailure;
 import dev.sightline.provider.ProviderFailure.Type;
 import dev.sightline.provider.ProviderRequest;
 import dev.sightline.provider.ProviderSettings;
@@ -100,21 +99,5 @@ class AnthropicCodecTest {
         assertThat(a.finishReason()).isEqualTo("max_tokens");
         assertThat(a.text()).isEqualTo("Here is a detailed comparison of the leading HR platforms.\n\n**BambooHR** "
                 + "focuses on small and mid-sized companies. **Rippling** bundles payroll, IT and");
-    }
-
-    @Test
-    void invalidKeyMessageIsAnthropicsOwn() {
-        ProviderFailure f = Fixtures.decode(settings, KIND, "error-401.json", 401).failure();
-
-        assertThat(f).isEqualTo(new ProviderFailure(Type.PERMANENT, 401, "authentication_error",
-                "invalid x-api-key", null));
-    }
-
-    @Test
-    void spendLimitMessageSaysWhenAccessReturns() {
-        ProviderFailure f = Fixtures.decode(settings, KIND, "error-429-spend-limit.json", 429).failure();
-
-        assertThat(f.message()).isEqualTo("You have reached your specified workspace API usage limits. You will "
-                + "regain access on 2026-12-01 at 00:00 UTC.");
     }
 }

@@ -4,13 +4,17 @@ import dev.sightline.provider.ProviderFailure;
 import dev.sightline.provider.ProviderFailure.Type;
 import dev.sightline.provider.ProviderSettings;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
  * How every codec turns a failed reply into a {@link ProviderFailure}: one test a behaviour, one row a recorded
@@ -104,6 +108,45 @@ class CodecFailuresTest {
         assertThat(f.httpStatus()).isEqualTo(status);
         assertThat(f.code()).isEqualTo(code);
         assertThat(f.retryAfter()).isEqualTo(retryAfter);
+    }
+
+    /** Rows: kind, fixture, status, the failure's message. */
+    static Stream<Arguments> providerMessages() {
+        return Stream.of(
+                arguments("anthropic", "error-401.json", 401, "invalid x-api-key"),
+                arguments("anthropic", "error-429-spend-limit.json", 429, "You have reached your specified workspace "
+                        + "API usage limits. You will regain access on 2026-12-01 at 00:00 UTC."),
+                arguments("gemini", "error-400-key.json", 400, "API key not valid. Please pass a valid API key."),
+                arguments("openai-chat", "error-401.json", 401, "Incorrect API key provided: ***. You can find your "
+                        + "API key at https://platform.openai.com/account/api-keys."),
+                arguments("openai-chat", "error-429-insufficient-quota.json", 429, "You exceeded your current quota, "
+                        + "please check your plan and billing details. For more information on this error, read the "
+                        + "docs: https://platform.openai.com/docs/guides/error-codes/api-errors."),
+                arguments("openai-chat", "gateway-error.html", 502, "<html> <head><title>502 Bad Gateway</title>"
+                        + "</head> <body> <center><h1>502 Bad Gateway</h1></center> <hr><center>cloudflare</center> "
+                        + "</body> </html>"),
+                arguments("openai-compatible", "error-ollama-404.json", 404,
+                        "model \"llama3.3:70b\" not found, try pulling it first"),
+                arguments("openai-compatible", "error-vllm-400.json", 400, "This model's maximum context length is "
+                        + "8192 tokens. However, you requested 9100 tokens (100 in the messages, 9000 in the "
+                        + "completion). Please reduce the length of the messages or completion."),
+                arguments("openai-responses", "error-400-tool.json", 400,
+                        "Hosted tool 'web_search' is not supported with gpt-3.5-turbo."),
+                arguments("perplexity", "error-401.html", 401, "<html> <head><title>401 Authorization Required"
+                        + "</title></head> <body> <center><h1>401 Authorization Required</h1></center> "
+                        + "<hr><center>openresty/1.27.1.1</center> </body> </html>"));
+    }
+
+    /**
+     * The message is what the provider said, whatever its envelope ({@code error.message}, Ollama's
+     * {@code {"error": "..."}}, vLLM's flat object), with the key masked; an HTML page is quoted on one line.
+     */
+    @ParameterizedTest(name = "{0} {2} {1}")
+    @MethodSource("providerMessages")
+    void quotesTheProvidersMessage(String kind, String fixture, int status, String message) {
+        ProviderFailure f = Fixtures.decode(settings(kind), kind, fixture, status).failure();
+
+        assertThat(f.message()).isEqualTo(message);
     }
 
     /** A 2xx reply the codec cannot read (an HTML page, a cut-off body, no answer in it) is retried, and quoted. */

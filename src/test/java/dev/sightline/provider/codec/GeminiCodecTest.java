@@ -117,11 +117,4 @@ class GeminiCodecTest {
         assertThat(f).isEqualTo(new ProviderFailure(Type.PERMANENT, 200, "SAFETY", "no answer, finishReason SAFETY",
                 null));
     }
-
-    @Test
-    void invalidKeyMessageIsGooglesOwn() {
-        ProviderFailure f = Fixtures.decode(settings, KIND, "error-400-key.json", 400).failure();
-
-        assertThat(f.message()).isEqualTo("API key not valid. Please pass a valid API key.");
-    }
 }

@@ -3,7 +3,6 @@ package dev.sightline.provider.codec;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sightline.provider.Answer;
 import dev.sightline.provider.Citation;
-import dev.sightline.provider.ProviderFailure;
 import dev.sightline.provider.ProviderFailure.Type;
 import dev.sightline.provider.ProviderRequest;
 import dev.sightline.provider.ProviderResult;
@@ -105,28 +104,5 @@ class OpenAiChatCodecTest {
         Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "refusal.json")).answer();
 
         assertThat(a.text()).isEqualTo("I'm sorry, I can't help with that request.");
-    }
-
-    @Test
-    void permanentFailureQuotesTheProviderWithoutTheKey() {
-        ProviderFailure f = Fixtures.decode(settings, KIND, "error-401.json", 401).failure();
-
-        assertThat(f.message()).isEqualTo("Incorrect API key provided: ***. You can find your API key at "
-                + "https://platform.openai.com/account/api-keys.");
-    }
-
-    @Test
-    void quotaMessageSaysWhatOpenAiSaid() {
-        ProviderFailure f = Fixtures.decode(settings, KIND, "error-429-insufficient-quota.json", 429).failure();
-
-        assertThat(f.message()).startsWith("You exceeded your current quota");
-    }
-
-    @Test
-    void htmlErrorPageIsQuotedOnOneLine() {
-        ProviderFailure f = Fixtures.decode(settings, KIND, "gateway-error.html", 502).failure();
-
-        assertThat(f.message()).isEqualTo("<html> <head><title>502 Bad Gateway</title></head> <body> <center><h1>502 "
-                + "Bad Gateway</h1></center> <hr><center>cloudflare</center> </body> </html>");
     }
 }

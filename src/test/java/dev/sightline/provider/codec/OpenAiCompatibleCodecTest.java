@@ -3,7 +3,6 @@ package dev.sightline.provider.codec;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sightline.provider.Answer;
 import dev.sightline.provider.Citation;
-import dev.sightline.provider.ProviderFailure;
 import dev.sightline.provider.ProviderFailure.Type;
 import dev.sightline.provider.ProviderRequest;
 import dev.sightline.provider.ProviderSettings;
@@ -78,19 +77,5 @@ class OpenAiCompatibleCodecTest {
         Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-mistral-parts.json")).answer();
 
         assertThat(a.text()).isEqualTo("Pennylane is popular with French SMEs; Sage remains common in larger firms.");
-    }
-
-    @Test
-    void ollamaStringErrorIsTheMessage() {
-        ProviderFailure f = Fixtures.decode(settings, KIND, "error-ollama-404.json", 404).failure();
-
-        assertThat(f.message()).isEqualTo("model \"llama3.3:70b\" not found, try pulling it first");
-    }
-
-    @Test
-    void vllmFlatErrorIsTheMessage() {
-        ProviderFailure f = Fixtures.decode(settings, KIND, "error-vllm-400.json", 400).failure();
-
-        assertThat(f.message()).startsWith("This model's maximum context length is 8192 tokens.");
     }
 }

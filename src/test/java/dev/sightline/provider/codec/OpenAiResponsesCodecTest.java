@@ -120,11 +120,4 @@ class OpenAiResponsesCodecTest {
         assertThat(f.type()).isEqualTo(Type.TRANSIENT);
         assertThat(f.code()).isEqualTo("in_progress");
     }
-
-    @Test
-    void badRequestSaysWhatOpenAiSaid() {
-        ProviderFailure f = Fixtures.decode(settings, KIND, "error-400-tool.json", 400).failure();
-
-        assertThat(f.message()).isEqualTo("Hosted tool 'web_search' is not supported with gpt-3.5-turbo.");
-    }
 }

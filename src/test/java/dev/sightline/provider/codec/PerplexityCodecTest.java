@@ -3,7 +3,6 @@ package dev.sightline.provider.codec;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sightline.provider.Answer;
 import dev.sightline.provider.Citation;
-import dev.sightline.provider.ProviderFailure;
 import dev.sightline.provider.ProviderFailure.Type;
 import dev.sightline.provider.ProviderRequest;
 import dev.sightline.provider.ProviderSettings;
@@ -86,12 +85,5 @@ class PerplexityCodecTest {
         assertThat(a.finishReason()).isEqualTo("length");
         assertThat(a.citations()).extracting(Citation::title).containsExactly(null, null);
         assertThat(a.text()).startsWith("<think>Plan the research.</think>");
-    }
-
-    @Test
-    void htmlUnauthorisedPageIsQuoted() {
-        ProviderFailure f = Fixtures.decode(settings, KIND, "error-401.html", 401).failure();
-
-        assertThat(f.message()).startsWith("<html> <head><title>401 Authorization Required</title></head>");
     }
 }
