@@ -5,17 +5,24 @@ import dev.sightline.provider.ProviderKinds;
 import dev.sightline.provider.ProviderResult;
 import dev.sightline.provider.ProviderSettings;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 
+import static dev.sightline.provider.codec.Fixtures.KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 class CodecsTest {
 
@@ -62,6 +69,33 @@ class CodecsTest {
     private static String url(String kind, String model) {
         ProviderSettings s = Fixtures.settings(kind, model, false, null, Fixtures.KEY, Codecs.defaultBaseUrl(kind));
         return s.baseUrl() + Codecs.forKind(kind).buildRequest(s, Fixtures.PROMPT).path();
+    }
+
+    /** Rows: kind, the headers only that kind sends (its credential first). */
+    static Stream<Arguments> providerHeaders() {
+        return Stream.of(
+                arguments("openai-chat", Map.of("Authorization", "Bearer " + KEY)),
+                arguments("openai-responses", Map.of("Authorization", "Bearer " + KEY)),
+                arguments("openai-compatible", Map.of("Authorization", "Bearer " + KEY)),
+                arguments("anthropic", Map.of("x-api-key", KEY, "anthropic-version", "2023-06-01")),
+                arguments("gemini", Map.of("x-goog-api-key", KEY)),
+                arguments("perplexity", Map.of("Authorization", "Bearer " + KEY)),
+                arguments("perplexity-agent", Map.of("Authorization", "Bearer " + KEY)));
+    }
+
+    /** Its credential, JSON, and the cell and sample the simulator and the logs correlate by: nothing else. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providerHeaders")
+    void requestCarriesItsCredentialAndTheCorrelationHeaders(String kind, Map<String, String> own) {
+        ProviderSettings s = Fixtures.settings(kind, "model-x", true, 0.5);
+        Map<String, String> expected = new HashMap<>(own);
+        expected.putAll(Map.of(
+                "Content-Type", "application/json",
+                "X-Sightline-Cell-Id", "4711",
+                "X-Sightline-Sample", "3"));
+
+        assertThat(Codecs.forKind(kind).buildRequest(s, Fixtures.PROMPT).headers())
+                .containsExactlyInAnyOrderEntriesOf(expected);
     }
 
     /** One shared instance per kind serves every route thread. */
