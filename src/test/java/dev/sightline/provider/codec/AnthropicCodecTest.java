@@ -8,7 +8,6 @@ import dev.sightline.provider.ProviderSettings;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.Map;
 
 import static dev.sightline.provider.codec.Fixtures.KEY;
 import static dev.sightline.provider.codec.Fixtures.body;
@@ -52,7 +51,7 @@ class AnthropicCodecTest {
 
     @Test
     void decodesPlainAnswer() {
-        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success.json")).answer();
+        Answer a = Fixtures.answer(settings, KIND, "success.json");
 
         assertThat(a).isEqualTo(new Answer("For a small accounting firm, Xero and QuickBooks Online are the two main "
                 + "choices. Xero is often preferred for multi-currency work.", List.of(), "claude-haiku-4-5",
@@ -61,7 +60,7 @@ class AnthropicCodecTest {
 
     @Test
     void decodesWebSearchAnswerWithCitationsAndBilledSearches() {
-        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-web-search.json")).answer();
+        Answer a = Fixtures.answer(settings, KIND, "success-web-search.json");
 
         assertThat(a.text()).isEqualTo("I'll search for current comparisons.Based on the results, 1Password is the "
                 + "most common pick for businesses, while Bitwarden is the open-source, lower-cost alternative.");
@@ -79,7 +78,7 @@ class AnthropicCodecTest {
 
     @Test
     void countsSearchBlocksWhenUsageDoesNotSay() {
-        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-search-no-usage-count.json")).answer();
+        Answer a = Fixtures.answer(settings, KIND, "success-search-no-usage-count.json");
 
         assertThat(a.searchCalls()).isEqualTo(1);
         assertThat(a.text()).isEqualTo("I could not find recent reviews.");
@@ -87,7 +86,7 @@ class AnthropicCodecTest {
 
     @Test
     void maxTokensStopIsAnAnswer() {
-        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-max-tokens.json")).answer();
+        Answer a = Fixtures.answer(settings, KIND, "success-max-tokens.json");
 
         assertThat(a.finishReason()).isEqualTo("max_tokens");
         assertThat(a.text()).isEqualTo("Here is a detailed comparison of the leading HR platforms.\n\n**BambooHR** "

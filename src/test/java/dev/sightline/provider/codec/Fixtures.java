@@ -2,6 +2,7 @@ package dev.sightline.provider.codec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sightline.provider.Answer;
 import dev.sightline.provider.PromptInput;
 import dev.sightline.provider.ProviderResult;
 import dev.sightline.provider.ProviderSettings;
@@ -70,5 +71,10 @@ final class Fixtures {
 
     static ProviderResult decode(ProviderSettings s, String kind, String file, int status, String... headerPairs) {
         return Codecs.forKind(kind).decode(s, status, headers(headerPairs), body(kind, file));
+    }
+
+    /** The answer in a fixture served with 200 and no headers (null when the codec reports a failure). */
+    static Answer answer(ProviderSettings s, String kind, String file) {
+        return decode(s, kind, file, 200).answer();
     }
 }

@@ -10,7 +10,6 @@ import dev.sightline.provider.ProviderSettings;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.Map;
 
 import static dev.sightline.provider.codec.Fixtures.KEY;
 import static dev.sightline.provider.codec.Fixtures.body;
@@ -54,7 +53,7 @@ class GeminiCodecTest {
 
     @Test
     void decodesPlainAnswer() {
-        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success.json")).answer();
+        Answer a = Fixtures.answer(settings, KIND, "success.json");
 
         assertThat(a).isEqualTo(new Answer("Figma is the standard for collaborative interface design; Sketch remains "
                 + "popular with Mac-only teams.", List.of(), "gemini-2.5-flash-lite", "gemini-2.5-flash-lite", 15, 21,
@@ -63,7 +62,7 @@ class GeminiCodecTest {
 
     @Test
     void decodesGroundedAnswerWithRedirectUrlsAndTitleAsDomain() {
-        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-grounded.json")).answer();
+        Answer a = Fixtures.answer(settings, KIND, "success-grounded.json");
 
         assertThat(a).isEqualTo(new Answer(
                 "Gusto is widely recommended for US small-business payroll, while ADP serves larger employers.",
@@ -79,7 +78,7 @@ class GeminiCodecTest {
 
     @Test
     void skipsPartsWithoutTextAndThoughtSummaries() {
-        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-multipart.json")).answer();
+        Answer a = Fixtures.answer(settings, KIND, "success-multipart.json");
 
         assertThat(a.text()).isEqualTo("WordPress powers most marketing sites. Webflow suits design-led teams. "
                 + "Contentful is the headless choice.");
@@ -90,7 +89,7 @@ class GeminiCodecTest {
 
     @Test
     void tokenLimitWithoutTextIsAnEmptyAnswer() {
-        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "max-tokens-empty.json")).answer();
+        Answer a = Fixtures.answer(settings, KIND, "max-tokens-empty.json");
 
         assertThat(a.text()).isEmpty();
         assertThat(a.finishReason()).isEqualTo("MAX_TOKENS");

@@ -9,7 +9,6 @@ import dev.sightline.provider.ProviderSettings;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.Map;
 
 import static dev.sightline.provider.codec.Fixtures.body;
 import static dev.sightline.provider.codec.Fixtures.json;
@@ -59,7 +58,7 @@ class OpenAiChatCodecTest {
 
     @Test
     void decodesPlainAnswer() {
-        ProviderResult r = codec.decode(settings, 200, Map.of(), body(KIND, "success.json"));
+        ProviderResult r = Fixtures.decode(settings, KIND, "success.json", 200);
 
         assertThat(r.failure()).isNull();
         assertThat(r.answer()).isEqualTo(new Answer(
@@ -71,7 +70,7 @@ class OpenAiChatCodecTest {
 
     @Test
     void decodesNestedUrlCitations() {
-        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-citations.json")).answer();
+        Answer a = Fixtures.answer(settings, KIND, "success-citations.json");
 
         assertThat(a.citations()).containsExactly(
                 new Citation("https://linear.app/pricing?utm_source=openai", "Linear – Pricing", null,
@@ -85,7 +84,7 @@ class OpenAiChatCodecTest {
 
     @Test
     void keepsLongAnswerCutAtTheTokenLimit() {
-        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-long.json")).answer();
+        Answer a = Fixtures.answer(settings, KIND, "success-long.json");
 
         assertThat(a.text()).isEqualTo(body(KIND, "success-long.expected.txt"));
         assertThat(a.finishReason()).isEqualTo("length");
@@ -94,7 +93,7 @@ class OpenAiChatCodecTest {
 
     @Test
     void refusalIsTheAnswerText() {
-        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "refusal.json")).answer();
+        Answer a = Fixtures.answer(settings, KIND, "refusal.json");
 
         assertThat(a.text()).isEqualTo("I'm sorry, I can't help with that request.");
     }

@@ -51,7 +51,7 @@ class OpenAiCompatibleCodecTest {
 
     @Test
     void decodesXaiAnswerWithTopLevelCitations() {
-        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-xai.json")).answer();
+        Answer a = Fixtures.answer(settings, KIND, "success-xai.json");
 
         assertThat(a).isEqualTo(new Answer("Shopify is the default choice for small online stores; WooCommerce fits "
                 + "teams already on WordPress.",
@@ -63,7 +63,7 @@ class OpenAiCompatibleCodecTest {
 
     @Test
     void toleratesMissingUsage() {
-        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-ollama-no-usage.json")).answer();
+        Answer a = Fixtures.answer(settings, KIND, "success-ollama-no-usage.json");
 
         assertThat(a.text()).isEqualTo("Odoo and ERPNext are open-source ERP options.");
         assertThat(a.tokensIn()).isZero();
@@ -73,7 +73,7 @@ class OpenAiCompatibleCodecTest {
 
     @Test
     void joinsTextPartsOfAContentList() {
-        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-mistral-parts.json")).answer();
+        Answer a = Fixtures.answer(settings, KIND, "success-mistral-parts.json");
 
         assertThat(a.text()).isEqualTo("Pennylane is popular with French SMEs; Sage remains common in larger firms.");
     }

@@ -10,7 +10,6 @@ import dev.sightline.provider.ProviderSettings;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.Map;
 
 import static dev.sightline.provider.codec.Fixtures.body;
 import static dev.sightline.provider.codec.Fixtures.json;
@@ -49,7 +48,7 @@ class OpenAiResponsesCodecTest {
 
     @Test
     void decodesWebSearchAnswer() {
-        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-web-search.json")).answer();
+        Answer a = Fixtures.answer(settings, KIND, "success-web-search.json");
 
         assertThat(a).isEqualTo(new Answer(
                 "HubSpot CRM is the common starting point for small agencies ([hubspot.com](https://www.hubspot.com/"
@@ -65,7 +64,7 @@ class OpenAiResponsesCodecTest {
 
     @Test
     void decodesPlainAnswerWithoutSearch() {
-        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-plain.json")).answer();
+        Answer a = Fixtures.answer(settings, KIND, "success-plain.json");
 
         assertThat(a.text()).isEqualTo("Notion and Confluence are the two names most teams compare.");
         assertThat(a.citations()).isEmpty();
@@ -76,7 +75,7 @@ class OpenAiResponsesCodecTest {
 
     @Test
     void concatenatesEveryOutputTextOfEveryMessage() {
-        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-multipart.json")).answer();
+        Answer a = Fixtures.answer(settings, KIND, "success-multipart.json");
 
         assertThat(a.text()).isEqualTo("First, Asana: structured projects. Second, Monday.com: visual boards. "
                 + "Third, Trello: the simplest of the three.");
@@ -85,7 +84,7 @@ class OpenAiResponsesCodecTest {
 
     @Test
     void incompleteAtTheTokenLimitIsAnAnswer() {
-        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "incomplete-max-tokens.json")).answer();
+        Answer a = Fixtures.answer(settings, KIND, "incomplete-max-tokens.json");
 
         assertThat(a.text()).isEqualTo("The leading options are Zendesk, Freshdesk and");
         assertThat(a.finishReason()).isEqualTo("max_output_tokens");

@@ -12,7 +12,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.List;
-import java.util.Map;
 
 import static dev.sightline.provider.codec.Fixtures.KEY;
 import static dev.sightline.provider.codec.Fixtures.body;
@@ -55,7 +54,7 @@ class PerplexityAgentCodecTest {
 
     @Test
     void decodesAnswerWithSourcesFromSearchResults() {
-        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success.json")).answer();
+        Answer a = Fixtures.answer(settings, KIND, "success.json");
 
         assertThat(a).isEqualTo(new Answer(
                 "Agencies most often pick Teamwork.com or ClickUp [1][2]. ClickUp is cheaper per seat [3].",
@@ -71,7 +70,7 @@ class PerplexityAgentCodecTest {
 
     @Test
     void answerWithoutSearch() {
-        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-no-search.json")).answer();
+        Answer a = Fixtures.answer(settings, KIND, "success-no-search.json");
 
         assertThat(a.text()).isEqualTo("Slack and Microsoft Teams are the two main options.");
         assertThat(a.citations()).isEmpty();
@@ -81,7 +80,7 @@ class PerplexityAgentCodecTest {
 
     @Test
     void countsSearchStepsWhenUsageHasNoToolDetails() {
-        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-search-no-details.json")).answer();
+        Answer a = Fixtures.answer(settings, KIND, "success-search-no-details.json");
 
         assertThat(a.searchCalls()).isEqualTo(1);
     }

@@ -8,7 +8,6 @@ import dev.sightline.provider.ProviderSettings;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.Map;
 
 import static dev.sightline.provider.codec.Fixtures.body;
 import static dev.sightline.provider.codec.Fixtures.json;
@@ -47,7 +46,7 @@ class PerplexityCodecTest {
 
     @Test
     void citationsKeepTheirOrderForTheMarkersAndTakeTitlesFromSearchResults() {
-        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-citations.json")).answer();
+        Answer a = Fixtures.answer(settings, KIND, "success-citations.json");
 
         assertThat(a).isEqualTo(new Answer(
                 "Zendesk and Freshdesk lead the help desk market [1][2]. Freshdesk is cheaper for small teams [3].",
@@ -61,7 +60,7 @@ class PerplexityCodecTest {
 
     @Test
     void searchResultsStandInWhenThereIsNoCitationsList() {
-        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-search-results-only.json")).answer();
+        Answer a = Fixtures.answer(settings, KIND, "success-search-results-only.json");
 
         assertThat(a.citations()).containsExactly(
                 new Citation("https://www.emailtooltester.com/en/best-email-marketing-services/",
@@ -72,7 +71,7 @@ class PerplexityCodecTest {
 
     @Test
     void deepResearchReportsItsSearches() {
-        Answer a = codec.decode(settings, 200, Map.of(), body(KIND, "success-deep-research.json")).answer();
+        Answer a = Fixtures.answer(settings, KIND, "success-deep-research.json");
 
         assertThat(a.searchCalls()).isEqualTo(18);
         assertThat(a.finishReason()).isEqualTo("length");
