@@ -3,13 +3,13 @@ package dev.sightline.provider.codec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.NullAndEmptySource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.function.Function;
 
 import static dev.sightline.provider.codec.Fixtures.headers;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,52 +55,60 @@ class RetryHintsTest {
         assertThat(RetryHints.fromHeaders(headers("retry-after", "soon"))).isNull();
     }
 
-    @ParameterizedTest
-    @CsvSource({"30, PT30S", "0, PT0S", "1.5, PT1.5S", "' 12 ', PT12S"})
-    void seconds(String value, Duration expected) {
-        assertThat(RetryHints.parseSeconds(value)).isEqualTo(expected);
-    }
+    private static final Map<String, Function<String, Duration>> PARSERS = Map.of(
+            "seconds", RetryHints::parseSeconds,
+            "go", RetryHints::parseGoDuration,
+            "protobuf", RetryHints::parseProtoDuration);
 
-    @ParameterizedTest
-    @NullAndEmptySource
-    @ValueSource(strings = {"-1", "abc", "Infinity", "1e999999999"})
-    void unreadableSecondsAreNull(String value) {
-        assertThat(RetryHints.parseSeconds(value)).isNull();
-    }
-
-    @ParameterizedTest
-    @CsvSource({
-            "6m0s, PT6M",
-            "12ms, PT0.012S",
-            "1h2m3.5s, PT1H2M3.5S",
-            "0s, PT0S",
-            "59.999s, PT59.999S",
-            "2h, PT2H",
-            "1.5µs, PT0.0000015S",
-            "300us, PT0.0003S",
-            "250ns, PT0.00000025S",
-            ".5s, PT0.5S"})
-    void goDurations(String value, Duration expected) {
-        assertThat(RetryHints.parseGoDuration(value)).isEqualTo(expected);
-    }
-
-    @ParameterizedTest
-    @NullAndEmptySource
-    @ValueSource(strings = {"6m0", "1d", "abc", "-5s", "5 s", "s", "1h 2m"})
-    void unreadableGoDurationsAreNull(String value) {
-        assertThat(RetryHints.parseGoDuration(value)).isNull();
-    }
-
-    @ParameterizedTest
-    @CsvSource({"58s, PT58S", "1.5s, PT1.5S", "0.000000001s, PT0.000000001S", "57.628353914s, PT57.628353914S"})
-    void protobufDurations(String value, Duration expected) {
-        assertThat(RetryHints.parseProtoDuration(value)).isEqualTo(expected);
-    }
-
-    @ParameterizedTest
-    @NullAndEmptySource
-    @ValueSource(strings = {"58", "1m", "-1s", "s"})
-    void unreadableProtobufDurationsAreNull(String value) {
-        assertThat(RetryHints.parseProtoDuration(value)).isNull();
+    /**
+     * The three spellings of a delay: seconds (Retry-After), a Go duration (x-ratelimit-reset-*) and a protobuf
+     * duration (Gemini's retryDelay). An empty value cell is null, {@code ''} the empty string; an empty expected
+     * cell means the value is not a hint (null).
+     */
+    @ParameterizedTest(name = "{0} [{1}] -> {2}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # format | value          | expected
+            seconds  | 30             | PT30S
+            seconds  | 0              | PT0S
+            seconds  | 1.5            | PT1.5S
+            seconds  | ' 12 '         | PT12S
+            seconds  |                |
+            seconds  | ''             |
+            seconds  | -1             |
+            seconds  | abc            |
+            seconds  | Infinity       |
+            seconds  | 1e999999999    |
+            go       | 6m0s           | PT6M
+            go       | 12ms           | PT0.012S
+            go       | 1h2m3.5s       | PT1H2M3.5S
+            go       | 0s             | PT0S
+            go       | 59.999s        | PT59.999S
+            go       | 2h             | PT2H
+            go       | 1.5µs          | PT0.0000015S
+            go       | 300us          | PT0.0003S
+            go       | 250ns          | PT0.00000025S
+            go       | .5s            | PT0.5S
+            go       |                |
+            go       | ''             |
+            go       | 6m0            |
+            go       | 1d             |
+            go       | abc            |
+            go       | -5s            |
+            go       | 5 s            |
+            go       | s              |
+            go       | 1h 2m          |
+            protobuf | 58s            | PT58S
+            protobuf | 1.5s           | PT1.5S
+            protobuf | 0.000000001s   | PT0.000000001S
+            protobuf | 57.628353914s  | PT57.628353914S
+            protobuf |                |
+            protobuf | ''             |
+            protobuf | 58             |
+            protobuf | 1m             |
+            protobuf | -1s            |
+            protobuf | s              |
+            """)
+    void readsEachSpellingOfADelay(String format, String value, Duration expected) {
+        assertThat(PARSERS.get(format).apply(value)).isEqualTo(expected);
     }
 }
