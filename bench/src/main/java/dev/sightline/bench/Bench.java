@@ -85,7 +85,9 @@ public final class Bench {
             cmd.addAll(Arrays.asList(extra.strip().split("\\s+")));
         }
         for (String k : System.getProperties().stringPropertyNames()) {
-            if ((k.startsWith("bench.") && !k.equals("bench.jvm")) || k.startsWith("sightline.") || k.startsWith("camel.")) {
+            boolean forward = (k.startsWith("bench.") && !k.equals("bench.jvm")) || k.startsWith("sightline.")
+                    || k.startsWith("camel.");
+            if (forward && !System.getProperty(k).isBlank()) { // blank: the pom's placeholder for "not given"
                 cmd.add("-D" + k + "=" + System.getProperty(k));
             }
         }

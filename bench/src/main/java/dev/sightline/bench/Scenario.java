@@ -55,8 +55,10 @@ public final class Scenario {
             // 4 x 250 cells, 5 consumers each, 400 ms: ideal makespan ceil(250/5) x 0.4 s = 20 s
             case "efficiency" -> new Spec(name, 250, 1, ALL_PROVIDERS, 5, "400ms", unbound, true, 250, 3);
             // 20,000 cells with no provider latency: what the pipeline itself costs
+            // (after warm-up runs of the same shape on other prompts of the same kind: see warmupPrompts)
             case "overhead" -> new Spec(name, 5_000, 1, ALL_PROVIDERS, Integer.getInteger("bench.consumers", 5),
-                    "0", unbound, false, 250, Integer.getInteger("bench.warmup.rounds", 10));
+                    "0", unbound, false, Integer.getInteger("bench.warmup.prompts", 2_500),
+                    Integer.getInteger("bench.warmup.rounds", 3));
             // 100,000 cells (5,000 prompts x 4 providers x 5 samples) to watch the app's peak RSS
             case "memory" -> new Spec(name, 5_000, 5, ALL_PROVIDERS, Integer.getInteger("bench.consumers", 5),
                     "0", unbound, false, 0, 0);
@@ -75,7 +77,7 @@ public final class Scenario {
         Path out = Path.of(args[1]);
         Map<String, Object> result;
         if (name.equals("analyzer")) {
-            result = AnalyzerBench.run();
+            result = AnalyzerScenario.run();
         } else {
             result = new Scenario(spec(name)).run();
         }
@@ -130,34 +132,39 @@ public final class Scenario {
             SightlineApp.Parts parts = app.parts();
             Simulator sim = parts.simulator();
 
+            String measured = "{\"samples\":" + spec.samples() + ",\"promptTags\":[\"" + Workloads.MEASURED_TAG + "\"]}";
             if (spec.coldRun()) {
                 // what a user's first run after start sees: nothing compiled by the JIT yet
                 long c0 = System.nanoTime();
-                await(parts, trigger("{\"samples\":" + spec.samples() + "}"), Duration.ofMinutes(10));
+                await(parts, trigger(measured), Duration.ofMinutes(10));
                 r.put("coldMakespanSeconds", secs(System.nanoTime() - c0));
             }
             if (spec.warmupPrompts() > 0) {
-                // a service that has been running: warm the JIT with the same pipeline at no provider latency
+                // a service that has been running: warm the JIT with the same pipeline at no provider latency, on
+                // prompts of the same kind that the measured run does not ask (answers it has not seen yet)
                 Map<String, FaultProfile> profiles = new LinkedHashMap<>();
                 for (Provider p : parts.providers().enabled()) {
                     String kind = p.settings().kind();
                     profiles.put(kind, sim.faults(kind));
                     sim.setFaults(kind, sim.faults(kind).withLatency(Duration.ZERO, Duration.ZERO));
                 }
+                String warmup = "{\"promptTags\":[\"" + Workloads.WARMUP_TAG + "\"]}";
                 long w0 = System.nanoTime();
+                List<Map<String, Object>> rounds = new java.util.ArrayList<>();
                 for (int i = 0; i < spec.warmupRounds(); i++) {
-                    await(parts, trigger("{\"promptTags\":[\"" + Workloads.WARMUP_TAG + "\"]}"), Duration.ofMinutes(5));
+                    rounds.add(warmupRound(parts, warmup, spec.warmupPrompts() * spec.providers().size()));
                 }
                 profiles.forEach(sim::setFaults);
                 int cells = spec.warmupRounds() * spec.warmupPrompts() * spec.providers().size();
                 if (spec.coldRun()) {
                     // and once at the measured latency: code compiled for answers at once is deoptimised when they
                     // take 400 ms, and the JIT would recompile during the measurement
-                    await(parts, trigger("{\"promptTags\":[\"" + Workloads.WARMUP_TAG + "\"]}"), Duration.ofMinutes(5));
+                    rounds.add(warmupRound(parts, warmup, spec.warmupPrompts() * spec.providers().size()));
                     cells += spec.warmupPrompts() * spec.providers().size();
                 }
                 r.put("warmupCells", cells);
                 r.put("warmupSeconds", secs(System.nanoTime() - w0));
+                r.put("warmupRounds", rounds);
             }
             sim.reset();
             System.gc();
@@ -169,7 +176,7 @@ public final class Scenario {
             Map<String, Double> javaBefore = Procfs.javaThreadCpuSeconds();
             Cpu before = Cpu.sample(pgDir);
             long t0 = System.nanoTime();
-            long runId = trigger("{\"samples\":" + spec.samples() + "}");
+            long runId = trigger(measured);
             long triggered = System.nanoTime();
             Run done = await(parts, runId, Duration.ofMinutes(30));
             long t1 = System.nanoTime();
@@ -191,6 +198,8 @@ public final class Scenario {
             r.put("appCpuMsPerCellWithoutSimulator", (used.process - used.simulator) * 1000 / spec.cells());
             r.put("postgresCpuMsPerCell", used.postgres * 1000 / spec.cells());
             r.put("threadCpuSeconds", topThreads(threadsBefore, threadsAfter));
+            // the JIT compiler threads: near zero once the app has reached steady state
+            r.put("jitCpuMsPerCell", jitSeconds(threadsBefore, threadsAfter) * 1000 / spec.cells());
             r.put("javaThreadCpuSeconds", topThreads(javaBefore, javaAfter));
             r.put("gcCount", used.gcCount);
             r.put("gcSeconds", used.gcSeconds);
@@ -367,6 +376,29 @@ public final class Scenario {
         r.put("arrivalSpanSeconds", span);
         r.put("achievedPerMinute", rate);
         r.put("achievedShareOfLimit", rate / limit);
+    }
+
+    /** One warm-up run: its rate and how much the JIT compiled meanwhile, to show whether it converged. */
+    private Map<String, Object> warmupRound(SightlineApp.Parts parts, String body, int cells) throws Exception {
+        Map<String, Double> before = Procfs.threadCpuSeconds();
+        long t0 = System.nanoTime();
+        await(parts, trigger(body), Duration.ofMinutes(10));
+        double seconds = secs(System.nanoTime() - t0);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cellsPerSecond", Math.round(cells / seconds));
+        m.put("jitCpuMsPerCell", Math.round(jitSeconds(before, Procfs.threadCpuSeconds()) * 1e6 / cells) / 1000.0);
+        return m;
+    }
+
+    /** CPU seconds of the JIT compiler threads (C1 and C2) between two readings. */
+    static double jitSeconds(Map<String, Double> before, Map<String, Double> after) {
+        double s = 0;
+        for (var e : after.entrySet()) {
+            if (e.getKey().contains("CompilerThre")) {
+                s += e.getValue() - before.getOrDefault(e.getKey(), 0.0);
+            }
+        }
+        return s;
     }
 
     /** The threads (grouped by name) that used the most CPU between the two readings. */

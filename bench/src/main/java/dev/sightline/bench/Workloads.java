@@ -21,13 +21,14 @@ import dev.sightline.workspace.WorkspaceFile;
 final class Workloads {
 
     static final String WARMUP_TAG = "set:warmup";
+    static final String MEASURED_TAG = "set:measured";
 
     private Workloads() {
     }
 
     /**
-     * Writes a workspace with {@code prompts} prompts; the first {@code warmup} of them also carry
-     * {@link #WARMUP_TAG}, so a warm-up run can ask only those.
+     * Writes a workspace with {@code prompts} prompts tagged {@link #MEASURED_TAG} and {@code warmup} more, all
+     * different, tagged {@link #WARMUP_TAG}, so warm-up runs and measured runs ask different questions of one kind.
      */
     static Path workspace(Path dir, int prompts, int warmup) throws IOException {
         WorkspaceFile demo = WorkspaceFile.read(Path.of("examples/demo.yaml"));
@@ -37,15 +38,13 @@ final class Workloads {
         List<Object> competitors = new ArrayList<>();
         demo.competitors().forEach(c -> competitors.add(entity(c)));
         root.put("competitors", competitors);
-        List<Object> ps = new ArrayList<>(prompts);
+        List<Object> ps = new ArrayList<>(prompts + warmup);
         List<WorkspaceFile.PromptDef> base = demo.prompts();
-        for (int i = 0; i < prompts; i++) {
+        for (int i = 0; i < prompts + warmup; i++) {
             WorkspaceFile.PromptDef b = base.get(i % base.size());
             String text = b.text() + " We are a team of " + (i / base.size() + 2) + " people.";
             List<String> tags = new ArrayList<>(b.tags());
-            if (i < warmup) {
-                tags.add(WARMUP_TAG);
-            }
+            tags.add(i < prompts ? MEASURED_TAG : WARMUP_TAG);
             ps.add(Map.of("text", text, "tags", tags));
         }
         root.put("prompts", ps);
