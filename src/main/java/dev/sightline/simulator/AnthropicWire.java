@@ -35,6 +35,8 @@ final class AnthropicWire extends Wire {
             Map.entry("claude-3-7-sonnet-latest", "claude-3-7-sonnet-20250219"),
             Map.entry("claude-3-5-haiku-latest", "claude-3-5-haiku-20241022"));
 
+    private static final Snapshots SERVED = new Snapshots(SNAPSHOTS, false);
+
     private static final DateTimeFormatter PAGE_AGE = DateTimeFormatter.ofPattern("MMMM d, yyyy", Locale.US);
 
     AnthropicWire() {
@@ -59,7 +61,7 @@ final class AnthropicWire extends Wire {
 
     @Override
     String servedModel(String requested) {
-        return dated(requested, SNAPSHOTS, false);
+        return SERVED.of(requested);
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The pages one simulated web search finds: the players' own sites, review sites and media roundups. Pages are
@@ -25,6 +26,14 @@ final class Library {
             new Site("capterra.com", "capterra-category"));
     private static final List<String> REVIEW_SITES = List.of("g2.com", "capterra.com", "trustradius.com");
     private static final List<String> OWN_PAGES = List.of("home", "pricing", "features", "customers");
+    private static final Pattern PRICE = Pattern.compile("\\$\\d+/[a-z/]+");
+    private static final Map<String, String> PAGE_TITLES = Phrases.get().map("pageTitles");
+    private static final List<String> SUBREDDITS = Phrases.get().list("subreddits");
+    private static final List<String> SNIPPETS = Phrases.get().list("sourceSnippets");
+    /** Per price summary, category and category: what pages quote of it; few distinct values, capped anyway. */
+    private static final ConcurrentHashMap<String, String> PRICES = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, String> SLUGS = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, String> TITLES = new ConcurrentHashMap<>();
 
     private final List<SourcePage> pages = new ArrayList<>();
     private final Map<String, Integer> byUrl = new HashMap<>();
@@ -69,11 +78,11 @@ final class Library {
 
     int own(Player p) {
         String page = r.pick(OWN_PAGES);
-        String host = p.domain().startsWith("www.") || p.domain().chars().filter(c -> c == '.').count() > 1
+        String host = p.domain().startsWith("www.") || p.domain().indexOf('.') != p.domain().lastIndexOf('.')
                 ? p.domain() : "www." + p.domain();
         String url = "https://" + host + (page.equals("home") ? "/" : "/" + page);
         Map<String, String> vars = vars(p);
-        String title = Phrases.fill(Phrases.get().map("pageTitles").get(page), vars);
+        String title = Phrases.fill(PAGE_TITLES.get(page), vars);
         return add(url, title, bare(p.domain()), p);
     }
 
@@ -89,7 +98,7 @@ final class Library {
             }
             case "capterra.com" -> {
                 long id = 100_000 + (Rng.hash("capterra", p.name()) & 0xFFFFF) % 200_000;
-                url = "https://www.capterra.com/p/" + id + "/" + p.name().replaceAll("[^A-Za-z0-9]", "") + "/";
+                url = "https://www.capterra.com/p/" + id + "/" + alnum(p.name()) + "/";
                 title = p.name() + " Reviews " + year + ". Verified Reviews, Pros & Cons | Capterra";
             }
             default -> {
@@ -102,7 +111,7 @@ final class Library {
 
     int roundup() {
         Site site = r.pick(ROUNDUPS);
-        String slug = Market.slug(category);
+        String slug = slug(category);
         String cat = titleCase(category);
         int year = day.getYear();
         String url;
@@ -137,7 +146,7 @@ final class Library {
                 title = "Best " + cat + " " + year + " - Reviews & Pricing | Capterra";
             }
             default -> {
-                String sub = r.pick(Phrases.get().list("subreddits"));
+                String sub = r.pick(SUBREDDITS);
                 String id = Long.toString((Rng.hash("reddit", prompt, sub) & 0x7FFFFFFFFL) % 2_000_000_000L + 36L * 36 * 36 * 36 * 36, 36);
                 String question = prompt.length() > 70 ? prompt.substring(0, 70) : prompt;
                 url = "https://www.reddit.com/r/" + sub + "/comments/" + id + "/" + Market.slug(question) + "/";
@@ -154,7 +163,7 @@ final class Library {
             return known;
         }
         Map<String, String> vars = p == null ? vars(null) : vars(p);
-        String snippet = Phrases.fill(r.pick(Phrases.get().list("sourceSnippets")), vars);
+        String snippet = Phrases.fill(r.pick(SNIPPETS), vars);
         if (p == null) {
             snippet = Phrases.fill("Compare the top {category} by price, features and verified user reviews.", vars);
         }
@@ -176,10 +185,39 @@ final class Library {
             v.put("strengthBare", Phrases.bare(p.strengths().get(0)));
             v.put("weakness", p.weaknesses().get(0));
             v.put("bestFor", p.bestFor());
-            Matcher m = Pattern.compile("\\$\\d+/[a-z/]+").matcher(p.price());
-            v.put("price", m.find() ? m.group() : "a custom quote");
+            v.put("price", PRICES.computeIfAbsent(p.price(), Library::priceOf));
         }
         return v;
+    }
+
+    /** The first "$12/user/month" in a price summary, as a snippet quotes it. */
+    private static String priceOf(String price) {
+        Matcher m = PRICE.matcher(price);
+        return m.find() ? m.group() : "a custom quote";
+    }
+
+    /** Letters and digits only: {@code replaceAll("[^A-Za-z0-9]", "")} without the regex. */
+    static String alnum(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static String slug(String category) {
+        String known = SLUGS.get(category);
+        if (known == null) {
+            if (SLUGS.size() > 10_000) {
+                SLUGS.clear();
+            }
+            known = Market.slug(category);
+            SLUGS.put(category, known);
+        }
+        return known;
     }
 
     private static String bare(String domain) {
@@ -187,6 +225,18 @@ final class Library {
     }
 
     static String titleCase(String s) {
+        String known = TITLES.get(s);
+        if (known == null) {
+            if (TITLES.size() > 10_000) {
+                TITLES.clear();
+            }
+            known = titleCaseOf(s);
+            TITLES.put(s, known);
+        }
+        return known;
+    }
+
+    private static String titleCaseOf(String s) {
         StringBuilder out = new StringBuilder();
         for (String w : s.split(" ")) {
             if (!out.isEmpty()) {

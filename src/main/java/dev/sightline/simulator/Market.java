@@ -78,8 +78,26 @@ final class Market {
                 weaknesses, r.pick(ph.list("bestFor")), r.pick(ph.list("prices")));
     }
 
+    /**
+     * Lower case, every run of characters other than a-z and 0-9 made one dash, no dash at either end; the same as
+     * {@code toLowerCase(ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "")}, without the regexes.
+     */
     static String slug(String s) {
-        String lower = s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
-        return lower.replaceAll("^-+|-+$", "");
+        String lower = s.toLowerCase(Locale.ROOT);
+        StringBuilder out = new StringBuilder(lower.length());
+        boolean dash = false;
+        for (int i = 0, n = lower.length(); i < n; i++) {
+            char c = lower.charAt(i);
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+                if (dash && !out.isEmpty()) {
+                    out.append('-');
+                }
+                dash = false;
+                out.append(c);
+            } else {
+                dash = true;
+            }
+        }
+        return out.toString();
     }
 }

@@ -18,7 +18,9 @@ final class Phrases {
     private static final Phrases INSTANCE = load();
 
     private final JsonNode root;
-    private final Map<String, Object> cache = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> lists = new ConcurrentHashMap<>();
+    private final Map<String, List<List<String>>> tables = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, String>> maps = new ConcurrentHashMap<>();
 
     private Phrases(JsonNode root) {
         this.root = root;
@@ -39,9 +41,9 @@ final class Phrases {
         }
     }
 
-    @SuppressWarnings("unchecked")
     List<String> list(String key) {
-        return (List<String>) cache.computeIfAbsent("list:" + key, k -> readList(key));
+        List<String> known = lists.get(key);
+        return known != null ? known : lists.computeIfAbsent(key, this::readList);
     }
 
     String text(String key) {
@@ -58,9 +60,9 @@ final class Phrases {
         return Collections.unmodifiableList(out);
     }
 
-    @SuppressWarnings("unchecked")
     List<List<String>> table(String key) {
-        return (List<List<String>>) cache.computeIfAbsent("table:" + key, k -> readTable(key));
+        List<List<String>> known = tables.get(key);
+        return known != null ? known : tables.computeIfAbsent(key, this::readTable);
     }
 
     private List<List<String>> readTable(String key) {
@@ -73,9 +75,9 @@ final class Phrases {
         return Collections.unmodifiableList(out);
     }
 
-    @SuppressWarnings("unchecked")
     Map<String, String> map(String key) {
-        return (Map<String, String>) cache.computeIfAbsent("map:" + key, k -> readMap(key));
+        Map<String, String> known = maps.get(key);
+        return known != null ? known : maps.computeIfAbsent(key, this::readMap);
     }
 
     private Map<String, String> readMap(String key) {

@@ -2,6 +2,7 @@ package dev.sightline.simulator;
 
 import dev.sightline.provider.ProviderKinds;
 import java.time.LocalDate;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How much a provider kind likes a player on a given day. Each kind has its own taste (Gemini leans towards
@@ -10,24 +11,54 @@ import java.time.LocalDate;
  */
 final class Tendencies {
 
+    /** A kind's fixed feelings about one name: everything but the day, hashed once. */
+    private record Taste(double affinity, double p1, double p2, double f1, double f2) {
+    }
+
+    private record Key(String kind, String name) {
+    }
+
+    /** Per (kind, name); names come from workspaces and invented brands, so this stays small, but is capped. */
+    private static final ConcurrentHashMap<Key, Taste> TASTES = new ConcurrentHashMap<>();
+    private static final int MAX_TASTES = 100_000;
+
     private Tendencies() {
     }
 
     static double bias(String kind, Player p, LocalDate day) {
-        double affinity = 2 * Rng.unit("affinity", kind, p.name()) - 1;
+        Taste taste = taste(kind, p.name());
+        double affinity = taste.affinity();
         double size = (p.incumbency() - 0.5) * 2;
         // Untracked players are the long tail: lesser-known names that still show up in lists
         double known = p.tracked() ? 0 : -0.35;
-        return incumbentWeight(kind) * size + 0.5 * affinity + known + drift(kind, p.name(), day);
+        return incumbentWeight(kind) * size + 0.5 * affinity + known + drift(taste, day);
     }
 
     static double drift(String kind, String name, LocalDate day) {
+        return drift(taste(kind, name), day);
+    }
+
+    private static double drift(Taste taste, LocalDate day) {
         double t = day.toEpochDay();
-        double p1 = 60 + 60 * Rng.unit("period-1", kind, name);
-        double p2 = 180 + 180 * Rng.unit("period-2", kind, name);
-        double f1 = 2 * Math.PI * Rng.unit("phase-1", kind, name);
-        double f2 = 2 * Math.PI * Rng.unit("phase-2", kind, name);
-        return 0.6 * Math.sin(2 * Math.PI * t / p1 + f1) + 0.4 * Math.sin(2 * Math.PI * t / p2 + f2);
+        return 0.6 * Math.sin(2 * Math.PI * t / taste.p1() + taste.f1())
+                + 0.4 * Math.sin(2 * Math.PI * t / taste.p2() + taste.f2());
+    }
+
+    private static Taste taste(String kind, String name) {
+        Key key = new Key(kind, name);
+        Taste taste = TASTES.get(key);
+        if (taste == null) {
+            if (TASTES.size() >= MAX_TASTES) {
+                TASTES.clear();
+            }
+            taste = new Taste(2 * Rng.unit("affinity", kind, name) - 1,
+                    60 + 60 * Rng.unit("period-1", kind, name),
+                    180 + 180 * Rng.unit("period-2", kind, name),
+                    2 * Math.PI * Rng.unit("phase-1", kind, name),
+                    2 * Math.PI * Rng.unit("phase-2", kind, name));
+            TASTES.put(key, taste);
+        }
+        return taste;
     }
 
     private static double incumbentWeight(String kind) {

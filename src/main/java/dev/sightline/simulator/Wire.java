@@ -221,7 +221,7 @@ abstract class Wire {
         if (model == null || model.isBlank()) {
             return model;
         }
-        if (model.matches(".*-\\d{4}-\\d{2}-\\d{2}$") || model.matches(".*-\\d{8}$")) {
+        if (DATED.matcher(model).matches() || DATED_COMPACT.matcher(model).matches()) {
             return model;
         }
         String k = known.get(model);
@@ -236,5 +236,36 @@ abstract class Wire {
         int dayOfMonth = 1 + (int) Math.floorMod(h >> 8, 28L);
         return dashed ? String.format("%s-2025-%02d-%02d", model, month, dayOfMonth)
                 : String.format("%s-2025%02d%02d", model, month, dayOfMonth);
+    }
+
+    private static final java.util.regex.Pattern DATED = java.util.regex.Pattern.compile(".*-\\d{4}-\\d{2}-\\d{2}$");
+    private static final java.util.regex.Pattern DATED_COMPACT = java.util.regex.Pattern.compile(".*-\\d{8}$");
+
+    /** {@link #dated} per requested name, remembered: clients send the same few model names over and over. */
+    static final class Snapshots {
+        private final Map<String, String> known;
+        private final boolean dashed;
+        private final java.util.concurrent.ConcurrentHashMap<String, String> served =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        Snapshots(Map<String, String> known, boolean dashed) {
+            this.known = known;
+            this.dashed = dashed;
+        }
+
+        String of(String model) {
+            if (model == null) {
+                return null;
+            }
+            String name = served.get(model);
+            if (name == null) {
+                if (served.size() > 1_000) {
+                    served.clear();
+                }
+                name = dated(model, known, dashed);
+                served.put(model, name);
+            }
+            return name;
+        }
     }
 }
