@@ -37,7 +37,6 @@ public final class CellRepository {
                    last_error = NULL, updated_at = now()
              WHERE id = ? AND status = 'leased' AND lease_token = ?""";
 
-    /** A failed call: back to pending after the delay, or failed once the attempts are spent. */
     /**
      * Success in one statement, used by the pipeline: the lease-token fence, the immutable raw response and its analysis-queue entry.
      * When the fence fails (another node owns the cell now) nothing is written and no row comes back.

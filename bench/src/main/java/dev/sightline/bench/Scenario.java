@@ -58,7 +58,7 @@ public final class Scenario {
             // (after warm-up runs of the same shape on other prompts of the same kind: see warmupPrompts)
             case "overhead" -> new Spec(name, 5_000, 1, ALL_PROVIDERS, Integer.getInteger("bench.consumers", 5),
                     "0", unbound, false, Integer.getInteger("bench.warmup.prompts", 2_500),
-                    Integer.getInteger("bench.warmup.rounds", 3));
+                    Integer.getInteger("bench.warmup.rounds", 6));
             // 100,000 cells (5,000 prompts x 4 providers x 5 samples) to watch the app's peak RSS
             case "memory" -> new Spec(name, 5_000, 5, ALL_PROVIDERS, Integer.getInteger("bench.consumers", 5),
                     "0", unbound, false, 0, 0);
