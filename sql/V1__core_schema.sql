@@ -127,13 +127,9 @@ CREATE TRIGGER response_immutable BEFORE UPDATE OR DELETE ON response
 -- Responses stored but not analysed yet, inserted in the same transaction as the response. The analysis
 -- route empties it; a run is only over once its entries are gone, and entries left by a crash are picked up
 -- again at start.
---
--- No foreign keys here: the only writer is the store statement, which takes both ids from the rows it has just
--- written, and a foreign key would make every store lock the run row (FOR KEY SHARE from many transactions at
--- once turns into multixacts on one hot row).
 CREATE TABLE analysis_queue (
-    response_id bigint      PRIMARY KEY,
-    run_id      bigint      NOT NULL,
+    response_id bigint      PRIMARY KEY REFERENCES response (id),
+    run_id      bigint      NOT NULL REFERENCES run (id),
     queued_at   timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX analysis_queue_run ON analysis_queue (run_id);

@@ -154,9 +154,10 @@ public final class Bench {
                     String.format(Locale.ROOT, "%d cells, %d consumers/provider, latency 0", o.get("cells").asInt(),
                             o.get("consumersPerProvider").asInt())));
             rows.add(new Row("2. Overhead: CPU per cell", String.format(Locale.ROOT,
-                    "%.2f ms app (%.2f ms without simulator) + %.2f ms PostgreSQL",
+                    "%.2f ms app (%.2f ms without simulator, of which JIT compiler %.2f ms) + %.2f ms PostgreSQL",
                     o.get("appCpuMsPerCell").asDouble(), o.get("appCpuMsPerCellWithoutSimulator").asDouble(),
-                    o.get("postgresCpuMsPerCell").asDouble()), "-", "info", "process CPU time, same run"));
+                    o.path("jitCpuMsPerCell").asDouble(), o.get("postgresCpuMsPerCell").asDouble()),
+                    "-", "info", "process CPU time, same run"));
         }
         if (s.has("analyzer")) {
             JsonNode a = s.get("analyzer");
