@@ -31,12 +31,6 @@ public final class CellRepository {
              WHERE c.id = picked.id AND p.id = c.prompt_id AND r.id = c.run_id
             RETURNING c.id, c.run_id, r.workspace_id, c.prompt_id, p.text, c.provider, c.sample, c.attempts, c.lease_token""";
 
-    /** Success: the fence and the response insert are one transaction. */
-    private static final String MARK_SUCCEEDED = """
-            UPDATE cell SET status = 'succeeded', lease_owner = NULL, lease_token = NULL, lease_until = NULL,
-                   last_error = NULL, updated_at = now()
-             WHERE id = ? AND status = 'leased' AND lease_token = ?""";
-
     /**
      * Success in one statement, used by the pipeline: the lease-token fence, the immutable raw response and its analysis-queue entry.
      * When the fence fails (another node owns the cell now) nothing is written and no row comes back.
@@ -113,22 +107,6 @@ public final class CellRepository {
             return List.of();
         }
         return jdbc.query(CLAIM, CellRepository::claimOf, provider, limit, node, seconds(lease));
-    }
-
-    /**
-     * Marks the cell succeeded if this node still holds its lease and runs {@code store} in the same transaction.
-     *
-     * @return false when the lease was lost (the result is dropped; the winner's stands)
-     */
-    public boolean completeFenced(CellClaim claim, Jdbc.Work<?> store) {
-        return jdbc.inTransaction(c -> {
-            int n = Jdbc.update(c, MARK_SUCCEEDED, claim.cellId(), claim.leaseToken());
-            if (n == 0) {
-                return false;
-            }
-            store.run(c);
-            return true;
-        });
     }
 
     /**

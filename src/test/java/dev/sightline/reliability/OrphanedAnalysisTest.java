@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 
 import dev.sightline.run.CellClaim;
 import dev.sightline.run.CellRepository;
-import dev.sightline.store.Jdbc;
 import dev.sightline.testing.TestApp;
 
 /**
@@ -43,13 +42,9 @@ class OrphanedAnalysisTest {
         List<CellClaim> dead = cells.claim("openai", 1, "dead-node", Duration.ofSeconds(2));
         long cellId = dead.get(0).cellId();
         // what CellOutcomes.store commits on the dead node; the hand-off to its analysis route never happens
-        assertThat(cells.completeFenced(dead.get(0), c -> {
-            long responseId = Jdbc.queryOne(c, """
-                    INSERT INTO response (cell_id, provider, kind, http_status, raw_body, answer_text, attempt)
-                    VALUES (?, 'openai', 'openai-chat', 200, '{}', 'Pipedrive and HubSpot are both good.', 1)
-                    RETURNING id""", rs -> rs.getLong(1), cellId).orElseThrow();
-            return Jdbc.update(c, "INSERT INTO analysis_queue (response_id, run_id) VALUES (?, ?)", responseId, runId);
-        })).isTrue();
+        assertThat(cells.storeSucceeded(dead.get(0), "openai", "openai-chat", "gpt-4o-mini", "gpt-4o-mini", 200, "{}",
+                "Pipedrive and HubSpot are both good.", "[]", 10, 10, 0, java.math.BigDecimal.ZERO, 5, null, "stop"))
+                .isPresent();
         parts.dispatcher().resume();
 
         var run = app.awaitRun(runId, Duration.ofSeconds(30));

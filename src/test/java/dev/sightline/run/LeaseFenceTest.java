@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.sightline.store.Jdbc;
 import dev.sightline.testing.TestApp;
 
 /**
@@ -52,10 +51,8 @@ class LeaseFenceTest {
         assertThat(parts.simulator().requestsPerCell().get(cellId)).isEqualTo(1);
 
         // the dead node wakes up with its old token: every write is refused, the winner's response stands
-        boolean stored = cells.completeFenced(stale, c -> Jdbc.update(c,
-                "INSERT INTO response (cell_id, provider, kind, http_status, raw_body, answer_text, attempt) "
-                        + "VALUES (?, 'openai', 'openai-chat', 200, '{}', 'late', 1)", cellId));
-        assertThat(stored).isFalse();
+        assertThat(cells.storeSucceeded(stale, "openai", "openai-chat", "gpt-4o-mini", "gpt-4o-mini", 200, "{}", "late",
+                "[]", 1, 1, 0, java.math.BigDecimal.ZERO, 1, null, "stop")).isEmpty();
         assertThat(cells.retryOrFail(stale, 6, Duration.ZERO, "late")).isNull();
         assertThat(cells.defer(stale, Duration.ZERO, "late")).isFalse();
         assertThat(cells.fail(stale, "late")).isFalse();
