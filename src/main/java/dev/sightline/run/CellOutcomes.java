@@ -38,6 +38,7 @@ public final class CellOutcomes {
 
 
     private final CellRepository cells;
+    private final GroupStore stores;
     private final RunRepository runs;
     private final ProviderRegistry providers;
     private final Dispatcher dispatcher;
@@ -55,6 +56,7 @@ public final class CellOutcomes {
                         String analysisUri, Budget budget) {
         this.budget = budget;
         this.cells = cells;
+        this.stores = new GroupStore(cells);
         this.runs = runs;
         this.providers = providers;
         this.dispatcher = dispatcher;
@@ -168,10 +170,10 @@ public final class CellOutcomes {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        java.util.Optional<Long> stored = cells.storeSucceeded(claim, p.name(), p.settings().kind(),
+        java.util.Optional<Long> stored = stores.store(claim, new StoredAnswer(p.name(), p.settings().kind(),
                 metered.modelRequested(), metered.modelServed(), call.status(), noNul(call.rawBody()),
                 noNul(metered.text()), citations, metered.tokensIn(), metered.tokensOut(), metered.searchCalls(),
-                metered.costUsd(), metered.latencyMs(), metered.providerRequestId(), metered.finishReason());
+                metered.costUsd(), metered.latencyMs(), metered.providerRequestId(), metered.finishReason()));
         long[] responseId = {stored.orElse(0L)};
         if (stored.isEmpty()) {
             rejectedLate(claim);

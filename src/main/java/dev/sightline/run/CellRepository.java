@@ -1,11 +1,16 @@
 package dev.sightline.run;
 
+import java.math.BigDecimal;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import dev.sightline.store.Jdbc;
@@ -32,28 +37,44 @@ public final class CellRepository {
             RETURNING c.id, c.run_id, r.workspace_id, c.prompt_id, p.text, c.provider, c.sample, c.attempts, c.lease_token""";
 
     /**
-     * Success in one statement, used by the pipeline: the lease-token fence, the immutable raw response and its analysis-queue entry.
-     * When the fence fails (another node owns the cell now) nothing is written and no row comes back.
+     * Success for a group of cells in one statement, used by the pipeline: for each cell the lease-token fence, the
+     * immutable raw response and its analysis-queue entry. A cell whose fence fails (another node owns it now) gets
+     * nothing written and no row back; the others are unaffected. Input rows are matched back by lease token, so a
+     * node holding a stale and a current claim of one cell in the same group stores only the current one. Rows are
+     * locked in id order, as {@link #EXTEND} locks them, so a group and a lease extension cannot deadlock.
      */
     private static final String STORE_SUCCEEDED = """
-            WITH fenced AS (
-              UPDATE cell SET status = 'succeeded', lease_owner = NULL, lease_token = NULL, lease_until = NULL,
+            WITH input AS (
+              SELECT * FROM unnest(?::bigint[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[],
+                                   ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::int[], ?::numeric[],
+                                   ?::bigint[], ?::text[], ?::text[], ?::int[])
+                AS t(cell_id, token, provider, kind, model_requested, model_served, http_status, raw_body,
+                     answer_text, citations, tokens_in, tokens_out, search_calls, cost_usd, latency_ms,
+                     provider_request_id, finish_reason, attempt)),
+            locked AS MATERIALIZED (
+              SELECT c.id FROM cell c JOIN input i ON i.cell_id = c.id AND i.token = c.lease_token
+               WHERE c.status = 'leased'
+               ORDER BY c.id
+                 FOR UPDATE OF c),
+            fenced AS (
+              UPDATE cell c SET status = 'succeeded', lease_owner = NULL, lease_token = NULL, lease_until = NULL,
                      last_error = NULL, updated_at = now()
-               WHERE id = ? AND status = 'leased' AND lease_token = ?
-              RETURNING id, run_id),
+                FROM locked l, input i
+               WHERE c.id = l.id AND i.cell_id = l.id AND c.status = 'leased' AND c.lease_token = i.token
+              RETURNING c.id, c.run_id, i.token),
             stored AS (
               INSERT INTO response (cell_id, provider, kind, model_requested, model_served, http_status, raw_body,
                                     answer_text, citations, tokens_in, tokens_out, search_calls, cost_usd, latency_ms,
                                     provider_request_id, finish_reason, attempt)
-              SELECT f.id, ?::text, ?::text, ?::text, ?::text, ?::int, ?::text, ?::text, ?::jsonb, ?::bigint, ?::bigint,
-                     ?::int, ?::numeric, ?::bigint, ?::text, ?::text, ?::int
-                FROM fenced f
+              SELECT i.cell_id, i.provider, i.kind, i.model_requested, i.model_served, i.http_status, i.raw_body,
+                     i.answer_text, i.citations::jsonb, i.tokens_in, i.tokens_out, i.search_calls, i.cost_usd,
+                     i.latency_ms, i.provider_request_id, i.finish_reason, i.attempt
+                FROM input i JOIN fenced f ON f.id = i.cell_id AND f.token = i.token
               RETURNING id, cell_id),
             queued AS (
               INSERT INTO analysis_queue (response_id, run_id)
-              SELECT s.id, f.run_id FROM stored s JOIN fenced f ON f.id = s.cell_id
-              RETURNING response_id)
-            SELECT response_id FROM queued""";
+              SELECT s.id, f.run_id FROM stored s JOIN fenced f ON f.id = s.cell_id)
+            SELECT f.token, s.id FROM stored s JOIN fenced f ON f.id = s.cell_id""";
 
     /** A failed call: back to pending after the delay, or failed once the attempts are spent. */
     private static final String RETRY_OR_FAIL = """
@@ -75,10 +96,16 @@ public final class CellRepository {
                    lease_owner = NULL, lease_token = NULL, lease_until = NULL, updated_at = now()
              WHERE id = ? AND status = 'leased' AND lease_token = ?""";
 
+    /** The leases this node holds, made longer; rows locked in id order like {@link #STORE_SUCCEEDED}. */
     private static final String EXTEND = """
+            WITH mine AS MATERIALIZED (
+              SELECT c.id FROM cell c JOIN unnest(?::bigint[], ?::uuid[]) AS t(id, token)
+                ON c.id = t.id AND c.lease_token = t.token
+               WHERE c.status = 'leased'
+               ORDER BY c.id
+                 FOR UPDATE OF c)
             UPDATE cell c SET lease_until = now() + make_interval(secs => ?)
-              FROM unnest(?::bigint[], ?::uuid[]) AS t(id, token)
-             WHERE c.id = t.id AND c.lease_token = t.token AND c.status = 'leased'
+              FROM mine WHERE c.id = mine.id
             RETURNING c.id""";
 
     /**
@@ -110,19 +137,79 @@ public final class CellRepository {
     }
 
     /**
-     * Stores a successful answer for a cell this node still holds, with its analysis-queue entry, in one
-     * statement. The response fields follow the {@code response} columns from provider to finish_reason.
+     * Stores a successful answer for a cell this node still holds, with its analysis-queue entry.
      *
      * @return the response id, or empty when the lease was lost (nothing was written)
      */
-    public java.util.Optional<Long> storeSucceeded(CellClaim claim, String provider, String kind, String modelRequested,
-                                                   String modelServed, int httpStatus, String rawBody, String text,
-                                                   String citationsJson, long tokensIn, long tokensOut, int searchCalls,
-                                                   java.math.BigDecimal costUsd, long latencyMs, String requestId,
-                                                   String finishReason) {
-        return jdbc.queryOne(STORE_SUCCEEDED, rs -> rs.getLong(1), claim.cellId(), claim.leaseToken(), provider, kind,
-                modelRequested, modelServed, httpStatus, rawBody, text, citationsJson, tokensIn, tokensOut,
-                searchCalls, costUsd, latencyMs, requestId, finishReason, claim.attempts());
+    public Optional<Long> storeSucceeded(CellClaim claim, StoredAnswer answer) {
+        return Optional.ofNullable(storeSucceeded(List.of(Map.entry(claim, answer))).get(claim.leaseToken()));
+    }
+
+    /**
+     * Stores the answers of several cells in one statement and one transaction (see {@link GroupStore}).
+     *
+     * @return response id per lease token of the claims whose lease still held; the others wrote nothing
+     */
+    public Map<UUID, Long> storeSucceeded(List<Map.Entry<CellClaim, StoredAnswer>> answers) {
+        int n = answers.size();
+        Long[] cellIds = new Long[n];
+        UUID[] tokens = new UUID[n];
+        String[] providers = new String[n];
+        String[] kinds = new String[n];
+        String[] requested = new String[n];
+        String[] served = new String[n];
+        Integer[] statuses = new Integer[n];
+        String[] bodies = new String[n];
+        String[] texts = new String[n];
+        String[] citations = new String[n];
+        Long[] tokensIn = new Long[n];
+        Long[] tokensOut = new Long[n];
+        Integer[] searches = new Integer[n];
+        BigDecimal[] costs = new BigDecimal[n];
+        Long[] latencies = new Long[n];
+        String[] requestIds = new String[n];
+        String[] finishes = new String[n];
+        Integer[] attempts = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            CellClaim c = answers.get(i).getKey();
+            StoredAnswer a = answers.get(i).getValue();
+            cellIds[i] = c.cellId();
+            tokens[i] = c.leaseToken();
+            attempts[i] = c.attempts();
+            providers[i] = a.provider();
+            kinds[i] = a.kind();
+            requested[i] = a.modelRequested();
+            served[i] = a.modelServed();
+            statuses[i] = a.httpStatus();
+            bodies[i] = a.rawBody();
+            texts[i] = a.text();
+            citations[i] = a.citationsJson();
+            tokensIn[i] = a.tokensIn();
+            tokensOut[i] = a.tokensOut();
+            searches[i] = a.searchCalls();
+            costs[i] = a.costUsd();
+            latencies[i] = a.latencyMs();
+            requestIds[i] = a.requestId();
+            finishes[i] = a.finishReason();
+        }
+        return jdbc.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(STORE_SUCCEEDED)) {
+                Object[][] columns = {cellIds, tokens, providers, kinds, requested, served, statuses, bodies, texts,
+                        citations, tokensIn, tokensOut, searches, costs, latencies, requestIds, finishes, attempts};
+                String[] types = {"bigint", "uuid", "text", "text", "text", "text", "int4", "text", "text", "text",
+                        "bigint", "bigint", "int4", "numeric", "bigint", "text", "text", "int4"};
+                for (int i = 0; i < columns.length; i++) {
+                    ps.setArray(i + 1, c.createArrayOf(types[i], columns[i]));
+                }
+                Map<UUID, Long> stored = new HashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        stored.put(rs.getObject(1, UUID.class), rs.getLong(2));
+                    }
+                }
+                return stored;
+            }
+        });
     }
 
     /** @return the new status ({@code pending} or {@code failed}), or null when the lease was lost */
@@ -150,7 +237,7 @@ public final class CellRepository {
             ids[i] = claims.get(i).cellId();
             tokens.add(claims.get(i).leaseToken());
         }
-        return jdbc.query(EXTEND, rs -> rs.getLong(1), seconds(lease), ids, tokens);
+        return jdbc.query(EXTEND, rs -> rs.getLong(1), ids, tokens, seconds(lease));
     }
 
     public record Rescued(long cellId, long runId) {
