@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The benchmark ({@code mvn -q -Pbench verify}): runs each measurement in a child JVM with the heap a user would
- * give the app ({@code -Dbench.heap}, default 384m), watches the child's peak RSS, and writes
+ * give the app ({@code -Dbench.heap}, default 320m), watches the child's peak RSS, and writes
  * {@code bench/results.json} and {@code bench/results.md} and prints the table.
  *
  * <p>{@code -Dbench.only=efficiency,overhead} runs some of them; {@code -Dbench.jvm="-XX:..."} adds JVM options to
@@ -30,7 +30,7 @@ public final class Bench {
         String only = System.getProperty("bench.only", "all");
         List<String> names = only.isBlank() || only.equals("all") ? ALL
                 : Arrays.stream(only.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
-        String heap = System.getProperty("bench.heap", "384m");
+        String heap = System.getProperty("bench.heap", "320m");
         Path work = Path.of("bench", "work");
         Files.createDirectories(work);
 
