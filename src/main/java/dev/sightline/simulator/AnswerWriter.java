@@ -37,6 +37,7 @@ final class AnswerWriter {
 
     private enum Tone { PRAISE, MIXED, CRITICISM }
 
+    private static final Pattern FINAL_PUNCTUATION = Pattern.compile("[?!.]+$");
     private static final Pattern COMPARISON =
             Pattern.compile("\\bvs\\.?\\b|\\bversus\\b|\\bcompar|\\bdifference between\\b");
 
@@ -451,30 +452,12 @@ final class AnswerWriter {
     private List<String> queries(List<Player> ranked) {
         List<String> q = new ArrayList<>();
         q.add("best " + category.toLowerCase(Locale.ROOT) + " " + ask.day().getYear());
-        String p = withoutFinalPunctuation(ask.prompt().strip()).toLowerCase(Locale.ROOT);
+        String p = FINAL_PUNCTUATION.matcher(ask.prompt().strip()).replaceAll("").toLowerCase(Locale.ROOT);
         q.add(p.length() > 80 ? p.substring(0, 80).strip() : p);
         if (ranked.size() >= 2 && r.chance(0.5)) {
             q.add(ranked.get(0).name() + " vs " + ranked.get(1).name() + " reviews");
         }
         return q.stream().distinct().toList();
-    }
-
-    private static final Pattern FINAL_PUNCTUATION = Pattern.compile("[?!.]+$");
-
-    /** {@code replaceAll("[?!.]+$", "")}; the regex only where its $ could also match before a last line break. */
-    static String withoutFinalPunctuation(String s) {
-        if (s.isEmpty()) {
-            return s;
-        }
-        char last = s.charAt(s.length() - 1);
-        if (last == '\n' || last == '\r' || last == '\u0085' || last == '\u2028' || last == '\u2029') {
-            return FINAL_PUNCTUATION.matcher(s).replaceAll("");
-        }
-        int end = s.length();
-        while (end > 0 && (s.charAt(end - 1) == '?' || s.charAt(end - 1) == '!' || s.charAt(end - 1) == '.')) {
-            end--;
-        }
-        return end == s.length() ? s : s.substring(0, end);
     }
 
     private String audience(String prompt) {

@@ -35,8 +35,6 @@ final class AnthropicWire extends Wire {
             Map.entry("claude-3-7-sonnet-latest", "claude-3-7-sonnet-20250219"),
             Map.entry("claude-3-5-haiku-latest", "claude-3-5-haiku-20241022"));
 
-    private static final Snapshots SERVED = new Snapshots(SNAPSHOTS, false);
-
     private static final DateTimeFormatter PAGE_AGE = DateTimeFormatter.ofPattern("MMMM d, yyyy", Locale.US);
 
     AnthropicWire() {
@@ -61,7 +59,7 @@ final class AnthropicWire extends Wire {
 
     @Override
     String servedModel(String requested) {
-        return SERVED.of(requested);
+        return dated(requested, SNAPSHOTS, false);
     }
 
     @Override

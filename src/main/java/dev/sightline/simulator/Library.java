@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The pages one simulated web search finds: the players' own sites, review sites and media roundups. Pages are
@@ -30,10 +29,7 @@ final class Library {
     private static final Map<String, String> PAGE_TITLES = Phrases.get().map("pageTitles");
     private static final List<String> SUBREDDITS = Phrases.get().list("subreddits");
     private static final List<String> SNIPPETS = Phrases.get().list("sourceSnippets");
-    /** Per price summary, category and category: what pages quote of it; few distinct values, capped anyway. */
-    private static final ConcurrentHashMap<String, String> PRICES = new ConcurrentHashMap<>();
-    private static final ConcurrentHashMap<String, String> SLUGS = new ConcurrentHashMap<>();
-    private static final ConcurrentHashMap<String, String> TITLES = new ConcurrentHashMap<>();
+    private static final Pattern NOT_ALNUM = Pattern.compile("[^A-Za-z0-9]");
 
     private final List<SourcePage> pages = new ArrayList<>();
     private final Map<String, Integer> byUrl = new HashMap<>();
@@ -98,7 +94,7 @@ final class Library {
             }
             case "capterra.com" -> {
                 long id = 100_000 + (Rng.hash("capterra", p.name()) & 0xFFFFF) % 200_000;
-                url = "https://www.capterra.com/p/" + id + "/" + alnum(p.name()) + "/";
+                url = "https://www.capterra.com/p/" + id + "/" + NOT_ALNUM.matcher(p.name()).replaceAll("") + "/";
                 title = p.name() + " Reviews " + year + ". Verified Reviews, Pros & Cons | Capterra";
             }
             default -> {
@@ -111,7 +107,7 @@ final class Library {
 
     int roundup() {
         Site site = r.pick(ROUNDUPS);
-        String slug = slug(category);
+        String slug = Market.slug(category);
         String cat = titleCase(category);
         int year = day.getYear();
         String url;
@@ -185,39 +181,10 @@ final class Library {
             v.put("strengthBare", Phrases.bare(p.strengths().get(0)));
             v.put("weakness", p.weaknesses().get(0));
             v.put("bestFor", p.bestFor());
-            v.put("price", PRICES.computeIfAbsent(p.price(), Library::priceOf));
+            Matcher m = PRICE.matcher(p.price());
+            v.put("price", m.find() ? m.group() : "a custom quote");
         }
         return v;
-    }
-
-    /** The first "$12/user/month" in a price summary, as a snippet quotes it. */
-    private static String priceOf(String price) {
-        Matcher m = PRICE.matcher(price);
-        return m.find() ? m.group() : "a custom quote";
-    }
-
-    /** Letters and digits only: {@code replaceAll("[^A-Za-z0-9]", "")} without the regex. */
-    static String alnum(String s) {
-        StringBuilder out = new StringBuilder(s.length());
-        for (int i = 0, n = s.length(); i < n; i++) {
-            char c = s.charAt(i);
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
-                out.append(c);
-            }
-        }
-        return out.toString();
-    }
-
-    private static String slug(String category) {
-        String known = SLUGS.get(category);
-        if (known == null) {
-            if (SLUGS.size() > 10_000) {
-                SLUGS.clear();
-            }
-            known = Market.slug(category);
-            SLUGS.put(category, known);
-        }
-        return known;
     }
 
     private static String bare(String domain) {
@@ -225,18 +192,6 @@ final class Library {
     }
 
     static String titleCase(String s) {
-        String known = TITLES.get(s);
-        if (known == null) {
-            if (TITLES.size() > 10_000) {
-                TITLES.clear();
-            }
-            known = titleCaseOf(s);
-            TITLES.put(s, known);
-        }
-        return known;
-    }
-
-    private static String titleCaseOf(String s) {
         StringBuilder out = new StringBuilder();
         for (String w : s.split(" ")) {
             if (!out.isEmpty()) {

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** The players of one category: the world's tracked entities plus invented untracked brands. */
 final class Market {
@@ -16,6 +17,8 @@ final class Market {
     private static final int UNTRACKED = 7;
 
     /** Worlds repeat for every prompt of a workspace; their players are worked out once. */
+    private static final Pattern NOT_SLUG = Pattern.compile("[^a-z0-9]+");
+    private static final Pattern EDGE_DASHES = Pattern.compile("^-+|-+$");
     private static final Cache<SimWorld, List<Player>> CACHE = CacheBuilder.newBuilder().maximumSize(256).build();
 
     private Market() {
@@ -78,26 +81,8 @@ final class Market {
                 weaknesses, r.pick(ph.list("bestFor")), r.pick(ph.list("prices")));
     }
 
-    /**
-     * Lower case, every run of characters other than a-z and 0-9 made one dash, no dash at either end; the same as
-     * {@code toLowerCase(ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "")}, without the regexes.
-     */
     static String slug(String s) {
-        String lower = s.toLowerCase(Locale.ROOT);
-        StringBuilder out = new StringBuilder(lower.length());
-        boolean dash = false;
-        for (int i = 0, n = lower.length(); i < n; i++) {
-            char c = lower.charAt(i);
-            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-                if (dash && !out.isEmpty()) {
-                    out.append('-');
-                }
-                dash = false;
-                out.append(c);
-            } else {
-                dash = true;
-            }
-        }
-        return out.toString();
+        String dashed = NOT_SLUG.matcher(s.toLowerCase(Locale.ROOT)).replaceAll("-");
+        return EDGE_DASHES.matcher(dashed).replaceAll("");
     }
 }

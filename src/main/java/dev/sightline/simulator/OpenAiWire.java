@@ -25,8 +25,6 @@ abstract class OpenAiWire extends Wire {
             Map.entry("gpt-4o-search-preview", "gpt-4o-search-preview-2025-03-11"),
             Map.entry("gpt-4o-mini-search-preview", "gpt-4o-mini-search-preview-2025-03-11"));
 
-    private static final Snapshots SERVED = new Snapshots(SNAPSHOTS, true);
-
     /** The prefix the simulator mounts this API under, cut from paths in "Invalid URL" messages. */
     private final String mount;
 
@@ -50,7 +48,7 @@ abstract class OpenAiWire extends Wire {
 
     @Override
     String servedModel(String requested) {
-        return SERVED.of(requested);
+        return dated(requested, SNAPSHOTS, true);
     }
 
     @Override

@@ -1,8 +1,10 @@
 package dev.sightline.simulator;
 
 import dev.sightline.provider.ProviderKinds;
+import com.google.common.cache.CacheBuilder;
+import com.google.common.cache.CacheLoader;
+import com.google.common.cache.LoadingCache;
 import java.time.LocalDate;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How much a provider kind likes a player on a given day. Each kind has its own taste (Gemini leans towards
@@ -18,9 +20,9 @@ final class Tendencies {
     private record Key(String kind, String name) {
     }
 
-    /** Per (kind, name); names come from workspaces and invented brands, so this stays small, but is capped. */
-    private static final ConcurrentHashMap<Key, Taste> TASTES = new ConcurrentHashMap<>();
-    private static final int MAX_TASTES = 100_000;
+    /** Per (kind, name); names come from workspaces and invented brands, so this stays small, but is bounded. */
+    private static final LoadingCache<Key, Taste> TASTES = CacheBuilder.newBuilder().maximumSize(100_000)
+            .build(CacheLoader.from(Tendencies::tasteOf));
 
     private Tendencies() {
     }
@@ -45,20 +47,17 @@ final class Tendencies {
     }
 
     private static Taste taste(String kind, String name) {
-        Key key = new Key(kind, name);
-        Taste taste = TASTES.get(key);
-        if (taste == null) {
-            if (TASTES.size() >= MAX_TASTES) {
-                TASTES.clear();
-            }
-            taste = new Taste(2 * Rng.unit("affinity", kind, name) - 1,
-                    60 + 60 * Rng.unit("period-1", kind, name),
-                    180 + 180 * Rng.unit("period-2", kind, name),
-                    2 * Math.PI * Rng.unit("phase-1", kind, name),
-                    2 * Math.PI * Rng.unit("phase-2", kind, name));
-            TASTES.put(key, taste);
-        }
-        return taste;
+        return TASTES.getUnchecked(new Key(kind, name));
+    }
+
+    private static Taste tasteOf(Key key) {
+        String kind = key.kind();
+        String name = key.name();
+        return new Taste(2 * Rng.unit("affinity", kind, name) - 1,
+                60 + 60 * Rng.unit("period-1", kind, name),
+                180 + 180 * Rng.unit("period-2", kind, name),
+                2 * Math.PI * Rng.unit("phase-1", kind, name),
+                2 * Math.PI * Rng.unit("phase-2", kind, name));
     }
 
     private static double incumbentWeight(String kind) {

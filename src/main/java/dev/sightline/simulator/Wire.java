@@ -13,6 +13,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 
 /** One endpoint's wire format: how it authenticates, reads a request, answers and fails. */
 abstract class Wire {
@@ -238,34 +239,6 @@ abstract class Wire {
                 : String.format("%s-2025%02d%02d", model, month, dayOfMonth);
     }
 
-    private static final java.util.regex.Pattern DATED = java.util.regex.Pattern.compile(".*-\\d{4}-\\d{2}-\\d{2}$");
-    private static final java.util.regex.Pattern DATED_COMPACT = java.util.regex.Pattern.compile(".*-\\d{8}$");
-
-    /** {@link #dated} per requested name, remembered: clients send the same few model names over and over. */
-    static final class Snapshots {
-        private final Map<String, String> known;
-        private final boolean dashed;
-        private final java.util.concurrent.ConcurrentHashMap<String, String> served =
-                new java.util.concurrent.ConcurrentHashMap<>();
-
-        Snapshots(Map<String, String> known, boolean dashed) {
-            this.known = known;
-            this.dashed = dashed;
-        }
-
-        String of(String model) {
-            if (model == null) {
-                return null;
-            }
-            String name = served.get(model);
-            if (name == null) {
-                if (served.size() > 1_000) {
-                    served.clear();
-                }
-                name = dated(model, known, dashed);
-                served.put(model, name);
-            }
-            return name;
-        }
-    }
+    private static final Pattern DATED = Pattern.compile(".*-\\d{4}-\\d{2}-\\d{2}$");
+    private static final Pattern DATED_COMPACT = Pattern.compile(".*-\\d{8}$");
 }
