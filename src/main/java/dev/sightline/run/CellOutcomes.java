@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -170,17 +171,16 @@ public final class CellOutcomes {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        java.util.Optional<Long> stored = stores.store(claim, new StoredAnswer(p.name(), p.settings().kind(),
+        Optional<Long> stored = stores.store(claim, new StoredAnswer(p.name(), p.settings().kind(),
                 metered.modelRequested(), metered.modelServed(), call.status(), noNul(call.rawBody()),
                 noNul(metered.text()), citations, metered.tokensIn(), metered.tokensOut(), metered.searchCalls(),
                 metered.costUsd(), metered.latencyMs(), metered.providerRequestId(), metered.finishReason()));
-        long[] responseId = {stored.orElse(0L)};
         if (stored.isEmpty()) {
             rejectedLate(claim);
             return;
         }
         budget.recordSpend(cost);
-        producer.sendBody(analysisEndpoint(), new AnalysisJob(responseId[0], claim.runId(), claim.workspaceId(),
+        producer.sendBody(analysisEndpoint(), new AnalysisJob(stored.get(), claim.runId(), claim.workspaceId(),
                 metered.text(), metered.citations()));
     }
 

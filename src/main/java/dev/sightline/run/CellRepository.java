@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 import dev.sightline.store.Jdbc;
@@ -134,15 +133,6 @@ public final class CellRepository {
             return List.of();
         }
         return jdbc.query(CLAIM, CellRepository::claimOf, provider, limit, node, seconds(lease));
-    }
-
-    /**
-     * Stores a successful answer for a cell this node still holds, with its analysis-queue entry.
-     *
-     * @return the response id, or empty when the lease was lost (nothing was written)
-     */
-    public Optional<Long> storeSucceeded(CellClaim claim, StoredAnswer answer) {
-        return Optional.ofNullable(storeSucceeded(List.of(Map.entry(claim, answer))).get(claim.leaseToken()));
     }
 
     /**

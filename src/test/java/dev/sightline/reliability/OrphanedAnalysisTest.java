@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.sightline.run.CellClaim;
 import dev.sightline.run.CellRepository;
+import dev.sightline.run.GroupStore;
 import dev.sightline.run.StoredAnswer;
 import dev.sightline.testing.TestApp;
 
@@ -43,7 +44,7 @@ class OrphanedAnalysisTest {
         List<CellClaim> dead = cells.claim("openai", 1, "dead-node", Duration.ofSeconds(2));
         long cellId = dead.get(0).cellId();
         // what CellOutcomes.store commits on the dead node; the hand-off to its analysis route never happens
-        assertThat(cells.storeSucceeded(dead.get(0), new StoredAnswer("openai", "openai-chat", "gpt-4o-mini",
+        assertThat(new GroupStore(cells).store(dead.get(0), new StoredAnswer("openai", "openai-chat", "gpt-4o-mini",
                 "gpt-4o-mini", 200, "{}", "Pipedrive and HubSpot are both good.", "[]", 10, 10, 0,
                 java.math.BigDecimal.ZERO, 5, null, "stop")))
                 .isPresent();

@@ -51,8 +51,9 @@ class LeaseFenceTest {
         assertThat(parts.simulator().requestsPerCell().get(cellId)).isEqualTo(1);
 
         // the dead node wakes up with its old token: every write is refused, the winner's response stands
-        assertThat(cells.storeSucceeded(stale, new StoredAnswer("openai", "openai-chat", "gpt-4o-mini", "gpt-4o-mini", 200,
-                "{}", "late", "[]", 1, 1, 0, java.math.BigDecimal.ZERO, 1, null, "stop"))).isEmpty();
+        assertThat(new GroupStore(cells).store(stale, new StoredAnswer("openai", "openai-chat", "gpt-4o-mini",
+                "gpt-4o-mini", 200, "{}", "late", "[]", 1, 1, 0, java.math.BigDecimal.ZERO, 1, null, "stop")))
+                .isEmpty();
         assertThat(cells.retryOrFail(stale, 6, Duration.ZERO, "late")).isNull();
         assertThat(cells.defer(stale, Duration.ZERO, "late")).isFalse();
         assertThat(cells.fail(stale, "late")).isFalse();
