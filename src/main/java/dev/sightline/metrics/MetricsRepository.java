@@ -22,10 +22,13 @@ public final class MetricsRepository {
 
     public static final Set<String> GROUP_BY = Set.of("day", "provider", "prompt", "tag");
 
-    /** The counted answers in scope; parameters: workspace, run (twice), from (twice), to (twice). */
+    /**
+     * The counted answers in scope (one per succeeded cell: {@code response.cell_id} is unique); parameters:
+     * workspace, run (twice), from (twice), to (twice).
+     */
     private static final String COUNTED_ANSWERS = """
             answer AS (
-                SELECT DISTINCT ON (c.id) s.id AS response_id, r.run_date, c.provider, c.prompt_id,
+                SELECT s.id AS response_id, r.run_date, c.provider, c.prompt_id,
                        p.text AS prompt_text, p.tags
                   FROM run r
                   JOIN cell c ON c.run_id = r.id AND c.status = 'succeeded'
@@ -34,8 +37,7 @@ public final class MetricsRepository {
                  WHERE r.workspace_id = ?
                    AND (?::bigint IS NULL OR r.id = ?::bigint)
                    AND (?::date IS NULL OR r.run_date >= ?::date)
-                   AND (?::date IS NULL OR r.run_date <= ?::date)
-                 ORDER BY c.id, s.created_at DESC, s.id DESC),
+                   AND (?::date IS NULL OR r.run_date <= ?::date)),
             analysed AS (
                 SELECT a.*
                   FROM answer a
