@@ -6,11 +6,11 @@ import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.List;
 
-import dev.sightline.api.ApiException;
 import dev.sightline.run.Run;
 import dev.sightline.run.RunProgress;
 import dev.sightline.run.RunRepository;
 import dev.sightline.run.RunRequest;
+import dev.sightline.values.Rejection;
 
 /** {@code --once}: one sweep of the default workspace, with progress while it runs and a summary at the end. */
 final class OnceRunner {
@@ -30,7 +30,7 @@ final class OnceRunner {
         try {
             planned = p.runService().plan(p.defaultWorkspace().id(),
                     new RunRequest(providers, tags, n, "cli", null, null, force));
-        } catch (ApiException e) {
+        } catch (Rejection e) {
             out.println("sightline: cannot start the run: " + e.getMessage());
             return Sightline.BAD_CONFIGURATION;
         }

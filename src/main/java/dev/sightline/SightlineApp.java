@@ -31,23 +31,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.sightline.admin.Invariants;
-import dev.sightline.admin.InvariantsApi;
-import dev.sightline.analysis.AnalysisService;
 import dev.sightline.api.ApiAuth;
 import dev.sightline.api.ApiErrors;
 import dev.sightline.api.HealthApi;
-import dev.sightline.api.Json;
+import dev.sightline.api.InvariantsApi;
 import dev.sightline.api.RunsApi;
 import dev.sightline.api.SimulatorApi;
-import dev.sightline.api.TokenService;
 import dev.sightline.api.TokensApi;
 import dev.sightline.config.Config;
 import dev.sightline.config.ConfigException;
 import dev.sightline.provider.Provider;
-import dev.sightline.provider.ProviderCalls;
 import dev.sightline.provider.ProviderRegistry;
 import dev.sightline.provider.TransientCallException;
+import dev.sightline.run.AnalysisService;
 import dev.sightline.run.Budget;
+import dev.sightline.run.CallSteps;
 import dev.sightline.run.CellOutcomes;
 import dev.sightline.run.CellQueries;
 import dev.sightline.run.CellRepository;
@@ -63,6 +61,8 @@ import dev.sightline.simulator.Simulator;
 import dev.sightline.simulator.SimulatorSettings;
 import dev.sightline.store.Database;
 import dev.sightline.store.Jdbc;
+import dev.sightline.values.Json;
+import dev.sightline.workspace.TokenService;
 import dev.sightline.workspace.Workspace;
 import dev.sightline.workspace.WorkspaceFile;
 import dev.sightline.workspace.WorkspaceRepository;
@@ -303,7 +303,7 @@ public final class SightlineApp {
             registry.bind("dispatcher", dispatcher);
             registry.bind("housekeeping", new Housekeeping(dispatcher, cells, runs,
                     new OrphanedAnalyses(jdbc, producer, ANALYSIS_URI, lease), retry.maxAttempts(), lease));
-            registry.bind("providerCalls", new ProviderCalls(providers, dispatcher,
+            registry.bind("providerCalls", new dev.sightline.run.CallSteps(providers, dispatcher,
                     config.string("sightline.run.system-prompt", "")));
             registry.bind("cellOutcomes", new CellOutcomes(cells, runs, providers, dispatcher, retry, openDelay,
                     producer, Json.MAPPER, ANALYSIS_URI, budget));
@@ -317,9 +317,9 @@ public final class SightlineApp {
                     name -> byProvider.containsKey(name) ? byProvider.get(name).getState().name() : "DISABLED"));
             registry.bind("simulatorApi", new SimulatorApi(() -> sim[0]));
             var metrics = new dev.sightline.metrics.MetricsRepository(jdbc);
-            registry.bind("metricsApi", new dev.sightline.metrics.MetricsApi(metrics, runs));
-            registry.bind("analyzeApi", new dev.sightline.metrics.AnalyzeApi());
-            registry.bind("reanalysisApi", new dev.sightline.metrics.ReanalysisApi(
+            registry.bind("metricsApi", new dev.sightline.api.MetricsApi(metrics, runs));
+            registry.bind("analyzeApi", new dev.sightline.api.AnalyzeApi());
+            registry.bind("reanalysisApi", new dev.sightline.api.ReanalysisApi(
                     new dev.sightline.metrics.Reanalysis(jdbc, analysis), runs));
             Duration leaseGrace = config.duration("sightline.invariants.lease-grace", Duration.ofSeconds(4));
             registry.bind("invariantsApi", new InvariantsApi(new Invariants(jdbc, retry.maxAttempts(), leaseGrace,

@@ -1,10 +1,12 @@
 package dev.sightline.analysis;
 
-import dev.sightline.provider.Citation;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+
+import dev.sightline.values.Citation;
+import dev.sightline.values.EntityKind;
+import dev.sightline.values.TrackedEntity;
 
 /**
  * Measures how one answer talks about a workspace's tracked entities: mentions, list rank, first-appearance

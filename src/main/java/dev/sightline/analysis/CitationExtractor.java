@@ -1,12 +1,14 @@
 package dev.sightline.analysis;
 
-import dev.sightline.provider.Citation;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+
+import dev.sightline.values.Citation;
+import dev.sightline.values.EntityKind;
+import dev.sightline.values.TrackedEntity;
 
 /**
  * The pages an answer cites: the provider's own list first (source "native", marker = 1-based position), then

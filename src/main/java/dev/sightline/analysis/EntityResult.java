@@ -2,6 +2,8 @@ package dev.sightline.analysis;
 
 import java.util.List;
 
+import dev.sightline.values.TrackedEntity;
+
 /**
  * What one answer says about one tracked entity.
  *

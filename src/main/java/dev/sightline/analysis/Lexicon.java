@@ -221,7 +221,6 @@ final class Lexicon {
         intens(0.8, "fairly", "can", "may", "might", "could");
     }
 
-
     /** Every word the scorer reads, by its lowercase form. */
     static final CharTable<Lex> TABLE = compile();
 

@@ -13,6 +13,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.sightline.values.TrackedEntity;
+
 /**
  * Finds the mentions of a fixed set of entities. Names and aliases are compiled once into sequences of
  * lowercase word atoms keyed by their first atom, so one pass over the answer's atoms finds every candidate;

@@ -2,6 +2,8 @@ package dev.sightline.api;
 
 import org.apache.camel.Exchange;
 
+import dev.sightline.workspace.TokenService;
+
 /**
  * Every API route except health starts here: {@code Authorization: Bearer <token>} names the caller's workspace,
  * and every query after this is scoped to it. Another workspace's ids answer 404, never 403, so ids don't leak.

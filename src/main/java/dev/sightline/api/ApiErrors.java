@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.sightline.store.Jdbc;
+import dev.sightline.values.Rejection;
 
 /** Renders any exception an API route throws as a JSON error: the right status, never a stack trace. */
 public final class ApiErrors {
@@ -16,7 +17,7 @@ public final class ApiErrors {
 
     public void render(Exchange ex) {
         Throwable t = ex.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        ApiException api = find(t);
+        Rejection api = find(t);
         if (api == null) {
             if (isDatabaseDown(t)) {
                 api = new ApiException(503, "database_unavailable", null,
@@ -28,21 +29,22 @@ public final class ApiErrors {
             }
         }
         Map<String, Object> error = new LinkedHashMap<>();
-        error.put("status", api.status());
+        int status = ApiException.statusOf(api);
+        error.put("status", status);
         error.put("code", api.code());
         error.put("message", api.getMessage());
         if (api.field() != null) {
             error.put("field", api.field());
         }
-        Http.reply(ex, api.status(), Map.of("error", error));
-        if (api.status() == 503) {
+        Http.reply(ex, status, Map.of("error", error));
+        if (status == 503) {
             ex.getMessage().setHeader("Retry-After", "5");
         }
     }
 
-    private static ApiException find(Throwable t) {
+    private static Rejection find(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof ApiException a) {
+            if (c instanceof Rejection a) {
                 return a;
             }
         }

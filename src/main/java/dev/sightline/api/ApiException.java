@@ -1,47 +1,34 @@
 package dev.sightline.api;
 
+import dev.sightline.values.Rejection;
+
 /**
- * An error the API answers with a status and a JSON body {@code {"error": {"status", "code", "message", "field"}}}.
- * Messages are written for the API user; they never contain stack traces or secrets.
+ * An error only the HTTP layer knows (401, 413, 503, 500), with its status. Domain code throws {@link Rejection};
+ * {@link ApiErrors} renders both as {@code {"error": {"status", "code", "message", "field"}}}.
  */
-public class ApiException extends RuntimeException {
+public class ApiException extends Rejection {
 
     private final int status;
-    private final String code;
-    private final String field;
 
     public ApiException(int status, String code, String field, String message) {
-        super(message);
+        super(Kind.INVALID, code, field, message);
         this.status = status;
-        this.code = code;
-        this.field = field;
-    }
-
-    public static ApiException badRequest(String field, String message) {
-        return new ApiException(400, "invalid_request", field, message);
-    }
-
-    public static ApiException notFound(String what) {
-        return new ApiException(404, "not_found", null, what + " not found");
-    }
-
-    public static ApiException conflict(String code, String message) {
-        return new ApiException(409, code, null, message);
-    }
-
-    public static ApiException unprocessable(String code, String field, String message) {
-        return new ApiException(422, code, field, message);
     }
 
     public int status() {
         return status;
     }
 
-    public String code() {
-        return code;
-    }
-
-    public String field() {
-        return field;
+    /** The HTTP status of any rejection. */
+    public static int statusOf(Rejection r) {
+        if (r instanceof ApiException a) {
+            return a.status;
+        }
+        return switch (r.kind()) {
+            case INVALID -> 400;
+            case UNPROCESSABLE -> 422;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+        };
     }
 }

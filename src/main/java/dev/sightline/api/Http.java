@@ -8,6 +8,9 @@ import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
+import dev.sightline.values.Json;
+import dev.sightline.values.Rejection;
+
 /** Reading path and query parameters, and writing JSON replies, for the API beans. */
 public final class Http {
 
@@ -52,7 +55,7 @@ public final class Http {
             }
             return id;
         } catch (NumberFormatException | NullPointerException e) {
-            throw ApiException.badRequest(name, name + " must be a positive integer (got '" + v + "')");
+            throw Rejection.invalid(name, name + " must be a positive integer (got '" + v + "')");
         }
     }
 
@@ -64,7 +67,7 @@ public final class Http {
         try {
             return Long.parseLong(v);
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest(name, name + " must be an integer (got '" + v + "')");
+            throw Rejection.invalid(name, name + " must be an integer (got '" + v + "')");
         }
     }
 
@@ -76,11 +79,11 @@ public final class Http {
         try {
             int i = Integer.parseInt(v);
             if (i < min || i > max) {
-                throw ApiException.badRequest(name, name + " must be between " + min + " and " + max);
+                throw Rejection.invalid(name, name + " must be between " + min + " and " + max);
             }
             return i;
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest(name, name + " must be an integer (got '" + v + "')");
+            throw Rejection.invalid(name, name + " must be an integer (got '" + v + "')");
         }
     }
 
@@ -92,7 +95,7 @@ public final class Http {
         try {
             return LocalDate.parse(v);
         } catch (DateTimeParseException e) {
-            throw ApiException.badRequest(name, name + " must be a date like 2026-11-26 (got '" + v + "')");
+            throw Rejection.invalid(name, name + " must be a date like 2026-11-26 (got '" + v + "')");
         }
     }
 
@@ -107,7 +110,7 @@ public final class Http {
             try {
                 return java.time.OffsetDateTime.parse(v).toInstant();
             } catch (DateTimeParseException e2) {
-                throw ApiException.badRequest(name, name + " must be an ISO-8601 timestamp like 2026-11-26T10:15:30Z (got '"
+                throw Rejection.invalid(name, name + " must be an ISO-8601 timestamp like 2026-11-26T10:15:30Z (got '"
                         + v + "')");
             }
         }
@@ -116,7 +119,7 @@ public final class Http {
     public static String oneOf(Exchange ex, String name, Set<String> allowed) {
         String v = param(ex, name);
         if (v != null && !allowed.contains(v)) {
-            throw ApiException.badRequest(name, name + " must be one of " + new java.util.TreeSet<>(allowed)
+            throw Rejection.invalid(name, name + " must be one of " + new java.util.TreeSet<>(allowed)
                     + " (got '" + v + "')");
         }
         return v;

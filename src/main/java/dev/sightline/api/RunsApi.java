@@ -11,13 +11,15 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 
-import dev.sightline.run.CellView;
 import dev.sightline.run.CellQueries;
+import dev.sightline.run.CellView;
 import dev.sightline.run.Run;
 import dev.sightline.run.RunProgress;
 import dev.sightline.run.RunRepository;
 import dev.sightline.run.RunRequest;
 import dev.sightline.run.RunService;
+import dev.sightline.values.Json;
+import dev.sightline.values.Rejection;
 import dev.sightline.workspace.WorkspaceRepository;
 
 /** {@code /api/runs}: trigger, list, read, follow and cancel runs. */
@@ -46,14 +48,14 @@ public final class RunsApi {
     /** {@code POST /api/runs}: 202 at once; the run and all its cells are stored before this answers. */
     public void create(Exchange ex) {
         long ws = ApiAuth.workspace(ex);
-        JsonNode body = Json.object(ex.getMessage().getBody(String.class), RUN_FIELDS);
-        Integer samples = Json.integer(body, "samples");
+        JsonNode body = Body.object(ex.getMessage().getBody(String.class), RUN_FIELDS);
+        Integer samples = Body.integer(body, "samples");
         String key = Http.param(ex, "Idempotency-Key");
         if (key != null && key.length() > 200) {
-            throw ApiException.badRequest("Idempotency-Key", "Idempotency-Key must be at most 200 characters");
+            throw Rejection.invalid("Idempotency-Key", "Idempotency-Key must be at most 200 characters");
         }
-        Boolean force = Json.bool(body, "force");
-        RunRequest req = new RunRequest(Json.strings(body, "providers"), Json.strings(body, "promptTags"),
+        Boolean force = Body.bool(body, "force");
+        RunRequest req = new RunRequest(Body.strings(body, "providers"), Body.strings(body, "promptTags"),
                 samples == null ? 1 : samples, "api", key == null ? null : "api:" + key, null,
                 force != null && force);
         RunRepository.Planned planned = service.plan(ws, req);
@@ -75,7 +77,7 @@ public final class RunsApi {
         LocalDate from = Http.date(ex, "from");
         LocalDate to = Http.date(ex, "to");
         if (from != null && to != null && to.isBefore(from)) {
-            throw ApiException.badRequest("to", "to must not be before from");
+            throw Rejection.invalid("to", "to must not be before from");
         }
         int limit = Http.intParam(ex, "limit", 50, 1, 500);
         Long before = Http.optLong(ex, "before");
@@ -117,7 +119,7 @@ public final class RunsApi {
         long ws = ApiAuth.workspace(ex);
         Run run = find(ex);
         if (!runs.cancel(ws, run.id())) {
-            throw ApiException.conflict("run_finished", "run " + run.id() + " is already " + run.status());
+            throw Rejection.conflict("run_finished", "run " + run.id() + " is already " + run.status());
         }
         runs.finalizeRuns(new long[] {run.id()});
         Http.reply(ex, 202, view(runs.progress(runs.find(ws, run.id()).orElseThrow())));
@@ -126,7 +128,7 @@ public final class RunsApi {
     private Run find(Exchange ex) {
         long ws = ApiAuth.workspace(ex);
         long id = Http.id(ex, "id");
-        return runs.find(ws, id).orElseThrow(() -> ApiException.notFound("run " + id));
+        return runs.find(ws, id).orElseThrow(() -> Rejection.notFound("run " + id));
     }
 
     Map<String, Object> view(RunProgress p) {

@@ -7,6 +7,10 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 
+import dev.sightline.values.Json;
+import dev.sightline.values.Rejection;
+import dev.sightline.workspace.TokenService;
+
 /** {@code /api/tokens}: create (the clear token is shown once), list and revoke the workspace's tokens. */
 public final class TokensApi {
 
@@ -18,13 +22,13 @@ public final class TokensApi {
 
     public void create(Exchange ex) {
         long ws = ApiAuth.workspace(ex);
-        JsonNode body = Json.object(ex.getMessage().getBody(String.class), Set.of("name"));
-        String name = Json.text(body, "name", false);
+        JsonNode body = Body.object(ex.getMessage().getBody(String.class), Set.of("name"));
+        String name = Body.text(body, "name", false);
         if (name == null || name.isBlank()) {
             name = "api";
         }
         if (name.length() > 100 || name.indexOf('\0') >= 0) {
-            throw ApiException.badRequest("name", "name must be at most 100 characters, without NUL");
+            throw Rejection.invalid("name", "name must be at most 100 characters, without NUL");
         }
         TokenService.NewToken t = tokens.create(ws, name.strip());
         Map<String, Object> out = view(t.info());
@@ -41,7 +45,7 @@ public final class TokensApi {
         long ws = ApiAuth.workspace(ex);
         long id = Http.id(ex, "id");
         if (!tokens.revoke(ws, id)) {
-            throw ApiException.notFound("token " + id);
+            throw Rejection.notFound("token " + id);
         }
         Http.replyText(ex, 204, "application/json", "");
     }

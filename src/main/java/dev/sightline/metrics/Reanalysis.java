@@ -8,13 +8,13 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.sightline.analysis.AnalysisJob;
-import dev.sightline.analysis.AnalysisService;
 import dev.sightline.analysis.AnswerAnalyzer;
-import dev.sightline.api.ApiException;
-import dev.sightline.api.Json;
-import dev.sightline.provider.Citation;
+import dev.sightline.run.AnalysisJob;
+import dev.sightline.run.AnalysisService;
 import dev.sightline.store.Jdbc;
+import dev.sightline.values.Citation;
+import dev.sightline.values.Json;
+import dev.sightline.values.Rejection;
 
 /**
  * Recomputes stored analyses from stored raw responses ({@code answer_text}, {@code citations}) with the
@@ -65,7 +65,7 @@ public final class Reanalysis {
             boolean locked = Jdbc.queryOne(lockConnection, TRY_LOCK, rs -> rs.getBoolean(1), LOCK_CLASS, ws)
                     .orElse(false);
             if (!locked) {
-                throw ApiException.conflict("reanalysis_running",
+                throw Rejection.conflict("reanalysis_running",
                         "a re-analysis of this workspace is already running; try again when it is done");
             }
             try {

@@ -3,6 +3,8 @@ package dev.sightline.provider;
 import java.math.BigDecimal;
 import java.util.List;
 
+import dev.sightline.values.Citation;
+
 /**
  * A provider's reply normalised to one shape.
  *

@@ -16,11 +16,9 @@ import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.sightline.analysis.AnalysisJob;
 import dev.sightline.provider.Answer;
 import dev.sightline.provider.CallResult;
 import dev.sightline.provider.Provider;
-import dev.sightline.provider.ProviderCalls;
 import dev.sightline.provider.ProviderFailure;
 import dev.sightline.provider.ProviderRegistry;
 import dev.sightline.provider.TransientCallException;
@@ -36,7 +34,6 @@ public final class CellOutcomes {
 
     /** Set by the route right after the rate limit: the call was allowed to start. */
     public static final String PASSED_THROTTLE = "sightline.passedThrottle";
-
 
     private final CellRepository cells;
     private final GroupStore stores;
@@ -104,7 +101,7 @@ public final class CellOutcomes {
             onFailure(claim, t.failure());
             return;
         }
-        if (error instanceof ProviderCalls.NotStartedException || error instanceof RejectedExecutionException
+        if (error instanceof CallSteps.NotStartedException || error instanceof RejectedExecutionException
                 || !passedThrottle) {
             defer(claim, Duration.ZERO, "not started: " + error.getMessage());
             return;

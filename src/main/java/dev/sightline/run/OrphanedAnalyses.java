@@ -7,10 +7,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import org.apache.camel.ProducerTemplate;
 
-import dev.sightline.analysis.AnalysisJob;
-import dev.sightline.api.Json;
-import dev.sightline.provider.Citation;
 import dev.sightline.store.Jdbc;
+import dev.sightline.values.Citation;
+import dev.sightline.values.Json;
 
 /**
  * A response and its analysis_queue entry commit together, but the analysis job then lives in the storing node's

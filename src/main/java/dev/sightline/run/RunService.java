@@ -13,10 +13,10 @@ import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.sightline.api.ApiException;
 import dev.sightline.provider.Provider;
 import dev.sightline.provider.ProviderRegistry;
 import dev.sightline.provider.codec.CostModel;
+import dev.sightline.values.Rejection;
 import dev.sightline.workspace.WorkspaceRepository;
 
 /** Plans runs for every trigger (schedule, REST, CLI): validates the request, estimates its cost, stores it. */
@@ -53,14 +53,14 @@ public final class RunService {
     public RunRepository.Planned plan(long workspaceId, RunRequest req) {
         List<String> names = resolveProviders(req.providers());
         if (req.samples() < 1 || req.samples() > maxSamples) {
-            throw ApiException.badRequest("samples", "samples must be between 1 and " + maxSamples
+            throw Rejection.invalid("samples", "samples must be between 1 and " + maxSamples
                     + " (sightline.run.max-samples)");
         }
         if (!req.promptTags().isEmpty()) {
             Set<String> known = new TreeSet<>(runs.activeTags(workspaceId));
             for (String tag : req.promptTags()) {
                 if (!known.contains(tag)) {
-                    throw ApiException.badRequest("promptTags", "unknown prompt tag '" + tag + "'; tags in use: "
+                    throw Rejection.invalid("promptTags", "unknown prompt tag '" + tag + "'; tags in use: "
                             + String.join(", ", known));
                 }
             }
@@ -76,7 +76,7 @@ public final class RunService {
         }
         List<RunRepository.PromptRef> prompts = runs.promptsFor(workspaceId, normalised.promptTags());
         if (prompts.isEmpty()) {
-            throw ApiException.unprocessable("no_active_prompts", normalised.promptTags().isEmpty() ? null : "promptTags",
+            throw Rejection.unprocessable("no_active_prompts", normalised.promptTags().isEmpty() ? null : "promptTags",
                     "the workspace has no active prompts" + (normalised.promptTags().isEmpty() ? ""
                             : " with tags " + normalised.promptTags()));
         }
@@ -84,7 +84,7 @@ public final class RunService {
         if (budget.enabled() && !normalised.force()) {
             BigDecimal left = budget.remainingToday();
             if (estimate.compareTo(left) > 0) {
-                throw ApiException.unprocessable("budget_exceeded", "force", "the run's estimated cost $"
+                throw Rejection.unprocessable("budget_exceeded", "force", "the run's estimated cost $"
                         + estimate.toPlainString() + " exceeds what is left of today's budget ($"
                         + left.setScale(4, java.math.RoundingMode.HALF_UP).toPlainString() + " of $"
                         + budget.dailyCap().toPlainString()
@@ -104,7 +104,7 @@ public final class RunService {
 
     private static RunRepository.Planned replay(Run existing, String hash) {
         if (existing.requestHash() != null && !existing.requestHash().equals(hash)) {
-            throw ApiException.unprocessable("idempotency_key_reused",
+            throw Rejection.unprocessable("idempotency_key_reused",
                     "Idempotency-Key", "this Idempotency-Key was used for run " + existing.id()
                             + " with a different request");
         }
@@ -117,11 +117,11 @@ public final class RunService {
         }
         Set<String> out = new LinkedHashSet<>();
         for (String name : requested) {
-            Provider p = providers.find(name).orElseThrow(() -> ApiException.badRequest("providers",
+            Provider p = providers.find(name).orElseThrow(() -> Rejection.invalid("providers",
                     "unknown provider '" + name + "'; configured: "
                             + String.join(", ", providers.enabled().stream().map(Provider::name).toList())));
             if (!p.settings().enabled()) {
-                throw ApiException.badRequest("providers", "provider '" + name + "' is disabled");
+                throw Rejection.invalid("providers", "provider '" + name + "' is disabled");
             }
             out.add(name);
         }

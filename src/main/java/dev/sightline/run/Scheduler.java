@@ -9,7 +9,7 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.sightline.api.ApiException;
+import dev.sightline.values.Rejection;
 
 /**
  * The daily trigger. The Quartz slot's scheduled time (not the time it actually fired, which differs after a
@@ -52,7 +52,7 @@ public final class Scheduler {
                         p.run().id());
             }
             return p;
-        } catch (ApiException e) {
+        } catch (Rejection e) {
             LOG.warn("Scheduled run for workspace {} on {} not planned: {}", workspaceId, day, e.getMessage());
             return null;
         }

@@ -1,8 +1,5 @@
 package dev.sightline.simulator;
 
-import dev.sightline.analysis.EntityKind;
-import dev.sightline.provider.ProviderKinds;
-import dev.sightline.simulator.CitedText.Citing;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,6 +9,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+
+import dev.sightline.provider.ProviderKinds;
+import dev.sightline.simulator.CitedText.Citing;
+import dev.sightline.values.EntityKind;
 
 /**
  * Writes the answer an assistant would give to a buyer's question. Everything is drawn from a random source

@@ -1,15 +1,17 @@
 package dev.sightline.simulator;
 
-import com.google.common.cache.Cache;
-import com.google.common.cache.CacheBuilder;
-import dev.sightline.analysis.EntityKind;
-import dev.sightline.analysis.TrackedEntity;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
+
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
+
+import dev.sightline.values.EntityKind;
+import dev.sightline.values.TrackedEntity;
 
 /** The players of one category: the world's tracked entities plus invented untracked brands. */
 final class Market {

@@ -1,7 +1,8 @@
 package dev.sightline.simulator;
 
-import dev.sightline.analysis.EntityKind;
 import java.util.List;
+
+import dev.sightline.values.EntityKind;
 
 /**
  * A company the simulated assistants can talk about: a tracked entity or an invented, untracked one. Its traits

@@ -1,7 +1,8 @@
 package dev.sightline.simulator;
 
-import dev.sightline.analysis.TrackedEntity;
 import java.util.List;
+
+import dev.sightline.values.TrackedEntity;
 
 /**
  * What the simulated assistants know about the market a prompt is about.

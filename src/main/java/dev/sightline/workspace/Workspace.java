@@ -2,8 +2,8 @@ package dev.sightline.workspace;
 
 import java.util.List;
 
-import dev.sightline.analysis.EntityKind;
-import dev.sightline.analysis.TrackedEntity;
+import dev.sightline.values.EntityKind;
+import dev.sightline.values.TrackedEntity;
 
 /** A stored workspace with its active entities (brand first). */
 public record Workspace(long id, String slug, String name, String category, List<TrackedEntity> entities) {

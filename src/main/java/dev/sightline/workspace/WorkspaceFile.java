@@ -20,7 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
-import dev.sightline.analysis.EntityKind;
+import dev.sightline.values.EntityKind;
 
 /**
  * A workspace definition (brand, competitors, prompts) as written in {@code examples/*.yaml}. Parsing validates

@@ -12,11 +12,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.sightline.analysis.EntityKind;
-import dev.sightline.analysis.TrackedEntity;
-import dev.sightline.store.Jdbc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.sightline.store.Jdbc;
+import dev.sightline.values.EntityKind;
+import dev.sightline.values.TrackedEntity;
 
 /** Workspaces, their entities and prompts. Imports are upserts in one transaction. */
 public final class WorkspaceRepository {

@@ -1,9 +1,9 @@
 package dev.sightline.analysis;
 
-import dev.sightline.provider.Citation;
-
 import java.util.List;
 import java.util.Objects;
+
+import dev.sightline.values.Citation;
 
 /**
  * One answer for a throughput measurement: the analyzer built for its workspace's entities, the answer text and

@@ -1,9 +1,12 @@
 package dev.sightline.analysis;
 
-import dev.sightline.provider.Citation;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
+import dev.sightline.values.Citation;
+import dev.sightline.values.EntityKind;
+import dev.sightline.values.TrackedEntity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,9 +1,5 @@
 package dev.sightline.analysis;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sightline.provider.Citation;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,6 +11,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.sightline.values.Citation;
+import dev.sightline.values.EntityKind;
+import dev.sightline.values.TrackedEntity;
 
 /** The labelled answer corpus in {@code src/test/resources/corpus/answers.json}. */
 public final class Corpus {

@@ -1,7 +1,5 @@
 package dev.sightline.metrics;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.List;
@@ -13,7 +11,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.sightline.api.AnalyzeApi;
 import dev.sightline.testing.TestApp;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code POST /api/analyze}: a realistic answer gives the values a reader would give it; bad input is a 400. */
 class AnalyzeApiTest {

@@ -1,15 +1,5 @@
 package dev.sightline.simulator;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sightline.analysis.EntityKind;
-import dev.sightline.analysis.TrackedEntity;
-import dev.sightline.provider.ProviderKinds;
-import dev.sightline.simulator.CitedText.Citing;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -32,7 +22,19 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
+
+import dev.sightline.provider.ProviderKinds;
+import dev.sightline.simulator.CitedText.Citing;
+import dev.sightline.values.EntityKind;
+import dev.sightline.values.TrackedEntity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Byte-for-byte golden answers: a fixed set of requests over every kind, answer style, web search on and off,

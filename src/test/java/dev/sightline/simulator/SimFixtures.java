@@ -1,7 +1,5 @@
 package dev.sightline.simulator;
 
-import dev.sightline.analysis.EntityKind;
-import dev.sightline.analysis.TrackedEntity;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,6 +9,9 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+
+import dev.sightline.values.EntityKind;
+import dev.sightline.values.TrackedEntity;
 
 /** A small market to simulate, and a raw HTTP client for wire-level checks. */
 final class SimFixtures {

@@ -1,12 +1,14 @@
 package dev.sightline.simulator;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.sightline.analysis.EntityKind;
-import dev.sightline.provider.ProviderKinds;
 import java.time.LocalDate;
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
+
+import dev.sightline.provider.ProviderKinds;
+import dev.sightline.values.EntityKind;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Each kind has its own taste in players, and that taste drifts smoothly from day to day. */
 class TendenciesTest {

@@ -1,8 +1,12 @@
 package dev.sightline.provider.codec;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sightline.provider.Citation;
+
 import dev.sightline.provider.PromptInput;
 import dev.sightline.provider.ProviderFailure;
 import dev.sightline.provider.ProviderFailure.Type;
@@ -10,10 +14,8 @@ import dev.sightline.provider.ProviderKinds;
 import dev.sightline.provider.ProviderRequest;
 import dev.sightline.provider.ProviderResult;
 import dev.sightline.provider.ProviderSettings;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
+import dev.sightline.values.Citation;
+import dev.sightline.values.Json;
 
 /** Anthropic Messages: {@code POST {base}/v1/messages}, base without {@code /v1}. */
 public final class AnthropicCodec extends JsonCodec {

@@ -1,17 +1,19 @@
 package dev.sightline.provider.codec;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sightline.provider.Citation;
+
 import dev.sightline.provider.PromptInput;
 import dev.sightline.provider.ProviderRequest;
 import dev.sightline.provider.ProviderResult;
 import dev.sightline.provider.ProviderSettings;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
+import dev.sightline.values.Citation;
+import dev.sightline.values.Json;
 
 /**
  * The Chat Completions shape shared by OpenAI, Perplexity Sonar and the OpenAI-compatible servers: they differ in

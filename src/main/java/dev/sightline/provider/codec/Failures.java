@@ -1,12 +1,14 @@
 package dev.sightline.provider.codec;
 
+import java.time.Duration;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+
 import dev.sightline.provider.ProviderFailure;
 import dev.sightline.provider.ProviderFailure.Type;
 import dev.sightline.provider.Secret;
-
-import java.time.Duration;
+import dev.sightline.values.Json;
 
 /** Turns error replies into {@link ProviderFailure}s the same way for every codec. */
 final class Failures {

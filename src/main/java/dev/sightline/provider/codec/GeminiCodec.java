@@ -1,8 +1,15 @@
 package dev.sightline.provider.codec;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sightline.provider.Citation;
+
 import dev.sightline.provider.PromptInput;
 import dev.sightline.provider.ProviderFailure;
 import dev.sightline.provider.ProviderFailure.Type;
@@ -10,13 +17,8 @@ import dev.sightline.provider.ProviderKinds;
 import dev.sightline.provider.ProviderRequest;
 import dev.sightline.provider.ProviderResult;
 import dev.sightline.provider.ProviderSettings;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.regex.Pattern;
+import dev.sightline.values.Citation;
+import dev.sightline.values.Json;
 
 /**
  * Gemini generateContent: {@code POST {base}/v1beta/models/{model}:generateContent}, base without

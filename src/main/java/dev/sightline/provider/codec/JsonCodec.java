@@ -1,8 +1,13 @@
 package dev.sightline.provider.codec;
 
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.sightline.provider.Answer;
-import dev.sightline.provider.Citation;
 import dev.sightline.provider.PromptInput;
 import dev.sightline.provider.ProviderCodec;
 import dev.sightline.provider.ProviderFailure;
@@ -10,11 +15,8 @@ import dev.sightline.provider.ProviderFailure.Type;
 import dev.sightline.provider.ProviderResult;
 import dev.sightline.provider.ProviderSettings;
 import dev.sightline.provider.Secret;
-
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import dev.sightline.values.Citation;
+import dev.sightline.values.Json;
 
 /**
  * What every codec does alike: the common headers, and the decode skeleton (2xx: parse and read, else classify

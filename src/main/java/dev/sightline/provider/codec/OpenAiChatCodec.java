@@ -1,14 +1,15 @@
 package dev.sightline.provider.codec;
 
+import java.util.List;
+import java.util.Map;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sightline.provider.Citation;
+
 import dev.sightline.provider.ProviderFailure;
 import dev.sightline.provider.ProviderKinds;
 import dev.sightline.provider.ProviderSettings;
-
-import java.util.List;
-import java.util.Map;
+import dev.sightline.values.Citation;
 
 /** OpenAI Chat Completions: {@code POST {base}/chat/completions}, base ending in {@code /v1}. */
 public final class OpenAiChatCodec extends ChatCompletionsCodec {

@@ -1,14 +1,15 @@
 package dev.sightline.provider.codec;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.sightline.provider.Citation;
-import dev.sightline.provider.ProviderFailure;
-import dev.sightline.provider.ProviderKinds;
-import dev.sightline.provider.ProviderSettings;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.sightline.provider.ProviderFailure;
+import dev.sightline.provider.ProviderKinds;
+import dev.sightline.provider.ProviderSettings;
+import dev.sightline.values.Citation;
 
 /**
  * Any Chat Completions server (xAI, Mistral, DeepSeek, Groq, Together, Ollama, vLLM): {@code POST

@@ -1,18 +1,20 @@
 package dev.sightline.provider.codec;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sightline.provider.Citation;
+
 import dev.sightline.provider.PromptInput;
 import dev.sightline.provider.ProviderFailure;
 import dev.sightline.provider.ProviderKinds;
 import dev.sightline.provider.ProviderRequest;
 import dev.sightline.provider.ProviderResult;
 import dev.sightline.provider.ProviderSettings;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
+import dev.sightline.values.Citation;
+import dev.sightline.values.Json;
 
 /** OpenAI Responses: {@code POST {base}/responses}, base ending in {@code /v1}; web search as a hosted tool. */
 public final class OpenAiResponsesCodec extends JsonCodec {

@@ -1,18 +1,20 @@
 package dev.sightline.provider.codec;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sightline.provider.Citation;
+
 import dev.sightline.provider.PromptInput;
 import dev.sightline.provider.ProviderFailure;
 import dev.sightline.provider.ProviderKinds;
 import dev.sightline.provider.ProviderRequest;
 import dev.sightline.provider.ProviderResult;
 import dev.sightline.provider.ProviderSettings;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
+import dev.sightline.values.Citation;
+import dev.sightline.values.Json;
 
 /**
  * Perplexity's Agent API: {@code POST /v1/agent}, Responses-like. The base is normally

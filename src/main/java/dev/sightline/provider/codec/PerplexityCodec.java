@@ -1,13 +1,15 @@
 package dev.sightline.provider.codec;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.sightline.provider.Citation;
-import dev.sightline.provider.ProviderKinds;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.sightline.provider.ProviderKinds;
+import dev.sightline.values.Citation;
+import dev.sightline.values.Json;
 
 /**
  * Perplexity Sonar chat completions: {@code POST {base}/chat/completions}. The default base is

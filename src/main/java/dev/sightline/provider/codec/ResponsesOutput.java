@@ -1,9 +1,11 @@
 package dev.sightline.provider.codec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.sightline.provider.ProviderFailure;
 import dev.sightline.provider.ProviderFailure.Type;
 import dev.sightline.provider.Secret;
+import dev.sightline.values.Json;
 
 /**
  * Reading the Responses shape that OpenAI's Responses API and Perplexity's Agent API share: a run

@@ -1,15 +1,16 @@
 package dev.sightline.provider.codec;
 
+import java.util.List;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
 import dev.sightline.provider.Answer;
-import dev.sightline.provider.Citation;
 import dev.sightline.provider.ProviderFailure;
 import dev.sightline.provider.ProviderFailure.Type;
 import dev.sightline.provider.ProviderRequest;
 import dev.sightline.provider.ProviderSettings;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
+import dev.sightline.values.Citation;
 
 import static dev.sightline.provider.codec.Fixtures.body;
 import static dev.sightline.provider.codec.Fixtures.json;

@@ -7,51 +7,36 @@ import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
-/** The API's JSON: ISO-8601 timestamps, and request parsing whose errors name the field. */
-public final class Json {
+import dev.sightline.values.Json;
+import dev.sightline.values.Rejection;
 
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
-            .build();
+/** Reading a JSON request body; every error names the field. */
+public final class Body {
 
-    private Json() {
-    }
-
-    public static String write(Object value) {
-        try {
-            return MAPPER.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+    private Body() {
     }
 
     /** Parses a request body that must be a JSON object (empty body: an empty object). */
     public static JsonNode object(String body, Set<String> allowed) {
         if (body == null || body.isBlank()) {
-            return MAPPER.createObjectNode();
+            return Json.MAPPER.createObjectNode();
         }
         JsonNode node;
         try {
-            node = MAPPER.readTree(body);
+            node = Json.MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest(null, "malformed JSON: " + e.getOriginalMessage()
+            throw Rejection.invalid(null, "malformed JSON: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr()));
         }
         if (node == null || !node.isObject()) {
-            throw ApiException.badRequest(null, "the request body must be a JSON object");
+            throw Rejection.invalid(null, "the request body must be a JSON object");
         }
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!allowed.contains(f)) {
-                throw ApiException.badRequest(f, "unknown field '" + f + "' (allowed: " + String.join(", ",
+                throw Rejection.invalid(f, "unknown field '" + f + "' (allowed: " + String.join(", ",
                         new java.util.TreeSet<>(allowed)) + ")");
             }
         }
@@ -64,13 +49,13 @@ public final class Json {
             return List.of();
         }
         if (!n.isArray()) {
-            throw ApiException.badRequest(field, field + " must be an array of strings");
+            throw Rejection.invalid(field, field + " must be an array of strings");
         }
         List<String> out = new ArrayList<>();
         for (int i = 0; i < n.size(); i++) {
             JsonNode e = n.get(i);
             if (!e.isTextual() || e.asText().isBlank()) {
-                throw ApiException.badRequest(field + "[" + i + "]", field + "[" + i + "] must be a non-empty string");
+                throw Rejection.invalid(field + "[" + i + "]", field + "[" + i + "] must be a non-empty string");
             }
             out.add(e.asText());
         }
@@ -83,7 +68,7 @@ public final class Json {
             return null;
         }
         if (!n.isIntegralNumber() || !n.canConvertToInt()) {
-            throw ApiException.badRequest(field, field + " must be an integer");
+            throw Rejection.invalid(field, field + " must be an integer");
         }
         return n.asInt();
     }
@@ -94,7 +79,7 @@ public final class Json {
             return null;
         }
         if (!n.isBoolean()) {
-            throw ApiException.badRequest(field, field + " must be true or false");
+            throw Rejection.invalid(field, field + " must be true or false");
         }
         return n.asBoolean();
     }
@@ -103,12 +88,12 @@ public final class Json {
         JsonNode n = parent.get(field);
         if (n == null || n.isNull()) {
             if (required) {
-                throw ApiException.badRequest(field, field + " is required");
+                throw Rejection.invalid(field, field + " is required");
             }
             return null;
         }
         if (!n.isTextual()) {
-            throw ApiException.badRequest(field, field + " must be a string");
+            throw Rejection.invalid(field, field + " must be a string");
         }
         return n.asText();
     }

@@ -1,4 +1,4 @@
-package dev.sightline.provider;
+package dev.sightline.values;
 
 /**
  * A web page an answer cites, as the provider reported it.

@@ -1,4 +1,4 @@
-package dev.sightline.analysis;
+package dev.sightline.run;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,10 +19,13 @@ import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.sightline.api.Json;
-import dev.sightline.provider.Citation;
-import dev.sightline.run.RunRepository;
+import dev.sightline.analysis.Analysis;
+import dev.sightline.analysis.AnswerAnalyzer;
+import dev.sightline.analysis.CitedSource;
+import dev.sightline.analysis.EntityResult;
 import dev.sightline.store.Jdbc;
+import dev.sightline.values.Citation;
+import dev.sightline.values.Json;
 import dev.sightline.workspace.Workspace;
 import dev.sightline.workspace.WorkspaceRepository;
 

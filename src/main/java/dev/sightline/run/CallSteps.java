@@ -1,4 +1,4 @@
-package dev.sightline.provider;
+package dev.sightline.run;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,14 +10,20 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.http.HttpMethods;
 
-import dev.sightline.run.CellClaim;
-import dev.sightline.run.Dispatcher;
+import dev.sightline.provider.CallResult;
+import dev.sightline.provider.PromptInput;
+import dev.sightline.provider.Provider;
+import dev.sightline.provider.ProviderFailure;
+import dev.sightline.provider.ProviderRegistry;
+import dev.sightline.provider.ProviderRequest;
+import dev.sightline.provider.ProviderResult;
+import dev.sightline.provider.TransientCallException;
 
 /**
  * The two Java steps around the HTTP call in a provider route: {@link #prepare} turns the claimed cell into the
  * provider's request, {@link #decode} turns the reply into a {@link CallResult}.
  */
-public final class ProviderCalls {
+public final class CallSteps {
 
     /** Exchange property set the moment before the request goes out. */
     public static final String STARTED_NANOS = "sightline.callStartedNanos";
@@ -26,7 +32,7 @@ public final class ProviderCalls {
     private final Dispatcher dispatcher;
     private final String systemPrompt;
 
-    public ProviderCalls(ProviderRegistry providers, Dispatcher dispatcher, String systemPrompt) {
+    public CallSteps(ProviderRegistry providers, Dispatcher dispatcher, String systemPrompt) {
         this.providers = providers;
         this.dispatcher = dispatcher;
         this.systemPrompt = systemPrompt;

@@ -1,4 +1,4 @@
-package dev.sightline.metrics;
+package dev.sightline.api;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.sightline.api;
+package dev.sightline.workspace;
 
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.sightline.store.Jdbc;
-import dev.sightline.workspace.WorkspaceRepository;
 
 /**
  * API tokens. Each belongs to one workspace and is stored only as its SHA-256 hash; the clear token is shown

@@ -1,4 +1,4 @@
-package dev.sightline.admin;
+package dev.sightline.api;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -6,8 +6,7 @@ import java.util.Map;
 
 import org.apache.camel.Exchange;
 
-import dev.sightline.api.ApiAuth;
-import dev.sightline.api.Http;
+import dev.sightline.admin.Invariants;
 
 /**
  * {@code GET /api/admin/invariants}: the reliability guarantees checked against the database now, for the caller's

@@ -1,4 +1,4 @@
-package dev.sightline.analysis;
+package dev.sightline.values;
 
 /** A tracked entity is the workspace's brand or one of its competitors. */
 public enum EntityKind {

@@ -1,4 +1,4 @@
-package dev.sightline.metrics;
+package dev.sightline.api;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,14 +18,13 @@ import org.apache.camel.Exchange;
 import dev.sightline.analysis.Analysis;
 import dev.sightline.analysis.AnswerAnalyzer;
 import dev.sightline.analysis.CitedSource;
-import dev.sightline.analysis.EntityKind;
 import dev.sightline.analysis.EntityResult;
 import dev.sightline.analysis.Evidence;
-import dev.sightline.analysis.TrackedEntity;
-import dev.sightline.api.ApiException;
-import dev.sightline.api.Http;
-import dev.sightline.api.Json;
-import dev.sightline.provider.Citation;
+import dev.sightline.values.Citation;
+import dev.sightline.values.EntityKind;
+import dev.sightline.values.Json;
+import dev.sightline.values.Rejection;
+import dev.sightline.values.TrackedEntity;
 
 /**
  * {@code POST /api/analyze}: the analyzer on one answer text, for integrators. Stateless: nothing is read from or
@@ -33,7 +32,7 @@ import dev.sightline.provider.Citation;
  */
 public final class AnalyzeApi {
 
-    static final int MAX_TEXT_BYTES = 200_000;
+    public static final int MAX_TEXT_BYTES = 200_000;
     static final int MAX_COMPETITORS = 100;
     static final int MAX_NAMES = 50;
     static final int MAX_CITATIONS = 1000;
@@ -47,16 +46,16 @@ public final class AnalyzeApi {
         List<TrackedEntity> entities = new ArrayList<>();
         JsonNode brand = body.get("brand");
         if (brand == null || brand.isNull()) {
-            throw ApiException.badRequest("brand", "brand is required: {\"name\": ..., \"aliases\": [], \"domains\": []}");
+            throw Rejection.invalid("brand", "brand is required: {\"name\": ..., \"aliases\": [], \"domains\": []}");
         }
         entities.add(entity(brand, "brand", EntityKind.BRAND));
         JsonNode competitors = body.get("competitors");
         if (competitors != null && !competitors.isNull()) {
             if (!competitors.isArray()) {
-                throw ApiException.badRequest("competitors", "competitors must be an array of entities");
+                throw Rejection.invalid("competitors", "competitors must be an array of entities");
             }
             if (competitors.size() > MAX_COMPETITORS) {
-                throw ApiException.badRequest("competitors", "at most " + MAX_COMPETITORS + " competitors");
+                throw Rejection.invalid("competitors", "at most " + MAX_COMPETITORS + " competitors");
             }
             for (int i = 0; i < competitors.size(); i++) {
                 entities.add(entity(competitors.get(i), "competitors[" + i + "]", EntityKind.COMPETITOR));
@@ -65,20 +64,20 @@ public final class AnalyzeApi {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < entities.size(); i++) {
             if (!names.add(entities.get(i).name().toLowerCase(Locale.ROOT))) {
-                throw ApiException.badRequest("competitors[" + (i - 1) + "].name",
+                throw Rejection.invalid("competitors[" + (i - 1) + "].name",
                         "duplicate entity name '" + entities.get(i).name() + "'");
             }
         }
         JsonNode textNode = body.get("text");
         if (textNode == null || textNode.isNull()) {
-            throw ApiException.badRequest("text", "text is required (the answer to analyse)");
+            throw Rejection.invalid("text", "text is required (the answer to analyse)");
         }
         if (!textNode.isTextual()) {
-            throw ApiException.badRequest("text", "text must be a string");
+            throw Rejection.invalid("text", "text must be a string");
         }
         String text = textNode.asText();
         if (text.getBytes(StandardCharsets.UTF_8).length > MAX_TEXT_BYTES) {
-            throw ApiException.badRequest("text", "text must be at most 200 kB (" + MAX_TEXT_BYTES + " bytes UTF-8)");
+            throw Rejection.invalid("text", "text must be at most 200 kB (" + MAX_TEXT_BYTES + " bytes UTF-8)");
         }
         List<Citation> citations = new ArrayList<>();
         List<String> urls = strings(body, "citations", "citations", MAX_CITATIONS, 4096);
@@ -134,18 +133,18 @@ public final class AnalyzeApi {
 
     private static JsonNode parse(String body) {
         if (body == null || body.isBlank()) {
-            throw ApiException.badRequest("body", "the request body must be a JSON object with brand and text");
+            throw Rejection.invalid("body", "the request body must be a JSON object with brand and text");
         }
         JsonNode node;
         try {
             node = Json.MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("body", "malformed JSON: " + e.getOriginalMessage()
+            throw Rejection.invalid("body", "malformed JSON: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr()));
         }
         if (node == null || !node.isObject()) {
-            throw ApiException.badRequest("body", "the request body must be a JSON object");
+            throw Rejection.invalid("body", "the request body must be a JSON object");
         }
         onlyFields(node, "", FIELDS);
         return node;
@@ -153,19 +152,19 @@ public final class AnalyzeApi {
 
     private static TrackedEntity entity(JsonNode node, String path, EntityKind kind) {
         if (node == null || !node.isObject()) {
-            throw ApiException.badRequest(path, path + " must be an object {\"name\", \"aliases\", \"domains\"}");
+            throw Rejection.invalid(path, path + " must be an object {\"name\", \"aliases\", \"domains\"}");
         }
         onlyFields(node, path + ".", ENTITY_FIELDS);
         JsonNode n = node.get("name");
         if (n == null || n.isNull()) {
-            throw ApiException.badRequest(path + ".name", path + ".name is required");
+            throw Rejection.invalid(path + ".name", path + ".name is required");
         }
         if (!n.isTextual() || n.asText().isBlank()) {
-            throw ApiException.badRequest(path + ".name", path + ".name must be a non-empty string");
+            throw Rejection.invalid(path + ".name", path + ".name must be a non-empty string");
         }
         String name = n.asText().strip();
         if (name.length() > 200) {
-            throw ApiException.badRequest(path + ".name", path + ".name must be at most 200 characters");
+            throw Rejection.invalid(path + ".name", path + ".name must be at most 200 characters");
         }
         List<String> aliases = strings(node, "aliases", path + ".aliases", MAX_NAMES, 200).stream()
                 .map(String::strip).toList();
@@ -178,7 +177,7 @@ public final class AnalyzeApi {
             }
             if (!DOMAIN.matcher(d).matches()) {
                 String at = path + ".domains[" + i + "]";
-                throw ApiException.badRequest(at, at + " must be a domain like example.com, without scheme or path"
+                throw Rejection.invalid(at, at + " must be a domain like example.com, without scheme or path"
                         + " (got '" + given.get(i) + "')");
             }
             domains.add(d);
@@ -192,20 +191,20 @@ public final class AnalyzeApi {
             return List.of();
         }
         if (!n.isArray()) {
-            throw ApiException.badRequest(path, path + " must be an array of strings");
+            throw Rejection.invalid(path, path + " must be an array of strings");
         }
         if (n.size() > max) {
-            throw ApiException.badRequest(path, path + " must have at most " + max + " entries");
+            throw Rejection.invalid(path, path + " must have at most " + max + " entries");
         }
         List<String> out = new ArrayList<>();
         for (int i = 0; i < n.size(); i++) {
             JsonNode e = n.get(i);
             String at = path + "[" + i + "]";
             if (!e.isTextual() || e.asText().isBlank()) {
-                throw ApiException.badRequest(at, at + " must be a non-empty string");
+                throw Rejection.invalid(at, at + " must be a non-empty string");
             }
             if (e.asText().length() > maxLength) {
-                throw ApiException.badRequest(at, at + " must be at most " + maxLength + " characters");
+                throw Rejection.invalid(at, at + " must be at most " + maxLength + " characters");
             }
             out.add(e.asText());
         }
@@ -216,7 +215,7 @@ public final class AnalyzeApi {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!allowed.contains(f)) {
-                throw ApiException.badRequest(prefix + f, "unknown field '" + prefix + f + "' (allowed: "
+                throw Rejection.invalid(prefix + f, "unknown field '" + prefix + f + "' (allowed: "
                         + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
             }
         }

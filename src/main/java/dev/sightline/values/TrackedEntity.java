@@ -1,4 +1,4 @@
-package dev.sightline.analysis;
+package dev.sightline.values;
 
 import java.util.List;
 

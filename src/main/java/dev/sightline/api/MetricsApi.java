@@ -1,4 +1,4 @@
-package dev.sightline.metrics;
+package dev.sightline.api;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -9,11 +9,16 @@ import java.util.Map;
 
 import org.apache.camel.Exchange;
 
-import dev.sightline.api.ApiAuth;
-import dev.sightline.api.ApiException;
-import dev.sightline.api.Http;
+import dev.sightline.metrics.DomainCount;
+import dev.sightline.metrics.EntityRef;
+import dev.sightline.metrics.EntityStats;
+import dev.sightline.metrics.MetricsRepository;
+import dev.sightline.metrics.RunReport;
+import dev.sightline.metrics.Scope;
+import dev.sightline.metrics.Wilson;
 import dev.sightline.run.Run;
 import dev.sightline.run.RunRepository;
+import dev.sightline.values.Rejection;
 
 /**
  * {@code GET /api/metrics}, {@code GET /api/runs/{id}/report} and {@code GET /api/citations/domains}: JSON, or CSV
@@ -43,8 +48,8 @@ public final class MetricsApi {
         String groupBy = Http.oneOf(ex, "groupBy", MetricsRepository.GROUP_BY);
         String name = Http.param(ex, "entity");
         EntityRef entity = name == null
-                ? metrics.brand(ws).orElseThrow(() -> ApiException.badRequest("entity", "the workspace has no brand"))
-                : metrics.entity(ws, name).orElseThrow(() -> ApiException.badRequest("entity",
+                ? metrics.brand(ws).orElseThrow(() -> Rejection.invalid("entity", "the workspace has no brand"))
+                : metrics.entity(ws, name).orElseThrow(() -> Rejection.invalid("entity",
                         "entity must be the name of the workspace's brand or a competitor (got '" + name + "')"));
         List<EntityStats> groups = metrics.stats(Scope.dates(ws, range[0], range[1]), groupBy, List.of(entity));
         if (Http.wantsCsv(ex)) {
@@ -81,7 +86,7 @@ public final class MetricsApi {
     public void runReport(Exchange ex) {
         long ws = ApiAuth.workspace(ex);
         long id = Http.id(ex, "id");
-        Run run = runs.find(ws, id).orElseThrow(() -> ApiException.notFound("run " + id));
+        Run run = runs.find(ws, id).orElseThrow(() -> Rejection.notFound("run " + id));
         RunReport.Report report = reports.build(run);
         Map<String, RunReport.Delta> deltas = new HashMap<>();
         if (report.comparison() != null) {
@@ -166,7 +171,7 @@ public final class MetricsApi {
         LocalDate from = Http.date(ex, "from");
         LocalDate to = Http.date(ex, "to");
         if (from != null && to != null && to.isBefore(from)) {
-            throw ApiException.badRequest("to", "to must not be before from");
+            throw Rejection.invalid("to", "to must not be before from");
         }
         return new LocalDate[] {from, to};
     }

@@ -1,4 +1,4 @@
-package dev.sightline.metrics;
+package dev.sightline.api;
 
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
@@ -6,10 +6,10 @@ import java.util.Map;
 
 import org.apache.camel.Exchange;
 
-import dev.sightline.api.ApiAuth;
-import dev.sightline.api.ApiException;
-import dev.sightline.api.Http;
+import dev.sightline.metrics.Reanalysis;
+import dev.sightline.metrics.Scope;
 import dev.sightline.run.RunRepository;
+import dev.sightline.values.Rejection;
 
 /** {@code POST /api/reanalyze?from=&to=} and {@code POST /api/runs/{id}/reanalyze}. */
 public final class ReanalysisApi {
@@ -27,7 +27,7 @@ public final class ReanalysisApi {
         LocalDate from = Http.date(ex, "from");
         LocalDate to = Http.date(ex, "to");
         if (from != null && to != null && to.isBefore(from)) {
-            throw ApiException.badRequest("to", "to must not be before from");
+            throw Rejection.invalid("to", "to must not be before from");
         }
         reply(ex, reanalysis.run(Scope.dates(ws, from, to)));
     }
@@ -35,7 +35,7 @@ public final class ReanalysisApi {
     public void reanalyzeRun(Exchange ex) {
         long ws = ApiAuth.workspace(ex);
         long id = Http.id(ex, "id");
-        runs.find(ws, id).orElseThrow(() -> ApiException.notFound("run " + id));
+        runs.find(ws, id).orElseThrow(() -> Rejection.notFound("run " + id));
         reply(ex, reanalysis.run(Scope.run(ws, id)));
     }
 
