@@ -6,48 +6,93 @@ import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.List;
 
+import org.apache.camel.CamelExecutionException;
+
+import dev.sightline.run.Budget;
+import dev.sightline.run.PlanRequest;
 import dev.sightline.run.Run;
 import dev.sightline.run.RunProgress;
 import dev.sightline.run.RunRepository;
 import dev.sightline.run.RunRequest;
 import dev.sightline.values.Rejection;
+import dev.sightline.workspace.ImportedWorkspaces;
+import dev.sightline.workspace.Workspace;
 
-/** {@code --once}: one sweep of the default workspace, with progress while it runs and a summary at the end. */
+/**
+ * {@code --once}: one sweep of the default workspace through the planning route, with progress while it runs and
+ * a summary at the end. It never waits silently: a run paused by the daily budget ends the command (exit 5) unless
+ * it is told to wait, and an interrupt cancels the run (calls in flight are stored) before the summary.
+ */
 final class OnceRunner {
 
     private final SightlineApp app;
     private final PrintStream out;
+    private volatile boolean interrupted;
 
     OnceRunner(SightlineApp app, PrintStream out) {
         this.app = app;
         this.out = out;
     }
 
-    int run(List<String> providers, List<String> tags, Integer samples, boolean force) throws InterruptedException {
-        SightlineApp.Parts p = app.parts();
-        int n = samples != null ? samples : p.config().integer("sightline.schedule.samples", 1, 1, 1000);
+    /** SIGINT / SIGTERM: cancel the run; the summary follows once its calls in flight are stored. */
+    void interrupt() {
+        interrupted = true;
+    }
+
+    int run(List<String> providers, List<String> tags, Integer samples, boolean force, boolean waitForBudget)
+            throws InterruptedException {
+        Workspace ws = app.bean(ImportedWorkspaces.class).defaultWorkspace();
+        RunRepository runs = app.bean(RunRepository.class);
+        Budget budget = app.bean(Budget.class);
+        int n = samples != null ? samples
+                : app.bean(dev.sightline.config.Config.class).integer("sightline.schedule.samples", 1, 1, 1000);
+        List<Run> leftRunning = runs.list(ws.id(), "running", null, null, null, 100);
         RunRepository.Planned planned;
         try {
-            planned = p.runService().plan(p.defaultWorkspace().id(),
-                    new RunRequest(providers, tags, n, "cli", null, null, force));
-        } catch (Rejection e) {
-            out.println("sightline: cannot start the run: " + e.getMessage());
-            return Sightline.BAD_CONFIGURATION;
+            planned = app.context().createFluentProducerTemplate().to("direct:plan-run")
+                    .withBody(new PlanRequest(ws.id(), new RunRequest(providers, tags, n, "cli", null, null, force)))
+                    .request(RunRepository.Planned.class);
+        } catch (CamelExecutionException e) {
+            if (e.getCause() instanceof Rejection r) {
+                out.println("sightline: cannot start the run: " + r.getMessage());
+                return Sightline.BAD_CONFIGURATION;
+            }
+            throw e;
         }
         Run run = planned.run();
         int perPrompt = Math.max(1, run.providers().size() * run.samples());
         out.printf("Run %d for workspace '%s': %d cells (%d prompts x %d providers x %d sample%s), estimated cost $%s%n",
-                run.id(), p.defaultWorkspace().slug(), run.cellsTotal(), run.cellsTotal() / perPrompt,
-                run.providers().size(), run.samples(), run.samples() == 1 ? "" : "s", money(run.estimatedCostUsd()));
+                run.id(), ws.slug(), run.cellsTotal(), run.cellsTotal() / perPrompt, run.providers().size(),
+                run.samples(), run.samples() == 1 ? "" : "s", money(run.estimatedCostUsd()));
+        if (!leftRunning.isEmpty()) {
+            out.printf("Runs %s of an earlier process were left running; their cells are dispatched too%n",
+                    leftRunning.stream().map(r -> Long.toString(r.id())).toList());
+        }
         long startNanos = System.nanoTime();
-        RunProgress progress = p.runs().progress(run);
+        RunProgress progress;
         boolean tty = System.console() != null;
         long lastLine = 0;
+        boolean cancelAsked = false;
         while (true) {
-            Run current = p.runs().find(run.workspaceId(), run.id()).orElseThrow();
-            progress = p.runs().progress(current);
+            Run current = runs.find(run.workspaceId(), run.id()).orElseThrow();
+            progress = runs.progress(current);
             if (current.isTerminal()) {
                 break;
+            }
+            if (interrupted && !cancelAsked) {
+                cancelAsked = true;
+                if (runs.cancel(ws.id(), run.id())) {
+                    runs.finalizeRuns(new long[] {run.id()});
+                }
+                out.printf("%nInterrupted: run %d cancelled; waiting for its calls in flight to be stored%n", run.id());
+            }
+            if (!waitForBudget && progress.counts().getOrDefault("pending", 0) > 0 && budget.exhausted(ws.id())) {
+                out.printf("%nRun %d paused_budget: today's spend of workspace '%s' reached its cap of $%s "
+                                + "(budget.daily-usd in its file, or sightline.budget.daily-usd). Its %d pending "
+                                + "cells continue when the day turns or the cap is raised; run with "
+                                + "--wait-for-budget to wait for that here.%n", run.id(), ws.slug(),
+                        budget.capFor(ws.id()).toPlainString(), progress.counts().getOrDefault("pending", 0));
+                return Sightline.PAUSED_BUDGET;
             }
             long now = System.nanoTime();
             if (tty || now - lastLine > 5_000_000_000L) {
@@ -60,14 +105,21 @@ final class OnceRunner {
                 }
                 out.flush();
             }
-            Thread.sleep(tty ? 250 : 500);
+            Thread.sleep(tty ? 250 : 100);
         }
         if (tty) {
             out.println();
         }
         Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
         out.println(progressLine(progress, took));
-        new RunSummary(p).print(out, progress, took);
+        new RunSummary(app).print(out, progress, took);
+        for (Run earlier : leftRunning) {
+            Run now = runs.find(earlier.workspaceId(), earlier.id()).orElse(earlier);
+            out.printf("Earlier run %d (left running by an earlier process): %s%n", now.id(),
+                    now.isTerminal() ? "finished now, " + now.status().replace('_', ' ')
+                            : "still running: " + runs.progress(now).done() + " of " + now.cellsTotal()
+                                    + " cells done");
+        }
         return switch (progress.run().status()) {
             case "completed" -> Sightline.OK;
             case "completed_with_failures" -> Sightline.RUN_HAD_FAILURES;

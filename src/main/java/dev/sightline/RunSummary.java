@@ -8,7 +8,7 @@ import dev.sightline.metrics.DomainCount;
 import dev.sightline.metrics.EntityRef;
 import dev.sightline.metrics.EntityStats;
 import dev.sightline.metrics.MetricsRepository;
-import dev.sightline.metrics.Scope;
+import dev.sightline.values.Scope;
 import dev.sightline.metrics.Wilson;
 import dev.sightline.run.RunProgress;
 import dev.sightline.run.RunRepository;
@@ -21,10 +21,10 @@ final class RunSummary {
 
     static final int TOP_DOMAINS = 5;
 
-    private final SightlineApp.Parts parts;
+    private final SightlineApp app;
 
-    RunSummary(SightlineApp.Parts parts) {
-        this.parts = parts;
+    RunSummary(SightlineApp app) {
+        this.app = app;
     }
 
     void print(PrintStream out, RunProgress progress, Duration took) {
@@ -38,7 +38,7 @@ final class RunSummary {
         long tin = 0;
         long tout = 0;
         java.math.BigDecimal cost = java.math.BigDecimal.ZERO;
-        for (RunRepository.ProviderSummary s : parts.runs().providerSummary(run.id())) {
+        for (RunRepository.ProviderSummary s : app.bean(RunRepository.class).providerSummary(run.id())) {
             Duration d = s.lastResponse() == null || s.started() == null ? Duration.ZERO
                     : Duration.between(s.started(), s.lastResponse());
             out.printf(fmt, s.provider(), s.cells(), s.succeeded(), s.failed(), s.tokensIn(), s.tokensOut(),
@@ -56,7 +56,7 @@ final class RunSummary {
 
     /** Read from the stored analyses, like the metrics API: the numbers a user will see there. */
     private void printBrand(PrintStream out, long workspaceId, long runId) {
-        MetricsRepository metrics = new MetricsRepository(parts.jdbc());
+        MetricsRepository metrics = new MetricsRepository(app.bean(dev.sightline.store.Jdbc.class));
         Scope scope = Scope.run(workspaceId, runId);
         EntityRef brand = metrics.brand(workspaceId).orElse(null);
         if (brand != null) {

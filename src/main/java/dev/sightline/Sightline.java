@@ -1,26 +1,42 @@
 package dev.sightline;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.sightline.config.Config;
 import dev.sightline.config.ConfigException;
+import dev.sightline.store.Database;
+import dev.sightline.store.EmbeddedDatabase;
+import dev.sightline.store.Jdbc;
+import dev.sightline.workspace.TokenService;
 import dev.sightline.workspace.WorkspaceFile;
+import dev.sightline.workspace.WorkspaceRepository;
 
 /**
- * Command line: {@code java -jar target/sightline.jar} runs the service (schedule, REST API) until stopped;
- * {@code --once} runs one sweep for the default workspace, shows progress, prints the summary and exits.
+ * Command line: {@code java -jar sightline.jar} runs the service (schedule, REST API) until stopped; {@code --once}
+ * runs one sweep for the default workspace and exits; {@code --create-token} touches only the database.
  */
 public final class Sightline {
 
-    /** Exit codes of {@code --once}. */
+    private static final Logger LOG = LoggerFactory.getLogger(Sightline.class);
+
+    /** Exit codes. */
     public static final int OK = 0;
+    public static final int ERROR = 1;
+    public static final int BAD_CONFIGURATION = 2;
     public static final int RUN_HAD_FAILURES = 3;
     public static final int RUN_CANCELLED = 4;
-    public static final int BAD_CONFIGURATION = 2;
-    public static final int ERROR = 1;
+    public static final int PAUSED_BUDGET = 5;
 
     private Sightline() {
     }
@@ -42,79 +58,119 @@ public final class Sightline {
             out.println(Cli.USAGE);
             return OK;
         }
+        if (cli.createToken != null) {
+            return createToken(cli, out, err);
+        }
         Properties overrides = new Properties();
-        if (cli.once || cli.createToken != null) {
+        if (cli.once) {
             // a one-off sweep neither fires the daily schedule nor needs the configured API port
             overrides.setProperty("sightline.schedule.enabled", "false");
             if (System.getProperty("camel.server.port") == null && System.getenv("CAMEL_SERVER_PORT") == null) {
                 overrides.setProperty("camel.server.port", "0");
             }
         }
-        SightlineApp app = new SightlineApp(overrides);
+        SightlineApp app = new SightlineApp(overrides, cli.once ? SightlineApp.Mode.ONCE : SightlineApp.Mode.SERVICE);
         try {
-            if (cli.createToken != null) {
-                app.start();
-                try {
-                    var ws = app.parts().workspaces().findBySlug(cli.createToken);
-                    if (ws.isEmpty()) {
-                        err.println("sightline: no workspace '" + cli.createToken + "' (workspaces come from sightline.workspace.file)");
-                        return BAD_CONFIGURATION;
-                    }
-                    var token = app.parts().tokens().create(ws.get().id(), cli.tokenName);
-                    out.println(token.token());
-                    err.println("API token '" + cli.tokenName + "' for workspace '" + cli.createToken
-                            + "' created; it is shown only now");
-                    return OK;
-                } finally {
-                    app.stop();
-                }
-            }
             if (cli.once) {
                 app.start();
+                OnceRunner once = new OnceRunner(app, out);
+                Signals.onStop(once::interrupt, () -> {
+                    // a second signal: stop now, calls in flight still get the grace period
+                    app.stop();
+                    Runtime.getRuntime().halt(RUN_CANCELLED);
+                });
                 try {
-                    return new OnceRunner(app, out).run(cli.providers, cli.tags, cli.samples, cli.force);
+                    return once.run(cli.providers, cli.tags, cli.samples, cli.force, cli.waitForBudget);
                 } finally {
                     app.stop();
                 }
             }
+            Signals.onStop(() -> {
+                app.stop();
+                System.exit(OK);
+            }, null);
             app.run();
             return OK;
-        } catch (ConfigException | WorkspaceFile.InvalidWorkspaceException e) {
-            err.println("sightline: " + e.getMessage());
-            app.stop();
-            return BAD_CONFIGURATION;
         } catch (Exception e) {
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
-                if (root instanceof ConfigException) {
-                    break;
-                }
-                root = root.getCause();
-            }
-            err.println("sightline: " + (root instanceof ConfigException ? root.getMessage()
-                    : e.getClass().getSimpleName() + ": " + e.getMessage()));
             app.stop();
-            return root instanceof ConfigException ? BAD_CONFIGURATION : ERROR;
+            return fail(e, err);
         }
+    }
+
+    /** {@code --create-token}: against the database only (a running service's embedded database too). */
+    private static int createToken(Cli cli, PrintStream out, PrintStream err) {
+        Properties none = new Properties();
+        try (DefaultCamelContext ctx = new DefaultCamelContext()) {
+            PropertiesComponent pc = ctx.getPropertiesComponent();
+            pc.setLocation("file:application.properties;optional=true,classpath:application.properties;optional=true");
+            pc.setOverrideProperties(none);
+            Config config = new Config(pc::resolveProperty);
+            Database.Settings s = Database.Settings.from(config);
+            if (s.url().isBlank()) {
+                Optional<String[]> running = EmbeddedDatabase.running(s.embeddedDir());
+                if (running.isPresent()) {
+                    s = new Database.Settings(running.get()[0], "postgres", running.get()[1], 2, s.embeddedDir(),
+                            0, s.connectTimeout());
+                }
+            }
+            try (Database db = Database.open(new Database.Settings(s.url(), s.user(), s.password(), 2,
+                    s.embeddedDir(), s.embeddedPort(), s.connectTimeout()))) {
+                Jdbc jdbc = new Jdbc(db.dataSource());
+                var ws = new WorkspaceRepository(jdbc).findBySlug(cli.createToken);
+                if (ws.isEmpty()) {
+                    err.println("sightline: no workspace '" + cli.createToken
+                            + "' (workspaces are imported from sightline.workspace.file when the service starts)");
+                    return BAD_CONFIGURATION;
+                }
+                var token = new TokenService(jdbc).create(ws.get().id(), cli.tokenName);
+                out.println(token.token());
+                err.println("API token '" + cli.tokenName + "' for workspace '" + cli.createToken
+                        + "' created; it is shown only now");
+                return OK;
+            }
+        } catch (Exception e) {
+            return fail(e, err);
+        }
+    }
+
+    private static int fail(Exception e, PrintStream err) {
+        Exception cause = SightlineApp.unwrap(e);
+        if (cause instanceof ConfigException || cause instanceof WorkspaceFile.InvalidWorkspaceException) {
+            err.println("sightline: " + cause.getMessage());
+            return BAD_CONFIGURATION;
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        LOG.debug("Stopped by an error", e);
+        err.println("sightline: " + e.getClass().getSimpleName() + ": " + e.getMessage()
+                + (root != e ? " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")" : ""));
+        return ERROR;
     }
 
     static final class Cli {
         static final String USAGE = """
-                usage: java -jar target/sightline.jar [--once [--providers a,b] [--tags t1,t2] [--samples N] [--force]]
-                       java -jar target/sightline.jar --create-token WORKSPACE [--name NAME]
-                  (no option)   run the service: daily schedule and REST API, until stopped
-                  --create-token  print a new API token for a workspace (by slug) and exit
-                  --once        run one sweep for the default workspace, print the summary and exit
-                                (exit 0: completed; 3: completed with failed cells; 4: cancelled; 1: error; 2: bad configuration)
-                  --providers   only these providers (default: every enabled provider)
-                  --tags        only prompts with one of these tags
-                  --samples     times each prompt is asked per provider (default: sightline.schedule.samples)
-                  --force       start even if the estimate exceeds what is left of today's budget
+                usage: java -jar sightline.jar [--once [--providers a,b] [--tags t1,t2] [--samples N] [--force]
+                                                [--wait-for-budget]]
+                       java -jar sightline.jar --create-token WORKSPACE [--name NAME]
+                  (no option)        run the service: daily schedule and REST API, until stopped
+                  --once             run one sweep for the default workspace, print the summary and exit
+                                     (exit 0: completed; 3: completed with failed cells; 4: cancelled, also when
+                                     interrupted; 5: paused by the daily budget; 1: error; 2: bad configuration)
+                  --providers        only these providers (default: every enabled provider)
+                  --tags             only prompts with one of these tags
+                  --samples          times each prompt is asked per provider (default: sightline.schedule.samples)
+                  --force            start even if the estimate exceeds what is left of today's budget
+                  --wait-for-budget  when today's budget is spent, wait for the cap to allow the rest (default: exit 5)
+                  --create-token     print a new API token for a workspace (by slug) and exit; works while the
+                                     service runs and starts no node
                 Settings come from ./application.properties, -Dkey=value and environment variables (see README.md).""";
 
         boolean once;
         boolean help;
         boolean force;
+        boolean waitForBudget;
         String createToken;
         String tokenName = "cli";
         List<String> providers = List.of();
@@ -130,6 +186,7 @@ public final class Sightline {
                     case "--once" -> c.once = true;
                     case "--help", "-h" -> c.help = true;
                     case "--force" -> c.force = true;
+                    case "--wait-for-budget" -> c.waitForBudget = true;
                     case "--create-token" -> c.createToken = value(a, ++i, arg);
                     case "--name" -> c.tokenName = value(a, ++i, arg);
                     case "--providers" -> c.providers = csv(value(a, ++i, arg));
@@ -145,8 +202,13 @@ public final class Sightline {
                     default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
                 }
             }
-            if (!c.once && (!c.providers.isEmpty() || !c.tags.isEmpty() || c.samples != null || c.force)) {
-                throw new IllegalArgumentException("--providers, --tags, --samples and --force go with --once");
+            if (!c.once && (!c.providers.isEmpty() || !c.tags.isEmpty() || c.samples != null || c.force
+                    || c.waitForBudget)) {
+                throw new IllegalArgumentException("--providers, --tags, --samples, --force and --wait-for-budget go "
+                        + "with --once");
+            }
+            if (c.once && c.createToken != null) {
+                throw new IllegalArgumentException("--once and --create-token are separate commands");
             }
             return c;
         }
@@ -162,4 +224,5 @@ public final class Sightline {
             return Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
         }
     }
+
 }

@@ -22,14 +22,16 @@ public final class HealthApi {
     private final Dispatcher dispatcher;
     private final Function<String, String> circuitState;
     private final dev.sightline.run.Budget budget;
+    private final long defaultWorkspace;
 
     public HealthApi(Database database, ProviderRegistry providers, Dispatcher dispatcher,
-                     dev.sightline.run.Budget budget, Function<String, String> circuitState) {
+                     dev.sightline.run.Budget budget, Function<String, String> circuitState, long defaultWorkspace) {
         this.budget = budget;
         this.database = database;
         this.providers = providers;
         this.dispatcher = dispatcher;
         this.circuitState = circuitState;
+        this.defaultWorkspace = defaultWorkspace;
     }
 
     public void health(Exchange ex) {
@@ -50,12 +52,12 @@ public final class HealthApi {
             ps.put(p.name(), m);
         }
         out.put("providers", ps);
-        if (budget.enabled()) {
+        if (budget.enabled(defaultWorkspace)) {
             Map<String, Object> b = new LinkedHashMap<>();
-            b.put("dailyUsd", budget.dailyCap());
+            b.put("dailyUsd", budget.capFor(defaultWorkspace));
             if (dbUp) {
-                b.put("spentTodayUsd", budget.spentToday());
-                b.put("paused", budget.exhausted());
+                b.put("spentTodayUsd", budget.spentToday(defaultWorkspace));
+                b.put("paused", budget.exhausted(defaultWorkspace));
             }
             out.put("budget", b);
         }

@@ -14,7 +14,7 @@ import dev.sightline.metrics.EntityRef;
 import dev.sightline.metrics.EntityStats;
 import dev.sightline.metrics.MetricsRepository;
 import dev.sightline.metrics.RunReport;
-import dev.sightline.metrics.Scope;
+import dev.sightline.values.Scope;
 import dev.sightline.metrics.Wilson;
 import dev.sightline.run.Run;
 import dev.sightline.run.RunRepository;

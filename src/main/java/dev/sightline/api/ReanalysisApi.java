@@ -6,40 +6,39 @@ import java.util.Map;
 
 import org.apache.camel.Exchange;
 
-import dev.sightline.metrics.Reanalysis;
-import dev.sightline.metrics.Scope;
+import dev.sightline.run.Reanalysis;
 import dev.sightline.run.RunRepository;
 import dev.sightline.values.Rejection;
+import dev.sightline.values.Scope;
 
-/** {@code POST /api/reanalyze?from=&to=} and {@code POST /api/runs/{id}/reanalyze}. */
+/** {@code POST /api/reanalyze?from=&to=} and {@code POST /api/runs/{id}/reanalyze}: scope and answer. */
 public final class ReanalysisApi {
 
-    private final Reanalysis reanalysis;
     private final RunRepository runs;
 
-    public ReanalysisApi(Reanalysis reanalysis, RunRepository runs) {
-        this.reanalysis = reanalysis;
+    public ReanalysisApi(RunRepository runs) {
         this.runs = runs;
     }
 
-    public void reanalyze(Exchange ex) {
+    public void workspaceScope(Exchange ex) {
         long ws = ApiAuth.workspace(ex);
         LocalDate from = Http.date(ex, "from");
         LocalDate to = Http.date(ex, "to");
         if (from != null && to != null && to.isBefore(from)) {
             throw Rejection.invalid("to", "to must not be before from");
         }
-        reply(ex, reanalysis.run(Scope.dates(ws, from, to)));
+        ex.setProperty(Reanalysis.SCOPE, Scope.dates(ws, from, to));
     }
 
-    public void reanalyzeRun(Exchange ex) {
+    public void runScope(Exchange ex) {
         long ws = ApiAuth.workspace(ex);
         long id = Http.id(ex, "id");
         runs.find(ws, id).orElseThrow(() -> Rejection.notFound("run " + id));
-        reply(ex, reanalysis.run(Scope.run(ws, id)));
+        ex.setProperty(Reanalysis.SCOPE, Scope.run(ws, id));
     }
 
-    private static void reply(Exchange ex, Reanalysis.Result r) {
+    public void reply(Exchange ex) {
+        Reanalysis.Result r = ex.getMessage().getBody(Reanalysis.Result.class);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("reanalyzed", r.reanalyzed());
         out.put("failed", r.failed());

@@ -17,7 +17,7 @@ import dev.sightline.run.Run;
 import dev.sightline.run.RunProgress;
 import dev.sightline.run.RunRepository;
 import dev.sightline.run.RunRequest;
-import dev.sightline.run.RunService;
+import dev.sightline.run.PlanRequest;
 import dev.sightline.values.Json;
 import dev.sightline.values.Rejection;
 import dev.sightline.workspace.WorkspaceRepository;
@@ -30,23 +30,24 @@ public final class RunsApi {
             "cancelled", "paused_budget");
     private static final Set<String> CELL_STATUSES = Set.copyOf(RunProgress.STATUSES);
 
-    private final RunService service;
     private final RunRepository runs;
     private final CellQueries cells;
     private final WorkspaceRepository workspaces;
     private final dev.sightline.run.Budget budget;
 
-    public RunsApi(RunService service, RunRepository runs, CellQueries cells, WorkspaceRepository workspaces,
+    public RunsApi(RunRepository runs, CellQueries cells, WorkspaceRepository workspaces,
                    dev.sightline.run.Budget budget) {
         this.budget = budget;
-        this.service = service;
         this.runs = runs;
         this.cells = cells;
         this.workspaces = workspaces;
     }
 
-    /** {@code POST /api/runs}: 202 at once; the run and all its cells are stored before this answers. */
-    public void create(Exchange ex) {
+    /**
+     * {@code POST /api/runs}, first step: the request body as a {@link PlanRequest} for the planning route. The
+     * run and all its cells are stored before {@link #planned} answers 202.
+     */
+    public PlanRequest planRequest(Exchange ex) {
         long ws = ApiAuth.workspace(ex);
         JsonNode body = Body.object(ex.getMessage().getBody(String.class), RUN_FIELDS);
         Integer samples = Body.integer(body, "samples");
@@ -58,7 +59,12 @@ public final class RunsApi {
         RunRequest req = new RunRequest(Body.strings(body, "providers"), Body.strings(body, "promptTags"),
                 samples == null ? 1 : samples, "api", key == null ? null : "api:" + key, null,
                 force != null && force);
-        RunRepository.Planned planned = service.plan(ws, req);
+        return new PlanRequest(ws, req);
+    }
+
+    /** {@code POST /api/runs}, last step: 202 with the planned run (or the one the same key planned before). */
+    public void planned(Exchange ex) {
+        RunRepository.Planned planned = ex.getMessage().getBody(RunRepository.Planned.class);
         Http.reply(ex, 202, view(runs.progress(planned.run())));
         ex.getMessage().setHeader("Location", "/api/runs/" + planned.run().id());
         if (!planned.created()) {
@@ -164,7 +170,7 @@ public final class RunsApi {
         if (r.cancelRequestedAt() != null) {
             return "cancelling";
         }
-        if (p.counts().getOrDefault("pending", 0) > 0 && budget.exhausted()) {
+        if (p.counts().getOrDefault("pending", 0) > 0 && budget.exhausted(r.workspaceId())) {
             return "paused_budget";
         }
         return "running";

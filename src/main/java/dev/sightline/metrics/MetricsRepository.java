@@ -1,5 +1,6 @@
 package dev.sightline.metrics;
 
+import dev.sightline.values.Scope;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.sightline.metrics;
 
+import dev.sightline.values.Scope;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -5,12 +5,15 @@ package dev.sightline.provider;
  *
  * @param system optional system prompt (null or empty: none is sent)
  * @param user   the buyer's question
- * @param cellId the cell being answered; sent as header {@code X-Sightline-Cell-Id} so request logs (and the
- *               simulator) can tell which cell a call belongs to
- * @param sample 1-based sample number; sent as header {@code X-Sightline-Sample}
+ * @param cellId the cell being answered
+ * @param sample 1-based sample number
  */
 public record PromptInput(String system, String user, long cellId, int sample) {
 
+    /**
+     * Sent to the built-in simulator only (never to a real provider): the cell and sample a request belongs to, so
+     * it can vary answers per sample and count calls per cell.
+     */
     public static final String CELL_HEADER = "X-Sightline-Cell-Id";
     public static final String SAMPLE_HEADER = "X-Sightline-Sample";
 }

@@ -69,7 +69,7 @@ public final class ProviderRegistry {
             if (!NAME.matcher(name).matches()) {
                 throw new ConfigException("Invalid setting " + key + ": provider names are lower-case letters, digits and dashes");
             }
-            if (!KEYS.contains(sub)) {
+            if (!KEYS.contains(sub) && !CircuitSettings.KEYS.contains(sub)) {
                 throw new ConfigException("Unknown setting " + key + " (provider keys: " + new TreeSet<>(KEYS) + ")");
             }
             names.add(name);
@@ -95,7 +95,8 @@ public final class ProviderRegistry {
         }
         String model = c.required(p + "model");
         Secret key = Secret.of(c.string(p + "api-key", ""));
-        boolean needsKey = !ProviderKinds.OPENAI_COMPATIBLE.equals(kind);
+        // an OpenAI-compatible server of one's own (Ollama, vLLM) needs no key: with a base URL it is called as it is
+        boolean needsKey = !ProviderKinds.OPENAI_COMPATIBLE.equals(kind) || c.find(p + "base-url").isEmpty();
         boolean enabled = c.bool(p + "enabled", true);
         boolean simulated = enabled && switch (mode) {
             case ALL -> true;
@@ -129,7 +130,7 @@ public final class ProviderRegistry {
                 c.duration(p + "timeout", Duration.ofSeconds(60)),
                 c.money(p + "price-input-per-mtok", BigDecimal.ZERO), c.money(p + "price-output-per-mtok", BigDecimal.ZERO),
                 c.money(p + "price-per-request", BigDecimal.ZERO), c.money(p + "price-per-search", BigDecimal.ZERO),
-                enabled);
+                enabled, CircuitSettings.read(c, p));
         if (s.timeout().isZero()) {
             throw new ConfigException("Invalid setting " + p + "timeout: must be more than zero");
         }

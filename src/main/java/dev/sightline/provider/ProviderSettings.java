@@ -22,6 +22,7 @@ import java.time.Duration;
  * @param pricePerRequest    USD per request (Perplexity request fees)
  * @param pricePerSearch     USD per web search call (OpenAI / Anthropic web search tools)
  * @param enabled            disabled providers are configured but never called
+ * @param circuit            its circuit breaker
  */
 public record ProviderSettings(
         String name,
@@ -39,11 +40,12 @@ public record ProviderSettings(
         BigDecimal priceOutputPerMTok,
         BigDecimal pricePerRequest,
         BigDecimal pricePerSearch,
-        boolean enabled) {
+        boolean enabled,
+        CircuitSettings circuit) {
 
     public ProviderSettings withBaseUrl(String url) {
         return new ProviderSettings(name, kind, model, url, apiKey, webSearch, temperature, maxTokens,
                 requestsPerMinute, consumers, timeout, priceInputPerMTok, priceOutputPerMTok, pricePerRequest,
-                pricePerSearch, enabled);
+                pricePerSearch, enabled, circuit);
     }
 }

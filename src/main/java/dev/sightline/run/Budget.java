@@ -5,92 +5,150 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongFunction;
 
 import dev.sightline.store.Jdbc;
 
 /**
- * The daily spend cap ({@code sightline.budget.daily-usd}). Today's spend is the cost of the responses stored
- * today (in the schedule's time zone), across all nodes; it is read from the database at most twice a second
- * and counted locally in between, so the dispatcher can ask before every claim.
+ * Daily spend caps per workspace: its own {@code budget.daily-usd}, else {@code sightline.budget.daily-usd}. A
+ * workspace's spend today is the cost of its responses stored today (in the schedule's time zone), across all
+ * nodes; it is read from the database at most twice a second and counted locally in between, so the dispatcher can
+ * ask before every claim. One workspace's spend never holds back another's cells.
  */
 public final class Budget {
 
     private static final String SPENT = """
-            SELECT coalesce(sum(cost_usd), 0) FROM response WHERE created_at >= ? AND created_at < ?""";
+            SELECT r.workspace_id, coalesce(sum(s.cost_usd), 0)
+              FROM response s JOIN cell c ON c.id = s.cell_id JOIN run r ON r.id = c.run_id
+             WHERE s.created_at >= ? AND s.created_at < ?
+             GROUP BY r.workspace_id""";
+    private static final String CAPPED_WORKSPACES = "SELECT id FROM workspace WHERE daily_budget_usd IS NOT NULL";
     private static final long REFRESH_NANOS = 500_000_000L;
 
     private final Jdbc jdbc;
-    private final BigDecimal dailyCap;
+    private final BigDecimal defaultCap;
+    private final LongFunction<BigDecimal> workspaceCap;
     private final ZoneId zone;
     private final Clock clock;
-    private volatile BigDecimal spent = BigDecimal.ZERO;
+    private final boolean anyCap;
+    private volatile Map<Long, BigDecimal> spent = Map.of();
+    private final Map<Long, BigDecimal> spentSinceRead = new ConcurrentHashMap<>();
     private volatile LocalDate spentDay;
     private volatile long refreshedAt;
 
-    /** @param dailyCap null: no cap */
-    public Budget(Jdbc jdbc, BigDecimal dailyCap, ZoneId zone, Clock clock) {
+    /**
+     * @param defaultCap   {@code sightline.budget.daily-usd}; null: no cap unless a workspace sets its own
+     * @param workspaceCap a workspace's own cap, null when it has none
+     */
+    public Budget(Jdbc jdbc, BigDecimal defaultCap, LongFunction<BigDecimal> workspaceCap, ZoneId zone, Clock clock) {
         this.jdbc = jdbc;
-        this.dailyCap = dailyCap;
+        this.defaultCap = defaultCap;
+        this.workspaceCap = workspaceCap;
         this.zone = zone;
         this.clock = clock;
+        this.anyCap = defaultCap != null
+                || !jdbc.query(CAPPED_WORKSPACES, rs -> rs.getLong(1)).isEmpty();
     }
 
-    public BigDecimal dailyCap() {
-        return dailyCap;
+    /** The cap that applies to a workspace today; null when it has none. */
+    public BigDecimal capFor(long workspaceId) {
+        BigDecimal own = workspaceCap.apply(workspaceId);
+        return own != null ? own : defaultCap;
     }
 
-    public boolean enabled() {
-        return dailyCap != null;
+    /** Which setting the workspace's cap comes from, for messages. */
+    public String capSource(long workspaceId) {
+        return workspaceCap.apply(workspaceId) != null ? "budget.daily-usd of the workspace file"
+                : "sightline.budget.daily-usd";
+    }
+
+    public boolean enabled(long workspaceId) {
+        return capFor(workspaceId) != null;
     }
 
     public LocalDate today() {
         return LocalDate.now(clock.withZone(zone));
     }
 
-    /** What the responses stored on {@code day} cost. */
-    public BigDecimal spentOn(LocalDate day) {
-        Instant from = day.atStartOfDay(zone).toInstant();
-        Instant to = day.plusDays(1).atStartOfDay(zone).toInstant();
-        return jdbc.queryOne(SPENT, rs -> rs.getBigDecimal(1), from, to).orElse(BigDecimal.ZERO);
+    /** What a workspace's responses stored on {@code day} cost. */
+    public BigDecimal spentOn(long workspaceId, LocalDate day) {
+        return spentByWorkspace(day).getOrDefault(workspaceId, BigDecimal.ZERO);
     }
 
-    public BigDecimal spentToday() {
+    private Map<Long, BigDecimal> spentByWorkspace(LocalDate day) {
+        Instant from = day.atStartOfDay(zone).toInstant();
+        Instant to = day.plusDays(1).atStartOfDay(zone).toInstant();
+        Map<Long, BigDecimal> out = new HashMap<>();
+        jdbc.query(SPENT, rs -> out.put(rs.getLong(1), rs.getBigDecimal(2)), from, to);
+        return out;
+    }
+
+    public BigDecimal spentToday(long workspaceId) {
+        refresh();
+        return spent.getOrDefault(workspaceId, BigDecimal.ZERO)
+                .add(spentSinceRead.getOrDefault(workspaceId, BigDecimal.ZERO));
+    }
+
+    private void refresh() {
         LocalDate today = today();
         if (!today.equals(spentDay) || System.nanoTime() - refreshedAt > REFRESH_NANOS) {
-            spent = spentOn(today);
+            Map<Long, BigDecimal> read = spentByWorkspace(today);
+            spentSinceRead.clear();
+            spent = read;
             spentDay = today;
             refreshedAt = System.nanoTime();
         }
-        return spent;
     }
 
     /** Counts a stored response's cost until the next read from the database. */
-    public void recordSpend(BigDecimal cost) {
-        if (enabled() && cost != null) {
-            synchronized (this) {
-                spent = spent.add(cost);
-            }
+    public void recordSpend(long workspaceId, BigDecimal cost) {
+        if (anyCap && cost != null && cost.signum() > 0) {
+            spentSinceRead.merge(workspaceId, cost, BigDecimal::add);
         }
     }
 
-    /** What is left today; null when there is no cap. */
-    public BigDecimal remainingToday() {
-        if (!enabled()) {
+    /** What is left today; null when the workspace has no cap. */
+    public BigDecimal remainingToday(long workspaceId) {
+        BigDecimal cap = capFor(workspaceId);
+        if (cap == null) {
             return null;
         }
-        BigDecimal left = dailyCap.subtract(spentToday());
+        BigDecimal left = cap.subtract(spentToday(workspaceId));
         return left.signum() < 0 ? BigDecimal.ZERO : left;
     }
 
-    /** True once today's spend reached the cap: dispatch pauses until the cap is raised or the day turns. */
-    public boolean exhausted() {
-        if (!enabled()) {
+    /** True once today's spend reached the workspace's cap: its cells wait until the cap is raised or the day turns. */
+    public boolean exhausted(long workspaceId) {
+        BigDecimal cap = capFor(workspaceId);
+        if (cap == null) {
             return false;
         }
         try {
-            return spentToday().compareTo(dailyCap) >= 0;
+            return spentToday(workspaceId).compareTo(cap) >= 0;
         } catch (RuntimeException e) {
-            return spent.compareTo(dailyCap) >= 0; // database unavailable: go by what this node counted
+            // database unavailable: go by what this node counted
+            return spent.getOrDefault(workspaceId, BigDecimal.ZERO).compareTo(cap) >= 0;
         }
+    }
+
+    /** Workspaces whose cells must wait now (the dispatcher leaves them in the database). */
+    public long[] exhaustedWorkspaces() {
+        if (!anyCap) {
+            return new long[0];
+        }
+        try {
+            refresh();
+        } catch (RuntimeException e) {
+            // database unavailable: nothing is claimed anyway; go by what was read last
+        }
+        Map<Long, BigDecimal> now = new HashMap<>(spent);
+        spentSinceRead.forEach((ws, v) -> now.merge(ws, v, BigDecimal::add));
+        return now.entrySet().stream().filter(e -> {
+            BigDecimal cap = capFor(e.getKey());
+            return cap != null && e.getValue().compareTo(cap) >= 0;
+        }).mapToLong(Map.Entry::getKey).toArray();
     }
 }

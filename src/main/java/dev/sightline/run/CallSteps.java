@@ -21,20 +21,21 @@ import dev.sightline.provider.TransientCallException;
 
 /**
  * The two Java steps around the HTTP call in a provider route: {@link #prepare} turns the claimed cell into the
- * provider's request, {@link #decode} turns the reply into a {@link CallResult}.
+ * provider's request (and marks the call started, or refuses it while the node shuts down), {@link #decode} turns
+ * the reply into a {@link CallResult} and throws a {@link TransientCallException} for a failure worth retrying,
+ * so the circuit breaker counts it.
  */
 public final class CallSteps {
 
-    /** Exchange property set the moment before the request goes out. */
-    public static final String STARTED_NANOS = "sightline.callStartedNanos";
-
     private final ProviderRegistry providers;
-    private final Dispatcher dispatcher;
+    private final java.util.function.Predicate<CellClaim> markStarted;
     private final String systemPrompt;
 
-    public CallSteps(ProviderRegistry providers, Dispatcher dispatcher, String systemPrompt) {
+    /** @param markStarted marks a claim's call as started; false while the node shuts down ({@link Dispatcher}) */
+    public CallSteps(ProviderRegistry providers, java.util.function.Predicate<CellClaim> markStarted,
+                     String systemPrompt) {
         this.providers = providers;
-        this.dispatcher = dispatcher;
+        this.markStarted = markStarted;
         this.systemPrompt = systemPrompt;
     }
 
@@ -45,27 +46,35 @@ public final class CallSteps {
         }
     }
 
-    public void prepare(Exchange exchange) {
-        CellClaim claim = exchange.getProperty(Dispatcher.CLAIM, CellClaim.class);
-        Provider p = providers.get(claim.provider());
-        if (!dispatcher.markStarted(claim)) {
+    /** The call is about to start; throws {@link NotStartedException} when the node is shutting down. */
+    public void start(Exchange exchange) {
+        if (!markStarted.test(exchange.getProperty(Pipeline.CLAIM, CellClaim.class))) {
             throw new NotStartedException("node is shutting down");
         }
+    }
+
+    public void prepare(Exchange exchange) {
+        CellClaim claim = exchange.getProperty(Pipeline.CLAIM, CellClaim.class);
+        Provider p = providers.get(claim.provider());
         ProviderRequest req = p.codec().buildRequest(p.settings(),
                 new PromptInput(systemPrompt, claim.promptText(), claim.cellId(), claim.sample()));
         Message m = exchange.getMessage();
         // only the codec's headers go on the wire: nothing of the exchange leaks to the provider
         m.getHeaders().clear();
         m.getHeaders().putAll(req.headers());
+        if (p.simulated()) {
+            m.setHeader(PromptInput.CELL_HEADER, Long.toString(claim.cellId()));
+            m.setHeader(PromptInput.SAMPLE_HEADER, Integer.toString(claim.sample()));
+        }
         // the enum itself: a String here costs a slow type-converter lookup on every call
         m.setHeader(Exchange.HTTP_METHOD, HttpMethods.POST);
         m.setHeader(Exchange.HTTP_URI, p.settings().baseUrl() + req.path());
         m.setBody(req.body());
-        exchange.setProperty(STARTED_NANOS, System.nanoTime());
+        exchange.setProperty(Pipeline.CALL_STARTED, System.nanoTime());
     }
 
     public void decode(Exchange exchange) {
-        CellClaim claim = exchange.getProperty(Dispatcher.CLAIM, CellClaim.class);
+        CellClaim claim = exchange.getProperty(Pipeline.CLAIM, CellClaim.class);
         Provider p = providers.get(claim.provider());
         Message m = exchange.getMessage();
         int status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
@@ -74,7 +83,7 @@ public final class CallSteps {
             body = "";
         }
         Map<String, List<String>> headers = responseHeaders(m);
-        long started = exchange.getProperty(STARTED_NANOS, System.nanoTime(), Long.class);
+        long started = exchange.getProperty(Pipeline.CALL_STARTED, System.nanoTime(), Long.class);
         long latency = (System.nanoTime() - started) / 1_000_000;
         ProviderResult result = p.codec().decode(p.settings(), status, headers, body);
         CallResult call = new CallResult(result, status, body, latency);

@@ -21,6 +21,14 @@ import dev.sightline.store.Jdbc;
  */
 public final class CellRepository {
 
+    private static final String CLAIM_UPDATE = """
+            UPDATE cell c
+               SET status = 'leased', attempts = c.attempts + 1, lease_owner = ?, lease_token = gen_random_uuid(),
+                   lease_until = now() + make_interval(secs => ?), updated_at = now()
+              FROM picked, prompt p, run r
+             WHERE c.id = picked.id AND p.id = c.prompt_id AND r.id = c.run_id
+            RETURNING c.id, c.run_id, r.workspace_id, c.prompt_id, p.text, c.provider, c.sample, c.attempts, c.lease_token""";
+
     private static final String CLAIM = """
             WITH picked AS MATERIALIZED (
               SELECT id FROM cell
@@ -28,12 +36,19 @@ public final class CellRepository {
                ORDER BY next_attempt_at, id
                LIMIT ?
                FOR UPDATE SKIP LOCKED)
-            UPDATE cell c
-               SET status = 'leased', attempts = c.attempts + 1, lease_owner = ?, lease_token = gen_random_uuid(),
-                   lease_until = now() + make_interval(secs => ?), updated_at = now()
-              FROM picked, prompt p, run r
-             WHERE c.id = picked.id AND p.id = c.prompt_id AND r.id = c.run_id
-            RETURNING c.id, c.run_id, r.workspace_id, c.prompt_id, p.text, c.provider, c.sample, c.attempts, c.lease_token""";
+            """ + CLAIM_UPDATE;
+
+    /** The claim when some workspaces' cells must wait (their daily budget is spent): a statement of its own. */
+    private static final String CLAIM_EXCEPT_WORKSPACES = """
+            WITH picked AS MATERIALIZED (
+              SELECT c.id FROM cell c JOIN run r ON r.id = c.run_id
+               WHERE c.provider = ? AND c.status = 'pending' AND c.next_attempt_at <= now()
+                 AND NOT (r.workspace_id = ANY (?::bigint[]))
+               ORDER BY c.next_attempt_at, c.id
+               LIMIT ?
+               FOR UPDATE OF c SKIP LOCKED)
+            """ + CLAIM_UPDATE;
+
 
     /**
      * Success for a group of cells in one statement, used by the pipeline: for each cell the lease-token fence, the
@@ -75,13 +90,32 @@ public final class CellRepository {
               SELECT s.id, f.run_id FROM stored s JOIN fenced f ON f.id = s.cell_id)
             SELECT f.token, s.id FROM stored s JOIN fenced f ON f.id = s.cell_id""";
 
+    /**
+     * Appended to a statement whose CTE {@code changed} returns the cells it updated (id, run_id, provider, prompt_id,
+     * status): the ones that ended failed or cancelled are announced as one {@code cell.finished} event per run, in
+     * the same transaction.
+     */
+    static final String ANNOUNCE_ENDED = """
+            , announced AS (
+              INSERT INTO event (workspace_id, run_id, type, payload)
+              SELECT r.workspace_id, ch.run_id, 'cell.finished',
+                     jsonb_build_object('runId', ch.run_id, 'cells', jsonb_agg(jsonb_build_object(
+                       'cellId', ch.id, 'provider', ch.provider, 'promptId', ch.prompt_id, 'status', ch.status,
+                       'brandVisible', NULL, 'rank', NULL) ORDER BY ch.id))
+                FROM changed ch JOIN run r ON r.id = ch.run_id
+               WHERE ch.status IN ('failed', 'cancelled')
+               GROUP BY r.workspace_id, ch.run_id)
+            """;
+
     /** A failed call: back to pending after the delay, or failed once the attempts are spent. */
     private static final String RETRY_OR_FAIL = """
-            UPDATE cell SET status = CASE WHEN attempts >= ? THEN 'failed' ELSE 'pending' END,
-                   next_attempt_at = now() + make_interval(secs => ?), last_error = ?,
-                   lease_owner = NULL, lease_token = NULL, lease_until = NULL, updated_at = now()
-             WHERE id = ? AND status = 'leased' AND lease_token = ?
-            RETURNING status""";
+            WITH changed AS (
+              UPDATE cell SET status = CASE WHEN attempts >= ? THEN 'failed' ELSE 'pending' END,
+                     next_attempt_at = now() + make_interval(secs => ?), last_error = ?,
+                     lease_owner = NULL, lease_token = NULL, lease_until = NULL, updated_at = now()
+               WHERE id = ? AND status = 'leased' AND lease_token = ?
+              RETURNING id, run_id, provider, prompt_id, status)
+            """ + ANNOUNCE_ENDED + "SELECT status FROM changed";
 
     /** Not the cell's fault (rate limit, open circuit, shutdown before the call): no attempt spent. */
     private static final String DEFER = """
@@ -90,10 +124,31 @@ public final class CellRepository {
                    lease_owner = NULL, lease_token = NULL, lease_until = NULL, updated_at = now()
              WHERE id = ? AND status = 'leased' AND lease_token = ?""";
 
+    /**
+     * Rate limited: back to pending after the provider's delay without spending an attempt, or failed once the cell
+     * has been rate limited for longer than the bound (counted from its first 429, and including the wait ahead).
+     */
+    private static final String RATE_LIMITED = """
+            WITH changed AS (
+              UPDATE cell SET status = CASE WHEN coalesce(rate_limited_since, now()) + make_interval(secs => ?)
+                                                < now() + make_interval(secs => ?) THEN 'failed' ELSE 'pending' END,
+                     attempts = CASE WHEN coalesce(rate_limited_since, now()) + make_interval(secs => ?)
+                                           < now() + make_interval(secs => ?) THEN attempts
+                                     ELSE greatest(attempts - 1, 0) END,
+                     rate_limited_since = coalesce(rate_limited_since, now()),
+                     next_attempt_at = now() + make_interval(secs => ?), last_error = ?,
+                     lease_owner = NULL, lease_token = NULL, lease_until = NULL, updated_at = now()
+               WHERE id = ? AND status = 'leased' AND lease_token = ?
+              RETURNING id, run_id, provider, prompt_id, status)
+            """ + ANNOUNCE_ENDED + "SELECT status FROM changed";
+
     private static final String FAIL = """
-            UPDATE cell SET status = 'failed', last_error = ?,
-                   lease_owner = NULL, lease_token = NULL, lease_until = NULL, updated_at = now()
-             WHERE id = ? AND status = 'leased' AND lease_token = ?""";
+            WITH changed AS (
+              UPDATE cell SET status = 'failed', last_error = ?,
+                     lease_owner = NULL, lease_token = NULL, lease_until = NULL, updated_at = now()
+               WHERE id = ? AND status = 'leased' AND lease_token = ?
+              RETURNING id, run_id, provider, prompt_id, status)
+            """ + ANNOUNCE_ENDED + "SELECT status FROM changed";
 
     /** The leases this node holds, made longer; rows locked in id order like {@link #STORE_SUCCEEDED}. */
     private static final String EXTEND = """
@@ -114,13 +169,15 @@ public final class CellRepository {
     private static final String RESCUE_EXPIRED = """
             WITH expired AS MATERIALIZED (
               SELECT id FROM cell WHERE status = 'leased' AND lease_until < now()
-               ORDER BY lease_until LIMIT 1000 FOR UPDATE SKIP LOCKED)
-            UPDATE cell c SET status = CASE WHEN c.attempts >= ? THEN 'failed' ELSE 'pending' END,
-                   last_error = 'lease of node ' || coalesce(c.lease_owner, '?') || ' expired',
-                   next_attempt_at = now(), lease_owner = NULL, lease_token = NULL, lease_until = NULL,
-                   updated_at = now()
-              FROM expired WHERE c.id = expired.id AND c.lease_until < now()
-            RETURNING c.id, c.run_id""";
+               ORDER BY lease_until LIMIT 1000 FOR UPDATE SKIP LOCKED),
+            changed AS (
+              UPDATE cell c SET status = CASE WHEN c.attempts >= ? THEN 'failed' ELSE 'pending' END,
+                     last_error = 'lease of node ' || coalesce(c.lease_owner, '?') || ' expired',
+                     next_attempt_at = now(), lease_owner = NULL, lease_token = NULL, lease_until = NULL,
+                     updated_at = now()
+                FROM expired WHERE c.id = expired.id AND c.lease_until < now()
+              RETURNING c.id, c.run_id, c.provider, c.prompt_id, c.status)
+            """ + ANNOUNCE_ENDED + "SELECT id, run_id FROM changed";
 
     private final Jdbc jdbc;
 
@@ -128,11 +185,16 @@ public final class CellRepository {
         this.jdbc = jdbc;
     }
 
-    public List<CellClaim> claim(String provider, int limit, String node, Duration lease) {
+    /** Leases up to {@code limit} due cells of a provider, none of the {@code exceptWorkspaces}. */
+    public List<CellClaim> claim(String provider, int limit, String node, Duration lease, long[] exceptWorkspaces) {
         if (limit <= 0) {
             return List.of();
         }
-        return jdbc.query(CLAIM, CellRepository::claimOf, provider, limit, node, seconds(lease));
+        if (exceptWorkspaces.length == 0) {
+            return jdbc.query(CLAIM, CellRepository::claimOf, provider, limit, node, seconds(lease));
+        }
+        return jdbc.query(CLAIM_EXCEPT_WORKSPACES, CellRepository::claimOf, provider, exceptWorkspaces, limit, node,
+                seconds(lease));
     }
 
     /**
@@ -212,8 +274,19 @@ public final class CellRepository {
         return jdbc.update(DEFER, seconds(delay), clip(reason), claim.cellId(), claim.leaseToken()) == 1;
     }
 
+    /**
+     * @param bound   how long a cell may stay rate limited in all ({@code sightline.retry.max-rate-limited})
+     * @return {@code pending}, {@code failed} (the bound is passed), or null when the lease was lost
+     */
+    public String rateLimited(CellClaim claim, Duration delay, Duration bound, String reason) {
+        double b = seconds(bound);
+        double d = seconds(delay);
+        return jdbc.queryOne(RATE_LIMITED, rs -> rs.getString(1), b, d, b, d, d, clip(reason), claim.cellId(),
+                claim.leaseToken()).orElse(null);
+    }
+
     public boolean fail(CellClaim claim, String error) {
-        return jdbc.update(FAIL, clip(error), claim.cellId(), claim.leaseToken()) == 1;
+        return jdbc.queryOne(FAIL, rs -> rs.getString(1), clip(error), claim.cellId(), claim.leaseToken()).isPresent();
     }
 
     /** Extends the leases this node still holds; returns the ids it still holds. */
@@ -265,10 +338,4 @@ public final class CellRepository {
         String clean = s.replace('\0', ' ');
         return clean.length() <= 2000 ? clean : clean.substring(0, 2000) + "...";
     }
-
-    /** For tests and the invariant checker: the database's clock. */
-    public Instant now() {
-        return jdbc.queryOne("SELECT now()", rs -> Jdbc.instant(rs, "now")).orElseThrow();
-    }
-
 }

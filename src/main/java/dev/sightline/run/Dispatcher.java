@@ -11,46 +11,41 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
-import org.apache.camel.Endpoint;
-import org.apache.camel.ProducerTemplate;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves due cells from PostgreSQL to the providers' SEDA queues. Per provider it claims only as many cells as
- * there are idle consumers, so a lease covers a call and not a wait in a queue; a consumer that finishes a cell
- * claims the next one at once, and a timer picks up cells whose retry time has come.
+ * Claims due cells for this node's idle consumers and keeps track of the cells it holds. Per provider it claims
+ * only as many cells as there are idle consumers, so a lease covers a call and not a wait in a queue; the
+ * dispatch route hands what it claims to the providers' queues. While a call runs its lease is extended; on
+ * shutdown cells claimed but not started go back without spending an attempt.
  */
 public final class Dispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
-    /** Exchange property that carries the {@link CellClaim} through a provider route. */
-    public static final String CLAIM = "sightline.claim";
-
     private final CellRepository cells;
-    private final ProducerTemplate producer;
     private final String node;
     private final Duration lease;
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
-    private volatile Predicate<String> mayDispatch = p -> true;
-    private volatile boolean paused;
+    private volatile Predicate<String> providerOpen = p -> true;
+    private volatile Supplier<long[]> blockedWorkspaces = () -> new long[0];
 
-    /** One provider on this node: its queue and how many of its consumers are idle. */
+    /** One provider on this node: how many of its consumers are idle. */
     private static final class Lane {
         final String provider;
-        final String sedaUri;
         final AtomicInteger idle;
         final AtomicBoolean claiming = new AtomicBoolean();
         volatile boolean again;
-        volatile Endpoint endpoint;
 
-        Lane(String provider, String sedaUri, int consumers) {
+        Lane(String provider, int consumers) {
             this.provider = provider;
-            this.sedaUri = sedaUri;
             this.idle = new AtomicInteger(consumers);
         }
     }
@@ -59,122 +54,85 @@ public final class Dispatcher {
      * A claimed cell on this node; {@code started} once its request is about to go out, {@code finishing} once its
      * outcome is being written (the lease ends with that write, not when the cell leaves this map).
      */
-    public static final class InFlight {
-        public final CellClaim claim;
+    private static final class InFlight {
+        final CellClaim claim;
         volatile boolean started;
         volatile boolean finishing;
 
         InFlight(CellClaim claim) {
             this.claim = claim;
         }
-
-        public boolean started() {
-            return started;
-        }
     }
 
-    public Dispatcher(CellRepository cells, ProducerTemplate producer, String node, Duration lease) {
+    public Dispatcher(CellRepository cells, String node, Duration lease) {
         this.cells = cells;
-        this.producer = producer;
         this.node = node;
         this.lease = lease;
     }
 
-    public void addLane(String provider, String sedaUri, int consumers) {
-        lanes.put(provider, new Lane(provider, sedaUri, consumers));
+    public void addLane(String provider, int consumers) {
+        lanes.put(provider, new Lane(provider, consumers));
     }
 
-    /** A gate checked before each claim (open circuit, budget pause). */
-    public void setGate(Predicate<String> mayDispatch) {
-        this.mayDispatch = mayDispatch;
+    /** Providers whose cells may be claimed now (an open circuit keeps them in the database). */
+    public void setProviderGate(Predicate<String> providerOpen) {
+        this.providerOpen = providerOpen;
     }
 
-    /** Stops claiming until {@link #resume()}; cells already claimed carry on. */
-    public void pause() {
-        paused = true;
-    }
-
-    public void resume() {
-        paused = false;
-        dispatchAll();
-    }
-
-    public boolean isPaused() {
-        return paused;
+    /** Workspaces whose cells wait (today's budget is spent). */
+    public void setWorkspaceGate(Supplier<long[]> blockedWorkspaces) {
+        this.blockedWorkspaces = blockedWorkspaces;
     }
 
     public String node() {
         return node;
     }
 
-    public Duration lease() {
-        return lease;
-    }
-
-    /** Timer tick and run-planned signal: try every provider. */
-    public void dispatchAll() {
-        for (Lane lane : lanes.values()) {
-            dispatch(lane);
-        }
-    }
-
-    public void dispatch(String provider) {
-        Lane lane = lanes.get(provider);
-        if (lane != null) {
-            dispatch(lane);
-        }
-    }
-
-    private void dispatch(Lane lane) {
+    /**
+     * Claims due cells for the idle consumers of one provider, or of every provider when none is named. A caller
+     * that finds the lane being claimed for leaves the work to that thread, which goes round once more.
+     */
+    public List<CellClaim> claim(@Header(Pipeline.PROVIDER) String provider) {
         if (stopping.get()) {
-            return;
+            return List.of();
         }
+        List<CellClaim> out = new ArrayList<>();
+        if (provider == null) {
+            lanes.values().forEach(l -> claim(l, out));
+        } else {
+            Lane lane = lanes.get(provider);
+            if (lane != null) {
+                claim(lane, out);
+            }
+        }
+        return out;
+    }
+
+    private void claim(Lane lane, List<CellClaim> out) {
         if (!lane.claiming.compareAndSet(false, true)) {
-            lane.again = true; // the thread claiming now will go round once more
+            lane.again = true;
             return;
         }
         try {
             do {
                 lane.again = false;
                 int free = lane.idle.get();
-                if (free <= 0 || paused || stopping.get() || !mayDispatch.test(lane.provider)) {
+                if (free <= 0 || stopping.get() || !providerOpen.test(lane.provider)) {
                     break;
                 }
-                List<CellClaim> claimed = cells.claim(lane.provider, free, node, lease);
-                if (claimed.isEmpty()) {
-                    break;
-                }
+                List<CellClaim> claimed = cells.claim(lane.provider, free, node, lease, blockedWorkspaces.get());
                 lane.idle.addAndGet(-claimed.size());
-                Endpoint queue = endpoint(lane);
                 for (CellClaim c : claimed) {
                     inFlight.put(c.cellId(), new InFlight(c));
-                    producer.send(queue, ex -> {
-                        ex.setProperty(CLAIM, c);
-                        ex.getMessage().setBody(c);
-                    });
                 }
-                if (claimed.size() < free) {
-                    break; // nothing more is due now
-                }
-            } while (true);
+                out.addAll(claimed);
+                // a consumer that went idle meanwhile found this lane busy and left its claim to this thread
+            } while (lane.again && !stopping.get());
         } catch (RuntimeException e) {
-            LOG.warn("Dispatching provider {} failed: {}", lane.provider, e.getMessage());
+            LOG.warn("Claiming cells of provider {} failed: {}", lane.provider, e.getMessage());
         } finally {
             lane.claiming.set(false);
         }
-        if (lane.again && !stopping.get()) {
-            dispatch(lane);
-        }
-    }
-
-    /** The lane's queue, resolved once: resolving the URI on every send normalises it every time. */
-    private Endpoint endpoint(Lane lane) {
-        Endpoint e = lane.endpoint;
-        if (e == null) {
-            e = producer.getCamelContext().getEndpoint(lane.sedaUri);
-            lane.endpoint = e;
-        }
-        return e;
     }
 
     /**
@@ -191,6 +149,11 @@ public final class Dispatcher {
         return true;
     }
 
+    /** Whether this node still holds the claim (it was not returned at shutdown). */
+    public boolean holds(CellClaim claim) {
+        return entry(claim) != null;
+    }
+
     /** The provider route is about to write the cell's outcome, which ends its lease. */
     public void finishing(CellClaim claim) {
         InFlight f = entry(claim);
@@ -199,23 +162,30 @@ public final class Dispatcher {
         }
     }
 
-    /** A consumer finished with a cell (whatever the outcome): its slot is free, claim the next cell. */
-    public void done(CellClaim claim) {
-        inFlight.computeIfPresent(claim.cellId(), (id, f) -> f.claim.leaseToken().equals(claim.leaseToken()) ? null : f);
+    /**
+     * The provider route is done with a cell, whatever the outcome: its consumer is idle. Sets the
+     * {@link Pipeline#PROVIDER} header so the next step claims that provider's next cell.
+     */
+    public void finished(Exchange exchange) {
+        CellClaim claim = exchange.getProperty(Pipeline.CLAIM, CellClaim.class);
+        if (claim == null) {
+            return;
+        }
+        InFlight removed = inFlight.computeIfPresent(claim.cellId(),
+                (id, f) -> f.claim.leaseToken().equals(claim.leaseToken()) ? null : f);
         Lane lane = lanes.get(claim.provider());
         if (lane != null) {
             lane.idle.incrementAndGet();
-            dispatch(lane);
+        }
+        exchange.getMessage().setHeader(Pipeline.PROVIDER, claim.provider());
+        if (removed != null) {
+            LOG.trace("cell {} finished", claim.cellId());
         }
     }
 
     private InFlight entry(CellClaim claim) {
         InFlight f = inFlight.get(claim.cellId());
         return f != null && f.claim.leaseToken().equals(claim.leaseToken()) ? f : null;
-    }
-
-    public Collection<InFlight> inFlight() {
-        return inFlight.values();
     }
 
     public int inFlightCount() {
@@ -226,49 +196,63 @@ public final class Dispatcher {
     public void heartbeat() {
         List<CellClaim> claims = new ArrayList<>();
         inFlight.values().forEach(f -> claims.add(f.claim));
-        if (!claims.isEmpty()) {
-            Set<Long> kept = new HashSet<>(cells.extend(claims, lease));
-            // a lease that ended because this node just wrote the cell's outcome was not taken over
-            long lost = claims.stream().filter(c -> !kept.contains(c.cellId())).filter(c -> {
-                InFlight f = inFlight.get(c.cellId());
-                return f != null && !f.finishing;
-            }).count();
-            if (lost > 0) {
-                LOG.warn("{} of {} leases of node {} were taken over by other nodes; their results will be dropped",
-                        lost, claims.size(), node);
-            }
+        if (claims.isEmpty()) {
+            return;
+        }
+        Set<Long> kept = new HashSet<>(cells.extend(claims, lease));
+        // a lease that ended because this node just wrote the cell's outcome was not taken over
+        long lost = claims.stream().filter(c -> !kept.contains(c.cellId())).filter(c -> {
+            InFlight f = inFlight.get(c.cellId());
+            return f != null && !f.finishing;
+        }).count();
+        if (lost > 0) {
+            LOG.warn("{} of {} leases of node {} were taken over by other nodes; their results will be dropped",
+                    lost, claims.size(), node);
         }
     }
 
-    public boolean isStopping() {
+    public boolean stopping() {
         return stopping.get();
     }
 
     /**
      * Graceful stop: no more claims; cells claimed but not started go back to pending without spending an
-     * attempt; calls already made get up to {@code grace} to finish.
+     * attempt; calls already made get up to {@code grace} to finish and store their outcome.
+     *
+     * @return how many calls were still in flight when the grace ran out
      */
-    public void stop(Duration grace) {
+    public int stop(Duration grace) {
         if (!stopping.compareAndSet(false, true)) {
-            return;
+            return inFlight.size();
         }
-        List<CellClaim> unstarted = inFlight.values().stream().filter(f -> !f.started).map(f -> f.claim).toList();
-        int released = cells.release(unstarted, "node " + node + " shut down before calling");
-        unstarted.forEach(c -> inFlight.remove(c.cellId()));
+        Collection<CellClaim> unstarted = inFlight.values().stream().filter(f -> !f.started).map(f -> f.claim)
+                .toList();
+        int released = 0;
+        try {
+            released = cells.release(List.copyOf(unstarted), "node " + node + " shut down before calling");
+        } catch (RuntimeException e) {
+            LOG.warn("Returning {} unstarted cells failed ({}); their leases will expire", unstarted.size(),
+                    e.getMessage());
+        }
+        unstarted.forEach(c -> inFlight.computeIfPresent(c.cellId(),
+                (id, f) -> f.claim.leaseToken().equals(c.leaseToken()) ? null : f));
         long deadline = System.nanoTime() + grace.toNanos();
-        LOG.info("Stopping dispatch: {} unstarted cells returned to pending, waiting up to {} s for {} calls in flight",
-                released, grace.toSeconds(), inFlight.size());
+        if (released > 0 || !inFlight.isEmpty()) {
+            LOG.info("Stopping dispatch: {} unstarted cells returned to pending, waiting up to {} s for {} calls in "
+                    + "flight", released, grace.toSeconds(), inFlight.size());
+        }
         while (!inFlight.isEmpty() && System.nanoTime() < deadline) {
             try {
-                Thread.sleep(50);
+                Thread.sleep(10);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
         }
         if (!inFlight.isEmpty()) {
-            LOG.warn("{} calls still in flight after the grace period; their leases will expire and other nodes will retry them",
-                    inFlight.size());
+            LOG.warn("{} calls still in flight after the grace period; their leases will expire and other nodes will "
+                    + "retry them", inFlight.size());
         }
+        return inFlight.size();
     }
 }

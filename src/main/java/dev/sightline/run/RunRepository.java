@@ -42,6 +42,13 @@ public final class RunRepository {
                    unnest(?::text[]) WITH ORDINALITY AS v(prov, vord),
                    generate_series(1, ?) AS s
              ORDER BY s, pord, vord""";
+    private static final String RUN_CREATED = """
+            INSERT INTO event (workspace_id, run_id, type, payload)
+            SELECT workspace_id, id, 'run.created',
+                   jsonb_build_object('runId', id, 'trigger', trigger, 'runDate', run_date, 'providers', providers,
+                                      'promptTags', prompt_tags, 'samples', samples, 'cellsTotal', cells_total,
+                                      'estimatedCostUsd', estimated_cost_usd, 'createdAt', created_at)
+              FROM run WHERE id = ?""";
     private static final String LIST = "SELECT " + RUN_COLUMNS + """
              FROM run
             WHERE workspace_id = ?
@@ -60,25 +67,38 @@ public final class RunRepository {
             UPDATE run SET cancel_requested_at = coalesce(cancel_requested_at, now())
              WHERE id = ? AND workspace_id = ? AND status = 'running'""";
     private static final String CANCEL_PENDING = """
-            UPDATE cell SET status = 'cancelled', last_error = 'run cancelled', updated_at = now()
-             WHERE run_id = ? AND status = 'pending'""";
+            WITH changed AS (
+              UPDATE cell SET status = 'cancelled', last_error = 'run cancelled', updated_at = now()
+               WHERE run_id = ? AND status = 'pending'
+              RETURNING id, run_id, provider, prompt_id, status)
+            """ + CellRepository.ANNOUNCE_ENDED + "SELECT count(*) FROM changed";
     /**
      * A run is over when none of its cells is pending or leased and every stored response has been analysed
      * (so its metrics are complete the moment it says so).
      */
     private static final String FINALIZE = """
-            UPDATE run r
-               SET status = CASE
-                     WHEN r.cancel_requested_at IS NOT NULL THEN 'cancelled'
-                     WHEN EXISTS (SELECT 1 FROM cell f WHERE f.run_id = r.id AND f.status = 'failed')
-                       THEN 'completed_with_failures'
-                     ELSE 'completed' END,
-                   finished_at = now()
-             WHERE r.status = 'running'
-               AND (?::bigint[] IS NULL OR r.id = ANY (?::bigint[]))
-               AND NOT EXISTS (SELECT 1 FROM cell c WHERE c.run_id = r.id AND c.status IN ('pending', 'leased'))
-               AND NOT EXISTS (SELECT 1 FROM analysis_queue q WHERE q.run_id = r.id)
-            RETURNING r.id, r.status""";
+            WITH finished AS (
+              UPDATE run r
+                 SET status = CASE
+                       WHEN r.cancel_requested_at IS NOT NULL THEN 'cancelled'
+                       WHEN EXISTS (SELECT 1 FROM cell f WHERE f.run_id = r.id AND f.status = 'failed')
+                         THEN 'completed_with_failures'
+                       ELSE 'completed' END,
+                     finished_at = now()
+               WHERE r.status = 'running'
+                 AND (?::bigint[] IS NULL OR r.id = ANY (?::bigint[]))
+                 AND NOT EXISTS (SELECT 1 FROM cell c WHERE c.run_id = r.id AND c.status IN ('pending', 'leased'))
+                 AND NOT EXISTS (SELECT 1 FROM analysis_queue q WHERE q.run_id = r.id)
+              RETURNING r.id, r.workspace_id, r.status, r.cells_total, r.finished_at),
+            announced AS (
+              INSERT INTO event (workspace_id, run_id, type, payload)
+              SELECT f.workspace_id, f.id, 'run.completed',
+                     jsonb_build_object('runId', f.id, 'status', f.status, 'cellsTotal', f.cells_total,
+                       'finishedAt', f.finished_at,
+                       'counts', (SELECT jsonb_object_agg(x.status, x.n)
+                                    FROM (SELECT status, count(*) AS n FROM cell WHERE run_id = f.id GROUP BY status) x))
+                FROM finished f)
+            SELECT id, status FROM finished""";
     private static final String PROVIDER_SUMMARY = """
             SELECT c.provider,
                    count(*) AS cells,
@@ -132,6 +152,7 @@ public final class RunRepository {
             if (inserted != total) {
                 throw new IllegalStateException("planned " + total + " cells but inserted " + inserted);
             }
+            Jdbc.update(c, RUN_CREATED, id.get());
             return new Planned(Jdbc.queryOne(c, SELECT_BY_ID, RunRepository::run, id.get(), workspaceId).orElseThrow(),
                     true);
         });
@@ -187,7 +208,7 @@ public final class RunRepository {
             if (Jdbc.update(c, REQUEST_CANCEL, runId, workspaceId) == 0) {
                 return false;
             }
-            Jdbc.update(c, CANCEL_PENDING, runId);
+            Jdbc.queryOne(c, CANCEL_PENDING, rs -> rs.getLong(1), runId);
             return true;
         });
     }

@@ -26,18 +26,15 @@ public final class RunService {
 
     private final RunRepository runs;
     private final ProviderRegistry providers;
-    private final Dispatcher dispatcher;
     private final ZoneId zone;
     private final int maxSamples;
     private final CostModel costs = new CostModel();
     private final Budget budget;
 
-    public RunService(RunRepository runs, ProviderRegistry providers, Dispatcher dispatcher, ZoneId zone,
-                      int maxSamples, Budget budget) {
+    public RunService(RunRepository runs, ProviderRegistry providers, ZoneId zone, int maxSamples, Budget budget) {
         this.budget = budget;
         this.runs = runs;
         this.providers = providers;
-        this.dispatcher = dispatcher;
         this.zone = zone;
         this.maxSamples = maxSamples;
     }
@@ -48,6 +45,11 @@ public final class RunService {
 
     public int maxSamples() {
         return maxSamples;
+    }
+
+    /** The planning route's step: the run and all its cells stored in one transaction, or a {@link Rejection}. */
+    public RunRepository.Planned plan(PlanRequest planRequest) {
+        return plan(planRequest.workspaceId(), planRequest.request());
     }
 
     public RunRepository.Planned plan(long workspaceId, RunRequest req) {
@@ -81,14 +83,14 @@ public final class RunService {
                             : " with tags " + normalised.promptTags()));
         }
         BigDecimal estimate = estimate(prompts, names, normalised.samples());
-        if (budget.enabled() && !normalised.force()) {
-            BigDecimal left = budget.remainingToday();
+        if (budget.enabled(workspaceId) && !normalised.force()) {
+            BigDecimal left = budget.remainingToday(workspaceId);
             if (estimate.compareTo(left) > 0) {
                 throw Rejection.unprocessable("budget_exceeded", "force", "the run's estimated cost $"
                         + estimate.toPlainString() + " exceeds what is left of today's budget ($"
                         + left.setScale(4, java.math.RoundingMode.HALF_UP).toPlainString() + " of $"
-                        + budget.dailyCap().toPlainString()
-                        + ", sightline.budget.daily-usd); send \"force\": true to start it anyway");
+                        + budget.capFor(workspaceId).toPlainString() + " a day, " + budget.capSource(workspaceId)
+                        + "); force the run to start it anyway (API: \"force\": true, CLI: --force)");
             }
         }
         RunRepository.Planned planned = runs.insert(workspaceId, normalised, hash, prompts, names, estimate);
@@ -98,7 +100,6 @@ public final class RunService {
         Run r = planned.run();
         LOG.info("Run {} planned ({}): {} cells = {} prompts x {} x {} samples, estimated cost ${}", r.id(),
                 r.trigger(), r.cellsTotal(), prompts.size(), names, r.samples(), estimate);
-        dispatcher.dispatchAll();
         return planned;
     }
 

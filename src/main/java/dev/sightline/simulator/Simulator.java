@@ -72,6 +72,7 @@ public final class Simulator implements AutoCloseable {
     private final Routes routes = new Routes();
     private final Map<String, KindState> kinds = new LinkedHashMap<>();
     private final Traffic.Cells cells = new Traffic.Cells();
+
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger actualPort = new AtomicInteger();
     private Vertx vertx;
@@ -159,11 +160,21 @@ public final class Simulator implements AutoCloseable {
 
     /** What the kind's official SDK takes as base URL, e.g. {@code http://127.0.0.1:PORT/openai/v1}. */
     public String baseUrl(String kind) {
+        return baseUrl(origin, kind);
+    }
+
+    /** The base URL of a kind on a simulator listening at {@code origin} (this process's or another's). */
+    public static String baseUrl(String origin, String kind) {
         String mount = MOUNTS.get(kind);
         if (mount == null) {
             throw new IllegalArgumentException("unknown provider kind: " + kind + " (known: " + ProviderKinds.ALL + ")");
         }
-        return origin + mount;
+        return origin.replaceAll("/+$", "") + mount;
+    }
+
+    /** Where the simulator listens, e.g. {@code http://127.0.0.1:PORT}: {@code sightline.simulator.url} of other nodes. */
+    public String origin() {
+        return origin;
     }
 
     /** The port the simulator listens on. */

@@ -23,7 +23,16 @@ public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
     /** Connection settings. {@code url} empty: start an embedded PostgreSQL in {@code embeddedDir}. */
-    public record Settings(String url, String user, String password, int poolSize, Path embeddedDir, int embeddedPort) {
+    public record Settings(String url, String user, String password, int poolSize, Path embeddedDir, int embeddedPort,
+                           java.time.Duration connectTimeout) {
+
+        public static Settings from(dev.sightline.config.Config config) {
+            return new Settings(config.string("sightline.db.url", ""), config.string("sightline.db.user", "sightline"),
+                    config.string("sightline.db.password", ""), config.integer("sightline.db.pool-size", 16, 2, 500),
+                    StoreConfiguration.embeddedDir(config),
+                    config.integer("sightline.db.embedded.port", 0, 0, 65535),
+                    config.duration("sightline.db.connect-timeout", java.time.Duration.ofSeconds(5)));
+        }
     }
 
     private final HikariDataSource dataSource;
@@ -44,8 +53,8 @@ public final class Database implements AutoCloseable {
         if (url == null || url.isBlank()) {
             embedded = EmbeddedDatabase.start(s.embeddedDir(), s.embeddedPort());
             url = embedded.jdbcUrl();
-            user = "postgres";
-            password = "";
+            user = embedded.user();
+            password = embedded.password();
         } else if (!url.startsWith("jdbc:postgresql:")) {
             throw new dev.sightline.config.ConfigException("Invalid setting sightline.db.url=" + redact(url)
                     + ": expected jdbc:postgresql://host:port/database");
@@ -59,9 +68,10 @@ public final class Database implements AutoCloseable {
         }
         hc.setMaximumPoolSize(s.poolSize());
         hc.setMinimumIdle(Math.min(4, s.poolSize()));
-        hc.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
-        // a database outage must not stop the app from starting its HTTP side later; the pool retries
-        hc.setInitializationFailTimeout(Duration.ofSeconds(60).toMillis());
+        hc.setConnectionTimeout(Math.max(250, s.connectTimeout().toMillis()));
+        // a database that cannot be reached at start stops the start within the connect timeout, naming the cause
+        hc.setInitializationFailTimeout(Math.max(1, s.connectTimeout().toMillis()));
+        hc.addDataSourceProperty("connectTimeout", Long.toString(Math.max(1, s.connectTimeout().toSeconds())));
         hc.addDataSourceProperty("reWriteBatchedInserts", "true");
         hc.addDataSourceProperty("ApplicationName", "sightline");
         HikariDataSource ds;
@@ -71,25 +81,33 @@ public final class Database implements AutoCloseable {
             if (embedded != null) {
                 embedded.close();
             }
-            throw new IllegalStateException("Cannot connect to " + redact(url) + " (sightline.db.url): "
-                    + rootMessage(e), e);
+            throw new dev.sightline.config.ConfigException("Cannot connect to the database " + redact(url)
+                    + " (sightline.db.url, sightline.db.user, sightline.db.password): " + rootMessage(e));
         }
         Database db = new Database(ds, embedded, url);
         db.migrate();
         return db;
     }
 
+    /** The migrations in the jar, with {@code ./sql/V*.sql} of the working folder replacing or adding to them. */
     private void migrate() {
-        String location = Files.isDirectory(Path.of("sql")) ? "filesystem:sql" : "classpath:sql";
-        Flyway flyway = Flyway.configure()
-                .dataSource(dataSource)
-                .locations(location)
-                .table("schema_history")
-                .load();
-        MigrateResult result = flyway.migrate();
-        var current = flyway.info().current();
-        LOG.info("Database schema at version {} ({} migrations applied now)",
-                current == null ? "none" : current.getVersion(), result.migrationsExecuted);
+        Path merged = dev.sightline.config.Resources.mergedMigrations();
+        try {
+            Flyway flyway = Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations("filesystem:" + merged)
+                    .table("schema_history")
+                    .load();
+            MigrateResult result = flyway.migrate();
+            var current = flyway.info().current();
+            if (current == null) {
+                throw new IllegalStateException("no migrations found in the jar or in ./sql");
+            }
+            LOG.info("Database schema at version {} ({} migrations applied now)", current.getVersion(),
+                    result.migrationsExecuted);
+        } finally {
+            dev.sightline.config.Resources.deleteTree(merged);
+        }
     }
 
     public DataSource dataSource() {

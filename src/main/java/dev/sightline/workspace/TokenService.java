@@ -22,7 +22,7 @@ public final class TokenService {
     }
 
     private static final String INSERT = """
-            INSERT INTO api_token (workspace_id, name, token_hash, prefix) VALUES (?, ?, ?, ?)
+            INSERT INTO api_token (workspace_id, name, token_hash, prefix, shown_at) VALUES (?, ?, ?, ?, now())
             ON CONFLICT (token_hash) DO NOTHING
             RETURNING id, name, prefix, created_at, last_used_at, revoked_at""";
     private static final String FIND = """
@@ -34,6 +34,9 @@ public final class TokenService {
              WHERE workspace_id = ? ORDER BY id""";
     private static final String REVOKE = """
             UPDATE api_token SET revoked_at = coalesce(revoked_at, now()) WHERE id = ? AND workspace_id = ?""";
+    private static final String ANY_SHOWN = """
+            SELECT EXISTS (SELECT 1 FROM api_token
+                            WHERE workspace_id = ? AND revoked_at IS NULL AND shown_at IS NOT NULL)""";
     private static final String COUNT_ACTIVE = "SELECT count(*) FROM api_token WHERE workspace_id = ? AND revoked_at IS NULL";
     private static final String OWNER_OF_HASH = "SELECT workspace_id FROM api_token WHERE token_hash = ?";
 
@@ -85,6 +88,11 @@ public final class TokenService {
 
     public boolean revoke(long workspaceId, long tokenId) {
         return jdbc.update(REVOKE, tokenId, workspaceId) == 1;
+    }
+
+    /** Whether the workspace has a live token that was ever shown to a person (printed, or answered by the API). */
+    public boolean hasShownToken(long workspaceId) {
+        return jdbc.queryOne(ANY_SHOWN, rs -> rs.getBoolean(1), workspaceId).orElse(false);
     }
 
     public long activeCount(long workspaceId) {

@@ -1,6 +1,7 @@
 package dev.sightline.workspace;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -26,8 +27,8 @@ import dev.sightline.values.EntityKind;
  * A workspace definition (brand, competitors, prompts) as written in {@code examples/*.yaml}. Parsing validates
  * everything and names the file and field of the first problem, so a typo never half-imports a workspace.
  */
-public record WorkspaceFile(String slug, String name, String category, EntityDef brand, List<EntityDef> competitors,
-                            List<PromptDef> prompts) {
+public record WorkspaceFile(String slug, String name, String category, BigDecimal dailyBudgetUsd, EntityDef brand,
+                            List<EntityDef> competitors, List<PromptDef> prompts) {
 
     public record EntityDef(String name, EntityKind kind, List<String> aliases, List<String> domains) {
     }
@@ -48,10 +49,24 @@ public record WorkspaceFile(String slug, String name, String category, EntityDef
         }
     }
 
+    /**
+     * Reads a workspace file of the working folder, or, when there is none at that path, the one the jar ships
+     * with the same path (the demo workspace, {@code examples/demo.yaml}).
+     */
     public static WorkspaceFile read(Path file) {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            if (Files.exists(file) || file.isAbsolute()) {
+                bytes = Files.readAllBytes(file);
+            } else {
+                try (var in = WorkspaceFile.class.getClassLoader()
+                        .getResourceAsStream(file.toString().replace('\\', '/'))) {
+                    if (in == null) {
+                        throw new java.nio.file.NoSuchFileException(file.toAbsolutePath().toString());
+                    }
+                    bytes = in.readAllBytes();
+                }
+            }
         } catch (IOException e) {
             throw new InvalidWorkspaceException("Cannot read workspace file " + file + " (sightline.workspace.file): "
                     + e.getMessage());
@@ -77,7 +92,7 @@ public record WorkspaceFile(String slug, String name, String category, EntityDef
         if (root == null || !root.isObject()) {
             throw c.fail("", "expected a mapping with workspace, brand, competitors and prompts");
         }
-        c.onlyFields(root, "", Set.of("workspace", "brand", "competitors", "prompts"));
+        c.onlyFields(root, "", Set.of("workspace", "budget", "brand", "competitors", "prompts"));
         JsonNode ws = c.object(root, "workspace");
         c.onlyFields(ws, "workspace", Set.of("slug", "name", "category"));
         String slug = c.text(ws, "workspace", "slug", true, 63);
@@ -86,6 +101,26 @@ public record WorkspaceFile(String slug, String name, String category, EntityDef
         }
         String name = c.text(ws, "workspace", "name", true, 200);
         String category = c.text(ws, "workspace", "category", false, 200);
+
+        BigDecimal dailyBudget = null;
+        JsonNode budget = root.get("budget");
+        if (budget != null && !budget.isNull()) {
+            if (!budget.isObject()) {
+                throw c.fail("budget", "expected a mapping such as {daily-usd: 5}");
+            }
+            c.onlyFields(budget, "budget", Set.of("daily-usd"));
+            JsonNode v = budget.get("daily-usd");
+            if (v != null && !v.isNull()) {
+                try {
+                    dailyBudget = new BigDecimal(v.asText().strip());
+                } catch (NumberFormatException e) {
+                    throw c.fail("budget.daily-usd", "not a number (got '" + v.asText() + "')");
+                }
+                if (dailyBudget.signum() < 0 || dailyBudget.compareTo(new BigDecimal("100000000")) >= 0) {
+                    throw c.fail("budget.daily-usd", "must be between 0 and 99,999,999 (got " + v.asText() + ")");
+                }
+            }
+        }
 
         EntityDef brand = c.entity(c.object(root, "brand"), "brand", EntityKind.BRAND);
         List<EntityDef> competitors = new ArrayList<>();
@@ -139,7 +174,7 @@ public record WorkspaceFile(String slug, String name, String category, EntityDef
             }
             prompts.put(normalised, new PromptDef(normalised, tags.stream().distinct().toList()));
         }
-        return new WorkspaceFile(slug, name, category == null ? "" : category, brand, competitors,
+        return new WorkspaceFile(slug, name, category == null ? "" : category, dailyBudget, brand, competitors,
                 List.copyOf(prompts.values()));
     }
 

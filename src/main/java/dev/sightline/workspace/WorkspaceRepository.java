@@ -1,5 +1,6 @@
 package dev.sightline.workspace;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -25,8 +26,9 @@ public final class WorkspaceRepository {
     private static final Logger LOG = LoggerFactory.getLogger(WorkspaceRepository.class);
 
     private static final String UPSERT_WORKSPACE = """
-            INSERT INTO workspace (slug, name, category) VALUES (?, ?, ?)
-            ON CONFLICT (slug) DO UPDATE SET name = excluded.name, category = excluded.category, updated_at = now()
+            INSERT INTO workspace (slug, name, category, daily_budget_usd) VALUES (?, ?, ?, ?)
+            ON CONFLICT (slug) DO UPDATE SET name = excluded.name, category = excluded.category,
+                   daily_budget_usd = excluded.daily_budget_usd, updated_at = now()
             RETURNING id""";
     private static final String DEACTIVATE_ENTITIES_NOT_IN = """
             UPDATE entity SET active = false, updated_at = now()
@@ -45,8 +47,8 @@ public final class WorkspaceRepository {
     private static final String UPSERT_PROMPT = """
             INSERT INTO prompt (workspace_id, text, text_hash, tags) VALUES (?, ?, ?, ?)
             ON CONFLICT (workspace_id, text_hash) DO UPDATE SET tags = excluded.tags, active = true, updated_at = now()""";
-    private static final String SELECT_WORKSPACE_BY_SLUG = "SELECT id, slug, name, category FROM workspace WHERE slug = ?";
-    private static final String SELECT_WORKSPACE_BY_ID = "SELECT id, slug, name, category FROM workspace WHERE id = ?";
+    private static final String SELECT_WORKSPACE_BY_SLUG = "SELECT id FROM workspace WHERE slug = ?";
+    private static final String SELECT_WORKSPACE_BY_ID = "SELECT id, slug, name, category, daily_budget_usd FROM workspace WHERE id = ?";
     private static final String SELECT_ACTIVE_ENTITIES = """
             SELECT id, kind, name, aliases, domains FROM entity WHERE workspace_id = ? AND active
              ORDER BY kind = 'brand' DESC, id""";
@@ -67,7 +69,8 @@ public final class WorkspaceRepository {
 
     public ImportResult importFile(WorkspaceFile f) {
         ImportResult r = jdbc.inTransaction(c -> {
-            long wsId = Jdbc.queryOne(c, UPSERT_WORKSPACE, rs -> rs.getLong(1), f.slug(), f.name(), f.category())
+            long wsId = Jdbc.queryOne(c, UPSERT_WORKSPACE, rs -> rs.getLong(1), f.slug(), f.name(), f.category(),
+                    f.dailyBudgetUsd())
                     .orElseThrow();
             List<String> names = new ArrayList<>();
             names.add(f.brand().name());
@@ -111,10 +114,11 @@ public final class WorkspaceRepository {
     private Workspace load(long id) {
         return jdbc.withConnection(c -> {
             var head = Jdbc.queryOne(c, SELECT_WORKSPACE_BY_ID, rs -> new Object[] {rs.getString("slug"),
-                    rs.getString("name"), rs.getString("category")}, id)
+                    rs.getString("name"), rs.getString("category"), rs.getBigDecimal("daily_budget_usd")}, id)
                     .orElseThrow(() -> new IllegalArgumentException("no workspace " + id));
             List<TrackedEntity> entities = Jdbc.query(c, SELECT_ACTIVE_ENTITIES, WorkspaceRepository::entity, id);
-            return new Workspace(id, (String) head[0], (String) head[1], (String) head[2], entities);
+            return new Workspace(id, (String) head[0], (String) head[1], (String) head[2], (BigDecimal) head[3],
+                    entities);
         });
     }
 

@@ -107,7 +107,7 @@ class ReanalysisTest {
             assertThat(r.json().get("failed").asInt()).isZero();
             assertThat(r.json().get("analyzerVersion").asText()).isNotBlank();
             assertThat(served(second)).isEqualTo(servedBefore);
-            assertThat(second.app().parts().simulator().stats()).isNotEmpty()
+            assertThat(second.app().bean(dev.sightline.simulator.Simulator.class).stats()).isNotEmpty()
                     .allSatisfy((kind, stats) -> assertThat(stats.served()).as(kind).isZero());
 
             // what the current analyzer says about each stored answer with the new entities, through /api/analyze

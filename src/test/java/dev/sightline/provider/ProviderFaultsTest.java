@@ -33,7 +33,7 @@ class ProviderFaultsTest {
         o.put("sightline.providers.gemini.timeout", "700ms");
         o.put("sightline.providers.openai.requests-per-minute", "12");
         app = TestApp.start("provider_faults", o);
-        sim = app.app().parts().simulator();
+        sim = app.app().bean(dev.sightline.simulator.Simulator.class);
         normal = sim.faults(ProviderKinds.OPENAI_CHAT);
     }
 

@@ -35,7 +35,7 @@ class ClaimRaceTest {
         int claimers = 8;
         int cells = 600;
         try (Database db = Database.open(new Database.Settings(TestPostgres.newDatabase("claim_race"), "postgres", "",
-                claimers + 2, Path.of("unused"), 0))) {
+                claimers + 2, Path.of("unused"), 0, Duration.ofSeconds(5)))) {
             Jdbc jdbc = new Jdbc(db.dataSource());
             long ws = jdbc.queryOne("INSERT INTO workspace (slug, name) VALUES ('race', 'race') RETURNING id",
                     rs -> rs.getLong(1)).orElseThrow();
@@ -60,7 +60,7 @@ class ClaimRaceTest {
                     // every claimer goes round until every cell is claimed, all rounds in lock step
                     for (int round = 0; round < cells; round++) {
                         barrier.await(30, TimeUnit.SECONDS);
-                        List<CellClaim> got = repo.claim("p", 3, node, Duration.ofSeconds(60));
+                        List<CellClaim> got = repo.claim("p", 3, node, Duration.ofSeconds(60), new long[0]);
                         claims.addAll(got);
                         barrier.await(30, TimeUnit.SECONDS);
                         if (claims.size() >= cells) {

@@ -29,8 +29,9 @@ import dev.sightline.testing.TestApp;
 
 /**
  * Nodes in child JVMs sharing one PostgreSQL database and one provider simulator in the test JVM. Every node is
- * pointed at the simulator through {@code sightline.providers.<name>.base-url} with a dummy key and its own simulator
- * off, so {@link Simulator#requestsPerCell()} is one log of every provider call of every node.
+ * pointed at the simulator through {@code sightline.simulator.url} (its providers have no key, so they are simulated,
+ * by that simulator instead of one of its own), so {@link Simulator#requestsPerCell()} is one log of every provider
+ * call of every node.
  *
  * <p>The workspace is written for the test: {@code prompts} questions, plus optionally one the simulator cannot
  * answer (it fails every request for it with a 500), and two providers, {@code openai} (openai-chat) and
@@ -109,12 +110,11 @@ final class Cluster implements AutoCloseable {
         p.put("sightline.api.bootstrap-token", TestApp.TOKEN);
         p.put("sightline.schedule.enabled", "false");
         p.put("sightline.schedule.scheduler-name", "reliability-" + name);
-        p.put("sightline.simulator.enabled", "false");
-        for (String[] provider : new String[][] {{"openai", "openai-chat"}, {"anthropic", "anthropic"}}) {
-            String prefix = "sightline.providers." + provider[0] + ".";
-            p.put(prefix + "base-url", simulator.baseUrl(provider[1]));
-            p.put(prefix + "api-key", "dummy-key-" + provider[0]);
-            p.put(prefix + "requests-per-minute", "6000");
+        // every node's providers are simulated by the one simulator of the test JVM
+        p.put("sightline.simulator.enabled", "auto");
+        p.put("sightline.simulator.url", simulator.origin());
+        for (String provider : new String[] {"openai", "anthropic"}) {
+            p.put("sightline.providers." + provider + ".requests-per-minute", "6000");
         }
         p.put("sightline.providers.gemini.enabled", "false");
         p.put("sightline.providers.perplexity.enabled", "false");

@@ -25,7 +25,7 @@ class InvariantsTest {
     @Test
     void everyCheckReportsItsOwnViolationAndNothingElse() {
         try (Database db = Database.open(new Database.Settings(TestPostgres.newDatabase("invariants"), "postgres", "",
-                2, Path.of("unused"), 0))) {
+                2, Path.of("unused"), 0, Duration.ofSeconds(5)))) {
             Jdbc jdbc = new Jdbc(db.dataSource());
             Invariants invariants = new Invariants(jdbc, 3, Duration.ofSeconds(4), Duration.ofSeconds(64));
             Seed seed = new Seed(jdbc);

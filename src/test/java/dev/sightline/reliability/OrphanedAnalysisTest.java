@@ -27,7 +27,7 @@ class OrphanedAnalysisTest {
 
     @BeforeAll
     static void start() {
-        app = TestApp.start("orphaned_analysis", Map.of("sightline.lease.duration", "2s"));
+        app = TestApp.start("orphaned_analysis", Map.of("sightline.dispatch.poll-interval", "1h", "sightline.lease.duration", "2s"));
     }
 
     @AfterAll
@@ -37,18 +37,16 @@ class OrphanedAnalysisTest {
 
     @Test
     void aResponseStoredByANodeThatDiedBeforeAnalysingItIsAnalysedAndTheRunFinishes() {
-        var parts = app.app().parts();
-        CellRepository cells = new CellRepository(parts.jdbc());
-        parts.dispatcher().pause();
-        long runId = app.startRun("{\"providers\":[\"openai\"],\"promptTags\":[\"topic:pricing\"]}");
-        List<CellClaim> dead = cells.claim("openai", 1, "dead-node", Duration.ofSeconds(2));
+                CellRepository cells = new CellRepository(app.app().bean(dev.sightline.store.Jdbc.class));
+        long runId = app.planWithoutDispatch(List.of("openai"), List.of("topic:pricing"));
+        List<CellClaim> dead = cells.claim("openai", 1, "dead-node", Duration.ofSeconds(2), new long[0]);
         long cellId = dead.get(0).cellId();
         // what CellOutcomes.store commits on the dead node; the hand-off to its analysis route never happens
         assertThat(new GroupStore(cells).store(dead.get(0), new StoredAnswer("openai", "openai-chat", "gpt-4o-mini",
                 "gpt-4o-mini", 200, "{}", "Pipedrive and HubSpot are both good.", "[]", 10, 10, 0,
                 java.math.BigDecimal.ZERO, 5, null, "stop")))
                 .isPresent();
-        parts.dispatcher().resume();
+        app.dispatchNow();
 
         var run = app.awaitRun(runId, Duration.ofSeconds(30));
         assertThat(run.get("status").asText()).isEqualTo("completed");

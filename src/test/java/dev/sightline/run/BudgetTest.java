@@ -55,7 +55,7 @@ class BudgetTest {
             runId = app.startRun("{\"force\":true,\"providers\":[\"perplexity\"],\"samples\":1}");
             TestApp.await("the run to pause", Duration.ofSeconds(30),
                     () -> app.get("/api/runs/" + runId).json().get("status").asText().equals("paused_budget"));
-            long served = app.app().parts().simulator().served("perplexity");
+            long served = app.app().bean(dev.sightline.simulator.Simulator.class).served("perplexity");
             JsonNode health = app.get("/api/health").json().get("budget");
             assertThat(health.get("paused").asBoolean()).isTrue();
             assertThat(health.get("spentTodayUsd").decimalValue()).isGreaterThanOrEqualTo(new BigDecimal("0.02"));
@@ -64,10 +64,10 @@ class BudgetTest {
                     .isBetween(4L, 6L);
             assertThat(app.count("SELECT count(*) FROM cell WHERE run_id = ? AND status = 'pending'", runId)).isPositive();
             // several dispatch rounds later nothing more was called
-            long rounds = app.app().parts().cells().now().toEpochMilli() + 1000;
+            long rounds = app.dbNow().toEpochMilli() + 1000;
             TestApp.await("a second of dispatch rounds", Duration.ofSeconds(5),
-                    () -> app.app().parts().cells().now().toEpochMilli() > rounds);
-            assertThat(app.app().parts().simulator().served("perplexity")).isEqualTo(served);
+                    () -> app.dbNow().toEpochMilli() > rounds);
+            assertThat(app.app().bean(dev.sightline.simulator.Simulator.class).served("perplexity")).isEqualTo(served);
             assertThat(app.get("/api/runs?status=paused_budget").json().get("runs")).hasSize(1);
         }
         try (TestApp app = TestApp.start(db, withCap("10"), true)) {
@@ -82,17 +82,20 @@ class BudgetTest {
         try (TestApp app = TestApp.start(db, withCap("0.02"), true)) {
             long runId = app.startRun("{\"force\":true,\"providers\":[\"perplexity\"],\"promptTags\":[\"topic:pricing\"]}");
             app.awaitRun(runId, Duration.ofSeconds(30));
-            var jdbc = app.app().parts().jdbc();
-            Instant now = app.app().parts().cells().now();
+            var jdbc = app.app().bean(dev.sightline.store.Jdbc.class);
+            Instant now = app.dbNow();
             ZoneId utc = ZoneOffset.UTC;
-            Budget today = new Budget(jdbc, new BigDecimal("0.01"), utc, Clock.fixed(now, utc));
-            Budget tomorrow = new Budget(jdbc, new BigDecimal("0.01"), utc, Clock.fixed(now.plus(Duration.ofDays(1)), utc));
-            assertThat(today.spentToday()).isEqualByComparingTo(today.spentOn(LocalDate.ofInstant(now, utc)));
-            assertThat(today.spentToday()).isGreaterThanOrEqualTo(new BigDecimal("0.015"));
-            assertThat(today.exhausted()).isTrue();
-            assertThat(tomorrow.spentToday()).isEqualByComparingTo(BigDecimal.ZERO);
-            assertThat(tomorrow.exhausted()).as("the day turned").isFalse();
-            assertThat(new Budget(jdbc, null, utc, Clock.systemUTC()).exhausted()).isFalse();
+            long ws = app.app().bean(dev.sightline.workspace.ImportedWorkspaces.class).defaultWorkspace().id();
+            Budget today = new Budget(jdbc, new BigDecimal("0.01"), w -> null, utc, Clock.fixed(now, utc));
+            Budget tomorrow = new Budget(jdbc, new BigDecimal("0.01"), w -> null, utc,
+                    Clock.fixed(now.plus(Duration.ofDays(1)), utc));
+            assertThat(today.spentToday(ws)).isEqualByComparingTo(today.spentOn(ws, LocalDate.ofInstant(now, utc)));
+            assertThat(today.spentToday(ws)).isGreaterThanOrEqualTo(new BigDecimal("0.015"));
+            assertThat(today.exhausted(ws)).isTrue();
+            assertThat(today.exhaustedWorkspaces()).containsExactly(ws);
+            assertThat(tomorrow.spentToday(ws)).isEqualByComparingTo(BigDecimal.ZERO);
+            assertThat(tomorrow.exhausted(ws)).as("the day turned").isFalse();
+            assertThat(new Budget(jdbc, null, w -> null, utc, Clock.systemUTC()).exhausted(ws)).isFalse();
         }
     }
 }

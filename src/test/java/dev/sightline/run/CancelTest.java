@@ -55,7 +55,7 @@ class CancelTest {
         // every call that was made is stored, and nothing was called after the cancel took effect
         assertThat(app.count("SELECT count(*) FROM response s JOIN cell c ON c.id = s.cell_id WHERE c.run_id = ?", runId))
                 .isEqualTo(succeeded);
-        assertThat(app.app().parts().simulator().served("openai-chat")).isEqualTo(succeeded);
+        assertThat(app.app().bean(dev.sightline.simulator.Simulator.class).served("openai-chat")).isEqualTo(succeeded);
 
         var again = app.post("/api/runs/" + runId + "/cancel", null);
         assertThat(again.status()).isEqualTo(409);

@@ -32,7 +32,7 @@ class GroupStoreTest {
     @BeforeAll
     static void start() {
         // answers stored here skip the analysis hand-off; a short lease lets the orphaned-analysis takeover finish the runs
-        app = TestApp.start("groupstore", Map.of("sightline.lease.duration", "2s"));
+        app = TestApp.start("groupstore", Map.of("sightline.dispatch.poll-interval", "1h", "sightline.lease.duration", "2s"));
     }
 
     @AfterAll
@@ -48,12 +48,10 @@ class GroupStoreTest {
 
     @Test
     void concurrentStoresEachGetTheirOwnOutcomeAndStaleLeasesAreRefused() throws Exception {
-        var parts = app.app().parts();
-        CellRepository cells = new CellRepository(parts.jdbc());
+                CellRepository cells = new CellRepository(app.app().bean(dev.sightline.store.Jdbc.class));
         GroupStore stores = new GroupStore(cells);
-        parts.dispatcher().pause();
-        long runId = app.startRun("{\"providers\":[\"openai\"]}");
-        List<CellClaim> claims = cells.claim("openai", 20, "this-node", Duration.ofMinutes(5));
+        long runId = app.planWithoutDispatch(List.of("openai"), List.of());
+        List<CellClaim> claims = cells.claim("openai", 20, "this-node", Duration.ofMinutes(5), new long[0]);
         assertThat(claims).hasSizeGreaterThanOrEqualTo(20);
         // a claim of the first cell with a token that is not (or no longer) the cell's lease
         CellClaim c0 = claims.get(0);
@@ -98,17 +96,15 @@ class GroupStoreTest {
         assertThat(app.count("SELECT count(*) FROM analysis_queue WHERE run_id = ?", runId)).isEqualTo(claims.size());
         assertThat(app.count("SELECT count(*) FROM cell WHERE run_id = ? AND status = 'succeeded'", runId))
                 .isEqualTo(claims.size());
-        parts.dispatcher().resume();
+        app.dispatchNow();
         assertThat(app.awaitRun(runId, Duration.ofSeconds(60)).get("status").asText()).isEqualTo("completed");
     }
 
     @Test
     void aStaleAndACurrentClaimOfOneCellInOneGroupStoreOnlyTheCurrent() {
-        var parts = app.app().parts();
-        CellRepository cells = new CellRepository(parts.jdbc());
-        parts.dispatcher().pause();
-        long runId = app.startRun("{\"providers\":[\"gemini\"],\"promptTags\":[\"topic:pricing\"]}");
-        CellClaim current = cells.claim("gemini", 1, "this-node", Duration.ofMinutes(5)).get(0);
+                CellRepository cells = new CellRepository(app.app().bean(dev.sightline.store.Jdbc.class));
+        long runId = app.planWithoutDispatch(List.of("gemini"), List.of("topic:pricing"));
+        CellClaim current = cells.claim("gemini", 1, "this-node", Duration.ofMinutes(5), new long[0]).get(0);
         CellClaim stale = new CellClaim(current.cellId(), current.runId(), current.workspaceId(), current.promptId(),
                 current.promptText(), current.provider(), current.sample(), current.attempts() - 1, UUID.randomUUID());
         Map<UUID, Long> stored = cells.storeSucceeded(List.of(Map.entry(stale, answer("stale")),
@@ -117,7 +113,7 @@ class GroupStoreTest {
         assertThat(app.count("SELECT count(*) FROM response WHERE cell_id = ? AND answer_text = 'current'",
                 current.cellId())).isEqualTo(1);
         assertThat(app.count("SELECT count(*) FROM response WHERE cell_id = ?", current.cellId())).isEqualTo(1);
-        parts.dispatcher().resume();
+        app.dispatchNow();
         assertThat(app.awaitRun(runId, Duration.ofSeconds(60)).get("status").asText()).isEqualTo("completed");
     }
 }

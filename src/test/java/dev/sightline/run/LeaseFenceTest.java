@@ -22,7 +22,7 @@ class LeaseFenceTest {
 
     @BeforeAll
     static void start() {
-        app = TestApp.start("lease", Map.of("sightline.lease.duration", "2s"));
+        app = TestApp.start("lease", Map.of("sightline.dispatch.poll-interval", "1h", "sightline.lease.duration", "2s"));
     }
 
     @AfterAll
@@ -32,15 +32,13 @@ class LeaseFenceTest {
 
     @Test
     void expiredLeaseIsRunOnceByAnotherNodeAndTheStaleCompletionIsRejected() {
-        var parts = app.app().parts();
-        CellRepository cells = new CellRepository(parts.jdbc());
-        parts.dispatcher().pause();
-        long runId = app.startRun("{\"providers\":[\"openai\"],\"promptTags\":[\"topic:pricing\"]}");
+                CellRepository cells = new CellRepository(app.app().bean(dev.sightline.store.Jdbc.class));
+        long runId = app.planWithoutDispatch(List.of("openai"), List.of("topic:pricing"));
 
-        List<CellClaim> dead = cells.claim("openai", 1, "dead-node", Duration.ofSeconds(2));
+        List<CellClaim> dead = cells.claim("openai", 1, "dead-node", Duration.ofSeconds(2), new long[0]);
         assertThat(dead).hasSize(1);
         CellClaim stale = dead.get(0);
-        parts.dispatcher().resume();
+        app.dispatchNow();
 
         var run = app.awaitRun(runId, Duration.ofSeconds(30));
         assertThat(run.get("status").asText()).isEqualTo("completed");
@@ -48,7 +46,7 @@ class LeaseFenceTest {
         assertThat(app.count("SELECT attempts FROM cell WHERE id = ?", cellId)).isEqualTo(2);
         assertThat(app.count("SELECT count(*) FROM response WHERE cell_id = ?", cellId)).isEqualTo(1);
         // the dead node never called; this node called once
-        assertThat(parts.simulator().requestsPerCell().get(cellId)).isEqualTo(1);
+        assertThat(app.app().bean(dev.sightline.simulator.Simulator.class).requestsPerCell().get(cellId)).isEqualTo(1);
 
         // the dead node wakes up with its old token: every write is refused, the winner's response stands
         assertThat(new GroupStore(cells).store(stale, new StoredAnswer("openai", "openai-chat", "gpt-4o-mini",
@@ -63,11 +61,9 @@ class LeaseFenceTest {
 
     @Test
     void leasesOfALiveNodeAreExtendedWhileItsCallsRun() {
-        var parts = app.app().parts();
-        CellRepository cells = new CellRepository(parts.jdbc());
-        parts.dispatcher().pause();
-        long runId = app.startRun("{\"providers\":[\"gemini\"],\"promptTags\":[\"topic:pricing\"]}");
-        List<CellClaim> mine = cells.claim("gemini", 1, "slow-node", Duration.ofSeconds(2));
+                CellRepository cells = new CellRepository(app.app().bean(dev.sightline.store.Jdbc.class));
+        long runId = app.planWithoutDispatch(List.of("gemini"), List.of("topic:pricing"));
+        List<CellClaim> mine = cells.claim("gemini", 1, "slow-node", Duration.ofSeconds(2), new long[0]);
         var before = app.count("SELECT extract(epoch FROM lease_until) * 1000 FROM cell WHERE id = ?", mine.get(0).cellId());
         assertThat(cells.extend(mine, Duration.ofSeconds(30))).containsExactly(mine.get(0).cellId());
         var after = app.count("SELECT extract(epoch FROM lease_until) * 1000 FROM cell WHERE id = ?", mine.get(0).cellId());
@@ -76,7 +72,7 @@ class LeaseFenceTest {
         CellClaim forged = new CellClaim(mine.get(0).cellId(), runId, 0, 0, "", "gemini", 1, 1, java.util.UUID.randomUUID());
         assertThat(cells.extend(List.of(forged), Duration.ofSeconds(30))).isEmpty();
         cells.release(mine, "test over");
-        parts.dispatcher().resume();
+        app.dispatchNow();
         assertThat(app.awaitRun(runId, Duration.ofSeconds(30)).get("status").asText()).isEqualTo("completed");
         assertThat(app.count("SELECT attempts FROM cell WHERE id = ?", mine.get(0).cellId())).isEqualTo(1);
     }

@@ -30,7 +30,7 @@ class PipelineEndToEndTest {
 
     @Test
     void aRunCallsEachCellOnceAndStoresExactlyOneResponsePerCell() {
-        Simulator sim = app.app().parts().simulator();
+        Simulator sim = app.app().bean(dev.sightline.simulator.Simulator.class);
         sim.reset();
         var created = app.post("/api/runs", "{}");
         assertThat(created.status()).isEqualTo(202);
@@ -56,6 +56,17 @@ class PipelineEndToEndTest {
         assertThat(run.get("tokensIn").asLong()).isPositive();
         assertThat(run.get("tokensOut").asLong()).isPositive();
         assertThat(run.get("costUsd").asDouble()).isPositive();
+        // the run's life as events, each written with the change it announces: created, every cell once, completed
+        assertThat(app.count("SELECT count(*) FROM event WHERE run_id = ? AND type = 'run.created'", id)).isEqualTo(1);
+        assertThat(app.count("SELECT count(*) FROM event WHERE run_id = ? AND type = 'run.completed'"
+                + " AND payload->>'status' = 'completed'", id)).isEqualTo(1);
+        assertThat(app.count("""
+                SELECT count(DISTINCT (x->>'cellId')::bigint) FROM event e, jsonb_array_elements(e.payload->'cells') x
+                 WHERE e.run_id = ? AND e.type = 'cell.finished' AND x->>'status' = 'succeeded'
+                   AND x->>'brandVisible' IS NOT NULL""", id)).isEqualTo(total);
+        assertThat(app.count("""
+                SELECT count(*) FROM event e, jsonb_array_elements(e.payload->'cells') x
+                 WHERE e.run_id = ? AND e.type = 'cell.finished'""", id)).isEqualTo(total);
 
         assertThat(app.count("SELECT count(*) FROM response s JOIN cell c ON c.id = s.cell_id WHERE c.run_id = ?", id))
                 .isEqualTo(total);

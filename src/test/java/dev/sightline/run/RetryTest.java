@@ -31,7 +31,7 @@ class RetryTest {
 
     @Test
     void transientServerErrorsAreRetriedWithBackoffThenSucceed() {
-        Simulator sim = app.app().parts().simulator();
+        Simulator sim = app.app().bean(dev.sightline.simulator.Simulator.class);
         FaultProfile normal = sim.faults(ProviderKinds.OPENAI_CHAT);
         sim.setFaults(ProviderKinds.OPENAI_CHAT, normal.withRate500(1.0));
         sim.reset();

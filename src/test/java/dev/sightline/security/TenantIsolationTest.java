@@ -35,8 +35,8 @@ class TenantIsolationTest {
                     tags: [topic:storage]
                 """);
         app = TestApp.start("tenants", Map.of("sightline.workspace.file", "examples/demo.yaml," + other));
-        workspaceB = app.app().parts().workspaces().findBySlug("acme-storage").orElseThrow().id();
-        tokenB = app.app().parts().tokens().create(workspaceB, "b").token();
+        workspaceB = app.app().bean(dev.sightline.workspace.WorkspaceRepository.class).findBySlug("acme-storage").orElseThrow().id();
+        tokenB = app.app().bean(dev.sightline.workspace.TokenService.class).create(workspaceB, "b").token();
     }
 
     @AfterAll
@@ -103,6 +103,6 @@ class TenantIsolationTest {
         var r = app.post("/api/runs", big);
         assertThat(r.status()).isEqualTo(413);
         assertThat(app.count("SELECT count(*) FROM run WHERE workspace_id = ? AND trigger = 'api' AND created_at > now() - interval '1 second'",
-                app.app().parts().defaultWorkspace().id())).isZero();
+                app.app().bean(dev.sightline.workspace.ImportedWorkspaces.class).defaultWorkspace().id())).isZero();
     }
 }

@@ -154,6 +154,47 @@ public final class TestApp implements AutoCloseable {
         return r.json().get("id").asLong();
     }
 
+    /**
+     * Plans a run for the default workspace without asking the dispatcher to claim its cells, so a test can lease
+     * cells itself first (start the app with a long {@code sightline.dispatch.poll-interval}); {@link #dispatchNow}
+     * lets the node claim.
+     */
+    public long planWithoutDispatch(java.util.List<String> providers, java.util.List<String> tags) {
+        var ws = app.bean(dev.sightline.workspace.ImportedWorkspaces.class).defaultWorkspace();
+        return app.bean(dev.sightline.run.RunService.class).plan(ws.id(), new dev.sightline.run.RunRequest(providers,
+                tags, 1, "api", null, null, true)).run().id();
+    }
+
+    /**
+     * Fires the daily trigger's route ({@code schedule-runs}) for a slot, as Quartz would: the route starts from
+     * {@code direct:schedule-slot} instead of its Quartz endpoint from the first call on.
+     */
+    public synchronized void fireSchedule(java.util.Date scheduledFireTime) {
+        try {
+            var ctx = app.context();
+            if (ctx.hasEndpoint("direct://schedule-slot") == null) {
+                org.apache.camel.builder.AdviceWith.adviceWith(ctx, "schedule-runs",
+                        a -> a.replaceFromWith("direct:schedule-slot"));
+                ctx.getRouteController().startRoute("schedule-runs");
+            }
+            ctx.createFluentProducerTemplate().to("direct:schedule-slot")
+                    .withHeader("scheduledFireTime", scheduledFireTime).send();
+        } catch (Exception e) {
+            throw new AssertionError("firing the schedule failed", e);
+        }
+    }
+
+    /** What the dispatch timer does: the node claims due cells for its idle consumers. */
+    public void dispatchNow() {
+        app.context().createFluentProducerTemplate().to("direct:dispatch").send();
+    }
+
+    /** The database's clock. */
+    public java.time.Instant dbNow() {
+        return app.bean(dev.sightline.store.Jdbc.class).queryOne("SELECT now()",
+                rs -> dev.sightline.store.Jdbc.instant(rs, "now")).orElseThrow();
+    }
+
     /** Polls GET /api/runs/{id} until the run is over; fails after the deadline. */
     public JsonNode awaitRun(long runId, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -78,12 +78,10 @@ abstract class JsonCodec implements ProviderCodec {
         return "insufficient_quota".equals(code);
     }
 
-    /** Content-Type and the two Sightline correlation headers every request carries. */
+    /** Content-Type, which every request carries. */
     static Map<String, String> baseHeaders(PromptInput input) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put(CONTENT_TYPE, JSON);
-        headers.put(PromptInput.CELL_HEADER, Long.toString(input.cellId()));
-        headers.put(PromptInput.SAMPLE_HEADER, Integer.toString(input.sample()));
         return headers;
     }
 

@@ -83,16 +83,16 @@ class CodecsTest {
                 arguments("perplexity-agent", Map.of("Authorization", "Bearer " + KEY)));
     }
 
-    /** Its credential, JSON, and the cell and sample the simulator and the logs correlate by: nothing else. */
+    /**
+     * Its credential and JSON: nothing else. In particular no Sightline header: a real provider learns nothing of
+     * cells or samples (only the built-in simulator gets them, from the provider route).
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource("providerHeaders")
-    void requestCarriesItsCredentialAndTheCorrelationHeaders(String kind, Map<String, String> own) {
+    void requestCarriesItsCredentialAndNothingOfSightline(String kind, Map<String, String> own) {
         ProviderSettings s = Fixtures.settings(kind, "model-x", true, 0.5);
         Map<String, String> expected = new HashMap<>(own);
-        expected.putAll(Map.of(
-                "Content-Type", "application/json",
-                "X-Sightline-Cell-Id", "4711",
-                "X-Sightline-Sample", "3"));
+        expected.put("Content-Type", "application/json");
 
         assertThat(Codecs.forKind(kind).buildRequest(s, Fixtures.PROMPT).headers())
                 .containsExactlyInAnyOrderEntriesOf(expected);

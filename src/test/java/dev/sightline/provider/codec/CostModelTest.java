@@ -19,7 +19,7 @@ class CostModelTest {
             boolean webSearch, int maxTokens) {
         return new ProviderSettings("p", "openai-responses", "gpt-4.1-mini", "http://x/v1", Secret.empty(), webSearch,
                 null, maxTokens, 60, 1, Duration.ofSeconds(30), dec(in), dec(out), dec(perRequest), dec(perSearch),
-                true);
+                true, null);
     }
 
     private static BigDecimal dec(String s) {

@@ -49,7 +49,7 @@ final class Fixtures {
     static ProviderSettings settings(String kind, String model, boolean webSearch, Double temperature, String key,
             String baseUrl) {
         return new ProviderSettings(kind, kind, model, baseUrl, Secret.of(key), webSearch, temperature, 1000, 60,
-                2, Duration.ofSeconds(60), new BigDecimal("0.15"), new BigDecimal("0.60"), null, null, true);
+                2, Duration.ofSeconds(60), new BigDecimal("0.15"), new BigDecimal("0.60"), null, null, true, null);
     }
 
     /** Header pairs: name, value, name, value ... */

@@ -43,10 +43,7 @@ class OpenAiCompatibleCodecTest {
                 "http://localhost:11434/v1");
         ProviderRequest request = codec.buildRequest(ollama, Fixtures.NO_SYSTEM);
 
-        assertThat(request.headers()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "Content-Type", "application/json",
-                "X-Sightline-Cell-Id", "12",
-                "X-Sightline-Sample", "1"));
+        assertThat(request.headers()).containsExactlyInAnyOrderEntriesOf(Map.of("Content-Type", "application/json"));
         assertThat(json(request.body()).has("temperature")).isFalse();
     }
 

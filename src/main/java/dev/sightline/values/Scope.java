@@ -1,4 +1,4 @@
-package dev.sightline.metrics;
+package dev.sightline.values;
 
 import java.time.LocalDate;
 

@@ -1,0 +1,88 @@
+package dev.sightline.api;
+
+import java.time.Duration;
+
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+
+import dev.sightline.admin.Invariants;
+import dev.sightline.config.Config;
+import dev.sightline.metrics.MetricsRepository;
+import dev.sightline.provider.ProviderCircuits;
+import dev.sightline.provider.ProviderRegistry;
+import dev.sightline.run.AnswerQueries;
+import dev.sightline.run.Budget;
+import dev.sightline.run.CellQueries;
+import dev.sightline.run.Dispatcher;
+import dev.sightline.run.RetryPolicy;
+import dev.sightline.run.RunRepository;
+import dev.sightline.simulator.Simulator;
+import dev.sightline.store.Database;
+import dev.sightline.store.Jdbc;
+import dev.sightline.workspace.ImportedWorkspaces;
+import dev.sightline.workspace.TokenService;
+import dev.sightline.workspace.WorkspaceRepository;
+
+/** The REST API's beans (routes/api/*.yaml): authentication, JSON errors and one bean per resource. */
+public final class ApiConfiguration implements CamelConfiguration {
+
+    @BindToRegistry(value = "apiAuth", lazy = true)
+    public ApiAuth apiAuth(TokenService tokens) {
+        return new ApiAuth(tokens);
+    }
+
+    @BindToRegistry(value = "apiErrors", lazy = true)
+    public ApiErrors apiErrors() {
+        return new ApiErrors();
+    }
+
+    @BindToRegistry(value = "runsApi", lazy = true)
+    public RunsApi runsApi(RunRepository runs, CellQueries cells, WorkspaceRepository workspaces, Budget budget) {
+        return new RunsApi(runs, cells, workspaces, budget);
+    }
+
+    @BindToRegistry(value = "answersApi", lazy = true)
+    public AnswersApi answersApi(AnswerQueries answers, RunRepository runs, ProviderRegistry providers) {
+        return new AnswersApi(answers, runs, providers);
+    }
+
+    @BindToRegistry(value = "tokensApi", lazy = true)
+    public TokensApi tokensApi(TokenService tokens) {
+        return new TokensApi(tokens);
+    }
+
+    @BindToRegistry(value = "healthApi", lazy = true)
+    public HealthApi healthApi(Database database, ProviderRegistry providers, Dispatcher dispatcher, Budget budget,
+                               ProviderCircuits circuits, ImportedWorkspaces imported) {
+        return new HealthApi(database, providers, dispatcher, budget, circuits::state,
+                imported.defaultWorkspace().id());
+    }
+
+    @BindToRegistry(value = "simulatorApi", lazy = true)
+    public SimulatorApi simulatorApi(CamelContext ctx) {
+        return new SimulatorApi(() -> ctx.getRegistry().lookupByNameAndType("simulator", Simulator.class));
+    }
+
+    @BindToRegistry(value = "metricsApi", lazy = true)
+    public MetricsApi metricsApi(Jdbc jdbc, RunRepository runs) {
+        return new MetricsApi(new MetricsRepository(jdbc), runs);
+    }
+
+    @BindToRegistry(value = "analyzeApi", lazy = true)
+    public AnalyzeApi analyzeApi() {
+        return new AnalyzeApi();
+    }
+
+    @BindToRegistry(value = "reanalysisApi", lazy = true)
+    public ReanalysisApi reanalysisApi(RunRepository runs) {
+        return new ReanalysisApi(runs);
+    }
+
+    @BindToRegistry(value = "invariantsApi", lazy = true)
+    public InvariantsApi invariantsApi(Config config, Jdbc jdbc, RetryPolicy retry) {
+        Duration lease = config.duration("sightline.lease.duration", Duration.ofSeconds(60));
+        Duration leaseGrace = config.duration("sightline.invariants.lease-grace", Duration.ofSeconds(4));
+        return new InvariantsApi(new Invariants(jdbc, retry.maxAttempts(), leaseGrace, lease.plus(leaseGrace)));
+    }
+}

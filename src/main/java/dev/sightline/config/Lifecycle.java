@@ -1,0 +1,53 @@
+package dev.sightline.config;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the application must stop itself, in its own order, because Camel cannot know it: first the dispatcher
+ * (calls in flight finish), then Camel, then what the configurations opened (the simulator, the database), last
+ * opened first. Configurations register what they create; nothing is created to be stopped.
+ */
+public final class Lifecycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Lifecycle.class);
+
+    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    private volatile Function<Duration, Integer> drain;
+    private volatile Duration grace = Duration.ofSeconds(30);
+
+    /** Something to close after Camel has stopped. */
+    public synchronized <T extends AutoCloseable> T opened(T resource) {
+        opened.push(resource);
+        return resource;
+    }
+
+    /** How calls in flight are let finish before Camel stops (the dispatcher), and for how long. */
+    public void drainWith(Function<Duration, Integer> drain, Duration grace) {
+        this.drain = drain;
+        this.grace = grace;
+    }
+
+    public void drain() {
+        Function<Duration, Integer> d = drain;
+        if (d != null) {
+            d.apply(grace);
+        }
+    }
+
+    public synchronized void closeOpened() {
+        while (!opened.isEmpty()) {
+            AutoCloseable r = opened.pop();
+            try {
+                r.close();
+            } catch (Exception e) {
+                LOG.warn("Closing {} failed: {}", r.getClass().getSimpleName(), e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.sightline.events;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.sightline.store.Jdbc;
+import dev.sightline.values.Json;
+import dev.sightline.values.Rejection;
+
+/**
+ * Reads the {@code event} table in commit order. An event's id is {@code <txid>-<id>}: its transaction and its row.
+ * Only events whose transaction is older than the oldest transaction still running are read, in (txid, id) order,
+ * so a transaction that commits later can never add an event behind a cursor a reader has passed: resuming after
+ * an id gets everything missed and nothing twice, on any node.
+ */
+public final class EventLog {
+
+    private static final Pattern ID = Pattern.compile("^(\\d{1,19})-(\\d{1,19})$");
+
+    private static final String COLUMNS = "SELECT id, txid::text AS txid, workspace_id, run_id, type, "
+            + "payload::text AS payload, created_at FROM event ";
+    private static final String SETTLED = " AND txid < pg_snapshot_xmin(pg_current_snapshot()) "
+            + "ORDER BY txid, id LIMIT ?";
+    private static final String OF_WORKSPACE = COLUMNS
+            + "WHERE workspace_id = ? AND (txid, id) > (?::text::xid8, ?)" + SETTLED;
+    private static final String OF_RUN = COLUMNS
+            + "WHERE run_id = ? AND workspace_id = ? AND (txid, id) > (?::text::xid8, ?)" + SETTLED;
+    /** Where a reader that wants only what happens from now on starts. */
+    private static final String HORIZON = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text";
+
+    /** One event; {@code id} is what a client sends back as {@code Last-Event-ID}. */
+    public record Event(String id, long workspaceId, Long runId, String type, JsonNode payload, Instant createdAt) {
+    }
+
+    /** A position in the log: after the event with this transaction and row. */
+    public record Cursor(long txid, long row) {
+
+        public static final Cursor START = new Cursor(0, 0);
+
+        /** Parses an event id as the API gave it; anything else is refused naming {@code field}. */
+        public static Cursor parse(String id, String field) {
+            Matcher m = id == null ? null : ID.matcher(id.strip());
+            if (m == null || !m.matches()) {
+                throw Rejection.invalid(field, field + " must be an event id such as 1234-56 (got '" + id + "')");
+            }
+            try {
+                return new Cursor(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
+            } catch (NumberFormatException e) {
+                throw Rejection.invalid(field, field + " is out of range (got '" + id + "')");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return txid + "-" + row;
+        }
+    }
+
+    private final Jdbc jdbc;
+
+    public EventLog(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Events of a workspace after the cursor, oldest first, at most {@code limit}. */
+    public List<Event> ofWorkspace(long workspaceId, Cursor after, int limit) {
+        return jdbc.query(OF_WORKSPACE, EventLog::event, workspaceId, Long.toString(after.txid()), after.row(), limit);
+    }
+
+    /** Events of one run after the cursor, oldest first, at most {@code limit}. */
+    public List<Event> ofRun(long workspaceId, long runId, Cursor after, int limit) {
+        return jdbc.query(OF_RUN, EventLog::event, runId, workspaceId, Long.toString(after.txid()), after.row(),
+                limit);
+    }
+
+    /** A cursor before every event not yet settled: a reader starting here sees what happens from now on. */
+    public Cursor now() {
+        long xmin = jdbc.queryOne(HORIZON, rs -> Long.parseLong(rs.getString(1))).orElseThrow();
+        return new Cursor(xmin - 1, Long.MAX_VALUE);
+    }
+
+    private static Event event(java.sql.ResultSet rs) throws java.sql.SQLException {
+        Cursor c = new Cursor(Long.parseLong(rs.getString("txid")), rs.getLong("id"));
+        JsonNode payload = Json.parseObject(rs.getString("payload"));
+        return new Event(c.toString(), rs.getLong("workspace_id"), rs.getObject("run_id", Long.class),
+                rs.getString("type"), payload, Jdbc.instant(rs, "created_at"));
+    }
+}

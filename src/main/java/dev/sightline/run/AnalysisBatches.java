@@ -1,0 +1,159 @@
+package dev.sightline.run;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.sightline.analysis.Analysis;
+import dev.sightline.analysis.AnswerAnalyzer;
+import dev.sightline.analysis.CitedSource;
+import dev.sightline.analysis.EntityResult;
+import dev.sightline.values.Json;
+import dev.sightline.workspace.Workspace;
+import dev.sightline.workspace.WorkspaceRepository;
+
+/**
+ * The Java steps of the analysis route: {@link #analyse} turns a batch of stored answers into the parameters of
+ * {@code sql/statements/write-analyses.sql} (one transaction per batch, written by camel-jdbc), and
+ * {@link #finishRuns} finalises the runs the batch completed. Never calls a provider: everything it needs is in
+ * the stored response, so it runs again at any time with new aliases or a new analyzer.
+ */
+public final class AnalysisBatches {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AnalysisBatches.class);
+
+    /** Headers set on a written batch: how many answers it held and on how many the analyzer failed. */
+    public static final String ANALYSED = "sightline.analysed";
+    public static final String FAILED = "sightline.analysisFailed";
+
+    private record Cached(Workspace workspace, AnswerAnalyzer analyzer) {
+    }
+
+    private final WorkspaceRepository workspaces;
+    private final RunRepository runs;
+    private final Map<Long, Cached> analyzers = new ConcurrentHashMap<>();
+
+    public AnalysisBatches(WorkspaceRepository workspaces, RunRepository runs) {
+        this.workspaces = workspaces;
+        this.runs = runs;
+    }
+
+    /** The analyzer for a workspace's current entities; rebuilt when an import changed them. */
+    public AnswerAnalyzer analyzer(long workspaceId) {
+        Workspace ws = workspaces.get(workspaceId);
+        Cached c = analyzers.get(workspaceId);
+        if (c == null || c.workspace() != ws) {
+            c = new Cached(ws, new AnswerAnalyzer(ws.entities()));
+            analyzers.put(workspaceId, c);
+        }
+        return c.analyzer();
+    }
+
+    /** Body: a list of {@link AnalysisJob}s. Sets the statement's parameters as headers. */
+    public void analyse(Exchange exchange) {
+        Message m = exchange.getMessage();
+        @SuppressWarnings("unchecked")
+        List<AnalysisJob> jobs = m.getBody(List.class);
+        int n = jobs.size();
+        Long[] ids = new Long[n];
+        Boolean[] visible = new Boolean[n];
+        Double[] sov = new Double[n];
+        String[] errors = new String[n];
+        Columns mentions = new Columns(8);
+        Columns citations = new Columns(8);
+        Set<Long> runIds = new LinkedHashSet<>();
+        int failed = 0;
+        for (int i = 0; i < n; i++) {
+            AnalysisJob job = jobs.get(i);
+            ids[i] = job.responseId();
+            runIds.add(job.runId());
+            Analysis a;
+            try {
+                a = analyzer(job.workspaceId()).analyze(job.text(), job.citations());
+            } catch (RuntimeException | LinkageError e) {
+                // recorded, not retried: the run finishes, the response is flagged, and re-analysis can redo it
+                LOG.error("Analysis of response {} failed", job.responseId(), e);
+                errors[i] = e.getClass().getSimpleName() + ": " + e.getMessage();
+                visible[i] = false;
+                sov[i] = 0.0;
+                failed++;
+                continue;
+            }
+            visible[i] = a.brandVisible();
+            sov[i] = a.shareOfVoice();
+            Map<String, Long> entityIds = new HashMap<>();
+            for (EntityResult e : a.entities()) {
+                entityIds.put(e.entity().name(), e.entity().id());
+                if (e.mentioned()) { // no row means not mentioned: fewer rows to write and index
+                    mentions.add(job.responseId(), e.entity().id(), e.count(), e.listRank(), e.mentionOrder(),
+                            e.sentiment() == null ? null : e.sentiment().json(), e.sentimentScore(),
+                            Json.write(e.evidence()));
+                }
+            }
+            int pos = 0;
+            for (CitedSource s : a.citations()) {
+                citations.add(job.responseId(), ++pos, s.url(), s.domain() == null ? "" : s.domain(), s.owner().json(),
+                        s.ownerName() == null ? null : entityIds.get(s.ownerName()), s.source(), s.marker());
+            }
+        }
+        m.setHeader("analyzerVersion", AnswerAnalyzer.VERSION);
+        m.setHeader("responseIds", ids);
+        m.setHeader("brandVisible", visible);
+        m.setHeader("shareOfVoice", sov);
+        m.setHeader("errors", errors);
+        String[] mentionNames = {"mentionResponseIds", "mentionEntityIds", "mentionCounts", "listRanks",
+                "mentionOrders", "sentiments", "sentimentScores", "evidence"};
+        Class<?>[] mentionTypes = {Long.class, Long.class, Integer.class, Integer.class, Integer.class, String.class,
+                Double.class, String.class};
+        mentions.toHeaders(m, mentionNames, mentionTypes);
+        String[] citationNames = {"citationResponseIds", "citationPositions", "citationUrls", "citationDomains",
+                "citationOwners", "citationEntityIds", "citationSources", "citationMarkers"};
+        Class<?>[] citationTypes = {Long.class, Integer.class, String.class, String.class, String.class, Long.class,
+                String.class, Integer.class};
+        citations.toHeaders(m, citationNames, citationTypes);
+        m.setHeader(Pipeline.RUN_IDS, runIds.stream().mapToLong(Long::longValue).toArray());
+        m.setHeader(ANALYSED, n);
+        m.setHeader(FAILED, failed);
+    }
+
+    /** After a batch is written: runs whose last answer it held are over now. */
+    public void finishRuns(@Header(Pipeline.RUN_IDS) long[] runIds) {
+        if (runIds != null && runIds.length > 0) {
+            runs.finalizeRuns(runIds).forEach(f -> LOG.info("Run {} finished: {}", f.runId(), f.status()));
+        }
+    }
+
+    /** Rows of one table as columns, turned into typed arrays for the statement. */
+    private static final class Columns {
+        private final List<List<Object>> columns = new ArrayList<>();
+
+        Columns(int width) {
+            for (int i = 0; i < width; i++) {
+                columns.add(new ArrayList<>());
+            }
+        }
+
+        void add(Object... row) {
+            for (int i = 0; i < row.length; i++) {
+                columns.get(i).add(row[i]);
+            }
+        }
+
+        void toHeaders(Message m, String[] names, Class<?>[] types) {
+            for (int i = 0; i < names.length; i++) {
+                Object[] array = (Object[]) java.lang.reflect.Array.newInstance(types[i], columns.get(i).size());
+                m.setHeader(names[i], columns.get(i).toArray(array));
+            }
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package dev.sightline.run;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Properties;
+
+import javax.sql.DataSource;
+
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.quartz.QuartzComponent;
+import org.quartz.CronExpression;
+import org.quartz.utils.ConnectionProvider;
+import org.quartz.utils.DBConnectionManager;
+
+import dev.sightline.config.Config;
+import dev.sightline.config.ConfigException;
+import dev.sightline.provider.ProviderCircuits;
+import dev.sightline.provider.ProviderRegistry;
+import dev.sightline.store.Jdbc;
+import dev.sightline.workspace.ImportedWorkspaces;
+import dev.sightline.workspace.WorkspaceRepository;
+
+/**
+ * Runs: planning, the schedule, dispatch and leases, the beans the provider and analysis routes call, the budget,
+ * and Quartz on the application's database. Settings: {@code sightline.schedule.*}, {@code sightline.lease.*},
+ * {@code sightline.retry.*}, {@code sightline.budget.*}, {@code sightline.run.*}, {@code sightline.node.id}.
+ */
+public final class RunConfiguration implements CamelConfiguration {
+
+    @BindToRegistry(value = "retryPolicy", lazy = true)
+    public RetryPolicy retryPolicy(Config c) {
+        return new RetryPolicy(c.integer("sightline.retry.max-attempts", 6, 1, 100),
+                c.duration("sightline.retry.base-delay", Duration.ofSeconds(5)),
+                c.duration("sightline.retry.max-delay", Duration.ofMinutes(10)));
+    }
+
+    @BindToRegistry(value = "zone", lazy = true)
+    public ZoneId zone(Config config) {
+        String z = config.string("sightline.schedule.zone", "UTC");
+        try {
+            return ZoneId.of(z);
+        } catch (RuntimeException e) {
+            throw new ConfigException("Invalid setting sightline.schedule.zone=" + z
+                    + ": not a time zone (e.g. UTC, Europe/Berlin)");
+        }
+    }
+
+    @BindToRegistry(value = "cells", lazy = true)
+    public CellRepository cells(Jdbc jdbc) {
+        return new CellRepository(jdbc);
+    }
+
+    @BindToRegistry(value = "runs", lazy = true)
+    public RunRepository runs(Jdbc jdbc) {
+        return new RunRepository(jdbc);
+    }
+
+    @BindToRegistry(value = "budget", lazy = true)
+    public Budget budget(Config config, Jdbc jdbc, WorkspaceRepository workspaces, ZoneId zone) {
+        return new Budget(jdbc, config.money("sightline.budget.daily-usd", null),
+                ws -> workspaces.get(ws).dailyBudgetUsd(), zone, Clock.systemUTC());
+    }
+
+    @BindToRegistry(value = "dispatcher", lazy = true)
+    public Dispatcher dispatcher(Config config, CellRepository cells, ProviderRegistry providers,
+                                 ProviderCircuits circuits, Budget budget, dev.sightline.config.Lifecycle lifecycle) {
+        Duration lease = config.duration("sightline.lease.duration", Duration.ofSeconds(60));
+        if (lease.compareTo(Duration.ofSeconds(2)) < 0) {
+            throw new ConfigException("Invalid setting sightline.lease.duration=" + lease + ": at least 2s");
+        }
+        Dispatcher d = new Dispatcher(cells, config.find("sightline.node.id").orElseGet(RunConfiguration::nodeId),
+                lease);
+        providers.enabled().forEach(p -> d.addLane(p.name(), p.settings().consumers()));
+        d.setProviderGate(circuits::admits);
+        d.setWorkspaceGate(budget::exhaustedWorkspaces);
+        lifecycle.drainWith(d::stop, config.duration("sightline.shutdown.grace", Duration.ofSeconds(30)));
+        return d;
+    }
+
+    @BindToRegistry(value = "runService", lazy = true)
+    public RunService runService(Config config, RunRepository runs, ProviderRegistry providers, ZoneId zone,
+                                 Budget budget) {
+        return new RunService(runs, providers, zone, config.integer("sightline.run.max-samples", 10, 1, 1000), budget);
+    }
+
+    @BindToRegistry(value = "scheduler", lazy = true)
+    public Scheduler scheduler(Config config, ImportedWorkspaces imported, ZoneId zone) {
+        String cron = config.string("sightline.schedule.cron", "0 0 2 * * ?");
+        if (!CronExpression.isValidExpression(cron)) {
+            String why;
+            try {
+                new CronExpression(cron);
+                why = "";
+            } catch (java.text.ParseException e) {
+                why = ": " + e.getMessage();
+            }
+            throw new ConfigException("Invalid setting sightline.schedule.cron=" + cron + why
+                    + " (Quartz format: seconds minutes hours day-of-month month day-of-week)");
+        }
+        return new Scheduler(imported.ids(), zone, config.integer("sightline.schedule.samples", 1, 1, 1000),
+                config.bool("sightline.schedule.once-per-day", true));
+    }
+
+    @BindToRegistry(value = "callSteps", lazy = true)
+    public CallSteps callSteps(Config config, ProviderRegistry providers, Dispatcher dispatcher) {
+        return new CallSteps(providers, dispatcher::markStarted, config.string("sightline.run.system-prompt", ""));
+    }
+
+    @BindToRegistry(value = "cellOutcomes", lazy = true)
+    public CellOutcomes cellOutcomes(Config config, CellRepository cells, RunRepository runs, Dispatcher dispatcher,
+                                     RetryPolicy retry, ProviderRegistry providers) {
+        return new CellOutcomes(cells, runs, dispatcher, retry,
+                name -> providers.get(name).settings().circuit().openDuration(),
+                config.duration("sightline.retry.max-rate-limited", Duration.ofMinutes(30)));
+    }
+
+    @BindToRegistry(value = "answerStore", lazy = true)
+    public AnswerStore answerStore(CellRepository cells, ProviderRegistry providers, Dispatcher dispatcher,
+                                   Budget budget) {
+        return new AnswerStore(cells, providers, dispatcher, budget);
+    }
+
+    @BindToRegistry(value = "analysisBatches", lazy = true)
+    public AnalysisBatches analysisBatches(WorkspaceRepository workspaces, RunRepository runs) {
+        return new AnalysisBatches(workspaces, runs);
+    }
+
+    @BindToRegistry(value = "analysisQueue", lazy = true)
+    public AnalysisQueue analysisQueue(Jdbc jdbc, Dispatcher dispatcher, Config config) {
+        return new AnalysisQueue(jdbc, config.duration("sightline.lease.duration", Duration.ofSeconds(60)));
+    }
+
+    @BindToRegistry(value = "reanalysis", lazy = true)
+    public Reanalysis reanalysis(Jdbc jdbc) {
+        return new Reanalysis(jdbc);
+    }
+
+    @BindToRegistry(value = "upkeep", lazy = true)
+    public Upkeep upkeep(Config config, Dispatcher dispatcher, CellRepository cells, RunRepository runs,
+                         RetryPolicy retry) {
+        return new Upkeep(dispatcher, cells, runs, retry.maxAttempts(),
+                config.duration("sightline.lease.duration", Duration.ofSeconds(60)));
+    }
+
+    @BindToRegistry(value = "cellQueries", lazy = true)
+    public CellQueries cellQueries(Jdbc jdbc) {
+        return new CellQueries(jdbc);
+    }
+
+    @BindToRegistry(value = "answerQueries", lazy = true)
+    public AnswerQueries answerQueries(Jdbc jdbc) {
+        return new AnswerQueries(jdbc);
+    }
+
+    /** Quartz: the static settings of {@code quartz.properties}, this node's scheduler name, our pool. */
+    @Override
+    public void configure(CamelContext ctx) {
+        Config config = ctx.getRegistry().findSingleByType(Config.class);
+        DataSource ds = ctx.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
+        Properties q = new Properties();
+        try (InputStream in = RunConfiguration.class.getClassLoader().getResourceAsStream("quartz.properties")) {
+            q.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read quartz.properties", e);
+        }
+        String name = config.string("sightline.schedule.scheduler-name", "sightline");
+        q.setProperty("org.quartz.scheduler.instanceName", name);
+        // Quartz keeps data sources in one JVM-wide registry: one name per scheduler, so apps sharing a JVM (tests)
+        // each use their own database
+        q.setProperty("org.quartz.jobStore.dataSource", name);
+        DBConnectionManager.getInstance().addConnectionProvider(name,
+                new ConnectionProvider() {
+                    @Override
+                    public java.sql.Connection getConnection() throws java.sql.SQLException {
+                        return ds.getConnection();
+                    }
+
+                    @Override
+                    public void shutdown() {
+                        // the pool belongs to the application and closes with it
+                    }
+
+                    @Override
+                    public void initialize() {
+                        // nothing: the pool is open
+                    }
+                });
+        ctx.getComponent("quartz", QuartzComponent.class).setProperties(q);
+    }
+
+    static String nodeId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "node";
+        }
+        return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
+    }
+}

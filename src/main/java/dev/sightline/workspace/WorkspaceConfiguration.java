@@ -1,0 +1,65 @@
+package dev.sightline.workspace;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+
+import dev.sightline.config.Config;
+import dev.sightline.config.ConfigException;
+import dev.sightline.store.Jdbc;
+
+/**
+ * Workspaces: the files of {@code sightline.workspace.file} imported at start (the first is the default
+ * workspace), and their API tokens.
+ */
+public final class WorkspaceConfiguration implements CamelConfiguration {
+
+    @BindToRegistry(value = "workspaces", lazy = true)
+    public WorkspaceRepository workspaces(Jdbc jdbc) {
+        return new WorkspaceRepository(jdbc);
+    }
+
+    @BindToRegistry(value = "importedWorkspaces", lazy = true)
+    public ImportedWorkspaces importedWorkspaces(Config config, WorkspaceRepository workspaces) {
+        List<String> files = config.list("sightline.workspace.file");
+        if (files.isEmpty()) {
+            throw new ConfigException("Missing setting sightline.workspace.file (a workspace YAML such as "
+                    + "examples/demo.yaml)");
+        }
+        Map<String, String> slugs = new HashMap<>();
+        List<WorkspaceFile> parsed = new ArrayList<>();
+        for (String f : files) {
+            WorkspaceFile w = WorkspaceFile.read(Path.of(f));
+            String other = slugs.putIfAbsent(w.slug(), f);
+            if (other != null) {
+                throw new WorkspaceFile.InvalidWorkspaceException(f + ": workspace.slug: '" + w.slug()
+                        + "' is already the slug of " + other + " (sightline.workspace.file)");
+            }
+            parsed.add(w);
+        }
+        List<Long> ids = new ArrayList<>();
+        for (WorkspaceFile w : parsed) {
+            ids.add(workspaces.importFile(w).workspaceId());
+        }
+        return new ImportedWorkspaces(workspaces.get(ids.get(0)), List.copyOf(ids));
+    }
+
+    /** API tokens; {@code sightline.api.bootstrap-token} is registered for the default workspace. */
+    @BindToRegistry(value = "tokens", lazy = true)
+    public TokenService tokens(Jdbc jdbc, Config config, ImportedWorkspaces imported) {
+        TokenService tokens = new TokenService(jdbc);
+        var configured = config.find("sightline.api.bootstrap-token");
+        if (configured.isPresent()) {
+            if (configured.get().length() < 16) {
+                throw new ConfigException("Invalid setting sightline.api.bootstrap-token: use at least 16 characters");
+            }
+            tokens.ensure(imported.defaultWorkspace().id(), "bootstrap", configured.get());
+        }
+        return tokens;
+    }
+}
