@@ -3,8 +3,6 @@ package dev.sightline.analysis;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -15,8 +13,9 @@ import java.util.regex.Pattern;
 
 /**
  * Finds the mentions of a fixed set of entities. Names and aliases are compiled once into sequences of
- * lowercase word atoms keyed by their first atom, so one pass over the answer's atoms finds every candidate;
- * candidates are then checked for the common-word rule and for refusals.
+ * lowercase word atoms; a {@link NameIndex} finds where they occur in one pass over the answer, whatever the names,
+ * and each occurrence takes the first alias spelt as the text is. Candidates are then checked for the common-word
+ * rule and for refusals.
  *
  * <p>Common-word rule: an alias made only of words from the built-in English word list (and without a dot, so
  * "monday.com" is distinctive) is ambiguous. Such a candidate counts only with a signal that the company is
@@ -174,11 +173,11 @@ final class MentionMatcher {
 
     private static final Pattern CONTRAST = Pattern.compile("\\b(?:but|however|although|though|whereas|while)\\b|;");
 
-    private final CharTable<Alias[]> byFirstAtom;
+    private final NameIndex index;
     private final List<List<String>> entityDomains;
 
     MentionMatcher(List<TrackedEntity> entities) {
-        Map<String, List<Alias>> index = new HashMap<>();
+        List<Alias> aliases = new ArrayList<>();
         List<List<String>> domains = new ArrayList<>();
         for (int e = 0; e < entities.size(); e++) {
             TrackedEntity entity = entities.get(e);
@@ -192,7 +191,7 @@ final class MentionMatcher {
                 }
                 Alias alias = compile(e, name.strip());
                 if (alias != null) {
-                    index.computeIfAbsent(alias.atoms[0], k -> new ArrayList<>()).add(alias);
+                    aliases.add(alias);
                 }
             }
             List<String> owned = new ArrayList<>();
@@ -204,12 +203,7 @@ final class MentionMatcher {
             }
             domains.add(List.copyOf(owned));
         }
-        Map<String, Alias[]> frozen = new HashMap<>();
-        index.forEach((k, v) -> {
-            v.sort(Comparator.comparingInt((Alias a) -> -a.atoms.length).thenComparingInt(a -> -a.literalLength));
-            frozen.put(k, v.toArray(new Alias[0]));
-        });
-        this.byFirstAtom = new CharTable<>(frozen);
+        this.index = new NameIndex(aliases);
         this.entityDomains = List.copyOf(domains);
     }
 
@@ -304,36 +298,21 @@ final class MentionMatcher {
     /** All accepted mentions, in text order; at most one entity per text span (the longest alias wins). */
     List<Mention> find(TextLayout t) {
         List<Mention> candidates = new ArrayList<>();
+        NameIndex.Occurrences found = index.find(t);
         int taken = 0;
-        for (int i = 0; i < t.atomCount; i++) {
-            Alias[] aliases = t.atomAscii[i] ? byFirstAtom.getAscii(t.text, t.atomStart[i], t.atomEnd[i], t.atomHash[i])
-                    : byFirstAtom.get(t.text, t.atomStart[i], t.atomEnd[i]);
-            if (aliases == null) {
+        int lastTaken = -1;
+        for (int i = 0; found != null && i < t.atomCount; i++) {
+            if (i <= lastTaken) {
                 continue;
             }
-            for (Alias alias : aliases) {
-                int last = matchAt(t, i, alias);
-                if (last < 0) {
-                    continue;
+            for (int o = found.head[i]; o >= 0; o = found.next[o]) {
+                Mention m = firstSpelling(t, i, found.group[o], taken);
+                if (m != null) {
+                    candidates.add(m);
+                    taken = m.end;
+                    lastTaken = m.lastAtom;
+                    break;
                 }
-                int start = alias.prefix.isEmpty() ? t.atomStart[i]
-                        : literalBefore(t.text, taken, t.atomStart[i], alias.prefix);
-                int end = alias.suffix.isEmpty() ? t.atomEnd[last]
-                        : literalAfter(t.text, t.atomEnd[last], t.length, alias.suffix);
-                if (start < 0 || end < 0 || !boundaryOk(t, start, end, alias)) {
-                    continue;
-                }
-                boolean capitalised = Character.isUpperCase(t.text.charAt(t.atomStart[i]));
-                if (alias.needsCapital && !capitalised
-                        || alias.letter != 0 && !letterStandsAlone(t, i, alias.letter)) {
-                    continue;
-                }
-                Mention m = new Mention(alias.entity, start, end, alias, i, last);
-                m.capitalised = capitalised;
-                candidates.add(m);
-                taken = end;
-                i = last;
-                break;
             }
         }
         if (candidates.isEmpty()) {
@@ -379,25 +358,145 @@ final class MentionMatcher {
         return out;
     }
 
-    private static int matchAt(TextLayout t, int i, Alias alias) {
-        int k = alias.atoms.length;
-        if (i + k > t.atomCount) {
-            return -1;
-        }
-        for (int j = 1; j < k; j++) {
-            if (!CharTable.equalsLower(t.text, t.atomStart[i + j], t.atomEnd[i + j], alias.atoms[j])) {
-                return -1;
+    /**
+     * The first alias of the group, in the matcher's order, whose spelling is the text's at atom i: its separators,
+     * its leading punctuation (not reaching back before floor) and trailing punctuation, whole-word boundaries, its
+     * capital and a letter's standing. The group's words are there (the index found them).
+     */
+    private static Mention firstSpelling(TextLayout t, int i, NameIndex.Group g, int floor) {
+        int last = i + g.atoms - 1;
+        long spaces = 0;
+        long spacedHyphens = 0;
+        long spacedDots = 0;
+        for (int j = 0; j < g.atoms - 1 && j < 64; j++) {
+            long bit = 1L << j;
+            if (((g.spaceGaps | g.dotGaps) & bit) == 0) {
+                continue;
             }
-            int gapStart = t.atomEnd[i + j - 1];
-            int gapEnd = t.atomStart[i + j];
-            if (!separatorOk(t.text, gapStart, gapEnd, alias.sepKind[j - 1], alias.sepLiteral[j - 1])) {
-                return -1;
+            int s = t.atomEnd[i + j];
+            int e = t.atomStart[i + j + 1];
+            boolean bare = e - s == 1 && (t.text.charAt(s) == '-' || t.text.charAt(s) == '.');
+            if ((g.dotGaps & bit) != 0) {
+                spacedDots |= bare ? 0 : bit;
+            } else if (!bare) {
+                if (isSpace(t.text.charAt(s)) && isSpace(t.text.charAt(e - 1)) && allSpace(t.text, s, e)) {
+                    spaces |= bit;
+                } else {
+                    spacedHyphens |= bit;
+                }
             }
         }
-        return i + k - 1;
+        int[] prefixStart = affixes(t, g.prefixes, g.longestPrefix, t.atomStart[i], floor, -1);
+        int[] suffixEnd = affixes(t, g.suffixes, g.longestSuffix, t.atomEnd[last], t.length, 1);
+        boolean capitalised = Character.isUpperCase(t.text.charAt(t.atomStart[i]));
+        int best = Integer.MAX_VALUE;
+        int bestStart = 0;
+        int bestEnd = 0;
+        for (int p = 0; p < prefixStart.length; p++) {
+            if (prefixStart[p] < 0) {
+                continue;
+            }
+            for (int x = 0; x < suffixEnd.length; x++) {
+                int[] members = suffixEnd[x] < 0 ? null : g.byAffixes.get(NameIndex.Group.affixKey(p, x));
+                if (members == null || members[0] >= best
+                        || !boundaryOk(t, prefixStart[p], suffixEnd[x], g.aliases[members[0]])) {
+                    continue;
+                }
+                for (int k : members) {
+                    if (k >= best) {
+                        break;
+                    }
+                    Alias alias = g.aliases[k];
+                    boolean separators = g.long_ ? separatorsOk(t, i, alias)
+                            : (g.refusesSpaces[k] & spaces) == 0 && (g.refusesSpacedHyphen[k] & spacedHyphens) == 0
+                            && (g.refusesSpacedDot[k] & spacedDots) == 0;
+                    if (separators && !(alias.needsCapital && !capitalised)
+                            && (alias.letter == 0 || letterStandsAlone(t, i, alias.letter))) {
+                        best = k;
+                        bestStart = prefixStart[p];
+                        bestEnd = suffixEnd[x];
+                        break;
+                    }
+                }
+            }
+        }
+        if (best == Integer.MAX_VALUE) {
+            return null;
+        }
+        Alias alias = g.aliases[best];
+        Mention m = new Mention(alias.entity, bestStart, bestEnd, alias, i, last);
+        m.capitalised = capitalised;
+        return m;
     }
 
-    private static boolean separatorOk(String text, int s, int e, byte kind, String literal) {
+    private static boolean allSpace(String text, int s, int e) {
+        for (int k = s; k < e; k++) {
+            if (!isSpace(text.charAt(k))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Which of the group's leading (step -1, reading back from pos to floor) or trailing (step 1, reading on to limit)
+     * punctuations the text has next to the name, as {@link #literalBefore} and {@link #literalAfter} read them: a
+     * space of the punctuation stands for one to three spaces. Indexed by affix id: where the name with that affix
+     * starts (or ends), or -1.
+     */
+    private static int[] affixes(TextLayout t, Map<String, Integer> ids, int longest, int pos, int limit, int step) {
+        int[] at = new int[ids.size()];
+        Arrays.fill(at, -1);
+        Integer none = ids.get("");
+        if (none != null) {
+            at[none] = pos;
+        }
+        StringBuilder read = new StringBuilder();
+        int p = pos;
+        while (read.length() < longest && (step < 0 ? p > limit : p < limit)) {
+            char c = t.text.charAt(step < 0 ? p - 1 : p);
+            if (isSpace(c)) {
+                int q = p;
+                while ((step < 0 ? q > limit : q < limit) && Math.abs(p - q) < 3
+                        && isSpace(t.text.charAt(step < 0 ? q - 1 : q))) {
+                    q += step;
+                }
+                p = q;
+                read.append(' ');
+                Integer id = ids.get(read.toString());
+                if (id != null) {
+                    at[id] = p;
+                }
+                if ((step < 0 ? p > limit : p < limit) && isSpace(t.text.charAt(step < 0 ? p - 1 : p))) {
+                    break; // a fourth space: no punctuation goes on past it
+                }
+                continue;
+            }
+            if (TextLayout.isLetterOrDigit(c)) {
+                break;
+            }
+            read.append(foldQuote(c));
+            p += step;
+            Integer id = ids.get(read.toString());
+            if (id != null) {
+                at[id] = p;
+            }
+        }
+        return at;
+    }
+
+    /** The alias's words are there from atom i on (the index found them); its separators must be spelt its way. */
+    private static boolean separatorsOk(TextLayout t, int i, Alias alias) {
+        for (int j = 1; j < alias.atoms.length; j++) {
+            if (!separatorOk(t.text, t.atomEnd[i + j - 1], t.atomStart[i + j], alias.sepKind[j - 1],
+                    alias.sepLiteral[j - 1])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean separatorOk(String text, int s, int e, byte kind, String literal) {
         int len = e - s;
         switch (kind) {
             case SEP_DOT:
@@ -428,12 +527,12 @@ final class MentionMatcher {
         }
     }
 
-    private static boolean isSpace(char c) {
+    static boolean isSpace(char c) {
         return c == ' ' || c == '\t' || c == '\u00a0';
     }
 
     /** Curly quotes and apostrophes read as straight ones: answers use both for the same name. */
-    private static char foldQuote(char c) {
+    static char foldQuote(char c) {
         switch (c) {
             case '’': case '‘': case '′':
                 return '\'';
