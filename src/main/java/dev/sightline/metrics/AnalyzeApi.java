@@ -36,6 +36,8 @@ public final class AnalyzeApi {
     static final int MAX_TEXT_BYTES = 200_000;
     static final int MAX_COMPETITORS = 100;
     static final int MAX_NAMES = 50;
+    /** Words (runs of letters and digits) in one name or alias: the analyzer's index grows with them. */
+    static final int MAX_WORDS = 12;
     static final int MAX_CITATIONS = 1000;
     private static final Set<String> FIELDS = Set.of("brand", "competitors", "text", "citations");
     private static final Set<String> ENTITY_FIELDS = Set.of("name", "aliases", "domains");
@@ -167,8 +169,12 @@ public final class AnalyzeApi {
         if (name.length() > 200) {
             throw ApiException.badRequest(path + ".name", path + ".name must be at most 200 characters");
         }
+        atMostMaxWords(name, path + ".name");
         List<String> aliases = strings(node, "aliases", path + ".aliases", MAX_NAMES, 200).stream()
                 .map(String::strip).toList();
+        for (int i = 0; i < aliases.size(); i++) {
+            atMostMaxWords(aliases.get(i), path + ".aliases[" + i + "]");
+        }
         List<String> domains = new ArrayList<>();
         List<String> given = strings(node, "domains", path + ".domains", MAX_NAMES, 253);
         for (int i = 0; i < given.size(); i++) {
@@ -184,6 +190,18 @@ public final class AnalyzeApi {
             domains.add(d);
         }
         return new TrackedEntity(0, name, kind, aliases, domains);
+    }
+
+    private static void atMostMaxWords(String name, String path) {
+        int words = 0;
+        for (int i = 0; i < name.length(); i++) {
+            if (Character.isLetterOrDigit(name.charAt(i)) && (i == 0 || !Character.isLetterOrDigit(name.charAt(i - 1)))) {
+                words++;
+            }
+        }
+        if (words > MAX_WORDS) {
+            throw ApiException.badRequest(path, path + " must have at most " + MAX_WORDS + " words (got " + words + ")");
+        }
     }
 
     private static List<String> strings(JsonNode parent, String field, String path, int max, int maxLength) {

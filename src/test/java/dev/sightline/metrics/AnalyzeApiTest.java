@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.sightline.analysis.AliasAttack;
 import dev.sightline.testing.TestApp;
 
 /** {@code POST /api/analyze}: a realistic answer gives the values a reader would give it; bad input is a 400. */
@@ -181,6 +183,38 @@ class AnalyzeApiTest {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"brand\":{\"name\":\"A\"},\"text\":\"x\"}")), null);
         assertThat(noToken.status()).isEqualTo(401);
+    }
+
+    @Test
+    void theLargestRequestOfRepeatedWordAliasesAnswersWithinASecond() {
+        List<Map<String, Object>> competitors = new ArrayList<>();
+        for (int c = 0; c < AliasAttack.COMPETITORS; c++) {
+            competitors.add(Map.of("name", "Rival " + c, "aliases", AliasAttack.aliases(2)));
+        }
+        Map<String, Object> body = Map.of("brand", Map.of("name", "Acmely"), "competitors", competitors,
+                "text", AliasAttack.text());
+        analyze(body); // the first request also warms the JIT up
+        long start = System.nanoTime();
+        TestApp.Reply r = analyze(body);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        System.out.printf("POST /api/analyze, %d competitors x %d aliases, %d kB of repeated words: %d ms%n",
+                AliasAttack.COMPETITORS, AliasAttack.ALIASES, AliasAttack.TEXT_BYTES / 1000, millis);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().get("brandVisible").asBoolean()).isTrue();
+        // about 20 s of one core before matching became linear; loose enough for a loaded machine
+        assertThat(millis).as("milliseconds").isLessThan(5_000);
+    }
+
+    @Test
+    void aNameOfMoreThanTwelveWordsIs400() {
+        String thirteen = "data ".repeat(12) + "x";
+        assertBad(analyze(Map.of("brand", Map.of("name", thirteen), "text", "x")), "brand.name");
+        assertBad(analyze(Map.of("brand", Map.of("name", "A"), "text", "x", "competitors",
+                List.of(Map.of("name", "B"), Map.of("name", "C", "aliases", List.of("C CRM", thirteen))))),
+                "competitors[1].aliases[1]");
+        // words are runs of letters and digits, as the analyzer reads them: "A-B" is two
+        String twelve = "A-B C.D E&F G H I J K L";
+        assertThat(analyze(Map.of("brand", Map.of("name", twelve), "text", "x")).status()).isEqualTo(200);
     }
 
     static void assertBad(TestApp.Reply r, String field) {
