@@ -24,9 +24,11 @@ import java.util.regex.Pattern;
  * company-like verb or a modal ("Copper integrates ...", "Box can get expensive"; no modal after a pronoun-like
  * name: "You can") or a possessive; being the text of a link to the entity's own
  * domain; or standing in an enumeration with another accepted mention ("Close, Copper and Attio"). For words
- * English capitalises anyway (weekdays, months) the capital is no signal. When the answer uses the name as a
- * lowercase word too ("block-level sync"), a sentence-initial capital followed by a verb is no signal either,
- * unless another mention of the entity has a stronger one.
+ * English capitalises anyway (weekdays, months) the capital is no signal: such a name counts as the object of a
+ * recommending verb ("I recommend Monday", "Avoid Monday:", "go with Monday") or followed by a verb a product takes
+ * ("Monday offers"), never where it reads as a date ("on Monday", "every Monday", "Monday morning", "Monday is a
+ * holiday"). When the answer uses the name as a lowercase word too ("block-level sync"), a capital followed by a verb
+ * is no signal either, unless another mention of the entity has a stronger one.
  *
  * <p>Names are literal text, never patterns, and match whole: every character of "C++ (Pro)", "AT&T", "Yahoo!",
  * "E*TRADE", "Toys"R"Us" or ".NET" must be there, in the evidence too, with curly and straight quotes alike and free
@@ -318,16 +320,11 @@ final class MentionMatcher {
         if (candidates.isEmpty()) {
             return candidates;
         }
-        boolean[] confirmed = new boolean[entityDomains.size()];
-        for (Mention m : candidates) {
-            if (!m.alias.common) {
-                confirmed[m.entity] = true;
-            }
-        }
+        int entityCount = entityDomains.size();
         boolean pending = false;
         boolean letters = false;
         for (Mention m : candidates) {
-            m.accepted = !m.alias.common || hasSignal(t, m, confirmed);
+            m.accepted = !m.alias.common || hasSignal(t, m);
             pending |= !m.accepted && m.capitalised && (!m.alias.alwaysCapitalised || m.alias.letter != 0);
             letters |= !m.accepted && m.alias.letter != 0;
         }
@@ -335,9 +332,9 @@ final class MentionMatcher {
             acceptEnumerations(t, candidates);
         }
         if (letters) {
-            acceptLettersOfNamedEntities(candidates, confirmed.length);
+            acceptLettersOfNamedEntities(candidates, entityCount);
         }
-        dropWeakWhereTheWordIsCommon(candidates, confirmed.length);
+        dropWeakWhereTheWordIsCommon(candidates, entityCount);
         keepNamesInOneSentence(t, candidates);
         List<Mention> out = new ArrayList<>(candidates.size());
         int cachedSentence = -2;
@@ -749,7 +746,7 @@ final class MentionMatcher {
         return !w.equals("i") && WordLists.isCommon(w);
     }
 
-    private boolean hasSignal(TextLayout t, Mention m, boolean[] confirmed) {
+    private boolean hasSignal(TextLayout t, Mention m) {
         if (inOwnedLink(t, m) || leadIsName(t, m)) {
             return true;
         }
@@ -783,17 +780,7 @@ final class MentionMatcher {
             return false;
         }
         if (m.alias.alwaysCapitalised) {
-            if (possessive && nextWord != null && PRODUCT_CONTEXT.contains(nextWord)) {
-                return true;
-            }
-            // "Monday is praised for ..." only when the answer names the company unambiguously elsewhere
-            if (!confirmed[m.entity] || !sentenceInitial(t, m.start)) {
-                return false;
-            }
-            if (nextWord != null && ADVERBS.contains(nextWord)) {
-                nextWord = wordAfter(t, next + 1, t.atomEnd[next]);
-            }
-            return nextWord != null && PREDICATES.contains(nextWord);
+            return weekdaySignal(t, m, possessive, next, nextWord);
         }
         int line = t.lineOf(m.start);
         boolean initial = sentenceInitial(t, m.start);
@@ -820,6 +807,108 @@ final class MentionMatcher {
         m.weak = nextWord != null && (PREDICATES.contains(nextWord)
                 || MODALS.contains(nextWord) && !PRONOUNS.contains(m.alias.atoms[0]));
         return m.weak;
+    }
+
+    /** Verbs whose object is a product being recommended or advised against: "I recommend Monday", "Avoid Monday". */
+    private static final Set<String> RECOMMENDING = Set.of("recommend", "recommends", "recommended", "recommending",
+            "suggest", "suggests", "try", "trying", "tried", "use", "uses", "using", "choose", "chooses", "choosing",
+            "pick", "picking", "picked", "chose", "avoid", "avoiding", "consider", "considering", "prefer", "adopt", "adopting",
+            "evaluate", "evaluating", "pilot", "trial");
+    /** Two-word verbs that do the same: "go with Monday", "switch to Monday". */
+    private static final Set<String> RECOMMENDING_PHRASES = Set.of("go with", "going with", "went with", "switch to",
+            "switching to", "switched to", "move to", "moving to", "migrate to", "migrating to", "opt for",
+            "stick with", "start with", "check out", "look at", "settle on", "standardize on", "standardise on");
+    /** Words before a weekday or month that make it a date: "on Monday", "every Monday", "the first Monday". */
+    private static final Set<String> DATE_BEFORE = Set.of("on", "every", "next", "last", "by", "until", "till",
+            "since", "this", "each", "due", "first", "second", "third", "fourth", "fifth", "final", "following",
+            "before", "after", "early", "late", "mid", "past", "previous", "coming", "upcoming");
+    /** Words right after a weekday or month that make it a time: "Monday morning", "Monday meetings". */
+    private static final Set<String> DATE_AFTER = Set.of("morning", "mornings", "afternoon", "afternoons",
+            "evening", "evenings", "night", "nights", "meeting", "meetings", "standup", "standups", "stand",
+            "deadline", "deadlines", "lunch", "holiday", "holidays", "blues", "motivation", "noon", "midnight");
+    /** After "Monday is", a date: "Monday is a public holiday", "Monday is the best day to post". */
+    private static final Set<String> DATE_NOUNS = Set.of("day", "days", "holiday", "weekday", "deadline", "morning",
+            "date", "week", "weekend", "off");
+    /** "Monday to Friday", "Friday or Monday". */
+    private static final Set<String> RANGE = Set.of("to", "through", "thru", "till", "until", "and", "or");
+
+    /**
+     * A name English capitalises anyway ("Monday") is the product when it is recommended or advised against ("I
+     * recommend Monday", "Avoid Monday:", "go with Monday") or when a verb a product takes follows it ("Monday is",
+     * "Monday offers"); never when it reads as a date ("on Monday", "every Monday", "Monday morning", "Monday to
+     * Friday", "Monday is a holiday").
+     */
+    private static boolean weekdaySignal(TextLayout t, Mention m, boolean possessive, int next, String nextWord) {
+        String before = wordBefore(t, m.firstAtom - 1, m.start);
+        String beforeThat = before == null ? null : wordBefore(t, m.firstAtom - 2, t.atomStart[m.firstAtom - 1]);
+        boolean dateBefore = before != null && (DATE_BEFORE.contains(before) || isDateWord(before)
+                || RANGE.contains(before) && beforeThat != null && isDateWord(beforeThat));
+        String afterThat = nextWord == null || next + 1 >= t.atomCount ? null
+                : wordAfter(t, next + 1, t.atomEnd[next]);
+        boolean dateAfter = nextWord != null && (DATE_AFTER.contains(nextWord) || isDateWord(nextWord)
+                || RANGE.contains(nextWord) && afterThat != null && isDateWord(afterThat)
+                || nextWord.equals("at") && afterThat != null && Character.isDigit(afterThat.charAt(0))
+                || isNumber(t, next)) || dateFollowsComma(t, m.end);
+        if (dateBefore || dateAfter) {
+            return false;
+        }
+        if (possessive && nextWord != null && PRODUCT_CONTEXT.contains(nextWord)) {
+            return true;
+        }
+        if (before != null && (RECOMMENDING.contains(before)
+                || beforeThat != null && RECOMMENDING_PHRASES.contains(beforeThat + " " + before))) {
+            return true;
+        }
+        int verb = next;
+        if (nextWord != null && ADVERBS.contains(nextWord)) {
+            verb = next + 1;
+            nextWord = wordAfter(t, verb, t.atomEnd[next]);
+        }
+        if (nextWord == null || possessive || !PREDICATES.contains(nextWord)) {
+            return false;
+        }
+        if (nextWord.equals("is") || nextWord.equals("was")) {
+            // "Monday is a public holiday": a date noun in the next few words of the clause
+            for (int a = verb + 1; a <= verb + 5 && a < t.atomCount && t.sentenceOf(t.atomStart[a]) == t.sentenceOf(m.start); a++) {
+                if (DATE_NOUNS.contains(t.atomLower(a))) {
+                    return false;
+                }
+            }
+        }
+        m.weak = true;
+        return true;
+    }
+
+    private static boolean isDateWord(String word) {
+        return WordLists.ALWAYS_CAPITALISED.contains(word) && !word.equals("i") && !word.equals("english");
+    }
+
+    /** "Monday, March 3" or "Monday, 3 March": a date after a comma. */
+    private static boolean dateFollowsComma(TextLayout t, int end) {
+        if (end + 1 >= t.length || t.text.charAt(end) != ',') {
+            return false;
+        }
+        int a = t.atomAtOrAfter(end);
+        return a < t.atomCount && t.atomStart[a] - end <= 2
+                && (isNumber(t, a) || isDateWord(t.atomLower(a)));
+    }
+
+    /** The atom at index prev when only spaces or bold/italic markers separate it from pos on the same line. */
+    private static String wordBefore(TextLayout t, int prev, int pos) {
+        if (prev < 0) {
+            return null;
+        }
+        int e = t.atomEnd[prev];
+        if (pos - e > 4 || pos <= e) {
+            return null;
+        }
+        for (int k = e; k < pos; k++) {
+            char c = t.text.charAt(k);
+            if (c != ' ' && c != '*' && c != '_' && c != '\u00a0') {
+                return null;
+            }
+        }
+        return t.atomLower(prev);
     }
 
     /** A parenthesis follows the name: "Close (the CRM)". */
