@@ -185,6 +185,32 @@ class AnalyzeApiTest {
         assertThat(noToken.status()).isEqualTo(401);
     }
 
+    static TestApp.Reply analyzeWithCitations(List<String> citations) {
+        return analyze(Map.of("brand", Map.of("name", "Acmely", "domains", List.of("acmely.io")),
+                "text", "Acmely is fine.", "citations", citations));
+    }
+
+    @Test
+    void aCitationThatIsNotAnAbsoluteHttpUrlIs400NamingIt() {
+        for (String bad : List.of("not a url", "/relative/page", "../page.html", "example.com/page", "www.example.com",
+                "ftp://example.com/file", "javascript:alert(1)", "mailto:sales@acmely.io", "http:example.com",
+                "https://", "https:///path", "http://:8080/x", "https://user@/x", "https://a..com/", "https://[]/x",
+                "https://exa mple.com", "https://example.com/a page", "https://example.com/\tx", "https://acmely.io:port/")) {
+            TestApp.Reply r = analyzeWithCitations(List.of("https://acmely.io/blog", bad));
+            assertBad(r, "citations[1]");
+            assertThat(r.json().get("error").toString()).as(bad).contains("http");
+        }
+        assertBad(analyzeWithCitations(List.of("javascript:alert(1)")), "citations[0]");
+
+        // what browsers open: any case of the scheme, ports, IPv6, internationalised hosts, "|" and "[]" in a query
+        TestApp.Reply ok = analyzeWithCitations(List.of("HTTPS://Acmely.io/Blog?q=1#top", "http://localhost:8080/x",
+                "https://[::1]:8443/x", "https://bücher.de/kategorie/café", "https://example.com/search?q=a|b&a[]=1",
+                "  https://acmely.io/padded  "));
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+        assertThat(ok.json().get("citations")).extracting(c -> c.get("domain").asText())
+                .containsExactly("acmely.io", "localhost", "[::1]", "bücher.de", "example.com", "acmely.io");
+    }
+
     @Test
     void theLargestRequestOfRepeatedWordAliasesAnswersWithinASecond() {
         List<Map<String, Object>> competitors = new ArrayList<>();
