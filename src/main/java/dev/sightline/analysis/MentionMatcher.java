@@ -404,7 +404,7 @@ final class MentionMatcher {
                         break;
                     }
                     Alias alias = g.aliases[k];
-                    boolean separators = g.long_ ? separatorsOk(t, i, alias)
+                    boolean separators = g.manyAtoms ? separatorsOk(t, i, alias)
                             : (g.refusesSpaces[k] & spaces) == 0 && (g.refusesSpacedHyphen[k] & spacedHyphens) == 0
                             && (g.refusesSpacedDot[k] & spacedDots) == 0;
                     if (separators && !(alias.needsCapital && !capitalised)
@@ -812,8 +812,8 @@ final class MentionMatcher {
     /** Verbs whose object is a product being recommended or advised against: "I recommend Monday", "Avoid Monday". */
     private static final Set<String> RECOMMENDING = Set.of("recommend", "recommends", "recommended", "recommending",
             "suggest", "suggests", "try", "trying", "tried", "use", "uses", "using", "choose", "chooses", "choosing",
-            "pick", "picking", "picked", "chose", "avoid", "avoiding", "consider", "considering", "prefer", "adopt", "adopting",
-            "evaluate", "evaluating", "pilot", "trial");
+            "pick", "picking", "picked", "chose", "avoid", "avoiding", "consider", "considering", "prefer", "adopt",
+            "adopting", "evaluate", "evaluating", "pilot", "trial");
     /** Two-word verbs that do the same: "go with Monday", "switch to Monday". */
     private static final Set<String> RECOMMENDING_PHRASES = Set.of("go with", "going with", "went with", "switch to",
             "switching to", "switched to", "move to", "moving to", "migrate to", "migrating to", "opt for",
@@ -869,7 +869,8 @@ final class MentionMatcher {
         }
         if (nextWord.equals("is") || nextWord.equals("was")) {
             // "Monday is a public holiday": a date noun in the next few words of the clause
-            for (int a = verb + 1; a <= verb + 5 && a < t.atomCount && t.sentenceOf(t.atomStart[a]) == t.sentenceOf(m.start); a++) {
+            int sentence = t.sentenceOf(m.start);
+            for (int a = verb + 1; a <= verb + 5 && a < t.atomCount && t.sentenceOf(t.atomStart[a]) == sentence; a++) {
                 if (DATE_NOUNS.contains(t.atomLower(a))) {
                     return false;
                 }

@@ -31,10 +31,13 @@ final class NameIndex {
         final MentionMatcher.Alias[] aliases;
         /** Gaps whose class is SPACE, and whose class is DOT (bit j: between atoms j and j + 1). */
         final long spaceGaps, dotGaps;
-        /** Per alias, the gaps where it refuses bare spaces (its " - "), a spaced hyphen (its space or "-") or a spaced dot (its "."). */
+        /**
+         * Per alias, the gaps where it refuses bare spaces (its " - "), a spaced hyphen (its space or "-") or a spaced
+         * dot (its ".").
+         */
         final long[] refusesSpaces, refusesSpacedHyphen, refusesSpacedDot;
         /** Over 64 atoms the masks do not reach: each alias's separators are checked one by one. */
-        final boolean long_;
+        final boolean manyAtoms;
         /** Leading punctuation, folded as {@link #canonicalLiteral} and reversed; trailing punctuation folded. */
         final Map<String, Integer> prefixes, suffixes;
         final int longestPrefix, longestSuffix;
@@ -44,7 +47,7 @@ final class NameIndex {
         Group(int atoms, MentionMatcher.Alias[] aliases) {
             this.atoms = atoms;
             this.aliases = aliases;
-            this.long_ = atoms > 64;
+            this.manyAtoms = atoms > 64;
             long spaces = 0;
             long dots = 0;
             refusesSpaces = new long[aliases.length];
@@ -99,7 +102,7 @@ final class NameIndex {
     private static final char NONE = 0;
     /** Gaps a name's space or hyphen can match (1-3 spaces, "-", " - "), and gaps its dot can match (".", " . "). */
     private static final int SPACE = 1, DOT = 2, FIRST_ID = 3;
-    /** Ids below this are one char; larger ones two: the first from the top of the char range, the second never NONE. */
+    /** Ids below this are one char; larger ones two: the first from the top of the char range, the second not NONE. */
     private static final int ONE_CHAR = 0xF000;
 
     private final CharTable<Integer> words;

@@ -91,9 +91,9 @@ public final class AnalyzeApi {
             String url = urls.get(i).strip();
             if (!isWebUrl(url)) {
                 String at = "citations[" + i + "]";
+                String shown = url.length() > 100 ? url.substring(0, 100) + "..." : url;
                 throw ApiException.badRequest(at, at + " must be an absolute http or https URL like"
-                        + " https://example.com/page (got '" + (url.length() > 100 ? url.substring(0, 100) + "..." : url)
-                        + "')");
+                        + " https://example.com/page (got '" + shown + "')");
             }
             citations.add(new Citation(url, null, null, "request"));
         }
@@ -253,12 +253,14 @@ public final class AnalyzeApi {
     private static void atMostMaxWords(String name, String path) {
         int words = 0;
         for (int i = 0; i < name.length(); i++) {
-            if (Character.isLetterOrDigit(name.charAt(i)) && (i == 0 || !Character.isLetterOrDigit(name.charAt(i - 1)))) {
+            boolean letter = Character.isLetterOrDigit(name.charAt(i));
+            if (letter && (i == 0 || !Character.isLetterOrDigit(name.charAt(i - 1)))) {
                 words++;
             }
         }
         if (words > MAX_WORDS) {
-            throw ApiException.badRequest(path, path + " must have at most " + MAX_WORDS + " words (got " + words + ")");
+            throw ApiException.badRequest(path, path + " must have at most " + MAX_WORDS + " words (got " + words
+                    + ")");
         }
     }
 

@@ -96,7 +96,8 @@ class AnswerAnalyzerTest {
     void aCommonWordNameCountsAsASubjectOrTheObjectOfARecommendation() {
         for (String name : COMMON_WORD_NAMES) {
             for (String s : List.of("%s is a great project tool.", "I recommend %s for agencies.",
-                    "Avoid %s: it is overpriced.", "For agencies I'd go with %s.", "Teams switching to %s love its boards.",
+                    "Avoid %s: it is overpriced.", "For agencies I'd go with %s.",
+                    "Teams switching to %s love its boards.",
                     "%s offers automations on every plan.", "%s costs $12 per seat.", "%s integrates with Slack.",
                     "%s lets you build dashboards.", "Consider %s if you need dashboards.", "We chose %s over Asana.",
                     "I recommend **%s** for agencies.", "%s also offers a free tier.", "Asana or %s? Try %s first.")) {
@@ -112,11 +113,13 @@ class AnswerAnalyzerTest {
                 "Monday morning standups keep us aligned.", "Send the report by Monday.", "Work from Monday to Friday.",
                 "Plan next Monday's sprint.", "The first Monday of the month is review day.",
                 "Monday is a public holiday in many countries.", "Monday is the best day to post.",
-                "Monday meetings run long.", "Deadlines land on Monday, March 3.", "Our standup is at 9am every Monday.",
+                "Monday meetings run long.", "Deadlines land on Monday, March 3.",
+                "Our standup is at 9am every Monday.",
                 "Friday and Monday are off.", "Monday-Friday support hours apply.", "Nothing ships until Monday.",
                 "It has been quiet since Monday.", "Last Monday the release slipped.", "Book it for this Monday.",
                 // a date wins over a recommending verb
-                "Try Monday morning for your launch.", "I recommend posting on Monday.", "Use Monday at 9am for reviews.")) {
+                "Try Monday morning for your launch.", "I recommend posting on Monday.",
+                "Use Monday at 9am for reviews.")) {
             assertThat(brandSeen("Monday", s)).as(s).isFalse();
         }
         // the same answer can do both

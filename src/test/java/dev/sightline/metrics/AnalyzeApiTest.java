@@ -195,7 +195,8 @@ class AnalyzeApiTest {
         for (String bad : List.of("not a url", "/relative/page", "../page.html", "example.com/page", "www.example.com",
                 "ftp://example.com/file", "javascript:alert(1)", "mailto:sales@acmely.io", "http:example.com",
                 "https://", "https:///path", "http://:8080/x", "https://user@/x", "https://a..com/", "https://[]/x",
-                "https://exa mple.com", "https://example.com/a page", "https://example.com/\tx", "https://acmely.io:port/")) {
+                "https://exa mple.com", "https://example.com/a page", "https://example.com/\tx",
+                "https://acmely.io:port/")) {
             TestApp.Reply r = analyzeWithCitations(List.of("https://acmely.io/blog", bad));
             assertBad(r, "citations[1]");
             assertThat(r.json().get("error").toString()).as(bad).contains("http");
