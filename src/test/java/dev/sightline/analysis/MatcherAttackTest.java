@@ -51,7 +51,7 @@ class MatcherAttackTest {
                     AliasAttack.COMPETITORS, AliasAttack.ALIASES, from + 1, AliasAttack.TEXT_BYTES / 1000, millis);
             assertThat(a.brandVisible()).isTrue();
             assertThat(a.entities()).filteredOn(EntityResult::mentioned).hasSize(1);
-            // 20 s and 90 s before matching became linear; well under a second now, with room for a loaded machine
+            // 36 s and 91 s before matching became linear; well under a second now, with room for a loaded machine
             assertThat(millis).as("milliseconds").isLessThan(5_000);
         }
     }
