@@ -38,7 +38,7 @@ final class NameIndex {
         final long[] refusesSpaces, refusesSpacedHyphen, refusesSpacedDot;
         /** Over 64 atoms the masks do not reach: each alias's separators are checked one by one. */
         final boolean manyAtoms;
-        /** Leading punctuation, folded as {@link #canonicalLiteral} and reversed; trailing punctuation folded. */
+        /** Leading punctuation as {@link NameIndex#canonicalLiteral} folds it, reversed; trailing punctuation folded. */
         final Map<String, Integer> prefixes, suffixes;
         final int longestPrefix, longestSuffix;
         /** (prefix id, suffix id) to the indexes of its aliases, in order. */
