@@ -3,8 +3,6 @@ package dev.sightline.analysis;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -17,8 +15,9 @@ import dev.sightline.values.TrackedEntity;
 
 /**
  * Finds the mentions of a fixed set of entities. Names and aliases are compiled once into sequences of
- * lowercase word atoms keyed by their first atom, so one pass over the answer's atoms finds every candidate;
- * candidates are then checked for the common-word rule and for refusals.
+ * lowercase word atoms; a {@link NameIndex} finds where they occur in one pass over the answer, whatever the names,
+ * and each occurrence takes the first alias spelt as the text is. Candidates are then checked for the common-word
+ * rule and for refusals.
  *
  * <p>Common-word rule: an alias made only of words from the built-in English word list (and without a dot, so
  * "monday.com" is distinctive) is ambiguous. Such a candidate counts only with a signal that the company is
@@ -27,9 +26,11 @@ import dev.sightline.values.TrackedEntity;
  * company-like verb or a modal ("Copper integrates ...", "Box can get expensive"; no modal after a pronoun-like
  * name: "You can") or a possessive; being the text of a link to the entity's own
  * domain; or standing in an enumeration with another accepted mention ("Close, Copper and Attio"). For words
- * English capitalises anyway (weekdays, months) the capital is no signal. When the answer uses the name as a
- * lowercase word too ("block-level sync"), a sentence-initial capital followed by a verb is no signal either,
- * unless another mention of the entity has a stronger one.
+ * English capitalises anyway (weekdays, months) the capital is no signal: such a name counts as the object of a
+ * recommending verb ("I recommend Monday", "Avoid Monday:", "go with Monday") or followed by a verb a product takes
+ * ("Monday offers"), never where it reads as a date ("on Monday", "every Monday", "Monday morning", "Monday is a
+ * holiday"). When the answer uses the name as a lowercase word too ("block-level sync"), a capital followed by a verb
+ * is no signal either, unless another mention of the entity has a stronger one.
  *
  * <p>Names are literal text, never patterns, and match whole: every character of "C++ (Pro)", "AT&T", "Yahoo!",
  * "E*TRADE", "Toys"R"Us" or ".NET" must be there, in the evidence too, with curly and straight quotes alike and free
@@ -176,11 +177,11 @@ final class MentionMatcher {
 
     private static final Pattern CONTRAST = Pattern.compile("\\b(?:but|however|although|though|whereas|while)\\b|;");
 
-    private final CharTable<Alias[]> byFirstAtom;
+    private final NameIndex index;
     private final List<List<String>> entityDomains;
 
     MentionMatcher(List<TrackedEntity> entities) {
-        Map<String, List<Alias>> index = new HashMap<>();
+        List<Alias> aliases = new ArrayList<>();
         List<List<String>> domains = new ArrayList<>();
         for (int e = 0; e < entities.size(); e++) {
             TrackedEntity entity = entities.get(e);
@@ -194,7 +195,7 @@ final class MentionMatcher {
                 }
                 Alias alias = compile(e, name.strip());
                 if (alias != null) {
-                    index.computeIfAbsent(alias.atoms[0], k -> new ArrayList<>()).add(alias);
+                    aliases.add(alias);
                 }
             }
             List<String> owned = new ArrayList<>();
@@ -206,12 +207,7 @@ final class MentionMatcher {
             }
             domains.add(List.copyOf(owned));
         }
-        Map<String, Alias[]> frozen = new HashMap<>();
-        index.forEach((k, v) -> {
-            v.sort(Comparator.comparingInt((Alias a) -> -a.atoms.length).thenComparingInt(a -> -a.literalLength));
-            frozen.put(k, v.toArray(new Alias[0]));
-        });
-        this.byFirstAtom = new CharTable<>(frozen);
+        this.index = new NameIndex(aliases);
         this.entityDomains = List.copyOf(domains);
     }
 
@@ -306,51 +302,31 @@ final class MentionMatcher {
     /** All accepted mentions, in text order; at most one entity per text span (the longest alias wins). */
     List<Mention> find(TextLayout t) {
         List<Mention> candidates = new ArrayList<>();
+        NameIndex.Occurrences found = index.find(t);
         int taken = 0;
-        for (int i = 0; i < t.atomCount; i++) {
-            Alias[] aliases = t.atomAscii[i] ? byFirstAtom.getAscii(t.text, t.atomStart[i], t.atomEnd[i], t.atomHash[i])
-                    : byFirstAtom.get(t.text, t.atomStart[i], t.atomEnd[i]);
-            if (aliases == null) {
+        int lastTaken = -1;
+        for (int i = 0; found != null && i < t.atomCount; i++) {
+            if (i <= lastTaken) {
                 continue;
             }
-            for (Alias alias : aliases) {
-                int last = matchAt(t, i, alias);
-                if (last < 0) {
-                    continue;
+            for (int o = found.head[i]; o >= 0; o = found.next[o]) {
+                Mention m = firstSpelling(t, i, found.group[o], taken);
+                if (m != null) {
+                    candidates.add(m);
+                    taken = m.end;
+                    lastTaken = m.lastAtom;
+                    break;
                 }
-                int start = alias.prefix.isEmpty() ? t.atomStart[i]
-                        : literalBefore(t.text, taken, t.atomStart[i], alias.prefix);
-                int end = alias.suffix.isEmpty() ? t.atomEnd[last]
-                        : literalAfter(t.text, t.atomEnd[last], t.length, alias.suffix);
-                if (start < 0 || end < 0 || !boundaryOk(t, start, end, alias)) {
-                    continue;
-                }
-                boolean capitalised = Character.isUpperCase(t.text.charAt(t.atomStart[i]));
-                if (alias.needsCapital && !capitalised
-                        || alias.letter != 0 && !letterStandsAlone(t, i, alias.letter)) {
-                    continue;
-                }
-                Mention m = new Mention(alias.entity, start, end, alias, i, last);
-                m.capitalised = capitalised;
-                candidates.add(m);
-                taken = end;
-                i = last;
-                break;
             }
         }
         if (candidates.isEmpty()) {
             return candidates;
         }
-        boolean[] confirmed = new boolean[entityDomains.size()];
-        for (Mention m : candidates) {
-            if (!m.alias.common) {
-                confirmed[m.entity] = true;
-            }
-        }
+        int entityCount = entityDomains.size();
         boolean pending = false;
         boolean letters = false;
         for (Mention m : candidates) {
-            m.accepted = !m.alias.common || hasSignal(t, m, confirmed);
+            m.accepted = !m.alias.common || hasSignal(t, m);
             pending |= !m.accepted && m.capitalised && (!m.alias.alwaysCapitalised || m.alias.letter != 0);
             letters |= !m.accepted && m.alias.letter != 0;
         }
@@ -358,9 +334,9 @@ final class MentionMatcher {
             acceptEnumerations(t, candidates);
         }
         if (letters) {
-            acceptLettersOfNamedEntities(candidates, confirmed.length);
+            acceptLettersOfNamedEntities(candidates, entityCount);
         }
-        dropWeakWhereTheWordIsCommon(candidates, confirmed.length);
+        dropWeakWhereTheWordIsCommon(candidates, entityCount);
         keepNamesInOneSentence(t, candidates);
         List<Mention> out = new ArrayList<>(candidates.size());
         int cachedSentence = -2;
@@ -381,25 +357,145 @@ final class MentionMatcher {
         return out;
     }
 
-    private static int matchAt(TextLayout t, int i, Alias alias) {
-        int k = alias.atoms.length;
-        if (i + k > t.atomCount) {
-            return -1;
-        }
-        for (int j = 1; j < k; j++) {
-            if (!CharTable.equalsLower(t.text, t.atomStart[i + j], t.atomEnd[i + j], alias.atoms[j])) {
-                return -1;
+    /**
+     * The first alias of the group, in the matcher's order, whose spelling is the text's at atom i: its separators,
+     * its leading punctuation (not reaching back before floor) and trailing punctuation, whole-word boundaries, its
+     * capital and a letter's standing. The group's words are there (the index found them).
+     */
+    private static Mention firstSpelling(TextLayout t, int i, NameIndex.Group g, int floor) {
+        int last = i + g.atoms - 1;
+        long spaces = 0;
+        long spacedHyphens = 0;
+        long spacedDots = 0;
+        for (int j = 0; j < g.atoms - 1 && j < 64; j++) {
+            long bit = 1L << j;
+            if (((g.spaceGaps | g.dotGaps) & bit) == 0) {
+                continue;
             }
-            int gapStart = t.atomEnd[i + j - 1];
-            int gapEnd = t.atomStart[i + j];
-            if (!separatorOk(t.text, gapStart, gapEnd, alias.sepKind[j - 1], alias.sepLiteral[j - 1])) {
-                return -1;
+            int s = t.atomEnd[i + j];
+            int e = t.atomStart[i + j + 1];
+            boolean bare = e - s == 1 && (t.text.charAt(s) == '-' || t.text.charAt(s) == '.');
+            if ((g.dotGaps & bit) != 0) {
+                spacedDots |= bare ? 0 : bit;
+            } else if (!bare) {
+                if (isSpace(t.text.charAt(s)) && isSpace(t.text.charAt(e - 1)) && allSpace(t.text, s, e)) {
+                    spaces |= bit;
+                } else {
+                    spacedHyphens |= bit;
+                }
             }
         }
-        return i + k - 1;
+        int[] prefixStart = affixes(t, g.prefixes, g.longestPrefix, t.atomStart[i], floor, -1);
+        int[] suffixEnd = affixes(t, g.suffixes, g.longestSuffix, t.atomEnd[last], t.length, 1);
+        boolean capitalised = Character.isUpperCase(t.text.charAt(t.atomStart[i]));
+        int best = Integer.MAX_VALUE;
+        int bestStart = 0;
+        int bestEnd = 0;
+        for (int p = 0; p < prefixStart.length; p++) {
+            if (prefixStart[p] < 0) {
+                continue;
+            }
+            for (int x = 0; x < suffixEnd.length; x++) {
+                int[] members = suffixEnd[x] < 0 ? null : g.byAffixes.get(NameIndex.Group.affixKey(p, x));
+                if (members == null || members[0] >= best
+                        || !boundaryOk(t, prefixStart[p], suffixEnd[x], g.aliases[members[0]])) {
+                    continue;
+                }
+                for (int k : members) {
+                    if (k >= best) {
+                        break;
+                    }
+                    Alias alias = g.aliases[k];
+                    boolean separators = g.manyAtoms ? separatorsOk(t, i, alias)
+                            : (g.refusesSpaces[k] & spaces) == 0 && (g.refusesSpacedHyphen[k] & spacedHyphens) == 0
+                            && (g.refusesSpacedDot[k] & spacedDots) == 0;
+                    if (separators && !(alias.needsCapital && !capitalised)
+                            && (alias.letter == 0 || letterStandsAlone(t, i, alias.letter))) {
+                        best = k;
+                        bestStart = prefixStart[p];
+                        bestEnd = suffixEnd[x];
+                        break;
+                    }
+                }
+            }
+        }
+        if (best == Integer.MAX_VALUE) {
+            return null;
+        }
+        Alias alias = g.aliases[best];
+        Mention m = new Mention(alias.entity, bestStart, bestEnd, alias, i, last);
+        m.capitalised = capitalised;
+        return m;
     }
 
-    private static boolean separatorOk(String text, int s, int e, byte kind, String literal) {
+    private static boolean allSpace(String text, int s, int e) {
+        for (int k = s; k < e; k++) {
+            if (!isSpace(text.charAt(k))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Which of the group's leading (step -1, reading back from pos to floor) or trailing (step 1, reading on to limit)
+     * punctuations the text has next to the name, as {@link #literalBefore} and {@link #literalAfter} read them: a
+     * space of the punctuation stands for one to three spaces. Indexed by affix id: where the name with that affix
+     * starts (or ends), or -1.
+     */
+    private static int[] affixes(TextLayout t, Map<String, Integer> ids, int longest, int pos, int limit, int step) {
+        int[] at = new int[ids.size()];
+        Arrays.fill(at, -1);
+        Integer none = ids.get("");
+        if (none != null) {
+            at[none] = pos;
+        }
+        StringBuilder read = new StringBuilder();
+        int p = pos;
+        while (read.length() < longest && (step < 0 ? p > limit : p < limit)) {
+            char c = t.text.charAt(step < 0 ? p - 1 : p);
+            if (isSpace(c)) {
+                int q = p;
+                while ((step < 0 ? q > limit : q < limit) && Math.abs(p - q) < 3
+                        && isSpace(t.text.charAt(step < 0 ? q - 1 : q))) {
+                    q += step;
+                }
+                p = q;
+                read.append(' ');
+                Integer id = ids.get(read.toString());
+                if (id != null) {
+                    at[id] = p;
+                }
+                if ((step < 0 ? p > limit : p < limit) && isSpace(t.text.charAt(step < 0 ? p - 1 : p))) {
+                    break; // a fourth space: no punctuation goes on past it
+                }
+                continue;
+            }
+            if (TextLayout.isLetterOrDigit(c)) {
+                break;
+            }
+            read.append(foldQuote(c));
+            p += step;
+            Integer id = ids.get(read.toString());
+            if (id != null) {
+                at[id] = p;
+            }
+        }
+        return at;
+    }
+
+    /** The alias's words are there from atom i on (the index found them); its separators must be spelt its way. */
+    private static boolean separatorsOk(TextLayout t, int i, Alias alias) {
+        for (int j = 1; j < alias.atoms.length; j++) {
+            if (!separatorOk(t.text, t.atomEnd[i + j - 1], t.atomStart[i + j], alias.sepKind[j - 1],
+                    alias.sepLiteral[j - 1])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean separatorOk(String text, int s, int e, byte kind, String literal) {
         int len = e - s;
         switch (kind) {
             case SEP_DOT:
@@ -430,12 +526,12 @@ final class MentionMatcher {
         }
     }
 
-    private static boolean isSpace(char c) {
+    static boolean isSpace(char c) {
         return c == ' ' || c == '\t' || c == '\u00a0';
     }
 
     /** Curly quotes and apostrophes read as straight ones: answers use both for the same name. */
-    private static char foldQuote(char c) {
+    static char foldQuote(char c) {
         switch (c) {
             case '’': case '‘': case '′':
                 return '\'';
@@ -652,7 +748,7 @@ final class MentionMatcher {
         return !w.equals("i") && WordLists.isCommon(w);
     }
 
-    private boolean hasSignal(TextLayout t, Mention m, boolean[] confirmed) {
+    private boolean hasSignal(TextLayout t, Mention m) {
         if (inOwnedLink(t, m) || leadIsName(t, m)) {
             return true;
         }
@@ -686,17 +782,7 @@ final class MentionMatcher {
             return false;
         }
         if (m.alias.alwaysCapitalised) {
-            if (possessive && nextWord != null && PRODUCT_CONTEXT.contains(nextWord)) {
-                return true;
-            }
-            // "Monday is praised for ..." only when the answer names the company unambiguously elsewhere
-            if (!confirmed[m.entity] || !sentenceInitial(t, m.start)) {
-                return false;
-            }
-            if (nextWord != null && ADVERBS.contains(nextWord)) {
-                nextWord = wordAfter(t, next + 1, t.atomEnd[next]);
-            }
-            return nextWord != null && PREDICATES.contains(nextWord);
+            return weekdaySignal(t, m, possessive, next, nextWord);
         }
         int line = t.lineOf(m.start);
         boolean initial = sentenceInitial(t, m.start);
@@ -723,6 +809,109 @@ final class MentionMatcher {
         m.weak = nextWord != null && (PREDICATES.contains(nextWord)
                 || MODALS.contains(nextWord) && !PRONOUNS.contains(m.alias.atoms[0]));
         return m.weak;
+    }
+
+    /** Verbs whose object is a product being recommended or advised against: "I recommend Monday", "Avoid Monday". */
+    private static final Set<String> RECOMMENDING = Set.of("recommend", "recommends", "recommended", "recommending",
+            "suggest", "suggests", "try", "trying", "tried", "use", "uses", "using", "choose", "chooses", "choosing",
+            "pick", "picking", "picked", "chose", "avoid", "avoiding", "consider", "considering", "prefer", "adopt",
+            "adopting", "evaluate", "evaluating", "pilot", "trial");
+    /** Two-word verbs that do the same: "go with Monday", "switch to Monday". */
+    private static final Set<String> RECOMMENDING_PHRASES = Set.of("go with", "going with", "went with", "switch to",
+            "switching to", "switched to", "move to", "moving to", "migrate to", "migrating to", "opt for",
+            "stick with", "start with", "check out", "look at", "settle on", "standardize on", "standardise on");
+    /** Words before a weekday or month that make it a date: "on Monday", "every Monday", "the first Monday". */
+    private static final Set<String> DATE_BEFORE = Set.of("on", "every", "next", "last", "by", "until", "till",
+            "since", "this", "each", "due", "first", "second", "third", "fourth", "fifth", "final", "following",
+            "before", "after", "early", "late", "mid", "past", "previous", "coming", "upcoming");
+    /** Words right after a weekday or month that make it a time: "Monday morning", "Monday meetings". */
+    private static final Set<String> DATE_AFTER = Set.of("morning", "mornings", "afternoon", "afternoons",
+            "evening", "evenings", "night", "nights", "meeting", "meetings", "standup", "standups", "stand",
+            "deadline", "deadlines", "lunch", "holiday", "holidays", "blues", "motivation", "noon", "midnight");
+    /** After "Monday is", a date: "Monday is a public holiday", "Monday is the best day to post". */
+    private static final Set<String> DATE_NOUNS = Set.of("day", "days", "holiday", "weekday", "deadline", "morning",
+            "date", "week", "weekend", "off");
+    /** "Monday to Friday", "Friday or Monday". */
+    private static final Set<String> RANGE = Set.of("to", "through", "thru", "till", "until", "and", "or");
+
+    /**
+     * A name English capitalises anyway ("Monday") is the product when it is recommended or advised against ("I
+     * recommend Monday", "Avoid Monday:", "go with Monday") or when a verb a product takes follows it ("Monday is",
+     * "Monday offers"); never when it reads as a date ("on Monday", "every Monday", "Monday morning", "Monday to
+     * Friday", "Monday is a holiday").
+     */
+    private static boolean weekdaySignal(TextLayout t, Mention m, boolean possessive, int next, String nextWord) {
+        String before = wordBefore(t, m.firstAtom - 1, m.start);
+        String beforeThat = before == null ? null : wordBefore(t, m.firstAtom - 2, t.atomStart[m.firstAtom - 1]);
+        boolean dateBefore = before != null && (DATE_BEFORE.contains(before) || isDateWord(before)
+                || RANGE.contains(before) && beforeThat != null && isDateWord(beforeThat));
+        String afterThat = nextWord == null || next + 1 >= t.atomCount ? null
+                : wordAfter(t, next + 1, t.atomEnd[next]);
+        boolean dateAfter = nextWord != null && (DATE_AFTER.contains(nextWord) || isDateWord(nextWord)
+                || RANGE.contains(nextWord) && afterThat != null && isDateWord(afterThat)
+                || nextWord.equals("at") && afterThat != null && Character.isDigit(afterThat.charAt(0))
+                || isNumber(t, next)) || dateFollowsComma(t, m.end);
+        if (dateBefore || dateAfter) {
+            return false;
+        }
+        if (possessive && nextWord != null && PRODUCT_CONTEXT.contains(nextWord)) {
+            return true;
+        }
+        if (before != null && (RECOMMENDING.contains(before)
+                || beforeThat != null && RECOMMENDING_PHRASES.contains(beforeThat + " " + before))) {
+            return true;
+        }
+        int verb = next;
+        if (nextWord != null && ADVERBS.contains(nextWord)) {
+            verb = next + 1;
+            nextWord = wordAfter(t, verb, t.atomEnd[next]);
+        }
+        if (nextWord == null || possessive || !PREDICATES.contains(nextWord)) {
+            return false;
+        }
+        if (nextWord.equals("is") || nextWord.equals("was")) {
+            // "Monday is a public holiday": a date noun in the next few words of the clause
+            int sentence = t.sentenceOf(m.start);
+            for (int a = verb + 1; a <= verb + 5 && a < t.atomCount && t.sentenceOf(t.atomStart[a]) == sentence; a++) {
+                if (DATE_NOUNS.contains(t.atomLower(a))) {
+                    return false;
+                }
+            }
+        }
+        m.weak = true;
+        return true;
+    }
+
+    private static boolean isDateWord(String word) {
+        return WordLists.ALWAYS_CAPITALISED.contains(word) && !word.equals("i") && !word.equals("english");
+    }
+
+    /** "Monday, March 3" or "Monday, 3 March": a date after a comma. */
+    private static boolean dateFollowsComma(TextLayout t, int end) {
+        if (end + 1 >= t.length || t.text.charAt(end) != ',') {
+            return false;
+        }
+        int a = t.atomAtOrAfter(end);
+        return a < t.atomCount && t.atomStart[a] - end <= 2
+                && (isNumber(t, a) || isDateWord(t.atomLower(a)));
+    }
+
+    /** The atom at index prev when only spaces or bold/italic markers separate it from pos on the same line. */
+    private static String wordBefore(TextLayout t, int prev, int pos) {
+        if (prev < 0) {
+            return null;
+        }
+        int e = t.atomEnd[prev];
+        if (pos - e > 4 || pos <= e) {
+            return null;
+        }
+        for (int k = e; k < pos; k++) {
+            char c = t.text.charAt(k);
+            if (c != ' ' && c != '*' && c != '_' && c != '\u00a0') {
+                return null;
+            }
+        }
+        return t.atomLower(prev);
     }
 
     /** A parenthesis follows the name: "Close (the CRM)". */

@@ -1,5 +1,6 @@
 package dev.sightline.api;
 
+import java.net.IDN;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -35,9 +36,13 @@ public final class AnalyzeApi {
     public static final int MAX_TEXT_BYTES = 200_000;
     static final int MAX_COMPETITORS = 100;
     static final int MAX_NAMES = 50;
+    /** Words (runs of letters and digits) in one name or alias: the analyzer's index grows with them. */
+    static final int MAX_WORDS = 12;
     static final int MAX_CITATIONS = 1000;
     private static final Set<String> FIELDS = Set.of("brand", "competitors", "text", "citations");
     private static final Set<String> ENTITY_FIELDS = Set.of("name", "aliases", "domains");
+    /** A host as DNS spells it (after IDN), or an IPv4 address; underscores occur in real subdomains. */
+    private static final Pattern DOMAIN_CHARS = Pattern.compile("[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)*\\.?");
     private static final Pattern DOMAIN = Pattern.compile(
             "^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z][a-z0-9-]{0,62}$");
 
@@ -81,8 +86,15 @@ public final class AnalyzeApi {
         }
         List<Citation> citations = new ArrayList<>();
         List<String> urls = strings(body, "citations", "citations", MAX_CITATIONS, 4096);
-        for (String url : urls) {
-            citations.add(new Citation(url.strip(), null, null, "request"));
+        for (int i = 0; i < urls.size(); i++) {
+            String url = urls.get(i).strip();
+            if (!isWebUrl(url)) {
+                String at = "citations[" + i + "]";
+                String shown = url.length() > 100 ? url.substring(0, 100) + "..." : url;
+                throw Rejection.invalid(at, at + " must be an absolute http or https URL like"
+                        + " https://example.com/page (got '" + shown + "')");
+            }
+            citations.add(new Citation(url, null, null, "request"));
         }
 
         Analysis a = new AnswerAnalyzer(entities).analyze(text, citations);
@@ -166,8 +178,12 @@ public final class AnalyzeApi {
         if (name.length() > 200) {
             throw Rejection.invalid(path + ".name", path + ".name must be at most 200 characters");
         }
+        atMostMaxWords(name, path + ".name");
         List<String> aliases = strings(node, "aliases", path + ".aliases", MAX_NAMES, 200).stream()
                 .map(String::strip).toList();
+        for (int i = 0; i < aliases.size(); i++) {
+            atMostMaxWords(aliases.get(i), path + ".aliases[" + i + "]");
+        }
         List<String> domains = new ArrayList<>();
         List<String> given = strings(node, "domains", path + ".domains", MAX_NAMES, 253);
         for (int i = 0; i < given.size(); i++) {
@@ -183,6 +199,68 @@ public final class AnalyzeApi {
             domains.add(d);
         }
         return new TrackedEntity(0, name, kind, aliases, domains);
+    }
+
+    /**
+     * An absolute http(s) URL with a host, written without spaces: a page a reader could open. Its path, query and
+     * fragment may hold what browsers accept ("|", "[]", non-ASCII letters), not only what RFC 3986 allows.
+     */
+    static boolean isWebUrl(String url) {
+        for (int i = 0; i < url.length(); i++) {
+            char c = url.charAt(i);
+            if (Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c)) {
+                return false;
+            }
+        }
+        String lower = url.toLowerCase(Locale.ROOT);
+        int after = lower.startsWith("https://") ? 8 : lower.startsWith("http://") ? 7 : -1;
+        if (after < 0) {
+            return false;
+        }
+        int end = after;
+        while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+            end++;
+        }
+        String host = url.substring(after, end);
+        host = host.substring(host.lastIndexOf('@') + 1);
+        if (host.startsWith("[")) {
+            int close = host.indexOf(']');
+            return close > 1 && (close == host.length() - 1 || port(host.substring(close + 1)));
+        }
+        int colon = host.indexOf(':');
+        if (colon >= 0) {
+            if (!port(host.substring(colon))) {
+                return false;
+            }
+            host = host.substring(0, colon);
+        }
+        if (host.isEmpty()) {
+            return false;
+        }
+        try {
+            return DOMAIN_CHARS.matcher(IDN.toASCII(host, IDN.ALLOW_UNASSIGNED)).matches();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** ":8080", or ":" with no number, which browsers read as the default port. */
+    private static boolean port(String s) {
+        return s.startsWith(":") && s.length() <= 6 && s.substring(1).chars().allMatch(Character::isDigit);
+    }
+
+    private static void atMostMaxWords(String name, String path) {
+        int words = 0;
+        for (int i = 0; i < name.length(); i++) {
+            boolean letter = Character.isLetterOrDigit(name.charAt(i));
+            if (letter && (i == 0 || !Character.isLetterOrDigit(name.charAt(i - 1)))) {
+                words++;
+            }
+        }
+        if (words > MAX_WORDS) {
+            throw Rejection.invalid(path, path + " must have at most " + MAX_WORDS + " words (got " + words
+                    + ")");
+        }
     }
 
     private static List<String> strings(JsonNode parent, String field, String path, int max, int maxLength) {

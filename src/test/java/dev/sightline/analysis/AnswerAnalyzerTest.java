@@ -83,6 +83,82 @@ class AnswerAnalyzerTest {
         assertThat(monday.evidence().get(0).start()).isEqualTo(35);
     }
 
+    // ---------------------------------------------------------------- common-word names in prose
+
+    private static boolean brandSeen(String name, String text) {
+        AnswerAnalyzer analyzer = new AnswerAnalyzer(List.of(
+                new TrackedEntity(1, name, EntityKind.BRAND, List.of(), List.of(name.toLowerCase() + ".com")),
+                new TrackedEntity(2, "Asana", EntityKind.COMPETITOR, List.of(), List.of("asana.com"))));
+        return analyzer.analyze(text, List.of()).brandVisible();
+    }
+
+    private static final List<String> COMMON_WORD_NAMES = List.of("Monday", "Notion", "Linear", "Wave", "Kit", "Drip",
+            "Purple", "Close", "Box");
+
+    @Test
+    void aCommonWordNameCountsAsASubjectOrTheObjectOfARecommendation() {
+        for (String name : COMMON_WORD_NAMES) {
+            for (String s : List.of("%s is a great project tool.", "I recommend %s for agencies.",
+                    "Avoid %s: it is overpriced.", "For agencies I'd go with %s.",
+                    "Teams switching to %s love its boards.",
+                    "%s offers automations on every plan.", "%s costs $12 per seat.", "%s integrates with Slack.",
+                    "%s lets you build dashboards.", "Consider %s if you need dashboards.", "We chose %s over Asana.",
+                    "I recommend **%s** for agencies.", "%s also offers a free tier.", "Asana or %s? Try %s first.")) {
+                String text = s.formatted(name, name);
+                assertThat(brandSeen(name, text)).as(text).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void aWeekdayNameIsNoMentionWhereItReadsAsADate() {
+        for (String s : List.of("We meet on Monday.", "Every Monday we plan the week.",
+                "Monday morning standups keep us aligned.", "Send the report by Monday.", "Work from Monday to Friday.",
+                "Plan next Monday's sprint.", "The first Monday of the month is review day.",
+                "Monday is a public holiday in many countries.", "Monday is the best day to post.",
+                "Monday meetings run long.", "Deadlines land on Monday, March 3.",
+                "Our standup is at 9am every Monday.",
+                "Friday and Monday are off.", "Monday-Friday support hours apply.", "Nothing ships until Monday.",
+                "It has been quiet since Monday.", "Last Monday the release slipped.", "Book it for this Monday.",
+                // a date wins over a recommending verb
+                "Try Monday morning for your launch.", "I recommend posting on Monday.",
+                "Use Monday at 9am for reviews.")) {
+            assertThat(brandSeen("Monday", s)).as(s).isFalse();
+        }
+        // the same answer can do both
+        Analysis both = new AnswerAnalyzer(PM).analyze(
+                "We plan every Monday. For agencies I recommend Monday: its dashboards are clear.", List.of());
+        assertThat(evidence(both, "monday.com")).containsExactly("47:53");
+    }
+
+    @Test
+    void aCommonWordNameUsedAsTheWordIsNoMention() {
+        for (String[] c : List.of(
+                new String[]{"Notion", "I had a notion that pricing would rise."},
+                new String[]{"Notion", "The notion of a workspace is broad."},
+                new String[]{"Linear", "Growth was linear this year."},
+                new String[]{"Linear", "Linear regression is enough here."},
+                new String[]{"Linear", "## Linear Algebra For Beginners"},
+                new String[]{"Wave", "A wave of layoffs hit startups."},
+                new String[]{"Wave", "Wave goodbye to spreadsheets."},
+                new String[]{"Wave", "Ride the wave. Wave after wave of updates followed."},
+                new String[]{"Kit", "Buy a starter kit first."},
+                new String[]{"Kit", "Kit out your team with laptops."},
+                new String[]{"Drip", "Drip campaigns nurture leads."},
+                new String[]{"Drip", "Fix the drip in the sink."},
+                new String[]{"Purple", "Paint the wall purple."},
+                new String[]{"Purple", "Purple buttons convert better."},
+                new String[]{"Close", "Close the deal faster."},
+                new String[]{"Close", "The store is close to the station."},
+                new String[]{"Box", "Put the files in a box."},
+                new String[]{"Box", "Box up the old laptops."})) {
+            assertThat(brandSeen(c[0], c[1])).as(c[1]).isFalse();
+        }
+        // an ordinary use elsewhere leaves a verb after the name at a sentence start no signal
+        assertThat(brandSeen("Wave", "Ride the wave. Wave offers invoicing.")).isFalse();
+        assertThat(brandSeen("Wave", "Ride the wave. I recommend Wave for invoicing.")).isTrue();
+    }
+
     @Test
     void pronounYouIsNotYouCom() {
         Analysis a = search.analyze("You can try Perplexity. You'll like it, and you.com is fine too.", List.of());

@@ -2,6 +2,7 @@ package dev.sightline.metrics;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.sightline.analysis.AliasAttack;
 import dev.sightline.api.AnalyzeApi;
 import dev.sightline.testing.TestApp;
 
@@ -182,6 +184,65 @@ class AnalyzeApiTest {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"brand\":{\"name\":\"A\"},\"text\":\"x\"}")), null);
         assertThat(noToken.status()).isEqualTo(401);
+    }
+
+    static TestApp.Reply analyzeWithCitations(List<String> citations) {
+        return analyze(Map.of("brand", Map.of("name", "Acmely", "domains", List.of("acmely.io")),
+                "text", "Acmely is fine.", "citations", citations));
+    }
+
+    @Test
+    void aCitationThatIsNotAnAbsoluteHttpUrlIs400NamingIt() {
+        for (String bad : List.of("not a url", "/relative/page", "../page.html", "example.com/page", "www.example.com",
+                "ftp://example.com/file", "javascript:alert(1)", "mailto:sales@acmely.io", "http:example.com",
+                "https://", "https:///path", "http://:8080/x", "https://user@/x", "https://a..com/", "https://[]/x",
+                "https://exa mple.com", "https://example.com/a page", "https://example.com/\tx",
+                "https://acmely.io:port/")) {
+            TestApp.Reply r = analyzeWithCitations(List.of("https://acmely.io/blog", bad));
+            assertBad(r, "citations[1]");
+            assertThat(r.json().get("error").toString()).as(bad).contains("http");
+        }
+        assertBad(analyzeWithCitations(List.of("javascript:alert(1)")), "citations[0]");
+
+        // what browsers open: any case of the scheme, ports, IPv6, internationalised hosts, "|" and "[]" in a query
+        TestApp.Reply ok = analyzeWithCitations(List.of("HTTPS://Acmely.io/Blog?q=1#top", "http://localhost:8080/x",
+                "https://[::1]:8443/x", "https://bücher.de/kategorie/café", "https://example.com/search?q=a|b&a[]=1",
+                "  https://acmely.io/padded  "));
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+        assertThat(ok.json().get("citations")).extracting(c -> c.get("domain").asText())
+                .containsExactly("acmely.io", "localhost", "[::1]", "bücher.de", "example.com", "acmely.io");
+    }
+
+    @Test
+    void theLargestRequestOfRepeatedWordAliasesAnswersWithinASecond() {
+        List<Map<String, Object>> competitors = new ArrayList<>();
+        for (int c = 0; c < AliasAttack.COMPETITORS; c++) {
+            competitors.add(Map.of("name", "Rival " + c, "aliases", AliasAttack.aliases(2)));
+        }
+        Map<String, Object> body = Map.of("brand", Map.of("name", "Acmely"), "competitors", competitors,
+                "text", AliasAttack.text());
+        analyze(body); // the first request also warms the JIT up
+        long start = System.nanoTime();
+        TestApp.Reply r = analyze(body);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        System.out.printf("POST /api/analyze, %d competitors x %d aliases, %d kB of repeated words: %d ms%n",
+                AliasAttack.COMPETITORS, AliasAttack.ALIASES, AliasAttack.TEXT_BYTES / 1000, millis);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().get("brandVisible").asBoolean()).isTrue();
+        // about 36 s of one core before matching became linear; loose enough for a loaded machine
+        assertThat(millis).as("milliseconds").isLessThan(5_000);
+    }
+
+    @Test
+    void aNameOfMoreThanTwelveWordsIs400() {
+        String thirteen = "data ".repeat(12) + "x";
+        assertBad(analyze(Map.of("brand", Map.of("name", thirteen), "text", "x")), "brand.name");
+        assertBad(analyze(Map.of("brand", Map.of("name", "A"), "text", "x", "competitors",
+                List.of(Map.of("name", "B"), Map.of("name", "C", "aliases", List.of("C CRM", thirteen))))),
+                "competitors[1].aliases[1]");
+        // words are runs of letters and digits, as the analyzer reads them: "A-B" is two
+        String twelve = "A-B C.D E&F G H I J K L";
+        assertThat(analyze(Map.of("brand", Map.of("name", twelve), "text", "x")).status()).isEqualTo(200);
     }
 
     static void assertBad(TestApp.Reply r, String field) {
