@@ -238,16 +238,15 @@ class AnswerAnalyzerTest {
         assertThat(result(headings, "Booking.com").listRank()).isEqualTo(1);
         assertThat(result(headings, "Toys\"R\"Us").listRank()).isEqualTo(2);
         assertThat(result(headings, "C++").listRank()).isEqualTo(3);
-        Analysis table = brands.analyze("| Tool | Note |\n|---|---|\n| Node.js | JS |\n| C++ | native |\n| Yahoo! | old |",
-                List.of());
-        assertThat(result(table, "Node.js").listRank()).isEqualTo(1);
-        assertThat(result(table, "C++").listRank()).isEqualTo(2);
-        assertThat(result(table, "Yahoo!").listRank()).isEqualTo(3);
+        Analysis bullets = brands.analyze("- Node.js: JS\n- C++: native\n- Yahoo!: old", List.of());
+        assertThat(result(bullets, "Node.js").listRank()).isEqualTo(1);
+        assertThat(result(bullets, "C++").listRank()).isEqualTo(2);
+        assertThat(result(bullets, "Yahoo!").listRank()).isEqualTo(3);
         var pro = new AnswerAnalyzer(PUNCTUATED);
         Analysis heading = pro.analyze("### 1. HubSpot\nGood.\n### 2. C++ (Pro)\nBetter.", List.of());
         assertThat(result(heading, "C++ (Pro)").listRank()).isEqualTo(2);
-        Analysis cells = pro.analyze("| Product | Price |\n|---|---|\n| HubSpot | $20 |\n| C++ (Pro) | $30 |", List.of());
-        assertThat(result(cells, "C++ (Pro)").listRank()).isEqualTo(2);
+        Analysis lines = pro.analyze("**HubSpot**\nGood.\n\n**C++ (Pro)**\nBetter.", List.of());
+        assertThat(result(lines, "C++ (Pro)").listRank()).isEqualTo(2);
     }
 
     private final AnswerAnalyzer social = new AnswerAnalyzer(List.of(
@@ -294,7 +293,7 @@ class AnswerAnalyzerTest {
     }
 
     @Test
-    void headingsBoldLeadsAndTables() {
+    void headingsAndBoldLeadLines() {
         Analysis headings = crm.analyze("## Overview\nText.\n### 1. HubSpot\nGood.\n### 2. Pipedrive\nGreat.\n"
                 + "## Verdict\nPick one.", List.of());
         assertThat(result(headings, "HubSpot").listRank()).isEqualTo(1);
@@ -303,17 +302,71 @@ class AnswerAnalyzerTest {
                 + "**Bottom line:** Pipedrive.", List.of());
         assertThat(result(bold, "Pipedrive").listRank()).isEqualTo(1);
         assertThat(result(bold, "Copper").listRank()).isEqualTo(2);
-        Analysis table = crm.analyze("| CRM | Price |\n|---|---|\n| Salesforce | $25 |\n| Close | $49 |", List.of());
-        assertThat(result(table, "Salesforce").listRank()).isEqualTo(1);
-        assertThat(result(table, "Close").listRank()).isEqualTo(2);
+        Analysis lines = crm.analyze("**Salesforce**\nDeep.\n\n**Close**\nFast calling.", List.of());
+        assertThat(result(lines, "Salesforce").listRank()).isEqualTo(1);
+        assertThat(result(lines, "Close").listRank()).isEqualTo(2);
     }
 
     @Test
-    void onlyTheFirstListRanks() {
-        Analysis a = crm.analyze("Consider:\n- budget\n- team size\n\nPicks:\n1. HubSpot\n2. Pipedrive", List.of());
+    void onlyTheFirstListOfOptionsRanks() {
+        Analysis a = crm.analyze("Consider:\n- budget\n- team size\n\nPicks:\n1. HubSpot\n2. Pipedrive\n\n"
+                + "Also:\n- Close\n- Salesforce", List.of());
+        assertThat(result(a, "HubSpot").listRank()).isEqualTo(1);
+        assertThat(result(a, "Pipedrive").listRank()).isEqualTo(2);
+        assertThat(result(a, "Close").listRank()).isNull();
+    }
+
+    @Test
+    void aTableGivesNoRank() {
+        Analysis table = crm.analyze("| CRM | Price |\n|---|---|\n| Salesforce | $25 |\n| Close | $49 |\n\n"
+                + "1. **Pipedrive** – visual.\n2. **HubSpot** – free.", List.of());
+        assertThat(result(table, "Salesforce").listRank()).isNull();
+        assertThat(result(table, "Close").listRank()).isNull();
+        assertThat(result(table, "Pipedrive").listRank()).isEqualTo(1);
+    }
+
+    @Test
+    void paragraphsOpeningWithABoldNameGiveNoRank() {
+        Analysis a = crm.analyze("Here's how they compare:\n\n**HubSpot** is free to start and easy to use.\n\n"
+                + "**Pipedrive** costs more, but its pipeline view is clearer.\n\n**Close** has calling built in.",
+                List.of());
         assertThat(result(a, "HubSpot").listRank()).isNull();
         assertThat(result(a, "Pipedrive").listRank()).isNull();
-        assertThat(result(a, "Pipedrive").mentioned()).isTrue();
+        assertThat(result(a, "Close").listRank()).isNull();
+    }
+
+    @Test
+    void sectionsPerCriterionAndTipsGiveNoRank() {
+        Analysis criteria = crm.analyze("**Cost:** HubSpot is free to start.\n\n**Calling:** Close has a dialer.\n\n"
+                + "**Pipelines:** Pipedrive is the clearest.", List.of());
+        assertThat(criteria.entities()).allSatisfy(r -> assertThat(r.listRank()).isNull());
+        Analysis bullets = crm.analyze("- **Speed:** Pipedrive is fast.\n- **Support:** HubSpot answers quickly.",
+                List.of());
+        assertThat(bullets.entities()).allSatisfy(r -> assertThat(r.listRank()).isNull());
+        // tips that name one product in passing
+        Analysis tips = crm.analyze("To check:\n\n- Pipedrive's status page lists incidents.\n"
+                + "- Ask your admin.\n- Clear the browser cache.", List.of());
+        assertThat(result(tips, "Pipedrive").listRank()).isNull();
+        // points about the same products are not options
+        Analysis points = crm.analyze("Differences:\n\n- HubSpot is broader; Pipedrive is simpler.\n"
+                + "- Pipedrive's mobile app is better.\n- HubSpot's free plan is bigger.", List.of());
+        assertThat(points.entities()).allSatisfy(r -> assertThat(r.listRank()).isNull());
+    }
+
+    @Test
+    void aHeadingNamingAProductLineRanksItsMaker() {
+        Analysis a = crm.analyze("These stand out:\n\n### 1. Sales Hub\nHubSpot's sales product adds sequences.\n\n"
+                + "### 2. Nimble\nA light CRM for solo founders, simpler than HubSpot.\n\n"
+                + "### 3. Sales Cloud\nThe Salesforce Sales Cloud edition is the most configurable.\n\n"
+                + "### 4. LeadBooster\nA strong add-on, balancing Pipedrive's pipeline with Close's dialer.", List.of());
+        assertThat(result(a, "HubSpot").listRank()).isEqualTo(1);
+        assertThat(result(a, "Salesforce").listRank()).isEqualTo(3);
+        assertThat(result(a, "Pipedrive").listRank()).isNull();
+        assertThat(result(a, "Close").listRank()).isNull();
+        Analysis choose = crm.analyze("### Choose HubSpot if…\n- you want a free start.\n\n"
+                + "### Choose Pipedrive if…\n- you sell by pipeline.", List.of());
+        assertThat(result(choose, "HubSpot").listRank()).isEqualTo(1);
+        assertThat(result(choose, "Pipedrive").listRank()).isEqualTo(2);
     }
 
     // ---------------------------------------------------------------- sentiment
