@@ -37,6 +37,23 @@ final class Lexicon {
         boolean useCaseAdjective;
         boolean condition;
         boolean originVerb;
+        /** "mind", "matter": waved away after "few", "won't", "rarely" ("few runners will mind"). */
+        boolean dismissed;
+        boolean dismisser;
+        /** "little", "few", "minimal": makes the next judgement small, so a small weakness is a strength. */
+        boolean diminisher;
+        /** "has", "with", "offers": before "no", "little" or "few", what follows is missing ("offers little reporting"). */
+        boolean haveVerb;
+        /** "admin", "setup", "maintenance": a cost only when there is more of it ("needs more tuning"). */
+        boolean effort;
+        /** "more", "extra", "requires": makes an effort noun a burden. */
+        boolean burden;
+        /** "requires", "needs": before "paid", "separate", "extra" a cost ("needs a separate grinder"). */
+        boolean demand;
+        /** "costs", "charges", "pay": before "more" or "much" a price fault ("cost more"). */
+        boolean costVerb;
+        /** After "only", a restriction: "only offers", "only available", "only in Germany". */
+        boolean restricted;
         /** Carries its weight only as a predicate ("reporting is basic"), not before a noun ("basic plan"). */
         boolean predicative;
         /** -1 for "high"-like, +1 for "low"-like level words next to a price word, else 0. */
@@ -79,6 +96,25 @@ final class Lexicon {
     private static final Set<String> ORIGIN_VERBS = Set.of("come", "comes", "coming", "move", "moves", "moving",
             "switch", "switches", "switching", "migrate", "migrates", "migrating", "upgrade", "upgrading",
             "graduate", "graduating", "transition", "transitioning");
+    private static final Set<String> DISMISSED = Set.of("mind", "notice", "matter", "matters", "bother",
+            "dealbreaker", "deal-breaker");
+    private static final Set<String> DISMISSERS = Set.of("few", "won't", "wont", "don't", "wouldn't", "rarely",
+            "hardly", "nobody", "doesn't", "shouldn't", "seldom", "unlikely", "not", "isn't", "never");
+    private static final Set<String> DIMINISHERS = Set.of("little", "few", "minimal", "zero", "negligible");
+    /** Words after which "little" and "few" mean "some": "a little slow", "a few bugs". */
+    static final Set<String> SOME = Set.of("a", "quite", "very");
+    private static final Set<String> HAVE_VERBS = Set.of("has", "have", "had", "with", "offers", "offer",
+            "provides", "provide", "includes", "include", "supports", "support", "comes", "gives");
+    private static final Set<String> EFFORT = Set.of("admin", "administration", "maintenance", "tuning", "setup",
+            "configuration", "upkeep", "effort", "babysitting", "tweaking", "overhead", "management", "fuss");
+    private static final Set<String> BURDENS = Set.of("more", "extra", "lots", "much", "significant",
+            "considerable", "constant", "ongoing", "heavy", "requires", "require", "needs", "need", "demands",
+            "plenty", "additional", "paid", "separate", "subscription", "upgrade", "premium", "higher", "dedicated");
+    private static final Set<String> DEMANDS = Set.of("requires", "require", "required", "needs", "need", "demands");
+    private static final Set<String> COST_VERBS = Set.of("cost", "costs", "charge", "charges", "charged", "pay",
+            "pays", "paying");
+    private static final Set<String> RESTRICTED = Set.of("available", "works", "runs", "in", "on", "within",
+            "offers", "supports", "covers", "lets", "allows");
     private static final Set<String> USE_CASE_ADJECTIVES = Set.of("complex", "complicated");
     private static final Set<String> PRICE_NOUNS = Set.of("price", "prices", "pricing", "cost", "costs", "fees",
             "fee", "subscription");
@@ -110,7 +146,7 @@ final class Lexicon {
         pos(0.7, "popular", "favored", "favoured", "extensive", "advanced", "sophisticated", "nimble", "cheap",
                 "worth", "deep", "value", "benefit", "benefits", "improved", "improves", "boost", "boosts",
                 "thrives", "strength", "strengths", "suited", "suitable", "fits", "excelled", "favor", "favors", "favour", "favours", "deeper", "broad",
-                "broader", "tight", "benchmark", "reliability", "integrated", "huge");
+                "broader", "benchmark", "reliability", "integrated");
         pos(1.0, "fastest", "accurate", "safest");
         neg(1.0, "bad", "poor", "poorly", "worse", "worst", "terrible", "awful", "horrible", "weak", "weaker",
                 "expensive", "pricey", "pricier", "costly", "overpriced", "complex", "complicated", "convoluted",
@@ -130,7 +166,7 @@ final class Lexicon {
                 "frustration", "frustrations", "hassle", "headache", "headaches", "shortcomings", "shortcoming",
                 "intimidating", "daunting", "dull", "lackluster", "lacklustre", "costlier", "steeper");
         neg(0.6, "issue", "issues", "concern", "concerns", "complaint", "aggressive", "shallow", "risk",
-                "caveat", "caveats", "lags", "lagging", "overhead", "minimal");
+                "caveat", "caveats", "lags", "lagging");
         phrase(-0.8, "learning curve");
         phrase(-1.2, "hidden fees");
         phrase(-1.0, "price hikes");
@@ -175,9 +211,9 @@ final class Lexicon {
         phrase(1.2, "hard to match");
         // gaps the full-length answers showed
         pos(1.0, "cleaner", "cleanest", "thorough", "consistent", "consistently");
-        pos(0.7, "concise", "prefer", "prefers", "preferred", "pros");
+        pos(0.7, "concise", "prefer", "prefers", "preferred");
         pos(0.5, "focused");
-        neg(1.0, "thin", "shaky", "clunkier", "busier", "crowded", "cons");
+        neg(1.0, "thin", "shaky", "clunkier", "busier", "crowded");
         neg(0.6, "generic", "basic");
         predicative("basic", "focused");
         pos(0.7, "well"); // "integrates well"; "as well" is no praise
@@ -212,6 +248,79 @@ final class Lexicon {
         phrase(1.0, "i'd go for");
         pos(0.7, "calm");
         neg(1.0, "skip", "underuse", "underused", "overpay", "overpaying");
+        // product reviews beyond software: comfort, build, service, running costs. Hyphenated words are phrases
+        // ("user-friendly" is "user friendly"); words whose tone depends on the product ("firm", "hot", "light")
+        // stay out or weigh less than a clear judgement
+        pos(1.0, "comfortable", "comfy", "supportive", "durable", "sturdy", "roomy", "roomier", "spacious",
+                "breathable", "forgiving", "plush", "bouncy", "springy", "energetic", "lively", "stable",
+                "predictable", "quiet", "quieter", "quietest", "silent", "precise", "refined", "luxurious",
+                "stylish", "compact", "portable", "slim", "slimmest", "economical", "knowledgeable", "courteous",
+                "rewarding", "motivating", "engaging", "fun", "enjoyable", "immersive", "insightful", "richer",
+                "richest", "flavourful", "flavorful", "tasty", "delicious", "smoother", "smoothest", "quickest",
+                "speedy", "lighter", "lightest", "safer", "protected", "reputable", "renowned", "acclaimed",
+                "favourite", "favorite", "practical", "reassuring", "wider", "widest", "broadest", "deepest",
+                "solidly", "reliably", "smoothly", "nicely", "comfortably", "affordably", "sharper", "sportier",
+                "crisp", "crisper", "grippy", "cooler", "stronger", "tidier", "standouts", "highlight", "perk",
+                "perks", "upside", "upsides", "win", "won", "beats", "outperforms", "outshines", "appreciate",
+                "appreciated", "enjoy", "enjoyed", "praises", "recommends");
+        pos(0.7, "helps", "established", "detailed", "decent", "proper", "protects",
+                "contours", "winning", "discounts", "discounted", "refund", "worth");
+        pos(0.5, "premium", "larger", "largest", "bigger", "biggest", "longer", "longest");
+        pos(0.4, "softer", "softest");
+        pos(0.7, "flashy", "fancy", "pretty", "sleek", "slick");
+        neg(1.0, "uncomfortable", "stiff", "stiffer", "harsh", "bulky", "bulkier", "narrow", "narrower",
+                "cramped", "wobbly", "slippery", "loud", "louder", "noisy", "noisier", "flimsy", "fragile",
+                "plasticky", "squeaky", "leaky", "saggy", "sagging", "sags", "sinkage", "gassing", "laggy",
+                "downtime", "crashes", "freezes", "bugs", "glitches", "inaccurate", "imprecise", "unpredictable",
+                "patchy", "spotty", "rude", "slowly", "slowest", "priciest", "dearer", "surcharge", "surcharges",
+                "markup", "markups", "penalty", "penalties", "paywall", "paywalled", "upcharge", "nag", "nags",
+                "intrusive", "invasive", "pushy", "repetitive", "boring", "bland", "gimmicky", "fiddly",
+                "finicky", "overwhelm", "overwhelms", "utilitarian", "barebones", "restricted", "restriction",
+                "restrictions", "capped", "removed", "discontinued", "retired", "hikes", "hike", "creeps",
+                "middling", "unremarkable", "criticize", "criticise", "annoyances", "hardest", "trickier",
+                "messier", "doubts", "unclear", "opaque", "absent", "unavailable", "abandoned", "hesitate",
+                "cautious", "beware", "heavier", "heaviest", "tradeoff");
+        neg(0.8, "heavy", "delays", "delay", "delayed", "outage", "missing", "odd", "worries", "cap", "caps");
+        neg(0.6, "latency", "lag", "fee", "fees", "commission", "ads", "smell", "odour", "odor", "hidden",
+                "minimum", "minimums", "smaller", "smallest", "shorter", "shortest");
+        neg(0.4, "firmer", "unusual");
+        phrase(1.0, "user friendly");
+        phrase(1.0, "just works");
+        phrase(1.0, "simply works");
+        phrase(1.0, "a plus");
+        phrase(1.0, "higher quality");
+        phrase(1.0, "long lasting");
+        phrase(-1.0, "times as much");
+        phrase(0.0, "narrow down");
+        phrase(0.0, "narrow it");
+        predicative("heavy", "heavier", "bulky");
+        phrase(-1.0, "feels cheap");
+        phrase(-1.0, "cheap feeling");
+        phrase(-1.0, "sleeps hot");
+        phrase(-1.0, "sleep hot");
+        phrase(-1.0, "runs hot");
+        phrase(-1.0, "sleeps warm");
+        phrase(-1.0, "run narrow");
+        phrase(-1.0, "runs narrow");
+        phrase(-1.0, "runs small");
+        phrase(-1.0, "pressure points");
+        phrase(1.0, "pressure relief");
+        phrase(-1.0, "price increases");
+        phrase(-1.0, "price increase");
+        phrase(-1.0, "prices increased");
+        phrase(-1.0, "the catch");
+        phrase(-0.8, "trade off");
+        phrase(-1.0, "lock in");
+        phrase(-1.0, "vendor lock");
+        phrase(-0.8, "paid add");
+        phrase(-0.8, "extra cost");
+        phrase(-0.8, "additional cost");
+        phrase(-0.8, "break in");
+        phrase(-1.0, "a premium");
+        phrase(1.0, "good reason");
+        phrase(1.0, "stand up");
+        phrase(0.0, "feel free");
+        phrase(0.0, "free to");
         intens(1.5, "very", "highly", "super", "remarkably", "notoriously", "absolutely", "really", "truly");
         intens(1.8, "extremely", "incredibly", "exceptionally", "insanely", "ridiculously");
         intens(1.3, "particularly", "especially", "so", "genuinely", "most", "much", "far", "significantly",
@@ -270,6 +379,19 @@ final class Lexicon {
         USE_CASE_ADJECTIVES.forEach(w -> lex(all, w).useCaseAdjective = true);
         CONDITIONS.forEach(w -> lex(all, w).condition = true);
         ORIGIN_VERBS.forEach(w -> lex(all, w).originVerb = true);
+        DISMISSED.forEach(w -> lex(all, w).dismissed = true);
+        DIMINISHERS.forEach(w -> lex(all, w).diminisher = true);
+        SOME.forEach(w -> lex(all, w));
+        lex(all, "the");
+        lex(all, "most");
+        HAVE_VERBS.forEach(w -> lex(all, w).haveVerb = true);
+        EFFORT.forEach(w -> lex(all, w).effort = true);
+        EFFORT.forEach(w -> lex(all, w).weight = -0.6);
+        BURDENS.forEach(w -> lex(all, w).burden = true);
+        DEMANDS.forEach(w -> lex(all, w).demand = true);
+        COST_VERBS.forEach(w -> lex(all, w).costVerb = true);
+        RESTRICTED.forEach(w -> lex(all, w).restricted = true);
+        DISMISSERS.forEach(w -> lex(all, w).dismisser = true);
         Map<Lex, List<Phrase>> threes = new HashMap<>();
         Map<Lex, List<Phrase>> twos = new HashMap<>();
         PHRASES.forEach((p, v) -> {

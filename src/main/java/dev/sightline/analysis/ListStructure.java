@@ -647,17 +647,17 @@ final class ListStructure {
         return column == null ? null : column.subjects;
     }
 
-    private static final Set<String> DRAWBACK_HEADERS = Set.of("drawback", "drawbacks", "weakness", "weaknesses",
-            "cons", "downside", "downsides", "limitation", "limitations", "caveat", "caveats", "watch");
-
-    /** The column holding pos is headed "Main drawback", "Weakness", "Watch out for"...: its cells are faults. */
-    boolean drawbackColumn(int line, int pos) {
+    /**
+     * {@link ProsCons#CONS} when the column holding pos is headed "Main drawback", "Weakness", "Watch out for"...,
+     * {@link ProsCons#PROS} under "Strengths", "Pros"..., else {@link ProsCons#NONE}.
+     */
+    byte columnSide(int line, int pos) {
         Column column = column(line, pos);
-        return column != null && column.drawback;
+        return column == null ? ProsCons.NONE : column.side;
     }
 
     /** What a table's header says about one column. */
-    private record Column(int[] subjects, boolean drawback) {
+    private record Column(int[] subjects, byte side) {
     }
 
     /** Per header line, its columns, read when first asked for. */
@@ -703,11 +703,13 @@ final class ListStructure {
                 found[n++] = m.entity;
             }
         }
-        boolean drawback = false;
-        for (int a = layout.atomAtOrAfter(from); a < layout.atomCount && layout.atomStart[a] < to; a++) {
-            drawback |= DRAWBACK_HEADERS.contains(layout.atomLower(a));
+        byte side = ProsCons.NONE;
+        int first = layout.atomAtOrAfter(from);
+        for (int a = first; a < layout.atomCount && layout.atomStart[a] < to; a++) {
+            String next = a + 1 < layout.atomCount && layout.atomStart[a + 1] < to ? layout.atomLower(a + 1) : null;
+            side = ProsCons.side(a > first ? layout.atomLower(a - 1) : null, layout.atomLower(a), next, side);
         }
-        return new Column(n == 0 ? null : java.util.Arrays.copyOf(found, n), drawback);
+        return new Column(n == 0 ? null : java.util.Arrays.copyOf(found, n), side);
     }
 
     /** 0-based column of pos in a table line. */

@@ -41,18 +41,14 @@ final class SentimentScorer {
 
     static final double CLEAR = 0.5;
     static final double LABEL_THRESHOLD = 0.3;
-    /**
-     * MIXED when the weaker side is at least this fraction of the stronger. A long answer piles up praise over
-     * several sentences while one "but it's pricey" is still a real reservation: a third missed those, a quarter
-     * matches the labels on short and full-length answers alike.
-     */
-    static final double MIXED_RATIO = 4;
 
     /** Stands for any punctuation that ends a negation's reach. */
     private static final Lexicon.Lex COMMA = new Lexicon.Lex(",");
     private static final Lexicon.Lex SEMICOLON = new Lexicon.Lex(";");
-    /** Weight of a cell under a "Main drawback" or "Weakness" column header. */
-    private static final double DRAWBACK_CELL = 0.6;
+    /** A parenthesis ends a negation's reach but starts no clause: "Saucony (Endorphin Pro 4) and ASICS". */
+    private static final Lexicon.Lex PAREN = new Lexicon.Lex("(");
+    /** Weight of a point under a "Cons:" or "Pros:" label, or of a cell under such a column header. */
+    private static final double SECTION_POINT = 1.0;
     /** The ASCII characters that are punctuation tokens; beyond ASCII, the em and en dash. */
     private static final boolean[] ASCII_PUNCTUATION = new boolean[128];
 
@@ -75,10 +71,9 @@ final class SentimentScorer {
             return Math.max(-1, Math.min(1, Math.round(s * 1000) / 1000.0));
         }
 
+        /** One clear strength and one clear weakness make MIXED, however much praise outweighs the weakness. */
         Sentiment label() {
-            double lo = Math.min(positive, negative);
-            double hi = Math.max(positive, negative);
-            if (lo >= CLEAR && lo * MIXED_RATIO >= hi) {
+            if (positive >= CLEAR && negative >= CLEAR) {
                 return Sentiment.MIXED;
             }
             double s = score();
@@ -147,7 +142,7 @@ final class SentimentScorer {
             for (int i = from; i < to; i++) {
                 char c = t.text.charAt(i);
                 if ((c < 128 ? ASCII_PUNCTUATION[c] : c == '—' || c == '–') && !t.masked.get(i) && !insideName(i)) {
-                    add(i, c == ';' ? SEMICOLON : COMMA);
+                    add(i, c == ';' ? SEMICOLON : c == '(' || c == ')' ? PAREN : COMMA);
                 }
             }
         }
@@ -183,7 +178,7 @@ final class SentimentScorer {
                 return false;
             }
             int k = i - 1;
-            while (k >= sentenceFrom && (lex[k] == COMMA || lex[k] == SEMICOLON)) {
+            while (k >= sentenceFrom && isPunctuation(lex[k])) {
                 if (":;(—–|".indexOf(text.charAt(start[k])) >= 0) {
                     return false;
                 }
@@ -232,6 +227,7 @@ final class SentimentScorer {
         }
         int[] topic = topic(t, mentions, firstMention, endMention);
         Tokens tokens = null;
+        ProsCons sections = null;
         int[] lastSubjects = null;
         int lastLine = -1;
         for (int s = 0; s < t.sentCount; s++) {
@@ -239,14 +235,14 @@ final class SentimentScorer {
             if (lastLine >= 0 && line > lastLine + 1) {
                 lastSubjects = null; // a blank line or more: a new paragraph
             }
-            if (t.kind[line] == TextLayout.HEADING || t.kind[line] == TextLayout.TABLE) {
-                lastSubjects = null;
+            if (t.kind[line] == TextLayout.HEADING || t.kind[line] == TextLayout.TABLE
+                    || line != lastLine && (t.kind[line] == TextLayout.BULLET || t.kind[line] == TextLayout.NUM)) {
+                lastSubjects = null; // a bullet is a point of its own
             }
             lastLine = line;
             List<MentionMatcher.Mention> here = firstMention[s] < 0 ? List.of()
                     : mentions.subList(firstMention[s], endMention[s]);
             int[] fallback = null;
-            double fault = 0;
             if (t.kind[line] == TextLayout.TABLE) {
                 // a cell is about its row's entity, else its column's ("| Ease of use | Excellent | Good |");
                 // a header cell is about nothing
@@ -255,7 +251,6 @@ final class SentimentScorer {
                     fallback = row != null && row.hasSubject ? row.subjectList()
                             : row != null && row.untracked ? null
                             : lists.columnSubjects(line, t.sentStart[s]);
-                    fault = lists.drawbackColumn(line, t.sentStart[s]) ? DRAWBACK_CELL : 0;
                 }
             } else {
                 ListStructure.Item item = lists.itemAt(t.sentStart[s]);
@@ -278,8 +273,14 @@ final class SentimentScorer {
             }
             if (tokens == null) {
                 tokens = new Tokens(t, mentions);
+                sections = new ProsCons(t);
             }
-            int[] direct = scoreSentence(t, tokens, s, here, fallback, fault, tallies);
+            byte side = sections.side[line];
+            if (t.kind[line] == TextLayout.TABLE) {
+                side = lists.columnSide(line, t.sentStart[s]);
+            }
+            int[] direct = scoreSentence(t, tokens, s, here, fallback, side,
+                    side == ProsCons.NONE ? 0 : sections.from[line], tallies);
             if (!here.isEmpty()) {
                 lastSubjects = direct.length > 0 ? direct : lastSubjects;
             }
@@ -328,7 +329,7 @@ final class SentimentScorer {
 
     /** Scores one sentence; returns the entities it names directly (not after "than", "unlike"). */
     private static int[] scoreSentence(TextLayout t, Tokens tokens, int s, List<MentionMatcher.Mention> here,
-                                       int[] fallback, double fault, Tally[] tallies) {
+                                       int[] fallback, byte side, int sideFrom, Tally[] tallies) {
         int from = tokens.atOrAfter(t.sentStart[s]);
         int to = tokens.atOrAfter(t.sentEnd[s]);
         Lexicon.Lex[] lex = tokens.lex;
@@ -349,7 +350,7 @@ final class SentimentScorer {
                     || tokens.startsName[i + 1] && !enumeration(tokens, i, to, here))) {
                 // "X is easy to start with, Y is the most powerful, and Z offers great value"
                 boundary = i + 1;
-            } else if (w != COMMA) {
+            } else if (!isPunctuation(w)) {
                 wordsInClause++;
             }
             if (boundary >= 0) {
@@ -376,8 +377,14 @@ final class SentimentScorer {
             int inverted = invertedAt(lex, from, starts[c], wi) ? 1 : 0;
             addRecipient(recipients.get(c), m.entity, inverted);
         }
-        // clauses without a non-inverted entity take the previous (else next) clause's, else the fallback
+        // clauses without a non-inverted entity take the previous (else next) clause's, else the fallback; a pros
+        // or cons section's points are always about its product
         for (int c = 0; c < clauses; c++) {
+            if (side != ProsCons.NONE && fallback != null) {
+                for (int e : fallback) {
+                    borrowRecipient(recipients.get(c), e);
+                }
+            }
             if (hasDirect(recipients.get(c))) {
                 continue;
             }
@@ -417,27 +424,67 @@ final class SentimentScorer {
                 }
             }
         }
+        int sideTok = side == ProsCons.NONE ? to : tokens.atOrAfter(sideFrom);
+        int dismissal = dismissal(tokens, from, to);
         for (int c = 0; c < clauses; c++) {
             int end = c + 1 < clauses ? starts[c + 1] : to;
             double[] pn = polarity(tokens, starts[c], end);
-            if (c == 0) {
-                pn[1] += fault;
+            if (dismissal >= starts[c]) {
+                pn[1] = 0; // "not the softest, but few runners will mind"
             }
-            if (pn[0] == 0 && pn[1] == 0) {
+            double[] section = null;
+            if (side != ProsCons.NONE && dismissal < starts[c] && hasWord(tokens, Math.max(starts[c], sideTok), end)
+                    && !(c > 0 && lex[starts[c]] != null && lex[starts[c]].contrast)) {
+                // a point under "Cons:" is a weakness of the section's product whatever its words; "but worth it"
+                // after it is not, nor is another product it names in passing ("relies on indexes like Bing")
+                section = side == ProsCons.CONS ? new double[]{0, Math.max(pn[1], SECTION_POINT)}
+                        : new double[]{Math.max(pn[0], SECTION_POINT), 0};
+            }
+            if (pn[0] == 0 && pn[1] == 0 && section == null) {
                 continue;
             }
             for (int[] r : recipients.get(c)) {
                 Tally tally = tallies[r[0]];
+                double[] v = section != null && (r[1] == 1 || fallback == null || contains(fallback, fallback.length,
+                        r[0])) ? section : pn;
                 if (r[1] == 0) {
-                    tally.positive += pn[0];
-                    tally.negative += pn[1];
+                    tally.positive += v[0];
+                    tally.negative += v[1];
                 } else {
-                    tally.positive += pn[1];
-                    tally.negative += pn[0];
+                    tally.positive += v[1];
+                    tally.negative += v[0];
                 }
             }
         }
         return Arrays.copyOf(direct, directCount);
+    }
+
+    /** A word (not a name, not punctuation) among tokens[from, to). */
+    private static boolean hasWord(Tokens tokens, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!tokens.inName[i] && !isPunctuation(tokens.lex[i])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The token of a clause that waves the weakness before it away ("few runners will mind", "won't matter", "not
+     * a dealbreaker"), or -1.
+     */
+    private static int dismissal(Tokens tokens, int from, int to) {
+        Lexicon.Lex[] lex = tokens.lex;
+        for (int i = from; i < to; i++) {
+            if (lex[i] != null && lex[i].dismissed) {
+                for (int k = i - 1; k >= from && k >= i - 3 && !isPunctuation(lex[k]); k--) {
+                    if (lex[k] != null && lex[k].dismisser) {
+                        return i;
+                    }
+                }
+            }
+        }
+        return -1;
     }
 
     /** Marks the sentence's tokens that lie inside one of its names, which carry no tone of their own. */
@@ -550,6 +597,10 @@ final class SentimentScorer {
         return c;
     }
 
+    private static boolean isPunctuation(Lexicon.Lex l) {
+        return l == COMMA || l == SEMICOLON || l == PAREN;
+    }
+
     private static byte role(Lexicon.Lex l) {
         return l == null ? Lexicon.NONE : l.role;
     }
@@ -590,7 +641,7 @@ final class SentimentScorer {
         int multAt = -2;
         for (int i = from; i < to; i++) {
             Lexicon.Lex w = lex[i];
-            if (w == COMMA || w == SEMICOLON) {
+            if (isPunctuation(w)) {
                 negateUntil = -1;
                 continue;
             }
@@ -602,7 +653,7 @@ final class SentimentScorer {
                 // the condition names one ("if Jira feels too heavy"); what the reader wants still counts
                 int end = i + 1;
                 boolean names = false;
-                while (end < to && lex[end] != COMMA && lex[end] != SEMICOLON) {
+                while (end < to && !isPunctuation(lex[end])) {
                     names |= tokens.inName[end];
                     end++;
                 }
@@ -630,14 +681,34 @@ final class SentimentScorer {
                 }
             }
             if (weight == null) {
-                if (w.negator && !(i + 1 < to && role(lex[i + 1]) == Lexicon.ONLY)) {
-                    negateUntil = i + 3;
+                boolean diminishes = w.diminisher && !(i > from && lex[i - 1] != null
+                        && Lexicon.SOME.contains(lex[i - 1].word));
+                if (diminishes || w.negator && !(i + 1 < to && role(lex[i + 1]) == Lexicon.ONLY)) {
+                    // "no learning curve", "little overhead", "hardly any fees": a weakness made small is a strength
+                    negateUntil = i + (diminishes ? 2 : 3);
                     if (w.weight != null) {
                         n += -w.weight;
                     }
                     if (i + 1 < to && lex[i + 1] != null && lex[i + 1].featureVerb) {
                         n += 0.8; // "does not offer end-to-end encryption": a missing feature
+                    } else if (!diminishes && concededSuperlative(tokens, i + 1, to)) {
+                        n += 0.8; // "not the flashiest", "isn't the most polished": conceded, still a weakness
+                    } else if (i > from && lex[i - 1] != null && lex[i - 1].haveVerb
+                            && !judgementAhead(lex, i + 1, Math.min(to, i + 4))) {
+                        n += 0.8; // "offers little reporting", "has no mobile app"
                     }
+                    continue;
+                }
+                if (w.diminisher && w.intensifier == null) {
+                    continue; // "a few", "quite a few"
+                }
+                if (w.role == Lexicon.ONLY && i + 1 < to && lex[i + 1] != null && lex[i + 1].restricted
+                        && !(i > from && lex[i - 1] != null && lex[i - 1].negator)) {
+                    n += 0.6; // "only offers dedicated servers in Germany", "only available on paid plans"
+                    continue;
+                }
+                if ((w.demand || w.costVerb) && burdenAhead(lex, i + 1, Math.min(to, i + 4), w.costVerb)) {
+                    n += w.costVerb ? 1.0 : 0.8; // "costs more", "needs a separate grinder"
                     continue;
                 }
                 if (w.role == Lexicon.LESS || w.role == Lexicon.FEWER) {
@@ -650,7 +721,7 @@ final class SentimentScorer {
                 }
                 if (w.role == Lexicon.TOO) {
                     tooAt = i;
-                    if (i + 1 < to && lex[i + 1] != COMMA && lex[i + 1] != SEMICOLON
+                    if (i + 1 < to && !isPunctuation(lex[i + 1])
                             && (lex[i + 1] == null || lex[i + 1].weight == null)) {
                         n += 0.6; // "too heavy", "too much": a fault whatever the word
                     }
@@ -670,7 +741,7 @@ final class SentimentScorer {
                     weight = priceLevel(lex, from, to, i);
                 } else if (tokens.capitalisedInside(i, from)) {
                     continue; // "the Advanced plan", "Smart Sync", "Quick Answer": part of a name
-                } else if (w.predicative && i + 1 < to && lex[i + 1] != COMMA && lex[i + 1] != SEMICOLON
+                } else if (w.predicative && i + 1 < to && !isPunctuation(lex[i + 1])
                         && role(lex[i + 1]) != Lexicon.THAN) {
                     continue; // "basic automation", "focused on enterprises": a description, not a verdict
                 } else if (w.useCaseAdjective && i > from && lex[i - 1] != null && lex[i - 1].useCase) {
@@ -680,6 +751,9 @@ final class SentimentScorer {
             if (weight == null || weight == 0) {
                 i += span - 1;
                 continue;
+            }
+            if (w.effort && span == 1 && i > negateUntil && !burdenBefore(lex, from, i)) {
+                continue; // "setup", "admin": a cost only when there is more of it
             }
             double v = weight;
             if (multAt >= i - 2 && multAt >= from) {
@@ -694,7 +768,7 @@ final class SentimentScorer {
             if (lessAt == i - 1 && lessAt >= from) {
                 v = -v;
             } else if (i <= negateUntil) {
-                v = v > 0 ? -0.8 * v : -0.5 * v;
+                v = -0.8 * v;
             } else if (i <= remedyUntil && v < 0) {
                 v = -v;
             }
@@ -708,9 +782,62 @@ final class SentimentScorer {
         return new double[]{p, n};
     }
 
+    /** "the flashiest", "the most polished" right after a negator, whatever the adjective. */
+    private static boolean concededSuperlative(Tokens tokens, int i, int to) {
+        Lexicon.Lex[] lex = tokens.lex;
+        if (i + 1 >= to || lex[i] == null || !lex[i].word.equals("the") || isPunctuation(lex[i + 1])) {
+            return false;
+        }
+        if (lex[i + 1] != null && lex[i + 1].word.equals("most")) {
+            return true;
+        }
+        int s = tokens.start[i + 1];
+        int e = s;
+        while (e < tokens.text.length() && Character.isLetter(tokens.text.charAt(e))) {
+            e++;
+        }
+        return e - s > 4 && tokens.text.startsWith("est", e - 3);
+    }
+
+    /** A word that carries tone (or an effort noun) among lex[from, to), before any punctuation. */
+    private static boolean judgementAhead(Lexicon.Lex[] lex, int from, int to) {
+        for (int k = from; k < to && !isPunctuation(lex[k]); k++) {
+            if (lex[k] != null && (lex[k].weight != null || lex[k].phrases2.length > 0 || lex[k].priceLevel != 0)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** "needs a separate grinder", "requires the paid plan", "costs more", "charge much more". */
+    private static boolean burdenAhead(Lexicon.Lex[] lex, int from, int to, boolean cost) {
+        for (int k = from; k < to && !isPunctuation(lex[k]); k++) {
+            if (lex[k] == null) {
+                continue;
+            }
+            if (cost ? lex[k].word.equals("more") || lex[k].word.equals("extra") : lex[k].burden) {
+                return true;
+            }
+            if (lex[k].negator || role(lex[k]) == Lexicon.LESS) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** "more admin", "requires constant tuning": an effort noun after a burden word. */
+    private static boolean burdenBefore(Lexicon.Lex[] lex, int from, int i) {
+        for (int k = i - 1; k >= from && k >= i - 3 && !isPunctuation(lex[k]); k--) {
+            if (lex[k] != null && lex[k].burden) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean negativeAhead(Lexicon.Lex[] lex, int from, int to) {
         for (int k = from; k < to; k++) {
-            if (lex[k] == COMMA || lex[k] == SEMICOLON) {
+            if (isPunctuation(lex[k])) {
                 return false;
             }
             if (lex[k] != null && lex[k].weight != null && lex[k].weight < 0) {

@@ -386,6 +386,74 @@ class AnswerAnalyzerTest {
     }
 
     @Test
+    void aWeaknessNegatedOrMadeSmallIsAStrength() {
+        for (String s : List.of("Pipedrive has no learning curve.", "Pipedrive adds little overhead.",
+                "Pipedrive charges hardly any fees.", "There's barely any downtime on Pipedrive.",
+                "Pipedrive needs minimal admin.")) {
+            assertThat(result(crm.analyze(s, List.of()), "Pipedrive").sentiment()).as(s).isEqualTo(Sentiment.POSITIVE);
+        }
+        // "a little" and "a few" mean some
+        assertThat(result(crm.analyze("Pipedrive is a little slow.", List.of()), "Pipedrive").sentiment())
+                .isEqualTo(Sentiment.NEGATIVE);
+        assertThat(result(crm.analyze("Pipedrive has a few bugs.", List.of()), "Pipedrive").sentiment())
+                .isEqualTo(Sentiment.NEGATIVE);
+        // what the product has little of is missing
+        assertThat(result(crm.analyze("Pipedrive offers little reporting.", List.of()), "Pipedrive").sentiment())
+                .isEqualTo(Sentiment.NEGATIVE);
+    }
+
+    @Test
+    void aConcededWeaknessIsAWeakness() {
+        for (String s : List.of("Pipedrive isn't the strongest on paper, yet it is reliable in practice.",
+                "Pipedrive is not the flashiest, yet teams find it intuitive.",
+                "Pipedrive isn't cheap, but the pipeline view is excellent.")) {
+            assertThat(result(crm.analyze(s, List.of()), "Pipedrive").sentiment()).as(s).isEqualTo(Sentiment.MIXED);
+        }
+        // a weakness waved away is none
+        assertThat(result(crm.analyze("Pipedrive is not the cheapest option, but few teams will mind.", List.of()),
+                "Pipedrive").sentiment()).isEqualTo(Sentiment.NEUTRAL);
+    }
+
+    @Test
+    void oneClearWeaknessMakesPraiseMixed() {
+        EntityResult r = result(crm.analyze("Pipedrive is excellent, intuitive, fast and beautifully designed. "
+                + "It is pricey.", List.of()), "Pipedrive");
+        assertThat(r.sentiment()).isEqualTo(Sentiment.MIXED);
+        assertThat(r.sentimentScore()).isPositive();
+    }
+
+    @Test
+    void prosAndConsSectionsJudgeWhateverTheirWords() {
+        String answer = """
+                1. **Pipedrive**
+                   - **Pros:** visual pipeline; hands-on onboarding
+                   - **Cons:** narrow reporting options
+                2. **Copper**
+                   - **Pros:**
+                     - Lives inside Gmail
+                   - **Cons:**
+                     - Not the flashiest interface, but few users will mind
+                3. **Close**
+                   Calling is built in.
+
+                   **Drawbacks:**
+                   - Email templates live in a separate tab
+                """;
+        Analysis a = crm.analyze(answer, List.of());
+        assertThat(result(a, "Pipedrive").sentiment()).isEqualTo(Sentiment.MIXED);
+        assertThat(result(a, "Copper").sentiment()).isEqualTo(Sentiment.POSITIVE);
+        assertThat(result(a, "Close").sentiment()).isEqualTo(Sentiment.NEGATIVE);
+        Analysis table = crm.analyze("| CRM | Strengths | Weaknesses |\n|---|---|---|\n| HubSpot | Inbox | Seats |",
+                List.of());
+        assertThat(result(table, "HubSpot").sentiment()).isEqualTo(Sentiment.MIXED);
+        // another product named in passing in a section is not its subject
+        Analysis passing = crm.analyze("### Pipedrive\n**Cons:**\n- Relies on partners like HubSpot for marketing",
+                List.of());
+        assertThat(result(passing, "Pipedrive").sentiment()).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(result(passing, "HubSpot").sentiment()).isEqualTo(Sentiment.NEUTRAL);
+    }
+
+    @Test
     void tableCellsBelongToTheirRowOrColumnAndDrawbackColumnsCount() {
         Analysis columns = crm.analyze("| | Pipedrive | HubSpot |\n|---|---|---|\n| Ease of use | Excellent | Poor |",
                 List.of());
