@@ -54,6 +54,8 @@ final class Lexicon {
         boolean costVerb;
         /** After "only", a restriction: "only offers", "only available", "only in Germany". */
         boolean restricted;
+        /** "avoid", "skip": what follows is advised against, its praise does not count ("avoid the cheapest X"). */
+        boolean advice;
         /** Carries its weight only as a predicate ("reporting is basic"), not before a noun ("basic plan"). */
         boolean predicative;
         /** -1 for "high"-like, +1 for "low"-like level words next to a price word, else 0. */
@@ -106,16 +108,20 @@ final class Lexicon {
     private static final Set<String> HAVE_VERBS = Set.of("has", "have", "had", "with", "offers", "offer",
             "provides", "provide", "includes", "include", "supports", "support", "comes", "gives");
     private static final Set<String> EFFORT = Set.of("admin", "administration", "maintenance", "tuning", "setup",
-            "configuration", "upkeep", "effort", "babysitting", "tweaking", "overhead", "management", "fuss");
+            "configuration", "upkeep", "effort", "babysitting", "tweaking", "overhead", "fuss", "fee", "fees",
+            "commission", "commissions", "markup", "markups", "surcharge", "surcharges", "charges");
+    private static final Set<String> ADVICE = Set.of("avoid", "skip", "steer");
     private static final Set<String> BURDENS = Set.of("more", "extra", "lots", "much", "significant",
             "considerable", "constant", "ongoing", "heavy", "requires", "require", "needs", "need", "demands",
-            "plenty", "additional", "paid", "separate", "subscription", "upgrade", "premium", "higher", "dedicated");
+            "plenty", "additional", "paid", "separate", "subscription", "upgrade", "premium", "higher", "dedicated",
+            "adds", "add", "hidden", "monthly", "annual", "high", "steep", "hefty", "expensive");
     private static final Set<String> DEMANDS = Set.of("requires", "require", "required", "needs", "need", "demands");
     private static final Set<String> COST_VERBS = Set.of("cost", "costs", "charge", "charges", "charged", "pay",
             "pays", "paying");
     private static final Set<String> RESTRICTED = Set.of("available", "works", "runs", "in", "on", "within",
             "offers", "supports", "covers", "lets", "allows");
-    private static final Set<String> USE_CASE_ADJECTIVES = Set.of("complex", "complicated");
+    private static final Set<String> USE_CASE_ADJECTIVES = Set.of("complex", "complicated", "larger", "bigger",
+            "smaller", "heavier", "large", "big", "small", "heavy", "longer");
     private static final Set<String> PRICE_NOUNS = Set.of("price", "prices", "pricing", "cost", "costs", "fees",
             "fee", "subscription");
     private static final Map<String, Integer> PRICE_LEVELS = Map.of("high", -1, "higher", -1, "hefty", -1,
@@ -282,7 +288,19 @@ final class Lexicon {
                 "cautious", "beware", "heavier", "heaviest", "tradeoff");
         neg(0.8, "heavy", "delays", "delay", "delayed", "outage", "missing", "odd", "worries", "cap", "caps");
         neg(0.6, "latency", "lag", "fee", "fees", "commission", "ads", "smell", "odour", "odor", "hidden",
-                "minimum", "minimums", "smaller", "smallest", "shorter", "shortest");
+                "minimum", "minimums", "shorter", "shortest");
+        neg(0.4, "smaller", "smallest");
+        neg(0.4, "issue", "issues");
+        phrase(-1.0, "performance issues");
+        phrase(-1.0, "reliability issues");
+        phrase(-1.0, "stability issues");
+        phrase(-1.0, "sync issues");
+        phrase(-1.0, "known issues");
+        phrase(-1.0, "takes a while");
+        phrase(-1.0, "take a while");
+        phrase(-0.8, "takes time");
+        phrase(-1.0, "time consuming");
+        pos(0.7, "suit", "suits");
         neg(0.4, "firmer", "unusual");
         phrase(1.0, "user friendly");
         phrase(1.0, "just works");
@@ -391,6 +409,12 @@ final class Lexicon {
         DEMANDS.forEach(w -> lex(all, w).demand = true);
         COST_VERBS.forEach(w -> lex(all, w).costVerb = true);
         RESTRICTED.forEach(w -> lex(all, w).restricted = true);
+        ADVICE.forEach(w -> lex(all, w).advice = true);
+        USE_CASE_ADJECTIVES.forEach(w -> lex(all, w).useCaseAdjective = true);
+        lex(all, "any");
+        lex(all, "major");
+        lex(all, "real");
+        lex(all, "free");
         DISMISSERS.forEach(w -> lex(all, w).dismisser = true);
         Map<Lex, List<Phrase>> threes = new HashMap<>();
         Map<Lex, List<Phrase>> twos = new HashMap<>();

@@ -207,7 +207,8 @@ final class SentimentScorer {
      *
      * @return a tally per entity (never null)
      */
-    static Tally[] score(TextLayout t, List<MentionMatcher.Mention> mentions, ListStructure lists, int entityCount) {
+    static Tally[] score(TextLayout t, List<MentionMatcher.Mention> found, ListStructure lists, int entityCount) {
+        List<MentionMatcher.Mention> mentions = ProductLines.withReferences(t, found);
         Tally[] tallies = new Tally[entityCount];
         for (int e = 0; e < entityCount; e++) {
             tallies[e] = new Tally();
@@ -361,7 +362,9 @@ final class SentimentScorer {
                 wordsInClause = 0;
             }
         }
-        List<List<int[]>> recipients = new ArrayList<>(clauses); // {entity, inverted 0/1}
+        // {entity, inverted 0/1, end of the tokens that judge it}: "Wise is cheaper than Revolut when sending money
+        // abroad" judges Revolut by what comes before "than" only
+        List<List<int[]>> recipients = new ArrayList<>(clauses);
         for (int c = 0; c < clauses; c++) {
             recipients.add(new ArrayList<>(2));
         }
@@ -374,8 +377,8 @@ final class SentimentScorer {
             if (origin(tokens, starts[c], wi)) {
                 continue; // "teams coming from Asana may find it overwhelming": Asana is not judged
             }
-            int inverted = invertedAt(lex, from, starts[c], wi) ? 1 : 0;
-            addRecipient(recipients.get(c), m.entity, inverted);
+            int than = invertedAt(lex, from, starts[c], wi);
+            addRecipient(recipients.get(c), m.entity, than == NOT_INVERTED ? 0 : 1, than >= 0 ? than : -1);
         }
         // clauses without a non-inverted entity take the previous (else next) clause's, else the fallback; a pros
         // or cons section's points are always about its product
@@ -387,6 +390,9 @@ final class SentimentScorer {
             }
             if (hasDirect(recipients.get(c))) {
                 continue;
+            }
+            if (c > 0 && untrackedSubject(tokens, starts[c], c + 1 < clauses ? starts[c + 1] : to)) {
+                continue; // "; Contabo is the cheapest but the most criticized": about a product nobody tracks
             }
             List<int[]> source = null;
             for (int d = c - 1; d >= 0 && source == null; d--) {
@@ -433,6 +439,9 @@ final class SentimentScorer {
                 pn[1] = 0; // "not the softest, but few runners will mind"
             }
             double[] section = null;
+            if (side == ProsCons.CONS && c == 0 && noneListed(tokens, sideTok, end)) {
+                break; // "Cons: none", "Cons: hardly any for expats"
+            }
             if (side != ProsCons.NONE && dismissal < starts[c] && hasWord(tokens, Math.max(starts[c], sideTok), end)
                     && !(c > 0 && lex[starts[c]] != null && lex[starts[c]].contrast)) {
                 // a point under "Cons:" is a weakness of the section's product whatever its words; "but worth it"
@@ -447,6 +456,9 @@ final class SentimentScorer {
                 Tally tally = tallies[r[0]];
                 double[] v = section != null && (r[1] == 1 || fallback == null || contains(fallback, fallback.length,
                         r[0])) ? section : pn;
+                if (r[1] == 1 && r[2] > starts[c] && r[2] < end && section == null) {
+                    v = polarity(tokens, starts[c], r[2]);
+                }
                 if (r[1] == 0) {
                     tally.positive += v[0];
                     tally.negative += v[1];
@@ -457,6 +469,35 @@ final class SentimentScorer {
             }
         }
         return Arrays.copyOf(direct, directCount);
+    }
+
+    /** The clause opens with a capitalised word that is no sentence start and no known word: another product. */
+    private static boolean untrackedSubject(Tokens tokens, int from, int to) {
+        int i = from;
+        while (i < to && (isPunctuation(tokens.lex[i]) || tokens.lex[i] != null && (tokens.lex[i].contrast
+                || tokens.lex[i].newClause))) {
+            i++;
+        }
+        if (i >= to || tokens.lex[i] != null || tokens.inName[i]) {
+            return false;
+        }
+        char c = tokens.text.charAt(tokens.start[i]);
+        return Character.isUpperCase(c) && tokens.capitalisedInside(i, from - 1);
+    }
+
+    /** The point starts with "none", "hardly any", "few": there is nothing to list. */
+    private static boolean noneListed(Tokens tokens, int from, int to) {
+        int i = from;
+        while (i < to && (tokens.inName[i] || isPunctuation(tokens.lex[i]))) {
+            i++;
+        }
+        Lexicon.Lex w = i < to ? tokens.lex[i] : null;
+        if (w == null || !(w.negator || w.diminisher)) {
+            return false;
+        }
+        Lexicon.Lex next = i + 1 < to ? tokens.lex[i + 1] : null;
+        return next == null || isPunctuation(next) || next.word.equals("any") || next.word.equals("major")
+                || next.word.equals("real");
     }
 
     /** A word (not a name, not punctuation) among tokens[from, to). */
@@ -545,16 +586,17 @@ final class SentimentScorer {
         return false;
     }
 
-    private static void addRecipient(List<int[]> list, int entity, int inverted) {
+    private static void addRecipient(List<int[]> list, int entity, int inverted, int limit) {
         for (int[] r : list) {
             if (r[0] == entity) {
                 if (inverted == 0) {
                     r[1] = 0;
+                    r[2] = -1;
                 }
                 return;
             }
         }
-        list.add(new int[]{entity, inverted});
+        list.add(new int[]{entity, inverted, limit});
     }
 
     private static void borrowRecipient(List<int[]> list, int entity) {
@@ -563,7 +605,7 @@ final class SentimentScorer {
                 return;
             }
         }
-        list.add(new int[]{entity, 0});
+        list.add(new int[]{entity, 0, -1});
     }
 
     /** "coming from X", "switching from X": X is where the reader comes from, not what the clause judges. */
@@ -606,25 +648,34 @@ final class SentimentScorer {
     }
 
     /** "than X", "over X", "unlike X", "compared to X": X gets the opposite tone of its clause. */
-    private static boolean invertedAt(Lexicon.Lex[] lex, int sentenceStart, int clauseStart, int wi) {
+    private static final int NOT_INVERTED = -1, INVERTED = -2;
+
+    /**
+     * Whether the name at wi gets the opposite tone of its clause: the index of its "than" (what judges it comes
+     * before), {@link #INVERTED} after "unlike", "over", "compared to/with", else {@link #NOT_INVERTED}.
+     */
+    private static int invertedAt(Lexicon.Lex[] lex, int sentenceStart, int clauseStart, int wi) {
         for (int k = wi - 1; k >= clauseStart && k >= wi - 6; k--) {
             byte role = role(lex[k]);
-            if (role == Lexicon.THAN || role == Lexicon.UNLIKE) {
-                return true;
+            if (role == Lexicon.THAN) {
+                return k;
+            }
+            if (role == Lexicon.UNLIKE) {
+                return INVERTED;
             }
             if (role == Lexicon.OVER && k == wi - 1) {
-                return true;
+                return INVERTED;
             }
             if ((role == Lexicon.TO || role == Lexicon.WITH) && k > sentenceStart
                     && (role(lex[k - 1]) == Lexicon.COMPARED || role(lex[k - 1]) == Lexicon.RELATIVE)) {
-                return true;
+                return INVERTED;
             }
             if (lex[k] == COMMA && !(k + 1 < wi && role(lex[k + 1]) == Lexicon.AND)) {
                 // a comma ends "unlike X," but not "than X, Y and Z"
-                return false;
+                return NOT_INVERTED;
             }
         }
-        return false;
+        return NOT_INVERTED;
     }
 
     /** {positive, negative} weight of tokens[from, to), names excluded. */
@@ -637,6 +688,7 @@ final class SentimentScorer {
         int tooAt = -1;
         int remedyUntil = -1;
         int conditionUntil = -1;
+        int adviceUntil = -1;
         double mult = 1;
         int multAt = -2;
         for (int i = from; i < to; i++) {
@@ -686,7 +738,7 @@ final class SentimentScorer {
                 if (diminishes || w.negator && !(i + 1 < to && role(lex[i + 1]) == Lexicon.ONLY)) {
                     // "no learning curve", "little overhead", "hardly any fees": a weakness made small is a strength
                     negateUntil = i + (diminishes ? 2 : 3);
-                    if (w.weight != null) {
+                    if (w.weight != null && i > conditionUntil) {
                         n += -w.weight;
                     }
                     if (i + 1 < to && lex[i + 1] != null && lex[i + 1].featureVerb) {
@@ -705,6 +757,13 @@ final class SentimentScorer {
                 if (w.role == Lexicon.ONLY && i + 1 < to && lex[i + 1] != null && lex[i + 1].restricted
                         && !(i > from && lex[i - 1] != null && lex[i - 1].negator)) {
                     n += 0.6; // "only offers dedicated servers in Germany", "only available on paid plans"
+                    continue;
+                }
+                if (w.costVerb && i + 1 < to && lex[i + 1] != null && (lex[i + 1].negator || lex[i + 1].diminisher
+                        || role(lex[i + 1]) == Lexicon.LESS || lex[i + 1].intensifier != null && i + 2 < to
+                        && lex[i + 2] != null && (lex[i + 2].negator || role(lex[i + 2]) == Lexicon.LESS))) {
+                    p += 1.0; // "costs less", "pay almost nothing"
+                    i += lex[i + 1].intensifier != null ? 2 : 1;
                     continue;
                 }
                 if ((w.demand || w.costVerb) && burdenAhead(lex, i + 1, Math.min(to, i + 4), w.costVerb)) {
@@ -752,8 +811,17 @@ final class SentimentScorer {
                 i += span - 1;
                 continue;
             }
+            if (span == 1 && weight < 0 && i + 1 < to && lex[i + 1] != null && lex[i + 1].word.equals("free")
+                    && tokens.text.charAt(tokens.start[i + 1] - 1) == '-') {
+                p += 1.0; // "fee-free", "hassle-free", "ad-free"
+                i++;
+                continue;
+            }
             if (w.effort && span == 1 && i > negateUntil && !burdenBefore(lex, from, i)) {
-                continue; // "setup", "admin": a cost only when there is more of it
+                continue; // "setup", "fees": a cost only when there is more of it
+            }
+            if (weight > 0 && i <= adviceUntil) {
+                continue; // "I'd avoid the cheapest Casper models": what is advised against is not praised
             }
             double v = weight;
             if (multAt >= i - 2 && multAt >= from) {
@@ -776,10 +844,20 @@ final class SentimentScorer {
                 p += v;
             } else if (i > conditionUntil) {
                 n += -v;
+                if (w.advice) {
+                    adviceUntil = nextPunctuation(lex, i, to);
+                }
             }
             i += span - 1;
         }
         return new double[]{p, n};
+    }
+
+    private static int nextPunctuation(Lexicon.Lex[] lex, int i, int to) {
+        while (i < to && !isPunctuation(lex[i])) {
+            i++;
+        }
+        return i;
     }
 
     /** "the flashiest", "the most polished" right after a negator, whatever the adjective. */

@@ -454,6 +454,35 @@ class AnswerAnalyzerTest {
     }
 
     @Test
+    void aComparisonGivesEachSideItsOwn() {
+        Analysis a = crm.analyze("Pipedrive is cheaper than Salesforce when you only need pipelines, and easy to learn.",
+                List.of());
+        assertThat(result(a, "Pipedrive").sentiment()).isEqualTo(Sentiment.POSITIVE);
+        // only what comes before "than" judges Salesforce: "easy to learn" is Pipedrive's
+        assertThat(result(a, "Salesforce").sentiment()).isEqualTo(Sentiment.NEGATIVE);
+        Analysis more = crm.analyze("Salesforce needs more admin than HubSpot.", List.of());
+        assertThat(result(more, "Salesforce").sentiment()).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(result(more, "HubSpot").sentiment()).isEqualTo(Sentiment.POSITIVE);
+    }
+
+    @Test
+    void whatIsSaidOfAProductLineIsSaidOfItsMaker() {
+        Analysis a = crm.analyze("| Plan | Seats |\n|---|---|\n| HubSpot Starter | 2 |\n| Salesforce Essentials | 10 |\n\n"
+                + "The Starter tier is easier to set up than Essentials.", List.of());
+        assertThat(result(a, "HubSpot").sentiment()).isEqualTo(Sentiment.POSITIVE);
+        assertThat(result(a, "Salesforce").sentiment()).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(result(a, "HubSpot").count()).isEqualTo(1); // a reference is no mention
+    }
+
+    @Test
+    void adviceAgainstAProductIsNoPraise() {
+        assertThat(result(crm.analyze("I'd avoid the cheapest Salesforce editions: support is slow.", List.of()),
+                "Salesforce").sentiment()).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(result(crm.analyze("Pipedrive avoids a painful migration later.", List.of()),
+                "Pipedrive").sentiment()).isEqualTo(Sentiment.POSITIVE);
+    }
+
+    @Test
     void tableCellsBelongToTheirRowOrColumnAndDrawbackColumnsCount() {
         Analysis columns = crm.analyze("| | Pipedrive | HubSpot |\n|---|---|---|\n| Ease of use | Excellent | Poor |",
                 List.of());
