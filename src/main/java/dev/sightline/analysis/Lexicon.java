@@ -31,6 +31,8 @@ final class Lexicon {
         boolean contrast;
         boolean newClause;
         boolean priceNoun;
+        /** "rate", "range": high is good ("higher interest", "a lower rate" is a fault). */
+        boolean benefitNoun;
         boolean featureVerb;
         boolean remedy;
         boolean useCase;
@@ -40,6 +42,11 @@ final class Lexicon {
         /** "mind", "matter": waved away after "few", "won't", "rarely" ("few runners will mind"). */
         boolean dismissed;
         boolean dismisser;
+        /** "justifies", "worth" (before "it", "the"): after "but", waves the weakness before it away. */
+        boolean justifies;
+        boolean justified;
+        /** "pricier", "expensive": a dearer product ("feels like a much pricier shoe" is praise). */
+        boolean pricey;
         /** "little", "few", "minimal": makes the next judgement small, so a small weakness is a strength. */
         boolean diminisher;
         /** "has", "with", "offers": before "no", "little" or "few", what follows is missing ("offers little reporting"). */
@@ -77,20 +84,21 @@ final class Lexicon {
     private static final Map<String, Double> PHRASES = new LinkedHashMap<>();
     private static final Map<String, Double> INTENSIFIERS = new HashMap<>();
     private static final List<String> PREDICATIVE = new ArrayList<>();
-    private static final Set<String> NEGATORS = Set.of("not", "no", "never", "none", "nothing", "neither", "nor",
+    private static final Set<String> NEGATORS = Set.of("not", "no", "never", "nicht", "kein", "keine", "keinen",
+            "ohne", "niet", "geen", "zonder", "none", "nothing", "neither", "nor",
             "rarely", "seldom",
             "without", "hardly", "barely", "isn't", "aren't", "wasn't", "weren't", "doesn't", "don't", "didn't",
             "can't", "cannot", "won't", "wouldn't", "shouldn't", "couldn't", "hasn't", "haven't", "hadn't", "isnt",
             "arent", "doesnt", "dont", "cant", "wont", "lacks", "lack", "lacking", "missing", "nowhere");
     private static final Set<String> CONTRAST = Set.of("but", "however", "although", "though", "whereas", "while",
-            "yet");
+            "yet", "aber", "jedoch", "allerdings", "doch", "maar", "echter");
     private static final Set<String> NEW_CLAUSE = Set.of("and", "while", "whereas", "which");
     /** Verbs whose negation reports a missing feature: "does not offer end-to-end encryption". */
     private static final Set<String> FEATURE_VERBS = Set.of("offer", "offers", "support", "supports", "include",
             "includes", "provide", "provides");
     /** Words that fix a problem: "save a painful migration", "avoid a painful migration". */
     private static final Set<String> REMEDIES = Set.of("save", "saves", "prevent", "prevents", "reduce", "reduces",
-            "eliminate", "eliminates", "avoid", "avoids");
+            "eliminate", "eliminates", "avoid", "avoids", "solve", "solves", "fix", "fixes");
     /** Words after which "complex" describes the buyer's work, not the product: "for complex projects". */
     private static final Set<String> USE_CASE = Set.of("for", "with", "handle", "handles", "handling", "manage",
             "manages", "managing", "model");
@@ -102,6 +110,9 @@ final class Lexicon {
             "dealbreaker", "deal-breaker");
     private static final Set<String> DISMISSERS = Set.of("few", "won't", "wont", "don't", "wouldn't", "rarely",
             "hardly", "nobody", "doesn't", "shouldn't", "seldom", "unlikely", "not", "isn't", "never");
+    private static final Set<String> JUSTIFIES = Set.of("justifies", "justify", "justified", "outweigh",
+            "outweighs", "offsets", "worth");
+    private static final Set<String> PRICEY = Set.of("pricier", "pricey", "expensive", "costlier", "dearer");
     private static final Set<String> DIMINISHERS = Set.of("little", "few", "minimal", "zero", "negligible");
     /** Words after which "little" and "few" mean "some": "a little slow", "a few bugs". */
     static final Set<String> SOME = Set.of("a", "quite", "very");
@@ -124,12 +135,16 @@ final class Lexicon {
             "smaller", "heavier", "large", "big", "small", "heavy", "longer");
     private static final Set<String> PRICE_NOUNS = Set.of("price", "prices", "pricing", "cost", "costs", "fees",
             "fee", "subscription");
+    private static final Set<String> BENEFIT_NOUNS = Set.of("rate", "rates", "interest", "yield", "yields",
+            "returns", "range", "capacity", "bandwidth", "allowance", "allowances", "speed", "speeds", "quality",
+            "limit", "limits", "resolution", "accuracy", "uptime", "availability");
     private static final Map<String, Integer> PRICE_LEVELS = Map.of("high", -1, "higher", -1, "hefty", -1,
-            "low", 1, "lower", 1, "lowest", 1);
+            "highest", -1, "low", 1, "lower", 1, "lowest", 1);
     private static final Map<String, Byte> ROLES = Map.ofEntries(Map.entry("than", THAN),
             Map.entry("unlike", UNLIKE), Map.entry("over", OVER), Map.entry("to", TO), Map.entry("with", WITH),
             Map.entry("compared", COMPARED), Map.entry("relative", RELATIVE), Map.entry("and", AND),
-            Map.entry("only", ONLY), Map.entry("less", LESS), Map.entry("fewer", FEWER), Map.entry("too", TOO),
+            Map.entry("only", ONLY), Map.entry("less", LESS), Map.entry("fewer", FEWER), Map.entry("weniger", FEWER),
+            Map.entry("minder", FEWER), Map.entry("too", TOO),
             Map.entry("from", FROM), Map.entry("or", OR));
 
     static {
@@ -296,6 +311,16 @@ final class Lexicon {
         phrase(-1.0, "stability issues");
         phrase(-1.0, "sync issues");
         phrase(-1.0, "known issues");
+        phrase(-1.0, "more involved");
+        phrase(-1.0, "takes longer");
+        phrase(-1.0, "take longer");
+        phrase(0.0, "fine tuning");
+        phrase(-1.0, "than you need");
+        phrase(-0.8, "reserved for");
+        neg(0.8, "creep");
+        pos(0.7, "finer");
+        phrase(1.0, "cannot match");
+        phrase(1.0, "can't match");
         phrase(-1.0, "takes a while");
         phrase(-1.0, "take a while");
         phrase(-0.8, "takes time");
@@ -339,6 +364,17 @@ final class Lexicon {
         phrase(1.0, "stand up");
         phrase(0.0, "feel free");
         phrase(0.0, "free to");
+        // German and Dutch answers: the common evaluative words, contrast words and pros/cons labels
+        pos(1.0, "gut", "gute", "guter", "gutes", "guten", "günstig", "günstige", "günstiger", "einfach",
+                "einfache", "übersichtlich", "zuverlässig", "zuverlässige", "schnell", "schnelle", "beste", "besten",
+                "empfehlenswert", "einsteigerfreundlich", "vereinfacht", "bequem", "stark", "starke", "goed",
+                "goede", "handig", "makkelijk", "eenvoudig", "snel", "snelle", "betrouwbaar", "beste", "voordelig",
+                "gebruiksvriendelijk", "uitstekend", "prima");
+        neg(1.0, "teuer", "teurer", "langsam", "unhandlich", "umständlich", "kompliziert", "eingeschränkt",
+                "bemängelt", "nachteil", "schwach", "schwächer", "veraltet", "duur", "duurder", "traag",
+                "ingewikkeld", "beperkt", "verouderd", "nadeel");
+        neg(0.6, "abonnement", "gebühr", "gebühren", "kosten");
+        intens(1.5, "sehr", "besonders", "deutlich", "heel", "erg", "zeer");
         intens(1.5, "very", "highly", "super", "remarkably", "notoriously", "absolutely", "really", "truly");
         intens(1.8, "extremely", "incredibly", "exceptionally", "insanely", "ridiculously");
         intens(1.3, "particularly", "especially", "so", "genuinely", "most", "much", "far", "significantly",
@@ -388,6 +424,7 @@ final class Lexicon {
         NEW_CLAUSE.forEach(w -> lex(all, w).newClause = true);
         PRICE_NOUNS.forEach(w -> lex(all, w).priceNoun = true);
         PRICE_LEVELS.forEach((w, v) -> lex(all, w).priceLevel = v);
+        BENEFIT_NOUNS.forEach(w -> lex(all, w).benefitNoun = true);
         INTENSIFIERS.forEach((w, v) -> lex(all, w).intensifier = v);
         ROLES.forEach((w, v) -> lex(all, w).role = v);
         PREDICATIVE.forEach(w -> lex(all, w).predicative = true);
@@ -399,12 +436,17 @@ final class Lexicon {
         ORIGIN_VERBS.forEach(w -> lex(all, w).originVerb = true);
         DISMISSED.forEach(w -> lex(all, w).dismissed = true);
         DIMINISHERS.forEach(w -> lex(all, w).diminisher = true);
+        JUSTIFIES.forEach(w -> lex(all, w).justifies = true);
+        List.of("it", "the", "every").forEach(w -> lex(all, w).justified = true);
+        PRICEY.forEach(w -> lex(all, w).pricey = true);
+        lex(all, "like");
+        lex(all, "an");
         SOME.forEach(w -> lex(all, w));
         lex(all, "the");
         lex(all, "most");
         HAVE_VERBS.forEach(w -> lex(all, w).haveVerb = true);
         EFFORT.forEach(w -> lex(all, w).effort = true);
-        EFFORT.forEach(w -> lex(all, w).weight = -0.6);
+        EFFORT.forEach(w -> lex(all, w).weight = -0.7);
         BURDENS.forEach(w -> lex(all, w).burden = true);
         DEMANDS.forEach(w -> lex(all, w).demand = true);
         COST_VERBS.forEach(w -> lex(all, w).costVerb = true);

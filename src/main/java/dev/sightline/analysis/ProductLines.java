@@ -72,13 +72,20 @@ final class ProductLines {
         return out;
     }
 
-    /** "Clifton" in "Hoka Clifton 9": a capitalised word or model code right after the maker's name. */
+    /**
+     * "Clifton" in "Hoka Clifton 9" or "Hoka's Clifton 9": a capitalised word or model code right after the maker's
+     * name.
+     */
     private static String lineAfter(TextLayout t, MentionMatcher.Mention m) {
-        if (m.end + 1 >= t.length || t.text.charAt(m.end) != ' ') {
+        int p = m.end;
+        if (p + 2 < t.length && (t.text.charAt(p) == '\'' || t.text.charAt(p) == '’') && t.text.charAt(p + 1) == 's') {
+            p += 2; // "De'Longhi's Magnifica S"
+        }
+        if (p + 1 >= t.length || t.text.charAt(p) != ' ') {
             return null;
         }
-        int a = t.atomAtOrAfter(m.end);
-        if (a >= t.atomCount || t.atomStart[a] != m.end + 1) {
+        int a = t.atomAtOrAfter(p);
+        if (a >= t.atomCount || t.atomStart[a] != p + 1) {
             return null;
         }
         int s = t.atomStart[a];

@@ -12,11 +12,12 @@ final class ProsCons {
     static final byte NONE = 0, PROS = 1, CONS = -1;
 
     private static final Set<String> PROS_WORDS = Set.of("pros", "pro", "strengths", "strength", "advantages",
-            "advantage", "upsides", "upside", "positives", "likes", "shines", "benefits", "love", "loved");
+            "advantage", "upsides", "upside", "positives", "likes", "shines", "benefits", "love", "loved", "vorteile",
+            "stärken", "voordelen", "pluspunten");
     private static final Set<String> CONS_WORDS = Set.of("cons", "con", "weaknesses", "weakness", "drawbacks",
             "drawback", "downsides", "downside", "limitations", "limitation", "disadvantages", "negatives",
             "complaints", "complaint", "shortcomings", "caveats", "caveat", "concerns", "dislike", "dislikes",
-            "avoid", "tradeoffs", "gripes", "minuses");
+            "avoid", "tradeoffs", "gripes", "minuses", "nachteile", "schwächen", "nadelen", "minpunten");
     /** Words that make a label only after or before another: "falls short", "watch out", "trade-offs", "we like". */
     private static final Set<String> FALL = Set.of("falls", "fall", "comes", "come");
     private static final Set<String> LIKERS = Set.of("we", "i", "users", "reviewers", "people", "customers");

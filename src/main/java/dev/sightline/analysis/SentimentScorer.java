@@ -348,7 +348,7 @@ final class SentimentScorer {
                 boundary = i;
             } else if (w == COMMA && wordsInClause >= 3 && i + 1 < to
                     && ((lex[i + 1] != null && lex[i + 1].newClause)
-                    || tokens.startsName[i + 1] && !enumeration(tokens, i, to, here))) {
+                    || startsNameAfterArticle(tokens, i + 1, to) && !enumeration(tokens, i, to, here))) {
                 // "X is easy to start with, Y is the most powerful, and Z offers great value"
                 boundary = i + 1;
             } else if (!isPunctuation(w)) {
@@ -495,9 +495,12 @@ final class SentimentScorer {
         if (w == null || !(w.negator || w.diminisher)) {
             return false;
         }
-        Lexicon.Lex next = i + 1 < to ? tokens.lex[i + 1] : null;
-        return next == null || isPunctuation(next) || next.word.equals("any") || next.word.equals("major")
-                || next.word.equals("real");
+        if (i + 1 >= to) {
+            return true;
+        }
+        Lexicon.Lex next = tokens.lex[i + 1];
+        return next != null && (isPunctuation(next) || next.word.equals("any") || next.word.equals("major")
+                || next.word.equals("real"));
     }
 
     /** A word (not a name, not punctuation) among tokens[from, to). */
@@ -524,8 +527,27 @@ final class SentimentScorer {
                     }
                 }
             }
+            if (lex[i] != null && lex[i].justifies && i + 1 < to && (lex[i].weight == null || lex[i + 1] != null
+                    && lex[i + 1].justified)) {
+                // "isn't cheap, but the time saved justifies the cost", "pricey, but worth it"
+                for (int k = i - 1; k >= from && k >= i - 8; k--) {
+                    if (lex[k] != null && lex[k].contrast) {
+                        return i;
+                    }
+                }
+            }
         }
         return -1;
+    }
+
+    /** A name at i, or after "the", "a" or "its" at i: ", the Ghost has the most durable outsole". */
+    private static boolean startsNameAfterArticle(Tokens tokens, int i, int to) {
+        if (tokens.startsName[i]) {
+            return true;
+        }
+        Lexicon.Lex w = tokens.lex[i];
+        return w != null && (w.word.equals("the") || w.word.equals("a") || w.word.equals("its")) && i + 1 < to
+                && tokens.startsName[i + 1];
     }
 
     /** Marks the sentence's tokens that lie inside one of its names, which carry no tone of their own. */
@@ -833,6 +855,9 @@ final class SentimentScorer {
             if (i > from && role(lex[i - 1]) == Lexicon.THAN) {
                 v = -v; // "more corporate than friendly"
             }
+            if (v < 0 && w.priceNoun == false && simile(lex, from, i)) {
+                v = -v; // "feels like a much pricier shoe"
+            }
             if (lessAt == i - 1 && lessAt >= from) {
                 v = -v;
             } else if (i <= negateUntil) {
@@ -851,6 +876,16 @@ final class SentimentScorer {
             i += span - 1;
         }
         return new double[]{p, n};
+    }
+
+    /** "like a (much) pricier ...", "like an expensive ...": the product resembles a dearer one. */
+    private static boolean simile(Lexicon.Lex[] lex, int from, int i) {
+        int k = i - 1;
+        if (k >= from && lex[k] != null && lex[k].intensifier != null) {
+            k--;
+        }
+        return k - 1 >= from && lex[k] != null && (lex[k].word.equals("a") || lex[k].word.equals("an"))
+                && lex[k - 1] != null && lex[k - 1].word.equals("like") && lex[i].pricey;
     }
 
     private static int nextPunctuation(Lexicon.Lex[] lex, int i, int to) {
@@ -880,8 +915,15 @@ final class SentimentScorer {
     /** A word that carries tone (or an effort noun) among lex[from, to), before any punctuation. */
     private static boolean judgementAhead(Lexicon.Lex[] lex, int from, int to) {
         for (int k = from; k < to && !isPunctuation(lex[k]); k++) {
-            if (lex[k] != null && (lex[k].weight != null || lex[k].phrases2.length > 0 || lex[k].priceLevel != 0)) {
+            if (lex[k] != null && (lex[k].weight != null || lex[k].priceLevel != 0)) {
                 return true;
+            }
+            if (lex[k] != null && k + 1 < to) {
+                for (Lexicon.Phrase ph : lex[k].phrases2) {
+                    if (ph.rest()[0] == lex[k + 1] && ph.weight() != 0) {
+                        return true;
+                    }
+                }
             }
         }
         return false;
@@ -893,7 +935,7 @@ final class SentimentScorer {
             if (lex[k] == null) {
                 continue;
             }
-            if (cost ? lex[k].word.equals("more") || lex[k].word.equals("extra") : lex[k].burden) {
+            if (cost ? lex[k].word.equals("more") || lex[k].word.equals("extra") || lex[k].effort : lex[k].burden) {
                 return true;
             }
             if (lex[k].negator || role(lex[k]) == Lexicon.LESS) {
@@ -934,6 +976,9 @@ final class SentimentScorer {
         for (int k = Math.max(from, i - 3); k <= Math.min(to - 1, i + 1); k++) {
             if (lex[k] != null && lex[k].priceNoun) {
                 return (double) sign;
+            }
+            if (lex[k] != null && lex[k].benefitNoun) {
+                return (double) -sign; // "a lower rate", "the highest interest"
             }
         }
         return null;
