@@ -42,6 +42,8 @@ final class Lexicon {
         /** "mind", "matter": waved away after "few", "won't", "rarely" ("few runners will mind"). */
         boolean dismissed;
         boolean dismisser;
+        /** "which", "who": a relative clause, about the name right before it. */
+        boolean relative;
         /** "justifies", "worth" (before "it", "the"): after "but", waves the weakness before it away. */
         boolean justifies;
         boolean justified;
@@ -100,7 +102,7 @@ final class Lexicon {
     private static final Set<String> REMEDIES = Set.of("save", "saves", "prevent", "prevents", "reduce", "reduces",
             "eliminate", "eliminates", "avoid", "avoids", "solve", "solves", "fix", "fixes");
     /** Words after which "complex" describes the buyer's work, not the product: "for complex projects". */
-    private static final Set<String> USE_CASE = Set.of("for", "with", "handle", "handles", "handling", "manage",
+    private static final Set<String> USE_CASE = Set.of("for", "with", "at", "handle", "handles", "handling", "manage",
             "manages", "managing", "model");
     private static final Set<String> CONDITIONS = Set.of("if", "unless");
     private static final Set<String> ORIGIN_VERBS = Set.of("come", "comes", "coming", "move", "moves", "moving",
@@ -318,7 +320,17 @@ final class Lexicon {
         phrase(-1.0, "than you need");
         phrase(-0.8, "reserved for");
         neg(0.8, "creep");
-        pos(0.7, "finer");
+        pos(0.7, "finer", "unlimited", "combines");
+        pos(0.6, "cushioned");
+        pos(0.7, "comfort");
+        pos(1.0, "configurable");
+        phrase(0.7, "one touch");
+        phrase(0.7, "one click");
+        phrase(-1.0, "mixed reputation");
+        phrase(-1.0, "mixed reviews");
+        phrase(0.0, "worth knowing");
+        phrase(0.0, "worth noting");
+        phrase(0.0, "worth checking");
         phrase(1.0, "cannot match");
         phrase(1.0, "can't match");
         phrase(-1.0, "takes a while");
@@ -343,6 +355,8 @@ final class Lexicon {
         phrase(-1.0, "sleep hot");
         phrase(-1.0, "runs hot");
         phrase(-1.0, "sleeps warm");
+        phrase(1.0, "sleeps cool");
+        phrase(1.0, "sleep cool");
         phrase(-1.0, "run narrow");
         phrase(-1.0, "runs narrow");
         phrase(-1.0, "runs small");
@@ -439,6 +453,7 @@ final class Lexicon {
         JUSTIFIES.forEach(w -> lex(all, w).justifies = true);
         List.of("it", "the", "every").forEach(w -> lex(all, w).justified = true);
         PRICEY.forEach(w -> lex(all, w).pricey = true);
+        List.of("which", "who").forEach(w -> lex(all, w).relative = true);
         lex(all, "like");
         lex(all, "an");
         SOME.forEach(w -> lex(all, w));

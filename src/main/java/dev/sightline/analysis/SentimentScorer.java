@@ -300,8 +300,9 @@ final class SentimentScorer {
         while (s < t.sentCount && t.kind[t.sentLine[s]] == TextLayout.HEADING) {
             s++;
         }
-        if (s == t.sentCount || firstMention[s] < 0) {
-            return null;
+        byte kind = s == t.sentCount ? TextLayout.BLANK : t.kind[t.sentLine[s]];
+        if (s == t.sentCount || firstMention[s] < 0 || kind != TextLayout.TEXT && kind != TextLayout.BOLD) {
+            return null; // an answer opening with a list item is about the list
         }
         int entity = mentions.get(firstMention[s]).entity;
         for (int k = firstMention[s] + 1; k < endMention[s]; k++) {
@@ -380,6 +381,7 @@ final class SentimentScorer {
             int than = invertedAt(lex, from, starts[c], wi);
             addRecipient(recipients.get(c), m.entity, than == NOT_INVERTED ? 0 : 1, than >= 0 ? than : -1);
         }
+        boolean[] untracked = new boolean[clauses + 1];
         // clauses without a non-inverted entity take the previous (else next) clause's, else the fallback; a pros
         // or cons section's points are always about its product
         for (int c = 0; c < clauses; c++) {
@@ -391,19 +393,28 @@ final class SentimentScorer {
             if (hasDirect(recipients.get(c))) {
                 continue;
             }
-            if (c > 0 && untrackedSubject(tokens, starts[c], c + 1 < clauses ? starts[c + 1] : to)) {
+            if (c > 0 && untrackedSubject(tokens, from, starts[c], c + 1 < clauses ? starts[c + 1] : to)) {
+                untracked[c] = true;
                 continue; // "; Contabo is the cheapest but the most criticized": about a product nobody tracks
             }
             List<int[]> source = null;
-            for (int d = c - 1; d >= 0 && source == null; d--) {
+            for (int d = c - 1; d >= 0 && source == null && !untracked[d + 1]; d--) {
                 if (hasDirect(recipients.get(d))) {
                     source = recipients.get(d);
                 }
+            }
+            if (c > 0 && untracked[c - 1] && source == null) {
+                continue;
             }
             for (int d = c + 1; d < clauses && source == null; d++) {
                 if (hasDirect(recipients.get(d))) {
                     source = recipients.get(d);
                 }
+            }
+            if (source != null && c > 0 && lex[starts[c]] != null && lex[starts[c]].relative
+                    && !mentionsIt(tokens, starts[c], c + 1 < clauses ? starts[c + 1] : to)) {
+                // ", which are considered more dependable": about the names right before it
+                source = nearestGroup(tokens, here, starts[c], source);
             }
             // a name the clause compares against ("weak compared with Dropbox") stays compared against
             if (source != null) {
@@ -472,7 +483,7 @@ final class SentimentScorer {
     }
 
     /** The clause opens with a capitalised word that is no sentence start and no known word: another product. */
-    private static boolean untrackedSubject(Tokens tokens, int from, int to) {
+    private static boolean untrackedSubject(Tokens tokens, int sentenceStart, int from, int to) {
         int i = from;
         while (i < to && (isPunctuation(tokens.lex[i]) || tokens.lex[i] != null && (tokens.lex[i].contrast
                 || tokens.lex[i].newClause))) {
@@ -481,8 +492,7 @@ final class SentimentScorer {
         if (i >= to || tokens.lex[i] != null || tokens.inName[i]) {
             return false;
         }
-        char c = tokens.text.charAt(tokens.start[i]);
-        return Character.isUpperCase(c) && tokens.capitalisedInside(i, from - 1);
+        return Character.isUpperCase(tokens.text.charAt(tokens.start[i])) && i > sentenceStart;
     }
 
     /** The point starts with "none", "hardly any", "few": there is nothing to list. */
@@ -538,6 +548,54 @@ final class SentimentScorer {
             }
         }
         return -1;
+    }
+
+    /**
+     * The names closest before a relative clause at token `at`: the last name and those listed with it ("trails
+     * De'Longhi and Philips, which are more dependable"); source when the sentence names none before it.
+     */
+    private static List<int[]> nearestGroup(Tokens tokens, List<MentionMatcher.Mention> here, int at,
+                                            List<int[]> source) {
+        int last = -1;
+        for (int k = 0; k < here.size(); k++) {
+            if (tokens.atOrAfter(here.get(k).start) < at) {
+                last = k;
+            }
+        }
+        if (last < 0) {
+            return source;
+        }
+        List<int[]> group = new ArrayList<>(2);
+        for (int k = last; k >= 0; k--) {
+            borrowRecipient(group, here.get(k).entity);
+            if (k > 0 && !listedTogether(tokens, here.get(k - 1), here.get(k))) {
+                break;
+            }
+        }
+        return group.isEmpty() ? source : group;
+    }
+
+    /** "which makes it the better pick": "it" is the sentence's subject, not the name before "which". */
+    private static boolean mentionsIt(Tokens tokens, int from, int to) {
+        for (int i = from; i < to; i++) {
+            int s = tokens.start[i];
+            if (!tokens.inName[i] && tokens.text.regionMatches(true, s, "it", 0, 2)
+                    && (s + 2 == tokens.text.length() || !Character.isLetter(tokens.text.charAt(s + 2)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Only commas, "and", "or" between two names. */
+    private static boolean listedTogether(Tokens tokens, MentionMatcher.Mention a, MentionMatcher.Mention b) {
+        for (int i = tokens.atOrAfter(a.end); i < tokens.count && tokens.start[i] < b.start; i++) {
+            Lexicon.Lex w = tokens.lex[i];
+            if (!(tokens.inName[i] || w == COMMA || role(w) == Lexicon.AND || role(w) == Lexicon.OR)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A name at i, or after "the", "a" or "its" at i: ", the Ghost has the most durable outsole". */
@@ -639,7 +697,14 @@ final class SentimentScorer {
                 || role(lex[k]) == Lexicon.OR)) {
             k--;
         }
-        return k > clauseStart && role(lex[k]) == Lexicon.FROM && lex[k - 1] != null && lex[k - 1].originVerb;
+        if (k <= clauseStart || role(lex[k]) != Lexicon.FROM) {
+            return false;
+        }
+        int v = k - 1;
+        if (v > clauseStart && lex[v] != null && (lex[v].word.equals("away") || lex[v].word.equals("off"))) {
+            v--; // "move away from Bluehost"
+        }
+        return lex[v] != null && lex[v].originVerb;
     }
 
     private static boolean hasDirect(List<int[]> list) {
@@ -977,8 +1042,10 @@ final class SentimentScorer {
             if (lex[k] != null && lex[k].priceNoun) {
                 return (double) sign;
             }
+        }
+        for (int k = Math.max(from, i - 7); k <= Math.min(to - 1, i + 1); k++) {
             if (lex[k] != null && lex[k].benefitNoun) {
-                return (double) -sign; // "a lower rate", "the highest interest"
+                return (double) -sign; // "a lower rate", "its rate on the free plan is lower"
             }
         }
         return null;
