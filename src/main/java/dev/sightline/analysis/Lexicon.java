@@ -104,7 +104,7 @@ final class Lexicon {
     /** Words after which "complex" describes the buyer's work, not the product: "for complex projects". */
     private static final Set<String> USE_CASE = Set.of("for", "with", "at", "handle", "handles", "handling", "manage",
             "manages", "managing", "model");
-    private static final Set<String> CONDITIONS = Set.of("if", "unless");
+    private static final Set<String> CONDITIONS = Set.of("if", "unless", "whether");
     private static final Set<String> ORIGIN_VERBS = Set.of("come", "comes", "coming", "move", "moves", "moving",
             "switch", "switches", "switching", "migrate", "migrates", "migrating", "upgrade", "upgrading",
             "graduate", "graduating", "transition", "transitioning");
@@ -117,7 +117,7 @@ final class Lexicon {
     private static final Set<String> PRICEY = Set.of("pricier", "pricey", "expensive", "costlier", "dearer");
     private static final Set<String> DIMINISHERS = Set.of("little", "few", "minimal", "zero", "negligible");
     /** Words after which "little" and "few" mean "some": "a little slow", "a few bugs". */
-    static final Set<String> SOME = Set.of("a", "quite", "very");
+    static final Set<String> SOME = Set.of("a", "quite");
     private static final Set<String> HAVE_VERBS = Set.of("has", "have", "had", "with", "offers", "offer",
             "provides", "provide", "includes", "include", "supports", "support", "comes", "gives");
     private static final Set<String> EFFORT = Set.of("admin", "administration", "maintenance", "tuning", "setup",
@@ -134,6 +134,7 @@ final class Lexicon {
     private static final Set<String> RESTRICTED = Set.of("available", "works", "runs", "in", "on", "within",
             "offers", "supports", "covers", "lets", "allows");
     private static final Set<String> USE_CASE_ADJECTIVES = Set.of("complex", "complicated", "larger", "bigger",
+            "complete",
             "smaller", "heavier", "large", "big", "small", "heavy", "longer");
     private static final Set<String> PRICE_NOUNS = Set.of("price", "prices", "pricing", "cost", "costs", "fees",
             "fee", "subscription");
@@ -287,7 +288,7 @@ final class Lexicon {
                 "perks", "upside", "upsides", "win", "won", "beats", "outperforms", "outshines", "appreciate",
                 "appreciated", "enjoy", "enjoyed", "praises", "recommends");
         pos(0.7, "helps", "established", "detailed", "decent", "proper", "protects",
-                "contours", "winning", "discounts", "discounted", "refund", "worth");
+                "contours", "winning", "refund", "worth");
         pos(0.5, "premium", "larger", "largest", "bigger", "biggest", "longer", "longest");
         pos(0.4, "softer", "softest");
         pos(0.7, "flashy", "fancy", "pretty", "sleek", "slick");
@@ -320,7 +321,23 @@ final class Lexicon {
         phrase(-1.0, "than you need");
         phrase(-0.8, "reserved for");
         neg(0.8, "creep");
-        pos(0.7, "finer", "unlimited", "combines");
+        pos(0.7, "finer", "unlimited", "workhorse", "complete", "instant");
+        pos(0.4, "compact");
+        intens(1.0, "almost", "nearly", "virtually");
+        phrase(1.0, "work well");
+        phrase(1.0, "works well");
+        phrase(1.0, "for the money");
+        phrase(1.0, "half the price");
+        phrase(1.0, "fraction of the");
+        phrase(0.7, "lasts for");
+        phrase(0.0, "best route");
+        phrase(0.0, "best way");
+        phrase(0.0, "best place");
+        phrase(0.0, "best approach");
+        phrase(0.0, "safest approach");
+        phrase(0.0, "easiest way");
+        phrase(0.0, "reliable source");
+        phrase(0.0, "reliable place");
         pos(0.6, "cushioned");
         pos(0.7, "comfort");
         pos(1.0, "configurable");

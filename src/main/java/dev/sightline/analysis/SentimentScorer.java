@@ -260,12 +260,15 @@ final class SentimentScorer {
                     lastSubjects = null;
                 } else if (item != null) {
                     fallback = item.subjectList();
-                } else if (lastSubjects != null && !introducesList(t, s)
-                        && (lastSubjects.length == 1 || startsWithGroupPronoun(t, s))) {
+                } else if (introducesList(t, s)) {
+                    // "A few quick ways to find out yourself:" is about what follows
+                } else if (lastSubjects != null && (lastSubjects.length == 1 || startsWithGroupPronoun(t, s))) {
                     // the paragraph goes on about what its last sentence named
                     fallback = lastSubjects;
+                } else if (here.isEmpty() && startsWithGroupCount(t, s)) {
+                    fallback = namedBefore(t, mentions, s); // "All four are capable city cars."
                 }
-                if (fallback == null && item == null) {
+                if (fallback == null && item == null && !introducesList(t, s)) {
                     fallback = topic; // "Where it falls short" in an answer about one product
                 }
             }
@@ -323,6 +326,47 @@ final class SentimentScorer {
     }
 
     private static final Set<String> GROUP_PRONOUNS = Set.of("both", "they", "these", "all", "each", "either");
+
+    private static final Set<String> COUNTS = Set.of("two", "three", "four", "five", "six", "of");
+
+    /** "All four are...", "All of them...", "Both are...": about every product named so far. */
+    private static boolean startsWithGroupCount(TextLayout t, int s) {
+        int a = t.atomAtOrAfter(t.sentStart[s]);
+        if (a + 1 >= t.atomCount || t.atomStart[a] >= t.sentEnd[s]) {
+            return false;
+        }
+        String first = t.atomLower(a);
+        return first.equals("both") || first.equals("all") && COUNTS.contains(t.atomLower(a + 1));
+    }
+
+    /** The entities the answer named before sentence s, in entity order, or null. */
+    private static int[] namedBefore(TextLayout t, List<MentionMatcher.Mention> mentions, int s) {
+        int max = -1;
+        for (MentionMatcher.Mention m : mentions) {
+            max = Math.max(max, m.entity);
+        }
+        boolean[] seen = new boolean[max + 1];
+        int n = 0;
+        for (MentionMatcher.Mention m : mentions) {
+            if (m.start >= t.sentStart[s]) {
+                break;
+            }
+            if (!seen[m.entity]) {
+                seen[m.entity] = true;
+                n++;
+            }
+        }
+        if (n == 0) {
+            return null;
+        }
+        int[] out = new int[n];
+        for (int e = 0, k = 0; e <= max; e++) {
+            if (seen[e]) {
+                out[k++] = e;
+            }
+        }
+        return out;
+    }
 
     private static boolean startsWithGroupPronoun(TextLayout t, int s) {
         int a = t.atomAtOrAfter(t.sentStart[s]);
@@ -641,7 +685,8 @@ final class SentimentScorer {
         for (MentionMatcher.Mention m : here) {
             if (m.start == tokens.start[i + 1]) {
                 int after = tokens.atOrAfter(m.end);
-                return after < to && (tokens.lex[after] == COMMA || role(tokens.lex[after]) == Lexicon.AND
+                return after < to && (tokens.lex[after] == COMMA || tokens.lex[after] == PAREN
+                        || role(tokens.lex[after]) == Lexicon.AND
                         || role(tokens.lex[after]) == Lexicon.OR);
             }
         }
