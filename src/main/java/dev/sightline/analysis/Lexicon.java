@@ -42,6 +42,8 @@ final class Lexicon {
         /** "mind", "matter": waved away after "few", "won't", "rarely" ("few runners will mind"). */
         boolean dismissed;
         boolean dismisser;
+        /** "whether": an embedded question, which asserts nothing. */
+        boolean question;
         /** "which", "who": a relative clause, about the name right before it. */
         boolean relative;
         /** "justifies", "worth" (before "it", "the"): after "but", waves the weakness before it away. */
@@ -124,6 +126,7 @@ final class Lexicon {
             "configuration", "upkeep", "effort", "babysitting", "tweaking", "overhead", "fuss", "fee", "fees",
             "commission", "commissions", "markup", "markups", "surcharge", "surcharges", "charges");
     private static final Set<String> ADVICE = Set.of("avoid", "skip", "steer");
+    private static final Set<String> PRONOUNS_FOR_ADVICE = Set.of("it", "them", "this", "these", "that", "those");
     private static final Set<String> BURDENS = Set.of("more", "extra", "lots", "much", "significant",
             "considerable", "constant", "ongoing", "heavy", "requires", "require", "needs", "need", "demands",
             "plenty", "additional", "paid", "separate", "subscription", "upgrade", "premium", "higher", "dedicated",
@@ -134,7 +137,7 @@ final class Lexicon {
     private static final Set<String> RESTRICTED = Set.of("available", "works", "runs", "in", "on", "within",
             "offers", "supports", "covers", "lets", "allows");
     private static final Set<String> USE_CASE_ADJECTIVES = Set.of("complex", "complicated", "larger", "bigger",
-            "complete",
+            "complete", "simpler", "simple",
             "smaller", "heavier", "large", "big", "small", "heavy", "longer");
     private static final Set<String> PRICE_NOUNS = Set.of("price", "prices", "pricing", "cost", "costs", "fees",
             "fee", "subscription");
@@ -322,6 +325,9 @@ final class Lexicon {
         phrase(-0.8, "reserved for");
         neg(0.8, "creep");
         pos(0.7, "finer", "unlimited", "workhorse", "complete", "instant");
+        pos(0.4, "reliability", "durability");
+        phrase(0.7, "pays interest");
+        phrase(0.0, "better reason");
         pos(0.4, "compact");
         intens(1.0, "almost", "nearly", "virtually");
         phrase(1.0, "work well");
@@ -471,6 +477,12 @@ final class Lexicon {
         List.of("it", "the", "every").forEach(w -> lex(all, w).justified = true);
         PRICEY.forEach(w -> lex(all, w).pricey = true);
         List.of("which", "who").forEach(w -> lex(all, w).relative = true);
+        lex(all, "whether").question = true;
+        lex(all, "away");
+        lex(all, "off");
+        lex(all, "its");
+        lex(all, "their");
+        PRONOUNS_FOR_ADVICE.forEach(w -> lex(all, w));
         lex(all, "like");
         lex(all, "an");
         SOME.forEach(w -> lex(all, w));

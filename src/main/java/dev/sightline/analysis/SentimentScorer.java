@@ -821,6 +821,7 @@ final class SentimentScorer {
         int remedyUntil = -1;
         int conditionUntil = -1;
         int adviceUntil = -1;
+        int questionUntil = -1;
         double mult = 1;
         int multAt = -2;
         for (int i = from; i < to; i++) {
@@ -842,6 +843,17 @@ final class SentimentScorer {
                     end++;
                 }
                 conditionUntil = names ? -1 : end - 1;
+                if (w.question) {
+                    questionUntil = end - 1; // "whether switching is worth it": asked, not asserted
+                }
+                continue;
+            }
+            if (i <= questionUntil) {
+                continue;
+            }
+            if (w.advice && !objectNamed(tokens, i + 1, Math.min(to, i + 4))) {
+                // "avoid opening the casing yourself", "to avoid phishing sites": advice about something else
+                adviceUntil = nextPunctuation(lex, i, to);
                 continue;
             }
             Double weight = null;
@@ -952,8 +964,10 @@ final class SentimentScorer {
             if (w.effort && span == 1 && i > negateUntil && !burdenBefore(lex, from, i)) {
                 continue; // "setup", "fees": a cost only when there is more of it
             }
-            if (weight > 0 && i <= adviceUntil) {
-                continue; // "I'd avoid the cheapest Casper models": what is advised against is not praised
+            if (i <= adviceUntil && (weight > 0 || !objectNamedBefore(tokens, from, i))) {
+                // "I'd avoid the cheapest Casper models": what is advised against is not praised; advice about
+                // something else judges nothing
+                continue;
             }
             double v = weight;
             if (multAt >= i - 2 && multAt >= from) {
@@ -965,8 +979,15 @@ final class SentimentScorer {
             if (i > from && role(lex[i - 1]) == Lexicon.THAN) {
                 v = -v; // "more corporate than friendly"
             }
-            if (v < 0 && w.priceNoun == false && simile(lex, from, i)) {
+            if (v < 0 && !w.priceNoun && simile(lex, from, i)) {
                 v = -v; // "feels like a much pricier shoe"
+            }
+            if (Math.abs(v) < COMPARED && thanAhead(lex, i + 1, Math.min(to, i + 4))) {
+                v = Math.signum(v) * COMPARED; // "a smaller boot opening than a hatchback": a clear comparison
+            }
+            if (w.pricey && i > from && lex[i - 1] != null && (lex[i - 1].word.equals("its")
+                    || lex[i - 1].word.equals("their"))) {
+                continue; // "the same trial as its pricier models": the maker's own range
             }
             if (lessAt == i - 1 && lessAt >= from) {
                 v = -v;
@@ -988,6 +1009,18 @@ final class SentimentScorer {
         return new double[]{p, n};
     }
 
+    /** Weight at least of a comparative before "than". */
+    private static final double COMPARED = 0.8;
+
+    private static boolean thanAhead(Lexicon.Lex[] lex, int from, int to) {
+        for (int k = from; k < to && !isPunctuation(lex[k]); k++) {
+            if (role(lex[k]) == Lexicon.THAN) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** "like a (much) pricier ...", "like an expensive ...": the product resembles a dearer one. */
     private static boolean simile(Lexicon.Lex[] lex, int from, int i) {
         int k = i - 1;
@@ -996,6 +1029,29 @@ final class SentimentScorer {
         }
         return k - 1 >= from && lex[k] != null && (lex[k].word.equals("a") || lex[k].word.equals("an"))
                 && lex[k - 1] != null && lex[k - 1].word.equals("like") && lex[i].pricey;
+    }
+
+    /** Words that stand for the product being judged: "avoid it", "skip them". */
+    private static final Set<String> PRONOUNS = Set.of("it", "them", "this", "these", "that", "those", "its");
+
+    /** A name, or a pronoun for one, among tokens[from, to): the object of "avoid", "skip". */
+    private static boolean objectNamed(Tokens tokens, int from, int to) {
+        for (int i = from; i < to && !isPunctuation(tokens.lex[i]); i++) {
+            if (tokens.inName[i] || tokens.lex[i] != null && PRONOUNS.contains(tokens.lex[i].word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The advice word before i (within the advice span) had a named object. */
+    private static boolean objectNamedBefore(Tokens tokens, int from, int i) {
+        for (int k = i - 1; k >= from && !isPunctuation(tokens.lex[k]); k--) {
+            if (tokens.lex[k] != null && tokens.lex[k].advice) {
+                return objectNamed(tokens, k + 1, Math.min(i, k + 4));
+            }
+        }
+        return true;
     }
 
     private static int nextPunctuation(Lexicon.Lex[] lex, int i, int to) {
