@@ -42,6 +42,9 @@ final class Lexicon {
         /** "mind", "matter": waved away after "few", "won't", "rarely" ("few runners will mind"). */
         boolean dismissed;
         boolean dismisser;
+        /** "limit": a fault as a verb ("baskets limit fine-tuning"), none as a noun after a determiner. */
+        boolean nounToo;
+        boolean determiner;
         /** "whether": an embedded question, which asserts nothing. */
         boolean question;
         /** "which", "who": a relative clause, about the name right before it. */
@@ -326,6 +329,12 @@ final class Lexicon {
         neg(0.8, "creep");
         pos(0.7, "finer", "unlimited", "workhorse", "complete", "instant");
         pos(0.4, "reliability", "durability");
+        neg(0.7, "limit", "limits", "gaps", "throttling");
+        neg(0.8, "lose", "loses", "losing");
+        predicative("firmer");
+        phrase(-1.0, "trip up");
+        phrase(-1.0, "trips up");
+        phrase(-0.8, "give up");
         phrase(0.7, "pays interest");
         phrase(0.0, "better reason");
         pos(0.4, "compact");
@@ -478,6 +487,9 @@ final class Lexicon {
         PRICEY.forEach(w -> lex(all, w).pricey = true);
         List.of("which", "who").forEach(w -> lex(all, w).relative = true);
         lex(all, "whether").question = true;
+        List.of("limit", "limits", "cap", "caps").forEach(w -> lex(all, w).nounToo = true);
+        List.of("a", "an", "the", "its", "your", "their", "set", "this", "that", "monthly", "daily", "usage", "s",
+                "fair", "plan's").forEach(w -> lex(all, w).determiner = true);
         lex(all, "away");
         lex(all, "off");
         lex(all, "its");

@@ -40,7 +40,6 @@ import java.util.Set;
 final class SentimentScorer {
 
     static final double CLEAR = 0.5;
-    static final double LABEL_THRESHOLD = 0.3;
 
     /** Stands for any punctuation that ends a negation's reach. */
     private static final Lexicon.Lex COMMA = new Lexicon.Lex(",");
@@ -71,19 +70,17 @@ final class SentimentScorer {
             return Math.max(-1, Math.min(1, Math.round(s * 1000) / 1000.0));
         }
 
-        /** One clear strength and one clear weakness make MIXED, however much praise outweighs the weakness. */
+        /**
+         * By what was clearly said: a strength and a weakness make MIXED however much the praise outweighs the
+         * weakness, one of them POSITIVE or NEGATIVE, neither NEUTRAL.
+         */
         Sentiment label() {
-            if (positive >= CLEAR && negative >= CLEAR) {
+            boolean strength = positive >= CLEAR;
+            boolean weakness = negative >= CLEAR;
+            if (strength && weakness) {
                 return Sentiment.MIXED;
             }
-            double s = score();
-            if (s >= LABEL_THRESHOLD) {
-                return Sentiment.POSITIVE;
-            }
-            if (s <= -LABEL_THRESHOLD) {
-                return Sentiment.NEGATIVE;
-            }
-            return Sentiment.NEUTRAL;
+            return strength ? Sentiment.POSITIVE : weakness ? Sentiment.NEGATIVE : Sentiment.NEUTRAL;
         }
     }
 
@@ -910,6 +907,12 @@ final class SentimentScorer {
                     i += lex[i + 1].intensifier != null ? 2 : 1;
                     continue;
                 }
+                if (w.word.equals("more") && i + 2 < to && (lex[i + 1] == null || lex[i + 1].weight == null
+                        && !lex[i + 1].effort) && thanAhead(lex, i + 2, Math.min(to, i + 4))
+                        && !qualityAfterThan(lex, i + 2, to)) {
+                    p += COMPARED; // "returns more energy than", "more control than": more of a thing is better
+                    continue;
+                }
                 if ((w.demand || w.costVerb) && burdenAhead(lex, i + 1, Math.min(to, i + 4), w.costVerb)) {
                     n += w.costVerb ? 1.0 : 0.8; // "costs more", "needs a separate grinder"
                     continue;
@@ -947,7 +950,8 @@ final class SentimentScorer {
                 } else if (w.predicative && i + 1 < to && !isPunctuation(lex[i + 1])
                         && role(lex[i + 1]) != Lexicon.THAN) {
                     continue; // "basic automation", "focused on enterprises": a description, not a verdict
-                } else if (w.useCaseAdjective && i > from && lex[i - 1] != null && lex[i - 1].useCase) {
+                } else if (w.useCaseAdjective && i > from && lex[i - 1] != null && lex[i - 1].useCase
+                        && !(i + 1 < to && (isPunctuation(lex[i + 1]) || role(lex[i + 1]) == Lexicon.THAN))) {
                     continue; // "for complex projects": the buyer's work
                 }
             }
@@ -960,6 +964,9 @@ final class SentimentScorer {
                 p += 1.0; // "fee-free", "hassle-free", "ad-free"
                 i++;
                 continue;
+            }
+            if (w.nounToo && i > from && lex[i - 1] != null && lex[i - 1].determiner) {
+                continue; // "within your plan's limit", "a set limit": the noun, not the verb
             }
             if (w.effort && span == 1 && i > negateUntil && !burdenBefore(lex, from, i)) {
                 continue; // "setup", "fees": a cost only when there is more of it
@@ -1007,6 +1014,16 @@ final class SentimentScorer {
             i += span - 1;
         }
         return new double[]{p, n};
+    }
+
+    /** "more corporate than friendly": two qualities compared, not a product against another. */
+    private static boolean qualityAfterThan(Lexicon.Lex[] lex, int from, int to) {
+        for (int k = from; k < to && k < from + 2; k++) {
+            if (role(lex[k]) == Lexicon.THAN) {
+                return k + 1 < to && lex[k + 1] != null && lex[k + 1].weight != null;
+            }
+        }
+        return false;
     }
 
     /** Weight at least of a comparative before "than". */
