@@ -127,7 +127,8 @@ final class Lexicon {
             "provides", "provide", "includes", "include", "supports", "support", "comes", "gives");
     private static final Set<String> EFFORT = Set.of("admin", "administration", "maintenance", "tuning", "setup",
             "configuration", "upkeep", "effort", "babysitting", "tweaking", "overhead", "fuss", "fee", "fees",
-            "commission", "commissions", "markup", "markups", "surcharge", "surcharges", "charges");
+            "commission", "commissions", "markup", "markups", "surcharge", "surcharges", "charges", "expense",
+            "expenses");
     private static final Set<String> ADVICE = Set.of("avoid", "skip", "steer");
     private static final Set<String> PRONOUNS_FOR_ADVICE = Set.of("it", "them", "this", "these", "that", "those");
     private static final Set<String> BURDENS = Set.of("more", "extra", "lots", "much", "significant",
