@@ -56,7 +56,7 @@ final class Lexicon {
         boolean pricey;
         /** "little", "few", "minimal": makes the next judgement small, so a small weakness is a strength. */
         boolean diminisher;
-        /** "has", "with", "offers": before "no", "little" or "few", what follows is missing ("offers little reporting"). */
+        /** "has", "with", "offers": before "no", "little" or "few", what follows is missing ("offers little X"). */
         boolean haveVerb;
         /** "admin", "setup", "maintenance": a cost only when there is more of it ("needs more tuning"). */
         boolean effort;

@@ -78,7 +78,8 @@ final class ProductLines {
      */
     private static String lineAfter(TextLayout t, MentionMatcher.Mention m) {
         int p = m.end;
-        if (p + 2 < t.length && (t.text.charAt(p) == '\'' || t.text.charAt(p) == '’') && t.text.charAt(p + 1) == 's') {
+        char q = p + 2 < t.length ? t.text.charAt(p) : ' ';
+        if ((q == '\'' || q == '’') && t.text.charAt(p + 1) == 's') {
             p += 2; // "De'Longhi's Magnifica S"
         }
         if (p + 1 >= t.length || t.text.charAt(p) != ' ') {

@@ -6,36 +6,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Lexicon-based tone per entity.
- *
- * <p>What is read: every sentence that mentions the entity, split into clauses at contrast words ("but", "however",
- * "although", "whereas", "while", ";"); a clause naming no entity takes the entities of the clause before it. Sentences
- * in the body of a list item or product section that name no entity belong to the item's subject, and to nobody when
- * that subject is a product nobody tracks ("3. **Zendesk Sell** — solid, but reporting is limited" is not about the
- * entity item 2 named, nor about the answer's topic); in prose, a sentence naming no entity belongs to the single
- * entity the paragraph's last naming sentence named (to all of them when it starts with "Both", "They", "These"...),
- * unless it introduces a list ("...:"); when the answer's opening sentence names exactly one entity, what is still
- * unattributed belongs to it ("## Downsides" in an answer about Kagi). A table cell belongs to its row's entity, to
- * nobody in an untracked product's row, else to the entity its column header names; header cells belong to nobody, and
- * a cell under a "Main drawback" or "Weakness" header counts as a fault. A comma followed by "and", "while" or a name
- * after three words or more also starts a clause ("X is easy, and Y is cheap"), except inside a list of names ("Google
- * Drive, OneDrive or Box"). Names after "than", "over", "unlike", "compared to/with" get the opposite tone ("HubSpot is
- * easier than Salesforce"); names after "coming from", "switching from" get none.
- *
- * <p>Words: a lexicon of positive and negative words and two- and three-word phrases (weights 0.3 to 1.5), where a
- * recommendation is praise ("the one I'd pick", "my pick", "I'd go with", "top choice", "I'd recommend"); a
- * negator ("not", "n't", "no", "never", "rarely", "without", "lacks") flips a word within the next three words, and
- * before "offer", "support", "include" reports a missing feature; "less" flips the next word, as "than" does
- * ("more corporate than friendly"); "too" makes a positive word negative and any unknown word a fault ("too
- * heavy"); intensifiers multiply ("very" 1.5), downtoners damp ("a bit" 0.6); "save", "avoid", "reduce" turn the
- * fault after them into praise ("avoids a painful migration"). Faults inside a condition naming no entity describe
- * the reader ("if you have unreliable internet"); "complex" after "for"/"with" describes the buyer's work; a
- * lexicon word capitalised mid-sentence is part of a name ("the Advanced plan", "Quick Answer"); "basic" and
- * "focused" count only as predicates ("reporting is basic", not "basic automation").
- *
- * <p>Label: with P and N the summed positive and negative weights, score = (P - N) / (P + N + 0.5), within
- * [-1, 1]. MIXED when P and N are both at least 0.5 and the smaller is at least a quarter of the larger; else
- * POSITIVE when score >= 0.3, NEGATIVE when score <= -0.3, NEUTRAL otherwise.
+ * The tone of an answer towards each tracked entity: its strengths and weaknesses, read clause by clause with the
+ * {@link Lexicon}, the answer's lists, pros and cons sections and comparisons. The rules are in README ("How rank and
+ * sentiment are decided").
  */
 final class SentimentScorer {
 

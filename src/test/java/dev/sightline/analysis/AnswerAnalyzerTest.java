@@ -412,8 +412,8 @@ class AnswerAnalyzerTest {
         // a weakness waved away is none
         assertThat(result(crm.analyze("Pipedrive is not the cheapest option, but few teams will mind.", List.of()),
                 "Pipedrive").sentiment()).isEqualTo(Sentiment.NEUTRAL);
-        assertThat(result(crm.analyze("Pipedrive is intuitive; it isn't cheap, but the time it saves justifies the cost.", List.of()),
-                "Pipedrive").sentiment()).isEqualTo(Sentiment.POSITIVE);
+        assertThat(result(crm.analyze("Pipedrive is intuitive; it isn't cheap, but the time it saves justifies the cost.",
+                List.of()), "Pipedrive").sentiment()).isEqualTo(Sentiment.POSITIVE);
         // resembling a dearer product is praise
         assertThat(result(crm.analyze("Pipedrive feels like a much pricier tool.", List.of()), "Pipedrive")
                 .sentiment()).isEqualTo(Sentiment.POSITIVE);
