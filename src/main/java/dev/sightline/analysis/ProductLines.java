@@ -47,6 +47,10 @@ final class ProductLines {
         for (int a = 0; a < t.atomCount; a++) {
             int s = t.atomStart[a];
             int e = t.atomEnd[a];
+            char c = t.text.charAt(s);
+            if (!Character.isUpperCase(c) && !Character.isDigit(c)) {
+                continue; // every key starts so
+            }
             Integer entity = makers.get(t.text.substring(s, e));
             if (entity == null || entity < 0 || t.masked.get(s)) {
                 continue;

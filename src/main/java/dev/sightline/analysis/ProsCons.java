@@ -116,9 +116,9 @@ final class ProsCons {
             end = e;
             labelEnd = e;
         } else {
-            boolean bold = t.text.startsWith("**", p) || t.text.startsWith("__", p);
-            int close = bold ? t.text.indexOf(t.text.substring(p, p + 2), p + 2) : -1;
-            int colon = t.text.indexOf(':', p);
+            int close = boldClose(t, p, e);
+            boolean bold = close >= 0;
+            int colon = indexOf(t.text, ':', p, e);
             if (bold && close > p && close < e && (colon < 0 || colon > close || colon == close - 1)) {
                 end = close;
                 labelEnd = close + 2;
@@ -160,10 +160,35 @@ final class ProsCons {
         if (t.kind[l] != TextLayout.BOLD) {
             return false;
         }
-        int p = t.contentStart[l];
-        int close = t.text.indexOf(t.text.substring(p, p + 2), p + 2);
-        return close > p && (close == t.lineEnd[l] - 2 || t.text.charAt(close - 1) == ':'
+        int close = boldClose(t, t.contentStart[l], t.lineEnd[l]);
+        return close > 0 && (close == t.lineEnd[l] - 2 || t.text.charAt(close - 1) == ':'
                 || close + 2 < t.lineEnd[l] && t.text.charAt(close + 2) == ':');
+    }
+
+    /** Where the "**" or "__" opening at p closes on the line, or -1. */
+    private static int boldClose(TextLayout t, int p, int e) {
+        if (p + 2 > e) {
+            return -1;
+        }
+        char c = t.text.charAt(p);
+        if ((c != '*' && c != '_') || t.text.charAt(p + 1) != c) {
+            return -1;
+        }
+        for (int i = p + 2; i + 1 < e; i++) {
+            if (t.text.charAt(i) == c && t.text.charAt(i + 1) == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int indexOf(String text, char c, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (text.charAt(i) == c) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static boolean hasWords(TextLayout t, int from, int to) {
