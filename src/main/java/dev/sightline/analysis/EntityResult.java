@@ -10,7 +10,7 @@ import dev.sightline.values.TrackedEntity;
  * @param entity         the tracked entity
  * @param mentioned      at least one valid mention
  * @param count          number of valid mentions (one evidence entry each)
- * @param listRank       1-based index of the item about the entity in the answer's first enumerated list, or null
+ * @param listRank       1-based index of the item about the entity in the answer's first list of options, or null
  * @param mentionOrder   1-based order of first appearance among the tracked entities mentioned, or null
  * @param sentiment      tone towards the entity, null when not mentioned
  * @param sentimentScore tone as a number in [-1, 1], null when not mentioned

@@ -31,12 +31,45 @@ final class Lexicon {
         boolean contrast;
         boolean newClause;
         boolean priceNoun;
+        /** "rate", "range": high is good ("higher interest", "a lower rate" is a fault). */
+        boolean benefitNoun;
         boolean featureVerb;
         boolean remedy;
         boolean useCase;
         boolean useCaseAdjective;
         boolean condition;
         boolean originVerb;
+        /** "mind", "matter": waved away after "few", "won't", "rarely" ("few runners will mind"). */
+        boolean dismissed;
+        boolean dismisser;
+        /** "limit": a fault as a verb ("baskets limit fine-tuning"), none as a noun after a determiner. */
+        boolean nounToo;
+        boolean determiner;
+        /** "whether": an embedded question, which asserts nothing. */
+        boolean question;
+        /** "which", "who": a relative clause, about the name right before it. */
+        boolean relative;
+        /** "justifies", "worth" (before "it", "the"): after "but", waves the weakness before it away. */
+        boolean justifies;
+        boolean justified;
+        /** "pricier", "expensive": a dearer product ("feels like a much pricier shoe" is praise). */
+        boolean pricey;
+        /** "little", "few", "minimal": makes the next judgement small, so a small weakness is a strength. */
+        boolean diminisher;
+        /** "has", "with", "offers": before "no", "little" or "few", what follows is missing ("offers little X"). */
+        boolean haveVerb;
+        /** "admin", "setup", "maintenance": a cost only when there is more of it ("needs more tuning"). */
+        boolean effort;
+        /** "more", "extra", "requires": makes an effort noun a burden. */
+        boolean burden;
+        /** "requires", "needs": before "paid", "separate", "extra" a cost ("needs a separate grinder"). */
+        boolean demand;
+        /** "costs", "charges", "pay": before "more" or "much" a price fault ("cost more"). */
+        boolean costVerb;
+        /** After "only", a restriction: "only offers", "only available", "only in Germany". */
+        boolean restricted;
+        /** "avoid", "skip": what follows is advised against, its praise does not count ("avoid the cheapest X"). */
+        boolean advice;
         /** Carries its weight only as a predicate ("reporting is basic"), not before a noun ("basic plan"). */
         boolean predicative;
         /** -1 for "high"-like, +1 for "low"-like level words next to a price word, else 0. */
@@ -58,36 +91,70 @@ final class Lexicon {
     private static final Map<String, Double> PHRASES = new LinkedHashMap<>();
     private static final Map<String, Double> INTENSIFIERS = new HashMap<>();
     private static final List<String> PREDICATIVE = new ArrayList<>();
-    private static final Set<String> NEGATORS = Set.of("not", "no", "never", "none", "nothing", "neither", "nor",
+    private static final Set<String> NEGATORS = Set.of("not", "no", "never", "nicht", "kein", "keine", "keinen",
+            "ohne", "niet", "geen", "zonder", "none", "nothing", "neither", "nor",
             "rarely", "seldom",
             "without", "hardly", "barely", "isn't", "aren't", "wasn't", "weren't", "doesn't", "don't", "didn't",
             "can't", "cannot", "won't", "wouldn't", "shouldn't", "couldn't", "hasn't", "haven't", "hadn't", "isnt",
             "arent", "doesnt", "dont", "cant", "wont", "lacks", "lack", "lacking", "missing", "nowhere");
     private static final Set<String> CONTRAST = Set.of("but", "however", "although", "though", "whereas", "while",
-            "yet");
+            "yet", "aber", "jedoch", "allerdings", "doch", "maar", "echter");
     private static final Set<String> NEW_CLAUSE = Set.of("and", "while", "whereas", "which");
     /** Verbs whose negation reports a missing feature: "does not offer end-to-end encryption". */
     private static final Set<String> FEATURE_VERBS = Set.of("offer", "offers", "support", "supports", "include",
             "includes", "provide", "provides");
     /** Words that fix a problem: "save a painful migration", "avoid a painful migration". */
     private static final Set<String> REMEDIES = Set.of("save", "saves", "prevent", "prevents", "reduce", "reduces",
-            "eliminate", "eliminates", "avoid", "avoids");
+            "eliminate", "eliminates", "avoid", "avoids", "solve", "solves", "fix", "fixes");
     /** Words after which "complex" describes the buyer's work, not the product: "for complex projects". */
-    private static final Set<String> USE_CASE = Set.of("for", "with", "handle", "handles", "handling", "manage",
+    private static final Set<String> USE_CASE = Set.of("for", "with", "at", "handle", "handles", "handling", "manage",
             "manages", "managing", "model");
-    private static final Set<String> CONDITIONS = Set.of("if", "unless");
+    private static final Set<String> CONDITIONS = Set.of("if", "unless", "whether");
     private static final Set<String> ORIGIN_VERBS = Set.of("come", "comes", "coming", "move", "moves", "moving",
             "switch", "switches", "switching", "migrate", "migrates", "migrating", "upgrade", "upgrading",
             "graduate", "graduating", "transition", "transitioning");
-    private static final Set<String> USE_CASE_ADJECTIVES = Set.of("complex", "complicated");
+    private static final Set<String> DISMISSED = Set.of("mind", "notice", "matter", "matters", "bother",
+            "dealbreaker", "deal-breaker");
+    private static final Set<String> DISMISSERS = Set.of("few", "won't", "wont", "don't", "wouldn't", "rarely",
+            "hardly", "nobody", "doesn't", "shouldn't", "seldom", "unlikely", "not", "isn't", "never");
+    private static final Set<String> JUSTIFIES = Set.of("justifies", "justify", "justified", "outweigh",
+            "outweighs", "offsets", "worth");
+    private static final Set<String> PRICEY = Set.of("pricier", "pricey", "expensive", "costlier", "dearer");
+    private static final Set<String> DIMINISHERS = Set.of("little", "few", "minimal", "zero", "negligible");
+    /** Words after which "little" and "few" mean "some": "a little slow", "a few bugs". */
+    static final Set<String> SOME = Set.of("a", "quite");
+    private static final Set<String> HAVE_VERBS = Set.of("has", "have", "had", "with", "offers", "offer",
+            "provides", "provide", "includes", "include", "supports", "support", "comes", "gives");
+    private static final Set<String> EFFORT = Set.of("admin", "administration", "maintenance", "tuning", "setup",
+            "configuration", "upkeep", "effort", "babysitting", "tweaking", "overhead", "fuss", "fee", "fees",
+            "commission", "commissions", "markup", "markups", "surcharge", "surcharges", "charges", "expense",
+            "expenses");
+    private static final Set<String> ADVICE = Set.of("avoid", "skip", "steer");
+    private static final Set<String> PRONOUNS_FOR_ADVICE = Set.of("it", "them", "this", "these", "that", "those");
+    private static final Set<String> BURDENS = Set.of("more", "extra", "lots", "much", "significant",
+            "considerable", "constant", "ongoing", "heavy", "requires", "require", "needs", "need", "demands",
+            "plenty", "additional", "paid", "separate", "subscription", "upgrade", "premium", "higher", "dedicated",
+            "adds", "add", "hidden", "monthly", "annual", "high", "steep", "hefty", "expensive");
+    private static final Set<String> DEMANDS = Set.of("requires", "require", "required", "needs", "need", "demands");
+    private static final Set<String> COST_VERBS = Set.of("cost", "costs", "charge", "charges", "charged", "pay",
+            "pays", "paying");
+    private static final Set<String> RESTRICTED = Set.of("available", "works", "runs", "in", "on", "within",
+            "offers", "supports", "covers", "lets", "allows");
+    private static final Set<String> USE_CASE_ADJECTIVES = Set.of("complex", "complicated", "larger", "bigger",
+            "complete", "simpler", "simple",
+            "smaller", "heavier", "large", "big", "small", "heavy", "longer");
     private static final Set<String> PRICE_NOUNS = Set.of("price", "prices", "pricing", "cost", "costs", "fees",
             "fee", "subscription");
+    private static final Set<String> BENEFIT_NOUNS = Set.of("rate", "rates", "interest", "yield", "yields",
+            "returns", "range", "capacity", "bandwidth", "allowance", "allowances", "speed", "speeds", "quality",
+            "limit", "limits", "resolution", "accuracy", "uptime", "availability");
     private static final Map<String, Integer> PRICE_LEVELS = Map.of("high", -1, "higher", -1, "hefty", -1,
-            "low", 1, "lower", 1, "lowest", 1);
+            "highest", -1, "low", 1, "lower", 1, "lowest", 1);
     private static final Map<String, Byte> ROLES = Map.ofEntries(Map.entry("than", THAN),
             Map.entry("unlike", UNLIKE), Map.entry("over", OVER), Map.entry("to", TO), Map.entry("with", WITH),
             Map.entry("compared", COMPARED), Map.entry("relative", RELATIVE), Map.entry("and", AND),
-            Map.entry("only", ONLY), Map.entry("less", LESS), Map.entry("fewer", FEWER), Map.entry("too", TOO),
+            Map.entry("only", ONLY), Map.entry("less", LESS), Map.entry("fewer", FEWER), Map.entry("weniger", FEWER),
+            Map.entry("minder", FEWER), Map.entry("too", TOO),
             Map.entry("from", FROM), Map.entry("or", OR));
 
     static {
@@ -110,7 +177,7 @@ final class Lexicon {
         pos(0.7, "popular", "favored", "favoured", "extensive", "advanced", "sophisticated", "nimble", "cheap",
                 "worth", "deep", "value", "benefit", "benefits", "improved", "improves", "boost", "boosts",
                 "thrives", "strength", "strengths", "suited", "suitable", "fits", "excelled", "favor", "favors", "favour", "favours", "deeper", "broad",
-                "broader", "tight", "benchmark", "reliability", "integrated", "huge");
+                "broader", "benchmark", "reliability", "integrated");
         pos(1.0, "fastest", "accurate", "safest");
         neg(1.0, "bad", "poor", "poorly", "worse", "worst", "terrible", "awful", "horrible", "weak", "weaker",
                 "expensive", "pricey", "pricier", "costly", "overpriced", "complex", "complicated", "convoluted",
@@ -130,7 +197,7 @@ final class Lexicon {
                 "frustration", "frustrations", "hassle", "headache", "headaches", "shortcomings", "shortcoming",
                 "intimidating", "daunting", "dull", "lackluster", "lacklustre", "costlier", "steeper");
         neg(0.6, "issue", "issues", "concern", "concerns", "complaint", "aggressive", "shallow", "risk",
-                "caveat", "caveats", "lags", "lagging", "overhead", "minimal");
+                "caveat", "caveats", "lags", "lagging");
         phrase(-0.8, "learning curve");
         phrase(-1.2, "hidden fees");
         phrase(-1.0, "price hikes");
@@ -175,9 +242,9 @@ final class Lexicon {
         phrase(1.2, "hard to match");
         // gaps the full-length answers showed
         pos(1.0, "cleaner", "cleanest", "thorough", "consistent", "consistently");
-        pos(0.7, "concise", "prefer", "prefers", "preferred", "pros");
+        pos(0.7, "concise", "prefer", "prefers", "preferred");
         pos(0.5, "focused");
-        neg(1.0, "thin", "shaky", "clunkier", "busier", "crowded", "cons");
+        neg(1.0, "thin", "shaky", "clunkier", "busier", "crowded");
         neg(0.6, "generic", "basic");
         predicative("basic", "focused");
         pos(0.7, "well"); // "integrates well"; "as well" is no praise
@@ -212,6 +279,149 @@ final class Lexicon {
         phrase(1.0, "i'd go for");
         pos(0.7, "calm");
         neg(1.0, "skip", "underuse", "underused", "overpay", "overpaying");
+        // product reviews beyond software: comfort, build, service, running costs. Hyphenated words are phrases
+        // ("user-friendly" is "user friendly"); words whose tone depends on the product ("firm", "hot", "light")
+        // stay out or weigh less than a clear judgement
+        pos(1.0, "comfortable", "comfy", "supportive", "durable", "sturdy", "roomy", "roomier", "spacious",
+                "breathable", "forgiving", "plush", "bouncy", "springy", "energetic", "lively", "stable",
+                "predictable", "quiet", "quieter", "quietest", "silent", "precise", "refined", "luxurious",
+                "stylish", "compact", "portable", "slim", "slimmest", "economical", "knowledgeable", "courteous",
+                "rewarding", "motivating", "engaging", "fun", "enjoyable", "immersive", "insightful", "richer",
+                "richest", "flavourful", "flavorful", "tasty", "delicious", "smoother", "smoothest", "quickest",
+                "speedy", "lighter", "lightest", "safer", "protected", "reputable", "renowned", "acclaimed",
+                "favourite", "favorite", "practical", "reassuring", "wider", "widest", "broadest", "deepest",
+                "solidly", "reliably", "smoothly", "nicely", "comfortably", "affordably", "sharper", "sportier",
+                "crisp", "crisper", "grippy", "cooler", "stronger", "tidier", "standouts", "highlight", "perk",
+                "perks", "upside", "upsides", "win", "won", "beats", "outperforms", "outshines", "appreciate",
+                "appreciated", "enjoy", "enjoyed", "praises", "recommends");
+        pos(0.7, "helps", "established", "detailed", "decent", "proper", "protects",
+                "contours", "winning", "refund", "worth");
+        pos(0.5, "premium", "larger", "largest", "bigger", "biggest", "longer", "longest");
+        pos(0.4, "softer", "softest");
+        pos(0.7, "flashy", "fancy", "pretty", "sleek", "slick");
+        neg(1.0, "uncomfortable", "stiff", "stiffer", "harsh", "bulky", "bulkier", "narrow", "narrower",
+                "cramped", "wobbly", "slippery", "loud", "louder", "noisy", "noisier", "flimsy", "fragile",
+                "plasticky", "squeaky", "leaky", "saggy", "sagging", "sags", "sinkage", "gassing", "laggy",
+                "downtime", "crashes", "freezes", "bugs", "glitches", "inaccurate", "imprecise", "unpredictable",
+                "patchy", "spotty", "rude", "slowly", "slowest", "priciest", "dearer", "surcharge", "surcharges",
+                "markup", "markups", "penalty", "penalties", "paywall", "paywalled", "upcharge", "nag", "nags",
+                "intrusive", "invasive", "pushy", "repetitive", "boring", "bland", "gimmicky", "fiddly",
+                "finicky", "overwhelm", "overwhelms", "utilitarian", "barebones", "restricted", "restriction",
+                "restrictions", "capped", "removed", "discontinued", "retired", "hikes", "hike", "creeps",
+                "middling", "unremarkable", "criticize", "criticise", "annoyances", "hardest", "trickier",
+                "messier", "doubts", "unclear", "opaque", "absent", "unavailable", "abandoned", "hesitate",
+                "cautious", "beware", "heavier", "heaviest", "tradeoff");
+        neg(0.8, "heavy", "delays", "delay", "delayed", "outage", "missing", "odd", "worries", "cap", "caps");
+        neg(0.6, "latency", "lag", "fee", "fees", "commission", "ads", "smell", "odour", "odor", "hidden",
+                "minimum", "minimums", "shorter", "shortest");
+        neg(0.4, "smaller", "smallest");
+        neg(0.4, "issue", "issues");
+        phrase(-1.0, "performance issues");
+        phrase(-1.0, "reliability issues");
+        phrase(-1.0, "stability issues");
+        phrase(-1.0, "sync issues");
+        phrase(-1.0, "known issues");
+        phrase(-1.0, "more involved");
+        phrase(-1.0, "takes longer");
+        phrase(-1.0, "take longer");
+        phrase(0.0, "fine tuning");
+        phrase(-1.0, "than you need");
+        phrase(-0.8, "reserved for");
+        neg(0.8, "creep");
+        pos(0.7, "finer", "unlimited", "workhorse", "complete", "instant");
+        pos(0.4, "reliability", "durability");
+        neg(0.7, "limit", "limits", "gaps", "throttling");
+        neg(0.8, "lose", "loses", "losing");
+        predicative("firmer");
+        phrase(-1.0, "trip up");
+        phrase(-1.0, "trips up");
+        phrase(-0.8, "give up");
+        phrase(0.7, "pays interest");
+        phrase(0.0, "better reason");
+        pos(0.4, "compact");
+        intens(1.0, "almost", "nearly", "virtually");
+        phrase(1.0, "work well");
+        phrase(1.0, "works well");
+        phrase(1.0, "for the money");
+        phrase(1.0, "half the price");
+        phrase(1.0, "fraction of the");
+        phrase(0.7, "lasts for");
+        phrase(0.0, "best route");
+        phrase(0.0, "best way");
+        phrase(0.0, "best place");
+        phrase(0.0, "best approach");
+        phrase(0.0, "safest approach");
+        phrase(0.0, "easiest way");
+        phrase(0.0, "reliable source");
+        phrase(0.0, "reliable place");
+        pos(0.6, "cushioned");
+        pos(0.7, "comfort");
+        pos(1.0, "configurable");
+        phrase(0.7, "one touch");
+        phrase(0.7, "one click");
+        phrase(-1.0, "mixed reputation");
+        phrase(-1.0, "mixed reviews");
+        phrase(0.0, "worth knowing");
+        phrase(0.0, "worth noting");
+        phrase(0.0, "worth checking");
+        phrase(1.0, "cannot match");
+        phrase(1.0, "can't match");
+        phrase(-1.0, "takes a while");
+        phrase(-1.0, "take a while");
+        phrase(-0.8, "takes time");
+        phrase(-1.0, "time consuming");
+        pos(0.7, "suit", "suits");
+        neg(0.4, "firmer", "unusual");
+        phrase(1.0, "user friendly");
+        phrase(1.0, "just works");
+        phrase(1.0, "simply works");
+        phrase(1.0, "a plus");
+        phrase(1.0, "higher quality");
+        phrase(1.0, "long lasting");
+        phrase(-1.0, "times as much");
+        phrase(0.0, "narrow down");
+        phrase(0.0, "narrow it");
+        predicative("heavy", "heavier", "bulky");
+        phrase(-1.0, "feels cheap");
+        phrase(-1.0, "cheap feeling");
+        phrase(-1.0, "sleeps hot");
+        phrase(-1.0, "sleep hot");
+        phrase(-1.0, "runs hot");
+        phrase(-1.0, "sleeps warm");
+        phrase(1.0, "sleeps cool");
+        phrase(1.0, "sleep cool");
+        phrase(-1.0, "run narrow");
+        phrase(-1.0, "runs narrow");
+        phrase(-1.0, "runs small");
+        phrase(-1.0, "pressure points");
+        phrase(1.0, "pressure relief");
+        phrase(-1.0, "price increases");
+        phrase(-1.0, "price increase");
+        phrase(-1.0, "prices increased");
+        phrase(-1.0, "the catch");
+        phrase(-0.8, "trade off");
+        phrase(-1.0, "lock in");
+        phrase(-1.0, "vendor lock");
+        phrase(-0.8, "paid add");
+        phrase(-0.8, "extra cost");
+        phrase(-0.8, "additional cost");
+        phrase(-0.8, "break in");
+        phrase(-1.0, "a premium");
+        phrase(1.0, "good reason");
+        phrase(1.0, "stand up");
+        phrase(0.0, "feel free");
+        phrase(0.0, "free to");
+        // German and Dutch answers: the common evaluative words, contrast words and pros/cons labels
+        pos(1.0, "gut", "gute", "guter", "gutes", "guten", "günstig", "günstige", "günstiger", "einfach",
+                "einfache", "übersichtlich", "zuverlässig", "zuverlässige", "schnell", "schnelle", "beste", "besten",
+                "empfehlenswert", "einsteigerfreundlich", "vereinfacht", "bequem", "stark", "starke", "goed",
+                "goede", "handig", "makkelijk", "eenvoudig", "snel", "snelle", "betrouwbaar", "beste", "voordelig",
+                "gebruiksvriendelijk", "uitstekend", "prima");
+        neg(1.0, "teuer", "teurer", "langsam", "unhandlich", "umständlich", "kompliziert", "eingeschränkt",
+                "bemängelt", "nachteil", "schwach", "schwächer", "veraltet", "duur", "duurder", "traag",
+                "ingewikkeld", "beperkt", "verouderd", "nadeel");
+        neg(0.6, "abonnement", "gebühr", "gebühren", "kosten");
+        intens(1.5, "sehr", "besonders", "deutlich", "heel", "erg", "zeer");
         intens(1.5, "very", "highly", "super", "remarkably", "notoriously", "absolutely", "really", "truly");
         intens(1.8, "extremely", "incredibly", "exceptionally", "insanely", "ridiculously");
         intens(1.3, "particularly", "especially", "so", "genuinely", "most", "much", "far", "significantly",
@@ -261,6 +471,7 @@ final class Lexicon {
         NEW_CLAUSE.forEach(w -> lex(all, w).newClause = true);
         PRICE_NOUNS.forEach(w -> lex(all, w).priceNoun = true);
         PRICE_LEVELS.forEach((w, v) -> lex(all, w).priceLevel = v);
+        BENEFIT_NOUNS.forEach(w -> lex(all, w).benefitNoun = true);
         INTENSIFIERS.forEach((w, v) -> lex(all, w).intensifier = v);
         ROLES.forEach((w, v) -> lex(all, w).role = v);
         PREDICATIVE.forEach(w -> lex(all, w).predicative = true);
@@ -270,6 +481,40 @@ final class Lexicon {
         USE_CASE_ADJECTIVES.forEach(w -> lex(all, w).useCaseAdjective = true);
         CONDITIONS.forEach(w -> lex(all, w).condition = true);
         ORIGIN_VERBS.forEach(w -> lex(all, w).originVerb = true);
+        DISMISSED.forEach(w -> lex(all, w).dismissed = true);
+        DIMINISHERS.forEach(w -> lex(all, w).diminisher = true);
+        JUSTIFIES.forEach(w -> lex(all, w).justifies = true);
+        List.of("it", "the", "every").forEach(w -> lex(all, w).justified = true);
+        PRICEY.forEach(w -> lex(all, w).pricey = true);
+        List.of("which", "who").forEach(w -> lex(all, w).relative = true);
+        lex(all, "whether").question = true;
+        List.of("limit", "limits", "cap", "caps").forEach(w -> lex(all, w).nounToo = true);
+        List.of("a", "an", "the", "its", "your", "their", "set", "this", "that", "monthly", "daily", "usage", "s",
+                "fair", "plan's").forEach(w -> lex(all, w).determiner = true);
+        lex(all, "away");
+        lex(all, "off");
+        lex(all, "its");
+        lex(all, "their");
+        PRONOUNS_FOR_ADVICE.forEach(w -> lex(all, w));
+        lex(all, "like");
+        lex(all, "an");
+        SOME.forEach(w -> lex(all, w));
+        lex(all, "the");
+        lex(all, "most");
+        HAVE_VERBS.forEach(w -> lex(all, w).haveVerb = true);
+        EFFORT.forEach(w -> lex(all, w).effort = true);
+        EFFORT.forEach(w -> lex(all, w).weight = -0.7);
+        BURDENS.forEach(w -> lex(all, w).burden = true);
+        DEMANDS.forEach(w -> lex(all, w).demand = true);
+        COST_VERBS.forEach(w -> lex(all, w).costVerb = true);
+        RESTRICTED.forEach(w -> lex(all, w).restricted = true);
+        ADVICE.forEach(w -> lex(all, w).advice = true);
+        USE_CASE_ADJECTIVES.forEach(w -> lex(all, w).useCaseAdjective = true);
+        lex(all, "any");
+        lex(all, "major");
+        lex(all, "real");
+        lex(all, "free");
+        DISMISSERS.forEach(w -> lex(all, w).dismisser = true);
         Map<Lex, List<Phrase>> threes = new HashMap<>();
         Map<Lex, List<Phrase>> twos = new HashMap<>();
         PHRASES.forEach((p, v) -> {

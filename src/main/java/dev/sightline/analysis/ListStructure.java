@@ -5,21 +5,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The enumerated lists of one answer: numbered and bulleted lists, per-product headings, bold lead lines and
- * table rows. Gives each entity its rank in the first list and tells which item's body a sentence belongs to.
- *
- * <p>Rules: a list is a block of at least two sibling items of one kind. Numbered and bulleted items are
- * siblings at the same indentation (deeper items are nested, not siblings); a numbered list goes on across
- * paragraphs and interleaved bullets while its numbering continues. Headings are siblings at one level under
- * the same parent heading, bold lead lines are siblings up to the next heading; both count as a list only when
- * they are per-product: at least two are numbered (then only numbered ones are items) or one names a tracked
- * entity in its lead (then leads opening with a label word such as "Overview", "Pros" or "Bottom line" and naming
- * no entity are not items). Table rows below the header separator are items. The first list is the one whose
- * first item comes first. An entity is about an item when it is named in the item's lead; after a label
- * ("**Pricing**: Asana costs...") only when the name is the whole lead ("Option A: Pipedrive"). An item naming no
- * tracked entity among siblings that do is about an untracked product when its lead reads as a name ("3. **Zendesk
- * Sell**", "### 4. Teamwork.com"). A product section ends at a horizontal rule, and the last one also at a closing
- * paragraph ("**Bottom line:**").
+ * The lists of one answer: numbered and bulleted lists, per-product headings, bold lead lines and table rows. Gives
+ * each entity its rank in the first list of options and tells which item's body a sentence belongs to. The rules are
+ * in README ("How rank and sentiment are decided").
  */
 final class ListStructure {
 
@@ -115,20 +103,167 @@ final class ListStructure {
                 allItems.add(item);
             }
             for (Item item : b.items) {
+                if (!item.hasSubject && item.kind != TextLayout.TABLE && productLine(t, item, mentions)) {
+                    tracked = true;
+                }
+            }
+            for (Item item : b.items) {
                 item.untracked = tracked && !item.hasSubject && namesProduct(t, item.line);
             }
         }
         Block first = null;
         for (Block b : blocks) {
-            if (qualifies(b) && (first == null || b.start() < first.start())) {
+            if (offersOptions(t, b) && (first == null || b.start() < first.start())) {
                 first = b;
             }
         }
         firstList = first == null ? List.of() : first.items;
     }
 
-    private static boolean qualifies(Block b) {
-        return b.items.size() >= 2;
+    /**
+     * A list ranks only when it presents options: two items or more about a product, one of them tracked. A table,
+     * tips or criteria that name one product in passing give no rank.
+     */
+    private static boolean offersOptions(TextLayout layout, Block b) {
+        if (b.kind == TextLayout.TABLE || b.items.size() < 2) {
+            return false;
+        }
+        int options = 0;
+        boolean tracked = false;
+        boolean[] seen = null;
+        for (Item item : b.items) {
+            if (item.hasSubject || item.untracked) {
+                options++;
+            }
+            tracked |= item.hasSubject;
+            if (item.hasSubject && layout.leadStartOnly[item.line]) {
+                if (seen == null) {
+                    seen = new boolean[item.subjects.length];
+                }
+                for (int e : item.subjectList()) {
+                    if (seen[e]) {
+                        // sentences about the same products ("- Kagi's results...", "- Kagi is..."), not options
+                        return false;
+                    }
+                    seen[e] = true;
+                }
+            }
+        }
+        return tracked && options >= 2;
+    }
+
+    /**
+     * "### 1. Novablast 4" over "The ASICS Novablast 4 has...", "### Mach 6" over "Hoka's lightweight trainer...": a
+     * lead naming a product line only belongs to the entity the body's first sentence names as its maker, by a
+     * possessive or right before a word of the lead.
+     */
+    private static boolean productLine(TextLayout t, Item item, List<MentionMatcher.Mention> mentions) {
+        if (!shortNameLead(t, item.line)) {
+            return false;
+        }
+        int le = t.leadEnd[item.line];
+        int from = le;
+        int to = -1;
+        int s = t.sentenceOf(le - 1);
+        if (s >= 0 && t.sentEnd[s] > le && hasWords(t, le, t.sentEnd[s])) {
+            to = t.sentEnd[s];
+        } else {
+            for (int k = Math.max(0, s + 1); k < t.sentCount; k++) {
+                if (t.sentStart[k] >= le) {
+                    if (t.sentStart[k] < item.bodyEnd && t.kind[t.sentLine[k]] != TextLayout.HEADING) {
+                        from = t.sentStart[k];
+                        to = t.sentEnd[k];
+                    }
+                    break;
+                }
+            }
+        }
+        if (to < 0) {
+            return false;
+        }
+        // one maker only: "a balance between Jira's power and Linear's simplicity" names none
+        MentionMatcher.Mention maker = null;
+        for (MentionMatcher.Mention m : mentions) {
+            if (m.start >= to) {
+                break;
+            }
+            if (m.start < from) {
+                continue;
+            }
+            if (maker != null && maker.entity != m.entity) {
+                return false;
+            }
+            if (maker == null && (possessive(t, m.end) || nextWordInLead(t, m.end, to, t.leadStart[item.line], le))) {
+                maker = m;
+            } else if (maker == null) {
+                return false;
+            }
+        }
+        if (maker == null) {
+            return false;
+        }
+        item.subjects[maker.entity] = true;
+        item.hasSubject = true;
+        return true;
+    }
+
+    /**
+     * A heading, a bold line of its own or a bold lead before a dash, of at most four words and no label: what a
+     * product's name looks like ("Mach 6", "monday dev"). "**Milk:** The Philips..." is a criterion.
+     */
+    private static boolean shortNameLead(TextLayout t, int l) {
+        int ls = t.leadStart[l];
+        int le = t.leadEnd[l];
+        if (ls < 0 || t.labelLead[l] || le <= ls) {
+            return false;
+        }
+        int r = le;
+        while (r < t.lineEnd[l] && (t.text.charAt(r) == ' ' || t.text.charAt(r) == '*' || t.text.charAt(r) == '_')) {
+            r++;
+        }
+        if (r < t.lineEnd[l] && "—–-".indexOf(t.text.charAt(r)) < 0) {
+            return false;
+        }
+        int words = 0;
+        for (int a = t.atomAtOrAfter(ls); a < t.atomCount && t.atomStart[a] < le; a++) {
+            words++;
+        }
+        return words > 0 && words <= NAME_WORDS;
+    }
+
+    private static boolean hasWords(TextLayout t, int from, int to) {
+        int a = t.atomAtOrAfter(from);
+        return a < t.atomCount && t.atomStart[a] < to;
+    }
+
+    private static boolean possessive(TextLayout t, int end) {
+        if (end >= t.length || (t.text.charAt(end) != '\'' && t.text.charAt(end) != '’')) {
+            return false;
+        }
+        return end + 1 >= t.length || t.text.charAt(end + 1) == 's' || Character.isWhitespace(t.text.charAt(end + 1));
+    }
+
+    private static boolean nextWordInLead(TextLayout t, int end, int to, int ls, int le) {
+        int a = t.atomAtOrAfter(end);
+        if (a >= t.atomCount || t.atomStart[a] >= to || !onlySpaces(t, end, t.atomStart[a])) {
+            return false;
+        }
+        String next = t.atomLower(a);
+        for (int b = t.atomAtOrAfter(ls); b < t.atomCount && t.atomStart[b] < le; b++) {
+            if (t.atomLower(b).equals(next)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean onlySpaces(TextLayout t, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (t.text.charAt(i) != ' ') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Rank (1-based) of each entity in the first list, 0 when none. */
@@ -345,12 +480,37 @@ final class ListStructure {
                 }
                 continue;
             }
-            if (t.kind[l] == TextLayout.BOLD && t.indent[l] < 2) {
+            if (t.kind[l] == TextLayout.BOLD && t.indent[l] < 2 && !runsOn(t, l)) {
                 Item item = new Item(l, TextLayout.BOLD, t.lineStart[l]);
                 item.numbered = t.number[l] >= 0;
                 group.add(item);
             }
         }
+    }
+
+    /**
+     * "**Trade Republic** pays interest...": a paragraph that merely opens with a bold name, not an item. A bold line
+     * of its own, a numbered one, or one the rest of the line follows after a separator ("**Box** — strong
+     * permissions") is.
+     */
+    private static boolean runsOn(TextLayout t, int l) {
+        int p = t.contentStart[l];
+        int close = t.text.indexOf(t.text.substring(p, p + 2), p + 2);
+        if (t.number[l] >= 0 || close < 0) {
+            return false;
+        }
+        int inner = close;
+        while (inner > p + 2 && t.text.charAt(inner - 1) == ' ') {
+            inner--;
+        }
+        if (":—–-.".indexOf(t.text.charAt(inner - 1)) >= 0) {
+            return false;
+        }
+        int r = close + 2;
+        while (r < t.lineEnd[l] && t.text.charAt(r) == ' ') {
+            r++;
+        }
+        return r < t.lineEnd[l] && ":—–-(|,".indexOf(t.text.charAt(r)) < 0;
     }
 
     /** Keeps the per-product items of a heading or bold group; an empty block when it is not per-product. */
@@ -487,17 +647,17 @@ final class ListStructure {
         return column == null ? null : column.subjects;
     }
 
-    private static final Set<String> DRAWBACK_HEADERS = Set.of("drawback", "drawbacks", "weakness", "weaknesses",
-            "cons", "downside", "downsides", "limitation", "limitations", "caveat", "caveats", "watch");
-
-    /** The column holding pos is headed "Main drawback", "Weakness", "Watch out for"...: its cells are faults. */
-    boolean drawbackColumn(int line, int pos) {
+    /**
+     * {@link ProsCons#CONS} when the column holding pos is headed "Main drawback", "Weakness", "Watch out for"...,
+     * {@link ProsCons#PROS} under "Strengths", "Pros"..., else {@link ProsCons#NONE}.
+     */
+    byte columnSide(int line, int pos) {
         Column column = column(line, pos);
-        return column != null && column.drawback;
+        return column == null ? ProsCons.NONE : column.side;
     }
 
     /** What a table's header says about one column. */
-    private record Column(int[] subjects, boolean drawback) {
+    private record Column(int[] subjects, byte side) {
     }
 
     /** Per header line, its columns, read when first asked for. */
@@ -543,11 +703,13 @@ final class ListStructure {
                 found[n++] = m.entity;
             }
         }
-        boolean drawback = false;
-        for (int a = layout.atomAtOrAfter(from); a < layout.atomCount && layout.atomStart[a] < to; a++) {
-            drawback |= DRAWBACK_HEADERS.contains(layout.atomLower(a));
+        byte side = ProsCons.NONE;
+        int first = layout.atomAtOrAfter(from);
+        for (int a = first; a < layout.atomCount && layout.atomStart[a] < to; a++) {
+            String next = a + 1 < layout.atomCount && layout.atomStart[a + 1] < to ? layout.atomLower(a + 1) : null;
+            side = ProsCons.side(a > first ? layout.atomLower(a - 1) : null, layout.atomLower(a), next, side);
         }
-        return new Column(n == 0 ? null : java.util.Arrays.copyOf(found, n), drawback);
+        return new Column(n == 0 ? null : java.util.Arrays.copyOf(found, n), side);
     }
 
     /** 0-based column of pos in a table line. */
@@ -583,7 +745,7 @@ final class ListStructure {
         if (ls < 0) {
             return subjects;
         }
-        int first = MentionMatcher.skipMarkup(t, ls, le);
+        int first = afterChoiceVerb(t, MentionMatcher.skipMarkup(t, ls, le), le);
         for (MentionMatcher.Mention m : mentions) {
             if (m.start < ls) {
                 continue;
@@ -598,6 +760,18 @@ final class ListStructure {
             }
         }
         return subjects;
+    }
+
+    private static final Set<String> CHOICE_VERBS = Set.of("choose", "pick", "try", "get", "use");
+
+    /** "### Choose Babbel if…", "Pick Notion if…": one section per option, the name right after the verb. */
+    private static int afterChoiceVerb(TextLayout t, int p, int le) {
+        int a = t.atomAtOrAfter(p);
+        if (a + 1 >= t.atomCount || t.atomStart[a] != p || t.atomStart[a + 1] >= le
+                || !CHOICE_VERBS.contains(t.atomLower(a))) {
+            return p;
+        }
+        return MentionMatcher.skipMarkup(t, t.atomEnd[a], le);
     }
 
     /** Longest lead that still reads as a product name: "Less Annoying CRM", "Microsoft To Do". */

@@ -6,53 +6,21 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Lexicon-based tone per entity.
- *
- * <p>What is read: every sentence that mentions the entity, split into clauses at contrast words ("but", "however",
- * "although", "whereas", "while", ";"); a clause naming no entity takes the entities of the clause before it. Sentences
- * in the body of a list item or product section that name no entity belong to the item's subject, and to nobody when
- * that subject is a product nobody tracks ("3. **Zendesk Sell** — solid, but reporting is limited" is not about the
- * entity item 2 named, nor about the answer's topic); in prose, a sentence naming no entity belongs to the single
- * entity the paragraph's last naming sentence named (to all of them when it starts with "Both", "They", "These"...),
- * unless it introduces a list ("...:"); when the answer's opening sentence names exactly one entity, what is still
- * unattributed belongs to it ("## Downsides" in an answer about Kagi). A table cell belongs to its row's entity, to
- * nobody in an untracked product's row, else to the entity its column header names; header cells belong to nobody, and
- * a cell under a "Main drawback" or "Weakness" header counts as a fault. A comma followed by "and", "while" or a name
- * after three words or more also starts a clause ("X is easy, and Y is cheap"), except inside a list of names ("Google
- * Drive, OneDrive or Box"). Names after "than", "over", "unlike", "compared to/with" get the opposite tone ("HubSpot is
- * easier than Salesforce"); names after "coming from", "switching from" get none.
- *
- * <p>Words: a lexicon of positive and negative words and two- and three-word phrases (weights 0.3 to 1.5), where a
- * recommendation is praise ("the one I'd pick", "my pick", "I'd go with", "top choice", "I'd recommend"); a
- * negator ("not", "n't", "no", "never", "rarely", "without", "lacks") flips a word within the next three words, and
- * before "offer", "support", "include" reports a missing feature; "less" flips the next word, as "than" does
- * ("more corporate than friendly"); "too" makes a positive word negative and any unknown word a fault ("too
- * heavy"); intensifiers multiply ("very" 1.5), downtoners damp ("a bit" 0.6); "save", "avoid", "reduce" turn the
- * fault after them into praise ("avoids a painful migration"). Faults inside a condition naming no entity describe
- * the reader ("if you have unreliable internet"); "complex" after "for"/"with" describes the buyer's work; a
- * lexicon word capitalised mid-sentence is part of a name ("the Advanced plan", "Quick Answer"); "basic" and
- * "focused" count only as predicates ("reporting is basic", not "basic automation").
- *
- * <p>Label: with P and N the summed positive and negative weights, score = (P - N) / (P + N + 0.5), within
- * [-1, 1]. MIXED when P and N are both at least 0.5 and the smaller is at least a quarter of the larger; else
- * POSITIVE when score >= 0.3, NEGATIVE when score <= -0.3, NEUTRAL otherwise.
+ * The tone of an answer towards each tracked entity: its strengths and weaknesses, read clause by clause with the
+ * {@link Lexicon}, the answer's lists, pros and cons sections and comparisons. The rules are in README ("How rank and
+ * sentiment are decided").
  */
 final class SentimentScorer {
 
     static final double CLEAR = 0.5;
-    static final double LABEL_THRESHOLD = 0.3;
-    /**
-     * MIXED when the weaker side is at least this fraction of the stronger. A long answer piles up praise over
-     * several sentences while one "but it's pricey" is still a real reservation: a third missed those, a quarter
-     * matches the labels on short and full-length answers alike.
-     */
-    static final double MIXED_RATIO = 4;
 
     /** Stands for any punctuation that ends a negation's reach. */
     private static final Lexicon.Lex COMMA = new Lexicon.Lex(",");
     private static final Lexicon.Lex SEMICOLON = new Lexicon.Lex(";");
-    /** Weight of a cell under a "Main drawback" or "Weakness" column header. */
-    private static final double DRAWBACK_CELL = 0.6;
+    /** A parenthesis ends a negation's reach but starts no clause: "Saucony (Endorphin Pro 4) and ASICS". */
+    private static final Lexicon.Lex PAREN = new Lexicon.Lex("(");
+    /** Weight of a point under a "Cons:" or "Pros:" label, or of a cell under such a column header. */
+    private static final double SECTION_POINT = 1.0;
     /** The ASCII characters that are punctuation tokens; beyond ASCII, the em and en dash. */
     private static final boolean[] ASCII_PUNCTUATION = new boolean[128];
 
@@ -75,20 +43,17 @@ final class SentimentScorer {
             return Math.max(-1, Math.min(1, Math.round(s * 1000) / 1000.0));
         }
 
+        /**
+         * By what was clearly said: a strength and a weakness make MIXED however much the praise outweighs the
+         * weakness, one of them POSITIVE or NEGATIVE, neither NEUTRAL.
+         */
         Sentiment label() {
-            double lo = Math.min(positive, negative);
-            double hi = Math.max(positive, negative);
-            if (lo >= CLEAR && lo * MIXED_RATIO >= hi) {
+            boolean strength = positive >= CLEAR;
+            boolean weakness = negative >= CLEAR;
+            if (strength && weakness) {
                 return Sentiment.MIXED;
             }
-            double s = score();
-            if (s >= LABEL_THRESHOLD) {
-                return Sentiment.POSITIVE;
-            }
-            if (s <= -LABEL_THRESHOLD) {
-                return Sentiment.NEGATIVE;
-            }
-            return Sentiment.NEUTRAL;
+            return strength ? Sentiment.POSITIVE : weakness ? Sentiment.NEGATIVE : Sentiment.NEUTRAL;
         }
     }
 
@@ -147,7 +112,7 @@ final class SentimentScorer {
             for (int i = from; i < to; i++) {
                 char c = t.text.charAt(i);
                 if ((c < 128 ? ASCII_PUNCTUATION[c] : c == '—' || c == '–') && !t.masked.get(i) && !insideName(i)) {
-                    add(i, c == ';' ? SEMICOLON : COMMA);
+                    add(i, c == ';' ? SEMICOLON : c == '(' || c == ')' ? PAREN : COMMA);
                 }
             }
         }
@@ -183,7 +148,7 @@ final class SentimentScorer {
                 return false;
             }
             int k = i - 1;
-            while (k >= sentenceFrom && (lex[k] == COMMA || lex[k] == SEMICOLON)) {
+            while (k >= sentenceFrom && isPunctuation(lex[k])) {
                 if (":;(—–|".indexOf(text.charAt(start[k])) >= 0) {
                     return false;
                 }
@@ -212,7 +177,8 @@ final class SentimentScorer {
      *
      * @return a tally per entity (never null)
      */
-    static Tally[] score(TextLayout t, List<MentionMatcher.Mention> mentions, ListStructure lists, int entityCount) {
+    static Tally[] score(TextLayout t, List<MentionMatcher.Mention> found, ListStructure lists, int entityCount) {
+        List<MentionMatcher.Mention> mentions = ProductLines.withReferences(t, found);
         Tally[] tallies = new Tally[entityCount];
         for (int e = 0; e < entityCount; e++) {
             tallies[e] = new Tally();
@@ -232,6 +198,7 @@ final class SentimentScorer {
         }
         int[] topic = topic(t, mentions, firstMention, endMention);
         Tokens tokens = null;
+        ProsCons sections = null;
         int[] lastSubjects = null;
         int lastLine = -1;
         for (int s = 0; s < t.sentCount; s++) {
@@ -239,14 +206,14 @@ final class SentimentScorer {
             if (lastLine >= 0 && line > lastLine + 1) {
                 lastSubjects = null; // a blank line or more: a new paragraph
             }
-            if (t.kind[line] == TextLayout.HEADING || t.kind[line] == TextLayout.TABLE) {
-                lastSubjects = null;
+            if (t.kind[line] == TextLayout.HEADING || t.kind[line] == TextLayout.TABLE
+                    || line != lastLine && (t.kind[line] == TextLayout.BULLET || t.kind[line] == TextLayout.NUM)) {
+                lastSubjects = null; // a bullet is a point of its own
             }
             lastLine = line;
             List<MentionMatcher.Mention> here = firstMention[s] < 0 ? List.of()
                     : mentions.subList(firstMention[s], endMention[s]);
             int[] fallback = null;
-            double fault = 0;
             if (t.kind[line] == TextLayout.TABLE) {
                 // a cell is about its row's entity, else its column's ("| Ease of use | Excellent | Good |");
                 // a header cell is about nothing
@@ -255,7 +222,6 @@ final class SentimentScorer {
                     fallback = row != null && row.hasSubject ? row.subjectList()
                             : row != null && row.untracked ? null
                             : lists.columnSubjects(line, t.sentStart[s]);
-                    fault = lists.drawbackColumn(line, t.sentStart[s]) ? DRAWBACK_CELL : 0;
                 }
             } else {
                 ListStructure.Item item = lists.itemAt(t.sentStart[s]);
@@ -264,12 +230,15 @@ final class SentimentScorer {
                     lastSubjects = null;
                 } else if (item != null) {
                     fallback = item.subjectList();
-                } else if (lastSubjects != null && !introducesList(t, s)
-                        && (lastSubjects.length == 1 || startsWithGroupPronoun(t, s))) {
+                } else if (introducesList(t, s)) {
+                    // "A few quick ways to find out yourself:" is about what follows
+                } else if (lastSubjects != null && (lastSubjects.length == 1 || startsWithGroupPronoun(t, s))) {
                     // the paragraph goes on about what its last sentence named
                     fallback = lastSubjects;
+                } else if (here.isEmpty() && startsWithGroupCount(t, s)) {
+                    fallback = namedBefore(t, mentions, s); // "All four are capable city cars."
                 }
-                if (fallback == null && item == null) {
+                if (fallback == null && item == null && !introducesList(t, s)) {
                     fallback = topic; // "Where it falls short" in an answer about one product
                 }
             }
@@ -278,8 +247,14 @@ final class SentimentScorer {
             }
             if (tokens == null) {
                 tokens = new Tokens(t, mentions);
+                sections = new ProsCons(t);
             }
-            int[] direct = scoreSentence(t, tokens, s, here, fallback, fault, tallies);
+            byte side = sections.side[line];
+            if (t.kind[line] == TextLayout.TABLE) {
+                side = lists.columnSide(line, t.sentStart[s]);
+            }
+            int[] direct = scoreSentence(t, tokens, s, here, fallback, side,
+                    side == ProsCons.NONE ? 0 : sections.from[line], tallies);
             if (!here.isEmpty()) {
                 lastSubjects = direct.length > 0 ? direct : lastSubjects;
             }
@@ -298,8 +273,9 @@ final class SentimentScorer {
         while (s < t.sentCount && t.kind[t.sentLine[s]] == TextLayout.HEADING) {
             s++;
         }
-        if (s == t.sentCount || firstMention[s] < 0) {
-            return null;
+        byte kind = s == t.sentCount ? TextLayout.BLANK : t.kind[t.sentLine[s]];
+        if (s == t.sentCount || firstMention[s] < 0 || kind != TextLayout.TEXT && kind != TextLayout.BOLD) {
+            return null; // an answer opening with a list item is about the list
         }
         int entity = mentions.get(firstMention[s]).entity;
         for (int k = firstMention[s] + 1; k < endMention[s]; k++) {
@@ -321,6 +297,47 @@ final class SentimentScorer {
 
     private static final Set<String> GROUP_PRONOUNS = Set.of("both", "they", "these", "all", "each", "either");
 
+    private static final Set<String> COUNTS = Set.of("two", "three", "four", "five", "six", "of");
+
+    /** "All four are...", "All of them...", "Both are...": about every product named so far. */
+    private static boolean startsWithGroupCount(TextLayout t, int s) {
+        int a = t.atomAtOrAfter(t.sentStart[s]);
+        if (a + 1 >= t.atomCount || t.atomStart[a] >= t.sentEnd[s]) {
+            return false;
+        }
+        String first = t.atomLower(a);
+        return first.equals("both") || first.equals("all") && COUNTS.contains(t.atomLower(a + 1));
+    }
+
+    /** The entities the answer named before sentence s, in entity order, or null. */
+    private static int[] namedBefore(TextLayout t, List<MentionMatcher.Mention> mentions, int s) {
+        int max = -1;
+        for (MentionMatcher.Mention m : mentions) {
+            max = Math.max(max, m.entity);
+        }
+        boolean[] seen = new boolean[max + 1];
+        int n = 0;
+        for (MentionMatcher.Mention m : mentions) {
+            if (m.start >= t.sentStart[s]) {
+                break;
+            }
+            if (!seen[m.entity]) {
+                seen[m.entity] = true;
+                n++;
+            }
+        }
+        if (n == 0) {
+            return null;
+        }
+        int[] out = new int[n];
+        for (int e = 0, k = 0; e <= max; e++) {
+            if (seen[e]) {
+                out[k++] = e;
+            }
+        }
+        return out;
+    }
+
     private static boolean startsWithGroupPronoun(TextLayout t, int s) {
         int a = t.atomAtOrAfter(t.sentStart[s]);
         return a < t.atomCount && t.atomStart[a] < t.sentEnd[s] && GROUP_PRONOUNS.contains(t.atomLower(a));
@@ -328,7 +345,7 @@ final class SentimentScorer {
 
     /** Scores one sentence; returns the entities it names directly (not after "than", "unlike"). */
     private static int[] scoreSentence(TextLayout t, Tokens tokens, int s, List<MentionMatcher.Mention> here,
-                                       int[] fallback, double fault, Tally[] tallies) {
+                                       int[] fallback, byte side, int sideFrom, Tally[] tallies) {
         int from = tokens.atOrAfter(t.sentStart[s]);
         int to = tokens.atOrAfter(t.sentEnd[s]);
         Lexicon.Lex[] lex = tokens.lex;
@@ -346,10 +363,10 @@ final class SentimentScorer {
                 boundary = i;
             } else if (w == COMMA && wordsInClause >= 3 && i + 1 < to
                     && ((lex[i + 1] != null && lex[i + 1].newClause)
-                    || tokens.startsName[i + 1] && !enumeration(tokens, i, to, here))) {
+                    || startsNameAfterArticle(tokens, i + 1, to) && !enumeration(tokens, i, to, here))) {
                 // "X is easy to start with, Y is the most powerful, and Z offers great value"
                 boundary = i + 1;
-            } else if (w != COMMA) {
+            } else if (!isPunctuation(w)) {
                 wordsInClause++;
             }
             if (boundary >= 0) {
@@ -360,7 +377,9 @@ final class SentimentScorer {
                 wordsInClause = 0;
             }
         }
-        List<List<int[]>> recipients = new ArrayList<>(clauses); // {entity, inverted 0/1}
+        // {entity, inverted 0/1, end of the tokens that judge it}: "Wise is cheaper than Revolut when sending money
+        // abroad" judges Revolut by what comes before "than" only
+        List<List<int[]>> recipients = new ArrayList<>(clauses);
         for (int c = 0; c < clauses; c++) {
             recipients.add(new ArrayList<>(2));
         }
@@ -373,24 +392,43 @@ final class SentimentScorer {
             if (origin(tokens, starts[c], wi)) {
                 continue; // "teams coming from Asana may find it overwhelming": Asana is not judged
             }
-            int inverted = invertedAt(lex, from, starts[c], wi) ? 1 : 0;
-            addRecipient(recipients.get(c), m.entity, inverted);
+            int than = invertedAt(lex, from, starts[c], wi);
+            addRecipient(recipients.get(c), m.entity, than == NOT_INVERTED ? 0 : 1, than >= 0 ? than : -1);
         }
-        // clauses without a non-inverted entity take the previous (else next) clause's, else the fallback
+        boolean[] untracked = new boolean[clauses + 1];
+        // clauses without a non-inverted entity take the previous (else next) clause's, else the fallback; a pros
+        // or cons section's points are always about its product
         for (int c = 0; c < clauses; c++) {
+            if (side != ProsCons.NONE && fallback != null) {
+                for (int e : fallback) {
+                    borrowRecipient(recipients.get(c), e);
+                }
+            }
             if (hasDirect(recipients.get(c))) {
                 continue;
             }
+            if (c > 0 && untrackedSubject(tokens, from, starts[c], c + 1 < clauses ? starts[c + 1] : to)) {
+                untracked[c] = true;
+                continue; // "; Contabo is the cheapest but the most criticized": about a product nobody tracks
+            }
             List<int[]> source = null;
-            for (int d = c - 1; d >= 0 && source == null; d--) {
+            for (int d = c - 1; d >= 0 && source == null && !untracked[d + 1]; d--) {
                 if (hasDirect(recipients.get(d))) {
                     source = recipients.get(d);
                 }
+            }
+            if (c > 0 && untracked[c - 1] && source == null) {
+                continue;
             }
             for (int d = c + 1; d < clauses && source == null; d++) {
                 if (hasDirect(recipients.get(d))) {
                     source = recipients.get(d);
                 }
+            }
+            if (source != null && c > 0 && lex[starts[c]] != null && lex[starts[c]].relative
+                    && !mentionsIt(tokens, starts[c], c + 1 < clauses ? starts[c + 1] : to)) {
+                // ", which are considered more dependable": about the names right before it
+                source = nearestGroup(tokens, here, starts[c], source);
             }
             // a name the clause compares against ("weak compared with Dropbox") stays compared against
             if (source != null) {
@@ -417,27 +455,171 @@ final class SentimentScorer {
                 }
             }
         }
+        int sideTok = side == ProsCons.NONE ? to : tokens.atOrAfter(sideFrom);
+        int dismissal = dismissal(tokens, from, to);
         for (int c = 0; c < clauses; c++) {
             int end = c + 1 < clauses ? starts[c + 1] : to;
             double[] pn = polarity(tokens, starts[c], end);
-            if (c == 0) {
-                pn[1] += fault;
+            if (dismissal >= starts[c]) {
+                pn[1] = 0; // "not the softest, but few runners will mind"
             }
-            if (pn[0] == 0 && pn[1] == 0) {
+            double[] section = null;
+            if (side == ProsCons.CONS && c == 0 && noneListed(tokens, sideTok, end)) {
+                break; // "Cons: none", "Cons: hardly any for expats"
+            }
+            if (side != ProsCons.NONE && dismissal < starts[c] && hasWord(tokens, Math.max(starts[c], sideTok), end)
+                    && !(c > 0 && lex[starts[c]] != null && lex[starts[c]].contrast)) {
+                // a point under "Cons:" is a weakness of the section's product whatever its words; "but worth it"
+                // after it is not, nor is another product it names in passing ("relies on indexes like Bing")
+                section = side == ProsCons.CONS ? new double[]{0, Math.max(pn[1], SECTION_POINT)}
+                        : new double[]{Math.max(pn[0], SECTION_POINT), 0};
+            }
+            if (pn[0] == 0 && pn[1] == 0 && section == null) {
                 continue;
             }
             for (int[] r : recipients.get(c)) {
                 Tally tally = tallies[r[0]];
+                double[] v = section != null && (r[1] == 1 || fallback == null || contains(fallback, fallback.length,
+                        r[0])) ? section : pn;
+                if (r[1] == 1 && r[2] > starts[c] && r[2] < end && section == null) {
+                    v = polarity(tokens, starts[c], r[2]);
+                }
                 if (r[1] == 0) {
-                    tally.positive += pn[0];
-                    tally.negative += pn[1];
+                    tally.positive += v[0];
+                    tally.negative += v[1];
                 } else {
-                    tally.positive += pn[1];
-                    tally.negative += pn[0];
+                    tally.positive += v[1];
+                    tally.negative += v[0];
                 }
             }
         }
         return Arrays.copyOf(direct, directCount);
+    }
+
+    /** The clause opens with a capitalised word that is no sentence start and no known word: another product. */
+    private static boolean untrackedSubject(Tokens tokens, int sentenceStart, int from, int to) {
+        int i = from;
+        while (i < to && (isPunctuation(tokens.lex[i]) || tokens.lex[i] != null && (tokens.lex[i].contrast
+                || tokens.lex[i].newClause))) {
+            i++;
+        }
+        if (i >= to || tokens.lex[i] != null || tokens.inName[i]) {
+            return false;
+        }
+        return Character.isUpperCase(tokens.text.charAt(tokens.start[i])) && i > sentenceStart;
+    }
+
+    /** The point starts with "none", "hardly any", "few": there is nothing to list. */
+    private static boolean noneListed(Tokens tokens, int from, int to) {
+        int i = from;
+        while (i < to && (tokens.inName[i] || isPunctuation(tokens.lex[i]))) {
+            i++;
+        }
+        Lexicon.Lex w = i < to ? tokens.lex[i] : null;
+        if (w == null || !(w.negator || w.diminisher)) {
+            return false;
+        }
+        if (i + 1 >= to) {
+            return true;
+        }
+        Lexicon.Lex next = tokens.lex[i + 1];
+        return next != null && (isPunctuation(next) || next.word.equals("any") || next.word.equals("major")
+                || next.word.equals("real"));
+    }
+
+    /** A word (not a name, not punctuation) among tokens[from, to). */
+    private static boolean hasWord(Tokens tokens, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!tokens.inName[i] && !isPunctuation(tokens.lex[i])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The token of a clause that waves the weakness before it away ("few runners will mind", "won't matter", "not
+     * a dealbreaker"), or -1.
+     */
+    private static int dismissal(Tokens tokens, int from, int to) {
+        Lexicon.Lex[] lex = tokens.lex;
+        for (int i = from; i < to; i++) {
+            if (lex[i] != null && lex[i].dismissed) {
+                for (int k = i - 1; k >= from && k >= i - 3 && !isPunctuation(lex[k]); k--) {
+                    if (lex[k] != null && lex[k].dismisser) {
+                        return i;
+                    }
+                }
+            }
+            if (lex[i] != null && lex[i].justifies && i + 1 < to && (lex[i].weight == null || lex[i + 1] != null
+                    && lex[i + 1].justified)) {
+                // "isn't cheap, but the time saved justifies the cost", "pricey, but worth it"
+                for (int k = i - 1; k >= from && k >= i - 8; k--) {
+                    if (lex[k] != null && lex[k].contrast) {
+                        return i;
+                    }
+                }
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The names closest before a relative clause at token `at`: the last name and those listed with it ("trails
+     * De'Longhi and Philips, which are more dependable"); source when the sentence names none before it.
+     */
+    private static List<int[]> nearestGroup(Tokens tokens, List<MentionMatcher.Mention> here, int at,
+                                            List<int[]> source) {
+        int last = -1;
+        for (int k = 0; k < here.size(); k++) {
+            if (tokens.atOrAfter(here.get(k).start) < at) {
+                last = k;
+            }
+        }
+        if (last < 0) {
+            return source;
+        }
+        List<int[]> group = new ArrayList<>(2);
+        for (int k = last; k >= 0; k--) {
+            borrowRecipient(group, here.get(k).entity);
+            if (k > 0 && !listedTogether(tokens, here.get(k - 1), here.get(k))) {
+                break;
+            }
+        }
+        return group.isEmpty() ? source : group;
+    }
+
+    /** "which makes it the better pick": "it" is the sentence's subject, not the name before "which". */
+    private static boolean mentionsIt(Tokens tokens, int from, int to) {
+        for (int i = from; i < to; i++) {
+            int s = tokens.start[i];
+            if (!tokens.inName[i] && tokens.text.regionMatches(true, s, "it", 0, 2)
+                    && (s + 2 == tokens.text.length() || !Character.isLetter(tokens.text.charAt(s + 2)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Only commas, "and", "or" between two names. */
+    private static boolean listedTogether(Tokens tokens, MentionMatcher.Mention a, MentionMatcher.Mention b) {
+        for (int i = tokens.atOrAfter(a.end); i < tokens.count && tokens.start[i] < b.start; i++) {
+            Lexicon.Lex w = tokens.lex[i];
+            if (!(tokens.inName[i] || w == COMMA || role(w) == Lexicon.AND || role(w) == Lexicon.OR)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A name at i, or after "the", "a" or "its" at i: ", the Ghost has the most durable outsole". */
+    private static boolean startsNameAfterArticle(Tokens tokens, int i, int to) {
+        if (tokens.startsName[i]) {
+            return true;
+        }
+        Lexicon.Lex w = tokens.lex[i];
+        return w != null && (w.word.equals("the") || w.word.equals("a") || w.word.equals("its")) && i + 1 < to
+                && tokens.startsName[i + 1];
     }
 
     /** Marks the sentence's tokens that lie inside one of its names, which carry no tone of their own. */
@@ -473,7 +655,8 @@ final class SentimentScorer {
         for (MentionMatcher.Mention m : here) {
             if (m.start == tokens.start[i + 1]) {
                 int after = tokens.atOrAfter(m.end);
-                return after < to && (tokens.lex[after] == COMMA || role(tokens.lex[after]) == Lexicon.AND
+                return after < to && (tokens.lex[after] == COMMA || tokens.lex[after] == PAREN
+                        || role(tokens.lex[after]) == Lexicon.AND
                         || role(tokens.lex[after]) == Lexicon.OR);
             }
         }
@@ -498,16 +681,17 @@ final class SentimentScorer {
         return false;
     }
 
-    private static void addRecipient(List<int[]> list, int entity, int inverted) {
+    private static void addRecipient(List<int[]> list, int entity, int inverted, int limit) {
         for (int[] r : list) {
             if (r[0] == entity) {
                 if (inverted == 0) {
                     r[1] = 0;
+                    r[2] = -1;
                 }
                 return;
             }
         }
-        list.add(new int[]{entity, inverted});
+        list.add(new int[]{entity, inverted, limit});
     }
 
     private static void borrowRecipient(List<int[]> list, int entity) {
@@ -516,7 +700,7 @@ final class SentimentScorer {
                 return;
             }
         }
-        list.add(new int[]{entity, 0});
+        list.add(new int[]{entity, 0, -1});
     }
 
     /** "coming from X", "switching from X": X is where the reader comes from, not what the clause judges. */
@@ -528,7 +712,14 @@ final class SentimentScorer {
                 || role(lex[k]) == Lexicon.OR)) {
             k--;
         }
-        return k > clauseStart && role(lex[k]) == Lexicon.FROM && lex[k - 1] != null && lex[k - 1].originVerb;
+        if (k <= clauseStart || role(lex[k]) != Lexicon.FROM) {
+            return false;
+        }
+        int v = k - 1;
+        if (v > clauseStart && lex[v] != null && (lex[v].word.equals("away") || lex[v].word.equals("off"))) {
+            v--; // "move away from Bluehost"
+        }
+        return lex[v] != null && lex[v].originVerb;
     }
 
     private static boolean hasDirect(List<int[]> list) {
@@ -550,30 +741,43 @@ final class SentimentScorer {
         return c;
     }
 
+    private static boolean isPunctuation(Lexicon.Lex l) {
+        return l == COMMA || l == SEMICOLON || l == PAREN;
+    }
+
     private static byte role(Lexicon.Lex l) {
         return l == null ? Lexicon.NONE : l.role;
     }
 
     /** "than X", "over X", "unlike X", "compared to X": X gets the opposite tone of its clause. */
-    private static boolean invertedAt(Lexicon.Lex[] lex, int sentenceStart, int clauseStart, int wi) {
+    private static final int NOT_INVERTED = -1, INVERTED = -2;
+
+    /**
+     * Whether the name at wi gets the opposite tone of its clause: the index of its "than" (what judges it comes
+     * before), {@link #INVERTED} after "unlike", "over", "compared to/with", else {@link #NOT_INVERTED}.
+     */
+    private static int invertedAt(Lexicon.Lex[] lex, int sentenceStart, int clauseStart, int wi) {
         for (int k = wi - 1; k >= clauseStart && k >= wi - 6; k--) {
             byte role = role(lex[k]);
-            if (role == Lexicon.THAN || role == Lexicon.UNLIKE) {
-                return true;
+            if (role == Lexicon.THAN) {
+                return k;
+            }
+            if (role == Lexicon.UNLIKE) {
+                return INVERTED;
             }
             if (role == Lexicon.OVER && k == wi - 1) {
-                return true;
+                return INVERTED;
             }
             if ((role == Lexicon.TO || role == Lexicon.WITH) && k > sentenceStart
                     && (role(lex[k - 1]) == Lexicon.COMPARED || role(lex[k - 1]) == Lexicon.RELATIVE)) {
-                return true;
+                return INVERTED;
             }
             if (lex[k] == COMMA && !(k + 1 < wi && role(lex[k + 1]) == Lexicon.AND)) {
                 // a comma ends "unlike X," but not "than X, Y and Z"
-                return false;
+                return NOT_INVERTED;
             }
         }
-        return false;
+        return NOT_INVERTED;
     }
 
     /** {positive, negative} weight of tokens[from, to), names excluded. */
@@ -586,11 +790,13 @@ final class SentimentScorer {
         int tooAt = -1;
         int remedyUntil = -1;
         int conditionUntil = -1;
+        int adviceUntil = -1;
+        int questionUntil = -1;
         double mult = 1;
         int multAt = -2;
         for (int i = from; i < to; i++) {
             Lexicon.Lex w = lex[i];
-            if (w == COMMA || w == SEMICOLON) {
+            if (isPunctuation(w)) {
                 negateUntil = -1;
                 continue;
             }
@@ -602,11 +808,22 @@ final class SentimentScorer {
                 // the condition names one ("if Jira feels too heavy"); what the reader wants still counts
                 int end = i + 1;
                 boolean names = false;
-                while (end < to && lex[end] != COMMA && lex[end] != SEMICOLON) {
+                while (end < to && !isPunctuation(lex[end])) {
                     names |= tokens.inName[end];
                     end++;
                 }
                 conditionUntil = names ? -1 : end - 1;
+                if (w.question) {
+                    questionUntil = end - 1; // "whether switching is worth it": asked, not asserted
+                }
+                continue;
+            }
+            if (i <= questionUntil) {
+                continue;
+            }
+            if (w.advice && !objectNamed(tokens, i + 1, Math.min(to, i + 4))) {
+                // "avoid opening the casing yourself", "to avoid phishing sites": advice about something else
+                adviceUntil = nextPunctuation(lex, i, to);
                 continue;
             }
             Double weight = null;
@@ -630,14 +847,47 @@ final class SentimentScorer {
                 }
             }
             if (weight == null) {
-                if (w.negator && !(i + 1 < to && role(lex[i + 1]) == Lexicon.ONLY)) {
-                    negateUntil = i + 3;
-                    if (w.weight != null) {
+                boolean diminishes = w.diminisher && !(i > from && lex[i - 1] != null
+                        && Lexicon.SOME.contains(lex[i - 1].word));
+                if (diminishes || w.negator && !(i + 1 < to && role(lex[i + 1]) == Lexicon.ONLY)) {
+                    // "no learning curve", "little overhead", "hardly any fees": a weakness made small is a strength
+                    negateUntil = i + (diminishes ? 2 : 3);
+                    if (w.weight != null && i > conditionUntil) {
                         n += -w.weight;
                     }
                     if (i + 1 < to && lex[i + 1] != null && lex[i + 1].featureVerb) {
                         n += 0.8; // "does not offer end-to-end encryption": a missing feature
+                    } else if (!diminishes && concededSuperlative(tokens, i + 1, to)) {
+                        n += 0.8; // "not the flashiest", "isn't the most polished": conceded, still a weakness
+                    } else if (i > from && lex[i - 1] != null && lex[i - 1].haveVerb
+                            && !judgementAhead(lex, i + 1, Math.min(to, i + 4))) {
+                        n += 0.8; // "offers little reporting", "has no mobile app"
                     }
+                    continue;
+                }
+                if (w.diminisher && w.intensifier == null) {
+                    continue; // "a few", "quite a few"
+                }
+                if (w.role == Lexicon.ONLY && i + 1 < to && lex[i + 1] != null && lex[i + 1].restricted
+                        && !(i > from && lex[i - 1] != null && lex[i - 1].negator)) {
+                    n += 0.6; // "only offers dedicated servers in Germany", "only available on paid plans"
+                    continue;
+                }
+                if (w.costVerb && i + 1 < to && lex[i + 1] != null && (lex[i + 1].negator || lex[i + 1].diminisher
+                        || role(lex[i + 1]) == Lexicon.LESS || lex[i + 1].intensifier != null && i + 2 < to
+                        && lex[i + 2] != null && (lex[i + 2].negator || role(lex[i + 2]) == Lexicon.LESS))) {
+                    p += 1.0; // "costs less", "pay almost nothing"
+                    i += lex[i + 1].intensifier != null ? 2 : 1;
+                    continue;
+                }
+                if (w.word.equals("more") && i + 2 < to && (lex[i + 1] == null || lex[i + 1].weight == null
+                        && !lex[i + 1].effort) && thanAhead(lex, i + 2, Math.min(to, i + 4))
+                        && !qualityAfterThan(lex, i + 2, to)) {
+                    p += COMPARED; // "returns more energy than", "more control than": more of a thing is better
+                    continue;
+                }
+                if ((w.demand || w.costVerb) && burdenAhead(lex, i + 1, Math.min(to, i + 4), w.costVerb)) {
+                    n += w.costVerb ? 1.0 : 0.8; // "costs more", "needs a separate grinder"
                     continue;
                 }
                 if (w.role == Lexicon.LESS || w.role == Lexicon.FEWER) {
@@ -650,7 +900,7 @@ final class SentimentScorer {
                 }
                 if (w.role == Lexicon.TOO) {
                     tooAt = i;
-                    if (i + 1 < to && lex[i + 1] != COMMA && lex[i + 1] != SEMICOLON
+                    if (i + 1 < to && !isPunctuation(lex[i + 1])
                             && (lex[i + 1] == null || lex[i + 1].weight == null)) {
                         n += 0.6; // "too heavy", "too much": a fault whatever the word
                     }
@@ -670,15 +920,33 @@ final class SentimentScorer {
                     weight = priceLevel(lex, from, to, i);
                 } else if (tokens.capitalisedInside(i, from)) {
                     continue; // "the Advanced plan", "Smart Sync", "Quick Answer": part of a name
-                } else if (w.predicative && i + 1 < to && lex[i + 1] != COMMA && lex[i + 1] != SEMICOLON
+                } else if (w.predicative && i + 1 < to && !isPunctuation(lex[i + 1])
                         && role(lex[i + 1]) != Lexicon.THAN) {
                     continue; // "basic automation", "focused on enterprises": a description, not a verdict
-                } else if (w.useCaseAdjective && i > from && lex[i - 1] != null && lex[i - 1].useCase) {
+                } else if (w.useCaseAdjective && i > from && lex[i - 1] != null && lex[i - 1].useCase
+                        && !(i + 1 < to && (isPunctuation(lex[i + 1]) || role(lex[i + 1]) == Lexicon.THAN))) {
                     continue; // "for complex projects": the buyer's work
                 }
             }
             if (weight == null || weight == 0) {
                 i += span - 1;
+                continue;
+            }
+            if (span == 1 && weight < 0 && i + 1 < to && lex[i + 1] != null && lex[i + 1].word.equals("free")
+                    && tokens.text.charAt(tokens.start[i + 1] - 1) == '-') {
+                p += 1.0; // "fee-free", "hassle-free", "ad-free"
+                i++;
+                continue;
+            }
+            if (w.nounToo && i > from && lex[i - 1] != null && lex[i - 1].determiner) {
+                continue; // "within your plan's limit", "a set limit": the noun, not the verb
+            }
+            if (w.effort && span == 1 && i > negateUntil && !burdenBefore(lex, from, i)) {
+                continue; // "setup", "fees": a cost only when there is more of it
+            }
+            if (i <= adviceUntil && (weight > 0 || !objectNamedBefore(tokens, from, i))) {
+                // "I'd avoid the cheapest Casper models": what is advised against is not praised; advice about
+                // something else judges nothing
                 continue;
             }
             double v = weight;
@@ -691,10 +959,20 @@ final class SentimentScorer {
             if (i > from && role(lex[i - 1]) == Lexicon.THAN) {
                 v = -v; // "more corporate than friendly"
             }
+            if (v < 0 && !w.priceNoun && simile(lex, from, i)) {
+                v = -v; // "feels like a much pricier shoe"
+            }
+            if (Math.abs(v) < COMPARED && thanAhead(lex, i + 1, Math.min(to, i + 4))) {
+                v = Math.signum(v) * COMPARED; // "a smaller boot opening than a hatchback": a clear comparison
+            }
+            if (w.pricey && i > from && lex[i - 1] != null && (lex[i - 1].word.equals("its")
+                    || lex[i - 1].word.equals("their"))) {
+                continue; // "the same trial as its pricier models": the maker's own range
+            }
             if (lessAt == i - 1 && lessAt >= from) {
                 v = -v;
             } else if (i <= negateUntil) {
-                v = v > 0 ? -0.8 * v : -0.5 * v;
+                v = -0.8 * v;
             } else if (i <= remedyUntil && v < 0) {
                 v = -v;
             }
@@ -702,15 +980,140 @@ final class SentimentScorer {
                 p += v;
             } else if (i > conditionUntil) {
                 n += -v;
+                if (w.advice) {
+                    adviceUntil = nextPunctuation(lex, i, to);
+                }
             }
             i += span - 1;
         }
         return new double[]{p, n};
     }
 
+    /** "more corporate than friendly": two qualities compared, not a product against another. */
+    private static boolean qualityAfterThan(Lexicon.Lex[] lex, int from, int to) {
+        for (int k = from; k < to && k < from + 2; k++) {
+            if (role(lex[k]) == Lexicon.THAN) {
+                return k + 1 < to && lex[k + 1] != null && lex[k + 1].weight != null;
+            }
+        }
+        return false;
+    }
+
+    /** Weight at least of a comparative before "than". */
+    private static final double COMPARED = 0.8;
+
+    private static boolean thanAhead(Lexicon.Lex[] lex, int from, int to) {
+        for (int k = from; k < to && !isPunctuation(lex[k]); k++) {
+            if (role(lex[k]) == Lexicon.THAN) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** "like a (much) pricier ...", "like an expensive ...": the product resembles a dearer one. */
+    private static boolean simile(Lexicon.Lex[] lex, int from, int i) {
+        int k = i - 1;
+        if (k >= from && lex[k] != null && lex[k].intensifier != null) {
+            k--;
+        }
+        return k - 1 >= from && lex[k] != null && (lex[k].word.equals("a") || lex[k].word.equals("an"))
+                && lex[k - 1] != null && lex[k - 1].word.equals("like") && lex[i].pricey;
+    }
+
+    /** Words that stand for the product being judged: "avoid it", "skip them". */
+    private static final Set<String> PRONOUNS = Set.of("it", "them", "this", "these", "that", "those", "its");
+
+    /** A name, or a pronoun for one, among tokens[from, to): the object of "avoid", "skip". */
+    private static boolean objectNamed(Tokens tokens, int from, int to) {
+        for (int i = from; i < to && !isPunctuation(tokens.lex[i]); i++) {
+            if (tokens.inName[i] || tokens.lex[i] != null && PRONOUNS.contains(tokens.lex[i].word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The advice word before i (within the advice span) had a named object. */
+    private static boolean objectNamedBefore(Tokens tokens, int from, int i) {
+        for (int k = i - 1; k >= from && !isPunctuation(tokens.lex[k]); k--) {
+            if (tokens.lex[k] != null && tokens.lex[k].advice) {
+                return objectNamed(tokens, k + 1, Math.min(i, k + 4));
+            }
+        }
+        return true;
+    }
+
+    private static int nextPunctuation(Lexicon.Lex[] lex, int i, int to) {
+        while (i < to && !isPunctuation(lex[i])) {
+            i++;
+        }
+        return i;
+    }
+
+    /** "the flashiest", "the most polished" right after a negator, whatever the adjective. */
+    private static boolean concededSuperlative(Tokens tokens, int i, int to) {
+        Lexicon.Lex[] lex = tokens.lex;
+        if (i + 1 >= to || lex[i] == null || !lex[i].word.equals("the") || isPunctuation(lex[i + 1])) {
+            return false;
+        }
+        if (lex[i + 1] != null && lex[i + 1].word.equals("most")) {
+            return true;
+        }
+        int s = tokens.start[i + 1];
+        int e = s;
+        while (e < tokens.text.length() && Character.isLetter(tokens.text.charAt(e))) {
+            e++;
+        }
+        return e - s > 4 && tokens.text.startsWith("est", e - 3);
+    }
+
+    /** A word that carries tone (or an effort noun) among lex[from, to), before any punctuation. */
+    private static boolean judgementAhead(Lexicon.Lex[] lex, int from, int to) {
+        for (int k = from; k < to && !isPunctuation(lex[k]); k++) {
+            if (lex[k] != null && (lex[k].weight != null || lex[k].priceLevel != 0)) {
+                return true;
+            }
+            if (lex[k] != null && k + 1 < to) {
+                for (Lexicon.Phrase ph : lex[k].phrases2) {
+                    if (ph.rest()[0] == lex[k + 1] && ph.weight() != 0) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** "needs a separate grinder", "requires the paid plan", "costs more", "charge much more". */
+    private static boolean burdenAhead(Lexicon.Lex[] lex, int from, int to, boolean cost) {
+        for (int k = from; k < to && !isPunctuation(lex[k]); k++) {
+            if (lex[k] == null) {
+                continue;
+            }
+            if (cost ? lex[k].word.equals("more") || lex[k].word.equals("extra") || lex[k].effort : lex[k].burden) {
+                return true;
+            }
+            if (lex[k].negator || role(lex[k]) == Lexicon.LESS) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** "more admin", "requires constant tuning": an effort noun after a burden word. */
+    private static boolean burdenBefore(Lexicon.Lex[] lex, int from, int i) {
+        for (int k = i - 1; k >= from && k >= i - 3 && !isPunctuation(lex[k]); k--) {
+            if (lex[k] != null && lex[k].burden) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean negativeAhead(Lexicon.Lex[] lex, int from, int to) {
         for (int k = from; k < to; k++) {
-            if (lex[k] == COMMA || lex[k] == SEMICOLON) {
+            if (isPunctuation(lex[k])) {
                 return false;
             }
             if (lex[k] != null && lex[k].weight != null && lex[k].weight < 0) {
@@ -729,6 +1132,11 @@ final class SentimentScorer {
         for (int k = Math.max(from, i - 3); k <= Math.min(to - 1, i + 1); k++) {
             if (lex[k] != null && lex[k].priceNoun) {
                 return (double) sign;
+            }
+        }
+        for (int k = Math.max(from, i - 7); k <= Math.min(to - 1, i + 1); k++) {
+            if (lex[k] != null && lex[k].benefitNoun) {
+                return (double) -sign; // "a lower rate", "its rate on the free plan is lower"
             }
         }
         return null;

@@ -841,8 +841,9 @@ final class TextLayout {
             int j = i + 1;
             while (j < e && (text.charAt(j) == '.' || text.charAt(j) == '!' || text.charAt(j) == '?'
                     || text.charAt(j) == '"' || text.charAt(j) == '\'' || text.charAt(j) == ')'
-                    || text.charAt(j) == '*' || text.charAt(j) == '”' || text.charAt(j) == '_')) {
-                j++;
+                    || text.charAt(j) == '*' || text.charAt(j) == '”' || text.charAt(j) == '_'
+                    || text.charAt(j) == '[' && citationMarkerEnd(j, e) > j)) {
+                j = text.charAt(j) == '[' ? citationMarkerEnd(j, e) : j + 1;
             }
             if (j < e && !Character.isWhitespace(text.charAt(j))) {
                 continue;
@@ -873,6 +874,15 @@ final class TextLayout {
             out[n++] = e;
         }
         return Arrays.copyOf(out, n);
+    }
+
+    /** End of a "[12]" citation marker starting at i ("...the longest trial.[2] Casper..."), else i. */
+    private int citationMarkerEnd(int i, int e) {
+        int k = i + 1;
+        while (k < e && k - i <= 3 && Character.isDigit(text.charAt(k))) {
+            k++;
+        }
+        return k > i + 1 && k < e && text.charAt(k) == ']' ? k + 1 : i;
     }
 
     private boolean isAbbreviation(int lineStartPos, int dot) {

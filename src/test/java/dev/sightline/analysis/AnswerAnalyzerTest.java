@@ -314,16 +314,15 @@ class AnswerAnalyzerTest {
         assertThat(result(headings, "Booking.com").listRank()).isEqualTo(1);
         assertThat(result(headings, "Toys\"R\"Us").listRank()).isEqualTo(2);
         assertThat(result(headings, "C++").listRank()).isEqualTo(3);
-        Analysis table = brands.analyze("| Tool | Note |\n|---|---|\n| Node.js | JS |\n| C++ | native |\n| Yahoo! | old |",
-                List.of());
-        assertThat(result(table, "Node.js").listRank()).isEqualTo(1);
-        assertThat(result(table, "C++").listRank()).isEqualTo(2);
-        assertThat(result(table, "Yahoo!").listRank()).isEqualTo(3);
+        Analysis bullets = brands.analyze("- Node.js: JS\n- C++: native\n- Yahoo!: old", List.of());
+        assertThat(result(bullets, "Node.js").listRank()).isEqualTo(1);
+        assertThat(result(bullets, "C++").listRank()).isEqualTo(2);
+        assertThat(result(bullets, "Yahoo!").listRank()).isEqualTo(3);
         var pro = new AnswerAnalyzer(PUNCTUATED);
         Analysis heading = pro.analyze("### 1. HubSpot\nGood.\n### 2. C++ (Pro)\nBetter.", List.of());
         assertThat(result(heading, "C++ (Pro)").listRank()).isEqualTo(2);
-        Analysis cells = pro.analyze("| Product | Price |\n|---|---|\n| HubSpot | $20 |\n| C++ (Pro) | $30 |", List.of());
-        assertThat(result(cells, "C++ (Pro)").listRank()).isEqualTo(2);
+        Analysis lines = pro.analyze("**HubSpot**\nGood.\n\n**C++ (Pro)**\nBetter.", List.of());
+        assertThat(result(lines, "C++ (Pro)").listRank()).isEqualTo(2);
     }
 
     private final AnswerAnalyzer social = new AnswerAnalyzer(List.of(
@@ -370,7 +369,7 @@ class AnswerAnalyzerTest {
     }
 
     @Test
-    void headingsBoldLeadsAndTables() {
+    void headingsAndBoldLeadLines() {
         Analysis headings = crm.analyze("## Overview\nText.\n### 1. HubSpot\nGood.\n### 2. Pipedrive\nGreat.\n"
                 + "## Verdict\nPick one.", List.of());
         assertThat(result(headings, "HubSpot").listRank()).isEqualTo(1);
@@ -379,17 +378,71 @@ class AnswerAnalyzerTest {
                 + "**Bottom line:** Pipedrive.", List.of());
         assertThat(result(bold, "Pipedrive").listRank()).isEqualTo(1);
         assertThat(result(bold, "Copper").listRank()).isEqualTo(2);
-        Analysis table = crm.analyze("| CRM | Price |\n|---|---|\n| Salesforce | $25 |\n| Close | $49 |", List.of());
-        assertThat(result(table, "Salesforce").listRank()).isEqualTo(1);
-        assertThat(result(table, "Close").listRank()).isEqualTo(2);
+        Analysis lines = crm.analyze("**Salesforce**\nDeep.\n\n**Close**\nFast calling.", List.of());
+        assertThat(result(lines, "Salesforce").listRank()).isEqualTo(1);
+        assertThat(result(lines, "Close").listRank()).isEqualTo(2);
     }
 
     @Test
-    void onlyTheFirstListRanks() {
-        Analysis a = crm.analyze("Consider:\n- budget\n- team size\n\nPicks:\n1. HubSpot\n2. Pipedrive", List.of());
+    void onlyTheFirstListOfOptionsRanks() {
+        Analysis a = crm.analyze("Consider:\n- budget\n- team size\n\nPicks:\n1. HubSpot\n2. Pipedrive\n\n"
+                + "Also:\n- Close\n- Salesforce", List.of());
+        assertThat(result(a, "HubSpot").listRank()).isEqualTo(1);
+        assertThat(result(a, "Pipedrive").listRank()).isEqualTo(2);
+        assertThat(result(a, "Close").listRank()).isNull();
+    }
+
+    @Test
+    void aTableGivesNoRank() {
+        Analysis table = crm.analyze("| CRM | Price |\n|---|---|\n| Salesforce | $25 |\n| Close | $49 |\n\n"
+                + "1. **Pipedrive** – visual.\n2. **HubSpot** – free.", List.of());
+        assertThat(result(table, "Salesforce").listRank()).isNull();
+        assertThat(result(table, "Close").listRank()).isNull();
+        assertThat(result(table, "Pipedrive").listRank()).isEqualTo(1);
+    }
+
+    @Test
+    void paragraphsOpeningWithABoldNameGiveNoRank() {
+        Analysis a = crm.analyze("Here's how they compare:\n\n**HubSpot** is free to start and easy to use.\n\n"
+                + "**Pipedrive** costs more, but its pipeline view is clearer.\n\n**Close** has calling built in.",
+                List.of());
         assertThat(result(a, "HubSpot").listRank()).isNull();
         assertThat(result(a, "Pipedrive").listRank()).isNull();
-        assertThat(result(a, "Pipedrive").mentioned()).isTrue();
+        assertThat(result(a, "Close").listRank()).isNull();
+    }
+
+    @Test
+    void sectionsPerCriterionAndTipsGiveNoRank() {
+        Analysis criteria = crm.analyze("**Cost:** HubSpot is free to start.\n\n**Calling:** Close has a dialer.\n\n"
+                + "**Pipelines:** Pipedrive is the clearest.", List.of());
+        assertThat(criteria.entities()).allSatisfy(r -> assertThat(r.listRank()).isNull());
+        Analysis bullets = crm.analyze("- **Speed:** Pipedrive is fast.\n- **Support:** HubSpot answers quickly.",
+                List.of());
+        assertThat(bullets.entities()).allSatisfy(r -> assertThat(r.listRank()).isNull());
+        // tips that name one product in passing
+        Analysis tips = crm.analyze("To check:\n\n- Pipedrive's status page lists incidents.\n"
+                + "- Ask your admin.\n- Clear the browser cache.", List.of());
+        assertThat(result(tips, "Pipedrive").listRank()).isNull();
+        // points about the same products are not options
+        Analysis points = crm.analyze("Differences:\n\n- HubSpot is broader; Pipedrive is simpler.\n"
+                + "- Pipedrive's mobile app is better.\n- HubSpot's free plan is bigger.", List.of());
+        assertThat(points.entities()).allSatisfy(r -> assertThat(r.listRank()).isNull());
+    }
+
+    @Test
+    void aHeadingNamingAProductLineRanksItsMaker() {
+        Analysis a = crm.analyze("These stand out:\n\n### 1. Sales Hub\nHubSpot's sales product adds sequences.\n\n"
+                + "### 2. Nimble\nA light CRM for solo founders, simpler than HubSpot.\n\n"
+                + "### 3. Sales Cloud\nThe Salesforce Sales Cloud edition is the most configurable.\n\n"
+                + "### 4. LeadBooster\nA strong add-on, balancing Pipedrive's pipeline with Close's dialer.", List.of());
+        assertThat(result(a, "HubSpot").listRank()).isEqualTo(1);
+        assertThat(result(a, "Salesforce").listRank()).isEqualTo(3);
+        assertThat(result(a, "Pipedrive").listRank()).isNull();
+        assertThat(result(a, "Close").listRank()).isNull();
+        Analysis choose = crm.analyze("### Choose HubSpot if…\n- you want a free start.\n\n"
+                + "### Choose Pipedrive if…\n- you sell by pipeline.", List.of());
+        assertThat(result(choose, "HubSpot").listRank()).isEqualTo(1);
+        assertThat(result(choose, "Pipedrive").listRank()).isEqualTo(2);
     }
 
     // ---------------------------------------------------------------- sentiment
@@ -406,6 +459,108 @@ class AnswerAnalyzerTest {
         EntityResult neutral = result(crm.analyze("Pipedrive was founded in 2010.", List.of()), "Pipedrive");
         assertThat(neutral.sentiment()).isEqualTo(Sentiment.NEUTRAL);
         assertThat(neutral.sentimentScore()).isZero();
+    }
+
+    @Test
+    void aWeaknessNegatedOrMadeSmallIsAStrength() {
+        for (String s : List.of("Pipedrive has no learning curve.", "Pipedrive adds little overhead.",
+                "Pipedrive charges hardly any fees.", "There's barely any downtime on Pipedrive.",
+                "Pipedrive needs minimal admin.")) {
+            assertThat(result(crm.analyze(s, List.of()), "Pipedrive").sentiment()).as(s).isEqualTo(Sentiment.POSITIVE);
+        }
+        // "a little" and "a few" mean some
+        assertThat(result(crm.analyze("Pipedrive is a little slow.", List.of()), "Pipedrive").sentiment())
+                .isEqualTo(Sentiment.NEGATIVE);
+        assertThat(result(crm.analyze("Pipedrive has a few bugs.", List.of()), "Pipedrive").sentiment())
+                .isEqualTo(Sentiment.NEGATIVE);
+        // what the product has little of is missing
+        assertThat(result(crm.analyze("Pipedrive offers little reporting.", List.of()), "Pipedrive").sentiment())
+                .isEqualTo(Sentiment.NEGATIVE);
+    }
+
+    @Test
+    void aConcededWeaknessIsAWeakness() {
+        for (String s : List.of("Pipedrive isn't the strongest on paper, yet it is reliable in practice.",
+                "Pipedrive is not the flashiest, yet teams find it intuitive.",
+                "Pipedrive isn't cheap, but the pipeline view is excellent.")) {
+            assertThat(result(crm.analyze(s, List.of()), "Pipedrive").sentiment()).as(s).isEqualTo(Sentiment.MIXED);
+        }
+        // a weakness waved away is none
+        assertThat(result(crm.analyze("Pipedrive is not the cheapest option, but few teams will mind.", List.of()),
+                "Pipedrive").sentiment()).isEqualTo(Sentiment.NEUTRAL);
+        assertThat(result(crm.analyze("Pipedrive is intuitive; it isn't cheap, but the time it saves justifies the cost.",
+                List.of()), "Pipedrive").sentiment()).isEqualTo(Sentiment.POSITIVE);
+        // resembling a dearer product is praise
+        assertThat(result(crm.analyze("Pipedrive feels like a much pricier tool.", List.of()), "Pipedrive")
+                .sentiment()).isEqualTo(Sentiment.POSITIVE);
+    }
+
+    @Test
+    void oneClearWeaknessMakesPraiseMixed() {
+        EntityResult r = result(crm.analyze("Pipedrive is excellent, intuitive, fast and beautifully designed. "
+                + "It is pricey.", List.of()), "Pipedrive");
+        assertThat(r.sentiment()).isEqualTo(Sentiment.MIXED);
+        assertThat(r.sentimentScore()).isPositive();
+    }
+
+    @Test
+    void prosAndConsSectionsJudgeWhateverTheirWords() {
+        String answer = """
+                1. **Pipedrive**
+                   - **Pros:** visual pipeline; hands-on onboarding
+                   - **Cons:** narrow reporting options
+                2. **Copper**
+                   - **Pros:**
+                     - Lives inside Gmail
+                   - **Cons:**
+                     - Not the flashiest interface, but few users will mind
+                3. **Close**
+                   Calling is built in.
+
+                   **Drawbacks:**
+                   - Email templates live in a separate tab
+                """;
+        Analysis a = crm.analyze(answer, List.of());
+        assertThat(result(a, "Pipedrive").sentiment()).isEqualTo(Sentiment.MIXED);
+        assertThat(result(a, "Copper").sentiment()).isEqualTo(Sentiment.POSITIVE);
+        assertThat(result(a, "Close").sentiment()).isEqualTo(Sentiment.NEGATIVE);
+        Analysis table = crm.analyze("| CRM | Strengths | Weaknesses |\n|---|---|---|\n| HubSpot | Inbox | Seats |",
+                List.of());
+        assertThat(result(table, "HubSpot").sentiment()).isEqualTo(Sentiment.MIXED);
+        // another product named in passing in a section is not its subject
+        Analysis passing = crm.analyze("### Pipedrive\n**Cons:**\n- Relies on partners like HubSpot for marketing",
+                List.of());
+        assertThat(result(passing, "Pipedrive").sentiment()).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(result(passing, "HubSpot").sentiment()).isEqualTo(Sentiment.NEUTRAL);
+    }
+
+    @Test
+    void aComparisonGivesEachSideItsOwn() {
+        Analysis a = crm.analyze("Pipedrive is cheaper than Salesforce when you only need pipelines, and easy to learn.",
+                List.of());
+        assertThat(result(a, "Pipedrive").sentiment()).isEqualTo(Sentiment.POSITIVE);
+        // only what comes before "than" judges Salesforce: "easy to learn" is Pipedrive's
+        assertThat(result(a, "Salesforce").sentiment()).isEqualTo(Sentiment.NEGATIVE);
+        Analysis more = crm.analyze("Salesforce needs more admin than HubSpot.", List.of());
+        assertThat(result(more, "Salesforce").sentiment()).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(result(more, "HubSpot").sentiment()).isEqualTo(Sentiment.POSITIVE);
+    }
+
+    @Test
+    void whatIsSaidOfAProductLineIsSaidOfItsMaker() {
+        Analysis a = crm.analyze("| Plan | Seats |\n|---|---|\n| HubSpot Starter | 2 |\n| Salesforce Essentials | 10 |\n\n"
+                + "The Starter tier is easier to set up than Essentials.", List.of());
+        assertThat(result(a, "HubSpot").sentiment()).isEqualTo(Sentiment.POSITIVE);
+        assertThat(result(a, "Salesforce").sentiment()).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(result(a, "HubSpot").count()).isEqualTo(1); // a reference is no mention
+    }
+
+    @Test
+    void adviceAgainstAProductIsNoPraise() {
+        assertThat(result(crm.analyze("I'd avoid the cheapest Salesforce editions: support is slow.", List.of()),
+                "Salesforce").sentiment()).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(result(crm.analyze("Pipedrive avoids a painful migration later.", List.of()),
+                "Pipedrive").sentiment()).isEqualTo(Sentiment.POSITIVE);
     }
 
     @Test
