@@ -80,6 +80,13 @@ final class CorpusQuality {
             all.printConfusion();
             full.print(corpus + ", full-length answers (>= " + AnalyzerBench.FULL_LENGTH_CHARS + " chars)");
         }
+
+        /** Totals and the confusion matrix only: a held-out set's misses are not shown. */
+        void printTotals(String corpus) {
+            System.out.printf("%s: %d misses (not shown)%n", corpus, misses.size());
+            all.print(corpus + ", whole");
+            all.printConfusion();
+        }
     }
 
     private CorpusQuality() {
