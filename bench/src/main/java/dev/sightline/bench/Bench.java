@@ -24,7 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public final class Bench {
 
-    static final List<String> ALL = List.of("analyzer", "efficiency", "overhead", "ratelimit", "memory");
+    static final List<String> ALL = List.of("analyzer", "efficiency", "overhead", "ratelimit", "memory", "peer");
 
     public static void main(String[] args) throws Exception {
         String only = System.getProperty("bench.only", "all");
@@ -48,6 +48,10 @@ public final class Bench {
             System.out.printf("bench: %s ...%n", name);
             Map<String, Object> r = runChild(name, heap, work);
             scenarios.put(name, r);
+            if (r.get("skipped") != null) {
+                System.out.printf("bench: %s skipped: %s%n", name, r.get("skipped"));
+                continue;
+            }
             System.out.printf("bench: %s done in %.0f s (load before %.2f, after %.2f)%n", name,
                     ((Number) r.getOrDefault("childSeconds", 0)).doubleValue(),
                     ((Number) r.getOrDefault("loadBefore", -1)).doubleValue(),
@@ -81,7 +85,7 @@ public final class Bench {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap));
         String extra = System.getProperty("bench.jvm", "");
-        if (!extra.isBlank()) {
+        if (!extra.isBlank() && !name.equals("peer")) { // peer's JVM is the mock; the app it starts gets them
             cmd.addAll(Arrays.asList(extra.strip().split("\\s+")));
         }
         for (String k : System.getProperties().stringPropertyNames()) {
@@ -184,7 +188,68 @@ public final class Bench {
                     r.get("achievedPerMinute").asDouble(), 100 * share), ">= 114/min (95%)", pass(share >= 0.95, r),
                     "(served - 1) / (last - first arrival), as the simulator saw them"));
         }
+        if (s.has("peer")) {
+            peerRows(s.get("peer"), rows);
+        }
         return rows;
+    }
+
+    private static void peerRows(JsonNode p, List<Row> rows) {
+        if (p.has("skipped")) {
+            rows.add(new Row("6. Peer: Sightline vs promptfoo", "skipped: " + p.get("skipped").asText(), "-", "skipped", "-"));
+            return;
+        }
+        JsonNode sl = p.get("sightline");
+        JsonNode pf = p.get("promptfoo");
+        double ideal = p.get("idealSeconds").asDouble();
+        String setup = String.format(Locale.ROOT, "%d prompts, 1 OpenAI-compatible mock at %d ms, %d concurrent, "
+                + "median of %d alternating runs", p.get("prompts").asInt(), p.get("latencyMs").asInt(),
+                p.get("concurrency").asInt(), p.get("rounds").asInt());
+        double eff = sl.get("efficiency").asDouble();
+        rows.add(new Row("6. Peer: Sightline whole-process efficiency", String.format(Locale.ROOT, "%.3f (%.2f s / %.2f s)",
+                eff, ideal, sl.get("wallSeconds").asDouble()), ">= 0.95", pass(eff >= 0.95, p),
+                "`java -jar target/sightline.jar --once`, database created; " + setup));
+        rows.add(new Row("6. Peer: promptfoo whole-process efficiency", String.format(Locale.ROOT, "%.3f (%.2f s / %.2f s)",
+                pf.get("efficiency").asDouble(), ideal, pf.get("wallSeconds").asDouble()), "-", "info",
+                "`promptfoo eval -j " + p.get("concurrency").asInt() + " --no-cache`, promptfoo "
+                        + p.get("promptfooVersion").asText() + " on Node " + p.get("node").asText() + ", same mock and prompts"));
+        double slWall = sl.get("wallSeconds").asDouble();
+        double pfWall = pf.get("wallSeconds").asDouble();
+        rows.add(new Row("6. Peer: Sightline wall time vs promptfoo", String.format(Locale.ROOT, "%.2f s vs %.2f s (%+.1f%%)",
+                slWall, pfWall, 100 * (slWall / pfWall - 1)), "< promptfoo", pass(slWall < pfWall, p),
+                "medians of the same bench run"));
+        double start = sl.get("startSeconds").asDouble();
+        rows.add(new Row("6. Peer: Sightline start (process start to first request)", String.format(Locale.ROOT, "%.2f s",
+                start), "<= 1.5 s", pass(start <= 1.5, p), "as the mock saw the first request"));
+        rows.add(new Row("6. Peer: Sightline run (first request to last answer)", String.format(Locale.ROOT,
+                "%.2f s (efficiency %.3f), %.1f ms from an answer to the next request (median)",
+                sl.get("runSeconds").asDouble(), sl.get("runEfficiency").asDouble(), sl.get("turnaroundMsMedian").asDouble()),
+                "-", "info", "last answer sent by the mock; turnaround per connection"));
+        double stop = sl.get("stopSeconds").asDouble();
+        rows.add(new Row("6. Peer: Sightline stop (last answer to process exit)", String.format(Locale.ROOT, "%.2f s", stop),
+                "<= 0.3 s", pass(stop <= 0.3, p), "includes analysis of the last answers, summary, shutdown"));
+        double idealFirst = p.get("idealAnsweredInFirst5s").asDouble();
+        double first = sl.get("answeredInFirst5s").asDouble();
+        rows.add(new Row("6. Peer: Sightline answers in the first 5 s of its run", String.format(Locale.ROOT,
+                "%.1f (%.1f%% of %.1f)", first, 100 * first / idealFirst, idealFirst), "within 5%",
+                pass(Math.abs(first / idealFirst - 1) <= 0.05, p), "answers sent by the mock within 5 s of the first request"));
+        rows.add(new Row("6. Peer: promptfoo split", String.format(Locale.ROOT,
+                "start %.2f s, run %.2f s (turnaround %.1f ms), stop %.2f s; %.1f answers in the first 5 s",
+                pf.get("startSeconds").asDouble(), pf.get("runSeconds").asDouble(), pf.get("turnaroundMsMedian").asDouble(),
+                pf.get("stopSeconds").asDouble(), pf.get("answeredInFirst5s").asDouble()),
+                "-", "info", "same split from the mock's clock"));
+        rows.add(new Row("6. Peer: requests, most in flight", String.format(Locale.ROOT,
+                "Sightline %s, at most %d; promptfoo %s, at most %d", counts(sl.get("requests")), sl.get("maxInFlight").asInt(),
+                counts(pf.get("requests")), pf.get("maxInFlight").asInt()), String.format(Locale.ROOT, "%d, <= %d",
+                p.get("prompts").asInt(), p.get("concurrency").asInt()),
+                p.path("checks").path("ok").asBoolean(false) ? "PASS" : "FAIL", "every timed run, exit code 0"));
+    }
+
+    /** Requests per run: one number when every run made the same. */
+    private static String counts(JsonNode perRun) {
+        List<String> out = new ArrayList<>();
+        perRun.forEach(n -> out.add(n.asText()));
+        return String.join("/", out);
     }
 
     private static List<String> jvmHeap(JsonNode m) {

@@ -33,7 +33,7 @@ import dev.sightline.simulator.Simulator;
  * built-in simulator, triggers a run over the REST API, waits for the run to be terminal, checks that every cell
  * succeeded with exactly one call, and writes what it measured as JSON.
  *
- * <p>Usage: {@code Scenario <name> <result.json>}; names: efficiency, overhead, memory, ratelimit, analyzer.
+ * <p>Usage: {@code Scenario <name> <result.json>}; names: efficiency, overhead, memory, ratelimit, analyzer, peer.
  */
 public final class Scenario {
 
@@ -78,6 +78,8 @@ public final class Scenario {
         Map<String, Object> result;
         if (name.equals("analyzer")) {
             result = AnalyzerScenario.run();
+        } else if (name.equals("peer")) {
+            result = PeerScenario.run();
         } else {
             result = new Scenario(spec(name)).run();
         }
