@@ -131,8 +131,8 @@ public final class Scenario {
             long bootStart = System.nanoTime();
             app.start();
             r.put("startupSeconds", secs(System.nanoTime() - bootStart));
-            SightlineApp.Parts parts = app.parts();
-            Simulator sim = parts.simulator();
+            SightlineApp parts = app;
+            Simulator sim = parts.bean(dev.sightline.simulator.Simulator.class);
 
             String measured = "{\"samples\":" + spec.samples() + ",\"promptTags\":[\"" + Workloads.MEASURED_TAG + "\"]}";
             if (spec.coldRun()) {
@@ -145,7 +145,7 @@ public final class Scenario {
                 // a service that has been running: warm the JIT with the same pipeline at no provider latency, on
                 // prompts of the same kind that the measured run does not ask (answers it has not seen yet)
                 Map<String, FaultProfile> profiles = new LinkedHashMap<>();
-                for (Provider p : parts.providers().enabled()) {
+                for (Provider p : parts.bean(dev.sightline.provider.ProviderRegistry.class).enabled()) {
                     String kind = p.settings().kind();
                     profiles.put(kind, sim.faults(kind));
                     sim.setFaults(kind, sim.faults(kind).withLatency(Duration.ZERO, Duration.ZERO));
@@ -172,7 +172,7 @@ public final class Scenario {
             System.gc();
 
             if (statsDb != null) {
-                parts.jdbc().queryOne("SELECT pg_stat_statements_reset()", rs -> 0);
+                parts.bean(dev.sightline.store.Jdbc.class).queryOne("SELECT pg_stat_statements_reset()", rs -> 0);
             }
             Map<String, Double> threadsBefore = Procfs.threadCpuSeconds();
             Map<String, Double> javaBefore = Procfs.javaThreadCpuSeconds();
@@ -211,7 +211,7 @@ public final class Scenario {
                 rateLimit(r, sim);
             }
             if (statsDb != null) {
-                r.put("statements", parts.jdbc().query("""
+                r.put("statements", parts.bean(dev.sightline.store.Jdbc.class).query("""
                         SELECT calls, round(total_exec_time::numeric, 1) AS ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 140) AS q
                           FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15""",
                         rs -> rs.getLong("calls") + " calls, " + rs.getBigDecimal("ms") + " ms: " + rs.getString("q")));
@@ -267,11 +267,11 @@ public final class Scenario {
     }
 
     /** Polls the run's row every 10 ms: terminal is when the finalizer says so (every cell done and analysed). */
-    private static Run await(SightlineApp.Parts parts, long runId, Duration timeout) throws InterruptedException {
+    private static Run await(SightlineApp parts, long runId, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        long ws = parts.defaultWorkspace().id();
+        long ws = parts.bean(dev.sightline.workspace.ImportedWorkspaces.class).defaultWorkspace().id();
         while (System.nanoTime() < deadline) {
-            Run run = parts.runs().find(ws, runId).orElseThrow();
+            Run run = parts.bean(dev.sightline.run.RunRepository.class).find(ws, runId).orElseThrow();
             if (run.isTerminal()) {
                 return run;
             }
@@ -281,8 +281,8 @@ public final class Scenario {
     }
 
     /** The run did what it should: every cell succeeded after exactly one call, every response analysed. */
-    private Map<String, Object> checks(SightlineApp.Parts parts, long runId, Simulator sim) {
-        var jdbc = parts.jdbc();
+    private Map<String, Object> checks(SightlineApp parts, long runId, Simulator sim) {
+        var jdbc = parts.bean(dev.sightline.store.Jdbc.class);
         Map<String, Object> c = new LinkedHashMap<>();
         long succeeded = count(jdbc, "SELECT count(*) FROM cell WHERE run_id = ? AND status = 'succeeded'", runId);
         long responses = count(jdbc, "SELECT count(*) FROM response s JOIN cell c ON c.id = s.cell_id WHERE c.run_id = ?", runId);
@@ -290,7 +290,7 @@ public final class Scenario {
                 + "JOIN cell c ON c.id = s.cell_id WHERE c.run_id = ? AND a.error IS NULL", runId);
         long retried = count(jdbc, "SELECT count(*) FROM cell WHERE run_id = ? AND attempts <> 1", runId);
         long served = 0;
-        for (Provider p : parts.providers().enabled()) {
+        for (Provider p : parts.bean(dev.sightline.provider.ProviderRegistry.class).enabled()) {
             served += sim.served(p.settings().kind());
         }
         c.put("succeeded", succeeded);
@@ -326,8 +326,8 @@ public final class Scenario {
      * Where the makespan went, from the database clock: trigger to first stored response, the client-side call
      * latency (request built to reply decoded), last stored response to the run's finish.
      */
-    private static Map<String, Object> timeline(SightlineApp.Parts parts, long runId) {
-        return parts.jdbc().queryOne("""
+    private static Map<String, Object> timeline(SightlineApp parts, long runId) {
+        return parts.bean(dev.sightline.store.Jdbc.class).queryOne("""
                 SELECT extract(epoch FROM min(s.created_at) - r.created_at) AS first_response,
                        extract(epoch FROM max(s.created_at) - r.created_at) AS last_response,
                        extract(epoch FROM r.finished_at - max(s.created_at)) AS finish_after_last,
@@ -381,7 +381,7 @@ public final class Scenario {
     }
 
     /** One warm-up run: its rate and how much the JIT compiled meanwhile, to show whether it converged. */
-    private Map<String, Object> warmupRound(SightlineApp.Parts parts, String body, int cells) throws Exception {
+    private Map<String, Object> warmupRound(SightlineApp parts, String body, int cells) throws Exception {
         Map<String, Double> before = Procfs.threadCpuSeconds();
         long t0 = System.nanoTime();
         await(parts, trigger(body), Duration.ofMinutes(10));
