@@ -138,8 +138,38 @@ public final class SightlineApp {
                 return (Exception) c;
             }
         }
+        ConfigException route = brokenRoute(t);
+        if (route != null) {
+            return route;
+        }
         return t instanceof Exception e ? e : new RuntimeException(t);
     }
+
+    /** A route file Camel could not load or build: one line naming the file and the problem. */
+    private static ConfigException brokenRoute(Throwable t) {
+        String file = null;
+        Throwable root = t;
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            String m = c.getMessage() == null ? "" : c.getMessage();
+            java.util.regex.Matcher at = ROUTE_FILE.matcher(m);
+            if (file == null && at.find()) {
+                file = at.group(1);
+            }
+            root = c;
+        }
+        if (file == null) {
+            return null;
+        }
+        String problem = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        java.util.regex.Matcher line = LINE.matcher(problem);
+        String where = line.find() ? " (line " + line.group(1) + ", column " + line.group(2) + ")" : "";
+        return new ConfigException("Invalid route file " + file + where + ": "
+                + problem.lines().findFirst().orElse("").strip());
+    }
+
+    private static final java.util.regex.Pattern ROUTE_FILE =
+            java.util.regex.Pattern.compile("(?:file|classpath):(routes/[^\\s,;)]+\\.yaml)");
+    private static final java.util.regex.Pattern LINE = java.util.regex.Pattern.compile("line (\\d+), column (\\d+)");
 
     private final class Lifecycle extends MainListenerSupport {
 

@@ -118,8 +118,12 @@ public final class MetricsRepository {
                                           JOIN cell c ON c.id = s.cell_id
                                          WHERE c.run_id = ? AND m.entity_id = e.id))
              ORDER BY e.kind = 'brand' DESC, e.id""";
-    private static final String PREVIOUS_RUN = """
-            SELECT id FROM run WHERE workspace_id = ? AND id < ? ORDER BY id DESC LIMIT 1""";
+    /** The latest earlier completed run of the workspace that asked exactly the same providers. */
+    private static final String COMPARABLE_RUN = """
+            SELECT id FROM run
+             WHERE workspace_id = ? AND id < ? AND status = 'completed'
+               AND providers @> ?::text[] AND providers <@ ?::text[]
+             ORDER BY id DESC LIMIT 1""";
 
     private final Jdbc jdbc;
 
@@ -167,8 +171,9 @@ public final class MetricsRepository {
         return jdbc.query(ENTITIES_OF_RUN, MetricsRepository::entityRef, workspaceId, runId);
     }
 
-    public Optional<Long> previousRunId(long workspaceId, long runId) {
-        return jdbc.queryOne(PREVIOUS_RUN, rs -> rs.getLong(1), workspaceId, runId);
+    /** The latest earlier completed run of the workspace that asked exactly these providers. */
+    public Optional<Long> comparableRunId(long workspaceId, long runId, List<String> providers) {
+        return jdbc.queryOne(COMPARABLE_RUN, rs -> rs.getLong(1), workspaceId, runId, providers, providers);
     }
 
     private static Object[] params(Scope s, Object... more) {

@@ -11,9 +11,9 @@ import dev.sightline.run.Run;
 import dev.sightline.run.RunRepository;
 
 /**
- * One run's numbers per provider x entity, and how they moved since the workspace's previous run. Runs are only
- * compared when the comparison means something: both completed (no failed or cancelled cells thinning one side)
- * and asked the same providers.
+ * One run's numbers per provider x entity, and how they moved since the latest earlier run it can be compared
+ * with: a completed run (no failed or cancelled cells thinning one side) of the same workspace that asked exactly
+ * the same providers. Ad-hoc runs of other providers in between are skipped; the report names the run compared.
  */
 public final class RunReport {
 
@@ -26,7 +26,7 @@ public final class RunReport {
 
     /**
      * @param rows             per provider x entity, providers sorted, brand first
-     * @param previousRunId    the run compared against (or that could not be compared), null when there is none
+     * @param previousRunId    the run compared against, null when there is none
      * @param comparison       null when the runs cannot be compared
      * @param comparisonReason why comparison is null, else null
      */
@@ -45,15 +45,16 @@ public final class RunReport {
     public Report build(Run run) {
         List<EntityRef> entities = metrics.entitiesOfRun(run.workspaceId(), run.id());
         List<EntityStats> rows = metrics.stats(Scope.run(run.workspaceId(), run.id()), "provider", entities);
-        Long previousId = metrics.previousRunId(run.workspaceId(), run.id()).orElse(null);
+        if (!run.status().equals("completed")) {
+            return new Report(run, rows, null, null, "run " + run.id() + " is " + run.status()
+                    + ", only completed runs are compared");
+        }
+        Long previousId = metrics.comparableRunId(run.workspaceId(), run.id(), run.providers()).orElse(null);
         if (previousId == null) {
-            return new Report(run, rows, null, null, "no earlier run in this workspace");
+            return new Report(run, rows, null, null, "no earlier completed run of this workspace asked the same "
+                    + "providers " + new TreeSet<>(run.providers()));
         }
         Run previous = runs.find(run.workspaceId(), previousId).orElseThrow();
-        String reason = incomparable(run, previous);
-        if (reason != null) {
-            return new Report(run, rows, previousId, null, reason);
-        }
         List<EntityStats> before = metrics.stats(Scope.run(previous.workspaceId(), previous.id()), "provider",
                 metrics.entitiesOfRun(previous.workspaceId(), previous.id()));
         Map<String, EntityStats> byKey = new HashMap<>();
@@ -67,20 +68,6 @@ public final class RunReport {
             }
         }
         return new Report(run, rows, previousId, new Comparison(previousId, deltas), null);
-    }
-
-    static String incomparable(Run run, Run previous) {
-        if (!run.status().equals("completed")) {
-            return "run " + run.id() + " is " + run.status() + ", only completed runs are compared";
-        }
-        if (!previous.status().equals("completed")) {
-            return "previous run " + previous.id() + " is " + previous.status() + ", only completed runs are compared";
-        }
-        if (!new TreeSet<>(run.providers()).equals(new TreeSet<>(previous.providers()))) {
-            return "previous run " + previous.id() + " asked providers " + new TreeSet<>(previous.providers())
-                    + ", this run " + new TreeSet<>(run.providers());
-        }
-        return null;
     }
 
     private static Double minus(Double a, Double b) {

@@ -125,16 +125,14 @@ public final class CellRepository {
              WHERE id = ? AND status = 'leased' AND lease_token = ?""";
 
     /**
-     * Rate limited: back to pending after the provider's delay without spending an attempt, or failed once the cell
-     * has been rate limited for longer than the bound (counted from its first 429, and including the wait ahead).
+     * Rate limited: back to pending after the provider's delay, or failed once the cell has been rate limited for
+     * longer than the bound (counted from its first 429, and including the wait ahead). No attempt is spent.
      */
     private static final String RATE_LIMITED = """
             WITH changed AS (
               UPDATE cell SET status = CASE WHEN coalesce(rate_limited_since, now()) + make_interval(secs => ?)
                                                 < now() + make_interval(secs => ?) THEN 'failed' ELSE 'pending' END,
-                     attempts = CASE WHEN coalesce(rate_limited_since, now()) + make_interval(secs => ?)
-                                           < now() + make_interval(secs => ?) THEN attempts
-                                     ELSE greatest(attempts - 1, 0) END,
+                     attempts = greatest(attempts - 1, 0),
                      rate_limited_since = coalesce(rate_limited_since, now()),
                      next_attempt_at = now() + make_interval(secs => ?), last_error = ?,
                      lease_owner = NULL, lease_token = NULL, lease_until = NULL, updated_at = now()
@@ -279,9 +277,8 @@ public final class CellRepository {
      * @return {@code pending}, {@code failed} (the bound is passed), or null when the lease was lost
      */
     public String rateLimited(CellClaim claim, Duration delay, Duration bound, String reason) {
-        double b = seconds(bound);
         double d = seconds(delay);
-        return jdbc.queryOne(RATE_LIMITED, rs -> rs.getString(1), b, d, b, d, d, clip(reason), claim.cellId(),
+        return jdbc.queryOne(RATE_LIMITED, rs -> rs.getString(1), seconds(bound), d, d, clip(reason), claim.cellId(),
                 claim.leaseToken()).orElse(null);
     }
 

@@ -163,10 +163,18 @@ class MetricsEndToEndTest {
         long third = app.startRun("{\"providers\":[\"openai\"]}");
         app.awaitRun(third, Duration.ofSeconds(60));
         JsonNode narrow = ok(app.get("/api/runs/" + third + "/report"));
-        assertThat(narrow.get("previousRunId").asLong()).isEqualTo(second);
+        assertThat(narrow.get("previousRunId").isNull()).isTrue();
         assertThat(narrow.get("comparison").isNull()).isTrue();
-        assertThat(narrow.get("comparisonReason").asText()).contains("providers");
+        assertThat(narrow.get("comparisonReason").asText()).contains("same providers [openai]");
         assertThat(narrow.get("rows")).hasSize(9).allSatisfy(r -> assertThat(r.get("provider").asText()).isEqualTo("openai"));
+
+        // the next full run skips the ad-hoc one-provider run and compares with the last full run
+        long fourth = app.startRun("{}");
+        assertThat(app.awaitRun(fourth, Duration.ofSeconds(90)).get("status").asText()).isEqualTo("completed");
+        JsonNode full = ok(app.get("/api/runs/" + fourth + "/report"));
+        assertThat(full.get("previousRunId").asLong()).isEqualTo(second);
+        assertThat(full.get("comparison").get("previousRunId").asLong()).isEqualTo(second);
+        assertThat(full.get("comparison").get("deltas")).hasSize(36);
     }
 
     static JsonNode row(JsonNode report, String provider, String entity) {

@@ -75,6 +75,11 @@ class ProviderFaultsTest {
 
     @Test
     void anOutageOpensTheCircuitDefersItsCellsAndTheOthersCarryOn() {
+        var logs = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        logs.start();
+        var circuits = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                dev.sightline.provider.ProviderCircuits.class);
+        circuits.addAppender(logs);
         sim.setFaults(ProviderKinds.GEMINI, normal.withRate500(1.0));
         long runId = app.startRun("{\"providers\":[\"gemini\",\"anthropic\",\"perplexity\"],\"promptTags\":[\"topic:pricing\"],\"samples\":3}");
         TestApp.await("gemini's circuit to open", Duration.ofSeconds(20), () -> "OPEN".equals(
@@ -91,6 +96,10 @@ class ProviderFaultsTest {
         assertThat(run.get("counts").get("succeeded").asLong()).isEqualTo(cells(runId));
         // calls refused by the open circuit spent no attempt
         assertThat(app.count("SELECT max(attempts) FROM cell WHERE run_id = ?", runId)).isLessThan(6);
+        circuits.detachAppender(logs);
+        assertThat(logs.list).filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.INFO)
+                .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .contains("Circuit of provider gemini: CLOSED -> OPEN");
     }
 
     @Test

@@ -48,6 +48,15 @@ final class Node implements AutoCloseable {
 
     /** Launches the node; {@link #awaitReady} waits until it answers. */
     static Node launch(String id, int port, Map<String, String> properties, Path log) {
+        return launch(id, port, properties, log, Path.of("").toAbsolutePath(), List.of());
+    }
+
+    /**
+     * Launches {@code dev.sightline.Sightline} with these arguments (the service when none) in a working folder of
+     * its own choosing: what a user's command line does.
+     */
+    static Node launch(String id, int port, Map<String, String> properties, Path log, Path workingDir,
+                       List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // small and quick to start: several of these share two cores with the test JVM and PostgreSQL
@@ -56,10 +65,11 @@ final class Node implements AutoCloseable {
         cmd.add(System.getProperty("java.class.path"));
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("dev.sightline.Sightline");
+        cmd.addAll(args);
         try {
             Files.createDirectories(log.getParent());
             Process p = new ProcessBuilder(cmd)
-                    .directory(Path.of("").toAbsolutePath().toFile())
+                    .directory(workingDir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
@@ -117,6 +127,11 @@ final class Node implements AutoCloseable {
     /** SIGTERM: Camel Main's shutdown hook stops the node gracefully. */
     void terminate() {
         process.destroy();
+    }
+
+    /** SIGINT, as Ctrl-C in a terminal. */
+    void interrupt() {
+        signal("INT");
     }
 
     /** SIGSTOP: the process stops dead, sockets and database sessions stay open. */
@@ -257,9 +272,17 @@ final class Node implements AutoCloseable {
         }
     }
 
+    Reply getWithToken(String path, String token) {
+        return send(HttpRequest.newBuilder(uri(path)).GET(), Duration.ofSeconds(30), token);
+    }
+
     private Reply send(HttpRequest.Builder b, Duration timeout) {
+        return send(b, timeout, TestApp.TOKEN);
+    }
+
+    private Reply send(HttpRequest.Builder b, Duration timeout, String token) {
         try {
-            HttpResponse<String> r = http.send(b.timeout(timeout).header("Authorization", "Bearer " + TestApp.TOKEN)
+            HttpResponse<String> r = http.send(b.timeout(timeout).header("Authorization", "Bearer " + token)
                     .build(), HttpResponse.BodyHandlers.ofString());
             return new Reply(r.statusCode(), r.body());
         } catch (IOException e) {

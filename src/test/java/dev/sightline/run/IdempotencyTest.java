@@ -1,5 +1,6 @@
 package dev.sightline.run;
 
+import dev.sightline.testing.TestPostgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -91,5 +92,20 @@ class IdempotencyTest {
             again.fireSchedule(Date.from(day.atTime(14, 0).toInstant(ZoneOffset.UTC)));
         }
         assertThat(app.count("SELECT count(*) FROM run WHERE trigger = 'schedule'")).isEqualTo(1);
+    }
+
+    @Test
+    void withoutOncePerDayEverySlotOfADayPlansItsOwnRunAndARepeatedSlotStillPlansOne() {
+        try (TestApp often = TestApp.start(TestPostgres.newDatabase("schedule_often"),
+                Map.of("sightline.schedule.once-per-day", "false"), true)) {
+            LocalDate day = LocalDate.of(2026, 11, 4);
+            Date morning = Date.from(day.atTime(6, 0).toInstant(ZoneOffset.UTC));
+            Date evening = Date.from(day.atTime(18, 0).toInstant(ZoneOffset.UTC));
+            often.fireSchedule(morning);
+            often.fireSchedule(morning);
+            often.fireSchedule(evening);
+            assertThat(often.count("SELECT count(*) FROM run WHERE trigger = 'schedule' AND run_date = DATE '2026-11-04'"))
+                    .isEqualTo(2);
+        }
     }
 }

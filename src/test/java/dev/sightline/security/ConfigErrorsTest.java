@@ -20,6 +20,11 @@ class ConfigErrorsTest {
     }
 
     static Outcome launch(String... properties) throws IOException, InterruptedException {
+        return launchIn(Path.of("").toAbsolutePath(), properties);
+    }
+
+    /** {@code --once} started in a working folder, as a user would from there. */
+    static Outcome launchIn(Path workingDir, String... properties) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 "-Dsightline.db.url=" + TestPostgres.newDatabase("config_errors"), "-Dsightline.db.user=postgres"));
@@ -27,7 +32,7 @@ class ConfigErrorsTest {
             cmd.add("-D" + p);
         }
         cmd.addAll(List.of("dev.sightline.Sightline", "--once"));
-        Process p = new ProcessBuilder(cmd).start();
+        Process p = new ProcessBuilder(cmd).directory(workingDir.toFile()).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -48,6 +53,54 @@ class ConfigErrorsTest {
         assertThat(o.exit()).isEqualTo(2);
         assertThat(o.errorLines()).hasSize(1);
         assertThat(o.errorLines().get(0)).contains("sightline.providers.openai.kind=open-ai").contains("openai-chat");
+    }
+
+    @Test
+    void aBusyPortStopsTheStartNamingThePortAndTheSetting() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                    "-Dsightline.db.url=" + TestPostgres.newDatabase("config_errors"), "-Dsightline.db.user=postgres",
+                    "-Dcamel.server.port=" + taken.getLocalPort(), "dev.sightline.Sightline"));
+            Process p = new ProcessBuilder(cmd).start();
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isEqualTo(2);
+            List<String> lines = err.lines().filter(l -> l.startsWith("sightline:")).toList();
+            assertThat(lines).hasSize(1);
+            assertThat(lines.get(0)).contains("Port " + taken.getLocalPort()).contains("camel.server.port");
+        }
+    }
+
+    @Test
+    void anUnreachableDatabaseNamesTheCauseWithinTheConnectTimeout() throws Exception {
+        long t0 = System.nanoTime();
+        // a port nothing listens on: the connection is refused, the start must not wait for a minute
+        Outcome o = launch("sightline.db.url=jdbc:postgresql://127.0.0.1:9/nothing", "sightline.db.connect-timeout=2s");
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertThat(o.exit()).isEqualTo(2);
+        assertThat(o.errorLines()).hasSize(1);
+        assertThat(o.errorLines().get(0)).contains("Cannot connect to the database").contains("sightline.db.url")
+                .containsIgnoringCase("refused");
+        assertThat(seconds).as("seconds to the error, JVM start included").isLessThan(15);
+    }
+
+    @Test
+    void aBrokenRouteFileStopsTheStartNamingTheFile() throws Exception {
+        Path dir = java.nio.file.Files.createTempDirectory("sightline-broken-route");
+        java.nio.file.Files.createDirectories(dir.resolve("routes"));
+        java.nio.file.Files.writeString(dir.resolve("routes/mine.yaml"), "- route:\n    id: mine\n    from: [oops\n");
+        Outcome o = launchIn(dir);
+        assertThat(o.exit()).isEqualTo(2);
+        assertThat(o.errorLines()).hasSize(1);
+        assertThat(o.errorLines().get(0)).contains("Invalid route file routes/mine.yaml (line 3");
+
+        java.nio.file.Files.writeString(dir.resolve("routes/mine.yaml"),
+                "- route:\n    id: mine\n    from:\n      uri: direct:mine\n      steps:\n        - noSuchStep: {}\n");
+        Outcome unknown = launchIn(dir);
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.errorLines()).hasSize(1);
+        assertThat(unknown.errorLines().get(0)).contains("Invalid route file routes/mine.yaml").contains("noSuchStep");
     }
 
     @Test
