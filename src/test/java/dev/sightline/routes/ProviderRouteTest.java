@@ -39,7 +39,9 @@ import dev.sightline.run.Pipeline;
  * the real request and reply steps, the provider's HTTP endpoint replaced by a mock, and the beans that write to the
  * database replaced by recorders. Runs in seconds, without a database.
  */
-class ProviderRouteTest extends CamelTestSupport {
+public class ProviderRouteTest extends CamelTestSupport {
+
+    protected static final Map<String, String> EXTRA = new java.util.HashMap<>();
 
     /** What the routes asked the outcome beans to do, in order. */
     private final List<String> outcomes = new CopyOnWriteArrayList<>();
@@ -60,6 +62,7 @@ class ProviderRouteTest extends CamelTestSupport {
                 ProviderRegistry.SimulatorMode.NONE, kind -> null);
         var props = new java.util.Properties();
         props.putAll(SETTINGS);
+        props.putAll(EXTRA);
         ctx.getPropertiesComponent().setInitialProperties(props);
         ctx.getRegistry().bind("providerRoutes", new ProviderRoutes(providers, config));
         ctx.getRegistry().bind("callSteps", new CallSteps(providers, claim -> true, ""));
@@ -70,13 +73,18 @@ class ProviderRouteTest extends CamelTestSupport {
         return ctx;
     }
 
+    /** The route files under test; a test of a changed route swaps in its own. */
+    protected List<String> routeFiles() {
+        return List.of("routes/errors.yaml", "routes/pipeline/20-dispatch.yaml", "routes/pipeline/30-providers.yaml",
+                "routes/pipeline/40-stored.yaml");
+    }
+
     @Override
     protected RoutesBuilder createRouteBuilder() {
         return new RouteBuilder() {
             @Override
             public void configure() throws Exception {
-                for (String f : List.of("routes/errors.yaml", "routes/pipeline/20-dispatch.yaml",
-                        "routes/pipeline/30-providers.yaml", "routes/pipeline/40-stored.yaml")) {
+                for (String f : routeFiles()) {
                     PluginHelper.getRoutesLoader(getContext())
                             .loadRoutes(ResourceHelper.resolveMandatoryResource(getContext(), "file:" + f));
                 }
@@ -85,7 +93,7 @@ class ProviderRouteTest extends CamelTestSupport {
     }
 
     /** Replaces the provider's HTTP endpoint by a mock answering {@code status} with a recorded reply. */
-    private MockEndpoint provider(int status, String fixture) throws Exception {
+    protected MockEndpoint provider(int status, String fixture) throws Exception {
         AdviceWith.adviceWith(context, ProviderRoutes.routeId("openai"),
                 a -> a.weaveById("call-provider").replace().to("mock:provider"));
         AdviceWith.adviceWith(context, "answer-stored",
@@ -99,7 +107,7 @@ class ProviderRouteTest extends CamelTestSupport {
         return mock;
     }
 
-    private void sendCell(long cellId) {
+    protected void sendCell(long cellId) {
         CellClaim claim = new CellClaim(cellId, 1, 1, 1, "What is the best CRM?", "openai", 1, 1, UUID.randomUUID());
         template.send("seda:cells-openai", ex -> {
             ex.setProperty(Pipeline.CLAIM, claim);
@@ -159,7 +167,7 @@ class ProviderRouteTest extends CamelTestSupport {
         assertThat(getMockEndpoint("mock:provider").getReceivedCounter()).isZero();
     }
 
-    private void awaitOutcomes(String... expected) throws InterruptedException {
+    protected void awaitOutcomes(String... expected) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (outcomes.size() < expected.length && System.nanoTime() < deadline) {
             Thread.sleep(10);

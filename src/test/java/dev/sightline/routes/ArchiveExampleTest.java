@@ -1,0 +1,43 @@
+package dev.sightline.routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.apache.camel.component.mock.MockEndpoint;
+import org.junit.jupiter.api.Test;
+
+/**
+ * README's worked example, as an integrator would test it: examples/routes/pipeline/40-stored.yaml replaces the
+ * jar's 40-stored.yaml, and every stored answer is also written to a folder while analysis goes on as before.
+ */
+class ArchiveExampleTest extends ProviderRouteTest {
+
+    static final Path FOLDER = Path.of("target", "archive-example");
+
+    static {
+        EXTRA.put("archive.dir", FOLDER.toString());
+    }
+
+    @Override
+    protected List<String> routeFiles() {
+        return List.of("routes/errors.yaml", "routes/pipeline/20-dispatch.yaml", "routes/pipeline/30-providers.yaml",
+                "examples/routes/pipeline/40-stored.yaml");
+    }
+
+    @Test
+    void everyStoredAnswerIsAlsoWrittenToTheFolder() throws Exception {
+        MockEndpoint http = provider(200, "openai-chat/success.json");
+        MockEndpoint analysis = getMockEndpoint("mock:analysis");
+        analysis.expectedMessageCount(1);
+        sendCell(42);
+        MockEndpoint.assertIsSatisfied(context);
+        awaitOutcomes("store 42", "finished 42");
+        Path written = FOLDER.resolve("1").resolve("42.md");
+        assertThat(written).exists();
+        assertThat(Files.readString(written)).isEqualTo("an answer");
+        assertThat(http.getReceivedCounter()).isEqualTo(1);
+    }
+}
