@@ -358,7 +358,7 @@ public final class Simulator implements AutoCloseable {
         }
         LocalDate day = settings.day() != null ? settings.day() : LocalDate.now(ZoneOffset.UTC);
         AnswerWriter.Ask ask = new AnswerWriter.Ask(wire.kind, request.model(), request.prompt(), sample, day,
-                wire.citing(request));
+                wire.citing(request), x.profile().rateRefusal());
         Composition answer = AnswerWriter.write(ask, world);
         boolean truncated = false;
         if (request.maxTokens() != null && request.maxTokens() > 0
