@@ -14,6 +14,7 @@ import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sightline.alerts.AlertConfiguration;
 import dev.sightline.api.ApiConfiguration;
 import dev.sightline.config.Config;
 import dev.sightline.config.ConfigException;
@@ -68,6 +69,7 @@ public final class SightlineApp {
         main.configure().addConfiguration(new ProviderConfiguration());
         main.configure().addConfiguration(new RunConfiguration());
         main.configure().addConfiguration(new ApiConfiguration());
+        main.configure().addConfiguration(new AlertConfiguration());
         main.addMainListener(new Lifecycle());
     }
 

@@ -7,7 +7,9 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 
 import dev.sightline.admin.Invariants;
+import dev.sightline.alerts.AlertRepository;
 import dev.sightline.config.Config;
+import dev.sightline.metrics.AnswerStates;
 import dev.sightline.metrics.MetricsRepository;
 import dev.sightline.provider.ProviderCircuits;
 import dev.sightline.provider.ProviderRegistry;
@@ -65,8 +67,8 @@ public final class ApiConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(value = "metricsApi", lazy = true)
-    public MetricsApi metricsApi(Jdbc jdbc, RunRepository runs) {
-        return new MetricsApi(new MetricsRepository(jdbc), runs);
+    public MetricsApi metricsApi(Jdbc jdbc, RunRepository runs, AlertRepository alerts) {
+        return new MetricsApi(new MetricsRepository(jdbc), runs, new AnswerStates(jdbc), alerts);
     }
 
     @BindToRegistry(value = "analyzeApi", lazy = true)
@@ -84,5 +86,10 @@ public final class ApiConfiguration implements CamelConfiguration {
         Duration lease = config.duration("sightline.lease.duration", Duration.ofSeconds(60));
         Duration leaseGrace = config.duration("sightline.invariants.lease-grace", Duration.ofSeconds(4));
         return new InvariantsApi(new Invariants(jdbc, retry.maxAttempts(), leaseGrace, lease.plus(leaseGrace)));
+    }
+
+    @BindToRegistry(value = "alertsApi", lazy = true)
+    public AlertsApi alertsApi(AlertRepository alerts) {
+        return new AlertsApi(alerts);
     }
 }
