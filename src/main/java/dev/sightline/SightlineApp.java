@@ -25,6 +25,7 @@ import dev.sightline.run.Dispatcher;
 import dev.sightline.run.RunConfiguration;
 import dev.sightline.store.Database;
 import dev.sightline.store.StoreConfiguration;
+import dev.sightline.webhooks.WebhookConfiguration;
 import dev.sightline.workspace.ImportedWorkspaces;
 import dev.sightline.workspace.TokenService;
 import dev.sightline.workspace.WorkspaceConfiguration;
@@ -70,6 +71,7 @@ public final class SightlineApp {
         main.configure().addConfiguration(new RunConfiguration());
         main.configure().addConfiguration(new ApiConfiguration());
         main.configure().addConfiguration(new AlertConfiguration());
+        main.configure().addConfiguration(new WebhookConfiguration());
         main.addMainListener(new Lifecycle());
     }
 

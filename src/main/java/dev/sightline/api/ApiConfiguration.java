@@ -22,6 +22,7 @@ import dev.sightline.run.RunRepository;
 import dev.sightline.simulator.Simulator;
 import dev.sightline.store.Database;
 import dev.sightline.store.Jdbc;
+import dev.sightline.webhooks.WebhookRepository;
 import dev.sightline.workspace.ImportedWorkspaces;
 import dev.sightline.workspace.TokenService;
 import dev.sightline.workspace.WorkspaceRepository;
@@ -91,5 +92,10 @@ public final class ApiConfiguration implements CamelConfiguration {
     @BindToRegistry(value = "alertsApi", lazy = true)
     public AlertsApi alertsApi(AlertRepository alerts) {
         return new AlertsApi(alerts);
+    }
+
+    @BindToRegistry(value = "webhooksApi", lazy = true)
+    public WebhooksApi webhooksApi(WebhookRepository webhooks) {
+        return new WebhooksApi(webhooks);
     }
 }
