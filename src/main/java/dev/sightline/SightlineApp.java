@@ -25,6 +25,7 @@ import dev.sightline.run.Dispatcher;
 import dev.sightline.run.RunConfiguration;
 import dev.sightline.store.Database;
 import dev.sightline.store.StoreConfiguration;
+import dev.sightline.telemetry.TelemetryConfiguration;
 import dev.sightline.webhooks.WebhookConfiguration;
 import dev.sightline.workspace.ImportedWorkspaces;
 import dev.sightline.workspace.TokenService;
@@ -72,6 +73,7 @@ public final class SightlineApp {
         main.configure().addConfiguration(new ApiConfiguration());
         main.configure().addConfiguration(new AlertConfiguration());
         main.configure().addConfiguration(new WebhookConfiguration());
+        main.configure().addConfiguration(new TelemetryConfiguration());
         main.addMainListener(new Lifecycle());
     }
 
