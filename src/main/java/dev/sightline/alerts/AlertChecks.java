@@ -58,11 +58,26 @@ public final class AlertChecks {
             }
             AlertRepository.DueRun run = due.get();
             // a cancelled run is no sample of anything; the runs that completed around it are compared instead
-            List<Alert> raised = run.status().equals("cancelled") ? List.of() : evaluate(run);
+            List<Alert> raised = run.status().equals("cancelled") ? List.of() : evaluateOrSkip(run);
             alerts.raise(c, run, raised);
             raised.forEach(a -> LOG.info("Alert {} for run {}: {}", a.type(), run.id(), a.message()));
             return true;
         });
+    }
+
+    /**
+     * A run whose check fails for any reason but the database is marked checked without alerts, or it would be
+     * taken again at every tick and hold up the checks of every run after it.
+     */
+    private List<Alert> evaluateOrSkip(AlertRepository.DueRun run) {
+        try {
+            return evaluate(run);
+        } catch (Jdbc.DataAccessException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.error("Checking run {} for alerts failed; it raises none", run.id(), e);
+            return List.of();
+        }
     }
 
     List<Alert> evaluate(AlertRepository.DueRun run) {
