@@ -7,6 +7,9 @@ SELECT id, :?analyzerVersion, visible, sov, err, now()
 ON CONFLICT (response_id) DO UPDATE
    SET analyzer_version = excluded.analyzer_version, brand_visible = excluded.brand_visible,
        share_of_voice = excluded.share_of_voice, error = excluded.error, analyzed_at = excluded.analyzed_at;
+UPDATE analysis a SET answer_state = t.state
+  FROM unnest(:?responseIds::bigint[], :?answerStates::text[]) AS t(id, state)
+ WHERE a.response_id = t.id AND a.answer_state <> t.state;
 INSERT INTO mention (response_id, entity_id, mentioned, mention_count, list_rank, mention_order, sentiment,
                      sentiment_score, evidence)
 SELECT r, e, true, n, rk, o, s, sc, ev::jsonb

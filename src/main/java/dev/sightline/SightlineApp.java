@@ -14,6 +14,7 @@ import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sightline.alerts.AlertConfiguration;
 import dev.sightline.api.ApiConfiguration;
 import dev.sightline.config.Config;
 import dev.sightline.config.ConfigException;
@@ -24,6 +25,8 @@ import dev.sightline.run.Dispatcher;
 import dev.sightline.run.RunConfiguration;
 import dev.sightline.store.Database;
 import dev.sightline.store.StoreConfiguration;
+import dev.sightline.telemetry.TelemetryConfiguration;
+import dev.sightline.webhooks.WebhookConfiguration;
 import dev.sightline.workspace.ImportedWorkspaces;
 import dev.sightline.workspace.TokenService;
 import dev.sightline.workspace.WorkspaceConfiguration;
@@ -68,6 +71,9 @@ public final class SightlineApp {
         main.configure().addConfiguration(new ProviderConfiguration());
         main.configure().addConfiguration(new RunConfiguration());
         main.configure().addConfiguration(new ApiConfiguration());
+        main.configure().addConfiguration(new AlertConfiguration());
+        main.configure().addConfiguration(new WebhookConfiguration());
+        main.configure().addConfiguration(new TelemetryConfiguration());
         main.addMainListener(new Lifecycle());
     }
 

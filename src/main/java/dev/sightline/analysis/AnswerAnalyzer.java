@@ -16,7 +16,7 @@ import dev.sightline.values.TrackedEntity;
 public final class AnswerAnalyzer {
 
     /** Stored with every analysis; bump whenever a rule changes what the analyzer reports. */
-    public static final String VERSION = "1.3.0";
+    public static final String VERSION = "1.4.0";
 
     private static final int SNIPPET_WINDOW = 160;
     private static final int LONG_SENTENCE = 300;
@@ -43,6 +43,10 @@ public final class AnswerAnalyzer {
         TextLayout layout = new TextLayout(text);
         int n = entities.size();
         List<MentionMatcher.Mention> mentions = matcher.find(layout);
+        AnswerState state = AnswerState.of(layout, mentions);
+        if (state != AnswerState.ANSWERED) {
+            mentions = List.of(); // a refusal that repeats names recommends nobody
+        }
         ListStructure lists = new ListStructure(layout, mentions, n);
         int[] ranks = lists.ranks(n);
         SentimentScorer.Tally[] tallies = SentimentScorer.score(layout, mentions, lists, n);
@@ -79,7 +83,7 @@ public final class AnswerAnalyzer {
                     ev));
         }
         double shareOfVoice = mentionedCount == 0 ? 0 : (double) brandMentioned / mentionedCount;
-        return new Analysis(VERSION, brandMentioned > 0, shareOfVoice, results,
+        return new Analysis(VERSION, state, brandMentioned > 0, shareOfVoice, results,
                 citations.extract(layout, nativeCitations));
     }
 

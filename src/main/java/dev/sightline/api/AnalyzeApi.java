@@ -104,6 +104,7 @@ public final class AnalyzeApi {
     static Map<String, Object> view(Analysis a) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("analyzerVersion", a.analyzerVersion());
+        out.put("answerState", a.state().json());
         out.put("brandVisible", a.brandVisible());
         out.put("shareOfVoice", a.shareOfVoice());
         List<Map<String, Object>> entities = new ArrayList<>();

@@ -7,7 +7,9 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 
 import dev.sightline.admin.Invariants;
+import dev.sightline.alerts.AlertRepository;
 import dev.sightline.config.Config;
+import dev.sightline.metrics.AnswerStates;
 import dev.sightline.metrics.MetricsRepository;
 import dev.sightline.provider.ProviderCircuits;
 import dev.sightline.provider.ProviderRegistry;
@@ -20,6 +22,7 @@ import dev.sightline.run.RunRepository;
 import dev.sightline.simulator.Simulator;
 import dev.sightline.store.Database;
 import dev.sightline.store.Jdbc;
+import dev.sightline.webhooks.WebhookRepository;
 import dev.sightline.workspace.ImportedWorkspaces;
 import dev.sightline.workspace.TokenService;
 import dev.sightline.workspace.WorkspaceRepository;
@@ -65,8 +68,8 @@ public final class ApiConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(value = "metricsApi", lazy = true)
-    public MetricsApi metricsApi(Jdbc jdbc, RunRepository runs) {
-        return new MetricsApi(new MetricsRepository(jdbc), runs);
+    public MetricsApi metricsApi(Jdbc jdbc, RunRepository runs, AlertRepository alerts) {
+        return new MetricsApi(new MetricsRepository(jdbc), runs, new AnswerStates(jdbc), alerts);
     }
 
     @BindToRegistry(value = "analyzeApi", lazy = true)
@@ -84,5 +87,15 @@ public final class ApiConfiguration implements CamelConfiguration {
         Duration lease = config.duration("sightline.lease.duration", Duration.ofSeconds(60));
         Duration leaseGrace = config.duration("sightline.invariants.lease-grace", Duration.ofSeconds(4));
         return new InvariantsApi(new Invariants(jdbc, retry.maxAttempts(), leaseGrace, lease.plus(leaseGrace)));
+    }
+
+    @BindToRegistry(value = "alertsApi", lazy = true)
+    public AlertsApi alertsApi(AlertRepository alerts) {
+        return new AlertsApi(alerts);
+    }
+
+    @BindToRegistry(value = "webhooksApi", lazy = true)
+    public WebhooksApi webhooksApi(WebhookRepository webhooks) {
+        return new WebhooksApi(webhooks);
     }
 }

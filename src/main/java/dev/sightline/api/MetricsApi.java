@@ -9,6 +9,8 @@ import java.util.Map;
 
 import org.apache.camel.Exchange;
 
+import dev.sightline.alerts.AlertRepository;
+import dev.sightline.metrics.AnswerStates;
 import dev.sightline.metrics.DomainCount;
 import dev.sightline.metrics.EntityRef;
 import dev.sightline.metrics.EntityStats;
@@ -31,17 +33,23 @@ public final class MetricsApi {
             "visibilityHigh", "shareOfVoice", "mentionCredits", "avgRank", "rankedAnswers", "avgMentionOrder",
             "avgSentiment", "citationRate", "citedAnswers", "citingEntityAnswers");
 
+    private static final List<String> STATE_COLUMNS = List.of("refused", "empty", "refusalRate");
+
     private final MetricsRepository metrics;
     private final RunRepository runs;
     private final RunReport reports;
+    private final AnswerStates states;
+    private final AlertRepository alerts;
 
-    public MetricsApi(MetricsRepository metrics, RunRepository runs) {
+    public MetricsApi(MetricsRepository metrics, RunRepository runs, AnswerStates states, AlertRepository alerts) {
         this.metrics = metrics;
         this.runs = runs;
         this.reports = new RunReport(metrics, runs);
+        this.states = states;
+        this.alerts = alerts;
     }
 
-    /** {@code GET /api/metrics?from=&to=&groupBy=day|provider|prompt|tag&entity=} */
+    /** {@code GET /api/metrics?from=&to=&groupBy=day|provider|prompt|tag|model&entity=} */
     public void metrics(Exchange ex) {
         long ws = ApiAuth.workspace(ex);
         LocalDate[] range = range(ex);
@@ -51,15 +59,19 @@ public final class MetricsApi {
                 ? metrics.brand(ws).orElseThrow(() -> Rejection.invalid("entity", "the workspace has no brand"))
                 : metrics.entity(ws, name).orElseThrow(() -> Rejection.invalid("entity",
                         "entity must be the name of the workspace's brand or a competitor (got '" + name + "')"));
-        List<EntityStats> groups = metrics.stats(Scope.dates(ws, range[0], range[1]), groupBy, List.of(entity));
+        Scope scope = Scope.dates(ws, range[0], range[1]);
+        List<EntityStats> groups = metrics.stats(scope, groupBy, List.of(entity));
+        Map<String, AnswerStates.Counts> stated = states.perGroup(scope, groupBy);
         if (Http.wantsCsv(ex)) {
             List<String> header = new ArrayList<>(List.of("groupBy", "key", "label", "entity"));
             header.addAll(STATS_COLUMNS);
+            header.addAll(STATE_COLUMNS);
             Csv csv = new Csv(header);
             for (EntityStats s : groups) {
                 List<Object> row = new ArrayList<>(List.of(groupBy == null ? "all" : groupBy, s.key(), s.label(),
                         s.entity().name()));
                 row.addAll(statsView(s).values());
+                row.addAll(stateView(stated.get(s.key())).values());
                 csv.row(row);
             }
             Http.replyText(ex, 200, CSV, csv.toString());
@@ -70,16 +82,43 @@ public final class MetricsApi {
         out.put("groupBy", groupBy);
         out.put("from", range[0]);
         out.put("to", range[1]);
+        List<AlertRepository.ModelChange> changes = alerts.modelChanges(ws, range[0], range[1]);
         List<Map<String, Object>> items = new ArrayList<>();
         for (EntityStats s : groups) {
             Map<String, Object> g = new LinkedHashMap<>();
             g.put("key", s.key());
             g.put("label", s.label());
             g.putAll(statsView(s));
+            g.putAll(stateView(stated.get(s.key())));
+            if ("day".equals(groupBy)) {
+                // the day a provider started answering with another model is marked where its numbers are
+                g.put("modelChanges", changes.stream().filter(c -> c.day().toString().equals(s.key()))
+                        .map(MetricsApi::modelChangeView).toList());
+            }
             items.add(g);
         }
         out.put("groups", items);
+        out.put("modelChanges", changes.stream().map(MetricsApi::modelChangeView).toList());
         Http.reply(ex, 200, out);
+    }
+
+    /** Answer states of a group: refusals and empty answers among its {@code n} answers. */
+    static Map<String, Object> stateView(AnswerStates.Counts c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("refused", c == null ? 0 : c.refused());
+        m.put("empty", c == null ? 0 : c.empty());
+        m.put("refusalRate", c == null ? null : c.refusalRate());
+        return m;
+    }
+
+    static Map<String, Object> modelChangeView(AlertRepository.ModelChange c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("day", c.day());
+        m.put("provider", c.provider());
+        m.put("from", c.from());
+        m.put("to", c.to());
+        m.put("runId", c.runId());
+        return m;
     }
 
     /** {@code GET /api/runs/{id}/report} */

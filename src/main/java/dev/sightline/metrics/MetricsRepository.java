@@ -21,16 +21,16 @@ import dev.sightline.store.Jdbc;
  */
 public final class MetricsRepository {
 
-    public static final Set<String> GROUP_BY = Set.of("day", "provider", "prompt", "tag");
+    public static final Set<String> GROUP_BY = Set.of("day", "provider", "prompt", "tag", "model");
 
     /**
      * The counted answers in scope (one per succeeded cell: {@code response.cell_id} is unique); parameters:
      * workspace, run (twice), from (twice), to (twice).
      */
-    private static final String COUNTED_ANSWERS = """
+    static final String COUNTED_ANSWERS = """
             answer AS (
                 SELECT s.id AS response_id, r.run_date, c.provider, c.prompt_id,
-                       p.text AS prompt_text, p.tags
+                       p.text AS prompt_text, p.tags, coalesce(s.model_served, s.model_requested, '') AS model
                   FROM run r
                   JOIN cell c ON c.run_id = r.id AND c.status = 'succeeded'
                   JOIN response s ON s.cell_id = c.id
@@ -43,6 +43,16 @@ public final class MetricsRepository {
                 SELECT a.*
                   FROM answer a
                   JOIN analysis an ON an.response_id = a.response_id AND an.error IS NULL)""";
+
+    /** The groups an answer {@code s} belongs to, by the groupBy parameter. */
+    static final String GROUP_KEYS = """
+            CASE ?::text
+              WHEN 'tag' THEN ARRAY(SELECT DISTINCT x FROM unnest(s.tags) AS x)
+              WHEN 'day' THEN ARRAY[s.run_date::text]
+              WHEN 'provider' THEN ARRAY[s.provider]
+              WHEN 'prompt' THEN ARRAY[s.prompt_id::text]
+              WHEN 'model' THEN ARRAY[s.model]
+              ELSE ARRAY['all'] END""";
 
     /**
      * Per group x entity. A group's denominators (n, credits, cited) count each answer once; with groupBy=tag an
@@ -59,12 +69,8 @@ public final class MetricsRepository {
             grouped AS (
                 SELECT g.key, s.*
                   FROM scored s
-                  CROSS JOIN LATERAL unnest(CASE ?::text
-                                              WHEN 'tag' THEN ARRAY(SELECT DISTINCT x FROM unnest(s.tags) AS x)
-                                              WHEN 'day' THEN ARRAY[s.run_date::text]
-                                              WHEN 'provider' THEN ARRAY[s.provider]
-                                              WHEN 'prompt' THEN ARRAY[s.prompt_id::text]
-                                              ELSE ARRAY['all'] END) AS g(key)),
+                  CROSS JOIN LATERAL unnest(""" + GROUP_KEYS + """
+            ) AS g(key)),
             totals AS (
                 SELECT key, min(prompt_text) AS prompt_text, count(*) AS n, sum(credits) AS credits,
                        count(*) FILTER (WHERE cited) AS cited
@@ -176,7 +182,7 @@ public final class MetricsRepository {
         return jdbc.queryOne(COMPARABLE_RUN, rs -> rs.getLong(1), workspaceId, runId, providers, providers);
     }
 
-    private static Object[] params(Scope s, Object... more) {
+    static Object[] params(Scope s, Object... more) {
         List<Object> p = new ArrayList<>(List.of(s.workspaceId()));
         p.add(s.runId());
         p.add(s.runId());

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.sightline.analysis.Analysis;
 import dev.sightline.analysis.AnswerAnalyzer;
+import dev.sightline.analysis.AnswerState;
 import dev.sightline.analysis.CitedSource;
 import dev.sightline.analysis.EntityResult;
 import dev.sightline.values.Json;
@@ -69,6 +70,7 @@ public final class AnalysisBatches {
         Boolean[] visible = new Boolean[n];
         Double[] sov = new Double[n];
         String[] errors = new String[n];
+        String[] states = new String[n];
         Columns mentions = new Columns(8);
         Columns citations = new Columns(8);
         Set<Long> runIds = new LinkedHashSet<>();
@@ -86,10 +88,12 @@ public final class AnalysisBatches {
                 errors[i] = e.getClass().getSimpleName() + ": " + e.getMessage();
                 visible[i] = false;
                 sov[i] = 0.0;
+                states[i] = AnswerState.ANSWERED.json();
                 failed++;
                 continue;
             }
             visible[i] = a.brandVisible();
+            states[i] = a.state().json();
             sov[i] = a.shareOfVoice();
             Map<String, Long> entityIds = new HashMap<>();
             for (EntityResult e : a.entities()) {
@@ -111,6 +115,7 @@ public final class AnalysisBatches {
         m.setHeader("brandVisible", visible);
         m.setHeader("shareOfVoice", sov);
         m.setHeader("errors", errors);
+        m.setHeader("answerStates", states);
         String[] mentionNames = {"mentionResponseIds", "mentionEntityIds", "mentionCounts", "listRanks",
                 "mentionOrders", "sentiments", "sentimentScores", "evidence"};
         Class<?>[] mentionTypes = {Long.class, Long.class, Integer.class, Integer.class, Integer.class, String.class,

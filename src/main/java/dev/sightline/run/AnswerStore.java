@@ -25,12 +25,15 @@ public final class AnswerStore {
     private final Dispatcher dispatcher;
     private final Budget budget;
     private final CostModel costs = new CostModel();
+    private final CallMetrics metrics;
 
-    public AnswerStore(CellRepository cells, ProviderRegistry providers, Dispatcher dispatcher, Budget budget) {
+    public AnswerStore(CellRepository cells, ProviderRegistry providers, Dispatcher dispatcher, Budget budget,
+                       CallMetrics metrics) {
         this.group = new GroupStore(cells);
         this.providers = providers;
         this.dispatcher = dispatcher;
         this.budget = budget;
+        this.metrics = metrics;
     }
 
     public AnalysisJob store(Exchange exchange) {
@@ -52,6 +55,7 @@ public final class AnswerStore {
         }
         exchange.setProperty(Pipeline.RESPONSE_ID, stored.get());
         budget.recordSpend(claim.workspaceId(), cost);
+        metrics.answerStored(p.name(), metered.tokensIn(), metered.tokensOut(), cost);
         return new AnalysisJob(stored.get(), claim.runId(), claim.workspaceId(), metered.text(), metered.citations());
     }
 

@@ -27,16 +27,26 @@ import dev.sightline.provider.TransientCallException;
  */
 public final class CallSteps {
 
+    /** Exchange property: {@code System.nanoTime()} when the cell reached its provider's throttle. */
+    static final String QUEUED = "sightline.throttleEnteredNanos";
+
     private final ProviderRegistry providers;
     private final java.util.function.Predicate<CellClaim> markStarted;
     private final String systemPrompt;
+    private final CallMetrics metrics;
 
     /** @param markStarted marks a claim's call as started; false while the node shuts down ({@link Dispatcher}) */
     public CallSteps(ProviderRegistry providers, java.util.function.Predicate<CellClaim> markStarted,
-                     String systemPrompt) {
+                     String systemPrompt, CallMetrics metrics) {
         this.providers = providers;
         this.markStarted = markStarted;
         this.systemPrompt = systemPrompt;
+        this.metrics = metrics;
+    }
+
+    /** The cell reached its provider's throttle (the wait for a permit is measured from here). */
+    public void queued(Exchange exchange) {
+        exchange.setProperty(QUEUED, System.nanoTime());
     }
 
     /** Thrown when the node is shutting down before the request went out: the cell goes back unspent. */
@@ -48,7 +58,12 @@ public final class CallSteps {
 
     /** The call is about to start; throws {@link NotStartedException} when the node is shutting down. */
     public void start(Exchange exchange) {
-        if (!markStarted.test(exchange.getProperty(Pipeline.CLAIM, CellClaim.class))) {
+        CellClaim claim = exchange.getProperty(Pipeline.CLAIM, CellClaim.class);
+        Long queued = exchange.getProperty(QUEUED, Long.class);
+        if (queued != null) {
+            metrics.throttleWaited(claim.provider(), System.nanoTime() - queued);
+        }
+        if (!markStarted.test(claim)) {
             throw new NotStartedException("node is shutting down");
         }
     }
@@ -87,6 +102,7 @@ public final class CallSteps {
         long latency = (System.nanoTime() - started) / 1_000_000;
         ProviderResult result = p.codec().decode(p.settings(), status, headers, body);
         CallResult call = new CallResult(result, status, body, latency);
+        metrics.replied(claim.provider(), call);
         // drop the request headers (credentials) the HTTP component copied onto the reply
         m.getHeaders().clear();
         m.setBody(call);

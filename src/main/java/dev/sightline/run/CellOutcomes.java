@@ -30,16 +30,18 @@ public final class CellOutcomes {
     private final RetryPolicy retry;
     private final Function<String, Duration> circuitOpenDelay;
     private final Duration maxRateLimited;
+    private final CallMetrics metrics;
 
     /** @param circuitOpenDelay per provider, how long its open circuit defers a cell */
     public CellOutcomes(CellRepository cells, RunRepository runs, Dispatcher dispatcher, RetryPolicy retry,
-                        Function<String, Duration> circuitOpenDelay, Duration maxRateLimited) {
+                        Function<String, Duration> circuitOpenDelay, Duration maxRateLimited, CallMetrics metrics) {
         this.cells = cells;
         this.runs = runs;
         this.dispatcher = dispatcher;
         this.retry = retry;
         this.circuitOpenDelay = circuitOpenDelay;
         this.maxRateLimited = maxRateLimited;
+        this.metrics = metrics;
     }
 
     /** The provider answered 429 (or its own "slow down"): wait for its hint, no attempt spent, within the bound. */
@@ -117,6 +119,10 @@ public final class CellOutcomes {
             return;
         }
         ProviderFailure f = error instanceof TransientCallException t ? t.failure() : classify(error);
+        Long started = exchange.getProperty(Pipeline.CALL_STARTED, Long.class);
+        if (started != null && !(error instanceof TransientCallException) && !"step_error".equals(f.code())) {
+            metrics.noReply(claim.provider(), f, (System.nanoTime() - started) / 1_000_000);
+        }
         record(claim, () -> {
             Duration delay = retry.delay(claim.attempts(), f.retryAfter());
             String reason = f.describe();

@@ -22,6 +22,7 @@ import org.quartz.utils.DBConnectionManager;
 
 import dev.sightline.config.Config;
 import dev.sightline.config.ConfigException;
+import dev.sightline.config.Meters;
 import dev.sightline.provider.ProviderCircuits;
 import dev.sightline.provider.ProviderRegistry;
 import dev.sightline.store.Jdbc;
@@ -109,23 +110,32 @@ public final class RunConfiguration implements CamelConfiguration {
                 config.bool("sightline.schedule.once-per-day", true));
     }
 
+    /** Meters of the provider routes, in the registry Camel's own metrics go to (camel-micrometer-prometheus). */
+    @BindToRegistry(value = "callMetrics", lazy = true)
+    public CallMetrics callMetrics(CamelContext ctx, ProviderRegistry providers) {
+        CallMetrics m = new CallMetrics(Meters.registry(ctx));
+        m.providers(providers.enabled().stream().map(dev.sightline.provider.Provider::name).toList());
+        return m;
+    }
+
     @BindToRegistry(value = "callSteps", lazy = true)
-    public CallSteps callSteps(Config config, ProviderRegistry providers, Dispatcher dispatcher) {
-        return new CallSteps(providers, dispatcher::markStarted, config.string("sightline.run.system-prompt", ""));
+    public CallSteps callSteps(Config config, ProviderRegistry providers, Dispatcher dispatcher, CallMetrics metrics) {
+        return new CallSteps(providers, dispatcher::markStarted, config.string("sightline.run.system-prompt", ""),
+                metrics);
     }
 
     @BindToRegistry(value = "cellOutcomes", lazy = true)
     public CellOutcomes cellOutcomes(Config config, CellRepository cells, RunRepository runs, Dispatcher dispatcher,
-                                     RetryPolicy retry, ProviderRegistry providers) {
+                                     RetryPolicy retry, ProviderRegistry providers, CallMetrics metrics) {
         return new CellOutcomes(cells, runs, dispatcher, retry,
                 name -> providers.get(name).settings().circuit().openDuration(),
-                config.duration("sightline.retry.max-rate-limited", Duration.ofMinutes(30)));
+                config.duration("sightline.retry.max-rate-limited", Duration.ofMinutes(30)), metrics);
     }
 
     @BindToRegistry(value = "answerStore", lazy = true)
     public AnswerStore answerStore(CellRepository cells, ProviderRegistry providers, Dispatcher dispatcher,
-                                   Budget budget) {
-        return new AnswerStore(cells, providers, dispatcher, budget);
+                                   Budget budget, CallMetrics metrics) {
+        return new AnswerStore(cells, providers, dispatcher, budget, metrics);
     }
 
     @BindToRegistry(value = "analysisBatches", lazy = true)
@@ -145,9 +155,9 @@ public final class RunConfiguration implements CamelConfiguration {
 
     @BindToRegistry(value = "upkeep", lazy = true)
     public Upkeep upkeep(Config config, Dispatcher dispatcher, CellRepository cells, RunRepository runs,
-                         RetryPolicy retry) {
+                         RetryPolicy retry, CallMetrics metrics) {
         return new Upkeep(dispatcher, cells, runs, retry.maxAttempts(),
-                config.duration("sightline.lease.duration", Duration.ofSeconds(60)));
+                config.duration("sightline.lease.duration", Duration.ofSeconds(60)), metrics);
     }
 
     @BindToRegistry(value = "cellQueries", lazy = true)

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.sightline.events.Outbox;
 import dev.sightline.store.Jdbc;
 
 /** Runs: planning (the run and all its cells in one transaction), reading, cancelling, finalising. */
@@ -74,7 +75,8 @@ public final class RunRepository {
             """ + CellRepository.ANNOUNCE_ENDED + "SELECT count(*) FROM changed";
     /**
      * A run is over when none of its cells is pending or leased and every stored response has been analysed
-     * (so its metrics are complete the moment it says so).
+     * (so its metrics are complete the moment it says so). Its run.completed event and the webhook deliveries of
+     * that event are written by the same statement.
      */
     private static final String FINALIZE = """
             WITH finished AS (
@@ -97,8 +99,9 @@ public final class RunRepository {
                        'finishedAt', f.finished_at,
                        'counts', (SELECT jsonb_object_agg(x.status, x.n)
                                     FROM (SELECT status, count(*) AS n FROM cell WHERE run_id = f.id GROUP BY status) x))
-                FROM finished f)
-            SELECT id, status FROM finished""";
+                FROM finished f
+              RETURNING id, workspace_id, type)
+            """ + Outbox.QUEUE_ANNOUNCED + "SELECT id, status FROM finished";
     private static final String PROVIDER_SUMMARY = """
             SELECT c.provider,
                    count(*) AS cells,

@@ -20,10 +20,13 @@ public final class Upkeep {
     private final RunRepository runs;
     private final int maxAttempts;
     private final long heartbeatEveryNanos;
+    private final CallMetrics metrics;
     private volatile long lastHeartbeat = System.nanoTime();
     private volatile boolean databaseDown;
 
-    public Upkeep(Dispatcher dispatcher, CellRepository cells, RunRepository runs, int maxAttempts, Duration lease) {
+    public Upkeep(Dispatcher dispatcher, CellRepository cells, RunRepository runs, int maxAttempts, Duration lease,
+                  CallMetrics metrics) {
+        this.metrics = metrics;
         this.dispatcher = dispatcher;
         this.cells = cells;
         this.runs = runs;
@@ -47,6 +50,7 @@ public final class Upkeep {
             List<CellRepository.Rescued> rescued = cells.rescueExpired(maxAttempts);
             if (!rescued.isEmpty()) {
                 LOG.warn("Returned {} cells with expired leases to the queue", rescued.size());
+                metrics.rescued(rescued.size());
                 runs.finalizeRuns(rescued.stream().mapToLong(CellRepository.Rescued::runId).distinct().toArray());
             }
             n[0] = rescued.size();

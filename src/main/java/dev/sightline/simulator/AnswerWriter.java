@@ -30,8 +30,14 @@ final class AnswerWriter {
      * @param sample 1-based sample number
      * @param day    the day answered
      * @param citing how sources show, from the kind and whether web search was asked for
+     * @param refusalRate share of answers that decline to recommend; null: the kind's own mix of styles
      */
-    record Ask(String kind, String model, String prompt, int sample, LocalDate day, Citing citing) {
+    record Ask(String kind, String model, String prompt, int sample, LocalDate day, Citing citing,
+               Double refusalRate) {
+
+        Ask(String kind, String model, String prompt, int sample, LocalDate day, Citing citing) {
+            this(kind, model, prompt, sample, day, citing, null);
+        }
     }
 
     enum Style { NUMBERED, BULLETS, HEADINGS, TABLE, PROSE, DEPENDS, REFUSAL, REVIEW }
@@ -155,6 +161,13 @@ final class AnswerWriter {
             w[5] /= 3;
             w[6] /= 3;
             w[7] = 150;
+        }
+        if (ask.refusalRate() != null) {
+            // a refusal rate set for the kind replaces the writer's own share of refusals
+            if (r.chance(ask.refusalRate())) {
+                return Style.REFUSAL;
+            }
+            w[Style.REFUSAL.ordinal()] = 0;
         }
         return Style.values()[r.weighted(w)];
     }

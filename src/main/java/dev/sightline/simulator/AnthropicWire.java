@@ -175,7 +175,7 @@ final class AnthropicWire extends Wire {
         root.put("id", "msg_01" + randomAlnum(22));
         root.put("type", "message");
         root.put("role", "assistant");
-        root.put("model", servedModel(request.model()));
+        root.put("model", served(request, x));
         ArrayNode content = root.putArray("content");
         int searches = 0;
         String text = answer.text();

@@ -202,7 +202,7 @@ final class GeminiWire extends Wire {
         int prompt = tokens(request.inputChars()) + 2 * request.messages();
         int out = tokens(text.length());
         int tool = 60 * answer.queries().size() + 40 * answer.sources().size();
-        String model = servedModel(request.model());
+        String model = served(request, x);
         int thoughts = model.contains("2.5") && !model.contains("lite") ? 200 + out / 2 : 0;
         ObjectNode usage = root.putObject("usageMetadata");
         usage.put("promptTokenCount", prompt);

@@ -75,7 +75,7 @@ final class OpenAiChatWire extends OpenAiWire {
         root.put("id", "chatcmpl-" + randomAlnum(29));
         root.put("object", "chat.completion");
         root.put("created", nowSeconds());
-        root.put("model", servedModel(request.model()));
+        root.put("model", served(request, x));
         ArrayNode choices = root.putArray("choices");
         ObjectNode choice = choices.addObject();
         choice.put("index", 0);

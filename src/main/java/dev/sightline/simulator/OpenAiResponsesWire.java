@@ -118,7 +118,7 @@ final class OpenAiResponsesWire extends OpenAiWire {
             root.put("max_output_tokens", request.maxTokens());
         }
         root.putNull("max_tool_calls");
-        root.put("model", servedModel(request.model()));
+        root.put("model", served(request, x));
         ArrayNode output = root.putArray("output");
         int searches = 0;
         if (request.webSearch()) {

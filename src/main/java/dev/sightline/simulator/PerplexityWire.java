@@ -124,7 +124,7 @@ final class PerplexityWire extends Wire {
     private Reply sonarAnswer(Request request, Composition answer, boolean truncated, Exchange x, int in, int out) {
         ObjectNode root = object();
         root.put("id", UUID.randomUUID().toString());
-        root.put("model", request.model());
+        root.put("model", served(request, x));
         root.put("created", nowSeconds());
         ObjectNode usage = root.putObject("usage");
         usage.put("prompt_tokens", in);
@@ -167,7 +167,7 @@ final class PerplexityWire extends Wire {
         root.put("id", "resp_" + UUID.randomUUID());
         root.put("object", "response");
         root.put("created_at", nowSeconds());
-        root.put("model", request.model());
+        root.put("model", served(request, x));
         root.put("status", truncated ? "incomplete" : "completed");
         ArrayNode output = root.putArray("output");
         ObjectNode search = output.addObject();

@@ -72,6 +72,7 @@ public final class Simulator implements AutoCloseable {
     private final Routes routes = new Routes();
     private final Map<String, KindState> kinds = new LinkedHashMap<>();
     private final Traffic.Cells cells = new Traffic.Cells();
+    private volatile LocalDate day;
 
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger actualPort = new AtomicInteger();
@@ -82,6 +83,7 @@ public final class Simulator implements AutoCloseable {
     private Simulator(SimulatorSettings settings, SimWorld.Source worlds) {
         this.settings = settings;
         this.worlds = worlds;
+        this.day = settings.day();
         for (String kind : ProviderKinds.ALL) {
             kinds.put(kind, new KindState(kind, settings.faultsFor(kind)));
         }
@@ -213,6 +215,11 @@ public final class Simulator implements AutoCloseable {
     /** Changes how the kind misbehaves, from the next request on. */
     public void setFaults(String kind, FaultProfile profile) {
         state(kind).profile = Objects.requireNonNull(profile, "profile");
+    }
+
+    /** Changes the day answers are written for (their tendencies drift by day), from the next request on. */
+    public void setDay(LocalDate newDay) {
+        this.day = newDay;
     }
 
     public FaultProfile faults(String kind) {
@@ -356,9 +363,10 @@ public final class Simulator implements AutoCloseable {
         if (world == null) {
             world = new SimWorld(null, null);
         }
-        LocalDate day = settings.day() != null ? settings.day() : LocalDate.now(ZoneOffset.UTC);
+        LocalDate today = this.day;
+        LocalDate day = today != null ? today : LocalDate.now(ZoneOffset.UTC);
         AnswerWriter.Ask ask = new AnswerWriter.Ask(wire.kind, request.model(), request.prompt(), sample, day,
-                wire.citing(request));
+                wire.citing(request), x.profile().rateRefusal());
         Composition answer = AnswerWriter.write(ask, world);
         boolean truncated = false;
         if (request.maxTokens() != null && request.maxTokens() > 0

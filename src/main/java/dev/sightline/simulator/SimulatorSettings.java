@@ -36,6 +36,10 @@ import java.util.function.Function;
  *     HTML page or truncated JSON</td></tr>
  * <tr><td>{@code sightline.simulator.rate-401}</td><td>{@code 0.0}</td><td>share answered 401 as if the key had
  *     been revoked</td></tr>
+ * <tr><td>{@code sightline.simulator.rate-refusal}</td><td>unset</td><td>share of answers that decline to
+ *     recommend; unset: the answer writer's own mix of styles</td></tr>
+ * <tr><td>{@code sightline.simulator.kinds.<kind>.served-model}</td><td>unset</td><td>the model name replies of
+ *     the kind report, as when a provider swaps the model behind an alias</td></tr>
  * <tr><td>{@code sightline.simulator.kinds.<kind>.<key>}</td><td>the global value</td><td>any of the latency and
  *     fault keys above for one kind ({@code openai-chat}, {@code openai-responses}, {@code anthropic},
  *     {@code gemini}, {@code perplexity}, {@code perplexity-agent}, {@code openai-compatible})</td></tr>
@@ -135,8 +139,14 @@ public record SimulatorSettings(String host, int port, LocalDate day, Map<String
         Duration hold = duration(get, prefix, ProfileKey.TIMEOUT_HOLD, base.timeoutHold());
         double rMalformed = rate(get, prefix, ProfileKey.RATE_MALFORMED, base.rateMalformed());
         double r401 = rate(get, prefix, ProfileKey.RATE_401, base.rate401());
+        Double rRefusal = base.rateRefusal();
+        if (get.apply(prefix + ProfileKey.RATE_REFUSAL.key).isPresent()) {
+            rRefusal = rate(get, prefix, ProfileKey.RATE_REFUSAL, 0);
+        }
+        String served = get.apply(prefix + ProfileKey.SERVED_MODEL.key).orElse(base.servedModel());
         try {
-            return new FaultProfile(median, p99, r429, retryAfter, r500, rOver, rTimeout, hold, rMalformed, r401);
+            return new FaultProfile(median, p99, r429, retryAfter, r500, rOver, rTimeout, hold, rMalformed, r401,
+                    rRefusal, served);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(prefix + "rate-*: " + e.getMessage(), e);
         }
@@ -195,7 +205,7 @@ public record SimulatorSettings(String host, int port, LocalDate day, Map<String
         LATENCY_MEDIAN("latency-median"), LATENCY_P99("latency-p99"), RATE_429("rate-429"),
         RETRY_AFTER("retry-after"), RATE_500("rate-500"), RATE_OVERLOADED("rate-overloaded"),
         RATE_TIMEOUT("rate-timeout"), TIMEOUT_HOLD("timeout-hold"), RATE_MALFORMED("rate-malformed"),
-        RATE_401("rate-401");
+        RATE_401("rate-401"), RATE_REFUSAL("rate-refusal"), SERVED_MODEL("served-model");
 
         final String key;
 

@@ -89,6 +89,12 @@ abstract class Wire {
 
     abstract Reply answer(Request request, Composition answer, boolean truncated, Exchange x);
 
+    /** The model a reply reports: the kind's {@code served-model} when set, else the provider's own answer. */
+    String served(Request request, Exchange x) {
+        String swapped = x.profile().servedModel();
+        return swapped != null ? swapped : servedModel(request.model());
+    }
+
     abstract Reply error(Problem problem, String detail, Exchange x);
 
     /** Headers every reply of this provider carries. */

@@ -43,10 +43,13 @@ public final class WorkspaceConfiguration implements CamelConfiguration {
             parsed.add(w);
         }
         List<Long> ids = new ArrayList<>();
+        Map<Long, WorkspaceFile> byId = new java.util.LinkedHashMap<>();
         for (WorkspaceFile w : parsed) {
-            ids.add(workspaces.importFile(w).workspaceId());
+            long id = workspaces.importFile(w).workspaceId();
+            ids.add(id);
+            byId.put(id, w);
         }
-        return new ImportedWorkspaces(workspaces.get(ids.get(0)), List.copyOf(ids));
+        return new ImportedWorkspaces(workspaces.get(ids.get(0)), List.copyOf(ids), byId);
     }
 
     /** API tokens; {@code sightline.api.bootstrap-token} is registered for the default workspace. */

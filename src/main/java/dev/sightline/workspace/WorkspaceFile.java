@@ -28,13 +28,31 @@ import dev.sightline.values.EntityKind;
  * everything and names the file and field of the first problem, so a typo never half-imports a workspace.
  */
 public record WorkspaceFile(String slug, String name, String category, BigDecimal dailyBudgetUsd, EntityDef brand,
-                            List<EntityDef> competitors, List<PromptDef> prompts) {
+                            List<EntityDef> competitors, List<PromptDef> prompts, List<WebhookDef> webhooks,
+                            String source) {
 
     public record EntityDef(String name, EntityKind kind, List<String> aliases, List<String> domains) {
     }
 
     public record PromptDef(String text, List<String> tags) {
     }
+
+    /**
+     * A webhook: where to post which events, signed with the secret (never logged, stored or returned).
+     *
+     * @param field where it is in the file ({@code webhooks[0]}), for messages
+     */
+    public record WebhookDef(String url, String secret, List<String> events, String field) {
+
+        @Override
+        public String toString() {
+            return "WebhookDef[url=" + url + ", secret=***, events=" + events + "]";
+        }
+    }
+
+    /** The events a webhook may subscribe to. */
+    public static final List<String> WEBHOOK_EVENTS = List.of("run.completed", "alert.raised");
+    private static final Pattern ENV_SECRET = Pattern.compile("^\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)\\}$");
 
     public static final int MAX_PROMPT_CHARS = 200_000;
     private static final Pattern SLUG = Pattern.compile("^[a-z0-9][a-z0-9-]{0,62}$");
@@ -92,7 +110,7 @@ public record WorkspaceFile(String slug, String name, String category, BigDecima
         if (root == null || !root.isObject()) {
             throw c.fail("", "expected a mapping with workspace, brand, competitors and prompts");
         }
-        c.onlyFields(root, "", Set.of("workspace", "budget", "brand", "competitors", "prompts"));
+        c.onlyFields(root, "", Set.of("workspace", "budget", "brand", "competitors", "prompts", "webhooks"));
         JsonNode ws = c.object(root, "workspace");
         c.onlyFields(ws, "workspace", Set.of("slug", "name", "category"));
         String slug = c.text(ws, "workspace", "slug", true, 63);
@@ -175,10 +193,95 @@ public record WorkspaceFile(String slug, String name, String category, BigDecima
             prompts.put(normalised, new PromptDef(normalised, tags.stream().distinct().toList()));
         }
         return new WorkspaceFile(slug, name, category == null ? "" : category, dailyBudget, brand, competitors,
-                List.copyOf(prompts.values()));
+                List.copyOf(prompts.values()), c.webhooks(root.get("webhooks")), source);
     }
 
     private record Ctx(String source) {
+
+        List<WebhookDef> webhooks(JsonNode hooks) {
+            if (hooks == null || hooks.isNull()) {
+                return List.of();
+            }
+            if (!hooks.isArray()) {
+                throw fail("webhooks", "expected a list of {url, secret, events}");
+            }
+            List<WebhookDef> out = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < hooks.size(); i++) {
+                String at = "webhooks[" + i + "]";
+                JsonNode h = hooks.get(i);
+                if (!h.isObject()) {
+                    throw fail(at, "expected a mapping with url, secret and events");
+                }
+                onlyFields(h, at, Set.of("url", "secret", "events"));
+                String url = webhookUrl(text(h, at, "url", true, 2000), at + ".url");
+                String secret = secret(h.get("secret"), at + ".secret");
+                List<String> events = strings(h, at, "events");
+                if (events.isEmpty()) {
+                    throw fail(at + ".events", "name at least one of " + WEBHOOK_EVENTS);
+                }
+                for (int e = 0; e < events.size(); e++) {
+                    if (!WEBHOOK_EVENTS.contains(events.get(e))) {
+                        throw fail(at + ".events[" + e + "]", "unknown event '" + events.get(e) + "' (expected one of "
+                                + WEBHOOK_EVENTS + ")");
+                    }
+                }
+                if (!seen.add(url + "\u0000" + secret)) {
+                    throw fail(at, "the same url and secret as an earlier webhook");
+                }
+                out.add(new WebhookDef(url, secret, events.stream().distinct().toList(), at));
+            }
+            return List.copyOf(out);
+        }
+
+        String webhookUrl(String url, String path) {
+            java.net.URI u;
+            try {
+                u = new java.net.URI(url);
+            } catch (java.net.URISyntaxException e) {
+                throw fail(path, "not a URL (got '" + url + "')");
+            }
+            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("https") && !scheme.equals("http")) {
+                throw fail(path, "must be an http or https URL (got '" + url + "')");
+            }
+            if (u.getHost() == null || u.getHost().isBlank()) {
+                throw fail(path, "has no host (got '" + url + "')");
+            }
+            if (u.getRawUserInfo() != null) {
+                throw fail(path, "must not carry credentials before the host; the secret signs the request");
+            }
+            if (u.getRawFragment() != null) {
+                throw fail(path, "must not have a #fragment");
+            }
+            return url;
+        }
+
+        /** A secret as written, or {@code ${env:NAME}}; its value never appears in a message. */
+        String secret(JsonNode n, String path) {
+            if (n == null || n.isNull()) {
+                throw fail(path, "is required (at least 16 characters, or ${env:NAME})");
+            }
+            if (!n.isTextual()) {
+                throw fail(path, "expected a text");
+            }
+            String v = n.asText().strip();
+            var env = ENV_SECRET.matcher(v);
+            if (env.matches()) {
+                v = System.getenv(env.group(1));
+                if (v == null || v.isBlank()) {
+                    throw fail(path, "environment variable " + env.group(1) + " is not set");
+                }
+                v = v.strip();
+            }
+            if (v.length() < 16 || v.length() > 512) {
+                throw fail(path, "must be 16 to 512 characters long");
+            }
+            if (v.indexOf('\0') >= 0) {
+                throw fail(path, "contains a NUL character");
+            }
+            return v;
+        }
 
         InvalidWorkspaceException fail(String field, String problem) {
             return new InvalidWorkspaceException(source + ": " + (field.isEmpty() ? "" : field + ": ") + problem);

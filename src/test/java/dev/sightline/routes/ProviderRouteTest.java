@@ -65,7 +65,8 @@ public class ProviderRouteTest extends CamelTestSupport {
         props.putAll(EXTRA);
         ctx.getPropertiesComponent().setInitialProperties(props);
         ctx.getRegistry().bind("providerRoutes", new ProviderRoutes(providers, config));
-        ctx.getRegistry().bind("callSteps", new CallSteps(providers, claim -> true, ""));
+        ctx.getRegistry().bind("callSteps", new CallSteps(providers, claim -> true, "",
+                new dev.sightline.run.CallMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry())));
         ctx.getRegistry().bind("cellOutcomes", new Outcomes());
         ctx.getRegistry().bind("answerStore", new Store());
         ctx.getRegistry().bind("dispatcher", new Dispatch());

@@ -110,4 +110,27 @@ class ConfigErrorsTest {
         assertThat(o.errorLines()).hasSize(1);
         assertThat(o.errorLines().get(0)).contains("sightline.providers.").contains("api-key");
     }
+
+    @Test
+    void invalidAlertSetting() throws Exception {
+        Outcome o = launch("sightline.alerts.confidence=95");
+        assertThat(o.exit()).isEqualTo(2);
+        assertThat(o.errorLines()).hasSize(1);
+        assertThat(o.errorLines().get(0)).contains("sightline.alerts.confidence=95").contains("between");
+    }
+
+    @Test
+    void invalidWebhookNamesTheFileAndFieldButNotTheSecret() throws Exception {
+        Path file = java.nio.file.Files.createTempFile("webhook", ".yaml");
+        java.nio.file.Files.writeString(file, java.nio.file.Files.readString(Path.of("examples/demo.yaml")) + """
+
+                webhooks:
+                  - {url: "https://hooks.example.com/x", secret: whsec-SECRET-0123456789, events: [run.done]}
+                """);
+        Outcome o = launch("sightline.workspace.file=" + file);
+        assertThat(o.exit()).isEqualTo(2);
+        assertThat(o.errorLines()).hasSize(1);
+        assertThat(o.errorLines().get(0)).contains(file + ": webhooks[0].events[0]: unknown event 'run.done'")
+                .doesNotContain("whsec-SECRET");
+    }
 }
