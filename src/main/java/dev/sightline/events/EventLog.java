@@ -29,6 +29,8 @@ public final class EventLog {
             + "WHERE workspace_id = ? AND (txid, id) > (?::text::xid8, ?)" + SETTLED;
     private static final String OF_RUN = COLUMNS
             + "WHERE run_id = ? AND workspace_id = ? AND (txid, id) > (?::text::xid8, ?)" + SETTLED;
+    private static final String OF_JOB = COLUMNS
+            + "WHERE job_id = ? AND workspace_id = ? AND (txid, id) > (?::text::xid8, ?)" + SETTLED;
     /** Where a reader that wants only what happens from now on starts. */
     private static final String HORIZON = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text";
 
@@ -74,6 +76,12 @@ public final class EventLog {
     /** Events of one run after the cursor, oldest first, at most {@code limit}. */
     public List<Event> ofRun(long workspaceId, long runId, Cursor after, int limit) {
         return jdbc.query(OF_RUN, EventLog::event, runId, workspaceId, Long.toString(after.txid()), after.row(),
+                limit);
+    }
+
+    /** Events of one job after the cursor, oldest first, at most {@code limit}. */
+    public List<Event> ofJob(long workspaceId, long jobId, Cursor after, int limit) {
+        return jdbc.query(OF_JOB, EventLog::event, jobId, workspaceId, Long.toString(after.txid()), after.row(),
                 limit);
     }
 
