@@ -23,8 +23,9 @@ public final class EventLog {
 
     private static final String COLUMNS = "SELECT id, txid::text AS txid, workspace_id, run_id, type, "
             + "payload::text AS payload, created_at FROM event ";
+    // ordered by the column, not by the text alias of the select list ("1039" sorts before "850" as text)
     private static final String SETTLED = " AND txid < pg_snapshot_xmin(pg_current_snapshot()) "
-            + "ORDER BY txid, id LIMIT ?";
+            + "ORDER BY event.txid, event.id LIMIT ?";
     private static final String OF_WORKSPACE = COLUMNS
             + "WHERE workspace_id = ? AND (txid, id) > (?::text::xid8, ?)" + SETTLED;
     private static final String OF_RUN = COLUMNS

@@ -71,8 +71,14 @@ public final class WebFetcher implements AutoCloseable {
     private final Map<String, Semaphore> hosts = new ConcurrentHashMap<>();
     private final Map<String, CachedRobots> robots = new ConcurrentHashMap<>();
 
-    /** A host's robots.txt, or why it could not be read; shared by every fetch that waits for it. */
-    private record RobotsState(RobotsRules rules, String unavailable) {
+    /**
+     * A host's robots.txt, or why it could not be read: {@code unavailable} (try later) or {@code refused} (the
+     * host itself is refused, e.g. a private address: its pages are too); shared by every fetch that waits for it.
+     */
+    private record RobotsState(RobotsRules rules, String unavailable, String refused) {
+        RobotsState(RobotsRules rules, String unavailable) {
+            this(rules, unavailable, null);
+        }
     }
 
     private record CachedRobots(CompletableFuture<RobotsState> state, long expiresNanos) {
@@ -197,6 +203,9 @@ public final class WebFetcher implements AutoCloseable {
                 return FetchResult.failed(Outcome.REFUSED, url, where, 0, null, refused, null);
             }
             RobotsState rs = robots(current, abort);
+            if (rs.refused() != null) {
+                return FetchResult.failed(Outcome.REFUSED, url, where, 0, null, rs.refused(), null);
+            }
             if (rs.unavailable() != null) {
                 Outcome o = abort.aborted() ? Outcome.ABORTED : Outcome.TRANSIENT;
                 return FetchResult.failed(o, url, where, 0, null, rs.unavailable(), null);
@@ -298,7 +307,7 @@ public final class WebFetcher implements AutoCloseable {
                 ? new CachedRobots(mine, now + settings.robotsTtl().toNanos()) : old);
         if (c.state() == mine) {
             RobotsState s = loadRobots(u, abort);
-            if (s.unavailable() != null) {
+            if (s.unavailable() != null && s.refused() == null) {
                 // asked again soon (or at once when the fetch that asked was aborted)
                 long retry = abort.aborted() ? 0 : ROBOTS_RETRY.toNanos();
                 robots.put(key, new CachedRobots(mine, System.nanoTime() + retry));
@@ -337,6 +346,10 @@ public final class WebFetcher implements AutoCloseable {
             if (r.status() >= 400 && r.status() < 500 && r.status() != 429) {
                 // no robots.txt: everything is allowed
                 return new RobotsState(RobotsRules.ALLOW_ALL, null);
+            }
+            if (r.outcome() == Outcome.REFUSED && r.status() == 0) {
+                // no answer will ever come from this host (private address, unknown host, TLS): nor for its pages
+                return new RobotsState(null, r.reason(), r.reason());
             }
             return new RobotsState(null, "robots.txt unavailable (" + r.reason() + ")");
         }

@@ -84,7 +84,7 @@ public final class PageRepository {
                           WHERE m.page_id = p.id AND e.kind = 'competitor')
              AND NOT EXISTS (SELECT 1 FROM page_mention m JOIN entity e ON e.id = m.entity_id
                               WHERE m.page_id = p.id AND e.kind = 'brand'))""";
-    private static final String LIST = COLUMNS + """
+    private static final String LIST = COLUMNS + "\n" + """
              WHERE p.workspace_id = ? AND p.id > ?
                AND (?::text IS NULL OR p.domain = ?::text)
                AND (?::bigint IS NULL OR EXISTS (SELECT 1 FROM page_mention m

@@ -274,18 +274,19 @@ public final class BrandProfiler {
                 .max(Comparator.<Map.Entry<String, Integer>>comparingInt(Map.Entry::getValue)
                         .thenComparing(e -> -e.getKey().length()))
                 .map(Map.Entry::getKey).orElse(capitalise(label));
-        // a title segment that is the name and one or two more words ("Pipedrive CRM") is a name people use too
-        for (ReadPage p : pages) {
-            for (String seg : segments(p.title())) {
-                String[] words = seg.split(" ");
-                if (!seg.equalsIgnoreCase(name) && seg.toLowerCase(Locale.ROOT).startsWith(name.toLowerCase(Locale.ROOT)
-                        + " ") && words.length <= name.split(" ").length + 2) {
-                    aliases.add(seg);
-                }
+        // a segment of the home page's title that is the name and a word or two more ("Pipedrive CRM") is a name
+        // people use too, unless it names a product
+        for (String seg : segments(home.title())) {
+            String[] words = seg.split(" ");
+            if (!seg.equalsIgnoreCase(name) && seg.toLowerCase(Locale.ROOT).startsWith(name.toLowerCase(Locale.ROOT)
+                    + " ") && words.length <= name.split(" ").length + 2
+                    && !PageTypes.isGenericHeading(words[words.length - 1])) {
+                aliases.add(seg);
             }
         }
-        aliases.removeIf(a -> a.equalsIgnoreCase(name) || a.length() > 60);
-        products.removeIf(p -> p.equalsIgnoreCase(name) || aliases.stream().anyMatch(p::equalsIgnoreCase));
+        aliases.removeIf(a -> a.equalsIgnoreCase(name) || a.length() > 60
+                || products.stream().anyMatch(a::equalsIgnoreCase));
+        products.removeIf(p -> p.equalsIgnoreCase(name));
         String category = categories.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey)
                 .orElseGet(() -> categoryFrom(home.description(), home.h1()));
         return new Identity(name, List.copyOf(aliases), List.copyOf(domains), List.copyOf(products), category);
