@@ -56,6 +56,7 @@ CREATE TABLE job_item (
     CHECK ((status = 'leased') = (lease_token IS NOT NULL AND lease_until IS NOT NULL))
 );
 CREATE INDEX job_item_due ON job_item (next_attempt_at, id) WHERE status = 'pending';
+CREATE INDEX job_item_host_due ON job_item (host, next_attempt_at, id) WHERE status = 'pending';
 CREATE INDEX job_item_leased_host ON job_item (host) WHERE status = 'leased';
 CREATE INDEX job_item_lease_expiry ON job_item (lease_until) WHERE status = 'leased';
 CREATE INDEX job_item_job_status ON job_item (job_id, status);

@@ -3,6 +3,7 @@ package dev.sightline.jobs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +29,8 @@ public final class JobDispatcher {
 
     /** Exchange property holding the {@link JobItemClaim} the item route works on. */
     public static final String CLAIM = "sightline.jobItem";
+    /** Header for direct:jobs-dispatch: the host an item just ended on (claim its next item first). */
+    public static final String HOST = "sightline.jobHost";
 
     private final JobRepository jobs;
     private final String node;
@@ -37,6 +41,8 @@ public final class JobDispatcher {
     private volatile boolean again;
     private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final java.util.Queue<String> freedHosts = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final AtomicBoolean everyHost = new AtomicBoolean();
 
     /** A claimed item on this node and the handle that stops its fetches. */
     static final class InFlight {
@@ -62,11 +68,17 @@ public final class JobDispatcher {
     }
 
     /**
-     * Claims due items for the idle consumers. A caller that finds a claim under way leaves the work to that
-     * thread, which goes round once more.
+     * Claims due items for the idle consumers: first for the hosts whose items just ended (they have free slots),
+     * then, when asked by a timer or a new job or when one of those hosts has nothing due, over every host. A caller
+     * that finds a claim under way leaves the work to that thread, which goes round once more.
      */
-    public List<JobItemClaim> claim() {
+    public List<JobItemClaim> claim(@Header(HOST) String host) {
         List<JobItemClaim> out = new ArrayList<>();
+        if (host == null) {
+            everyHost.set(true);
+        } else {
+            freedHosts.add(host);
+        }
         if (stopping.get()) {
             return out;
         }
@@ -77,16 +89,23 @@ public final class JobDispatcher {
         try {
             do {
                 again = false;
-                int free = idle.get();
-                if (free <= 0 || stopping.get()) {
-                    break;
+                Set<String> hosts = new LinkedHashSet<>();
+                for (String h; (h = freedHosts.poll()) != null; ) {
+                    hosts.add(h);
                 }
-                List<JobItemClaim> claimed = jobs.claim(perHost, free, node, lease);
-                idle.addAndGet(-claimed.size());
-                for (JobItemClaim c : claimed) {
-                    inFlight.put(c.itemId(), new InFlight(c));
+                if (!hosts.isEmpty() && idle.get() > 0 && !stopping.get()) {
+                    List<JobItemClaim> claimed = take(List.copyOf(hosts));
+                    out.addAll(claimed);
+                    Set<String> served = new HashSet<>();
+                    claimed.forEach(c -> served.add(c.host()));
+                    if (!served.containsAll(hosts)) {
+                        // a host ran out of due items: the slot it freed may serve another host
+                        everyHost.set(true);
+                    }
                 }
-                out.addAll(claimed);
+                if (everyHost.getAndSet(false) && idle.get() > 0 && !stopping.get()) {
+                    out.addAll(take(null));
+                }
             } while (again && !stopping.get());
         } catch (RuntimeException e) {
             LOG.warn("Claiming job items failed: {}", e.getMessage());
@@ -94,6 +113,15 @@ public final class JobDispatcher {
             claiming.set(false);
         }
         return out;
+    }
+
+    private List<JobItemClaim> take(List<String> hosts) {
+        List<JobItemClaim> claimed = jobs.claim(hosts, perHost, idle.get(), node, lease);
+        idle.addAndGet(-claimed.size());
+        for (JobItemClaim c : claimed) {
+            inFlight.put(c.itemId(), new InFlight(c));
+        }
+        return claimed;
     }
 
     /** The handle that aborts the item's fetches (a fresh, unused one when this node no longer holds it). */
@@ -130,6 +158,7 @@ public final class JobDispatcher {
         inFlight.computeIfPresent(claim.itemId(),
                 (id, f) -> f.claim.leaseToken().equals(claim.leaseToken()) ? null : f);
         idle.incrementAndGet();
+        exchange.getMessage().setHeader(HOST, claim.host());
         try {
             jobs.finalizeJobs(claim.jobId()).forEach(f -> LOG.info("Job {} {}", f.jobId(), f.status()));
         } catch (RuntimeException e) {

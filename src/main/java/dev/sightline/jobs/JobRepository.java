@@ -59,21 +59,7 @@ public final class JobRepository {
      * node (the caller holds {@link #CLAIM_LOCK}), spreading the claim over hosts (the first due item of each host
      * before the second of any). A job whose first item is leased becomes running, announced in the same statement.
      */
-    private static final String CLAIM = """
-            WITH busy AS (
-              SELECT host, count(*) AS n FROM job_item WHERE status = 'leased' GROUP BY host),
-            ranked AS (
-              SELECT i.id, i.next_attempt_at, coalesce(b.n, 0) AS busy,
-                     row_number() OVER (PARTITION BY i.host ORDER BY i.next_attempt_at, i.id) AS rn
-                FROM job_item i JOIN job j ON j.id = i.job_id AND j.cancel_requested_at IS NULL
-                LEFT JOIN busy b ON b.host = i.host
-               WHERE i.status = 'pending' AND i.next_attempt_at <= now()),
-            picked AS MATERIALIZED (
-              SELECT r.id FROM ranked r JOIN job_item i ON i.id = r.id
-               WHERE r.rn + r.busy <= ?
-               ORDER BY r.rn, r.next_attempt_at, r.id
-               LIMIT ?
-                 FOR UPDATE OF i SKIP LOCKED),
+    private static final String CLAIM_TAIL = """
             claimed AS (
               UPDATE job_item i SET status = 'leased', attempts = i.attempts + 1, lease_owner = ?,
                      lease_token = gen_random_uuid(), lease_until = now() + make_interval(secs => ?), updated_at = now()
@@ -93,6 +79,48 @@ public final class JobRepository {
             SELECT c.id, c.job_id, j.workspace_id, j.kind, j.params::text AS params, c.url, c.host, c.domain,
                    c.cited_urls, c.attempts, c.lease_token
               FROM claimed c JOIN job j ON j.id = c.job_id""";
+
+    /**
+     * Leases due items for this node's idle consumers, at most {@code perHost} leased items per host across every
+     * node (the caller holds {@link #CLAIM_LOCK}), spreading the claim over hosts (the first due item of each host
+     * before the second of any). A job whose first item is leased becomes running, announced in the same statement.
+     */
+    private static final String CLAIM = """
+            WITH busy AS (
+              SELECT host, count(*) AS n FROM job_item WHERE status = 'leased' GROUP BY host),
+            ranked AS (
+              SELECT i.id, i.next_attempt_at, coalesce(b.n, 0) AS busy,
+                     row_number() OVER (PARTITION BY i.host ORDER BY i.next_attempt_at, i.id) AS rn
+                FROM job_item i JOIN job j ON j.id = i.job_id AND j.cancel_requested_at IS NULL
+                LEFT JOIN busy b ON b.host = i.host
+               WHERE i.status = 'pending' AND i.next_attempt_at <= now()),
+            picked AS MATERIALIZED (
+              SELECT r.id FROM ranked r JOIN job_item i ON i.id = r.id
+               WHERE r.rn + r.busy <= ?
+               ORDER BY r.rn, r.next_attempt_at, r.id
+               LIMIT ?
+                 FOR UPDATE OF i SKIP LOCKED),
+            """ + CLAIM_TAIL;
+
+    /**
+     * The same for given hosts (items of them just ended, so they have free slots): an index lookup per host, where
+     * the claim over every host ranks all due items.
+     */
+    private static final String CLAIM_HOSTS = """
+            WITH hosts AS (
+              SELECT DISTINCT unnest(?::text[]) AS host),
+            busy AS (
+              SELECT i.host, count(*) AS n FROM job_item i JOIN hosts h ON h.host = i.host
+               WHERE i.status = 'leased' GROUP BY i.host),
+            picked AS MATERIALIZED (
+              SELECT x.id FROM hosts h CROSS JOIN LATERAL (
+                  SELECT i.id FROM job_item i JOIN job j ON j.id = i.job_id AND j.cancel_requested_at IS NULL
+                   WHERE i.host = h.host AND i.status = 'pending' AND i.next_attempt_at <= now()
+                   ORDER BY i.next_attempt_at, i.id
+                   LIMIT greatest(0, ? - coalesce((SELECT b.n FROM busy b WHERE b.host = h.host), 0))
+                     FOR UPDATE OF i SKIP LOCKED) x
+               LIMIT ?),
+            """ + CLAIM_TAIL;
 
     /** An item's end (succeeded, failed, cancelled), fenced by its lease. */
     private static final String ITEM_DONE = """
@@ -333,13 +361,20 @@ public final class JobRepository {
         return out;
     }
 
-    public List<JobItemClaim> claim(int perHost, int limit, String node, Duration lease) {
+    /** Claims due items of any host ({@code hosts} null) or of these hosts. */
+    public List<JobItemClaim> claim(List<String> hosts, int perHost, int limit, String node, Duration lease) {
         if (limit <= 0) {
             return List.of();
         }
         return jdbc.inTransaction(c -> {
+            // a claim lost in a crash of the database costs nothing: every later write is fenced by the lease
+            // token, so the item is simply claimed again; its commit need not wait for the disk
+            Jdbc.update(c, "SET LOCAL synchronous_commit = off");
             Jdbc.query(c, "SELECT pg_advisory_xact_lock(?)", rs -> null, CLAIM_LOCK);
-            return Jdbc.query(c, CLAIM, JobRepository::claimOf, perHost, limit, node, seconds(lease));
+            return hosts == null
+                    ? Jdbc.query(c, CLAIM, JobRepository::claimOf, perHost, limit, node, seconds(lease))
+                    : Jdbc.query(c, CLAIM_HOSTS, JobRepository::claimOf, hosts, perHost, limit, node,
+                            seconds(lease));
         });
     }
 
@@ -454,6 +489,11 @@ public final class JobRepository {
 
     static double seconds(Duration d) {
         return d.toMillis() / 1000.0;
+    }
+
+    /** An error as stored (NUL removed, at most 2,000 characters). */
+    public static String clipError(String s) {
+        return clip(s);
     }
 
     static String clip(String s) {

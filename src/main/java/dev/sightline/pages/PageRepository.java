@@ -56,6 +56,44 @@ public final class PageRepository {
                    job_id = excluded.job_id, fetched_at = now()
             RETURNING id""";
     private static final String DELETE_MENTIONS = "DELETE FROM page_mention WHERE page_id = ?";
+
+    /**
+     * A fetch's outcome in one statement and one commit: the item's end fenced by its lease, and only if that held,
+     * the page and its mentions (entities no longer mentioned removed, the others written).
+     */
+    private static final String STORE = """
+            WITH fenced AS (
+              UPDATE job_item SET status = ?, last_error = ?, lease_owner = NULL, lease_token = NULL,
+                     lease_until = NULL, updated_at = now()
+               WHERE id = ? AND status = 'leased' AND lease_token = ?
+              RETURNING id),
+            upserted AS (
+              INSERT INTO page (workspace_id, url, domain, cited_urls, final_url, http_status, content_type, title,
+                                description, language, word_count, published_on, modified_on, page_type, list_items,
+                                error, job_id, fetched_at)
+              SELECT ?, ?, ?, ?::text[], ?, ?, ?, ?, ?, ?, ?, ?::date, ?::date, ?, ?::jsonb, ?, ?, now()
+               WHERE EXISTS (SELECT 1 FROM fenced)
+              ON CONFLICT (workspace_id, url) DO UPDATE
+                 SET domain = excluded.domain,
+                     cited_urls = ARRAY(SELECT DISTINCT u FROM unnest(page.cited_urls || excluded.cited_urls) AS u
+                                         ORDER BY u),
+                     final_url = excluded.final_url, http_status = excluded.http_status,
+                     content_type = excluded.content_type, title = excluded.title,
+                     description = excluded.description, language = excluded.language,
+                     word_count = excluded.word_count, published_on = excluded.published_on,
+                     modified_on = excluded.modified_on, page_type = excluded.page_type,
+                     list_items = excluded.list_items, error = excluded.error, job_id = excluded.job_id,
+                     fetched_at = now()
+              RETURNING id),
+            cleared AS (
+              DELETE FROM page_mention m USING upserted u
+               WHERE m.page_id = u.id AND NOT (m.entity_id = ANY (?::bigint[]))),
+            mentioned AS (
+              INSERT INTO page_mention (page_id, entity_id, mention_count, list_rank)
+              SELECT u.id, t.e, t.n, t.r FROM upserted u, unnest(?::bigint[], ?::int[], ?::int[]) AS t(e, n, r)
+              ON CONFLICT (page_id, entity_id) DO UPDATE
+                 SET mention_count = excluded.mention_count, list_rank = excluded.list_rank)
+            SELECT count(*) FROM fenced""";
     private static final String INSERT_MENTIONS = """
             INSERT INTO page_mention (page_id, entity_id, mention_count, list_rank)
             SELECT ?, e, n, r FROM unnest(?::bigint[], ?::int[], ?::int[]) AS t(e, n, r)""";
@@ -174,12 +212,20 @@ public final class PageRepository {
      */
     public boolean store(JobItemClaim claim, String itemStatus, FetchResult fetch, ReadPage page,
                          List<PageMention> mentions) {
-        return jdbc.inTransaction(c -> {
-            if (!JobRepository.done(c, claim, itemStatus, fetch.ok() ? null : fetch.reason())) {
-                return false;
-            }
-            upsert(c, claim, fetch, page, mentions);
-            return true;
+        return jdbc.withConnection(c -> {
+            Object[] p = pageParams(c, claim, fetch, page);
+            Array[] m = mentionArrays(c, mentions);
+            Object[] params = new Object[4 + p.length + 4];
+            params[0] = itemStatus;
+            params[1] = fetch.ok() ? null : JobRepository.clipError(fetch.reason());
+            params[2] = claim.itemId();
+            params[3] = claim.leaseToken();
+            System.arraycopy(p, 0, params, 4, p.length);
+            params[4 + p.length] = m[0];
+            params[5 + p.length] = m[0];
+            params[6 + p.length] = m[1];
+            params[7 + p.length] = m[2];
+            return Jdbc.queryOne(c, STORE, rs -> rs.getLong(1), params).orElse(0L) == 1;
         });
     }
 
@@ -193,29 +239,40 @@ public final class PageRepository {
 
     private static void upsert(Connection c, JobItemClaim claim, FetchResult fetch, ReadPage page,
                                List<PageMention> mentions) throws SQLException {
+        long pageId = Jdbc.queryOne(c, UPSERT_PAGE, rs -> rs.getLong(1), pageParams(c, claim, fetch, page))
+                .orElseThrow();
+        Jdbc.update(c, DELETE_MENTIONS, pageId);
+        if (!mentions.isEmpty()) {
+            Array[] m = mentionArrays(c, mentions);
+            Jdbc.update(c, INSERT_MENTIONS, pageId, m[0], m[1], m[2]);
+        }
+    }
+
+    /** The page row's values, in the column order of UPSERT_PAGE and STORE. */
+    private static Object[] pageParams(Connection c, JobItemClaim claim, FetchResult fetch, ReadPage page)
+            throws SQLException {
         String listItems = Json.write(page == null ? List.of() : page.listItems());
-        long pageId = Jdbc.queryOne(c, UPSERT_PAGE, rs -> rs.getLong(1), claim.workspaceId(), claim.url(),
-                claim.domain(), claim.citedUrls(), fetch.finalUrl(), fetch.status() == 0 ? null : fetch.status(), fetch.contentType(),
+        return new Object[] {claim.workspaceId(), claim.url(), claim.domain(),
+                c.createArrayOf("text", claim.citedUrls().toArray()), fetch.finalUrl(),
+                fetch.status() == 0 ? null : fetch.status(), fetch.contentType(),
                 page == null ? null : clip(page.title(), 1000), page == null ? null : clip(page.description(), 2000),
                 page == null ? null : page.language(), page == null ? null : page.wordCount(),
                 page == null ? null : page.published(), page == null ? null : page.modified(),
                 page == null ? null : page.pageType(), new Jdbc.JsonText(listItems),
-                fetch.ok() ? null : clip(fetch.reason(), 1000), claim.jobId()).orElseThrow();
-        Jdbc.update(c, DELETE_MENTIONS, pageId);
-        if (!mentions.isEmpty()) {
-            Long[] entities = new Long[mentions.size()];
-            Integer[] counts = new Integer[mentions.size()];
-            Integer[] ranks = new Integer[mentions.size()];
-            for (int i = 0; i < mentions.size(); i++) {
-                entities[i] = mentions.get(i).entityId();
-                counts[i] = mentions.get(i).count();
-                ranks[i] = mentions.get(i).listRank();
-            }
-            Array e = c.createArrayOf("bigint", entities);
-            Array n = c.createArrayOf("integer", counts);
-            Array r = c.createArrayOf("integer", ranks);
-            Jdbc.update(c, INSERT_MENTIONS, pageId, e, n, r);
+                fetch.ok() ? null : clip(fetch.reason(), 1000), claim.jobId()};
+    }
+
+    private static Array[] mentionArrays(Connection c, List<PageMention> mentions) throws SQLException {
+        Long[] entities = new Long[mentions.size()];
+        Integer[] counts = new Integer[mentions.size()];
+        Integer[] ranks = new Integer[mentions.size()];
+        for (int i = 0; i < mentions.size(); i++) {
+            entities[i] = mentions.get(i).entityId();
+            counts[i] = mentions.get(i).count();
+            ranks[i] = mentions.get(i).listRank();
         }
+        return new Array[] {c.createArrayOf("bigint", entities), c.createArrayOf("integer", counts),
+                c.createArrayOf("integer", ranks)};
     }
 
     // ---- read side ----

@@ -48,6 +48,9 @@ public final class SimulatedWeb {
     private final LocalDate day;
     private final Set<SimWorld> seen = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicLong> served = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger mostInFlightPerHost =
+            new java.util.concurrent.atomic.AtomicInteger();
     private volatile Supplier<Collection<SimWorld>> worlds = List::of;
     private volatile Duration latency = Duration.ofMillis(150);
 
@@ -79,6 +82,11 @@ public final class SimulatedWeb {
         Map<String, Long> out = new LinkedHashMap<>();
         served.forEach((h, n) -> out.put(h, n.get()));
         return out;
+    }
+
+    /** The most requests one host had in progress at the same time. */
+    public int mostInFlightPerHost() {
+        return mostInFlightPerHost.get();
     }
 
     void saw(SimWorld world) {
@@ -113,6 +121,8 @@ public final class SimulatedWeb {
         String path = slash < 0 ? "/" : rest.substring(slash);
         String host = authority.contains(":") ? authority.substring(0, authority.indexOf(':')) : authority;
         served.computeIfAbsent(host, h -> new AtomicLong()).incrementAndGet();
+        var hostInFlight = inFlight.computeIfAbsent(host, h -> new java.util.concurrent.atomic.AtomicInteger());
+        mostInFlightPerHost.accumulateAndGet(hostInFlight.incrementAndGet(), Math::max);
         Page page;
         try {
             page = page(host, path);
@@ -122,7 +132,10 @@ public final class SimulatedWeb {
         Page p = page;
         long delay = latency.toMillis() + p.extraMs();
         boolean gzip = acceptsGzip(req.getHeader("Accept-Encoding")) && p.body().length() > 1024;
-        Runnable send = () -> send(req.response(), p, gzip);
+        Runnable send = () -> {
+            hostInFlight.decrementAndGet();
+            send(req.response(), p, gzip);
+        };
         if (delay <= 0) {
             send.run();
         } else {
