@@ -59,23 +59,28 @@ public final class JobRepository {
      * node (the caller holds {@link #CLAIM_LOCK}), spreading the claim over hosts (the first due item of each host
      * before the second of any). A job whose first item is leased becomes running, announced in the same statement.
      */
+    /** A job.progress event for each job row the statement's CTE {@code changed} returned. */
+    private static final String PROGRESS_EVENTS = """
+            INSERT INTO event (workspace_id, job_id, type, payload)
+            SELECT c.workspace_id, c.id, 'job.progress',
+                   jsonb_build_object('jobId', c.id, 'kind', c.kind, 'status', c.status, 'progress', c.progress,
+                                      'step', c.step, 'stepNumber', c.step_number, 'stepsTotal', c.steps_total)
+              FROM changed c""";
+
     private static final String CLAIM_TAIL = """
             claimed AS (
               UPDATE job_item i SET status = 'leased', attempts = i.attempts + 1, lease_owner = ?,
                      lease_token = gen_random_uuid(), lease_until = now() + make_interval(secs => ?), updated_at = now()
                 FROM picked WHERE i.id = picked.id AND i.status = 'pending'
               RETURNING i.id, i.job_id, i.url, i.host, i.domain, i.cited_urls, i.attempts, i.lease_token),
-            started AS (
+            changed AS (
               UPDATE job j SET status = 'running', started_at = coalesce(j.started_at, now()), updated_at = now(),
                      step = CASE WHEN j.kind = 'page-analysis' THEN 'Fetching pages' ELSE 'Started' END
                WHERE j.id IN (SELECT job_id FROM claimed) AND j.status = 'queued'
               RETURNING j.id, j.workspace_id, j.kind, j.status, j.progress, j.step, j.step_number, j.steps_total),
             announced AS (
-              INSERT INTO event (workspace_id, job_id, type, payload)
-              SELECT s.workspace_id, s.id, 'job.progress',
-                     jsonb_build_object('jobId', s.id, 'kind', s.kind, 'status', s.status, 'progress', s.progress,
-                                        'step', s.step, 'stepNumber', s.step_number, 'stepsTotal', s.steps_total)
-                FROM started s)
+            """ + PROGRESS_EVENTS + """
+            )
             SELECT c.id, c.job_id, j.workspace_id, j.kind, j.params::text AS params, c.url, c.host, c.domain,
                    c.cited_urls, c.attempts, c.lease_token
               FROM claimed c JOIN job j ON j.id = c.job_id""";
@@ -153,12 +158,7 @@ public final class JobRepository {
                WHERE i.id = ? AND i.status = 'leased' AND i.lease_token = ? AND j.id = i.job_id
                  AND j.status = 'running'
               RETURNING j.id, j.workspace_id, j.kind, j.status, j.progress, j.step, j.step_number, j.steps_total)
-            INSERT INTO event (workspace_id, job_id, type, payload)
-            SELECT c.workspace_id, c.id, 'job.progress',
-                   jsonb_build_object('jobId', c.id, 'kind', c.kind, 'status', c.status, 'progress', c.progress,
-                                      'step', c.step, 'stepNumber', c.step_number, 'stepsTotal', c.steps_total)
-              FROM changed c
-            RETURNING id""";
+            """ + PROGRESS_EVENTS + " RETURNING id";
 
     private static final String SET_RESULT = "UPDATE job SET result = ?, updated_at = now() WHERE id = ?";
 
@@ -184,12 +184,7 @@ public final class JobRepository {
                 FROM counts c
                WHERE j.id = c.id AND j.status = 'running' AND j.step_number <> c.done
               RETURNING j.id, j.workspace_id, j.kind, j.status, j.progress, j.step, j.step_number, j.steps_total)
-            INSERT INTO event (workspace_id, job_id, type, payload)
-            SELECT c.workspace_id, c.id, 'job.progress',
-                   jsonb_build_object('jobId', c.id, 'kind', c.kind, 'status', c.status, 'progress', c.progress,
-                                      'step', c.step, 'stepNumber', c.step_number, 'stepsTotal', c.steps_total)
-              FROM changed c
-            RETURNING job_id""";
+            """ + PROGRESS_EVENTS + " RETURNING job_id";
 
     private static final String FINALIZE_HEAD = """
             WITH done AS (
