@@ -27,16 +27,19 @@ final class OnceRunner {
 
     private final SightlineApp app;
     private final PrintStream out;
+    private final PageSummary pages;
     private volatile boolean interrupted;
 
     OnceRunner(SightlineApp app, PrintStream out) {
         this.app = app;
         this.out = out;
+        this.pages = new PageSummary(app);
     }
 
     /** SIGINT / SIGTERM: cancel the run; the summary follows once its calls in flight are stored. */
     void interrupt() {
         interrupted = true;
+        pages.interrupt();
     }
 
     int run(List<String> providers, List<String> tags, Integer samples, boolean force, boolean waitForBudget)
@@ -113,6 +116,10 @@ final class OnceRunner {
         Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
         out.println(progressLine(progress, took));
         new RunSummary(app).print(out, progress, took);
+        if (!interrupted && progress.run().status().startsWith("completed")
+                && app.bean(dev.sightline.config.Config.class).bool("sightline.pages.enabled", false)) {
+            pages.run(out, ws.id(), run.id());
+        }
         for (Run earlier : leftRunning) {
             Run now = runs.find(earlier.workspaceId(), earlier.id()).orElse(earlier);
             out.printf("Earlier run %d (left running by an earlier process): %s%n", now.id(),

@@ -74,6 +74,7 @@ public final class SightlineApp {
         main.configure().addConfiguration(new AlertConfiguration());
         main.configure().addConfiguration(new WebhookConfiguration());
         main.configure().addConfiguration(new TelemetryConfiguration());
+        main.configure().addConfiguration(new dev.sightline.web.WebConfiguration());
         main.addMainListener(new Lifecycle());
     }
 

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Host names and registrable domains (public suffix list through Guava). */
-final class Domains {
+public final class Domains {
 
     /**
      * Registrable domains by host. The public-suffix lookup costs more than everything else done for a citation,
@@ -21,7 +21,7 @@ final class Domains {
     }
 
     /** The lowercase host of a URL (scheme optional), without user info, port or trailing dot; "" if none. */
-    static String host(String url) {
+    public static String host(String url) {
         if (url == null) {
             return "";
         }
@@ -69,7 +69,7 @@ final class Domains {
      * The registrable domain ("blog.hubspot.com" -> "hubspot.com", "bbc.co.uk" stays); the host itself for IP
      * addresses, single-label or invalid hosts and hosts that are public suffixes.
      */
-    static String registrable(String host) {
+    public static String registrable(String host) {
         if (host == null || host.isEmpty()) {
             return "";
         }

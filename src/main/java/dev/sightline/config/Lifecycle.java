@@ -3,6 +3,8 @@ package dev.sightline.config;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
@@ -18,6 +20,7 @@ public final class Lifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(Lifecycle.class);
 
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    private final List<Runnable> drainFirst = new CopyOnWriteArrayList<>();
     private volatile Function<Duration, Integer> drain;
     private volatile Duration grace = Duration.ofSeconds(30);
 
@@ -33,7 +36,19 @@ public final class Lifecycle {
         this.grace = grace;
     }
 
+    /** Something that stops before the dispatcher drains (background jobs hand their items back at once). */
+    public void drainFirst(Runnable stop) {
+        drainFirst.add(stop);
+    }
+
     public void drain() {
+        for (Runnable r : drainFirst) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.warn("Stopping {} failed: {}", r, e.getMessage());
+            }
+        }
         Function<Duration, Integer> d = drain;
         if (d != null) {
             d.apply(grace);

@@ -23,12 +23,15 @@ public final class EventLog {
 
     private static final String COLUMNS = "SELECT id, txid::text AS txid, workspace_id, run_id, type, "
             + "payload::text AS payload, created_at FROM event ";
+    // ordered by the column, not by the text alias of the select list ("1039" sorts before "850" as text)
     private static final String SETTLED = " AND txid < pg_snapshot_xmin(pg_current_snapshot()) "
-            + "ORDER BY txid, id LIMIT ?";
+            + "ORDER BY event.txid, event.id LIMIT ?";
     private static final String OF_WORKSPACE = COLUMNS
             + "WHERE workspace_id = ? AND (txid, id) > (?::text::xid8, ?)" + SETTLED;
     private static final String OF_RUN = COLUMNS
             + "WHERE run_id = ? AND workspace_id = ? AND (txid, id) > (?::text::xid8, ?)" + SETTLED;
+    private static final String OF_JOB = COLUMNS
+            + "WHERE job_id = ? AND workspace_id = ? AND (txid, id) > (?::text::xid8, ?)" + SETTLED;
     /** Where a reader that wants only what happens from now on starts. */
     private static final String HORIZON = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text";
 
@@ -74,6 +77,12 @@ public final class EventLog {
     /** Events of one run after the cursor, oldest first, at most {@code limit}. */
     public List<Event> ofRun(long workspaceId, long runId, Cursor after, int limit) {
         return jdbc.query(OF_RUN, EventLog::event, runId, workspaceId, Long.toString(after.txid()), after.row(),
+                limit);
+    }
+
+    /** Events of one job after the cursor, oldest first, at most {@code limit}. */
+    public List<Event> ofJob(long workspaceId, long jobId, Cursor after, int limit) {
+        return jdbc.query(OF_JOB, EventLog::event, jobId, workspaceId, Long.toString(after.txid()), after.row(),
                 limit);
     }
 

@@ -177,8 +177,9 @@ final class GeminiWire extends Wire {
         ArrayNode chunks = grounding.putArray("groundingChunks");
         for (SourcePage p : answer.sources()) {
             ObjectNode web = chunks.addObject().putObject("web");
-            web.put("uri", "https://vertexaisearch.cloud.google.com/grounding-api-redirect/"
-                    + opaque(160, "grounding", p.url()).replace('+', '-').replace('/', '_'));
+            String redirect = opaque(160, "grounding", p.url()).replace('+', '-').replace('/', '_');
+            SimulatedWeb.rememberRedirect(redirect, p.url());
+            web.put("uri", "https://vertexaisearch.cloud.google.com/grounding-api-redirect/" + redirect);
             web.put("title", p.domain());
         }
         ArrayNode supports = grounding.putArray("groundingSupports");

@@ -73,6 +73,7 @@ public final class Simulator implements AutoCloseable {
     private final Map<String, KindState> kinds = new LinkedHashMap<>();
     private final Traffic.Cells cells = new Traffic.Cells();
     private volatile LocalDate day;
+    private final SimulatedWeb web;
 
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger actualPort = new AtomicInteger();
@@ -84,6 +85,7 @@ public final class Simulator implements AutoCloseable {
         this.settings = settings;
         this.worlds = worlds;
         this.day = settings.day();
+        this.web = new SimulatedWeb(settings.day() != null ? settings.day() : LocalDate.now(ZoneOffset.UTC));
         for (String kind : ProviderKinds.ALL) {
             kinds.put(kind, new KindState(kind, settings.faultsFor(kind)));
         }
@@ -184,6 +186,11 @@ public final class Simulator implements AutoCloseable {
         return port;
     }
 
+    /** The web its answers cite, served under {@code /web/<host><path>} (the page fetcher's simulated mode). */
+    public SimulatedWeb web() {
+        return web;
+    }
+
     /** Per kind, in {@link ProviderKinds#ALL} order. */
     public Map<String, KindStats> stats() {
         Map<String, KindStats> out = new LinkedHashMap<>();
@@ -256,6 +263,10 @@ public final class Simulator implements AutoCloseable {
     // ---- serving ----
 
     private void handle(HttpServerRequest req) {
+        if (req.path().startsWith("/web/")) {
+            web.handle(vertx, req);
+            return;
+        }
         Routes.Route route = routes.match(req.method().name(), req.path());
         if (route == null) {
             req.response().setStatusCode(404).putHeader("content-type", "application/json")
@@ -363,6 +374,7 @@ public final class Simulator implements AutoCloseable {
         if (world == null) {
             world = new SimWorld(null, null);
         }
+        web.saw(world);
         LocalDate today = this.day;
         LocalDate day = today != null ? today : LocalDate.now(ZoneOffset.UTC);
         AnswerWriter.Ask ask = new AnswerWriter.Ask(wire.kind, request.model(), request.prompt(), sample, day,

@@ -24,7 +24,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public final class Bench {
 
-    static final List<String> ALL = List.of("analyzer", "efficiency", "overhead", "ratelimit", "memory", "peer");
+    static final List<String> ALL = List.of("analyzer", "efficiency", "overhead", "ratelimit", "memory", "peer",
+            "pages");
 
     public static void main(String[] args) throws Exception {
         String only = System.getProperty("bench.only", "all");
@@ -190,6 +191,16 @@ public final class Bench {
         }
         if (s.has("peer")) {
             peerRows(s.get("peer"), rows);
+        }
+        if (s.has("pages")) {
+            JsonNode g = s.get("pages");
+            double ratio = g.get("ratio").asDouble();
+            rows.add(new Row("7. Page analysis: measured / ideal makespan", String.format(Locale.ROOT,
+                    "%.3f (%.2f s / %.2f s)", ratio, g.get("makespanSeconds").asDouble(), g.get("idealSeconds").asDouble()),
+                    "<= 1.1", pass(ratio <= 1.1, g), String.format(Locale.ROOT, "%d pages, %d hosts, %d per host, "
+                            + "%.0f ms per response (robots.txt first), most at once on one host %d", g.get("pages").asInt(),
+                            g.get("hosts").asInt(), g.get("perHost").asInt(), g.get("latencySeconds").asDouble() * 1000,
+                            g.get("checks").get("mostRequestsAtOnceOnOneHost").asInt())));
         }
         return rows;
     }

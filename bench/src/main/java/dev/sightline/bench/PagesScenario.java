@@ -1,0 +1,150 @@
+package dev.sightline.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import dev.sightline.SightlineApp;
+import dev.sightline.simulator.Simulator;
+import dev.sightline.store.Jdbc;
+
+/**
+ * Page analysis of 1,000 pages on 50 hosts of the simulated web, every response (robots.txt included) taking
+ * 200 ms, at most 2 requests per host: ideal makespan (1 + ceil(20 / 2)) x 0.2 s = 2.2 s (each host's robots.txt,
+ * then its 20 pages two at a time), measured from POST /api/jobs to the job's end. A job of 100 pages on other hosts
+ * runs first (the JIT), as a running service has.
+ */
+final class PagesScenario {
+
+    static final int PAGES = 1000;
+    static final int HOSTS = 50;
+    static final int PER_HOST = 2;
+    static final double LATENCY = 0.2;
+
+    private PagesScenario() {
+    }
+
+    static Map<String, Object> run() throws Exception {
+        Path tmp = Files.createTempDirectory(Path.of("bench", "work").toAbsolutePath(), "pages-");
+        Map<String, Object> r = new LinkedHashMap<>();
+        SightlineApp app = null;
+        try {
+            Path ws = Workloads.workspace(tmp, 5, 0);
+            int port = Scenario.freePort();
+            Properties p = new Properties();
+            p.setProperty("camel.server.port", String.valueOf(port));
+            p.setProperty("sightline.node.id", "bench");
+            p.setProperty("sightline.db.url", "");
+            p.setProperty("sightline.db.embedded.dir", tmp.resolve("postgres").toString());
+            p.setProperty("sightline.workspace.file", ws.toString());
+            p.setProperty("sightline.api.bootstrap-token", Scenario.TOKEN);
+            p.setProperty("sightline.schedule.enabled", "false");
+            p.setProperty("sightline.simulator.enabled", "true");
+            p.setProperty("sightline.fetch.simulated", "true");
+            p.setProperty("sightline.simulator.web-latency", (int) (LATENCY * 1000) + "ms");
+            p.setProperty("sightline.fetch.per-host", String.valueOf(PER_HOST));
+            p.setProperty("sightline.fetch.max-concurrent", String.valueOf(HOSTS * PER_HOST));
+            app = new SightlineApp(p);
+            app.start();
+            Simulator sim = app.bean(Simulator.class);
+            Jdbc jdbc = app.bean(Jdbc.class);
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+            long w0 = System.nanoTime();
+            long warm = post(http, port, urls("warm", PAGES, HOSTS));
+            awaitJob(jdbc, warm);
+            r.put("warmupSeconds", Scenario.secs(System.nanoTime() - w0));
+            System.gc();
+
+            List<String> urls = urls("site", PAGES, HOSTS);
+            Path pgDir = tmp.resolve("postgres");
+            Scenario.Cpu before = Scenario.Cpu.sample(pgDir);
+            long t0 = System.nanoTime();
+            long job = post(http, port, urls);
+            String status = awaitJob(jdbc, job);
+            double makespan = Scenario.secs(System.nanoTime() - t0);
+            Scenario.Cpu used = Scenario.Cpu.sample(pgDir).minus(before);
+            Map<String, Object> cpu = new LinkedHashMap<>();
+            cpu.put("appSeconds", used.process());
+            cpu.put("simulatedWebSeconds", used.simulator());
+            cpu.put("postgresSeconds", used.postgres());
+            cpu.put("appMsPerPage", used.process() * 1000 / PAGES);
+            cpu.put("postgresMsPerPage", used.postgres() * 1000 / PAGES);
+            r.put("cpu", cpu);
+            // when the pages were done: the spread shows whether the end waited on a few stragglers
+            r.put("doneAtSeconds", jdbc.query("""
+                    SELECT percentile_cont(ARRAY[0.1, 0.5, 0.9, 1.0]) WITHIN GROUP (ORDER BY extract(epoch FROM
+                           i.updated_at - j.created_at))::text FROM job_item i JOIN job j ON j.id = i.job_id
+                     WHERE j.id = ?""", rs -> rs.getString(1), job));
+            double ideal = (1 + Math.ceil((double) PAGES / HOSTS / PER_HOST)) * LATENCY;
+            r.put("pages", PAGES);
+            r.put("hosts", HOSTS);
+            r.put("perHost", PER_HOST);
+            r.put("latencySeconds", LATENCY);
+            r.put("idealSeconds", ideal);
+            r.put("makespanSeconds", makespan);
+            r.put("ratio", makespan / ideal);
+            r.put("status", status);
+            long succeeded = jdbc.queryOne("SELECT count(*) FROM job_item WHERE job_id = ? AND status = 'succeeded'",
+                    rs -> rs.getLong(1), job).orElseThrow();
+            long stored = jdbc.queryOne("SELECT count(*) FROM page WHERE url LIKE 'https://site-%' AND error IS NULL",
+                    rs -> rs.getLong(1)).orElseThrow();
+            int most = sim.web().mostInFlightPerHost();
+            Map<String, Object> checks = new LinkedHashMap<>();
+            checks.put("succeeded", succeeded);
+            checks.put("pagesStored", stored);
+            checks.put("mostRequestsAtOnceOnOneHost", most);
+            checks.put("ok", status.equals("succeeded") && succeeded == PAGES && stored == PAGES && most <= PER_HOST);
+            r.put("checks", checks);
+        } finally {
+            if (app != null) {
+                app.stop();
+            }
+            Workloads.deleteTree(tmp);
+        }
+        return r;
+    }
+
+    private static List<String> urls(String prefix, int n, int hosts) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(String.format("https://%s-%02d.example/articles/%d", prefix, i % hosts, i));
+        }
+        return out;
+    }
+
+    private static long post(HttpClient http, int port, List<String> urls) throws Exception {
+        String body = Scenario.JSON.writeValueAsString(Map.of("kind", "page-analysis", "params",
+                Map.of("urls", urls)));
+        HttpResponse<String> resp = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/api/jobs")).header("Authorization", "Bearer " + Scenario.TOKEN)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (resp.statusCode() != 202) {
+            throw new IllegalStateException("POST /api/jobs answered " + resp.statusCode() + ": " + resp.body());
+        }
+        return Scenario.JSON.readTree(resp.body()).get("id").asLong();
+    }
+
+    /** Polls the job's row every 10 ms until it is over. */
+    private static String awaitJob(Jdbc jdbc, long id) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            String s = jdbc.queryOne("SELECT status FROM job WHERE id = ?", rs -> rs.getString(1), id).orElseThrow();
+            if (!s.equals("queued") && !s.equals("running")) {
+                return s;
+            }
+            Thread.sleep(10);
+        }
+        throw new IllegalStateException("job " + id + " not over after 5 minutes");
+    }
+}

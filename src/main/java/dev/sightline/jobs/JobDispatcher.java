@@ -1,0 +1,236 @@
+package dev.sightline.jobs;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.sightline.fetch.WebFetcher;
+
+/**
+ * Claims due job items for this node's idle consumers (never more, so a lease covers work and not a wait) and keeps
+ * track of the items it holds: their leases are extended while they run, a cancelled job's fetches are aborted, and
+ * on shutdown every item this node holds goes back to pending without spending an attempt.
+ */
+public final class JobDispatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobDispatcher.class);
+
+    /** Exchange property holding the {@link JobItemClaim} the item route works on. */
+    public static final String CLAIM = "sightline.jobItem";
+    /** Header for direct:jobs-dispatch: the host an item just ended on (claim its next item first). */
+    public static final String HOST = "sightline.jobHost";
+
+    private final JobRepository jobs;
+    private final String node;
+    private final Duration lease;
+    private final int perHost;
+    private final AtomicInteger idle;
+    private final AtomicBoolean claiming = new AtomicBoolean();
+    private volatile boolean again;
+    private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final java.util.Queue<String> freedHosts = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final AtomicBoolean everyHost = new AtomicBoolean();
+
+    /** A claimed item on this node and the handle that stops its fetches. */
+    static final class InFlight {
+        final JobItemClaim claim;
+        final WebFetcher.Abort abort = new WebFetcher.Abort();
+        volatile boolean cancelled;
+
+        InFlight(JobItemClaim claim) {
+            this.claim = claim;
+        }
+    }
+
+    public JobDispatcher(JobRepository jobs, String node, Duration lease, int consumers, int perHost) {
+        this.jobs = jobs;
+        this.node = node;
+        this.lease = lease;
+        this.perHost = perHost;
+        this.idle = new AtomicInteger(consumers);
+    }
+
+    public String node() {
+        return node;
+    }
+
+    /**
+     * Claims due items for the idle consumers: first for the hosts whose items just ended (they have free slots),
+     * then, when asked by a timer or a new job or when one of those hosts has nothing due, over every host. A caller
+     * that finds a claim under way leaves the work to that thread, which goes round once more.
+     */
+    public List<JobItemClaim> claim(@Header(HOST) String host) {
+        List<JobItemClaim> out = new ArrayList<>();
+        if (host == null) {
+            everyHost.set(true);
+        } else {
+            freedHosts.add(host);
+        }
+        if (stopping.get()) {
+            return out;
+        }
+        if (!claiming.compareAndSet(false, true)) {
+            again = true;
+            return out;
+        }
+        try {
+            do {
+                again = false;
+                Set<String> hosts = new LinkedHashSet<>();
+                for (String h; (h = freedHosts.poll()) != null; ) {
+                    hosts.add(h);
+                }
+                if (!hosts.isEmpty() && idle.get() > 0 && !stopping.get()) {
+                    List<JobItemClaim> claimed = take(List.copyOf(hosts));
+                    out.addAll(claimed);
+                    Set<String> served = new HashSet<>();
+                    claimed.forEach(c -> served.add(c.host()));
+                    if (!served.containsAll(hosts)) {
+                        // a host ran out of due items: the slot it freed may serve another host
+                        everyHost.set(true);
+                    }
+                }
+                if (everyHost.getAndSet(false) && idle.get() > 0 && !stopping.get()) {
+                    out.addAll(take(null));
+                }
+            } while (again && !stopping.get());
+        } catch (RuntimeException e) {
+            LOG.warn("Claiming job items failed: {}", e.getMessage());
+        } finally {
+            claiming.set(false);
+        }
+        return out;
+    }
+
+    private List<JobItemClaim> take(List<String> hosts) {
+        List<JobItemClaim> claimed = jobs.claim(hosts, perHost, idle.get(), node, lease);
+        idle.addAndGet(-claimed.size());
+        for (JobItemClaim c : claimed) {
+            inFlight.put(c.itemId(), new InFlight(c));
+        }
+        return claimed;
+    }
+
+    /** The handle that aborts the item's fetches (a fresh, unused one when this node no longer holds it). */
+    public WebFetcher.Abort abortHandle(JobItemClaim claim) {
+        InFlight f = entry(claim);
+        if (f == null) {
+            WebFetcher.Abort a = new WebFetcher.Abort();
+            a.abort();
+            return a;
+        }
+        return f.abort;
+    }
+
+    /** True when the item's job was cancelled while this node worked on it. */
+    public boolean cancelled(JobItemClaim claim) {
+        InFlight f = entry(claim);
+        return f != null && f.cancelled;
+    }
+
+    public boolean stopping() {
+        return stopping.get();
+    }
+
+    /**
+     * The item route is done with an item, whatever the outcome: its consumer is idle, and its job ends if that
+     * was its last item (checked after the item's own commit, so of two last items ending together the later one
+     * sees both).
+     */
+    public void finished(Exchange exchange) {
+        JobItemClaim claim = exchange.getProperty(CLAIM, JobItemClaim.class);
+        if (claim == null) {
+            return;
+        }
+        inFlight.computeIfPresent(claim.itemId(),
+                (id, f) -> f.claim.leaseToken().equals(claim.leaseToken()) ? null : f);
+        idle.incrementAndGet();
+        exchange.getMessage().setHeader(HOST, claim.host());
+        try {
+            jobs.finalizeJobs(claim.jobId()).forEach(f -> LOG.info("Job {} {}", f.jobId(), f.status()));
+        } catch (RuntimeException e) {
+            // the upkeep timer finalises it
+            LOG.debug("Finalising job {} failed: {}", claim.jobId(), e.getMessage());
+        }
+    }
+
+    /** Aborts this node's fetches for a job that was just cancelled here. */
+    public void cancelLocal(long jobId) {
+        inFlight.values().stream().filter(f -> f.claim.jobId() == jobId).forEach(f -> {
+            f.cancelled = true;
+            f.abort.abort();
+        });
+    }
+
+    private InFlight entry(JobItemClaim claim) {
+        InFlight f = inFlight.get(claim.itemId());
+        return f != null && f.claim.leaseToken().equals(claim.leaseToken()) ? f : null;
+    }
+
+    public int inFlightCount() {
+        return inFlight.size();
+    }
+
+    /** Extends the leases this node holds and aborts the items whose job was cancelled on another node. */
+    public void heartbeat() {
+        List<JobItemClaim> claims = new ArrayList<>();
+        inFlight.values().forEach(f -> claims.add(f.claim));
+        if (claims.isEmpty()) {
+            return;
+        }
+        Set<Long> kept = new HashSet<>();
+        for (JobRepository.Extended e : jobs.extend(claims, lease)) {
+            kept.add(e.itemId());
+            if (e.cancelled()) {
+                InFlight f = inFlight.get(e.itemId());
+                if (f != null && !f.cancelled) {
+                    f.cancelled = true;
+                    f.abort.abort();
+                }
+            }
+        }
+        long lost = claims.stream().filter(c -> !kept.contains(c.itemId()) && entry(c) != null).count();
+        if (lost > 0) {
+            LOG.debug("{} of {} job item leases of node {} ended meanwhile", lost, claims.size(), node);
+        }
+    }
+
+    /**
+     * Graceful stop: no more claims; every item in flight is aborted (a page is cheap to fetch again) and goes back
+     * to pending without spending its attempt.
+     */
+    public void stop() {
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
+        List<InFlight> held = List.copyOf(inFlight.values());
+        held.forEach(f -> f.abort.abort());
+        int released = 0;
+        for (InFlight f : held) {
+            try {
+                if (jobs.release(f.claim, "node " + node + " shut down")) {
+                    released++;
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Returning job item {} failed ({}); its lease will expire", f.claim.itemId(),
+                        e.getMessage());
+            }
+        }
+        if (released > 0) {
+            LOG.info("Stopping jobs: {} job items returned to pending", released);
+        }
+    }
+}

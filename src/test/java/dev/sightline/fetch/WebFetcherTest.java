@@ -1,0 +1,362 @@
+package dev.sightline.fetch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.zip.GZIPOutputStream;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.sightline.fetch.FetchResult.Outcome;
+import dev.sightline.pages.PageReader;
+import dev.sightline.pages.ReadPage;
+
+/**
+ * The fetcher against a real HTTP server on the loopback interface, reached as {@code site.test} (pinned, as
+ * {@code sightline.fetch.resolve} does), with private addresses refused as in production: what it refuses, and
+ * that a refused request never reaches the server.
+ */
+class WebFetcherTest {
+
+    static HttpServer server;
+    static int port;
+    static final List<String> seen = new CopyOnWriteArrayList<>();
+    static final Map<String, String> agents = new ConcurrentHashMap<>();
+    static final Map<String, Consumer<HttpExchange>> pages = new ConcurrentHashMap<>();
+    static final AtomicInteger concurrent = new AtomicInteger();
+    static final AtomicInteger maxConcurrent = new AtomicInteger();
+    static final String ROBOTS = "User-agent: *\nDisallow: /private\nDisallow: /everyone-else\n\n"
+            + "User-agent: Sightline\nDisallow: /private\nDisallow: /not-for-us\n";
+    static WebFetcher fetcher;
+
+    @BeforeAll
+    static void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newFixedThreadPool(16));
+        server.createContext("/", ex -> {
+            String path = ex.getRequestURI().toString();
+            seen.add(path);
+            agents.put(path, String.valueOf(ex.getRequestHeaders().getFirst("User-Agent")));
+            try {
+                if (path.equals("/robots.txt")) {
+                    send(ex, 200, "text/plain", ROBOTS.getBytes(StandardCharsets.UTF_8), Map.of());
+                    return;
+                }
+                Consumer<HttpExchange> page = pages.get(ex.getRequestURI().getPath());
+                if (page == null) {
+                    send(ex, 404, "text/html", "<h1>not found</h1>".getBytes(StandardCharsets.UTF_8), Map.of());
+                } else {
+                    page.accept(ex);
+                }
+            } finally {
+                ex.close();
+            }
+        });
+        server.start();
+        port = server.getAddress().getPort();
+        fetcher = new WebFetcher(new FetchSettings("Sightline/0.1 (+https://example.org/bot)", "Sightline", 2,
+                Duration.ofSeconds(2), Duration.ofSeconds(1), false, Duration.ofHours(1),
+                Map.of("site.test", new InetSocketAddress(InetAddress.getLoopbackAddress(), port)), null));
+    }
+
+    @AfterAll
+    static void stop() {
+        fetcher.close();
+        server.stop(0);
+    }
+
+    @BeforeEach
+    void clear() {
+        seen.clear();
+        pages.clear();
+        maxConcurrent.set(0);
+    }
+
+    static void send(HttpExchange ex, int status, String type, byte[] body, Map<String, String> headers) {
+        try {
+            if (type != null) {
+                ex.getResponseHeaders().add("Content-Type", type);
+            }
+            headers.forEach((k, v) -> ex.getResponseHeaders().add(k, v));
+            ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+            if (body.length > 0) {
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+        } catch (IOException e) {
+            // the client went away (an aborted or refused body): nothing to do
+        }
+    }
+
+    static void html(String path, String body) {
+        pages.put(path, ex -> send(ex, 200, "text/html; charset=utf-8", body.getBytes(StandardCharsets.UTF_8),
+                Map.of()));
+    }
+
+    static void redirect(String path, String location) {
+        pages.put(path, ex -> send(ex, 302, "text/html", new byte[0], Map.of("Location", location)));
+    }
+
+    static String url(String path) {
+        return "http://site.test" + path;
+    }
+
+    // ---- refusals ----
+
+    @Test
+    void privateAddressesAreRefusedByNameAndLiteralBeforeAnyConnection() {
+        html("/", "<title>home</title>");
+        FetchResult byName = fetcher.fetch("http://localhost:" + port + "/", new WebFetcher.Abort());
+        assertThat(byName.outcome()).isEqualTo(Outcome.REFUSED);
+        assertThat(byName.reason()).isEqualTo("private address: localhost");
+        FetchResult literal = fetcher.fetch("http://127.0.0.1:" + port + "/", new WebFetcher.Abort());
+        assertThat(literal.reason()).isEqualTo("private address: 127.0.0.1");
+        for (String u : List.of("http://169.254.169.254/latest/meta-data/", "http://10.1.2.3/", "http://[::1]:80/",
+                "http://[fd00:ec2::254]/", "http://100.100.100.200/", "http://0.0.0.0/", "http://192.168.1.1/")) {
+            FetchResult r = fetcher.fetch(u, new WebFetcher.Abort());
+            assertThat(r.outcome()).as(u).isEqualTo(Outcome.REFUSED);
+            assertThat(r.reason()).as(u).startsWith("private address: ");
+        }
+        assertThat(seen).isEmpty();
+    }
+
+    @Test
+    void aNameThatResolvesToAPrivateAddressIsRefusedAfterTheLookup() throws Exception {
+        String name = InetAddress.getLocalHost().getHostName();
+        InetAddress[] all = InetAddress.getAllByName(name);
+        assumeThat(java.util.Arrays.stream(all).anyMatch(a -> !AddressPolicy.isPublic(a)))
+                .as("this machine's name resolves to a private address").isTrue();
+        FetchResult r = fetcher.fetch("http://" + name + ":" + port + "/", new WebFetcher.Abort());
+        assertThat(r.outcome()).isEqualTo(Outcome.REFUSED);
+        assertThat(r.reason()).startsWith("private address: " + name.toLowerCase() + " resolves to ");
+        assertThat(seen).isEmpty();
+    }
+
+    @Test
+    void aRedirectToAPrivateAddressIsRefusedAndNeverFollowed() {
+        redirect("/go", "http://127.0.0.1:" + port + "/secret");
+        redirect("/go-name", "http://localhost:" + port + "/secret");
+        html("/secret", "<title>secret</title>");
+        FetchResult r = fetcher.fetch(url("/go"), new WebFetcher.Abort());
+        assertThat(r.outcome()).isEqualTo(Outcome.REFUSED);
+        assertThat(r.reason()).isEqualTo("private address: 127.0.0.1");
+        assertThat(r.finalUrl()).isEqualTo("http://127.0.0.1:" + port + "/secret");
+        assertThat(fetcher.fetch(url("/go-name"), new WebFetcher.Abort()).reason())
+                .isEqualTo("private address: localhost");
+        assertThat(seen).doesNotContain("/secret").contains("/go", "/go-name");
+    }
+
+    @Test
+    void robotsTxtIsHonouredWithTheGroupNamingSightline() {
+        html("/private/page", "<title>no</title>");
+        html("/not-for-us", "<title>no</title>");
+        html("/everyone-else", "<title>not refused to us</title>");
+        html("/public", "<title>yes</title>");
+        FetchResult r = fetcher.fetch(url("/private/page"), new WebFetcher.Abort());
+        assertThat(r.outcome()).isEqualTo(Outcome.REFUSED);
+        assertThat(r.reason()).isEqualTo("robots.txt disallows /private/page");
+        assertThat(fetcher.fetch(url("/not-for-us"), new WebFetcher.Abort()).reason())
+                .isEqualTo("robots.txt disallows /not-for-us");
+        // the group naming Sightline replaces the * group for us (RFC 9309)
+        assertThat(fetcher.fetch(url("/everyone-else"), new WebFetcher.Abort()).ok()).isTrue();
+        assertThat(fetcher.fetch(url("/public"), new WebFetcher.Abort()).ok()).isTrue();
+        assertThat(seen).doesNotContain("/private/page", "/not-for-us").contains("/public");
+        // robots.txt was read once and cached
+        assertThat(seen.stream().filter(p -> p.equals("/robots.txt")).count()).isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void aBodyOverTwoMegabytesIsRefusedAlsoWhenItArrivesCompressed() throws IOException {
+        byte[] big = new byte[3 * 1024 * 1024];
+        java.util.Arrays.fill(big, (byte) 'a');
+        pages.put("/big", ex -> send(ex, 200, "text/html", big, Map.of()));
+        pages.put("/chunked", ex -> {
+            try {
+                ex.getResponseHeaders().add("Content-Type", "text/html");
+                ex.sendResponseHeaders(200, 0);
+                try (OutputStream out = ex.getResponseBody()) {
+                    for (int i = 0; i < 48; i++) {
+                        out.write(big, 0, 64 * 1024);
+                    }
+                }
+            } catch (IOException e) {
+                // the fetcher stopped reading
+            }
+        });
+        byte[] bomb = gzip(new byte[20 * 1024 * 1024]);
+        pages.put("/bomb", ex -> send(ex, 200, "text/html", bomb, Map.of("Content-Encoding", "gzip")));
+        for (String p : List.of("/big", "/chunked", "/bomb")) {
+            FetchResult r = fetcher.fetch(url(p), new WebFetcher.Abort());
+            assertThat(r.outcome()).as(p).isEqualTo(Outcome.REFUSED);
+            assertThat(r.reason()).as(p).isEqualTo("body larger than 2 MB");
+        }
+    }
+
+    @Test
+    void onlyHtmlIsRead() {
+        pages.put("/doc.pdf", ex -> send(ex, 200, "application/pdf", "%PDF-1.4".getBytes(), Map.of()));
+        pages.put("/data", ex -> send(ex, 200, "application/json", "{}".getBytes(), Map.of()));
+        pages.put("/untyped", ex -> send(ex, 200, null, "<p>hi".getBytes(), Map.of()));
+        pages.put("/xhtml", ex -> send(ex, 200, "application/xhtml+xml", "<html><title>x</title></html>".getBytes(),
+                Map.of()));
+        assertThat(fetcher.fetch(url("/doc.pdf"), new WebFetcher.Abort()).reason()).isEqualTo("not HTML: application/pdf");
+        assertThat(fetcher.fetch(url("/data"), new WebFetcher.Abort()).reason()).isEqualTo("not HTML: application/json");
+        assertThat(fetcher.fetch(url("/untyped"), new WebFetcher.Abort()).outcome()).isEqualTo(Outcome.REFUSED);
+        assertThat(fetcher.fetch(url("/xhtml"), new WebFetcher.Abort()).ok()).isTrue();
+    }
+
+    @Test
+    void redirectLoopsAndLongChainsAreRefused() {
+        redirect("/a", "/b");
+        redirect("/b", "/a");
+        for (int i = 1; i <= 7; i++) {
+            redirect("/hop/" + i, "/hop/" + (i + 1));
+        }
+        redirect("/five/1", "/five/2");
+        redirect("/five/2", "/five/3");
+        redirect("/five/3", "/five/4");
+        redirect("/five/4", "/five/5");
+        redirect("/five/5", "/five/6");
+        html("/five/6", "<title>arrived</title>");
+        FetchResult loop = fetcher.fetch(url("/a"), new WebFetcher.Abort());
+        assertThat(loop.outcome()).isEqualTo(Outcome.REFUSED);
+        assertThat(loop.reason()).isEqualTo("redirect loop: back to " + url("/a"));
+        FetchResult chain = fetcher.fetch(url("/hop/1"), new WebFetcher.Abort());
+        assertThat(chain.reason()).isEqualTo("more than 5 redirects");
+        assertThat(seen).doesNotContain("/hop/7");
+        FetchResult five = fetcher.fetch(url("/five/1"), new WebFetcher.Abort());
+        assertThat(five.ok()).isTrue();
+        assertThat(five.finalUrl()).isEqualTo(url("/five/6"));
+    }
+
+    @Test
+    void failuresWorthAnotherTryAreTransient() {
+        pages.put("/busy", ex -> send(ex, 503, "text/html", "<h1>busy</h1>".getBytes(), Map.of("Retry-After", "7")));
+        pages.put("/slow", ex -> {
+            pause(3000);
+            send(ex, 200, "text/html", "<title>late</title>".getBytes(), Map.of());
+        });
+        FetchResult busy = fetcher.fetch(url("/busy"), new WebFetcher.Abort());
+        assertThat(busy.outcome()).isEqualTo(Outcome.TRANSIENT);
+        assertThat(busy.reason()).isEqualTo("HTTP 503");
+        assertThat(busy.retryAfter()).isEqualTo(Duration.ofSeconds(7));
+        long t0 = System.nanoTime();
+        FetchResult slow = fetcher.fetch(url("/slow"), new WebFetcher.Abort());
+        assertThat(slow.outcome()).isEqualTo(Outcome.TRANSIENT);
+        assertThat(slow.reason()).startsWith("timed out");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(2500));
+        assertThat(fetcher.fetch(url("/gone"), new WebFetcher.Abort()).outcome()).isEqualTo(Outcome.REFUSED);
+    }
+
+    @Test
+    void anAbortStopsAFetchUnderWay() throws Exception {
+        pages.put("/hang", ex -> {
+            pause(900);
+            send(ex, 200, "text/html", "<title>late</title>".getBytes(), Map.of());
+        });
+        WebFetcher.Abort abort = new WebFetcher.Abort();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        Future<FetchResult> f = pool.submit(() -> fetcher.fetch(url("/hang"), abort));
+        dev.sightline.testing.TestApp.await("the request to arrive", Duration.ofSeconds(5), () -> seen.contains("/hang"));
+        abort.abort();
+        FetchResult r = f.get();
+        assertThat(r.outcome()).isEqualTo(Outcome.ABORTED);
+        pool.shutdown();
+    }
+
+    // ---- what is read ----
+
+    @Test
+    void gzipAndBrotliBodiesAndCharsetsFromHeaderOrMetaAreDecoded() throws Exception {
+        byte[] latin = "<html><head><title>Caf\u00e9 cr\u00e8me</title></head><body><p>ok</p></body></html>"
+                .getBytes(StandardCharsets.ISO_8859_1);
+        pages.put("/latin-header", ex -> send(ex, 200, "text/html; charset=ISO-8859-1", latin, Map.of()));
+        byte[] meta = ("<html><head><meta charset=\"windows-1252\"><title>Na\u00efve \u20ac prices</title></head>"
+                + "<body></body></html>").getBytes("windows-1252");
+        pages.put("/latin-meta", ex -> send(ex, 200, "text/html", meta, Map.of()));
+        byte[] gz = gzip("<html lang=\"en\"><title>Zipped page</title><p>hello</p></html>"
+                .getBytes(StandardCharsets.UTF_8));
+        pages.put("/gz", ex -> send(ex, 200, "text/html; charset=utf-8", gz, Map.of("Content-Encoding", "gzip")));
+        byte[] br;
+        try (InputStream in = getClass().getResourceAsStream("/fetch/page.html.br")) {
+            br = in.readAllBytes();
+        }
+        pages.put("/br", ex -> send(ex, 200, "text/html; charset=utf-8", br, Map.of("Content-Encoding", "br")));
+
+        assertThat(read("/latin-header").title()).isEqualTo("Caf\u00e9 cr\u00e8me");
+        assertThat(read("/latin-meta").title()).isEqualTo("Na\u00efve \u20ac prices");
+        assertThat(read("/gz").title()).isEqualTo("Zipped page");
+        ReadPage brotli = read("/br");
+        assertThat(brotli.title()).isEqualTo("Brotli Seite \u2013 \u00dcbersicht");
+        assertThat(brotli.language()).isEqualTo("de");
+        assertThat(agents.get("/br")).isEqualTo("Sightline/0.1 (+https://example.org/bot)");
+    }
+
+    @Test
+    void atMostTwoRequestsAtATimeReachOneHost() throws Exception {
+        pages.put("/wait", ex -> {
+            maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+            pause(200);
+            concurrent.decrementAndGet();
+            send(ex, 200, "text/html", "<title>w</title>".getBytes(), Map.of());
+        });
+        fetcher.fetch(url("/wait"), new WebFetcher.Abort());
+        maxConcurrent.set(0);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<FetchResult>> all = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            all.add(pool.submit(() -> fetcher.fetch(url("/wait"), new WebFetcher.Abort())));
+        }
+        for (Future<FetchResult> f : all) {
+            assertThat(f.get().ok()).isTrue();
+        }
+        pool.shutdown();
+        assertThat(maxConcurrent.get()).isEqualTo(2);
+    }
+
+    private static ReadPage read(String path) {
+        FetchResult r = fetcher.fetch(url(path), new WebFetcher.Abort());
+        assertThat(r.ok()).as(path + ": " + r.reason()).isTrue();
+        return PageReader.read(r);
+    }
+
+    private static byte[] gzip(byte[] raw) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream z = new GZIPOutputStream(out)) {
+            z.write(raw);
+        }
+        return out.toByteArray();
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

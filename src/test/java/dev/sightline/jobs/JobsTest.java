@@ -1,0 +1,246 @@
+package dev.sightline.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.sightline.simulator.Simulator;
+import dev.sightline.testing.TestApp;
+
+/**
+ * Jobs end to end on the real application against the simulated web: the page analysis queued after a run, the
+ * pages API and its metrics, events, idempotency, a cancel while pages are being fetched, the profile of a
+ * simulated brand site and its application to the workspace file.
+ */
+class JobsTest {
+
+    @TempDir
+    static Path dir;
+    static TestApp app;
+    static Path workspaceFile;
+    static long runId;
+
+    @BeforeAll
+    static void start() throws Exception {
+        workspaceFile = dir.resolve("demo.yaml");
+        Files.copy(Path.of("examples/demo.yaml"), workspaceFile);
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("sightline.workspace.file", workspaceFile.toString());
+        s.put("sightline.pages.enabled", "true");
+        s.put("sightline.simulator.web-latency", "5ms");
+        s.put("sightline.jobs.poll-interval", "100ms");
+        s.put("sightline.jobs.retry-delay", "200ms");
+        s.put("sightline.jobs.max-retry-delay", "1s");
+        s.put("sightline.fetch.max-concurrent", "8");
+        app = TestApp.start("jobs", s);
+        runId = app.startRun("{\"providers\": [\"openai\", \"gemini\"]}");
+        assertThat(app.awaitRun(runId, Duration.ofSeconds(60)).get("status").asText()).isEqualTo("completed");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    static JsonNode awaitJob(long id, Duration timeout) {
+        JsonNode[] last = {null};
+        TestApp.await("job " + id + " to end", timeout, () -> {
+            last[0] = app.get("/api/jobs/" + id).json();
+            String s = last[0].get("status").asText();
+            return !s.equals("queued") && !s.equals("running");
+        });
+        return last[0];
+    }
+
+    static long pageJobOfRun() {
+        long[] id = {0};
+        TestApp.await("the page analysis queued after the run", Duration.ofSeconds(20), () -> {
+            for (JsonNode j : app.get("/api/jobs?kind=page-analysis").json().get("jobs")) {
+                if (j.get("params").path("runId").asLong() == runId) {
+                    id[0] = j.get("id").asLong();
+                    return true;
+                }
+            }
+            return false;
+        });
+        return id[0];
+    }
+
+    @Test
+    void aCompletedRunsCitedPagesAreAnalysedAndQueried() {
+        long jobId = pageJobOfRun();
+        JsonNode job = awaitJob(jobId, Duration.ofSeconds(90));
+        assertThat(job.get("status").asText()).isEqualTo("succeeded");
+        assertThat(job.get("progress").asInt()).isEqualTo(100);
+        JsonNode items = job.get("items");
+        assertThat(items.get("total").asInt()).isPositive()
+                .isEqualTo(items.get("succeeded").asInt() + items.get("failed").asInt());
+        assertThat(items.get("failed").asInt()).isPositive();
+
+        JsonNode pages = app.get("/api/pages?status=ok&limit=500").json().get("pages");
+        assertThat(pages.size()).isEqualTo(items.get("succeeded").asInt());
+        for (JsonNode p : pages) {
+            assertThat(p.get("httpStatus").asInt()).isEqualTo(200);
+            assertThat(p.get("contentType").asText()).isEqualTo("text/html");
+            assertThat(p.get("title").asText()).isNotBlank();
+            assertThat(p.get("language").asText()).isEqualTo("en-US");
+            assertThat(p.get("wordCount").asInt()).isPositive();
+            assertThat(p.get("pageType").asText()).isIn("listicle", "comparison", "review", "product", "docs",
+                    "forum", "news", "other");
+            assertThat(p.get("citations").asLong()).isPositive();
+        }
+        // a roundup: a listicle that states its date and ranks tracked entities in its own list
+        JsonNode zapier = app.get("/api/pages?domain=zapier.com").json().get("pages").get(0);
+        assertThat(zapier.get("pageType").asText()).isEqualTo("listicle");
+        assertThat(zapier.get("publishedOn").isNull()).isFalse();
+        assertThat(zapier.get("mentions").findValues("listRank")).anyMatch(r -> r.asInt() >= 1);
+        // redirects are followed: TechRadar's old address leads to its new one
+        for (JsonNode p : app.get("/api/pages?domain=techradar.com").json().get("pages")) {
+            assertThat(p.get("finalUrl").asText()).contains("/pro/best-");
+        }
+        // failed pages keep their reason
+        JsonNode failed = app.get("/api/pages?status=failed&limit=500").json().get("pages");
+        assertThat(failed.findValuesAsText("error")).anyMatch(e -> e.startsWith("robots.txt disallows"));
+        // filters and the two metrics
+        JsonNode mentioning = app.get("/api/pages?mentions=pipedrive&limit=500").json().get("pages");
+        assertThat(mentioning.size()).isPositive();
+        mentioning.forEach(p -> assertThat(p.get("mentions").findValuesAsText("entity")).contains("Pipedrive"));
+        JsonNode metrics = app.get("/api/pages/metrics").json();
+        assertThat(metrics.get("mentioningBrand").asLong()).isEqualTo(mentioning.size());
+        assertThat(metrics.get("competitorsNotBrand").asLong()).isPositive();
+        JsonNode pitch = app.get("/api/pages?worthPitching=true&limit=500").json().get("pages");
+        assertThat(pitch.size()).isPositive();
+        pitch.forEach(p -> assertThat(p.get("mentions").findValuesAsText("kind")).contains("competitor")
+                .doesNotContain("brand"));
+        assertThat(app.get("/api/pages?mentions=Nobody").status()).isEqualTo(400);
+        assertThat(app.get("/api/pages?type=blog").status()).isEqualTo(400);
+        // the result and the events
+        JsonNode result = app.get("/api/jobs/" + jobId + "/result").json();
+        assertThat(result.get("worthPitching").size()).isPositive();
+        assertThat(result.get("metrics").get("fetched").asLong()).isPositive();
+        List<String> types = new ArrayList<>();
+        app.get("/api/jobs/" + jobId + "/events").json().get("events").forEach(e -> types.add(e.get("type").asText()));
+        assertThat(types.get(0)).as(app.get("/api/jobs/" + jobId + "/events").body()).isEqualTo("job.created");
+        assertThat(types).contains("job.progress");
+        assertThat(types.get(types.size() - 1)).isEqualTo("job.completed");
+
+        // the next analysis of the run fetches only what failed: fresh pages wait for sightline.pages.refresh
+        JsonNode again = app.post("/api/jobs", "{\"kind\": \"page-analysis\", \"params\": {\"runId\": " + runId + "}}")
+                .json();
+        assertThat(again.get("items").get("total").asInt()).isEqualTo(failed.size());
+        awaitJob(again.get("id").asLong(), Duration.ofSeconds(60));
+    }
+
+    @Test
+    void badRequestsAreRefusedAndAnIdempotencyKeyReturnsTheSameJob() {
+        assertThat(app.post("/api/jobs", "{\"kind\": \"crawl\"}").json().get("error").get("field").asText())
+                .isEqualTo("kind");
+        assertThat(app.post("/api/jobs", "{\"kind\": \"brand-profile\", \"params\": {}}").json().get("error")
+                .get("field").asText()).isEqualTo("params.url");
+        assertThat(app.post("/api/jobs", "{\"kind\": \"page-analysis\", \"params\": {\"urls\": [\"ftp://x\"]}}")
+                .json().get("error").get("field").asText()).isEqualTo("params.urls[0]");
+        assertThat(app.post("/api/jobs", "{\"kind\": \"page-analysis\", \"params\": {\"depth\": 3}}").json()
+                .get("error").get("field").asText()).isEqualTo("params.depth");
+        assertThat(app.get("/api/jobs/999999").status()).isEqualTo(404);
+
+        String body = "{\"kind\": \"page-analysis\", \"params\": {\"urls\": [\"https://idem.example/a\"]}}";
+        TestApp.Reply first = app.post("/api/jobs", body, Map.of("Idempotency-Key", "k-1"));
+        TestApp.Reply second = app.post("/api/jobs", body, Map.of("Idempotency-Key", "k-1"));
+        assertThat(first.status()).isEqualTo(202);
+        assertThat(second.status()).isEqualTo(202);
+        assertThat(second.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(second.json().get("id").asLong()).isEqualTo(first.json().get("id").asLong());
+        TestApp.Reply other = app.post("/api/jobs", "{\"kind\": \"page-analysis\", \"params\": {\"urls\": "
+                + "[\"https://idem.example/b\"]}}", Map.of("Idempotency-Key", "k-1"));
+        assertThat(other.status()).isEqualTo(422);
+        assertThat(awaitJob(first.json().get("id").asLong(), Duration.ofSeconds(30)).get("status").asText())
+                .isEqualTo("succeeded");
+    }
+
+    @Test
+    void aJobCancelledWhileItsPagesAreFetchedStopsAtOnce() {
+        Simulator sim = app.app().bean(Simulator.class);
+        Duration before = sim.web().latency();
+        sim.web().setLatency(Duration.ofSeconds(30));
+        try {
+            long id = app.post("/api/jobs", "{\"kind\": \"page-analysis\", \"params\": {\"urls\": ["
+                    + "\"https://slow.example/1\", \"https://slow.example/2\", \"https://slow.example/3\"]}}")
+                    .json().get("id").asLong();
+            TestApp.await("the fetches to be under way", Duration.ofSeconds(10), () -> app.count(
+                    "SELECT count(*) FROM job_item WHERE job_id = ? AND status = 'leased'", id) == 2);
+            long t0 = System.nanoTime();
+            TestApp.Reply cancel = app.post("/api/jobs/" + id + "/cancel", null);
+            assertThat(cancel.status()).isEqualTo(202);
+            JsonNode job = awaitJob(id, Duration.ofSeconds(10));
+            assertThat(job.get("status").asText()).isEqualTo("cancelled");
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+            assertThat(job.get("items").get("cancelled").asInt()).isEqualTo(3);
+            assertThat(app.count("SELECT count(*) FROM page WHERE url LIKE 'https://slow.example/%'")).isZero();
+            List<String> types = new ArrayList<>();
+            app.get("/api/jobs/" + id + "/events").json().get("events").forEach(e -> types.add(e.get("type").asText()));
+            assertThat(types).endsWith("job.cancelled");
+            assertThat(app.post("/api/jobs/" + id + "/cancel", null).status()).isEqualTo(409);
+        } finally {
+            sim.web().setLatency(before);
+        }
+    }
+
+    @Test
+    void theProfileOfASimulatedBrandSiteIsProposedAndAppliedToTheWorkspaceFile() throws Exception {
+        awaitJob(pageJobOfRun(), Duration.ofSeconds(90));
+        long id = app.post("/api/jobs", "{\"kind\": \"brand-profile\", \"params\": {\"url\": "
+                + "\"https://www.pipedrive.com\"}}").json().get("id").asLong();
+        JsonNode job = awaitJob(id, Duration.ofSeconds(60));
+        assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("succeeded");
+        List<String> steps = new ArrayList<>();
+        app.get("/api/jobs/" + id + "/events").json().get("events").forEach(e -> steps.add(e.get("payload")
+                .path("step").asText()));
+        assertThat(steps).contains("Fetching home page", "Fetching pricing page", "Reading stored answers",
+                "Reading cited pages", "Proposing the profile");
+
+        JsonNode result = app.get("/api/jobs/" + id + "/result").json();
+        JsonNode brand = result.get("proposal").get("brand");
+        assertThat(brand.get("name").asText()).isEqualTo("Pipedrive");
+        assertThat(brand.get("aliases").toString()).contains("Pipedrive CRM").doesNotContain("Pricing");
+        assertThat(brand.get("domains").get(0).asText()).isEqualTo("pipedrive.com");
+        assertThat(result.get("category").asText()).isEqualTo("CRM software");
+        assertThat(result.get("products").size()).isGreaterThanOrEqualTo(2);
+        result.get("products").forEach(p -> assertThat(p.asText()).startsWith("Pipedrive "));
+        assertThat(result.get("pagesRead").size()).isBetween(2, 11);
+        JsonNode evidence = result.get("competitorEvidence");
+        assertThat(evidence.findValuesAsText("name")).contains("HubSpot");
+        JsonNode proposed = result.get("proposal").get("competitors");
+        assertThat(proposed.size()).isPositive();
+        assertThat(result.get("yaml").asText()).contains("brand:", "competitors:");
+
+        String newcomer = proposed.get(0).get("name").asText();
+        TestApp.Reply applied = app.post("/api/workspace/apply-profile", "{\"jobId\": " + id + "}");
+        assertThat(applied.status()).as(applied.body()).isEqualTo(200);
+        assertThat(applied.json().get("changes").get("competitorsAdded").toString()).contains(newcomer);
+        String file = Files.readString(workspaceFile);
+        assertThat(file).contains(newcomer).contains("What is the best CRM for a 10-person startup?");
+        assertThat(Path.of(applied.json().get("backup").asText())).exists();
+        assertThat(app.count("SELECT count(*) FROM entity WHERE name = ? AND active AND kind = 'competitor'",
+                newcomer)).isEqualTo(1);
+        // applying it again changes nothing
+        JsonNode again = app.post("/api/workspace/apply-profile", "{\"jobId\": " + id + "}").json();
+        assertThat(again.get("changed").asBoolean()).isFalse();
+        assertThat(app.post("/api/workspace/apply-profile", "{}").status()).isEqualTo(400);
+        assertThat(app.post("/api/workspace/apply-profile", "{\"profile\": {\"competitors\": [{\"name\": 3}]}}")
+                .json().get("error").get("field").asText()).isEqualTo("profile.competitors[0].name");
+    }
+}
