@@ -45,6 +45,7 @@ public final class SightlineApp {
     private final Mode mode;
     private final dev.sightline.config.Lifecycle lifecycle = new dev.sightline.config.Lifecycle();
     private final AtomicBoolean stopped = new AtomicBoolean();
+    private final Properties overrides;
 
     public SightlineApp(Properties overrides) {
         this(overrides, Mode.SERVICE);
@@ -52,9 +53,9 @@ public final class SightlineApp {
 
     public SightlineApp(Properties overrides, Mode mode) {
         this.mode = mode;
+        this.overrides = overrides == null ? new Properties() : overrides;
         // the first location that has a key wins: the working folder's file over the jar's defaults
-        main.setPropertyPlaceholderLocations("file:application.properties;optional=true,"
-                + "classpath:application.properties;optional=true");
+        main.setPropertyPlaceholderLocations(dev.sightline.config.Settings.LOCATIONS);
         if (overrides != null && !overrides.isEmpty()) {
             main.setOverrideProperties(overrides);
         }
@@ -91,6 +92,7 @@ public final class SightlineApp {
     /** Starts everything and returns once the routes run (or throws what stopped it, after cleaning up). */
     public void start() throws Exception {
         try {
+            startDatabase();
             main.start();
         } catch (Exception e) {
             stop();
@@ -105,11 +107,20 @@ public final class SightlineApp {
     /** Runs until stopped ({@link #stop()}, from the signal handler); throws what stopped the start. */
     public void run() throws Exception {
         try {
+            startDatabase();
             main.run();
         } catch (Exception e) {
             stop();
             throw unwrap(e);
         }
+    }
+
+    /**
+     * The database (the embedded PostgreSQL, the pool, the migrations) starts on a thread of its own while Camel
+     * loads its routes and classes; the configurations wait for it when they need it.
+     */
+    private void startDatabase() {
+        lifecycle.openDatabase(() -> Database.open(Database.Settings.from(dev.sightline.config.Settings.read(overrides))));
     }
 
     /**
