@@ -98,7 +98,7 @@ final class OnceRunner {
                 return Sightline.PAUSED_BUDGET;
             }
             long now = System.nanoTime();
-            if (tty || now - lastLine > 5_000_000_000L) {
+            if (now - lastLine > (tty ? 250_000_000L : 5_000_000_000L)) {
                 lastLine = now;
                 String line = progressLine(progress, Duration.ofNanos(now - startNanos));
                 if (tty) {
@@ -108,7 +108,7 @@ final class OnceRunner {
                 }
                 out.flush();
             }
-            Thread.sleep(tty ? 250 : 100);
+            Thread.sleep(25);
         }
         if (tty) {
             out.println();

@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.spi.PropertiesComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,12 +97,8 @@ public final class Sightline {
 
     /** {@code --create-token}: against the database only (a running service's embedded database too). */
     private static int createToken(Cli cli, PrintStream out, PrintStream err) {
-        Properties none = new Properties();
-        try (DefaultCamelContext ctx = new DefaultCamelContext()) {
-            PropertiesComponent pc = ctx.getPropertiesComponent();
-            pc.setLocation("file:application.properties;optional=true,classpath:application.properties;optional=true");
-            pc.setOverrideProperties(none);
-            Config config = new Config(pc::resolveProperty);
+        try {
+            Config config = dev.sightline.config.Settings.read(new Properties());
             Database.Settings s = Database.Settings.from(config);
             if (s.url().isBlank()) {
                 Optional<String[]> running = EmbeddedDatabase.running(s.embeddedDir());

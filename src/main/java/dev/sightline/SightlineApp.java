@@ -48,6 +48,7 @@ public final class SightlineApp {
     private final Mode mode;
     private final dev.sightline.config.Lifecycle lifecycle = new dev.sightline.config.Lifecycle();
     private final AtomicBoolean stopped = new AtomicBoolean();
+    private final Properties overrides;
 
     public SightlineApp(Properties overrides) {
         this(overrides, Mode.SERVICE);
@@ -55,9 +56,9 @@ public final class SightlineApp {
 
     public SightlineApp(Properties overrides, Mode mode) {
         this.mode = mode;
+        this.overrides = overrides == null ? new Properties() : overrides;
         // the first location that has a key wins: the working folder's file over the jar's defaults
-        main.setPropertyPlaceholderLocations("file:application.properties;optional=true,"
-                + "classpath:application.properties;optional=true");
+        main.setPropertyPlaceholderLocations(dev.sightline.config.Settings.LOCATIONS);
         if (overrides != null && !overrides.isEmpty()) {
             main.setOverrideProperties(overrides);
         }
@@ -98,6 +99,7 @@ public final class SightlineApp {
     /** Starts everything and returns once the routes run (or throws what stopped it, after cleaning up). */
     public void start() throws Exception {
         try {
+            startDatabase();
             main.start();
         } catch (Exception e) {
             stop();
@@ -112,11 +114,20 @@ public final class SightlineApp {
     /** Runs until stopped ({@link #stop()}, from the signal handler); throws what stopped the start. */
     public void run() throws Exception {
         try {
+            startDatabase();
             main.run();
         } catch (Exception e) {
             stop();
             throw unwrap(e);
         }
+    }
+
+    /**
+     * The database (the embedded PostgreSQL, the pool, the migrations) starts on a thread of its own while Camel
+     * loads its routes and classes; the configurations wait for it when they need it.
+     */
+    private void startDatabase() {
+        lifecycle.openDatabase(() -> Database.open(Database.Settings.from(dev.sightline.config.Settings.read(overrides))));
     }
 
     /**

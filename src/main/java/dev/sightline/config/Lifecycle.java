@@ -21,8 +21,36 @@ public final class Lifecycle {
 
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     private final List<Runnable> drainFirst = new CopyOnWriteArrayList<>();
+    private volatile java.util.concurrent.CompletableFuture<?> database;
     private volatile Function<Duration, Integer> drain;
     private volatile Duration grace = Duration.ofSeconds(30);
+
+    /**
+     * Starts opening the database on a thread of its own; {@link #database} waits for it. What it opens is
+     * closed after Camel has stopped, like everything {@link #opened}.
+     */
+    public <T extends AutoCloseable> void openDatabase(java.util.function.Supplier<T> open) {
+        if (database == null) {
+            database = java.util.concurrent.CompletableFuture.supplyAsync(() -> opened(open.get()), task -> {
+                Thread t = new Thread(task, "sightline:database-start");
+                t.setDaemon(true);
+                t.start();
+            });
+        }
+    }
+
+    /** The database {@link #openDatabase} opens, once it is open; what stopped it from opening is thrown. */
+    @SuppressWarnings("unchecked")
+    public <T> T database() {
+        if (database == null) {
+            throw new IllegalStateException("the database was not opened");
+        }
+        try {
+            return (T) database.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
 
     /** Something to close after Camel has stopped. */
     public synchronized <T extends AutoCloseable> T opened(T resource) {
@@ -55,9 +83,22 @@ public final class Lifecycle {
         }
     }
 
-    public synchronized void closeOpened() {
-        while (!opened.isEmpty()) {
-            AutoCloseable r = opened.pop();
+    public void closeOpened() {
+        if (database != null) {
+            try {
+                database.join(); // still opening: wait (without the lock it takes to register), then close it too
+            } catch (RuntimeException e) {
+                LOG.debug("The database did not open", e);
+            }
+        }
+        while (true) {
+            AutoCloseable r;
+            synchronized (this) {
+                if (opened.isEmpty()) {
+                    return;
+                }
+                r = opened.pop();
+            }
             try {
                 r.close();
             } catch (Exception e) {

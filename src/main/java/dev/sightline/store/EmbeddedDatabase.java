@@ -56,6 +56,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     public static EmbeddedDatabase start(Path dataDir, int port) {
         try {
             Files.createDirectories(dataDir);
+            awaitStopInThisProcess(dataDir);
             stopOrphanedPostmaster(dataDir);
             Optional<String> known = readPassword(dataDir);
             EmbeddedPostgres.Builder b = EmbeddedPostgres.builder()
@@ -172,8 +173,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
             return;
         }
         ProcessHandle ph = live.get();
-        LOG.warn("Found PostgreSQL (pid {}) left running on {} by a previous Sightline that did not stop cleanly; "
-                + "stopping it", ph.pid(), dataDir.toAbsolutePath());
+        if (pm.get().stopping()) {
+            // the previous Sightline stopped it and did not wait for its shutdown checkpoint
+            LOG.info("Waiting for PostgreSQL (pid {}) on {} to finish stopping", ph.pid(), dataDir.toAbsolutePath());
+        } else {
+            LOG.warn("Found PostgreSQL (pid {}) left running on {} by a previous Sightline that did not stop "
+                    + "cleanly; stopping it", ph.pid(), dataDir.toAbsolutePath());
+        }
         ph.destroy(); // SIGTERM: smart shutdown; its clients died with the old JVM
         try {
             ph.onExit().get(30, TimeUnit.SECONDS);
@@ -189,8 +195,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
-    /** What {@code postmaster.pid} says: the process, the directory it serves and its port. */
-    record Postmaster(long pid, Path directory, int port) {
+    /**
+     * What {@code postmaster.pid} says: the process, the directory it serves, its port and whether it is stopping
+     * (line 8, the status PostgreSQL keeps there).
+     */
+    record Postmaster(long pid, Path directory, int port, boolean stopping) {
 
         static Optional<Postmaster> read(Path dataDir) {
             try {
@@ -198,8 +207,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 if (lines.size() < 4) {
                     return Optional.empty();
                 }
+                boolean stopping = lines.size() >= 8 && lines.get(7).strip().equals("stopping");
                 return Optional.of(new Postmaster(Long.parseLong(lines.get(0).strip()), Path.of(lines.get(1).strip()),
-                        Integer.parseInt(lines.get(3).strip())));
+                        Integer.parseInt(lines.get(3).strip()), stopping));
             } catch (IOException | RuntimeException e) {
                 return Optional.empty();
             }
@@ -246,12 +256,40 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return dataDir;
     }
 
+    /**
+     * Stops PostgreSQL (fast shutdown: its clients are gone by now) without waiting for its shutdown checkpoint:
+     * the process finishes that on its own, also after this JVM has exited, and every commit is already durable.
+     * A start on this folder in this process waits for the stop; one in a new process finds the postmaster still
+     * stopping and waits for it (see {@link #stopOrphanedPostmaster}).
+     */
     @Override
     public void close() {
-        try {
-            postgres.close();
-        } catch (IOException e) {
-            LOG.warn("Stopping the embedded PostgreSQL failed: {}", e.getMessage());
+        Path key = dataDir.toAbsolutePath();
+        Thread stop = new Thread(() -> {
+            try {
+                postgres.close();
+            } catch (IOException e) {
+                LOG.warn("Stopping the embedded PostgreSQL failed: {}", e.getMessage());
+            } finally {
+                STOPPING.remove(key, Thread.currentThread());
+            }
+        }, "embedded-postgres-stop");
+        stop.setDaemon(true);
+        STOPPING.put(key, stop);
+        stop.start();
+    }
+
+    /** Folders whose PostgreSQL this process is stopping, and the thread doing it. */
+    private static final java.util.Map<Path, Thread> STOPPING = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static void awaitStopInThisProcess(Path dataDir) {
+        Thread stop = STOPPING.get(dataDir.toAbsolutePath());
+        if (stop != null) {
+            try {
+                stop.join(Duration.ofSeconds(60).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -22,9 +22,10 @@ public final class StoreConfiguration implements CamelConfiguration {
         return new Config(ctx.getPropertiesComponent()::resolveProperty);
     }
 
+    /** Opened by the application on a thread of its own while Camel starts (SightlineApp). */
     @BindToRegistry(value = "database", lazy = true)
-    public Database database(Config config, dev.sightline.config.Lifecycle lifecycle) {
-        return lifecycle.opened(Database.open(Database.Settings.from(config)));
+    public Database database(dev.sightline.config.Lifecycle lifecycle) {
+        return lifecycle.database();
     }
 
     @BindToRegistry(value = "dataSource", lazy = true)
