@@ -37,6 +37,7 @@ public final class EventStreams implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventStreams.class);
     private static final int CHUNK = 64 * 1024;
+    private static final int IN_FLIGHT = 256 * 1024;
 
     private final EventHub hub;
     private final ProducerTemplate template;
@@ -157,6 +158,8 @@ public final class EventStreams implements AutoCloseable {
         private final HttpServerResponse resp;
         private final Context vertx;
         private final AtomicBoolean scheduled = new AtomicBoolean();
+        /** Characters written but not yet taken by the socket (touched on the connection's context only). */
+        private long inFlight;
 
         Connection(Subscription sub, HttpServerRequest req, HttpServerResponse resp, Context vertx) {
             this.sub = sub;
@@ -175,19 +178,28 @@ public final class EventStreams implements AutoCloseable {
             }
         }
 
+        /**
+         * Writes while less than {@link #IN_FLIGHT} characters wait for the socket; a write's future completes once
+         * the socket took it. A client that reads slower than events come leaves the rest in the subscription's
+         * bounded buffer, which drops it when full.
+         */
         private void flush() {
-            if (resp.closed() || resp.ended()) {
-                return;
-            }
-            while (!resp.writeQueueFull()) {
+            while (inFlight < IN_FLIGHT && !resp.closed() && !resp.ended()) {
                 String chunk = sub.take(CHUNK);
                 if (chunk == null) {
                     return;
                 }
-                resp.write(chunk);
+                int n = chunk.length();
+                inFlight += n;
+                resp.write(chunk).onComplete(ar -> {
+                    inFlight -= n;
+                    if (ar.failed()) {
+                        sub.close();
+                    } else {
+                        flush();
+                    }
+                });
             }
-            // the client reads slower than events come: the subscription's bounded buffer takes the rest
-            resp.drainHandler(v -> flush());
         }
 
         @Override
