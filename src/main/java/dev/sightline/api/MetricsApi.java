@@ -41,7 +41,7 @@ public final class MetricsApi {
         this.reports = new RunReport(metrics, runs);
     }
 
-    /** {@code GET /api/metrics?from=&to=&groupBy=day|provider|prompt|tag&entity=} */
+    /** {@code GET /api/metrics?from=&to=&groupBy=day|provider|prompt|tag&entity=&provider=&tag=} */
     public void metrics(Exchange ex) {
         long ws = ApiAuth.workspace(ex);
         LocalDate[] range = range(ex);
@@ -51,7 +51,15 @@ public final class MetricsApi {
                 ? metrics.brand(ws).orElseThrow(() -> Rejection.invalid("entity", "the workspace has no brand"))
                 : metrics.entity(ws, name).orElseThrow(() -> Rejection.invalid("entity",
                         "entity must be the name of the workspace's brand or a competitor (got '" + name + "')"));
-        List<EntityStats> groups = metrics.stats(Scope.dates(ws, range[0], range[1]), groupBy, List.of(entity));
+        String provider = Http.param(ex, "provider");
+        String tag = Http.param(ex, "tag");
+        for (String[] f : new String[][] {{"provider", provider}, {"tag", tag}}) {
+            if (f[1] != null && f[1].length() > 200) {
+                throw Rejection.invalid(f[0], f[0] + " must be at most 200 characters");
+            }
+        }
+        List<EntityStats> groups = metrics.stats(Scope.dates(ws, range[0], range[1]).only(provider, tag), groupBy,
+                List.of(entity));
         if (Http.wantsCsv(ex)) {
             List<String> header = new ArrayList<>(List.of("groupBy", "key", "label", "entity"));
             header.addAll(STATS_COLUMNS);
@@ -70,6 +78,8 @@ public final class MetricsApi {
         out.put("groupBy", groupBy);
         out.put("from", range[0]);
         out.put("to", range[1]);
+        out.put("provider", provider);
+        out.put("tag", tag);
         List<Map<String, Object>> items = new ArrayList<>();
         for (EntityStats s : groups) {
             Map<String, Object> g = new LinkedHashMap<>();
