@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.sightline.events.EventHub;
+import dev.sightline.events.EventScope;
 import dev.sightline.events.Sse;
 import dev.sightline.events.Subscription;
 
@@ -57,11 +58,19 @@ public final class EventStreams implements AutoCloseable {
     }
 
     public void mount(Router router) {
-        router.get("/api/events").handler(ctx -> open(ctx, null));
-        router.get("/api/runs/:id/events").handler(ctx -> open(ctx, ctx.pathParam("id")));
+        router.get("/api/events").handler(ctx -> open(ctx, null, null));
+        stream(router, "/api/runs/:id/events", EventScope.RUN);
     }
 
-    private void open(RoutingContext ctx, String runId) {
+    /**
+     * A stream of one thing's events at {@code path} (with an {@code :id} parameter): the events whose payload has
+     * {@code key} = id. The thing's kind must be known to {@link EventsApi#thing}, which says whether it exists.
+     */
+    public void stream(Router router, String path, String key) {
+        router.get(path).handler(ctx -> open(ctx, key, ctx.pathParam("id")));
+    }
+
+    private void open(RoutingContext ctx, String key, String id) {
         HttpServerRequest req = ctx.request();
         HttpServerResponse resp = ctx.response();
         Context vertx = ctx.vertx().getOrCreateContext();
@@ -72,7 +81,8 @@ public final class EventStreams implements AutoCloseable {
         // the query
         String last = req.getHeader("Last-Event-ID");
         put(headers, "Last-Event-ID", last != null ? last : req.getParam("lastEventId"));
-        put(headers, "id", runId);
+        put(headers, "scopeKey", key);
+        put(headers, "id", id);
         String ticket = req.getParam("ticket");
         put(headers, "ticket", ticket);
         String route = ticket != null && !headers.containsKey("Authorization") ? "direct:events-open-ticket"
@@ -204,11 +214,15 @@ public final class EventStreams implements AutoCloseable {
 
         @Override
         public void close() {
-            vertx.runOnContext(v -> {
-                if (!resp.closed()) {
-                    req.connection().close();
-                }
-            });
+            try {
+                vertx.runOnContext(v -> {
+                    if (!resp.closed()) {
+                        req.connection().close();
+                    }
+                });
+            } catch (RuntimeException e) {
+                // the HTTP server is already gone, and the connection with it
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package dev.sightline.api;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.Exchange;
 
@@ -23,24 +24,44 @@ public final class EventsApi {
     public record Opening(EventScope scope, Cursor from) {
     }
 
-    private final RunRepository runs;
-    private final EventLog log;
-    private final Tickets tickets;
-
-    public EventsApi(RunRepository runs, EventLog log, Tickets tickets) {
-        this.runs = runs;
-        this.log = log;
-        this.tickets = tickets;
+    /** Whether a thing of some kind (a run, a job...) is the workspace's. */
+    public interface Owner {
+        boolean owns(long workspaceId, long id);
     }
 
-    /** The stream's scope (an unknown run is 404) and start (an id this server never gave out is 400). */
+    private record Thing(String noun, Owner owner) {
+    }
+
+    private final EventLog log;
+    private final Tickets tickets;
+    private final Map<String, Thing> things = new ConcurrentHashMap<>();
+
+    public EventsApi(RunRepository runs, EventLog log, Tickets tickets) {
+        this.log = log;
+        this.tickets = tickets;
+        thing(EventScope.RUN, "run", (ws, id) -> runs.find(ws, id).isPresent());
+    }
+
+    /** Streams of one thing's events, by the payload field that names it ({@code runId}, {@code jobId}...). */
+    public void thing(String key, String noun, Owner owner) {
+        things.put(key, new Thing(noun, owner));
+    }
+
+    /** The stream's scope (an unknown run, or thing, is 404) and start (an id this server never gave out is 400). */
     public Opening open(Exchange ex) {
         long ws = ApiAuth.workspace(ex);
         EventScope scope = EventScope.workspace(ws);
-        if (Http.param(ex, "id") != null) {
+        String key = Http.param(ex, "scopeKey");
+        if (key != null) {
+            Thing thing = things.get(key);
+            if (thing == null) {
+                throw new IllegalStateException("no stream of " + key + " things is known");
+            }
             long id = Http.id(ex, "id");
-            runs.find(ws, id).orElseThrow(() -> Rejection.notFound("run " + id));
-            scope = EventScope.run(ws, id);
+            if (!thing.owner().owns(ws, id)) {
+                throw Rejection.notFound(thing.noun() + " " + id);
+            }
+            scope = EventScope.of(ws, key, id);
         }
         String last = Http.param(ex, "Last-Event-ID");
         Cursor from = null;

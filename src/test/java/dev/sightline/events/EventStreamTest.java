@@ -216,8 +216,9 @@ class EventStreamTest {
         assertThat(get("/api/events", Map.of()).status()).isEqualTo(401);
         assertThat(get("/api/events", Map.of("Authorization", "Bearer not-a-token-0123456789")).status())
                 .isEqualTo(401);
-        // a token in the URL is never taken
+        // a token in the URL is never taken, by the streams or by any other endpoint
         assertThat(get("/api/events?Authorization=Bearer%20" + TestApp.TOKEN, Map.of()).status()).isEqualTo(401);
+        assertThat(get("/api/runs?Authorization=Bearer%20" + TestApp.TOKEN, Map.of()).status()).isEqualTo(401);
     }
 
     @Test

@@ -102,7 +102,18 @@ public final class StreamClients {
         int n = Integer.parseInt(args[2]);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         List<Stream> streams = new ArrayList<>();
+        Map<String, Integer> failures = new ConcurrentHashMap<>();
         for (int i = 0; i < n; i++) {
+            if (i > 0 && i % 100 == 0) {
+                // clients arrive in waves of 100, each once the previous wave has its answers
+                for (Stream s : streams.subList(i - 100, i)) {
+                    try {
+                        s.head.get(60, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        // counted below
+                    }
+                }
+            }
             Stream s = new Stream();
             streams.add(s);
             HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/api/events"))
@@ -113,6 +124,8 @@ public final class StreamClients {
             }).whenComplete((r, t) -> {
                 s.ended = true;
                 if (t != null) {
+                    Throwable c = t.getCause() != null ? t.getCause() : t;
+                    failures.merge(c.getClass().getSimpleName() + ": " + c.getMessage(), 1, Integer::sum);
                     s.head.completeExceptionally(t);
                 }
             });
@@ -126,6 +139,9 @@ public final class StreamClients {
             } catch (Exception e) {
                 // counted as not open
             }
+        }
+        if (!failures.isEmpty()) {
+            System.err.println("stream clients: failures " + failures);
         }
         System.out.println("OPEN " + ok);
         System.out.flush();
