@@ -145,6 +145,11 @@ public final class Scenario {
                 await(parts, trigger(measured), Duration.ofMinutes(10));
                 r.put("coldMakespanSeconds", secs(System.nanoTime() - c0));
             }
+            if (streams > 0) {
+                // the clients connect before the warm-up rounds, so the fan-out is compiled by the JIT as the rest is
+                clients = StreamClientsProcess.start(port, streams);
+                r.put("streamsOpened", clients.opened());
+            }
             if (spec.warmupPrompts() > 0) {
                 // a service that has been running: warm the JIT with the same pipeline at no provider latency, on
                 // prompts of the same kind that the measured run does not ask (answers it has not seen yet)
@@ -162,11 +167,6 @@ public final class Scenario {
                 }
                 profiles.forEach(sim::setFaults);
                 int cells = spec.warmupRounds() * spec.warmupPrompts() * spec.providers().size();
-                if (streams > 0) {
-                    // the clients connect before the last warm-up round, so the fan-out is warm too
-                    clients = StreamClientsProcess.start(port, streams);
-                    r.put("streamsOpened", clients.opened());
-                }
                 if (spec.coldRun()) {
                     // and once at the measured latency: code compiled for answers at once is deoptimised when they
                     // take 400 ms, and the JIT would recompile during the measurement

@@ -100,7 +100,10 @@ public final class StreamClients {
         String base = args[0];
         String token = args[1];
         int n = Integer.parseInt(args[2]);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        // one connection per client, as 1,000 browsers would have (over HTTP/2 the JDK client would multiplex them on
+        // one connection, within the server's limit of concurrent streams)
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
         List<Stream> streams = new ArrayList<>();
         Map<String, Integer> failures = new ConcurrentHashMap<>();
         for (int i = 0; i < n; i++) {
