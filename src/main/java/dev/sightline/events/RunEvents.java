@@ -83,7 +83,7 @@ public final class RunEvents implements EventHub.Derivation {
         m.put("status", run.get().cancelRequestedAt() != null ? "cancelling" : run.get().status());
         m.put("cellsTotal", run.get().cellsTotal());
         m.set("counts", Json.MAPPER.valueToTree(p.counts()));
-        m.set("providers", Json.MAPPER.valueToTree(runs.countsByProvider(run.get())));
+        m.set("byProvider", Json.MAPPER.valueToTree(runs.countsByProvider(run.get())));
         m.put("percent", p.percent());
         m.set("estimatedCompletion", Json.MAPPER.valueToTree(p.estimatedCompletion()));
         m.put("tokensIn", p.tokensIn());

@@ -118,8 +118,8 @@ function livePanel(run) {
       }
       const percent = r.percent !== undefined ? r.percent : r.progressPercent;
       if (percent !== undefined) setPercent(percent);
-      if (r.providers && !Array.isArray(r.providers)) {
-        for (const [name, c] of Object.entries(r.providers)) perProvider[name] = { ...c };
+      if (r.byProvider) {
+        for (const [name, c] of Object.entries(r.byProvider)) perProvider[name] = { ...c };
         showCounts();
       }
       if (r.cellsTotal !== undefined) {

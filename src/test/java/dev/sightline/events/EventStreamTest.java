@@ -81,7 +81,7 @@ class EventStreamTest {
                 assertThat(p.get("counts").get("pending").asInt() + p.get("counts").get("leased").asInt()
                         + p.get("counts").get("succeeded").asInt() + p.get("counts").get("failed").asInt()
                         + p.get("counts").get("cancelled").asInt()).isEqualTo(112);
-                assertThat(p.get("providers").size()).isEqualTo(4);
+                assertThat(p.get("byProvider").size()).isEqualTo(4);
                 assertThat(p.has("estimatedCompletion")).isTrue();
                 assertThat(p.has("tokensIn") && p.has("tokensOut") && p.has("costUsd")).isTrue();
 
@@ -119,15 +119,21 @@ class EventStreamTest {
                         assertThat(f.json().get("runId").asLong()).isEqualTo(id);
                     }
                     if ("run.progress".equals(f.event())) {
+                        // sent at least 500 ms apart; what the network and a busy machine do to that is allowed
                         if (last != 0) {
-                            assertThat(f.receivedNanos() - last).isGreaterThan(400_000_000L);
+                            assertThat(f.receivedNanos() - last).isGreaterThan(250_000_000L);
                         }
                         last = f.receivedNanos();
                         assertThat(f.id()).isEqualTo(previousId);
                     }
                     previousId = f.id();
                 }
-                assertThat(one.events("run.progress").size()).isGreaterThan(1);
+                List<Frame> progress = one.events("run.progress");
+                assertThat(progress.size()).isGreaterThan(1);
+                double seconds = (progress.get(progress.size() - 1).receivedNanos() - progress.get(0).receivedNanos())
+                        / 1e9;
+                assertThat(progress.size()).as("at most two a second over %.1f s", seconds)
+                        .isLessThanOrEqualTo((int) Math.floor(seconds * 2) + 2);
             }
         }
     }
