@@ -262,8 +262,9 @@ public final class EventHub implements AutoCloseable {
                     emitSummary(ended, false);
                     due.remove(ended);
                 }
-                Event shown = derivation.enrich(e);
-                String frame = frame(shown);
+                // what clients see is made only when some stream wants the event, and outside the lock (run.completed
+                // reads the metrics); a stream that joins meanwhile gets it made under the lock
+                String frame = wanted(e) ? frame(derivation.enrich(e)) : null;
                 List<Subscription> signalled = new ArrayList<>();
                 synchronized (lock) {
                     for (Iterator<Subscription> it = live.iterator(); it.hasNext();) {
@@ -271,6 +272,9 @@ public final class EventHub implements AutoCloseable {
                         if (s.isClosed()) {
                             it.remove();
                         } else if (s.scope().matches(e)) {
+                            if (frame == null) {
+                                frame = frame(derivation.enrich(e));
+                            }
                             if (s.offer(e.cursor(), frame)) {
                                 signalled.add(s);
                             } else {
@@ -307,6 +311,17 @@ public final class EventHub implements AutoCloseable {
                     due.remove(k);
                 }
             }
+        }
+    }
+
+    private boolean wanted(Event e) {
+        synchronized (lock) {
+            for (Subscription s : live) {
+                if (s.scope().matches(e)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
