@@ -62,8 +62,9 @@ class DashboardBrowserTest {
         assertThat(new File("/usr/bin/chromium")).as("chromium is installed (.ci/run installs it)").exists();
         mock = hostileProvider();
         Map<String, String> s = new LinkedHashMap<>();
-        s.put("sightline.simulator.latency-median", "150ms");
-        s.put("sightline.simulator.latency-p99", "250ms");
+        // a run of about five seconds: long enough to watch the bar move
+        s.put("sightline.simulator.latency-median", "300ms");
+        s.put("sightline.simulator.latency-p99", "400ms");
         s.put("sightline.dispatch.consumers", "2");
         s.put("sightline.providers.hostile.kind", "openai-compatible");
         s.put("sightline.providers.hostile.model", "mock-1");
@@ -114,12 +115,18 @@ class DashboardBrowserTest {
                 "usage", Map.of("prompt_tokens", 12, "completion_tokens", 60, "total_tokens", 72)));
         s.createContext("/v1/chat/completions", ex -> {
             ex.getRequestBody().readAllBytes();
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             byte[] b = body.getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().add("Content-Type", "application/json");
             ex.sendResponseHeaders(200, b.length);
             ex.getResponseBody().write(b);
             ex.close();
         });
+        s.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
         s.start();
         return s;
     }
@@ -240,10 +247,11 @@ class DashboardBrowserTest {
 
         // phone width: nothing wider than the screen
         driver.manage().window().setSize(new Dimension(390, 844));
+        Map<String, String> loaded = Map.of("overview", "#days-table", "runs", "#runs-table",
+                "answers", "#answers-table", "sources", "#domains-table");
         for (String page : List.of("overview", "runs", "answers", "sources")) {
             driver.get(app.baseUrl() + "/#/" + page);
-            await(By.cssSelector("#page[data-page='" + page + "'] h1"));
-            Thread.sleep(300);
+            await(By.cssSelector("#page[data-page='" + page + "'] " + loaded.get(page)));
             assertThat((Boolean) js("return document.documentElement.scrollWidth <= window.innerWidth + 1"))
                     .as(page + " fits a phone's width").isTrue();
             shot(page + "-phone");
