@@ -11,7 +11,16 @@ const METRICS = { visibility: 'Visibility', shareOfVoice: 'Share of voice', avgR
 const day = (key) => Date.parse(`${key}T00:00:00Z`) / 1000;
 const DAY = 86400;
 /** Days on the x axis, with room around them (one day alone would otherwise fill years). */
-const xScale = { time: true, range: (u, min, max) => (min === max ? [min - 3 * DAY, max + 3 * DAY] : [min - DAY / 2, max + DAY / 2]) };
+const xScale = {
+  time: true,
+  // from the data itself: uPlot widens a single point's range by itself, to years
+  range: (u) => {
+    const xs = u.data[0];
+    const lo = xs[0];
+    const hi = xs[xs.length - 1];
+    return lo === hi ? [lo - 3 * DAY, hi + 3 * DAY] : [lo - DAY / 2, hi + DAY / 2];
+  },
+};
 
 export function render(root, params) {
   const state = {
