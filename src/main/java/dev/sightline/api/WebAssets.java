@@ -3,7 +3,6 @@ package dev.sightline.api;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
@@ -28,7 +27,7 @@ public final class WebAssets implements Handler<RoutingContext> {
     private static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
-    private final Map<String, Optional<Buffer>> files = new ConcurrentHashMap<>();
+    private final Map<String, Buffer> files = new ConcurrentHashMap<>();
 
     public void mount(Router router) {
         router.getWithRegex("^/(?!api(/|$)).*").handler(this);
@@ -41,11 +40,20 @@ public final class WebAssets implements Handler<RoutingContext> {
             path = path + "index.html";
         }
         path = path.substring(1);
-        Optional<Buffer> file = SAFE.matcher(path).matches() && !path.contains("..")
-                ? files.computeIfAbsent(path, WebAssets::load) : Optional.empty();
+        Buffer file = null;
+        if (SAFE.matcher(path).matches() && !path.contains("..")) {
+            // only files that exist are kept: the jar's, a bounded set (misses would let any client grow the map)
+            file = files.get(path);
+            if (file == null) {
+                file = load(path);
+                if (file != null) {
+                    files.put(path, file);
+                }
+            }
+        }
         var resp = ctx.response();
         resp.putHeader("X-Content-Type-Options", "nosniff");
-        if (file.isEmpty()) {
+        if (file == null) {
             resp.setStatusCode(404).putHeader("Content-Type", "text/plain; charset=utf-8").end("not found");
             return;
         }
@@ -54,14 +62,14 @@ public final class WebAssets implements Handler<RoutingContext> {
                 .putHeader("Cache-Control", "no-cache")
                 .putHeader("Content-Security-Policy", CSP)
                 .putHeader("Referrer-Policy", "no-referrer")
-                .end(file.get());
+                .end(file);
     }
 
-    private static Optional<Buffer> load(String path) {
+    private static Buffer load(String path) {
         try (InputStream in = WebAssets.class.getClassLoader().getResourceAsStream("web/" + path)) {
-            return in == null ? Optional.empty() : Optional.of(Buffer.buffer(in.readAllBytes()));
+            return in == null ? null : Buffer.buffer(in.readAllBytes());
         } catch (IOException e) {
-            return Optional.empty();
+            return null;
         }
     }
 }
