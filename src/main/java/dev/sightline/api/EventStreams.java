@@ -45,8 +45,11 @@ public final class EventStreams implements AutoCloseable {
     /** Authorising a stream and catching it up read the database: never on an event loop or Vert.x's workers. */
     private final ExecutorService opener;
 
-    public EventStreams(CamelContext camel, EventHub hub, int openers) {
+    private final int maxStreams;
+
+    public EventStreams(CamelContext camel, EventHub hub, int openers, int maxStreams) {
         this.hub = hub;
+        this.maxStreams = maxStreams;
         this.template = camel.createProducerTemplate();
         AtomicInteger n = new AtomicInteger();
         this.opener = new ThreadPoolExecutor(openers, openers, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000),
@@ -87,13 +90,21 @@ public final class EventStreams implements AutoCloseable {
         put(headers, "ticket", ticket);
         String route = ticket != null && !headers.containsKey("Authorization") ? "direct:events-open-ticket"
                 : "direct:events-open";
+        if (hub.stats().streams() >= maxStreams) {
+            busy(resp, "this node serves as many event streams as it may (sightline.events.max-streams)");
+            return;
+        }
         try {
             opener.execute(() -> authorise(route, headers, req, resp, vertx));
         } catch (RejectedExecutionException e) {
-            resp.setStatusCode(503).putHeader("Retry-After", "5").putHeader("Content-Type", "application/json")
-                    .end("{\"error\":{\"status\":503,\"code\":\"busy\",\"message\":\"too many streams opening; "
-                            + "try again shortly\"}}");
+            busy(resp, "too many event streams opening");
         }
+    }
+
+    private static void busy(HttpServerResponse resp, String why) {
+        resp.setStatusCode(503).putHeader("Retry-After", "5").putHeader("Content-Type", "application/json")
+                .end("{\"error\":{\"status\":503,\"code\":\"busy\",\"message\":\"" + why
+                        + "; try again shortly\"}}");
     }
 
     private static void put(Map<String, Object> headers, String name, String value) {

@@ -53,8 +53,9 @@ public final class EventsConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(value = "eventStreams", lazy = true)
-    public EventStreams eventStreams(CamelContext ctx, EventHub hub, Lifecycle lifecycle) {
-        return lifecycle.opened(new EventStreams(ctx, hub, 8));
+    public EventStreams eventStreams(Config config, CamelContext ctx, EventHub hub, Lifecycle lifecycle) {
+        return lifecycle.opened(new EventStreams(ctx, hub, 8,
+                config.integer("sightline.events.max-streams", 5000, 1, 1_000_000)));
     }
 
     /** Once the HTTP server runs: start reading events, mount the streams and the dashboard. */

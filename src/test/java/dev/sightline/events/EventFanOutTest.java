@@ -122,10 +122,16 @@ class EventFanOutTest {
             // polling alone would take a minute: only notifications can wake this node in time
             quiet.put("sightline.events.poll-interval", "60s");
             quiet.put("sightline.events.keep-alive", "60s");
+            quiet.put("sightline.events.max-streams", "1");
             try (TestApp watcher = TestApp.start(writer.jdbcUrl(), quiet, true);
                  SseClient client = SseClient.open(watcher.baseUrl() + "/api/events", bearer())) {
                 assertThat(client.status()).isEqualTo(200);
                 client.await("the stream's start", Duration.ofSeconds(10), f -> f.id() != null);
+                // one stream is all this node may serve
+                var refused = watcher.send(java.net.http.HttpRequest.newBuilder(URI.create(watcher.baseUrl()
+                        + "/api/events")).header("Authorization", "Bearer " + TestApp.TOKEN).GET(), null);
+                assertThat(refused.status()).isEqualTo(503);
+                assertThat(refused.header("Retry-After")).isEqualTo("5");
                 long run = writer.startRun("{\"providers\":[\"openai\"]}");
                 Frame done = client.await("run.completed from the other node", Duration.ofSeconds(30),
                         f -> "run.completed".equals(f.event()) && f.json().get("runId").asLong() == run);
