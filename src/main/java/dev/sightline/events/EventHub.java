@@ -67,6 +67,42 @@ public final class EventHub implements AutoCloseable {
         default List<SummaryKey> open(EventScope scope) {
             return List.of();
         }
+
+        /** Several features' derivations as one: each event goes through all of them. */
+        static Derivation all(List<Derivation> parts) {
+            return new Derivation() {
+                @Override
+                public Event enrich(Event stored) {
+                    Event e = stored;
+                    for (Derivation d : parts) {
+                        e = d.enrich(e);
+                    }
+                    return e;
+                }
+
+                @Override
+                public SummaryKey dueAfter(Event stored) {
+                    return parts.stream().map(d -> d.dueAfter(stored)).filter(java.util.Objects::nonNull).findFirst()
+                            .orElse(null);
+                }
+
+                @Override
+                public SummaryKey endedBy(Event stored) {
+                    return parts.stream().map(d -> d.endedBy(stored)).filter(java.util.Objects::nonNull).findFirst()
+                            .orElse(null);
+                }
+
+                @Override
+                public Optional<Event> summary(SummaryKey key) {
+                    return parts.stream().map(d -> d.summary(key)).flatMap(Optional::stream).findFirst();
+                }
+
+                @Override
+                public List<SummaryKey> open(EventScope scope) {
+                    return parts.stream().flatMap(d -> d.open(scope).stream()).toList();
+                }
+            };
+        }
     }
 
     /**

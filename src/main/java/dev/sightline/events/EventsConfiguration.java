@@ -1,6 +1,7 @@
 package dev.sightline.events;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -38,8 +39,9 @@ public final class EventsConfiguration implements CamelConfiguration {
                 positive(config, "sightline.events.progress-interval", Duration.ofMillis(500)),
                 positive(config, "sightline.events.keep-alive", Duration.ofSeconds(15)),
                 config.integer("sightline.events.client-buffer", 1000, 10, 1_000_000), 500);
-        return lifecycle.opened(new EventHub(log, new RunEvents(runs, new MetricsRepository(jdbc)), s,
-                () -> database.connect("sightline-events")));
+        // features with events of their own (jobs, experiments) add their derivation to this list
+        EventHub.Derivation derived = EventHub.Derivation.all(List.of(new RunEvents(runs, new MetricsRepository(jdbc))));
+        return lifecycle.opened(new EventHub(log, derived, s, () -> database.connect("sightline-events")));
     }
 
     @BindToRegistry(value = "eventTickets", lazy = true)
