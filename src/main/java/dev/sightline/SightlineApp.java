@@ -19,6 +19,7 @@ import dev.sightline.api.ApiConfiguration;
 import dev.sightline.config.Config;
 import dev.sightline.config.ConfigException;
 import dev.sightline.config.Resources;
+import dev.sightline.events.EventsConfiguration;
 import dev.sightline.provider.ProviderCircuits;
 import dev.sightline.provider.ProviderConfiguration;
 import dev.sightline.run.Dispatcher;
@@ -76,6 +77,7 @@ public final class SightlineApp {
         main.configure().addConfiguration(new WebhookConfiguration());
         main.configure().addConfiguration(new TelemetryConfiguration());
         main.configure().addConfiguration(new dev.sightline.web.WebConfiguration());
+        main.configure().addConfiguration(new EventsConfiguration());
         main.addMainListener(new Lifecycle());
     }
 

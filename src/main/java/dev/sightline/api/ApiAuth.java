@@ -1,6 +1,7 @@
 package dev.sightline.api;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
 import dev.sightline.workspace.TokenService;
 
@@ -19,7 +20,10 @@ public final class ApiAuth {
     }
 
     public void authenticate(Exchange ex) {
-        String header = Http.param(ex, "Authorization");
+        // the request's own header: platform-http also turns query parameters into message headers, and a token must
+        // never be taken from a URL (URLs end up in logs, histories and proxies)
+        String header = ex.getMessage() instanceof HttpMessage http ? http.getRequest().getHeader("Authorization")
+                : Http.param(ex, "Authorization");
         // the credential is needed only here; it must not travel further with the exchange
         ex.getMessage().removeHeader("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {

@@ -49,7 +49,7 @@ public final class MetricsApi {
         this.alerts = alerts;
     }
 
-    /** {@code GET /api/metrics?from=&to=&groupBy=day|provider|prompt|tag|model&entity=} */
+    /** {@code GET /api/metrics?from=&to=&groupBy=day|provider|prompt|tag|model&entity=&provider=&tag=} */
     public void metrics(Exchange ex) {
         long ws = ApiAuth.workspace(ex);
         LocalDate[] range = range(ex);
@@ -59,7 +59,14 @@ public final class MetricsApi {
                 ? metrics.brand(ws).orElseThrow(() -> Rejection.invalid("entity", "the workspace has no brand"))
                 : metrics.entity(ws, name).orElseThrow(() -> Rejection.invalid("entity",
                         "entity must be the name of the workspace's brand or a competitor (got '" + name + "')"));
-        Scope scope = Scope.dates(ws, range[0], range[1]);
+        String provider = Http.param(ex, "provider");
+        String tag = Http.param(ex, "tag");
+        for (String[] f : new String[][] {{"provider", provider}, {"tag", tag}}) {
+            if (f[1] != null && f[1].length() > 200) {
+                throw Rejection.invalid(f[0], f[0] + " must be at most 200 characters");
+            }
+        }
+        Scope scope = Scope.dates(ws, range[0], range[1]).only(provider, tag);
         List<EntityStats> groups = metrics.stats(scope, groupBy, List.of(entity));
         Map<String, AnswerStates.Counts> stated = states.perGroup(scope, groupBy);
         if (Http.wantsCsv(ex)) {
@@ -82,6 +89,8 @@ public final class MetricsApi {
         out.put("groupBy", groupBy);
         out.put("from", range[0]);
         out.put("to", range[1]);
+        out.put("provider", provider);
+        out.put("tag", tag);
         List<AlertRepository.ModelChange> changes = alerts.modelChanges(ws, range[0], range[1]);
         List<Map<String, Object>> items = new ArrayList<>();
         for (EntityStats s : groups) {

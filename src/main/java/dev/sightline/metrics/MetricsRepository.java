@@ -25,7 +25,7 @@ public final class MetricsRepository {
 
     /**
      * The counted answers in scope (one per succeeded cell: {@code response.cell_id} is unique); parameters:
-     * workspace, run (twice), from (twice), to (twice).
+     * workspace, run (twice), from (twice), to (twice), provider (twice), tag (twice).
      */
     static final String COUNTED_ANSWERS = """
             answer AS (
@@ -38,7 +38,9 @@ public final class MetricsRepository {
                  WHERE r.workspace_id = ?
                    AND (?::bigint IS NULL OR r.id = ?::bigint)
                    AND (?::date IS NULL OR r.run_date >= ?::date)
-                   AND (?::date IS NULL OR r.run_date <= ?::date)),
+                   AND (?::date IS NULL OR r.run_date <= ?::date)
+                   AND (?::text IS NULL OR c.provider = ?::text)
+                   AND (?::text IS NULL OR ?::text = ANY (p.tags))),
             analysed AS (
                 SELECT a.*
                   FROM answer a
@@ -190,6 +192,10 @@ public final class MetricsRepository {
         p.add(s.from());
         p.add(s.to());
         p.add(s.to());
+        p.add(s.provider());
+        p.add(s.provider());
+        p.add(s.tag());
+        p.add(s.tag());
         for (Object o : more) {
             p.add(o instanceof Collection<?> c ? List.copyOf(c) : o);
         }

@@ -60,6 +60,8 @@ public final class RunRepository {
             ORDER BY id DESC
             LIMIT ?""";
     private static final String COUNTS = "SELECT status, count(*) AS n, max(updated_at) AS last FROM cell WHERE run_id = ? GROUP BY status";
+    private static final String COUNTS_BY_PROVIDER = """
+            SELECT provider, status, count(*) AS n FROM cell WHERE run_id = ? GROUP BY provider, status""";
     private static final String COSTS = """
             SELECT coalesce(sum(r.tokens_in), 0) AS tin, coalesce(sum(r.tokens_out), 0) AS tout,
                    coalesce(sum(r.cost_usd), 0) AS cost
@@ -203,6 +205,22 @@ public final class RunRepository {
                 rs.getBigDecimal("cost")}, run.id()).orElseThrow();
         Instant now = Jdbc.queryOne(c, "SELECT now() AS now", rs -> Jdbc.instant(rs, "now")).orElseThrow();
         return new RunProgress(run, counts, (Long) costs[0], (Long) costs[1], (BigDecimal) costs[2], last[0], now);
+    }
+
+    /** The run's cells counted per provider and status (every status present, in {@link RunProgress#STATUSES} order). */
+    public Map<String, Map<String, Integer>> countsByProvider(Run run) {
+        Map<String, Map<String, Integer>> out = new java.util.TreeMap<>();
+        for (String p : run.providers()) {
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            RunProgress.STATUSES.forEach(st -> counts.put(st, 0));
+            out.put(p, counts);
+        }
+        jdbc.query(COUNTS_BY_PROVIDER, rs -> out.computeIfAbsent(rs.getString("provider"), k -> {
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            RunProgress.STATUSES.forEach(st -> counts.put(st, 0));
+            return counts;
+        }).put(rs.getString("status"), rs.getInt("n")), run.id());
+        return out;
     }
 
     /** @return false when the run is already over */

@@ -133,6 +133,26 @@ public final class Database implements AutoCloseable {
      * (10 s), and a health check that slow looks like a dead node to whatever probes it.
      */
     public boolean ping() {
+        Properties p = credentials("sightline-health");
+        p.setProperty("connectTimeout", "2");
+        p.setProperty("loginTimeout", "2");
+        p.setProperty("socketTimeout", "2");
+        try (Connection c = DriverManager.getConnection(url, p)) {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** A connection of its own, outside the pool, for something that holds it as long as the node runs (LISTEN). */
+    public Connection connect(String applicationName) throws SQLException {
+        Properties p = credentials(applicationName);
+        p.setProperty("connectTimeout", "5");
+        p.setProperty("tcpKeepAlive", "true");
+        return DriverManager.getConnection(url, p);
+    }
+
+    private Properties credentials(String applicationName) {
         Properties p = new Properties();
         if (dataSource.getUsername() != null) {
             p.setProperty("user", dataSource.getUsername());
@@ -140,15 +160,8 @@ public final class Database implements AutoCloseable {
         if (dataSource.getPassword() != null) {
             p.setProperty("password", dataSource.getPassword());
         }
-        p.setProperty("connectTimeout", "2");
-        p.setProperty("loginTimeout", "2");
-        p.setProperty("socketTimeout", "2");
-        p.setProperty("ApplicationName", "sightline-health");
-        try (Connection c = DriverManager.getConnection(url, p)) {
-            return c.isValid(2);
-        } catch (SQLException e) {
-            return false;
-        }
+        p.setProperty("ApplicationName", applicationName);
+        return p;
     }
 
     @Override

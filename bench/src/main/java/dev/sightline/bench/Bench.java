@@ -24,8 +24,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public final class Bench {
 
-    static final List<String> ALL = List.of("analyzer", "efficiency", "overhead", "ratelimit", "memory", "peer",
-            "pages");
+    static final List<String> ALL = List.of("analyzer", "efficiency", "streams", "overhead", "ratelimit", "memory",
+            "peer", "pages");
 
     public static void main(String[] args) throws Exception {
         String only = System.getProperty("bench.only", "all");
@@ -134,6 +134,13 @@ public final class Bench {
             e.put("idealSeconds", ideal);
             e.put("efficiency", ideal / ((Number) e.get("makespanSeconds")).doubleValue());
         }
+        if (scenarios.get("streams") instanceof Map<?, ?> str) {
+            Map<String, Object> e = (Map<String, Object>) str;
+            double ideal = Math.ceil(((Number) e.get("prompts")).doubleValue() / ((Number) e.get("consumersPerProvider"))
+                    .intValue()) * 0.4;
+            e.put("idealSeconds", ideal);
+            e.put("efficiency", ideal / ((Number) e.get("makespanSeconds")).doubleValue());
+        }
         JsonNode s = Scenario.JSON.valueToTree(scenarios);
         if (s.has("efficiency")) {
             JsonNode e = s.get("efficiency");
@@ -150,6 +157,9 @@ public final class Bench {
                         "%.3f (%.2f s / %.2f s)", e.get("idealSeconds").asDouble() / cold,
                         e.get("idealSeconds").asDouble(), cold), "-", "info", "same run on a fresh JVM (JIT cold)"));
             }
+        }
+        if (s.has("streams")) {
+            streamRows(s.get("streams"), rows);
         }
         if (s.has("overhead")) {
             JsonNode o = s.get("overhead");
@@ -203,6 +213,27 @@ public final class Bench {
                             g.get("checks").get("mostRequestsAtOnceOnOneHost").asInt())));
         }
         return rows;
+    }
+
+    private static void streamRows(JsonNode e, List<Row> rows) {
+        int n = e.get("streams").asInt();
+        JsonNode c = e.path("streamClients");
+        double ratio = e.get("efficiency").asDouble();
+        String setup = String.format(Locale.ROOT, "the efficiency run while %d clients (another JVM) follow GET /api/events",
+                n);
+        rows.add(new Row(String.format(Locale.ROOT, "7. Streams: efficiency with %,d event streams open", n),
+                String.format(Locale.ROOT, "%.3f (%.2f s / %.2f s)", ratio, e.get("idealSeconds").asDouble(),
+                        e.get("makespanSeconds").asDouble()), ">= 0.95", pass(ratio >= 0.95, e), setup));
+        int got = c.path("receivedCompleted").asInt();
+        rows.add(new Row("7. Streams: clients that received run.completed", String.format(Locale.ROOT,
+                "%d of %d (cells seen per client: %d to %d of %d)", got, n, c.path("cellsSeenMin").asInt(),
+                c.path("cellsSeenMax").asInt(), e.get("cells").asInt()), "all, every cell", pass(got == n, e),
+                String.format(Locale.ROOT, "run.completed at the clients %d ms (median) / %d ms (last) after the run finished; "
+                        + "streams dropped: %d", c.path("completedMedianAfterFinishMillis").asLong(),
+                        c.path("completedLastAfterFinishMillis").asLong(), e.path("hub").path("dropped").asLong())));
+        double rss = e.get("peakRssMb").asDouble();
+        rows.add(new Row("7. Streams: peak RSS of the app", String.format(Locale.ROOT, "%.0f MB", rss), "<= 512 MB",
+                pass(rss <= 512, e), String.join(" ", jvmHeap(e)) + ", the app's JVM only"));
     }
 
     private static void peerRows(JsonNode p, List<Row> rows) {

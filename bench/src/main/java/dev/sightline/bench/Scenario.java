@@ -52,8 +52,9 @@ public final class Scenario {
     static Spec spec(String name) {
         int unbound = 100_000; // requests/minute that never bind in these runs
         return switch (name) {
-            // 4 x 250 cells, 5 consumers each, 400 ms: ideal makespan ceil(250/5) x 0.4 s = 20 s
-            case "efficiency" -> new Spec(name, 250, 1, ALL_PROVIDERS, 5, "400ms", unbound, true, 250, 3);
+            // 4 x 250 cells, 5 consumers each, 400 ms: ideal makespan ceil(250/5) x 0.4 s = 20 s; "streams" is the
+            // same run while 1,000 clients (another JVM) follow the workspace's event stream
+            case "efficiency", "streams" -> new Spec(name, 250, 1, ALL_PROVIDERS, 5, "400ms", unbound, true, 250, 3);
             // 20,000 cells with no provider latency: what the pipeline itself costs
             // (after warm-up runs of the same shape on other prompts of the same kind: see warmupPrompts)
             case "overhead" -> new Spec(name, 5_000, 1, ALL_PROVIDERS, Integer.getInteger("bench.consumers", 5),
@@ -113,6 +114,9 @@ public final class Scenario {
         r.put("requestsPerMinute", spec.requestsPerMinute());
         SightlineApp app = null;
         io.zonky.test.db.postgres.embedded.EmbeddedPostgres statsDb = null;
+        int streams = spec.name().equals("streams") ? Integer.getInteger("bench.streams", 1000) : 0;
+        r.put("streams", streams);
+        StreamClientsProcess clients = null;
         try {
             Path ws = Workloads.workspace(tmp, spec.prompts(), spec.warmupPrompts());
             port = freePort();
@@ -142,6 +146,11 @@ public final class Scenario {
                 long c0 = System.nanoTime();
                 await(parts, trigger(measured), Duration.ofMinutes(10));
                 r.put("coldMakespanSeconds", secs(System.nanoTime() - c0));
+            }
+            if (streams > 0) {
+                // the clients connect before the warm-up rounds, so the fan-out is compiled by the JIT as the rest is
+                clients = StreamClientsProcess.start(port, streams);
+                r.put("streamsOpened", clients.opened());
             }
             if (spec.warmupPrompts() > 0) {
                 // a service that has been running: warm the JIT with the same pipeline at no provider latency, on
@@ -207,7 +216,23 @@ public final class Scenario {
             r.put("javaThreadCpuSeconds", topThreads(javaBefore, javaAfter));
             r.put("gcCount", used.gcCount);
             r.put("gcSeconds", used.gcSeconds);
-            r.put("checks", checks(parts, runId, sim));
+            Map<String, Object> checks = checks(parts, runId, sim);
+            if (clients != null) {
+                Map<String, Object> seen = clients.result(runId);
+                seen.put("completedLastAfterFinishMillis", ((Number) seen.get("completedLastMillis")).longValue()
+                        - done.finishedAt().toEpochMilli());
+                seen.put("completedMedianAfterFinishMillis", ((Number) seen.get("completedMedianMillis")).longValue()
+                        - done.finishedAt().toEpochMilli());
+                r.put("streamClients", seen);
+                var hub = parts.bean(dev.sightline.events.EventHub.class).stats();
+                r.put("hub", Map.of("streams", hub.streams(), "dropped", hub.dropped(),
+                        "notifications", hub.notifications()));
+                checks.put("everyStreamCompleted", ((Number) seen.get("receivedCompleted")).intValue() == streams);
+                checks.put("everyStreamSawEveryCell", ((Number) seen.get("cellsSeenMin")).intValue() == spec.cells());
+                checks.put("ok", Boolean.TRUE.equals(checks.get("ok")) && Boolean.TRUE.equals(
+                        checks.get("everyStreamCompleted")) && Boolean.TRUE.equals(checks.get("everyStreamSawEveryCell")));
+            }
+            r.put("checks", checks);
             r.put("timeline", timeline(parts, runId));
             if (spec.name().equals("ratelimit")) {
                 rateLimit(r, sim);
@@ -220,6 +245,9 @@ public final class Scenario {
             }
             return r;
         } finally {
+            if (clients != null) {
+                clients.close();
+            }
             if (app != null) {
                 app.stop();
             }
@@ -454,6 +482,60 @@ public final class Scenario {
         Cpu minus(Cpu o) {
             return new Cpu(process - o.process, simulator - o.simulator, postgres - o.postgres, gcCount - o.gcCount,
                     gcSeconds - o.gcSeconds);
+        }
+    }
+
+    /** The {@link StreamClients} JVM: opened streams, and what they saw of a run. */
+    static final class StreamClientsProcess implements AutoCloseable {
+        private final Process process;
+        private final java.io.BufferedReader out;
+        private final int opened;
+
+        private StreamClientsProcess(Process process, java.io.BufferedReader out, int opened) {
+            this.process = process;
+            this.out = out;
+            this.opened = opened;
+        }
+
+        static StreamClientsProcess start(int port, int n) throws IOException {
+            String java = ProcessHandle.current().info().command().orElse("java");
+            Process p = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                    StreamClients.class.getName(), "http://127.0.0.1:" + port, TOKEN, String.valueOf(n))
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+            String line = out.readLine();
+            if (line == null || !line.startsWith("OPEN ")) {
+                p.destroyForcibly();
+                throw new IllegalStateException("stream clients did not start: " + line);
+            }
+            int opened = Integer.parseInt(line.substring(5).strip());
+            System.out.println("bench: " + opened + " of " + n + " event streams open");
+            if (opened != n) {
+                p.destroyForcibly();
+                throw new IllegalStateException("only " + opened + " of " + n + " event streams opened");
+            }
+            return new StreamClientsProcess(p, out, opened);
+        }
+
+        int opened() {
+            return opened;
+        }
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> result(long runId) throws IOException {
+            process.getOutputStream().write(("RUN " + runId + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            process.getOutputStream().flush();
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                if (line.startsWith("RESULT ")) {
+                    return JSON.readValue(line.substring(7), LinkedHashMap.class);
+                }
+            }
+            throw new IllegalStateException("stream clients ended without a result");
+        }
+
+        @Override
+        public void close() {
+            process.destroy();
         }
     }
 }

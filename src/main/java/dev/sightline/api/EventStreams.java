@@ -1,0 +1,245 @@
+package dev.sightline.api;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.vertx.core.Context;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.sightline.events.EventHub;
+import dev.sightline.events.EventScope;
+import dev.sightline.events.Sse;
+import dev.sightline.events.Subscription;
+
+/**
+ * {@code GET /api/events} and {@code GET /api/runs/{id}/events}: a Vert.x route handler on the application's HTTP
+ * server, because a stream outlives any Camel exchange (platform-http writes a reply when its exchange ends, and an
+ * InputStream body would hold a worker thread per client). Each request first goes through
+ * {@code direct:events-open} (or {@code direct:events-open-ticket}), so it is authorised, checked and refused exactly
+ * like any other endpoint; then the handler writes the stream without blocking: the node's {@link EventHub} queues
+ * frames per client and the connection takes them as fast as the client reads.
+ */
+public final class EventStreams implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventStreams.class);
+    private static final int CHUNK = 64 * 1024;
+    private static final int IN_FLIGHT = 256 * 1024;
+
+    private final EventHub hub;
+    private final ProducerTemplate template;
+    /** Authorising a stream and catching it up read the database: never on an event loop or Vert.x's workers. */
+    private final ExecutorService opener;
+
+    private final int maxStreams;
+
+    public EventStreams(CamelContext camel, EventHub hub, int openers, int maxStreams) {
+        this.hub = hub;
+        this.maxStreams = maxStreams;
+        this.template = camel.createProducerTemplate();
+        AtomicInteger n = new AtomicInteger();
+        this.opener = new ThreadPoolExecutor(openers, openers, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000),
+                r -> {
+                    Thread t = new Thread(r, "sightline-events-open-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    public void mount(Router router) {
+        router.get("/api/events").handler(ctx -> open(ctx, null, null));
+        stream(router, "/api/runs/:id/events", EventScope.RUN);
+    }
+
+    /**
+     * A stream of one thing's events at {@code path} (with an {@code :id} parameter): the events whose payload has
+     * {@code key} = id. The thing's kind must be known to {@link EventsApi#thing}, which says whether it exists.
+     */
+    public void stream(Router router, String path, String key) {
+        router.get(path).handler(ctx -> open(ctx, key, ctx.pathParam("id")));
+    }
+
+    private void open(RoutingContext ctx, String key, String id) {
+        HttpServerRequest req = ctx.request();
+        HttpServerResponse resp = ctx.response();
+        Context vertx = ctx.vertx().getOrCreateContext();
+        // only what the client sent as HTTP headers counts as headers: a query parameter cannot pose as a token
+        Map<String, Object> headers = new HashMap<>();
+        put(headers, "Authorization", req.getHeader("Authorization"));
+        // EventSource sends Last-Event-ID when it reconnects; a client opening a new one with a ticket passes it in
+        // the query
+        String last = req.getHeader("Last-Event-ID");
+        put(headers, "Last-Event-ID", last != null ? last : req.getParam("lastEventId"));
+        put(headers, "scopeKey", key);
+        put(headers, "id", id);
+        String ticket = req.getParam("ticket");
+        put(headers, "ticket", ticket);
+        String route = ticket != null && !headers.containsKey("Authorization") ? "direct:events-open-ticket"
+                : "direct:events-open";
+        if (hub.stats().streams() >= maxStreams) {
+            busy(resp, "this node serves as many event streams as it may (sightline.events.max-streams)");
+            return;
+        }
+        try {
+            opener.execute(() -> authorise(route, headers, req, resp, vertx));
+        } catch (RejectedExecutionException e) {
+            busy(resp, "too many event streams opening");
+        }
+    }
+
+    private static void busy(HttpServerResponse resp, String why) {
+        resp.setStatusCode(503).putHeader("Retry-After", "5").putHeader("Content-Type", "application/json")
+                .end("{\"error\":{\"status\":503,\"code\":\"busy\",\"message\":\"" + why
+                        + "; try again shortly\"}}");
+    }
+
+    private static void put(Map<String, Object> headers, String name, String value) {
+        if (value != null && !value.isBlank()) {
+            headers.put(name, value);
+        }
+    }
+
+    private void authorise(String route, Map<String, Object> headers, HttpServerRequest req, HttpServerResponse resp,
+                           Context vertx) {
+        Exchange ex = template.send(route, e -> e.getMessage().setHeaders(headers));
+        Object body = ex.getMessage().getBody();
+        if (ex.getException() == null && body instanceof EventsApi.Opening opening) {
+            stream(opening, req, resp, vertx);
+            return;
+        }
+        Integer status = ex.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        String type = ex.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
+        String retry = ex.getMessage().getHeader("Retry-After", String.class);
+        String text = ex.getException() == null ? ex.getMessage().getBody(String.class)
+                : "{\"error\":{\"status\":500,\"code\":\"internal_error\",\"message\":\"internal error\"}}";
+        if (ex.getException() != null) {
+            LOG.error("Opening an event stream failed", ex.getException());
+        }
+        vertx.runOnContext(v -> {
+            if (resp.closed() || resp.ended()) {
+                return;
+            }
+            resp.setStatusCode(status == null || ex.getException() != null ? 500 : status);
+            resp.putHeader("Content-Type", type == null ? "application/json" : type);
+            if (retry != null) {
+                resp.putHeader("Retry-After", retry);
+            }
+            resp.end(text == null ? "" : text);
+        });
+    }
+
+    private void stream(EventsApi.Opening opening, HttpServerRequest req, HttpServerResponse resp, Context vertx) {
+        Subscription sub = new Subscription(opening.scope(), hub.settings().clientBuffer());
+        sub.attach(new Connection(sub, req, resp, vertx));
+        // runs on the connection's context before any flush the subscription asks for (tasks keep their order)
+        vertx.runOnContext(v -> {
+            if (resp.closed()) {
+                sub.close();
+                return;
+            }
+            resp.setStatusCode(200).setChunked(true)
+                    .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+                    .putHeader("Cache-Control", "no-cache, no-store")
+                    .putHeader("X-Accel-Buffering", "no");
+            resp.closeHandler(x -> sub.close());
+            resp.exceptionHandler(x -> sub.close());
+            resp.write(Sse.RETRY);
+        });
+        try {
+            hub.subscribe(sub, opening.from());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            sub.close();
+        } catch (RuntimeException e) {
+            LOG.warn("Event stream could not catch up, closing it (the client resumes): {}", e.getMessage());
+            sub.close();
+            vertx.runOnContext(v -> req.connection().close());
+        }
+    }
+
+    /** A subscription's connection: writes what waits while the client keeps up, pauses while it does not. */
+    private static final class Connection implements Subscription.Sink {
+
+        private final Subscription sub;
+        private final HttpServerRequest req;
+        private final HttpServerResponse resp;
+        private final Context vertx;
+        private final AtomicBoolean scheduled = new AtomicBoolean();
+        /** Characters written but not yet taken by the socket (touched on the connection's context only). */
+        private long inFlight;
+
+        Connection(Subscription sub, HttpServerRequest req, HttpServerResponse resp, Context vertx) {
+            this.sub = sub;
+            this.req = req;
+            this.resp = resp;
+            this.vertx = vertx;
+        }
+
+        @Override
+        public void ready() {
+            if (scheduled.compareAndSet(false, true)) {
+                vertx.runOnContext(v -> {
+                    scheduled.set(false);
+                    flush();
+                });
+            }
+        }
+
+        /**
+         * Writes while less than {@link #IN_FLIGHT} characters wait for the socket; a write's future completes once
+         * the socket took it. A client that reads slower than events come leaves the rest in the subscription's
+         * bounded buffer, which drops it when full.
+         */
+        private void flush() {
+            while (inFlight < IN_FLIGHT && !resp.closed() && !resp.ended()) {
+                String chunk = sub.take(CHUNK);
+                if (chunk == null) {
+                    return;
+                }
+                int n = chunk.length();
+                inFlight += n;
+                resp.write(chunk).onComplete(ar -> {
+                    inFlight -= n;
+                    if (ar.failed()) {
+                        sub.close();
+                    } else {
+                        flush();
+                    }
+                });
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                vertx.runOnContext(v -> {
+                    if (!resp.closed()) {
+                        req.connection().close();
+                    }
+                });
+            } catch (RuntimeException e) {
+                // the HTTP server is already gone, and the connection with it
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        opener.shutdownNow();
+        template.stop();
+    }
+}

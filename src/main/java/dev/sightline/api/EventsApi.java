@@ -1,0 +1,101 @@
+package dev.sightline.api;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.camel.Exchange;
+
+import dev.sightline.events.EventLog;
+import dev.sightline.events.EventLog.Cursor;
+import dev.sightline.events.EventScope;
+import dev.sightline.events.Tickets;
+import dev.sightline.run.RunRepository;
+import dev.sightline.values.Rejection;
+
+/**
+ * Event streams before they open (routes/api/events.yaml): the stream handler ({@link EventStreams}) sends each
+ * request through a route that authorises it like every endpoint, and this bean decides what it may stream. Also
+ * {@code POST /api/events/tickets}.
+ */
+public final class EventsApi {
+
+    /** What a stream that passed its checks shows: a scope, and where it starts (null: from now on). */
+    public record Opening(EventScope scope, Cursor from) {
+    }
+
+    /** Whether a thing of some kind (a run, a job...) is the workspace's. */
+    public interface Owner {
+        boolean owns(long workspaceId, long id);
+    }
+
+    private record Thing(String noun, Owner owner) {
+    }
+
+    private final EventLog log;
+    private final Tickets tickets;
+    private final Map<String, Thing> things = new ConcurrentHashMap<>();
+
+    public EventsApi(RunRepository runs, EventLog log, Tickets tickets) {
+        this.log = log;
+        this.tickets = tickets;
+        thing(EventScope.RUN, "run", (ws, id) -> runs.find(ws, id).isPresent());
+    }
+
+    /** Streams of one thing's events, by the payload field that names it ({@code runId}, {@code jobId}...). */
+    public void thing(String key, String noun, Owner owner) {
+        things.put(key, new Thing(noun, owner));
+    }
+
+    /** The stream's scope (an unknown run, or thing, is 404) and start (an id this server never gave out is 400). */
+    public Opening open(Exchange ex) {
+        long ws = ApiAuth.workspace(ex);
+        EventScope scope = EventScope.workspace(ws);
+        String key = Http.param(ex, "scopeKey");
+        if (key != null) {
+            Thing thing = things.get(key);
+            if (thing == null) {
+                throw new IllegalStateException("no stream of " + key + " things is known");
+            }
+            long id = Http.id(ex, "id");
+            if (!thing.owner().owns(ws, id)) {
+                throw Rejection.notFound(thing.noun() + " " + id);
+            }
+            scope = EventScope.of(ws, key, id);
+        }
+        String last = Http.param(ex, "Last-Event-ID");
+        Cursor from = null;
+        if (last != null) {
+            from = Cursor.parse(last, "Last-Event-ID");
+            if (!log.issued(from)) {
+                throw Rejection.invalid("Last-Event-ID", "Last-Event-ID '" + last + "' is not an event id of this "
+                        + "server");
+            }
+        }
+        return new Opening(scope, from);
+    }
+
+    /** A stream opened with {@code ?ticket=}: the ticket names the workspace, once. */
+    public void redeemTicket(Exchange ex) {
+        Tickets.Redeemed r = tickets.redeem(Http.param(ex, "ticket"));
+        if (r.workspaceId() == null) {
+            String why = switch (r.refusal()) {
+                case USED -> "ticket was already used: ask POST /api/events/tickets for a new one";
+                case EXPIRED -> "ticket expired: ask POST /api/events/tickets for a new one";
+                case UNKNOWN -> "unknown ticket";
+            };
+            throw new ApiException(401, "unauthorized", "ticket", why);
+        }
+        ex.setProperty(ApiAuth.WORKSPACE, r.workspaceId());
+    }
+
+    /** {@code POST /api/events/tickets}: 201 {"ticket", "expiresAt", "expiresInSeconds"}. */
+    public void createTicket(Exchange ex) {
+        Tickets.Ticket t = tickets.create(ApiAuth.workspace(ex));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ticket", t.ticket());
+        out.put("expiresAt", t.expiresAt());
+        out.put("expiresInSeconds", tickets.ttl().toSeconds());
+        Http.reply(ex, 201, out);
+    }
+}

@@ -1,0 +1,76 @@
+package dev.sightline.events;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+
+import dev.sightline.store.Jdbc;
+import dev.sightline.workspace.WorkspaceRepository;
+
+/**
+ * Short-lived single-use tickets that open one event stream, for browsers (an EventSource cannot send an
+ * Authorization header, and a long-lived token must never be in a URL). Stored hashed, in the database, so a
+ * ticket taken from one node opens a stream on any other.
+ */
+public final class Tickets {
+
+    public record Ticket(String ticket, Instant expiresAt) {
+    }
+
+    /** Why a ticket opens nothing. */
+    public enum Refusal { UNKNOWN, USED, EXPIRED }
+
+    public record Redeemed(Long workspaceId, Refusal refusal) {
+    }
+
+    private static final String INSERT = """
+            INSERT INTO event_ticket (hash, workspace_id, expires_at) VALUES (?, ?, now() + make_interval(secs => ?))
+            RETURNING expires_at""";
+    private static final String PURGE = "DELETE FROM event_ticket WHERE expires_at < now() - interval '1 hour'";
+    private static final String REDEEM = """
+            UPDATE event_ticket SET used_at = now()
+             WHERE hash = ? AND used_at IS NULL AND expires_at > now()
+            RETURNING workspace_id""";
+    private static final String STATE = "SELECT used_at IS NOT NULL AS used FROM event_ticket WHERE hash = ?";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Jdbc jdbc;
+    private final Duration ttl;
+
+    public Tickets(Jdbc jdbc, Duration ttl) {
+        this.jdbc = jdbc;
+        this.ttl = ttl;
+    }
+
+    public Duration ttl() {
+        return ttl;
+    }
+
+    public Ticket create(long workspaceId) {
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        String ticket = "tk_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        jdbc.update(PURGE);
+        Instant expires = jdbc.queryOne(INSERT, rs -> Jdbc.instant(rs, "expires_at"),
+                WorkspaceRepository.textHash(ticket), workspaceId, ttl.toMillis() / 1000.0).orElseThrow();
+        return new Ticket(ticket, expires);
+    }
+
+    /** The ticket's workspace, once: a second use, or one after it expired, is refused with the reason. */
+    public Redeemed redeem(String ticket) {
+        if (ticket == null || ticket.length() > 100) {
+            return new Redeemed(null, Refusal.UNKNOWN);
+        }
+        String hash = WorkspaceRepository.textHash(ticket);
+        Optional<Long> ws = jdbc.queryOne(REDEEM, rs -> rs.getLong(1), hash);
+        if (ws.isPresent()) {
+            return new Redeemed(ws.get(), null);
+        }
+        return jdbc.queryOne(STATE, rs -> rs.getBoolean("used"), hash)
+                .map(used -> new Redeemed(null, used ? Refusal.USED : Refusal.EXPIRED))
+                .orElse(new Redeemed(null, Refusal.UNKNOWN));
+    }
+}
