@@ -73,6 +73,21 @@ public final class EventStreams implements AutoCloseable {
         router.get(path).handler(ctx -> open(ctx, key, ctx.pathParam("id")));
     }
 
+    /**
+     * Like {@link #stream(Router, String, String)}, in front of a Camel REST endpoint at the same path: a request
+     * that accepts {@code text/event-stream} gets the stream, any other goes on to the endpoint (JSON polling).
+     */
+    public void streamOrPoll(Router router, String path, String key) {
+        router.get(path).order(-1).handler(ctx -> {
+            String accept = ctx.request().getHeader("Accept");
+            if (accept != null && accept.contains("text/event-stream")) {
+                open(ctx, key, ctx.pathParam("id"));
+            } else {
+                ctx.next();
+            }
+        });
+    }
+
     private void open(RoutingContext ctx, String key, String id) {
         HttpServerRequest req = ctx.request();
         HttpServerResponse resp = ctx.response();

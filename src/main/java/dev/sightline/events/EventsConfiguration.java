@@ -10,6 +10,7 @@ import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
 import dev.sightline.api.EventStreams;
+import dev.sightline.jobs.JobRepository;
 import dev.sightline.api.EventsApi;
 import dev.sightline.api.WebAssets;
 import dev.sightline.config.Config;
@@ -78,7 +79,16 @@ public final class EventsConfiguration implements CamelConfiguration {
                 }
                 EventHub hub = context.getRegistry().findSingleByType(EventHub.class);
                 hub.start();
-                context.getRegistry().findSingleByType(EventStreams.class).mount(router);
+                EventStreams streams = context.getRegistry().findSingleByType(EventStreams.class);
+                streams.mount(router);
+                JobRepository jobs = context.getRegistry().lookupByNameAndType("jobRepository", JobRepository.class);
+                if (jobs != null) {
+                    // GET /api/jobs/{id}/events: the job's events as a stream, or as JSON pages (polling) to
+                    // clients that do not accept text/event-stream
+                    context.getRegistry().findSingleByType(EventsApi.class).thing("jobId", "job",
+                            (ws, id) -> jobs.find(ws, id).isPresent());
+                    streams.streamOrPoll(router, "/api/jobs/:id/events", "jobId");
+                }
                 new WebAssets().mount(router);
             }
         });

@@ -1,7 +1,5 @@
 package dev.sightline.jobs;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.sightline.simulator.Simulator;
+import dev.sightline.testing.SseClient;
 import dev.sightline.testing.TestApp;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Jobs end to end on the real application against the simulated web: the page analysis queued after a run, the
@@ -137,6 +138,23 @@ class JobsTest {
         assertThat(types.get(0)).as(app.get("/api/jobs/" + jobId + "/events").body()).isEqualTo("job.created");
         assertThat(types).contains("job.progress");
         assertThat(types.get(types.size() - 1)).isEqualTo("job.completed");
+        // the same events as a server-sent event stream (what accepts text/event-stream), from the start
+        try (SseClient stream = SseClient.open(app.baseUrl() + "/api/jobs/" + jobId + "/events",
+                Map.of("Authorization", "Bearer " + TestApp.TOKEN, "Last-Event-ID", "0-0"))) {
+            assertThat(stream.status()).isEqualTo(200);
+            stream.await("job.completed", Duration.ofSeconds(20), f -> "job.completed".equals(f.event()));
+            assertThat(stream.frames().stream().map(SseClient.Frame::event).filter(e -> e != null
+                    && e.startsWith("job.")).toList()).isEqualTo(types);
+            stream.frames().stream().filter(f -> f.event() != null)
+                    .forEach(f -> assertThat(f.json().get("jobId").asLong()).isEqualTo(jobId));
+        }
+        try (SseClient unknown = SseClient.open(app.baseUrl() + "/api/jobs/987654321/events",
+                Map.of("Authorization", "Bearer " + TestApp.TOKEN))) {
+            assertThat(unknown.status()).isEqualTo(404);
+        }
+        try (SseClient anonymous = SseClient.open(app.baseUrl() + "/api/jobs/" + jobId + "/events", Map.of())) {
+            assertThat(anonymous.status()).isEqualTo(401);
+        }
 
         // the next analysis of the run fetches only what failed: fresh pages wait for sightline.pages.refresh
         JsonNode again = app.post("/api/jobs", "{\"kind\": \"page-analysis\", \"params\": {\"runId\": " + runId + "}}")
