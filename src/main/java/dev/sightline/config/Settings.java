@@ -22,7 +22,7 @@ public final class Settings {
 
     /** What {@code use} makes of the settings (read while it runs: the properties component is closed after). */
     public static <T> T read(Properties overrides, Function<Config, T> use) {
-        DefaultCamelContext ctx = new DefaultCamelContext(false);
+        DefaultCamelContext ctx = new DefaultCamelContext();
         try {
             PropertiesComponent pc = (PropertiesComponent) ctx.getPropertiesComponent();
             pc.setLocation(LOCATIONS);
