@@ -1,5 +1,6 @@
 package dev.sightline;
 
+import dev.sightline.config.Settings;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -98,8 +99,7 @@ public final class Sightline {
     /** {@code --create-token}: against the database only (a running service's embedded database too). */
     private static int createToken(Cli cli, PrintStream out, PrintStream err) {
         try {
-            Config config = dev.sightline.config.Settings.read(new Properties());
-            Database.Settings s = Database.Settings.from(config);
+            Database.Settings s = Settings.read(new Properties(), Database.Settings::from);
             if (s.url().isBlank()) {
                 Optional<String[]> running = EmbeddedDatabase.running(s.embeddedDir());
                 if (running.isPresent()) {

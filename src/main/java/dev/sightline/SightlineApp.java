@@ -1,5 +1,6 @@
 package dev.sightline;
 
+import dev.sightline.config.Settings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -129,7 +130,7 @@ public final class SightlineApp {
      * loads its routes and classes; the configurations wait for it when they need it.
      */
     private void startDatabase() {
-        lifecycle.openDatabase(() -> Database.open(Database.Settings.from(dev.sightline.config.Settings.read(overrides))));
+        lifecycle.openDatabase(() -> Database.open(Settings.read(overrides, Database.Settings::from)));
     }
 
     /**

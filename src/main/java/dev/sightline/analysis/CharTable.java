@@ -127,27 +127,4 @@ final class CharTable<V> {
         String s = text.substring(from, to).toLowerCase(Locale.ROOT);
         return s.indexOf('’') >= 0 ? s.replace('’', '\'') : s;
     }
-
-    /** True when text[from, to) lowercased equals the lowercase word. */
-    static boolean equalsLower(String text, int from, int to, String lowerWord) {
-        int len = to - from;
-        for (int k = 0; k < len; k++) {
-            if (text.charAt(from + k) >= 128) {
-                return lower(text, from, to).equals(lowerWord);
-            }
-        }
-        if (len != lowerWord.length()) {
-            return false;
-        }
-        for (int k = 0; k < len; k++) {
-            char c = text.charAt(from + k);
-            if (c >= 'A' && c <= 'Z') {
-                c += 32;
-            }
-            if (c != lowerWord.charAt(k)) {
-                return false;
-            }
-        }
-        return true;
-    }
 }

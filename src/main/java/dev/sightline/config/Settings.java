@@ -1,8 +1,10 @@
 package dev.sightline.config;
 
 import java.util.Properties;
+import java.util.function.Function;
 
 import org.apache.camel.component.properties.PropertiesComponent;
+import org.apache.camel.impl.DefaultCamelContext;
 
 /**
  * The application's settings outside a running Camel context (commands that touch only the database, and the
@@ -18,11 +20,16 @@ public final class Settings {
     private Settings() {
     }
 
-    public static Config read(Properties overrides) {
-        PropertiesComponent pc = (PropertiesComponent) new org.apache.camel.impl.DefaultCamelContext()
-                .getPropertiesComponent();
-        pc.setLocation(LOCATIONS);
-        pc.setOverrideProperties(overrides == null ? new Properties() : overrides);
-        return new Config(pc::resolveProperty);
+    /** What {@code use} makes of the settings (read while it runs: the properties component is closed after). */
+    public static <T> T read(Properties overrides, Function<Config, T> use) {
+        DefaultCamelContext ctx = new DefaultCamelContext();
+        try {
+            PropertiesComponent pc = (PropertiesComponent) ctx.getPropertiesComponent();
+            pc.setLocation(LOCATIONS);
+            pc.setOverrideProperties(overrides == null ? new Properties() : overrides);
+            return use.apply(new Config(pc::resolveProperty));
+        } finally {
+            ctx.stop();
+        }
     }
 }

@@ -161,7 +161,4 @@ public final class ProviderRegistry {
         return p;
     }
 
-    public boolean anySimulated() {
-        return providers.values().stream().anyMatch(Provider::simulated);
-    }
 }

@@ -42,10 +42,4 @@ public record ProviderSettings(
         BigDecimal pricePerSearch,
         boolean enabled,
         CircuitSettings circuit) {
-
-    public ProviderSettings withBaseUrl(String url) {
-        return new ProviderSettings(name, kind, model, url, apiKey, webSearch, temperature, maxTokens,
-                requestsPerMinute, consumers, timeout, priceInputPerMTok, priceOutputPerMTok, pricePerRequest,
-                pricePerSearch, enabled, circuit);
-    }
 }

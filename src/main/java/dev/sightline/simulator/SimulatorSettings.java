@@ -82,16 +82,6 @@ public record SimulatorSettings(String host, int port, LocalDate day, Map<String
         return new SimulatorSettings(host, port, day, faults, profile);
     }
 
-    public SimulatorSettings withFaults(String kind, FaultProfile profile) {
-        Map<String, FaultProfile> copy = new LinkedHashMap<>(faults);
-        copy.put(kind, profile);
-        return new SimulatorSettings(host, port, day, copy, defaults);
-    }
-
-    public SimulatorSettings withDay(LocalDate newDay) {
-        return new SimulatorSettings(host, port, newDay, faults, defaults);
-    }
-
     /** The profile a kind starts with. */
     public FaultProfile faultsFor(String kind) {
         return faults.getOrDefault(kind, defaults);

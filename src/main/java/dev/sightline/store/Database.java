@@ -114,10 +114,6 @@ public final class Database implements AutoCloseable {
         return dataSource;
     }
 
-    public boolean isEmbedded() {
-        return embedded != null;
-    }
-
     public EmbeddedDatabase embedded() {
         return embedded;
     }

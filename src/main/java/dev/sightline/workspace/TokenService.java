@@ -37,7 +37,6 @@ public final class TokenService {
     private static final String ANY_SHOWN = """
             SELECT EXISTS (SELECT 1 FROM api_token
                             WHERE workspace_id = ? AND revoked_at IS NULL AND shown_at IS NOT NULL)""";
-    private static final String COUNT_ACTIVE = "SELECT count(*) FROM api_token WHERE workspace_id = ? AND revoked_at IS NULL";
     private static final String OWNER_OF_HASH = "SELECT workspace_id FROM api_token WHERE token_hash = ?";
 
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -93,10 +92,6 @@ public final class TokenService {
     /** Whether the workspace has a live token that was ever shown to a person (printed, or answered by the API). */
     public boolean hasShownToken(long workspaceId) {
         return jdbc.queryOne(ANY_SHOWN, rs -> rs.getBoolean(1), workspaceId).orElse(false);
-    }
-
-    public long activeCount(long workspaceId) {
-        return jdbc.queryOne(COUNT_ACTIVE, rs -> rs.getLong(1), workspaceId).orElse(0L);
     }
 
     static String hash(String token) {

@@ -100,7 +100,9 @@ class MetricsEndToEndTest {
         }
         // 4 providers x 9 demo entities
         assertThat(report.get("rows")).hasSize(36);
-        assertThat(report.get("comparisonReason").asText()).isEqualTo("no earlier run in this workspace");
+        assertThat(report.get("comparisonReason").asText())
+                .isEqualTo("no earlier completed run of this workspace asked the same providers "
+                        + "[anthropic, gemini, openai, perplexity]");
     }
 
     @Test
