@@ -119,7 +119,7 @@ public final class RunConfiguration implements CamelConfiguration {
                                      RetryPolicy retry, ProviderRegistry providers) {
         return new CellOutcomes(cells, runs, dispatcher, retry,
                 name -> providers.get(name).settings().circuit().openDuration(),
-                config.duration("sightline.retry.max-rate-limited", Duration.ofMinutes(30)));
+                config.duration("sightline.retry.max-rate-limited", Duration.ofMinutes(30)), providers.scrubber());
     }
 
     @BindToRegistry(value = "answerStore", lazy = true)
