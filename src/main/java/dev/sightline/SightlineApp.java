@@ -18,6 +18,7 @@ import dev.sightline.api.ApiConfiguration;
 import dev.sightline.config.Config;
 import dev.sightline.config.ConfigException;
 import dev.sightline.config.Resources;
+import dev.sightline.http.HttpConfiguration;
 import dev.sightline.provider.ProviderCircuits;
 import dev.sightline.provider.ProviderConfiguration;
 import dev.sightline.run.Dispatcher;
@@ -68,6 +69,7 @@ public final class SightlineApp {
         main.configure().addConfiguration(new ProviderConfiguration());
         main.configure().addConfiguration(new RunConfiguration());
         main.configure().addConfiguration(new ApiConfiguration());
+        main.configure().addConfiguration(new HttpConfiguration());
         main.addMainListener(new Lifecycle());
     }
 
