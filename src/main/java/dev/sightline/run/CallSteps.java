@@ -69,6 +69,7 @@ public final class CallSteps {
         if (p.simulated()) {
             m.setHeader(PromptInput.CELL_HEADER, Long.toString(claim.cellId()));
             m.setHeader(PromptInput.SAMPLE_HEADER, Integer.toString(claim.sample()));
+            m.setHeader(PromptInput.WORKSPACE_HEADER, Long.toString(claim.workspaceId()));
         }
         // the enum itself: a String here costs a slow type-converter lookup on every call
         m.setHeader(Exchange.HTTP_METHOD, HttpMethods.POST);
