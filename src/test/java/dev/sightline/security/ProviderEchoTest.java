@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,18 +14,13 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.AppenderBase;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
+import dev.sightline.testing.LogCapture;
 import dev.sightline.testing.TestApp;
 
 /**
@@ -46,29 +38,14 @@ class ProviderEchoTest {
     static final List<String> KEYS = List.of(CHAT_KEY, RESP_KEY, ERR_KEY);
     static final String FORGED = "2026-12-05 04:00:00.000 INFO  [main] d.s.Sightline - FORGED";
 
-    static final List<String> logs = new ArrayList<>();
-    static AppenderBase<ILoggingEvent> appender;
+    static LogCapture logs;
     static HttpServer provider;
     static final AtomicInteger errorCalls = new AtomicInteger();
     static TestApp app;
 
     @BeforeAll
     static void start() throws IOException {
-        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
-        appender = new AppenderBase<>() {
-            @Override
-            protected void append(ILoggingEvent e) {
-                synchronized (logs) {
-                    logs.add(e.getFormattedMessage() + (e.getThrowableProxy() == null ? ""
-                            : ThrowableProxyUtil.asString(e.getThrowableProxy())));
-                }
-            }
-        };
-        appender.setContext(ctx);
-        appender.start();
-        Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.addAppender(appender);
-        root.setLevel(Level.DEBUG);
+        logs = LogCapture.root(Level.DEBUG);
 
         provider = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         provider.createContext("/chat/v1/chat/completions", x -> reply(x, 200, chatAnswer(key(x))));
@@ -112,9 +89,7 @@ class ProviderEchoTest {
             app.close();
         }
         provider.stop(0);
-        Logger root = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.detachAppender(appender);
-        root.setLevel(Level.INFO);
+        logs.close();
     }
 
     static String key(HttpExchange x) throws IOException {
@@ -170,8 +145,6 @@ class ProviderEchoTest {
                 runId)).as("answers stored").isPositive();
         assertThat(app.count("SELECT count(*) FROM cell WHERE run_id = ? AND status = 'failed' AND last_error LIKE "
                 + "'HTTP 400%'", runId)).as("error replies recorded").isPositive();
-        assertThat(app.count("SELECT count(*) FROM response WHERE raw_body LIKE '%***%' AND answer_text LIKE '%***%'"))
-                .as("echoes are masked, not dropped").isPositive();
 
         List<String> bodies = new ArrayList<>();
         long cell = app.count("SELECT min(id) FROM cell WHERE run_id = ? AND status = 'succeeded'", runId);
@@ -191,19 +164,17 @@ class ProviderEchoTest {
             for (String leak : List.of(key, key.substring(0, 12), key.substring(12))) {
                 String lower = leak.toLowerCase(Locale.ROOT);
                 assertThat(bodies).allSatisfy(b -> assertThat(b.toLowerCase(Locale.ROOT)).doesNotContain(lower));
-                synchronized (logs) {
-                    assertThat(logs).isNotEmpty().allSatisfy(l -> assertThat(l.toLowerCase(Locale.ROOT))
-                            .doesNotContain(lower));
-                }
+                assertThat(logs.lines()).isNotEmpty().allSatisfy(l -> assertThat(l.toLowerCase(Locale.ROOT))
+                        .doesNotContain(lower));
                 assertThat(SecretsLeakTest.tablesContaining(app, leak)).as("tables holding " + leak).isEmpty();
             }
             // a row's text form doubles backslashes: the JSON-escaped echo is looked for in the raw bodies as they are
             assertThat(app.count("SELECT count(*) FROM response WHERE strpos(lower(raw_body), lower(?)) > 0",
                     escaped(key).substring(0, 36))).isZero();
         }
-        synchronized (logs) {
-            assertThat(logs).filteredOn(l -> l.contains("FORGED")).isNotEmpty()
-                    .allSatisfy(l -> assertThat(l).doesNotContain("\n").contains("\\n" + FORGED));
-        }
+        assertThat(app.count("SELECT count(*) FROM response WHERE raw_body LIKE '%***%' AND answer_text LIKE '%***%'"))
+                .as("echoes are masked, not dropped").isPositive();
+        assertThat(logs.lines()).filteredOn(l -> l.contains("FORGED")).isNotEmpty()
+                .allSatisfy(l -> assertThat(l).doesNotContain("\n").contains("\\n" + FORGED));
     }
 }
