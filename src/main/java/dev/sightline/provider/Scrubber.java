@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 import dev.sightline.values.Citation;
 
@@ -21,28 +20,49 @@ public final class Scrubber {
 
     public static final String MASK = "***";
     static final int MIN_LENGTH = 8;
-    private static final Scrubber NONE = new Scrubber(null);
+    private static final Scrubber NONE = new Scrubber(new Key[0]);
     private static final Map<Secret, Scrubber> SINGLE = new ConcurrentHashMap<>();
 
-    private final Pattern pattern;
+    /** The keys, longest first (a key that contains another is masked whole). */
+    private final Key[] keys;
 
-    private Scrubber(Pattern pattern) {
-        this.pattern = pattern;
+    /** A key's characters in lower and in upper case. */
+    private record Key(char[] lower, char[] upper) {
+        static Key of(String key) {
+            char[] lower = new char[key.length()];
+            char[] upper = new char[key.length()];
+            for (int i = 0; i < key.length(); i++) {
+                lower[i] = Character.toLowerCase(key.charAt(i));
+                upper[i] = Character.toUpperCase(key.charAt(i));
+            }
+            return new Key(lower, upper);
+        }
+
+        boolean mayStartWith(char c) {
+            return c == lower[0] || c == upper[0] || c == '\\';
+        }
+
+        boolean same(char c, int at) {
+            return c == lower[at] || c == upper[at];
+        }
+    }
+
+    private Scrubber(Key[] keys) {
+        this.keys = keys;
     }
 
     public static Scrubber of(Collection<Secret> secrets) {
-        List<String> alternatives = new ArrayList<>();
+        List<Key> keys = new ArrayList<>();
         for (Secret s : secrets) {
             if (s != null && s.reveal().length() >= MIN_LENGTH) {
-                alternatives.add(spelled(s.reveal()));
+                keys.add(Key.of(s.reveal()));
             }
         }
-        if (alternatives.isEmpty()) {
+        if (keys.isEmpty()) {
             return NONE;
         }
-        // longest first, so a key that contains another is masked whole
-        alternatives.sort((a, b) -> b.length() - a.length());
-        return new Scrubber(Pattern.compile(String.join("|", alternatives)));
+        keys.sort((a, b) -> b.lower().length - a.lower().length);
+        return new Scrubber(keys.toArray(new Key[0]));
     }
 
     /** For one key (the codecs' own defence); built once per key. */
@@ -51,15 +71,41 @@ public final class Scrubber {
                 : SINGLE.computeIfAbsent(secret, s -> of(List.of(s)));
     }
 
+    /** One pass over the text; a text without a key comes back as it is, without a copy. */
     public String scrub(String text) {
-        if (pattern == null || text == null || text.isEmpty()) {
+        if (keys.length == 0 || text == null || text.isEmpty()) {
             return text;
         }
-        return pattern.matcher(text).replaceAll(MASK);
+        StringBuilder out = null;
+        int copied = 0;
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            int end = -1;
+            for (Key key : keys) {
+                if (key.mayStartWith(c)) {
+                    end = matchAt(text, i, key);
+                    if (end > 0) {
+                        break;
+                    }
+                }
+            }
+            if (end < 0) {
+                i++;
+                continue;
+            }
+            if (out == null) {
+                out = new StringBuilder(text.length());
+            }
+            out.append(text, copied, i).append(MASK);
+            copied = end;
+            i = end;
+        }
+        return out == null ? text : out.append(text, copied, text.length()).toString();
     }
 
     public Map<String, List<String>> scrub(Map<String, List<String>> headers) {
-        if (pattern == null) {
+        if (keys.length == 0) {
             return headers;
         }
         Map<String, List<String>> out = new LinkedHashMap<>();
@@ -69,7 +115,7 @@ public final class Scrubber {
 
     /** Every text field of a decoded reply: answers assembled from parts can hold a key no single part held. */
     public ProviderResult scrub(ProviderResult r) {
-        if (pattern == null) {
+        if (keys.length == 0) {
             return r;
         }
         if (!r.isOk()) {
@@ -85,30 +131,40 @@ public final class Scrubber {
                 a.latencyMs(), a.costUsd()));
     }
 
-    /** A regex for the key in any case, each character also as a JSON {@code \}{@code uXXXX} escape. */
-    private static String spelled(String key) {
-        StringBuilder sb = new StringBuilder("(?:");
-        key.codePoints().forEach(cp -> {
-            sb.append("(?:");
-            String lower = Character.toString(Character.toLowerCase(cp));
-            String upper = Character.toString(Character.toUpperCase(cp));
-            sb.append(Pattern.quote(lower));
-            if (!upper.equals(lower)) {
-                sb.append('|').append(Pattern.quote(upper));
+    /**
+     * Where the key ends if it starts at {@code i} (-1: it does not): each of its characters in either case, or as
+     * a JSON escape ({@code \\u0073}, {@code \\/}).
+     */
+    private static int matchAt(String t, int i, Key key) {
+        int j = i;
+        for (int k = 0; k < key.lower().length; k++) {
+            if (j >= t.length()) {
+                return -1;
             }
-            for (String form : lower.equals(upper) ? List.of(lower) : List.of(lower, upper)) {
-                for (char c : form.toCharArray()) {
-                    // the escape of one UTF-16 unit; a supplementary character is two escapes in JSON
-                    if (form.length() == 1) {
-                        sb.append("|\\\\u(?i:").append(String.format("%04x", (int) c)).append(')');
-                    }
-                }
+            char c = t.charAt(j);
+            if (key.same(c, k)) {
+                j++;
+            } else if (c == '\\' && j + 1 < t.length() && t.charAt(j + 1) == '/' && key.lower()[k] == '/') {
+                j += 2;
+            } else if (c == '\\' && j + 5 < t.length() && t.charAt(j + 1) == 'u' && key.same(hex(t, j + 2), k)) {
+                j += 6;
+            } else {
+                return -1;
             }
-            if (cp == '/') {
-                sb.append("|\\\\/");
+        }
+        return j;
+    }
+
+    /** The character four hex digits at {@code at} spell, or U+FFFF when they are not hex digits. */
+    private static char hex(String t, int at) {
+        int v = 0;
+        for (int k = at; k < at + 4; k++) {
+            int d = Character.digit(t.charAt(k), 16);
+            if (d < 0) {
+                return '\uFFFF';
             }
-            sb.append(')');
-        });
-        return sb.append(')').toString();
+            v = v * 16 + d;
+        }
+        return (char) v;
     }
 }
