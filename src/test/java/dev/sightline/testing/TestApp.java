@@ -97,11 +97,7 @@ public final class TestApp implements AutoCloseable {
 
     public record Reply(int status, String body, HttpResponse<String> raw) {
         public JsonNode json() {
-            try {
-                return JSON.readTree(body);
-            } catch (IOException e) {
-                throw new AssertionError("not JSON (" + status + "): " + body, e);
-            }
+            return TestApp.json(status, body);
         }
 
         public String header(String name) {
@@ -148,11 +144,15 @@ public final class TestApp implements AutoCloseable {
     /** A reply to a request written by hand: status, head and body. */
     public record Raw(int status, String head, String body) {
         public JsonNode json() {
-            try {
-                return JSON.readTree(body);
-            } catch (IOException e) {
-                throw new AssertionError("not JSON (" + status + "): " + body, e);
-            }
+            return TestApp.json(status, body);
+        }
+    }
+
+    static JsonNode json(int status, String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON (" + status + "): " + body, e);
         }
     }
 
