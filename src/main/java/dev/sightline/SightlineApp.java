@@ -21,6 +21,7 @@ import dev.sightline.config.Config;
 import dev.sightline.config.ConfigException;
 import dev.sightline.config.Resources;
 import dev.sightline.events.EventsConfiguration;
+import dev.sightline.http.HttpConfiguration;
 import dev.sightline.provider.ProviderCircuits;
 import dev.sightline.provider.ProviderConfiguration;
 import dev.sightline.run.Dispatcher;
@@ -79,6 +80,7 @@ public final class SightlineApp {
         main.configure().addConfiguration(new TelemetryConfiguration());
         main.configure().addConfiguration(new dev.sightline.web.WebConfiguration());
         main.configure().addConfiguration(new EventsConfiguration());
+        main.configure().addConfiguration(new HttpConfiguration());
         main.addMainListener(new Lifecycle());
     }
 

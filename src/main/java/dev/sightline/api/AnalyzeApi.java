@@ -47,7 +47,7 @@ public final class AnalyzeApi {
             "^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z][a-z0-9-]{0,62}$");
 
     public void analyze(Exchange ex) {
-        JsonNode body = parse(ex.getMessage().getBody(String.class));
+        JsonNode body = parse(ex);
         List<TrackedEntity> entities = new ArrayList<>();
         JsonNode brand = body.get("brand");
         if (brand == null || brand.isNull()) {
@@ -144,19 +144,12 @@ public final class AnalyzeApi {
         return out;
     }
 
-    private static JsonNode parse(String body) {
-        if (body == null || body.isBlank()) {
+    private static JsonNode parse(Exchange ex) {
+        JsonNode node = Body.read(ex, "body");
+        if (node == null) {
             throw Rejection.invalid("body", "the request body must be a JSON object with brand and text");
         }
-        JsonNode node;
-        try {
-            node = Json.MAPPER.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw Rejection.invalid("body", "malformed JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr()));
-        }
-        if (node == null || !node.isObject()) {
+        if (!node.isObject()) {
             throw Rejection.invalid("body", "the request body must be a JSON object");
         }
         onlyFields(node, "", FIELDS);

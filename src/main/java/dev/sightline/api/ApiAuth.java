@@ -1,38 +1,51 @@
 package dev.sightline.api;
 
+import java.util.Optional;
+
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
 import dev.sightline.workspace.TokenService;
 
 /**
- * Every API route except health starts here: {@code Authorization: Bearer <token>} names the caller's workspace,
- * and every query after this is scoped to it. Another workspace's ids answer 404, never 403, so ids don't leak.
+ * Every API route except health starts here (after {@link ApiRequest}): the HTTP header
+ * {@code Authorization: Bearer <token>}, and nothing else, names the caller's workspace, and every query after this
+ * is scoped to it. Another workspace's ids answer 404, never 403, so ids don't leak. Failed attempts are counted
+ * per client address and slowed ({@link AuthFailures}).
  */
 public final class ApiAuth {
 
     public static final String WORKSPACE = "sightline.workspaceId";
 
     private final TokenService tokens;
+    private final AuthFailures failures;
 
-    public ApiAuth(TokenService tokens) {
+    ApiAuth(TokenService tokens, AuthFailures failures) {
         this.tokens = tokens;
+        this.failures = failures;
     }
 
     public void authenticate(Exchange ex) {
-        // the request's own header: platform-http also turns query parameters into message headers, and a token must
-        // never be taken from a URL (URLs end up in logs, histories and proxies)
-        String header = ex.getMessage() instanceof HttpMessage http ? http.getRequest().getHeader("Authorization")
-                : Http.param(ex, "Authorization");
-        // the credential is needed only here; it must not travel further with the exchange
-        ex.getMessage().removeHeader("Authorization");
+        ApiRequest request = ApiRequest.of(ex);
+        String client = request.client();
+        failures.check(client);
+        String header = request.header("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            failures.failed(client, "no bearer token");
             throw new ApiException(401, "unauthorized", "Authorization",
                     "missing bearer token: send Authorization: Bearer <token>");
         }
-        long ws = tokens.authenticate(header.substring(7).strip())
-                .orElseThrow(() -> new ApiException(401, "unauthorized", "Authorization", "invalid or revoked token"));
-        ex.setProperty(WORKSPACE, ws);
+        Optional<Long> ws = tokens.authenticate(header.substring(7).strip());
+        if (ws.isEmpty()) {
+            failures.failed(client, "invalid or revoked token");
+            throw new ApiException(401, "unauthorized", "Authorization", "invalid or revoked token");
+        }
+        ex.setProperty(WORKSPACE, ws.get());
+    }
+
+    /** Whether the request carries credentials at all (health shows details only to a caller who does). */
+    static boolean presented(Exchange ex) {
+        return ApiRequest.of(ex).header("Authorization") != null;
     }
 
     public static long workspace(Exchange ex) {

@@ -30,9 +30,17 @@ import dev.sightline.workspace.WorkspaceRepository;
 /** The REST API's beans (routes/api/*.yaml): authentication, JSON errors and one bean per resource. */
 public final class ApiConfiguration implements CamelConfiguration {
 
+    @BindToRegistry(value = "apiRequest", lazy = true)
+    public ApiRequest.Reader apiRequest() {
+        return new ApiRequest.Reader();
+    }
+
+    /** Failed authentications per client address: after max-failures in the window, each attempt waits longer. */
     @BindToRegistry(value = "apiAuth", lazy = true)
-    public ApiAuth apiAuth(TokenService tokens) {
-        return new ApiAuth(tokens);
+    public ApiAuth apiAuth(TokenService tokens, Config config) {
+        return new ApiAuth(tokens, new AuthFailures(config.integer("sightline.api.auth.max-failures", 10, 1, 1_000_000),
+                config.duration("sightline.api.auth.window", Duration.ofMinutes(10)),
+                config.duration("sightline.api.auth.max-wait", Duration.ofMinutes(5))));
     }
 
     @BindToRegistry(value = "apiErrors", lazy = true)
@@ -57,9 +65,8 @@ public final class ApiConfiguration implements CamelConfiguration {
 
     @BindToRegistry(value = "healthApi", lazy = true)
     public HealthApi healthApi(Database database, ProviderRegistry providers, Dispatcher dispatcher, Budget budget,
-                               ProviderCircuits circuits, ImportedWorkspaces imported) {
-        return new HealthApi(database, providers, dispatcher, budget, circuits::state,
-                imported.defaultWorkspace().id());
+                               ProviderCircuits circuits, ApiAuth auth) {
+        return new HealthApi(database, providers, dispatcher, budget, circuits::state, auth);
     }
 
     @BindToRegistry(value = "simulatorApi", lazy = true)

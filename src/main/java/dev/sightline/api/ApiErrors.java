@@ -1,12 +1,10 @@
 package dev.sightline.api;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sightline.http.ErrorBody;
 import dev.sightline.store.Jdbc;
 import dev.sightline.values.Rejection;
 
@@ -28,17 +26,12 @@ public final class ApiErrors {
                         "internal error (reference " + ex.getExchangeId() + ")");
             }
         }
-        Map<String, Object> error = new LinkedHashMap<>();
         int status = ApiException.statusOf(api);
-        error.put("status", status);
-        error.put("code", api.code());
-        error.put("message", api.getMessage());
-        if (api.field() != null) {
-            error.put("field", api.field());
-        }
-        Http.reply(ex, status, Map.of("error", error));
+        Http.reply(ex, status, ErrorBody.of(status, api.code(), api.getMessage(), api.field()));
         if (status == 503) {
             ex.getMessage().setHeader("Retry-After", "5");
+        } else if (api instanceof ApiException a && a.retryAfterSeconds() != null) {
+            ex.getMessage().setHeader("Retry-After", a.retryAfterSeconds().toString());
         }
     }
 

@@ -3,12 +3,13 @@ package dev.sightline.api;
 import dev.sightline.values.Rejection;
 
 /**
- * An error only the HTTP layer knows (401, 413, 503, 500), with its status. Domain code throws {@link Rejection};
+ * An error only the HTTP layer knows (401, 429, 503, 500), with its status. Domain code throws {@link Rejection};
  * {@link ApiErrors} renders both as {@code {"error": {"status", "code", "message", "field"}}}.
  */
 public class ApiException extends Rejection {
 
     private final int status;
+    private Long retryAfterSeconds;
 
     public ApiException(int status, String code, String field, String message) {
         super(Kind.INVALID, code, field, message);
@@ -17,6 +18,16 @@ public class ApiException extends Rejection {
 
     public int status() {
         return status;
+    }
+
+    /** Answered with a {@code Retry-After} header. */
+    public ApiException retryAfter(long seconds) {
+        this.retryAfterSeconds = seconds;
+        return this;
+    }
+
+    public Long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     /** The HTTP status of any rejection. */

@@ -92,25 +92,20 @@ public final class EventStreams implements AutoCloseable {
         HttpServerRequest req = ctx.request();
         HttpServerResponse resp = ctx.response();
         Context vertx = ctx.vertx().getOrCreateContext();
-        // only what the client sent as HTTP headers counts as headers: a query parameter cannot pose as a token
-        Map<String, Object> headers = new HashMap<>();
-        put(headers, "Authorization", req.getHeader("Authorization"));
-        // EventSource sends Last-Event-ID when it reconnects; a client opening a new one with a ticket passes it in
-        // the query
-        String last = req.getHeader("Last-Event-ID");
-        put(headers, "Last-Event-ID", last != null ? last : req.getParam("lastEventId"));
-        put(headers, "scopeKey", key);
-        put(headers, "id", id);
-        String ticket = req.getParam("ticket");
-        put(headers, "ticket", ticket);
-        String route = ticket != null && !headers.containsKey("Authorization") ? "direct:events-open-ticket"
-                : "direct:events-open";
+        // the route reads the request itself (ApiRequest): headers only from the headers, a query parameter cannot
+        // pose as a token; a stream opened with ?ticket= and no token takes the ticket route
+        String route = req.getParam("ticket") != null && req.getHeader("Authorization") == null
+                ? "direct:events-open-ticket" : "direct:events-open";
+        Map<String, String> path = new HashMap<>();
+        if (id != null) {
+            path.put("id", id);
+        }
         if (hub.stats().streams() >= maxStreams) {
             busy(resp, "this node serves as many event streams as it may (sightline.events.max-streams)");
             return;
         }
         try {
-            opener.execute(() -> authorise(route, headers, req, resp, vertx));
+            opener.execute(() -> authorise(route, key, path, req, resp, vertx));
         } catch (RejectedExecutionException e) {
             busy(resp, "too many event streams opening");
         }
@@ -128,9 +123,15 @@ public final class EventStreams implements AutoCloseable {
         }
     }
 
-    private void authorise(String route, Map<String, Object> headers, HttpServerRequest req, HttpServerResponse resp,
-                           Context vertx) {
-        Exchange ex = template.send(route, e -> e.getMessage().setHeaders(headers));
+    private void authorise(String route, String key, Map<String, String> path, HttpServerRequest req,
+                           HttpServerResponse resp, Context vertx) {
+        Exchange ex = template.send(route, e -> {
+            e.setProperty(ApiRequest.HANDED_OVER, req);
+            e.setProperty(ApiRequest.HANDED_OVER_PATH, path);
+            if (key != null) {
+                e.setProperty(EventsApi.SCOPE_KEY, key);
+            }
+        });
         Object body = ex.getMessage().getBody();
         if (ex.getException() == null && body instanceof EventsApi.Opening opening) {
             stream(opening, req, resp, vertx);

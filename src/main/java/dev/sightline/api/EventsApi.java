@@ -20,6 +20,9 @@ import dev.sightline.values.Rejection;
  */
 public final class EventsApi {
 
+    /** Exchange property set by {@link EventStreams}: the payload field naming the thing a stream follows. */
+    static final String SCOPE_KEY = "sightline.streamScopeKey";
+
     /** What a stream that passed its checks shows: a scope, and where it starts (null: from now on). */
     public record Opening(EventScope scope, Cursor from) {
     }
@@ -51,7 +54,7 @@ public final class EventsApi {
     public Opening open(Exchange ex) {
         long ws = ApiAuth.workspace(ex);
         EventScope scope = EventScope.workspace(ws);
-        String key = Http.param(ex, "scopeKey");
+        String key = ex.getProperty(SCOPE_KEY, String.class);
         if (key != null) {
             Thing thing = things.get(key);
             if (thing == null) {
@@ -63,7 +66,12 @@ public final class EventsApi {
             }
             scope = EventScope.of(ws, key, id);
         }
-        String last = Http.param(ex, "Last-Event-ID");
+        // EventSource sends Last-Event-ID when it reconnects; a client opening a new one with a ticket passes it in
+        // the query
+        String last = Http.header(ex, "Last-Event-ID");
+        if (last == null) {
+            last = Http.param(ex, "lastEventId");
+        }
         Cursor from = null;
         if (last != null) {
             from = Cursor.parse(last, "Last-Event-ID");

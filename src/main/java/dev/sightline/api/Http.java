@@ -11,7 +11,10 @@ import org.apache.camel.Message;
 import dev.sightline.values.Json;
 import dev.sightline.values.Rejection;
 
-/** Reading path and query parameters, and writing JSON replies, for the API beans. */
+/**
+ * Reading path and query parameters and headers (each only from its own part of the request, {@link ApiRequest}),
+ * and writing JSON replies, for the API beans.
+ */
 public final class Http {
 
     private Http() {
@@ -33,21 +36,27 @@ public final class Http {
         m.setBody(body);
     }
 
+    /** A query parameter (blank: absent). */
     public static String param(Exchange ex, String name) {
-        Object v = ex.getMessage().getHeader(name);
-        if (v instanceof Iterable<?> it) {
-            var i = it.iterator();
-            v = i.hasNext() ? i.next() : null;
-        }
+        return blankToNull(ApiRequest.of(ex).query(name));
+    }
+
+    /** An HTTP header of the request (blank: absent). */
+    public static String header(Exchange ex, String name) {
+        return blankToNull(ApiRequest.of(ex).header(name));
+    }
+
+    private static String blankToNull(String v) {
         if (v == null) {
             return null;
         }
-        String s = v.toString().strip();
+        String s = v.strip();
         return s.isEmpty() ? null : s;
     }
 
+    /** A path parameter that is an id: a positive integer. */
     public static long id(Exchange ex, String name) {
-        String v = param(ex, name);
+        String v = blankToNull(ApiRequest.of(ex).path(name));
         try {
             long id = Long.parseLong(v);
             if (id <= 0) {
@@ -126,7 +135,7 @@ public final class Http {
     }
 
     public static boolean wantsCsv(Exchange ex) {
-        String accept = param(ex, "Accept");
+        String accept = header(ex, "Accept");
         return accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains("text/csv");
     }
 }

@@ -49,9 +49,9 @@ public final class RunsApi {
      */
     public PlanRequest planRequest(Exchange ex) {
         long ws = ApiAuth.workspace(ex);
-        JsonNode body = Body.object(ex.getMessage().getBody(String.class), RUN_FIELDS);
+        JsonNode body = Body.object(ex, RUN_FIELDS);
         Integer samples = Body.integer(body, "samples");
-        String key = Http.param(ex, "Idempotency-Key");
+        String key = Http.header(ex, "Idempotency-Key");
         if (key != null && key.length() > 200) {
             throw Rejection.invalid("Idempotency-Key", "Idempotency-Key must be at most 200 characters");
         }

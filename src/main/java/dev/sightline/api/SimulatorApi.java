@@ -11,7 +11,8 @@ import dev.sightline.simulator.Simulator;
 
 /**
  * {@code GET /api/simulator}: per provider kind, the base URL that kind's official SDK would take and how many
- * requests the simulator answered, so tests can prove each cell was called once.
+ * requests the simulator answered for the caller's workspace (never another workspace's traffic), so tests can
+ * prove each cell was called once.
  */
 public final class SimulatorApi {
 
@@ -22,13 +23,14 @@ public final class SimulatorApi {
     }
 
     public void stats(Exchange ex) {
+        long ws = ApiAuth.workspace(ex);
         Simulator sim = simulator.get();
         Map<String, Object> providers = new LinkedHashMap<>();
         if (sim != null) {
             for (Map.Entry<String, KindStats> e : sim.stats().entrySet()) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("baseUrl", e.getValue().baseUrl());
-                m.put("served", e.getValue().served());
+                m.put("served", sim.served(e.getKey(), ws));
                 providers.put(e.getKey(), m);
             }
         }

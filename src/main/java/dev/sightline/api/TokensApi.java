@@ -22,7 +22,7 @@ public final class TokensApi {
 
     public void create(Exchange ex) {
         long ws = ApiAuth.workspace(ex);
-        JsonNode body = Body.object(ex.getMessage().getBody(String.class), Set.of("name"));
+        JsonNode body = Body.object(ex, Set.of("name"));
         String name = Body.text(body, "name", false);
         if (name == null || name.isBlank()) {
             name = "api";

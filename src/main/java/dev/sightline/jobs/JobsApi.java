@@ -36,8 +36,8 @@ public final class JobsApi {
     /** {@code POST /api/jobs}: 202 with the job once it and all its items are stored. */
     public void create(Exchange ex) {
         long ws = ApiAuth.workspace(ex);
-        JsonNode body = Body.object(ex.getMessage().getBody(String.class), FIELDS);
-        String key = Http.param(ex, "Idempotency-Key");
+        JsonNode body = Body.object(ex, FIELDS);
+        String key = Http.header(ex, "Idempotency-Key");
         if (key != null && key.length() > 200) {
             throw Rejection.invalid("Idempotency-Key", "Idempotency-Key must be at most 200 characters");
         }

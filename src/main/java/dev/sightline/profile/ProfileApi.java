@@ -57,7 +57,7 @@ public final class ProfileApi {
 
     public void apply(Exchange ex) {
         long ws = ApiAuth.workspace(ex);
-        JsonNode body = Body.object(ex.getMessage().getBody(String.class), FIELDS);
+        JsonNode body = Body.object(ex, FIELDS);
         JsonNode proposal = proposal(ws, body);
         String slug = workspaces.get(ws).slug();
         Map<String, Object> out;

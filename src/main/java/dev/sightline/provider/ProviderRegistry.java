@@ -29,9 +29,11 @@ public final class ProviderRegistry {
             "price-output-per-mtok", "price-per-request", "price-per-search", "enabled");
 
     private final Map<String, Provider> providers;
+    private final Scrubber scrubber;
 
     private ProviderRegistry(Map<String, Provider> providers) {
         this.providers = providers;
+        this.scrubber = Scrubber.of(providers.values().stream().map(p -> p.settings().apiKey()).toList());
     }
 
     public enum SimulatorMode {
@@ -135,6 +137,11 @@ public final class ProviderRegistry {
             throw new ConfigException("Invalid setting " + p + "timeout: must be more than zero");
         }
         return new Provider(s, Codecs.forKind(kind), simulated);
+    }
+
+    /** Masks every configured key in what any provider sends back. */
+    public Scrubber scrubber() {
+        return scrubber;
     }
 
     static String envName(String key) {

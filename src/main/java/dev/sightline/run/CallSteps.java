@@ -17,6 +17,7 @@ import dev.sightline.provider.ProviderFailure;
 import dev.sightline.provider.ProviderRegistry;
 import dev.sightline.provider.ProviderRequest;
 import dev.sightline.provider.ProviderResult;
+import dev.sightline.provider.Scrubber;
 import dev.sightline.provider.TransientCallException;
 
 /**
@@ -29,6 +30,8 @@ public final class CallSteps {
 
     /** Exchange property: {@code System.nanoTime()} when the cell reached its provider's throttle. */
     static final String QUEUED = "sightline.throttleEnteredNanos";
+    /** The raw body stored in place of a reply that spelled an API key in pieces. */
+    static final String WITHHELD = "(reply withheld: it spelled an API key across several parts)";
 
     private final ProviderRegistry providers;
     private final java.util.function.Predicate<CellClaim> markStarted;
@@ -80,6 +83,7 @@ public final class CallSteps {
         if (p.simulated()) {
             m.setHeader(PromptInput.CELL_HEADER, Long.toString(claim.cellId()));
             m.setHeader(PromptInput.SAMPLE_HEADER, Integer.toString(claim.sample()));
+            m.setHeader(PromptInput.WORKSPACE_HEADER, Long.toString(claim.workspaceId()));
         }
         // the enum itself: a String here costs a slow type-converter lookup on every call
         m.setHeader(Exchange.HTTP_METHOD, HttpMethods.POST);
@@ -93,14 +97,21 @@ public final class CallSteps {
         Provider p = providers.get(claim.provider());
         Message m = exchange.getMessage();
         int status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        String body = m.getBody(String.class);
+        // everything the provider sent is scrubbed here, before it is decoded, stored, logged or cut short
+        Scrubber scrubber = providers.scrubber();
+        String body = scrubber.scrub(m.getBody(String.class));
         if (body == null) {
             body = "";
         }
-        Map<String, List<String>> headers = responseHeaders(m);
+        Map<String, List<String>> headers = scrubber.scrub(responseHeaders(m));
         long started = exchange.getProperty(Pipeline.CALL_STARTED, System.nanoTime(), Long.class);
         long latency = (System.nanoTime() - started) / 1_000_000;
-        ProviderResult result = p.codec().decode(p.settings(), status, headers, body);
+        ProviderResult decoded = p.codec().decode(p.settings(), status, headers, body);
+        ProviderResult result = scrubber.scrub(decoded);
+        if (!result.equals(decoded)) {
+            // a key that shows only once decoded (spelled across parts of the reply): the reply cannot be kept
+            body = WITHHELD;
+        }
         CallResult call = new CallResult(result, status, body, latency);
         metrics.replied(claim.provider(), call);
         // drop the request headers (credentials) the HTTP component copied onto the reply

@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
 
 import dev.sightline.provider.CallResult;
 import dev.sightline.provider.ProviderFailure;
+import dev.sightline.provider.Scrubber;
 import dev.sightline.provider.TransientCallException;
+import dev.sightline.values.Text;
 
 /**
  * What a provider route writes to a cell when it did not get an answer, fenced by the cell's lease token: a retry
@@ -23,6 +25,7 @@ import dev.sightline.provider.TransientCallException;
 public final class CellOutcomes {
 
     private static final Logger LOG = LoggerFactory.getLogger(CellOutcomes.class);
+    private static final int LOGGED_CHARS = 300;
 
     private final CellRepository cells;
     private final RunRepository runs;
@@ -31,10 +34,15 @@ public final class CellOutcomes {
     private final Function<String, Duration> circuitOpenDelay;
     private final Duration maxRateLimited;
     private final CallMetrics metrics;
+    private final Scrubber scrubber;
 
-    /** @param circuitOpenDelay per provider, how long its open circuit defers a cell */
+    /**
+     * @param circuitOpenDelay per provider, how long its open circuit defers a cell
+     * @param scrubber         masks provider keys in errors that did not come through the codecs
+     */
     public CellOutcomes(CellRepository cells, RunRepository runs, Dispatcher dispatcher, RetryPolicy retry,
-                        Function<String, Duration> circuitOpenDelay, Duration maxRateLimited, CallMetrics metrics) {
+                        Function<String, Duration> circuitOpenDelay, Duration maxRateLimited, CallMetrics metrics,
+                        Scrubber scrubber) {
         this.cells = cells;
         this.runs = runs;
         this.dispatcher = dispatcher;
@@ -42,6 +50,7 @@ public final class CellOutcomes {
         this.circuitOpenDelay = circuitOpenDelay;
         this.maxRateLimited = maxRateLimited;
         this.metrics = metrics;
+        this.scrubber = scrubber;
     }
 
     /** The provider answered 429 (or its own "slow down"): wait for its hint, no attempt spent, within the bound. */
@@ -67,7 +76,7 @@ public final class CellOutcomes {
         String reason = exchange.getMessage().getBody(CallResult.class).result().failure().describe();
         record(claim, () -> {
             if (cells.fail(claim, reason)) {
-                LOG.warn("Cell {} ({}) failed permanently: {}", claim.cellId(), claim.provider(), reason);
+                LOG.warn("Cell {} ({}) failed permanently: {}", claim.cellId(), claim.provider(), quote(reason));
                 runs.finalizeRuns(new long[] {claim.runId()});
             } else {
                 rejectedLate(claim);
@@ -97,16 +106,17 @@ public final class CellOutcomes {
             error = exchange.getException();
         }
         if (claim == null) {
-            LOG.warn("A pipeline step failed without a cell: {}", error == null ? "?" : error.toString());
+            LOG.warn("A pipeline step failed without a cell: {}", quote(String.valueOf(error)));
             return;
         }
         if (exchange.getProperty(Pipeline.RESPONSE_ID) != null) {
             LOG.warn("A step after storing the answer of cell {} failed (the answer stands): {}", claim.cellId(),
-                    error);
+                    quote(String.valueOf(error)));
             return;
         }
         if (!dispatcher.holds(claim)) {
-            LOG.debug("Cell {} was returned at shutdown before its step failed: {}", claim.cellId(), error);
+            LOG.debug("Cell {} was returned at shutdown before its step failed: {}", claim.cellId(),
+                    quote(String.valueOf(error)));
             return;
         }
         if (error instanceof CallNotPermittedException || (error == null && rejectedByBreaker(exchange))) {
@@ -118,7 +128,7 @@ public final class CellOutcomes {
                     + " shut down before calling"));
             return;
         }
-        ProviderFailure f = error instanceof TransientCallException t ? t.failure() : classify(error);
+        ProviderFailure f = error instanceof TransientCallException t ? t.failure() : classify(error, scrubber);
         Long started = exchange.getProperty(Pipeline.CALL_STARTED, Long.class);
         if (started != null && !(error instanceof TransientCallException) && !"step_error".equals(f.code())) {
             metrics.noReply(claim.provider(), f, (System.nanoTime() - started) / 1_000_000);
@@ -129,13 +139,13 @@ public final class CellOutcomes {
             String status = cells.retryOrFail(claim, retry.maxAttempts(), delay, reason);
             if ("failed".equals(status)) {
                 LOG.warn("Cell {} ({}) failed after {} attempts: {}", claim.cellId(), claim.provider(),
-                        claim.attempts(), reason);
+                        claim.attempts(), quote(reason));
                 runs.finalizeRuns(new long[] {claim.runId()});
             } else if (status == null) {
                 rejectedLate(claim);
             } else {
                 LOG.debug("Cell {} ({}) attempt {} failed, retry in {} ms: {}", claim.cellId(), claim.provider(),
-                        claim.attempts(), delay.toMillis(), reason);
+                        claim.attempts(), delay.toMillis(), quote(reason));
             }
         });
     }
@@ -147,7 +157,8 @@ public final class CellOutcomes {
                 && exchange.getProperty(ExchangePropertyKey.CIRCUIT_BREAKER_RESPONSE_FROM_FALLBACK, false, Boolean.class);
     }
 
-    static ProviderFailure classify(Throwable error) {
+    /** An exception of the call or a step, as a failure; its message may quote the provider, so it is scrubbed. */
+    static ProviderFailure classify(Throwable error, Scrubber scrubber) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof SocketTimeoutException || t.getClass().getSimpleName().contains("Timeout")) {
                 return new ProviderFailure(ProviderFailure.Type.TRANSIENT, 0, "timeout", "no reply within the timeout",
@@ -155,11 +166,12 @@ public final class CellOutcomes {
             }
             if (t instanceof IOException) {
                 return new ProviderFailure(ProviderFailure.Type.TRANSIENT, 0, "network_error",
-                        t.getClass().getSimpleName() + ": " + t.getMessage(), null);
+                        scrubber.scrub(t.getClass().getSimpleName() + ": " + t.getMessage()), null);
             }
         }
         return new ProviderFailure(ProviderFailure.Type.TRANSIENT, 0, "step_error",
-                error == null ? "unknown" : error.getClass().getSimpleName() + ": " + error.getMessage(), null);
+                error == null ? "unknown" : scrubber.scrub(error.getClass().getSimpleName() + ": " + error.getMessage()),
+                null);
     }
 
     private void record(CellClaim claim, Runnable write) {
@@ -168,8 +180,13 @@ public final class CellOutcomes {
             write.run();
         } catch (RuntimeException e) {
             LOG.warn("Recording the outcome of cell {} failed: {}; its lease will expire and it will be claimed again",
-                    claim.cellId(), e.getMessage());
+                    claim.cellId(), quote(e.getMessage()));
         }
+    }
+
+    /** Provider text (and exceptions that may quote it) in a log line: one line, quoted, shortened. */
+    private String quote(String text) {
+        return Text.quote(scrubber.scrub(text), LOGGED_CHARS);
     }
 
     private static CellClaim claim(Exchange exchange) {

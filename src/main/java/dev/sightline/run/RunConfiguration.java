@@ -129,7 +129,8 @@ public final class RunConfiguration implements CamelConfiguration {
                                      RetryPolicy retry, ProviderRegistry providers, CallMetrics metrics) {
         return new CellOutcomes(cells, runs, dispatcher, retry,
                 name -> providers.get(name).settings().circuit().openDuration(),
-                config.duration("sightline.retry.max-rate-limited", Duration.ofMinutes(30)), metrics);
+                config.duration("sightline.retry.max-rate-limited", Duration.ofMinutes(30)), metrics,
+                providers.scrubber());
     }
 
     @BindToRegistry(value = "answerStore", lazy = true)

@@ -209,6 +209,11 @@ public final class Simulator implements AutoCloseable {
         return state(kind).traffic.served();
     }
 
+    /** Requests received for the kind on behalf of one workspace (header {@value PromptInput#WORKSPACE_HEADER}). */
+    public long served(String kind, long workspaceId) {
+        return state(kind).traffic.served(Long.toString(workspaceId));
+    }
+
     /** Requests per cell, from header {@value PromptInput#CELL_HEADER}; cells never seen are absent. */
     public Map<Long, Integer> requestsPerCell() {
         return cells.snapshot();
@@ -292,7 +297,7 @@ public final class Simulator implements AutoCloseable {
     private void serve(Routes.Route route, HttpServerRequest req, Buffer body) {
         Wire wire = route.wire();
         KindState ks = kinds.get(wire.kind);
-        long seq = ks.traffic.arrive();
+        long seq = ks.traffic.arrive(req.getHeader(PromptInput.WORKSPACE_HEADER));
         cells.count(req.getHeader(PromptInput.CELL_HEADER));
         FaultProfile profile = ks.profile;
         String key = wire.credential(req);

@@ -16,6 +16,7 @@ final class Traffic {
     private final LongAdder served = new LongAdder();
     private final LongAdder[] outcomes = new LongAdder[Outcome.values().length];
     private final AtomicLong sequence = new AtomicLong();
+    private final ConcurrentHashMap<String, LongAdder> servedPerWorkspace = new ConcurrentHashMap<>();
     private final Arrivals arrivals = new Arrivals();
 
     Traffic() {
@@ -24,9 +25,15 @@ final class Traffic {
         }
     }
 
-    /** Records an incoming request; returns its sequence number within the kind (for fault and latency draws). */
-    long arrive() {
+    /**
+     * Records an incoming request of a workspace (null: not said); returns its sequence number within the kind (for
+     * fault and latency draws).
+     */
+    long arrive(String workspace) {
         served.increment();
+        if (workspace != null && !workspace.isBlank()) {
+            servedPerWorkspace.computeIfAbsent(workspace.strip(), w -> new LongAdder()).increment();
+        }
         arrivals.add(System.nanoTime());
         return sequence.getAndIncrement();
     }
@@ -37,6 +44,11 @@ final class Traffic {
 
     long served() {
         return served.sum();
+    }
+
+    long served(String workspace) {
+        LongAdder n = servedPerWorkspace.get(workspace);
+        return n == null ? 0 : n.sum();
     }
 
     long count(Outcome o) {
@@ -53,6 +65,7 @@ final class Traffic {
 
     void reset() {
         served.reset();
+        servedPerWorkspace.clear();
         for (LongAdder a : outcomes) {
             a.reset();
         }

@@ -27,8 +27,7 @@ public final class PrometheusScrape {
     }
 
     public void scrape(Exchange ex) {
-        String header = Http.param(ex, "Authorization");
-        ex.getMessage().removeHeader("Authorization");
+        String header = Http.header(ex, "Authorization");
         if (token == null) {
             throw new ApiException(401, "unauthorized", "Authorization", "GET /metrics needs sightline.metrics.token "
                     + "(or serve metrics on their own port, README, Operations)");

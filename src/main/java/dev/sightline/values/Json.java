@@ -1,6 +1,7 @@
 package dev.sightline.values;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -49,6 +50,23 @@ public final class Json {
         } catch (JsonProcessingException e) {
             return null;
         }
+    }
+
+    /** Where a parser stands, as {@code brand.aliases[1]} (null at the top): for errors that name the field. */
+    public static String path(JsonStreamContext ctx) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonStreamContext c = ctx; c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inArray()) {
+                sb.insert(0, "[" + Math.max(0, c.getCurrentIndex()) + "]");
+            } else if (c.getCurrentName() != null) {
+                sb.insert(0, c.getCurrentName());
+                if (c.getParent() != null && !c.getParent().inRoot()) {
+                    sb.insert(0, '.');
+                }
+            }
+        }
+        // an object inside an array reads "[1].name", without the dot before the index
+        return sb.isEmpty() ? null : sb.toString().replace(".[", "[");
     }
 
     /** Text of a string node; null for anything else. */

@@ -17,11 +17,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 
 import dev.sightline.values.EntityKind;
+import dev.sightline.values.Json;
+import dev.sightline.values.Text;
 
 /**
  * A workspace definition (brand, competitors, prompts) as written in {@code examples/*.yaml}. Parsing validates
@@ -98,11 +103,37 @@ public record WorkspaceFile(String slug, String name, String category, BigDecima
         }
         JsonNode root;
         try {
+            plainYaml(file.toString(), text);
             root = YAML.readTree(text);
         } catch (IOException e) {
             throw new InvalidWorkspaceException(file + ": not valid YAML: " + firstLine(e.getMessage()));
         }
         return parse(file.toString(), root);
+    }
+
+    /**
+     * YAML that means what it shows: no anchors and aliases (an alias would be read as the anchor's name, and
+     * aliases can multiply a small file into a huge one), and no key twice in a mapping (the last would win
+     * silently).
+     */
+    private static void plainYaml(String source, String text) throws IOException {
+        try (YAMLParser p = (YAMLParser) YAML.getFactory().createParser(text)) {
+            p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            while (p.nextToken() != null) {
+                if (p.isCurrentAlias() || p.getCurrentAnchor() != null) {
+                    String at = Json.path(p.getParsingContext());
+                    throw new InvalidWorkspaceException(source + ": " + (at == null ? "" : at + ": ")
+                            + "YAML anchors and aliases (&name, *name) are not allowed; write the value out");
+                }
+            }
+        } catch (JsonParseException e) {
+            if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")) {
+                String at = Json.path(e.getProcessor().getParsingContext());
+                throw new InvalidWorkspaceException(source + ": " + (at == null ? "" : at + ": ")
+                        + "the key is given twice");
+            }
+            throw e;
+        }
     }
 
     public static WorkspaceFile parse(String source, JsonNode root) {
@@ -333,6 +364,12 @@ public record WorkspaceFile(String slug, String name, String category, BigDecima
             }
             if (v.indexOf('\0') >= 0) {
                 throw fail(path, "contains a NUL character");
+            }
+            int control = Text.controlAt(v);
+            if (control >= 0) {
+                throw fail(path, "contains " + Text.codePointAt(v, control) + " at character " + control
+                        + " (control characters other than tab and newline, and bidirectional controls, are not"
+                        + " allowed)");
             }
         }
 

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.sightline.testing.LogCapture;
 import dev.sightline.testing.TestApp;
 
 /** Bad input on every endpoint: a JSON error with the right status and the field named, never a stack trace. */
@@ -88,6 +89,51 @@ class ApiErrorsTest {
         var health = app.send(HttpRequest.newBuilder(URI.create(app.baseUrl() + "/api/health")).GET(), null);
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.json().get("status").asText()).isEqualTo("up");
+    }
+
+    /**
+     * Errors from below the API's routes (the router, the HTTP decoder, the body handler) are the same JSON error
+     * with the right status, and cost at most one log line without a stack trace.
+     */
+    @Test
+    void everyLayersErrorsAreJsonWithTheRightStatus() throws Exception {
+        String auth = "Authorization: Bearer " + TestApp.TOKEN + "\r\n";
+        String close = "Host: sightline\r\nConnection: close\r\n";
+        Object[][] cases = {
+                {"GET /api/nope HTTP/1.1\r\n" + close + auth + "\r\n", 404, "not_found"},
+                {"GET /elsewhere HTTP/1.1\r\n" + close + "\r\n", 404, "not_found"},
+                {"PUT /api/runs HTTP/1.1\r\n" + close + auth + "Content-Length: 0\r\n\r\n", 405, "method_not_allowed"},
+                {"POST /api/runs HTTP/1.1\r\n" + close + auth + "Content-Type: application/json\r\nContent-Length: "
+                        + 1_100_000 + "\r\n\r\n" + "[" + " ".repeat(1_099_998) + "]", 413, "payload_too_large"},
+                {"GET /api/" + "a".repeat(5000) + " HTTP/1.1\r\n" + close + "\r\n", 414, "uri_too_long"},
+                {"GET /api/health HTTP/1.1\r\n" + close + "X-Big: " + "b".repeat(10_000) + "\r\n\r\n", 431,
+                        "headers_too_large"},
+                {"NOT AN HTTP REQUEST\r\n\r\n", 400, "invalid_request"},
+                {"GET /api/runs?status=%zz HTTP/1.1\r\n" + close + auth + "\r\n", 400, "invalid_request"},
+                {"GET /api/health HTTP/1.1\r\n" + close + "Content-Type: application/x-www-form-urlencoded\r\n"
+                        + "Content-Length: 3\r\n\r\nx=1", 400, "invalid_request"},
+                {"POST /api/runs HTTP/1.1\r\n" + close + auth + "Content-Type: application/x-www-form-urlencoded\r\n"
+                        + "Content-Length: 14\r\n\r\nsamples=2&id=1", 415, "unsupported_media_type"},
+        };
+        long runs = app.count("SELECT count(*) FROM run");
+        try (LogCapture logs = LogCapture.root()) {
+            for (Object[] c : cases) {
+                String request = (String) c[0];
+                String what = request.substring(0, Math.min(60, request.indexOf('\r')));
+                int before = logs.size();
+                TestApp.Raw r = app.raw(request);
+                assertThat(r.status()).as(what).isEqualTo(c[1]);
+                assertThat(r.head()).as(what).containsIgnoringCase("content-type: application/json");
+                var error = r.json().get("error");
+                assertThat(error.get("status").asInt()).as(what).isEqualTo(c[1]);
+                assertThat(error.get("code").asText()).as(what).isEqualTo(c[2]);
+                assertThat(error.get("message").asText()).as(what).isNotBlank();
+                assertThat(r.body()).as(what).doesNotContain("Exception").doesNotContain("\tat ");
+                assertThat(logs.lines().subList(before, logs.size())).as(what).hasSizeLessThanOrEqualTo(1)
+                        .noneMatch(l -> l.contains("\tat ") || l.contains("Exception"));
+            }
+        }
+        assertThat(app.count("SELECT count(*) FROM run")).isEqualTo(runs);
     }
 
     @Test

@@ -66,7 +66,8 @@ class DatabaseOutageTest {
         // health keeps answering, and says so
         Node.Reply degraded = awaitHealth(node, 503, Duration.ofSeconds(15));
         assertThat(degraded.json().get("status").asText()).isEqualTo("degraded");
-        assertThat(degraded.json().get("database").asText()).isEqualTo("down");
+        // the token cannot be checked without the database: the summary only, no details
+        assertThat(degraded.json().properties()).hasSize(1);
         long asked = System.nanoTime();
         Node.Reply again = node.tryGet("/api/health", Duration.ofSeconds(5));
         assertThat(again).as("health answers within 5 s while the database is down").isNotNull();

@@ -11,21 +11,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.AppenderBase;
+import ch.qos.logback.classic.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 import dev.sightline.provider.ProviderKinds;
 import dev.sightline.simulator.FaultProfile;
 import dev.sightline.simulator.SimWorld;
 import dev.sightline.simulator.Simulator;
 import dev.sightline.simulator.SimulatorSettings;
+import dev.sightline.testing.LogCapture;
 import dev.sightline.testing.TestApp;
 
 /**
@@ -40,28 +36,13 @@ class SecretsLeakTest {
     static final String BOOTSTRAP = "bootstrap-SECRET-token-0123456789";
     static final List<String> SECRETS = List.of(OPENAI_KEY, ANTHROPIC_KEY, GEMINI_KEY, BOOTSTRAP);
 
-    static final List<String> logs = new ArrayList<>();
-    static AppenderBase<ILoggingEvent> appender;
+    static LogCapture logs;
     static Simulator provider;
     static TestApp app;
 
     @BeforeAll
     static void start() {
-        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
-        appender = new AppenderBase<>() {
-            @Override
-            protected void append(ILoggingEvent e) {
-                synchronized (logs) {
-                    logs.add(e.getFormattedMessage() + (e.getThrowableProxy() == null ? ""
-                            : ThrowableProxyUtil.asString(e.getThrowableProxy())));
-                }
-            }
-        };
-        appender.setContext(ctx);
-        appender.start();
-        Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.addAppender(appender);
-        root.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        logs = LogCapture.root(Level.DEBUG);
 
         // an external "provider" the app calls with real keys (so the app's own simulator is not used)
         provider = Simulator.start(SimulatorSettings.forTests(java.time.LocalDate.of(2026, 11, 20)),
@@ -89,10 +70,7 @@ class SecretsLeakTest {
     static void stop() {
         app.close();
         provider.close();
-        ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
-                .detachAppender(appender);
-        ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
-                .setLevel(ch.qos.logback.classic.Level.INFO);
+        logs.close();
     }
 
     @Test
@@ -120,15 +98,13 @@ class SecretsLeakTest {
 
         for (String secret : SECRETS) {
             assertThat(bodies).allSatisfy(b -> assertThat(b).doesNotContain(secret));
-            synchronized (logs) {
-                assertThat(logs).isNotEmpty().allSatisfy(l -> assertThat(l).doesNotContain(secret));
-            }
-            assertThat(databaseContains(secret)).as("database holds " + secret).isEmpty();
+            assertThat(logs.lines()).isNotEmpty().allSatisfy(l -> assertThat(l).doesNotContain(secret));
+            assertThat(tablesContaining(app, secret)).as("database holds " + secret).isEmpty();
         }
     }
 
-    /** Every row of every table, as text, searched for the secret. */
-    static List<String> databaseContains(String secret) throws Exception {
+    /** Every row of every table, as text, searched for the text in any letter case. */
+    static List<String> tablesContaining(TestApp app, String text) throws Exception {
         List<String> hits = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(app.jdbcUrl())) {
             List<String> tables = new ArrayList<>();
@@ -139,8 +115,8 @@ class SecretsLeakTest {
             }
             assertThat(tables).contains("response", "cell", "api_token", "run");
             for (String t : tables) {
-                try (var ps = c.prepareStatement("SELECT count(*) FROM \"" + t + "\" x WHERE x::text LIKE ?")) {
-                    ps.setString(1, "%" + secret + "%");
+                try (var ps = c.prepareStatement("SELECT count(*) FROM \"" + t + "\" x WHERE x::text ILIKE ?")) {
+                    ps.setString(1, "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
                     try (ResultSet rs = ps.executeQuery()) {
                         rs.next();
                         if (rs.getLong(1) > 0) {

@@ -97,11 +97,7 @@ public final class TestApp implements AutoCloseable {
 
     public record Reply(int status, String body, HttpResponse<String> raw) {
         public JsonNode json() {
-            try {
-                return JSON.readTree(body);
-            } catch (IOException e) {
-                throw new AssertionError("not JSON (" + status + "): " + body, e);
-            }
+            return TestApp.json(status, body);
         }
 
         public String header(String name) {
@@ -142,6 +138,70 @@ public final class TestApp implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
+        }
+    }
+
+    /** A reply to a request written by hand: status, head and body. */
+    public record Raw(int status, String head, String body) {
+        public JsonNode json() {
+            return TestApp.json(status, body);
+        }
+    }
+
+    static JsonNode json(int status, String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON (" + status + "): " + body, e);
+        }
+    }
+
+    /**
+     * Sends bytes as they are (a request no HTTP client would send: NUL in a header, a half-written head) and
+     * reads the reply up to its Content-Length or the end of the connection.
+     */
+    public Raw raw(String request) {
+        return raw(request, "127.0.0.1");
+    }
+
+    /** {@link #raw(String)} from another loopback address (all of 127/8 is local): another client to the server. */
+    public Raw raw(String request, String from) {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port, java.net.InetAddress.getByName(from), 0)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            java.io.InputStream in = s.getInputStream();
+            java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+            byte[] buf = new byte[8192];
+            String text = "";
+            for (int n; (n = in.read(buf)) > 0; ) {
+                got.write(buf, 0, n);
+                text = got.toString(java.nio.charset.StandardCharsets.UTF_8);
+                int end = text.indexOf("\r\n\r\n");
+                var length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(text);
+                if (end > 0 && length.find() && text.length() >= end + 4 + Integer.parseInt(length.group(1))) {
+                    break;
+                }
+            }
+            int end = text.indexOf("\r\n\r\n");
+            if (end < 0) {
+                throw new AssertionError("no HTTP reply: " + text);
+            }
+            String head = text.substring(0, end);
+            String body = text.substring(end + 4);
+            if (head.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
+                StringBuilder joined = new StringBuilder();
+                int at = 0;
+                for (int size; (size = Integer.parseInt(body.substring(at, body.indexOf("\r\n", at)).strip(), 16)) > 0; ) {
+                    int start = body.indexOf("\r\n", at) + 2;
+                    joined.append(body, start, start + size);
+                    at = start + size + 2;
+                }
+                body = joined.toString();
+            }
+            return new Raw(Integer.parseInt(text.substring(9, 12)), head, body);
+        } catch (IOException e) {
+            throw new AssertionError("request failed: " + e.getMessage(), e);
         }
     }
 

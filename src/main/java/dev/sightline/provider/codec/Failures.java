@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 
 import dev.sightline.provider.ProviderFailure;
 import dev.sightline.provider.ProviderFailure.Type;
+import dev.sightline.provider.Scrubber;
 import dev.sightline.provider.Secret;
 import dev.sightline.values.Json;
 
@@ -37,7 +38,9 @@ final class Failures {
      * Anthropic, Gemini, Perplexity), {@code {"error":"..."}} (Ollama), a flat {@code {"message":..,"type":..}}
      * (vLLM) and {@code {"detail":".."}}; anything else (an HTML error page) is quoted.
      */
-    static ErrorReply errorReply(int status, String body) {
+    static ErrorReply errorReply(int status, String body, Secret key) {
+        // before anything is cut short: a key straddling the cut would survive in part
+        body = redact(body, key);
         JsonNode root = Json.parseObject(body);
         if (root == null) {
             return new ErrorReply(status, null, snippet(body), MissingNode.getInstance());
@@ -73,6 +76,7 @@ final class Failures {
 
     /** A 2xx reply that cannot be used: retried, since a broken body is usually a broken moment. */
     static ProviderFailure malformed(int status, String why, String body, Secret key) {
+        body = redact(body, key);
         String quoted = body == null || body.isEmpty() ? "(empty body)" : body.substring(0,
                 Math.min(body.length(), SNIPPET_CHARS));
         return failure(Type.TRANSIENT, status, MALFORMED_BODY, why + "; body: " + quoted, null, key);
@@ -85,10 +89,7 @@ final class Failures {
 
     /** Providers echo what they were sent; a key must never reach a log or the database through them. */
     static String redact(String text, Secret key) {
-        if (text == null || key == null || key.isEmpty()) {
-            return text;
-        }
-        return text.replace(key.reveal(), "***");
+        return Scrubber.of(key).scrub(text);
     }
 
     /** The start of a body for a message: whitespace collapsed so an HTML page stays on one line. */
@@ -113,7 +114,7 @@ final class Failures {
      * One error reply as the provider phrased it.
      *
      * @param code    provider code or type, may be null
-     * @param message provider message (or the start of the body), not yet redacted
+     * @param message provider message (or the start of the body), with the key masked
      * @param error   the error object, for provider-specific details; a missing node when there is none
      */
     record ErrorReply(int status, String code, String message, JsonNode error) {

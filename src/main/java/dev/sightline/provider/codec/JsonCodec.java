@@ -32,7 +32,7 @@ abstract class JsonCodec implements ProviderCodec {
             String body) {
         Secret key = settings.apiKey();
         if (status < 200 || status > 299) {
-            return ProviderResult.failed(classifyError(settings, Failures.errorReply(status, body), headers));
+            return ProviderResult.failed(classifyError(settings, Failures.errorReply(status, body, key), headers));
         }
         JsonNode root = Json.parseObject(body);
         if (root == null) {

@@ -74,6 +74,28 @@ class SecretLeakTest {
         assertThat(failures).isGreaterThan(bodies.size() * (STATUSES.length - 1) - 1);
     }
 
+    /**
+     * Masking comes before any cut and ignores letter case: an error page cut at 200 characters right through the
+     * key, and a message that shouts the key back, keep no piece of it.
+     */
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void keyCutByTheSnippetOrInUpperCaseLeavesNoPiece(String kind) {
+        ProviderSettings s = Fixtures.settings(kind, "model-x", false, null);
+        ProviderCodec codec = Codecs.forKind(kind);
+        String page = "<html><body>" + "x".repeat(176) + KEY + " failed</body></html>";
+        String shout = "{\"error\":{\"message\":\"bad key " + KEY.toUpperCase(java.util.Locale.ROOT)
+                + "\",\"type\":\"" + KEY.toUpperCase(java.util.Locale.ROOT) + "\"}}";
+        for (int status : new int[] {200, 401, 500}) {
+            for (String body : List.of(page, shout)) {
+                ProviderFailure f = codec.decode(s, status, Map.of(), body).failure();
+                String said = f.describe().toLowerCase(java.util.Locale.ROOT);
+                assertThat(said).as("%s %d %s", kind, status, body).doesNotContain(KEY.substring(0, 10))
+                        .doesNotContain(KEY.substring(KEY.length() - 10));
+            }
+        }
+    }
+
     @Test
     void keyQuotedByTheProviderIsMaskedNotDropped() {
         ProviderSettings s = Fixtures.settings("openai-chat", "gpt-4o-mini", false, null);

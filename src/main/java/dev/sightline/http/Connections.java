@@ -1,0 +1,185 @@
+package dev.sightline.http;
+
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Map;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the HTTP server answering while clients hold connections open without finishing a request (slowloris,
+ * half-open connections): a connection must send a whole request head within the header timeout of opening or of
+ * its previous response; a client address may hold a bounded number of connections; and when all connections are in
+ * use, the one that has waited longest for a request head makes room, so a client with a real request always gets
+ * in. What was refused or closed is logged as one summary line per interval, never a line per connection.
+ */
+final class Connections {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Connections.class);
+    private static final long SUMMARY_NANOS = 10_000_000_000L;
+
+    private final HttpLimits limits;
+    private final long headerTimeoutNanos;
+    private final Map<HttpConnection, Conn> open = new IdentityHashMap<>();
+    /** Connections with no request in progress, longest waiting first. */
+    private final LinkedHashSet<Conn> waiting = new LinkedHashSet<>();
+    private final Map<String, Integer> perClient = new HashMap<>();
+    private final Summary summary = new Summary();
+    private boolean sweeping;
+
+    private static final class Conn {
+        final HttpConnection connection;
+        final String client;
+        long waitingSince = System.nanoTime();
+        int inFlight;
+        boolean gone;
+
+        Conn(HttpConnection connection, String client) {
+            this.connection = connection;
+            this.client = client;
+        }
+    }
+
+    Connections(HttpLimits limits) {
+        this.limits = limits;
+        this.headerTimeoutNanos = limits.headerTimeout().toNanos();
+    }
+
+    /** Checks timed-out connections a few times per header timeout (and writes the summary line when due). */
+    synchronized void sweepWith(Vertx vertx) {
+        if (!sweeping) {
+            sweeping = true;
+            vertx.setPeriodic(Math.max(50, Math.min(1000, limits.headerTimeout().toMillis() / 4)), id -> sweep());
+        }
+    }
+
+    /** The server's connection handler: admits, makes room, or closes at once. */
+    void opened(HttpConnection c) {
+        String client = c.remoteAddress() == null ? "?" : c.remoteAddress().hostAddress();
+        Conn conn = new Conn(c, client);
+        Conn evicted = null;
+        String refused = null;
+        synchronized (this) {
+            if (perClient.getOrDefault(client, 0) >= limits.maxConnectionsPerClient()) {
+                refused = "sightline.http.max-connections-per-client";
+            } else if (open.size() >= limits.maxConnections()) {
+                evicted = waiting.isEmpty() ? null : waiting.iterator().next();
+                if (evicted == null) {
+                    refused = "sightline.http.max-connections";
+                } else {
+                    forget(evicted);
+                }
+            }
+            if (refused == null) {
+                open.put(c, conn);
+                waiting.add(conn);
+                perClient.merge(client, 1, Integer::sum);
+            }
+        }
+        if (refused != null) {
+            summary.count(refused, client);
+            c.close();
+            return;
+        }
+        if (evicted != null) {
+            summary.count("evicted to make room (sightline.http.max-connections)", evicted.client);
+            evicted.connection.close();
+        }
+        c.closeHandler(v -> closed(conn));
+    }
+
+    /** First handler of every request: the head has arrived, so the header timeout stops until the response. */
+    void requestStarted(RoutingContext ctx) {
+        Conn conn;
+        synchronized (this) {
+            conn = open.get(ctx.request().connection());
+            if (conn != null && !conn.gone) {
+                conn.inFlight++;
+                waiting.remove(conn);
+            }
+        }
+        if (conn != null) {
+            ctx.addEndHandler(ar -> requestEnded(conn));
+        }
+    }
+
+    private synchronized void requestEnded(Conn conn) {
+        if (!conn.gone && --conn.inFlight == 0) {
+            conn.waitingSince = System.nanoTime();
+            waiting.add(conn);
+        }
+    }
+
+    private synchronized void closed(Conn conn) {
+        if (!conn.gone) {
+            forget(conn);
+        }
+    }
+
+    /** Removes a connection from the books (it is closing or will be closed by the caller). */
+    private void forget(Conn conn) {
+        conn.gone = true;
+        open.remove(conn.connection);
+        waiting.remove(conn);
+        perClient.computeIfPresent(conn.client, (k, n) -> n <= 1 ? null : n - 1);
+    }
+
+    private void sweep() {
+        long now = System.nanoTime();
+        java.util.List<Conn> expired = new java.util.ArrayList<>();
+        synchronized (this) {
+            for (Iterator<Conn> it = waiting.iterator(); it.hasNext(); ) {
+                Conn c = it.next();
+                if (now - c.waitingSince < headerTimeoutNanos) {
+                    break;
+                }
+                expired.add(c);
+            }
+            expired.forEach(this::forget);
+        }
+        for (Conn c : expired) {
+            summary.count("no request head within sightline.http.header-timeout", c.client);
+            c.connection.close();
+        }
+        summary.logIfDue(now);
+    }
+
+    synchronized int open() {
+        return open.size();
+    }
+
+    /** Counts per reason and client over an interval; one line when the interval is over. */
+    private static final class Summary {
+        private final Map<String, Integer> reasons = new java.util.TreeMap<>();
+        private final Map<String, Integer> clients = new HashMap<>();
+        private long since = System.nanoTime();
+
+        synchronized void count(String reason, String client) {
+            reasons.merge(reason, 1, Integer::sum);
+            if (clients.size() < 10_000 || clients.containsKey(client)) {
+                clients.merge(client, 1, Integer::sum);
+            }
+        }
+
+        synchronized void logIfDue(long now) {
+            if (now - since < SUMMARY_NANOS) {
+                return;
+            }
+            if (!reasons.isEmpty()) {
+                var top = clients.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                        .limit(3).map(e -> e.getKey() + " (" + e.getValue() + ")").toList();
+                LOG.warn("HTTP connections closed in the last {} s: {}; {} client addresses, most: {}",
+                        (now - since) / 1_000_000_000L, reasons, clients.size(), String.join(", ", top));
+                reasons.clear();
+                clients.clear();
+            }
+            since = now;
+        }
+    }
+}

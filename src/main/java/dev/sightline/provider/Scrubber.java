@@ -1,0 +1,170 @@
+package dev.sightline.provider;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.sightline.values.Citation;
+
+/**
+ * Removes credentials from what a provider sends back before any of it is stored, logged or cut short. A key is
+ * found in any letter case and also where a JSON string spells a character as a {@code \}{@code uXXXX} escape,
+ * so an echo that decodes to the key is caught in the raw body too. Keys shorter than {@value #MIN_LENGTH}
+ * characters (a placeholder such as Ollama's {@code ollama}) are not secrets worth protecting, and scrubbing them
+ * would blank ordinary words out of answers.
+ */
+public final class Scrubber {
+
+    public static final String MASK = "***";
+    static final int MIN_LENGTH = 8;
+    private static final Scrubber NONE = new Scrubber(new Key[0]);
+    private static final Map<Secret, Scrubber> SINGLE = new ConcurrentHashMap<>();
+
+    /** The keys, longest first (a key that contains another is masked whole). */
+    private final Key[] keys;
+
+    /** A key's characters in lower and in upper case. */
+    private record Key(char[] lower, char[] upper) {
+        static Key of(String key) {
+            char[] lower = new char[key.length()];
+            char[] upper = new char[key.length()];
+            for (int i = 0; i < key.length(); i++) {
+                lower[i] = Character.toLowerCase(key.charAt(i));
+                upper[i] = Character.toUpperCase(key.charAt(i));
+            }
+            return new Key(lower, upper);
+        }
+
+        boolean mayStartWith(char c) {
+            return c == lower[0] || c == upper[0] || c == '\\';
+        }
+
+        boolean same(char c, int at) {
+            return c == lower[at] || c == upper[at];
+        }
+    }
+
+    private Scrubber(Key[] keys) {
+        this.keys = keys;
+    }
+
+    public static Scrubber of(Collection<Secret> secrets) {
+        List<Key> keys = new ArrayList<>();
+        for (Secret s : secrets) {
+            if (s != null && s.reveal().length() >= MIN_LENGTH) {
+                keys.add(Key.of(s.reveal()));
+            }
+        }
+        if (keys.isEmpty()) {
+            return NONE;
+        }
+        keys.sort((a, b) -> b.lower().length - a.lower().length);
+        return new Scrubber(keys.toArray(new Key[0]));
+    }
+
+    /** For one key (the codecs' own defence); built once per key. */
+    public static Scrubber of(Secret secret) {
+        return secret == null || secret.reveal().length() < MIN_LENGTH ? NONE
+                : SINGLE.computeIfAbsent(secret, s -> of(List.of(s)));
+    }
+
+    /** One pass over the text; a text without a key comes back as it is, without a copy. */
+    public String scrub(String text) {
+        if (keys.length == 0 || text == null || text.isEmpty()) {
+            return text;
+        }
+        StringBuilder out = null;
+        int copied = 0;
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            int end = -1;
+            for (Key key : keys) {
+                if (key.mayStartWith(c)) {
+                    end = matchAt(text, i, key);
+                    if (end > 0) {
+                        break;
+                    }
+                }
+            }
+            if (end < 0) {
+                i++;
+                continue;
+            }
+            if (out == null) {
+                out = new StringBuilder(text.length());
+            }
+            out.append(text, copied, i).append(MASK);
+            copied = end;
+            i = end;
+        }
+        return out == null ? text : out.append(text, copied, text.length()).toString();
+    }
+
+    public Map<String, List<String>> scrub(Map<String, List<String>> headers) {
+        if (keys.length == 0) {
+            return headers;
+        }
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        headers.forEach((k, v) -> out.put(k, v.stream().map(this::scrub).toList()));
+        return out;
+    }
+
+    /** Every text field of a decoded reply: answers assembled from parts can hold a key no single part held. */
+    public ProviderResult scrub(ProviderResult r) {
+        if (keys.length == 0) {
+            return r;
+        }
+        if (!r.isOk()) {
+            ProviderFailure f = r.failure();
+            return ProviderResult.failed(new ProviderFailure(f.type(), f.httpStatus(), scrub(f.code()),
+                    scrub(f.message()), f.retryAfter()));
+        }
+        Answer a = r.answer();
+        List<Citation> citations = a.citations().stream().map(c -> new Citation(scrub(c.url()), scrub(c.title()),
+                scrub(c.domain()), scrub(c.source()))).toList();
+        return ProviderResult.ok(new Answer(scrub(a.text()), citations, a.modelRequested(), scrub(a.modelServed()),
+                a.tokensIn(), a.tokensOut(), a.searchCalls(), scrub(a.providerRequestId()), scrub(a.finishReason()),
+                a.latencyMs(), a.costUsd()));
+    }
+
+    /**
+     * Where the key ends if it starts at {@code i} (-1: it does not): each of its characters in either case, or as
+     * a JSON escape ({@code \\u0073}, {@code \\/}).
+     */
+    private static int matchAt(String t, int i, Key key) {
+        int j = i;
+        for (int k = 0; k < key.lower().length; k++) {
+            if (j >= t.length()) {
+                return -1;
+            }
+            char c = t.charAt(j);
+            if (key.same(c, k)) {
+                j++;
+            } else if (c == '\\' && j + 1 < t.length() && t.charAt(j + 1) == '/' && key.lower()[k] == '/') {
+                j += 2;
+            } else if (c == '\\' && j + 5 < t.length() && t.charAt(j + 1) == 'u' && key.same(hex(t, j + 2), k)) {
+                j += 6;
+            } else {
+                return -1;
+            }
+        }
+        return j;
+    }
+
+    /** The character four hex digits at {@code at} spell, or U+FFFF when they are not hex digits. */
+    private static char hex(String t, int at) {
+        int v = 0;
+        for (int k = at; k < at + 4; k++) {
+            int d = Character.digit(t.charAt(k), 16);
+            if (d < 0) {
+                return '\uFFFF';
+            }
+            v = v * 16 + d;
+        }
+        return (char) v;
+    }
+}

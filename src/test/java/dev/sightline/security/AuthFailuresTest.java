@@ -1,0 +1,99 @@
+package dev.sightline.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.sightline.testing.LogCapture;
+import dev.sightline.testing.TestApp;
+
+/**
+ * 1,000 wrong tokens in half a second from one address: after the threshold the address must wait (429 with
+ * Retry-After, the token not even looked at), so only a handful of guesses are checked; the flood shows in the log
+ * as a few sampled lines, not a thousand; another address is not affected.
+ */
+class AuthFailuresTest {
+
+    static final int MAX_FAILURES = 10;
+    static final int CONCURRENT = 8;
+    static TestApp app;
+
+    @BeforeAll
+    static void start() {
+        app = TestApp.start("auth_failures", Map.of("sightline.api.auth.max-failures", String.valueOf(MAX_FAILURES),
+                "sightline.http.max-connections-per-client", "1000"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    @Test
+    void aThousandWrongTokensAreSlowedAndLoggedSampled() throws Exception {
+        LogCapture logs = LogCapture.of("dev.sightline");
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+        List<String> retryAfter = java.util.Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(CONCURRENT);
+        long started = System.nanoTime();
+        try {
+            List<Future<?>> calls = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                String guess = "guess-" + i + "-0123456789abcdef";
+                calls.add(pool.submit(() -> {
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(app.baseUrl() + "/api/runs"))
+                            .header("Authorization", "Bearer " + guess).GET().build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    statuses.computeIfAbsent(r.statusCode(), s -> new AtomicInteger()).incrementAndGet();
+                    r.headers().firstValue("Retry-After").ifPresent(retryAfter::add);
+                    return null;
+                }));
+            }
+            for (Future<?> f : calls) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+            logs.close();
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(took).isLessThan(Duration.ofSeconds(5));
+        assertThat(statuses.keySet()).containsOnly(401, 429);
+        // checked: the threshold, what was in flight when it was reached, and a few doublings of the wait; the rest
+        // were refused unchecked
+        assertThat(statuses.get(401).get()).isBetween(MAX_FAILURES, MAX_FAILURES + CONCURRENT + 4);
+        assertThat(statuses.get(429).get()).isEqualTo(1000 - statuses.get(401).get());
+        assertThat(retryAfter).hasSize(statuses.get(429).get()).allSatisfy(s -> assertThat(Long.parseLong(s)).isPositive());
+
+        List<String> failed = logs.lines().stream().filter(l -> l.startsWith("Failed authentication from 127.0.0.1"))
+                .toList();
+        assertThat(failed).hasSizeBetween(5, 12);
+        assertThat(failed.get(failed.size() - 1)).contains("refused");
+
+        // even the right token waits its turn from that address; another address is not held up
+        assertThat(app.get("/api/runs").status()).isEqualTo(429);
+        assertThat(app.raw("GET /api/runs HTTP/1.1\r\nHost: s\r\nConnection: close\r\nAuthorization: Bearer "
+                + TestApp.TOKEN + "\r\n\r\n", "127.0.0.9").status()).isEqualTo(200);
+        TestApp.await("the wait to pass", Duration.ofSeconds(20), () -> app.get("/api/runs").status() == 200);
+    }
+}

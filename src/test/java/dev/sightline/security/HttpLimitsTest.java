@@ -1,0 +1,186 @@
+package dev.sightline.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.sightline.testing.TestApp;
+
+/**
+ * Clients that open connections and never finish a request (half-open, slowloris) cannot take the node down:
+ * thousands of them from many addresses are held while health and authenticated calls keep answering; one address
+ * gets no more than its share; and every such connection is closed once the header timeout is over, even one that
+ * keeps trickling bytes. A request whose head arrived is not cut, however slowly its body follows.
+ */
+class HttpLimitsTest {
+
+    static final int MAX = 300;
+    static final int PER_CLIENT = 100;
+    static final Duration HEADER_TIMEOUT = Duration.ofSeconds(2);
+    static TestApp app;
+    static int port;
+
+    @BeforeAll
+    static void start() {
+        app = TestApp.start("http_limits", Map.of(
+                "sightline.http.header-timeout", HEADER_TIMEOUT.toMillis() + "ms",
+                "sightline.http.max-connections", String.valueOf(MAX),
+                "sightline.http.max-connections-per-client", String.valueOf(PER_CLIENT)));
+        port = URI.create(app.baseUrl()).getPort();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    /** A connection from a loopback address of our choice (all of 127/8 is local), with half a request sent. */
+    static Socket halfOpen(String from) throws IOException {
+        Socket s = new Socket();
+        s.setReuseAddress(true);
+        s.bind(new InetSocketAddress(from, 0));
+        s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+        OutputStream out = s.getOutputStream();
+        out.write("GET /api/health HTTP/1.1\r\nHost: sightline\r\nX-Wait: ".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return s;
+    }
+
+    /** True when the server has closed the connection (end of stream, or a reset). */
+    static boolean closedByServer(Socket s, long waitMillis) throws IOException {
+        s.setSoTimeout((int) Math.max(1, waitMillis));
+        try {
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[4096];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                // an error reply before the close is fine; what counts is that the connection ends
+            }
+            return n < 0;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    @Test
+    void thousandsOfHalfOpenConnectionsDoNotStopTheNodeAnswering() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            assertThat(app.get("/api/runs").status()).isEqualTo(200);
+        }
+        List<Socket> held = new ArrayList<>();
+        try {
+            // 3,000 from 30 addresses, each within its share; 200 more from one address, over its share
+            for (int a = 1; a <= 30; a++) {
+                for (int i = 0; i < PER_CLIENT; i++) {
+                    held.add(halfOpen("127.0.1." + a));
+                }
+            }
+            List<Socket> greedy = new ArrayList<>();
+            for (int i = 0; i < 2 * PER_CLIENT; i++) {
+                greedy.add(halfOpen("127.0.2.1"));
+            }
+            held.addAll(greedy);
+
+            // the first call waits for the server to accept the connections queued before it
+            for (int i = 0; i < 5; i++) {
+                long t0 = System.nanoTime();
+                assertThat(app.get("/api/health").status()).isEqualTo(200);
+                assertThat(app.get("/api/runs").status()).isEqualTo(200);
+                assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(i == 0 ? 5 : 1));
+            }
+
+            // the server holds no more than its limits: all but MAX of them were closed at once
+            long stillOpen = 0;
+            for (Socket s : held) {
+                if (!closedByServer(s, 1)) {
+                    stillOpen++;
+                }
+            }
+            assertThat(stillOpen).isLessThanOrEqualTo(MAX);
+            long greedyOpen = 0;
+            for (Socket s : greedy) {
+                if (!s.isClosed() && !closedByServer(s, 1)) {
+                    greedyOpen++;
+                }
+            }
+            assertThat(greedyOpen).isLessThanOrEqualTo(PER_CLIENT);
+
+            // and none outlives the header timeout
+            long deadline = System.nanoTime() + HEADER_TIMEOUT.plusSeconds(3).toNanos();
+            for (Socket s : held) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                assertThat(closedByServer(s, left)).as("closed within the header timeout").isTrue();
+            }
+            assertThat(app.get("/api/health").status()).isEqualTo(200);
+        } finally {
+            for (Socket s : held) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void aHeadTrickledByteByByteIsCutAtTheHeaderTimeout() throws Exception {
+        try (Socket s = halfOpen("127.0.3.1")) {
+            long started = System.nanoTime();
+            OutputStream out = s.getOutputStream();
+            boolean closed = false;
+            while (!closed && System.nanoTime() - started < HEADER_TIMEOUT.plusSeconds(4).toNanos()) {
+                try {
+                    out.write('x');
+                    out.flush();
+                } catch (IOException e) {
+                    closed = true;
+                    break;
+                }
+                closed = closedByServer(s, 300);
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(closed).as("closed although it kept sending").isTrue();
+            assertThat(took).isLessThan(HEADER_TIMEOUT.plusSeconds(2));
+        }
+    }
+
+    @Test
+    void aRequestWhoseHeadArrivedIsNotCutWhileItsBodyIsSlow() throws Exception {
+        String body = "{\"brand\":{\"name\":\"Pipedrive\"},\"text\":\"Pipedrive is a CRM.\"}";
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /api/analyze HTTP/1.1\r\nHost: sightline\r\nAuthorization: Bearer " + TestApp.TOKEN
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            long until = System.nanoTime() + HEADER_TIMEOUT.plusSeconds(1).toNanos();
+            int i = 0;
+            while (System.nanoTime() < until) {
+                out.write(body.charAt(i++));
+                out.flush();
+                Thread.sleep(100); // the slow client under test, not a wait for the app
+            }
+            out.write(body.substring(i).getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            s.setSoTimeout(10_000);
+            String reply = new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            assertThat(reply).isEqualTo("HTTP/1.1 200");
+        }
+    }
+}
