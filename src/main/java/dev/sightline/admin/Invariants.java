@@ -106,14 +106,20 @@ public final class Invariants {
                     OR EXISTS (SELECT 1 FROM analysis_queue q WHERE q.run_id = r.id))
              ORDER BY r.id""";
 
+    /**
+     * A run's status is decided by the cells it asked for: its sweep or experiment cells that no re-run replaced.
+     * Grader and judge calls about its answers are settled (no run ends before them) but do not decide it.
+     */
     private static final String RUN_STATUS_MATCHES_CELLS = """
             SELECT 'run ' || r.id || ' (' || r.status || ')'
               FROM run r
              WHERE (?::bigint IS NULL OR r.workspace_id = ?::bigint)
                AND ((r.status = 'completed'
-                     AND EXISTS (SELECT 1 FROM cell c WHERE c.run_id = r.id AND c.status <> 'succeeded'))
+                     AND EXISTS (SELECT 1 FROM cell c WHERE c.run_id = r.id AND c.status <> 'succeeded'
+                                    AND c.kind IN ('sweep', 'experiment') AND c.replaced_by IS NULL))
                  OR (r.status = 'completed_with_failures'
-                     AND NOT EXISTS (SELECT 1 FROM cell c WHERE c.run_id = r.id AND c.status = 'failed'))
+                     AND NOT EXISTS (SELECT 1 FROM cell c WHERE c.run_id = r.id AND c.status = 'failed'
+                                        AND c.kind IN ('sweep', 'experiment') AND c.replaced_by IS NULL))
                  OR (r.status = 'cancelled' AND r.cancel_requested_at IS NULL))
              ORDER BY r.id""";
 

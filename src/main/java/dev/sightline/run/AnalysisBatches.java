@@ -36,6 +36,12 @@ public final class AnalysisBatches {
     public static final String ANALYSED = "sightline.analysed";
     public static final String FAILED = "sightline.analysisFailed";
 
+    /**
+     * Property for the steps after {@link #analyse} (grading, the judge): per response id, the analysis of each answer
+     * of the batch the analyzer did not fail on.
+     */
+    public static final String ANALYSES = "sightline.analyses";
+
     private record Cached(Workspace workspace, AnswerAnalyzer analyzer) {
     }
 
@@ -59,24 +65,31 @@ public final class AnalysisBatches {
         return c.analyzer();
     }
 
-    /** Body: a list of {@link AnalysisJob}s. Sets the statement's parameters as headers. */
+    /**
+     * Body: a list of {@link AnalysisJob}s. Sets the statement's parameters as headers: the answers' analyses, and
+     * {@code queuedIds} (every response of the batch, taken off the queue by the same statement; replies of grader
+     * and judge calls are read by the steps after this one).
+     */
     public void analyse(Exchange exchange) {
         Message m = exchange.getMessage();
         @SuppressWarnings("unchecked")
-        List<AnalysisJob> jobs = m.getBody(List.class);
+        List<AnalysisJob> batch = m.getBody(List.class);
+        m.setHeader("queuedIds", batch.stream().map(AnalysisJob::responseId).toArray(Long[]::new));
+        List<AnalysisJob> jobs = batch.stream().filter(AnalysisJob::isAnswer).toList();
+        Map<Long, Analysis> analyses = new HashMap<>();
+        exchange.setProperty(ANALYSES, analyses);
         int n = jobs.size();
         Long[] ids = new Long[n];
         Boolean[] visible = new Boolean[n];
         Double[] sov = new Double[n];
         String[] errors = new String[n];
-        Columns mentions = new Columns(8);
-        Columns citations = new Columns(8);
+        StatementColumns mentions = new StatementColumns(8);
+        StatementColumns citations = new StatementColumns(8);
         Set<Long> runIds = new LinkedHashSet<>();
         int failed = 0;
         for (int i = 0; i < n; i++) {
             AnalysisJob job = jobs.get(i);
             ids[i] = job.responseId();
-            runIds.add(job.runId());
             Analysis a;
             try {
                 a = analyzer(job.workspaceId()).analyze(job.text(), job.citations());
@@ -89,6 +102,7 @@ public final class AnalysisBatches {
                 failed++;
                 continue;
             }
+            analyses.put(job.responseId(), a);
             visible[i] = a.brandVisible();
             sov[i] = a.shareOfVoice();
             Map<String, Long> entityIds = new HashMap<>();
@@ -121,6 +135,7 @@ public final class AnalysisBatches {
         Class<?>[] citationTypes = {Long.class, Integer.class, String.class, String.class, String.class, Long.class,
                 String.class, Integer.class};
         citations.toHeaders(m, citationNames, citationTypes);
+        batch.forEach(j -> runIds.add(j.runId()));
         m.setHeader(Pipeline.RUN_IDS, runIds.stream().mapToLong(Long::longValue).toArray());
         m.setHeader(ANALYSED, n);
         m.setHeader(FAILED, failed);
@@ -130,30 +145,6 @@ public final class AnalysisBatches {
     public void finishRuns(@Header(Pipeline.RUN_IDS) long[] runIds) {
         if (runIds != null && runIds.length > 0) {
             runs.finalizeRuns(runIds).forEach(f -> LOG.info("Run {} finished: {}", f.runId(), f.status()));
-        }
-    }
-
-    /** Rows of one table as columns, turned into typed arrays for the statement. */
-    private static final class Columns {
-        private final List<List<Object>> columns = new ArrayList<>();
-
-        Columns(int width) {
-            for (int i = 0; i < width; i++) {
-                columns.add(new ArrayList<>());
-            }
-        }
-
-        void add(Object... row) {
-            for (int i = 0; i < row.length; i++) {
-                columns.get(i).add(row[i]);
-            }
-        }
-
-        void toHeaders(Message m, String[] names, Class<?>[] types) {
-            for (int i = 0; i < names.length; i++) {
-                Object[] array = (Object[]) java.lang.reflect.Array.newInstance(types[i], columns.get(i).size());
-                m.setHeader(names[i], columns.get(i).toArray(array));
-            }
         }
     }
 }
