@@ -68,6 +68,9 @@ public final class SightlineApp {
         main.configure().addConfiguration(new ProviderConfiguration());
         main.configure().addConfiguration(new RunConfiguration());
         main.configure().addConfiguration(new ApiConfiguration());
+        main.configure().addConfiguration(new dev.sightline.experiment.ExperimentConfiguration());
+        main.configure().addConfiguration(new dev.sightline.judge.JudgeConfiguration());
+        main.configure().addConfiguration(new dev.sightline.api.ExperimentApiConfiguration());
         main.addMainListener(new Lifecycle());
     }
 

@@ -41,7 +41,9 @@ public final class MetricsApi {
         this.reports = new RunReport(metrics, runs);
     }
 
-    /** {@code GET /api/metrics?from=&to=&groupBy=day|provider|prompt|tag&entity=} */
+    private static final java.util.Set<String> SENTIMENT_SOURCES = java.util.Set.of("analyzer", "judge");
+
+    /** {@code GET /api/metrics?from=&to=&groupBy=day|provider|prompt|tag&entity=&sentimentSource=analyzer|judge} */
     public void metrics(Exchange ex) {
         long ws = ApiAuth.workspace(ex);
         LocalDate[] range = range(ex);
@@ -51,7 +53,11 @@ public final class MetricsApi {
                 ? metrics.brand(ws).orElseThrow(() -> Rejection.invalid("entity", "the workspace has no brand"))
                 : metrics.entity(ws, name).orElseThrow(() -> Rejection.invalid("entity",
                         "entity must be the name of the workspace's brand or a competitor (got '" + name + "')"));
-        List<EntityStats> groups = metrics.stats(Scope.dates(ws, range[0], range[1]), groupBy, List.of(entity));
+        String source = Http.oneOf(ex, "sentimentSource", SENTIMENT_SOURCES);
+        MetricsRepository.SentimentSource sentiment = "judge".equals(source)
+                ? MetricsRepository.SentimentSource.JUDGE : MetricsRepository.SentimentSource.ANALYZER;
+        List<EntityStats> groups = metrics.stats(Scope.dates(ws, range[0], range[1]), groupBy, List.of(entity),
+                sentiment);
         if (Http.wantsCsv(ex)) {
             List<String> header = new ArrayList<>(List.of("groupBy", "key", "label", "entity"));
             header.addAll(STATS_COLUMNS);
@@ -68,6 +74,7 @@ public final class MetricsApi {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("entity", entityView(entity));
         out.put("groupBy", groupBy);
+        out.put("sentimentSource", sentiment.name().toLowerCase(java.util.Locale.ROOT));
         out.put("from", range[0]);
         out.put("to", range[1]);
         List<Map<String, Object>> items = new ArrayList<>();

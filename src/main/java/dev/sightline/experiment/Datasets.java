@@ -1,0 +1,216 @@
+package dev.sightline.experiment;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.sightline.store.Jdbc;
+import dev.sightline.values.Json;
+import dev.sightline.values.Rejection;
+
+/**
+ * Datasets of an experiment's variables. An upload is read as it streams in ({@link DatasetReader}) into a spool file
+ * of one normalised row per line, so neither the file nor its rows are ever held in memory and no database
+ * connection waits on a slow client; once the whole upload was read and found valid, the dataset and its rows are
+ * inserted in one transaction. A refused upload stores nothing.
+ */
+public final class Datasets {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Datasets.class);
+    private static final int BATCH = 2_000;
+
+    public record Dataset(long id, String name, String format, List<String> columns, int rows, long bytes,
+                          String checksum, Instant createdAt) {
+    }
+
+    public record Row(int index, JsonNode data, String checksum) {
+    }
+
+    private static final String INSERT = """
+            INSERT INTO dataset (workspace_id, name, format, columns, row_count, bytes, checksum)
+            VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""";
+    private static final String INSERT_ROWS = """
+            INSERT INTO dataset_row (dataset_id, row_index, data, checksum)
+            SELECT ?, i, d::jsonb, h FROM unnest(?::int[], ?::text[], ?::text[]) AS t(i, d, h)""";
+    private static final String COLUMNS = """
+            SELECT id, name, format, columns, row_count, bytes, checksum, created_at FROM dataset""";
+    private static final String LIST = COLUMNS + " WHERE workspace_id = ? ORDER BY id DESC LIMIT ?";
+    private static final String BY_ID = COLUMNS + " WHERE workspace_id = ? AND id = ?";
+    private static final String SAME = COLUMNS
+            + " WHERE workspace_id = ? AND name = ? AND checksum = ? ORDER BY id DESC LIMIT 1";
+    private static final String ROWS = """
+            SELECT r.row_index, r.data::text AS data, r.checksum
+              FROM dataset_row r JOIN dataset d ON d.id = r.dataset_id
+             WHERE d.workspace_id = ? AND r.dataset_id = ? AND r.row_index > ?
+             ORDER BY r.row_index
+             LIMIT ?""";
+
+    private final Jdbc jdbc;
+    private final DatasetLimits limits;
+
+    public Datasets(Jdbc jdbc, DatasetLimits limits) {
+        this.jdbc = jdbc;
+        this.limits = limits;
+    }
+
+    public DatasetLimits limits() {
+        return limits;
+    }
+
+    /**
+     * Reads an upload and stores it.
+     *
+     * @param format {@code csv} or {@code json}
+     */
+    public Dataset importFrom(long workspaceId, String name, String format, InputStream body) {
+        if (name == null || name.isBlank() || name.strip().length() > 200) {
+            throw Rejection.invalid("name", "name (a query parameter) must be 1 to 200 characters");
+        }
+        Path spool = null;
+        try {
+            spool = Files.createTempFile("sightline-dataset-", ".jsonl");
+            DatasetReader.Result read;
+            try (BufferedWriter out = Files.newBufferedWriter(spool, StandardCharsets.UTF_8)) {
+                MessageDigest digest = sha256();
+                DatasetReader.RowSink sink = (index, data) -> {
+                    String json = Json.write(data);
+                    out.write(HexFormat.of().formatHex(digest.digest(json.getBytes(StandardCharsets.UTF_8))));
+                    out.write('\t');
+                    out.write(json);
+                    out.write('\n');
+                };
+                read = "csv".equals(format) ? DatasetReader.csv(body, limits, sink)
+                        : DatasetReader.json(body, limits, sink);
+            }
+            Path rows = spool;
+            DatasetReader.Result r = read;
+            long id = jdbc.inTransaction(c -> {
+                long datasetId = Jdbc.queryOne(c, INSERT, rs -> rs.getLong(1), workspaceId, name.strip(), format,
+                        r.columns(), r.rows(), r.bytes(), r.checksum()).orElseThrow();
+                insertRows(c, datasetId, rows);
+                return datasetId;
+            });
+            LOG.info("Dataset {} '{}' stored: {} rows x {} columns ({} bytes of {})", id, name.strip(), r.rows(),
+                    r.columns().size(), r.bytes(), format);
+            return find(workspaceId, id).orElseThrow();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the dataset upload failed: " + e.getMessage(), e);
+        } finally {
+            if (spool != null) {
+                try {
+                    Files.deleteIfExists(spool);
+                } catch (IOException e) {
+                    LOG.warn("Could not delete the spool file {}: {}", spool, e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static void insertRows(Connection c, long datasetId, Path spool) throws SQLException {
+        try (BufferedReader in = Files.newBufferedReader(spool, StandardCharsets.UTF_8);
+             PreparedStatement ps = c.prepareStatement(INSERT_ROWS)) {
+            List<Integer> indexes = new ArrayList<>(BATCH);
+            List<String> data = new ArrayList<>(BATCH);
+            List<String> sums = new ArrayList<>(BATCH);
+            String line;
+            int index = 0;
+            while ((line = in.readLine()) != null) {
+                int tab = line.indexOf('\t');
+                indexes.add(index++);
+                sums.add(line.substring(0, tab));
+                data.add(line.substring(tab + 1));
+                if (indexes.size() == BATCH) {
+                    flush(c, ps, datasetId, indexes, data, sums);
+                }
+            }
+            if (!indexes.isEmpty()) {
+                flush(c, ps, datasetId, indexes, data, sums);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void flush(Connection c, PreparedStatement ps, long datasetId, List<Integer> indexes,
+                              List<String> data, List<String> sums) throws SQLException {
+        ps.setLong(1, datasetId);
+        ps.setArray(2, c.createArrayOf("int4", indexes.toArray()));
+        ps.setArray(3, c.createArrayOf("text", data.toArray()));
+        ps.setArray(4, c.createArrayOf("text", sums.toArray()));
+        ps.executeUpdate();
+        indexes.clear();
+        data.clear();
+        sums.clear();
+    }
+
+    public List<Dataset> list(long workspaceId, int limit) {
+        return jdbc.query(LIST, Datasets::dataset, workspaceId, limit);
+    }
+
+    public Optional<Dataset> find(long workspaceId, long id) {
+        return jdbc.queryOne(BY_ID, Datasets::dataset, workspaceId, id);
+    }
+
+    /** The latest dataset of this name whose file had this SHA-256 (the same upload again). */
+    public Optional<Dataset> findSame(long workspaceId, String name, String checksum) {
+        return jdbc.queryOne(SAME, Datasets::dataset, workspaceId, name, checksum);
+    }
+
+    /** Rows after the index {@code after} (-1: from the first), in order. */
+    public List<Row> rows(long workspaceId, long datasetId, int after, int limit) {
+        return jdbc.query(ROWS, rs -> new Row(rs.getInt("row_index"), parse(rs.getString("data")),
+                rs.getString("checksum")), workspaceId, datasetId, after, limit);
+    }
+
+    /** A row's value for a placeholder: strings as they are, other JSON values as JSON, nothing as empty. */
+    static String value(JsonNode row, String column) {
+        JsonNode v = row == null ? null : row.get(column);
+        if (v == null || v.isNull() || v.isMissingNode()) {
+            return "";
+        }
+        return v.isTextual() ? v.asText() : v.toString();
+    }
+
+    static JsonNode parse(String json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored dataset row is not JSON", e);
+        }
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Dataset dataset(ResultSet rs) throws SQLException {
+        return new Dataset(rs.getLong("id"), rs.getString("name"), rs.getString("format"),
+                Jdbc.strings(rs, "columns"), rs.getInt("row_count"), rs.getLong("bytes"), rs.getString("checksum"),
+                Jdbc.instant(rs, "created_at"));
+    }
+}
