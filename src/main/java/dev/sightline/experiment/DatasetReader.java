@@ -24,7 +24,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -50,6 +52,9 @@ final class DatasetReader {
     }
 
     private static final CSVFormat CSV = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).get();
+    /** Reads one value of a row; more of the body follows it. */
+    private static final ObjectReader VALUES = Json.MAPPER.reader()
+            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private DatasetReader() {
     }
@@ -99,7 +104,6 @@ final class DatasetReader {
         Set<String> columns = new LinkedHashSet<>();
         int rows = 0;
         try (JsonParser p = factory.createParser(in)) {
-            p.setCodec(Json.MAPPER);
             if (p.nextToken() != JsonToken.START_ARRAY) {
                 throw Rejection.invalid("body", "the JSON body must be an array of objects, one per row");
             }
@@ -114,7 +118,7 @@ final class DatasetReader {
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String key = p.currentName();
                     p.nextToken();
-                    JsonNode value = p.readValueAsTree();
+                    JsonNode value = VALUES.readTree(p);
                     if (key.isBlank()) {
                         throw Rejection.invalid("rows[" + rows + "]", "rows[" + rows + "] has an empty key: every "
                                 + "key names a column");

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialects;
 
@@ -40,8 +41,14 @@ public final class Graders {
     private static final long REGEX_NANOS = 1_000_000_000L;
     private static final int MAX_GRADERS = 20;
 
-    // schemas given by users are never fetched from anywhere: only the meta-schemas bundled with the library resolve
-    private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(Dialects.getDraft202012());
+    /** Loaded on first use only (the meta-schema takes a while to read), not by every grading. */
+    private static final class Schemas {
+        // users' schemas are never fetched from anywhere: only the meta-schemas bundled with the library resolve
+        static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(Dialects.getDraft202012());
+        /** The 2020-12 meta-schema: a user's schema must be one (the validator itself is lenient about it). */
+        static final Schema META = REGISTRY.getSchema(
+                SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
+    }
 
     /** One rule grader in its normal form, ready to apply. */
     public record Rule(String type, JsonNode value, boolean caseSensitive, JsonNode schema, String entity,
@@ -168,8 +175,13 @@ public final class Graders {
                     if (!s.isObject()) {
                         throw Rejection.invalid(f + ".schema", f + ".schema must be a JSON Schema object");
                     }
+                    List<com.networknt.schema.Error> wrong = Schemas.META.validate(s);
+                    if (!wrong.isEmpty()) {
+                        throw Rejection.invalid(f + ".schema", f + ".schema is not a JSON Schema (2020-12): "
+                                + wrong.get(0).getInstanceLocation() + ": " + wrong.get(0).getMessage());
+                    }
                     try {
-                        schema = SCHEMAS.getSchema(s.toString());
+                        schema = Schemas.REGISTRY.getSchema(s.toString());
                         schema.validate(Json.MAPPER.nullNode());
                     } catch (RuntimeException e) {
                         throw Rejection.invalid(f + ".schema", f + ".schema is not a usable JSON Schema: "

@@ -13,9 +13,6 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.dialect.Dialects;
 
 import dev.sightline.values.Json;
 import dev.sightline.values.StructuredReplies;
@@ -39,8 +36,8 @@ public final class JudgePrompt {
                  "sentiment": {"enum": ["positive", "neutral", "negative", "mixed", "not_mentioned"]},
                  "score": {"type": "number", "minimum": -1, "maximum": 1}}}}}}""";
 
-    private static final Schema COMPILED = SchemaRegistry.withDefaultDialect(Dialects.getDraft202012())
-            .getSchema(SCHEMA);
+    private static final java.util.Set<String> SENTIMENTS = java.util.Set.of("positive", "neutral", "negative",
+            "mixed", "not_mentioned");
     private static final Pattern FENCED = Pattern.compile("^```(?:json)?\\s*\\n(.*)\\n\\s*```$", Pattern.DOTALL);
 
     private JudgePrompt() {
@@ -111,10 +108,9 @@ public final class JudgePrompt {
         if (doc == null || doc.isMissingNode()) {
             return failed("empty reply");
         }
-        List<com.networknt.schema.Error> errors = COMPILED.validate(doc);
-        if (!errors.isEmpty()) {
-            return failed("does not match the schema: " + errors.get(0).getInstanceLocation() + ": "
-                    + errors.get(0).getMessage());
+        String wrong = mismatch(doc);
+        if (wrong != null) {
+            return failed("does not match the schema: " + wrong);
         }
         Map<String, TrackedEntity> byName = new TreeMap<>();
         entities.forEach(e -> byName.put(e.name().toLowerCase(Locale.ROOT), e));
@@ -135,6 +131,40 @@ public final class JudgePrompt {
             return failed("it names none of the entities it was asked about");
         }
         return new Reading(out, null);
+    }
+
+    /**
+     * What in the reply breaks {@link #SCHEMA}, or null. Checked by hand: the schema is fixed and small, and a
+     * validator library takes seconds to load on the analysis route's thread.
+     */
+    static String mismatch(JsonNode doc) {
+        if (!doc.isObject() || doc.size() != 1 || !doc.path("entities").isArray()) {
+            return "$: an object with one property, \"entities\", an array";
+        }
+        int i = 0;
+        for (JsonNode e : doc.get("entities")) {
+            String at = "$.entities[" + i++ + "]";
+            if (!e.isObject()) {
+                return at + ": an object";
+            }
+            for (var it = e.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                if (!f.equals("name") && !f.equals("sentiment") && !f.equals("score")) {
+                    return at + "." + f + ": not in the schema";
+                }
+            }
+            if (!e.path("name").isTextual()) {
+                return at + ".name: a string";
+            }
+            if (!e.path("sentiment").isTextual() || !SENTIMENTS.contains(e.get("sentiment").asText())) {
+                return at + ".sentiment: one of " + new java.util.TreeSet<>(SENTIMENTS);
+            }
+            JsonNode score = e.path("score");
+            if (!score.isNumber() || score.asDouble() < -1 || score.asDouble() > 1) {
+                return at + ".score: a number from -1 to 1";
+            }
+        }
+        return null;
     }
 
     private static Reading failed(String why) {
