@@ -337,7 +337,12 @@ public final class ExperimentsApi {
         m.put("failed", s.failed());
         m.put("pending", s.open());
         m.put("cancelled", s.cancelled());
-        m.put("verdicts", Map.of("pass", s.pass(), "fail", s.fail(), "error", s.errors(), "pending", s.pending()));
+        Map<String, Integer> verdicts = new LinkedHashMap<>();
+        verdicts.put("pass", s.pass());
+        verdicts.put("fail", s.fail());
+        verdicts.put("error", s.errors());
+        verdicts.put("pending", s.pending());
+        m.put("verdicts", verdicts);
         m.put("manualGrades", s.manual());
         m.putAll(rate(s.passRate()));
         m.put("tokensIn", s.tokensIn());
