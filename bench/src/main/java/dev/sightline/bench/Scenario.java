@@ -33,7 +33,8 @@ import dev.sightline.simulator.Simulator;
  * built-in simulator, triggers a run over the REST API, waits for the run to be terminal, checks that every cell
  * succeeded with exactly one call, and writes what it measured as JSON.
  *
- * <p>Usage: {@code Scenario <name> <result.json>}; names: efficiency, overhead, memory, ratelimit, analyzer, peer.
+ * <p>Usage: {@code Scenario <name> <result.json>}; names: efficiency, overhead, memory, ratelimit, analyzer, peer,
+ * experiment, dataset.
  */
 public final class Scenario {
 
@@ -54,6 +55,10 @@ public final class Scenario {
         return switch (name) {
             // 4 x 250 cells, 5 consumers each, 400 ms: ideal makespan ceil(250/5) x 0.4 s = 20 s
             case "efficiency" -> new Spec(name, 250, 1, ALL_PROVIDERS, 5, "400ms", unbound, true, 250, 3);
+            // the same 4 x 250 as an experiment (4 models x 250 dataset rows, rule graders): the same ideal
+            case "experiment" -> new Spec(name, 250, 1, ALL_PROVIDERS, 5, "400ms", unbound, true, 250, 3);
+            // importing a dataset of 100,000 rows (about 50 MB of CSV); no provider is called
+            case "dataset" -> new Spec(name, 28, 1, ALL_PROVIDERS, 5, "0", unbound, false, 0, 0);
             // 20,000 cells with no provider latency: what the pipeline itself costs
             // (after warm-up runs of the same shape on other prompts of the same kind: see warmupPrompts)
             case "overhead" -> new Spec(name, 5_000, 1, ALL_PROVIDERS, Integer.getInteger("bench.consumers", 5),
@@ -80,6 +85,10 @@ public final class Scenario {
             result = AnalyzerScenario.run();
         } else if (name.equals("peer")) {
             result = PeerScenario.run();
+        } else if (name.equals("experiment")) {
+            result = new ExperimentScenario(new Scenario(spec(name))).run();
+        } else if (name.equals("dataset")) {
+            result = new DatasetScenario(new Scenario(spec(name))).run();
         } else {
             result = new Scenario(spec(name)).run();
         }
@@ -91,7 +100,8 @@ public final class Scenario {
 
     private final Spec spec;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private int port;
+    /** The app's HTTP port (set before {@link #overrides} is read). */
+    int port;
 
     Scenario(Spec spec) {
         this.spec = spec;
@@ -228,7 +238,7 @@ public final class Scenario {
         }
     }
 
-    private Properties overrides(Path workspace, Path pgDir) {
+    Properties overrides(Path workspace, Path pgDir) {
         Properties p = new Properties();
         p.setProperty("camel.server.port", String.valueOf(port));
         p.setProperty("sightline.node.id", "bench");
@@ -267,11 +277,12 @@ public final class Scenario {
     }
 
     /** Polls the run's row every 10 ms: terminal is when the finalizer says so (every cell done and analysed). */
-    private static Run await(SightlineApp parts, long runId, Duration timeout) throws InterruptedException {
+    static Run await(SightlineApp parts, long runId, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long ws = parts.bean(dev.sightline.workspace.ImportedWorkspaces.class).defaultWorkspace().id();
         while (System.nanoTime() < deadline) {
-            Run run = parts.bean(dev.sightline.run.RunRepository.class).find(ws, runId).orElseThrow();
+            // an experiment's run too
+            Run run = parts.bean(dev.sightline.run.RunRepository.class).findAnyKind(ws, runId).orElseThrow();
             if (run.isTerminal()) {
                 return run;
             }
