@@ -192,6 +192,9 @@ public final class RunsApi {
         m.put("lastError", c.lastError());
         m.put("responseId", c.responseId());
         m.put("updatedAt", c.updatedAt());
+        if (!"sweep".equals(c.kind())) {
+            m.put("kind", c.kind());
+        }
         return m;
     }
 }

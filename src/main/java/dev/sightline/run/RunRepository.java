@@ -106,8 +106,9 @@ public final class RunRepository {
                           (SELECT e.id FROM experiment e WHERE e.run_id = f.id)) ELSE '{}'::jsonb END
                 FROM finished f)
             SELECT id, status FROM finished""";
+    /** Per provider; a judge's calls (sightline.analysis.judge) on a line of their own, "judge <provider>". */
     private static final String PROVIDER_SUMMARY = """
-            SELECT c.provider,
+            SELECT CASE c.kind WHEN 'sweep' THEN c.provider ELSE c.kind || ' ' || c.provider END AS provider,
                    count(*) AS cells,
                    count(*) FILTER (WHERE c.status = 'succeeded') AS succeeded,
                    count(*) FILTER (WHERE c.status = 'failed') AS failed,
@@ -119,8 +120,8 @@ public final class RunRepository {
                    min(c.created_at) AS started,
                    max(r.created_at) AS last_response
               FROM cell c LEFT JOIN response r ON r.cell_id = c.id
-             WHERE c.run_id = ? AND c.kind = 'sweep'
-             GROUP BY c.provider ORDER BY c.provider""";
+             WHERE c.run_id = ?
+             GROUP BY c.kind, c.provider ORDER BY c.kind <> 'sweep', c.provider""";
 
     private final Jdbc jdbc;
 

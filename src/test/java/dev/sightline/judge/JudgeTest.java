@@ -36,6 +36,10 @@ class JudgeTest {
                     SELECT count(*) FROM judgement j JOIN response s ON s.id = j.response_id JOIN cell c ON c.id = s.cell_id
                      WHERE c.run_id = ? AND c.kind = 'sweep' AND j.status = 'judged'""", run)).isEqualTo(28);
             assertThat(app.count("SELECT count(*) FROM judged_sentiment")).isPositive();
+            // the run's cells show them as what they are
+            JsonNode cells = app.get("/api/runs/" + run + "/cells?limit=1000").json().get("cells");
+            assertThat(cells).filteredOn(c -> c.has("kind")).hasSize(28)
+                    .allSatisfy(c -> assertThat(c.get("promptId").isNull()).isTrue());
             // its tokens and cost are the run's
             double judgeCost = app.count("""
                     SELECT round(sum(s.cost_usd) * 1e8) FROM response s JOIN cell c ON c.id = s.cell_id
