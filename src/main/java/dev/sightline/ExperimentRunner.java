@@ -19,10 +19,8 @@ import dev.sightline.experiment.ExperimentFile;
 import dev.sightline.experiment.ExperimentQueries;
 import dev.sightline.experiment.Experiments;
 import dev.sightline.experiment.PromptRepository;
-import dev.sightline.run.Budget;
 import dev.sightline.run.Run;
 import dev.sightline.run.RunProgress;
-import dev.sightline.run.RunRepository;
 import dev.sightline.values.Rejection;
 import dev.sightline.workspace.ImportedWorkspaces;
 import dev.sightline.workspace.Workspace;
@@ -64,41 +62,12 @@ final class ExperimentRunner {
         out.printf("Experiment %d '%s' for workspace '%s': %d cells (%d models x %d rows x %d sample%s), estimated cost "
                         + "$%s%n", e.id(), file.name(), ws.slug(), e.cellsTotal(), e.models().size(), e.rows(),
                 e.samples(), e.samples() == 1 ? "" : "s", OnceRunner.money(e.estimatedCostUsd()));
-        RunRepository runs = app.bean(RunRepository.class);
-        Budget budget = app.bean(Budget.class);
         long start = System.nanoTime();
-        long lastLine = 0;
-        boolean cancelAsked = false;
-        boolean tty = System.console() != null;
-        RunProgress p;
-        while (true) {
-            Run run = runs.findAnyKind(ws.id(), e.runId()).orElseThrow();
-            p = runs.progress(run);
-            if (run.isTerminal()) {
-                break;
-            }
-            if (interrupted && !cancelAsked) {
-                cancelAsked = true;
-                experiments.cancel(e);
-                out.printf("%nInterrupted: experiment %d cancelled; waiting for its calls in flight%n", e.id());
-            }
-            if (!waitForBudget && p.counts().getOrDefault("pending", 0) > 0 && budget.exhausted(ws.id())) {
-                out.printf("%nExperiment %d paused_budget: today's spend of workspace '%s' reached its cap of $%s; its "
-                        + "pending cells continue when the day turns or the cap is raised (--wait-for-budget waits)%n",
-                        e.id(), ws.slug(), budget.capFor(ws.id()).toPlainString());
-                return Sightline.PAUSED_BUDGET;
-            }
-            long now = System.nanoTime();
-            if (tty || now - lastLine > 5_000_000_000L) {
-                lastLine = now;
-                String line = OnceRunner.progressLine(p, Duration.ofNanos(now - start)).replace(" cells ", " calls ");
-                out.print(tty ? "\r" + line + "   " : line + "\n");
-                out.flush();
-            }
-            Thread.sleep(tty ? 250 : 100);
-        }
-        if (tty) {
-            out.println();
+        Experiment started = e;
+        RunProgress p = RunFollower.follow(app, ws, e.runId(), out, "Experiment " + e.id(), "calls", () -> interrupted,
+                () -> experiments.cancel(started), waitForBudget);
+        if (p == null) {
+            return Sightline.PAUSED_BUDGET;
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         return summary(e, p.run(), took);

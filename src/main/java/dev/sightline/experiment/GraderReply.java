@@ -1,12 +1,9 @@
 package dev.sightline.experiment;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.sightline.values.Json;
+import dev.sightline.values.StructuredReplies;
 
 /**
  * Reads a grader prompt's answer: a JSON object {@code {"pass": bool, "score": 0..1, "reason": "..."}}, alone or in
@@ -15,20 +12,14 @@ import dev.sightline.values.Json;
 final class GraderReply {
 
     static final String GRADER = "prompt";
-    private static final Pattern FENCED = Pattern.compile("^```(?:json)?\\s*\\n(.*)\\n\\s*```$", Pattern.DOTALL);
 
     private GraderReply() {
     }
 
     static Graders.Grade parse(String answer) {
-        String text = answer == null ? "" : answer.strip();
-        Matcher m = FENCED.matcher(text);
-        if (m.matches()) {
-            text = m.group(1).strip();
-        }
         JsonNode doc;
         try {
-            doc = Json.MAPPER.readTree(text);
+            doc = StructuredReplies.read(answer);
         } catch (JsonProcessingException e) {
             return error("not JSON (" + e.getOriginalMessage() + ")");
         }

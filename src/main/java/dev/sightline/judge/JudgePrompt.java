@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,7 +36,6 @@ public final class JudgePrompt {
 
     private static final java.util.Set<String> SENTIMENTS = java.util.Set.of("positive", "neutral", "negative",
             "mixed", "not_mentioned");
-    private static final Pattern FENCED = Pattern.compile("^```(?:json)?\\s*\\n(.*)\\n\\s*```$", Pattern.DOTALL);
 
     private JudgePrompt() {
     }
@@ -94,14 +91,9 @@ public final class JudgePrompt {
     }
 
     public static Reading read(String reply, List<TrackedEntity> entities) {
-        String text = reply == null ? "" : reply.strip();
-        Matcher m = FENCED.matcher(text);
-        if (m.matches()) {
-            text = m.group(1).strip();
-        }
         JsonNode doc;
         try {
-            doc = Json.MAPPER.readTree(text);
+            doc = StructuredReplies.read(reply);
         } catch (JsonProcessingException e) {
             return failed("not JSON (" + e.getOriginalMessage() + ")");
         }

@@ -2,22 +2,19 @@ package dev.sightline.experiment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.sightline.admin.Invariants;
+import dev.sightline.testing.ProseProvider;
 import dev.sightline.testing.TestApp;
 
 /**
@@ -38,35 +35,18 @@ class ExperimentsEndToEndTest {
             """;
 
     /** A provider that answers every request in prose, as a model that ignores the format it was asked for. */
-    static HttpServer prose;
+    static ProseProvider prose;
 
     @BeforeAll
-    static void start() throws IOException {
-        prose = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        prose.createContext("/v1/chat/completions", x -> {
-            x.getRequestBody().readAllBytes();
-            byte[] body = """
-                    {"id": "p1", "object": "chat.completion", "model": "prose-1",
-                     "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant",
-                       "content": "I think this answer is quite good overall."}}],
-                     "usage": {"prompt_tokens": 40, "completion_tokens": 9, "total_tokens": 49}}"""
-                    .getBytes(StandardCharsets.UTF_8);
-            x.getResponseHeaders().add("Content-Type", "application/json");
-            x.sendResponseHeaders(200, body.length);
-            x.getResponseBody().write(body);
-            x.close();
-        });
-        prose.start();
-        app = TestApp.start("experiments", Map.of(
-                "sightline.providers.prose.kind", "openai-compatible",
-                "sightline.providers.prose.model", "prose-1",
-                "sightline.providers.prose.base-url", "http://127.0.0.1:" + prose.getAddress().getPort() + "/v1"));
+    static void start() {
+        prose = new ProseProvider("I think this answer is quite good overall.");
+        app = TestApp.start("experiments", prose.settings("prose"));
     }
 
     @AfterAll
     static void stop() {
         app.close();
-        prose.stop(0);
+        prose.close();
     }
 
     @Test

@@ -2,17 +2,14 @@ package dev.sightline.judge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 
 import dev.sightline.admin.Invariants;
+import dev.sightline.testing.ProseProvider;
 import dev.sightline.testing.TestApp;
 
 /**
@@ -83,42 +80,26 @@ class JudgeTest {
     }
 
     @Test
-    void aJudgeThatDoesNotAnswerTheJsonAskedForLeavesTheAnalyzersSentiment() throws IOException {
-        HttpServer prose = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        prose.createContext("/v1/chat/completions", x -> {
-            x.getRequestBody().readAllBytes();
-            byte[] body = """
-                    {"id": "p1", "object": "chat.completion", "model": "prose-1",
-                     "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant",
-                       "content": "Mostly positive, I would say."}}],
-                     "usage": {"prompt_tokens": 400, "completion_tokens": 7, "total_tokens": 407}}"""
-                    .getBytes(StandardCharsets.UTF_8);
-            x.getResponseHeaders().add("Content-Type", "application/json");
-            x.sendResponseHeaders(200, body.length);
-            x.getResponseBody().write(body);
-            x.close();
-        });
-        prose.start();
-        try (TestApp app = TestApp.start("judge_fails", Map.of(
-                "sightline.analysis.judge", "prose",
-                "sightline.providers.prose.kind", "openai-compatible",
-                "sightline.providers.prose.model", "prose-1",
-                "sightline.providers.prose.base-url", "http://127.0.0.1:" + prose.getAddress().getPort() + "/v1"))) {
-            long run = app.startRun("{\"providers\": [\"anthropic\"], \"promptTags\": [\"stage:decision\"]}");
-            JsonNode done = app.awaitRun(run, Duration.ofSeconds(60));
-            // a judge that failed does not fail the run: its answers stand, with the analyzer's sentiment
-            assertThat(done.get("status").asText()).isEqualTo("completed");
-            long answers = app.count("SELECT count(*) FROM cell WHERE run_id = ? AND kind = 'sweep'", run);
-            assertThat(app.count("""
-                    SELECT count(*) FROM judgement j JOIN response s ON s.id = j.response_id JOIN cell c ON c.id = s.cell_id
-                     WHERE c.run_id = ? AND j.status = 'failed' AND j.raw_answer = 'Mostly positive, I would say.'
-                       AND j.error LIKE '%not the JSON asked for%'""", run)).isEqualTo(answers);
-            assertThat(app.count("SELECT count(*) FROM judged_sentiment")).isZero();
-            JsonNode judge = app.get("/api/metrics?sentimentSource=judge").json().get("groups").get(0);
-            JsonNode analyzer = app.get("/api/metrics?sentimentSource=analyzer").json().get("groups").get(0);
-            assertThat(judge.get("avgSentiment")).isEqualTo(analyzer.get("avgSentiment"));
-        } finally {
-            prose.stop(0);
+    void aJudgeThatDoesNotAnswerTheJsonAskedForLeavesTheAnalyzersSentiment() {
+        Map<String, String> settings = new java.util.HashMap<>();
+        try (ProseProvider prose = new ProseProvider("Mostly positive, I would say.")) {
+            settings.putAll(prose.settings("prose"));
+            settings.put("sightline.analysis.judge", "prose");
+            try (TestApp app = TestApp.start("judge_fails", settings)) {
+                long run = app.startRun("{\"providers\": [\"anthropic\"], \"promptTags\": [\"stage:decision\"]}");
+                JsonNode done = app.awaitRun(run, Duration.ofSeconds(60));
+                // a judge that failed does not fail the run: its answers stand, with the analyzer's sentiment
+                assertThat(done.get("status").asText()).isEqualTo("completed");
+                long answers = app.count("SELECT count(*) FROM cell WHERE run_id = ? AND kind = 'sweep'", run);
+                assertThat(app.count("""
+                        SELECT count(*) FROM judgement j JOIN response s ON s.id = j.response_id JOIN cell c ON c.id = s.cell_id
+                         WHERE c.run_id = ? AND j.status = 'failed' AND j.raw_answer = 'Mostly positive, I would say.'
+                           AND j.error LIKE '%not the JSON asked for%'""", run)).isEqualTo(answers);
+                assertThat(app.count("SELECT count(*) FROM judged_sentiment")).isZero();
+                JsonNode judge = app.get("/api/metrics?sentimentSource=judge").json().get("groups").get(0);
+                JsonNode analyzer = app.get("/api/metrics?sentimentSource=analyzer").json().get("groups").get(0);
+                assertThat(judge.get("avgSentiment")).isEqualTo(analyzer.get("avgSentiment"));
+            }
         }
     }
 }
