@@ -59,9 +59,9 @@ final class ExperimentRunner {
             return Sightline.BAD_CONFIGURATION;
         }
         app.context().createFluentProducerTemplate().to("direct:dispatch").send();
-        out.printf("Experiment %d '%s' for workspace '%s': %d cells (%d models x %d rows x %d sample%s), estimated cost "
-                        + "$%s%n", e.id(), file.name(), ws.slug(), e.cellsTotal(), e.models().size(), e.rows(),
-                e.samples(), e.samples() == 1 ? "" : "s", OnceRunner.money(e.estimatedCostUsd()));
+        out.printf("Experiment %d '%s' for workspace '%s': %d cells (%d models x %d rows x %d sample%s), "
+                        + "estimated cost $%s%n", e.id(), file.name(), ws.slug(), e.cellsTotal(), e.models().size(),
+                e.rows(), e.samples(), e.samples() == 1 ? "" : "s", OnceRunner.money(e.estimatedCostUsd()));
         long start = System.nanoTime();
         Experiment started = e;
         RunProgress p = RunFollower.follow(app, ws, e.runId(), out, "Experiment " + e.id(), "calls", () -> interrupted,
@@ -74,7 +74,8 @@ final class ExperimentRunner {
     }
 
     /** The request body: the file's fields with the ids of its prompt versions and dataset. */
-    private ObjectNode request(ExperimentFile file, Workspace ws) throws IOException, java.security.GeneralSecurityException {
+    private ObjectNode request(ExperimentFile file, Workspace ws)
+            throws IOException, java.security.GeneralSecurityException {
         PromptRepository prompts = app.bean(PromptRepository.class);
         ObjectNode body = file.request().deepCopy();
         body.put("promptVersionId", version(prompts, ws, file.name(), PromptRepository.GENERATOR, file.prompt()));

@@ -110,8 +110,9 @@ final class DatasetReader {
             JsonToken t;
             while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
                 if (t != JsonToken.START_OBJECT) {
-                    throw Rejection.invalid("rows[" + rows + "]", "rows[" + rows + "] must be an object (got "
-                            + (t == null ? "the end of the body" : t.asString() == null ? t.name() : t.asString()) + ")");
+                    String got = t == null ? "the end of the body" : t.asString() == null ? t.name() : t.asString();
+                    throw Rejection.invalid("rows[" + rows + "]", "rows[" + rows + "] must be an object (got " + got
+                            + ")");
                 }
                 long start = p.currentTokenLocation().getByteOffset();
                 ObjectNode data = Json.object();

@@ -31,7 +31,8 @@ public final class ExperimentQueries {
         return """
                 WITH grid AS (
                   SELECT ec.cell_id, ec.model_index, ec.row_index, ec.sample, c.provider, c.status, c.attempts,
-                         c.last_error, c.next_attempt_at, greatest(c.updated_at, ec.graded_at, gc.updated_at) AS updated_at,
+                         c.last_error, c.next_attempt_at,
+                         greatest(c.updated_at, ec.graded_at, gc.updated_at) AS updated_at,
                          s.id AS response_id, s.latency_ms, s.tokens_in, s.tokens_out, s.cost_usd,
                          gc.id AS grader_cell_id, gc.status AS grader_status, gc.last_error AS grader_error,
                          gs.tokens_in AS grader_tokens_in, gs.tokens_out AS grader_tokens_out,

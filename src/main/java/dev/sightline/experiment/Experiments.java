@@ -111,7 +111,8 @@ public final class Experiments {
                WHERE c.id = ANY (?::bigint[])),
             added AS (
               INSERT INTO cell (id, run_id, kind, provider, sample, prompt_text, temperature, max_tokens)
-              SELECT new_id, run_id, kind, provider, sample, prompt_text, temperature, max_tokens FROM old ORDER BY new_id
+              SELECT new_id, run_id, kind, provider, sample, prompt_text, temperature, max_tokens
+                FROM old ORDER BY new_id
               RETURNING id),
             placed AS (
               INSERT INTO experiment_cell (cell_id, experiment_id, model_index, row_index, sample)
@@ -189,8 +190,9 @@ public final class Experiments {
                     List.copyOf(usedProviders), plan.samples(), total).orElseThrow();
             long experimentId = Jdbc.queryOne(c, INSERT_EXPERIMENT, rs -> rs.getLong(1), workspaceId, runId,
                     plan.prompt().id(), plan.dataset() == null ? null : plan.dataset().id(), Json.write(plan.models()),
-                    Json.write(Graders.json(plan.graders())), plan.graderPrompt() == null ? null : plan.graderPrompt().id(),
-                    plan.graderProvider(), plan.samples(), plan.rows()).orElseThrow();
+                    Json.write(Graders.json(plan.graders())),
+                    plan.graderPrompt() == null ? null : plan.graderPrompt().id(), plan.graderProvider(),
+                    plan.samples(), plan.rows()).orElseThrow();
             BigDecimal estimate = insertCells(c, plan, runId, experimentId);
             long inserted = Jdbc.queryOne(c, COUNT_CELLS, rs -> rs.getLong(1), runId).orElseThrow();
             if (inserted != total) {
@@ -317,7 +319,8 @@ public final class Experiments {
                     + " {\"provider\", \"temperature\", \"maxTokens\"} objects");
         }
         if (n.size() > MAX_MODELS) {
-            throw Rejection.invalid("models", "at most " + MAX_MODELS + " models per experiment (got " + n.size() + ")");
+            throw Rejection.invalid("models", "at most " + MAX_MODELS + " models per experiment (got " + n.size()
+                    + ")");
         }
         List<Experiment.Model> out = new ArrayList<>();
         for (int i = 0; i < n.size(); i++) {
@@ -353,7 +356,8 @@ public final class Experiments {
             JsonNode mt = m.get("maxTokens");
             if (mt != null && !mt.isNull()) {
                 if (!mt.isIntegralNumber() || !mt.canConvertToInt() || mt.asInt() < 1 || mt.asInt() > 1_000_000) {
-                    throw Rejection.invalid(f + ".maxTokens", f + ".maxTokens must be a whole number from 1 to 1000000");
+                    throw Rejection.invalid(f + ".maxTokens", f + ".maxTokens must be a whole number from 1 to "
+                            + "1000000");
                 }
                 maxTokens = mt.asInt();
             }
@@ -400,9 +404,10 @@ public final class Experiments {
                                 .withModelParameters(model.temperature(), model.maxTokens());
                         BigDecimal one = costs.estimate(s, text);
                         if (grader != null) {
-                            // the grader reads the prompt, the answer (about as long as the answer limit) and its own text
-                            one = one.add(costs.estimate(grader, plan.graderPrompt().body().length() + text.length()
-                                    + 4L * Math.min(s.maxTokens(), 700) + StructuredReplies.GRADER_INSTRUCTION.length()));
+                            // the grader reads the prompt, the answer (as long as the answer limit) and its own text
+                            long chars = plan.graderPrompt().body().length() + text.length()
+                                    + 4L * Math.min(s.maxTokens(), 700) + StructuredReplies.GRADER_INSTRUCTION.length();
+                            one = one.add(costs.estimate(grader, chars));
                         }
                         for (int sample = 1; sample <= plan.samples(); sample++) {
                             page.add(model, sample, text, m, index);
@@ -516,7 +521,7 @@ public final class Experiments {
         });
     }
 
-    /** A manual grade ({@code pass}, {@code fail}, or {@code unset} to go back to the automatic one), kept as history. */
+    /** A manual grade ({@code pass}, {@code fail}, {@code unset}: back to the automatic one), kept as history. */
     public void grade(Experiment e, long cellId, String grade, String note) {
         if (!"pass".equals(grade) && !"fail".equals(grade) && !"unset".equals(grade)) {
             throw Rejection.invalid("grade", "grade must be pass, fail or unset"

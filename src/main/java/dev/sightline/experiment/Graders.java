@@ -288,7 +288,8 @@ public final class Graders {
                 if (t.equals("brand-rank-at-most")) {
                     int max = r.value().asInt();
                     yield e.listRank() == null ? Grade.fail(t, name + " has no list rank")
-                            : Grade.of(t, e.listRank() <= max, name + " is ranked " + e.listRank() + ", at most " + max);
+                            : Grade.of(t, e.listRank() <= max, name + " is ranked " + e.listRank() + ", at most "
+                                    + max);
                 }
                 String want = r.value().asText();
                 String got = e.sentiment() == null ? null : e.sentiment().json();
@@ -345,7 +346,8 @@ public final class Graders {
         }
         try {
             String host = URI.create(c.url()).getHost();
-            return host != null && (host.equalsIgnoreCase(domain) || host.toLowerCase(Locale.ROOT).endsWith("." + domain));
+            return host != null && (host.equalsIgnoreCase(domain)
+                    || host.toLowerCase(Locale.ROOT).endsWith("." + domain));
         } catch (IllegalArgumentException e) {
             return false;
         }

@@ -98,8 +98,12 @@ public final class PassRates {
         double[] cb = wilson(pb, k);
         double phi = correlation(a, b, pa, pb);
         double d = pa - pb;
-        double low = d - Math.sqrt(Math.max(0, sq(pa - ca[0]) - 2 * phi * (pa - ca[0]) * (cb[1] - pb) + sq(cb[1] - pb)));
-        double high = d + Math.sqrt(Math.max(0, sq(ca[1] - pa) - 2 * phi * (ca[1] - pa) * (pb - cb[0]) + sq(pb - cb[0])));
+        double la = pa - ca[0];
+        double ua = ca[1] - pa;
+        double lb = pb - cb[0];
+        double ub = cb[1] - pb;
+        double low = d - Math.sqrt(Math.max(0, la * la - 2 * phi * la * ub + ub * ub));
+        double high = d + Math.sqrt(Math.max(0, ua * ua - 2 * phi * ua * lb + lb * lb));
         low = Math.max(-1, low);
         high = Math.min(1, high);
         return new Difference(d, low, high, k, low > 0 || high < 0);

@@ -41,7 +41,8 @@ public final class PromptRepository {
     private static final String VERSION_COLUMNS = """
             SELECT v.id, v.template_id, t.name, t.type, v.version, v.body, v.body_hash, v.variables, v.created_at
               FROM prompt_version v JOIN prompt_template t ON t.id = v.template_id""";
-    private static final String VERSIONS = VERSION_COLUMNS + " WHERE t.workspace_id = ? AND t.id = ? ORDER BY v.version";
+    private static final String VERSIONS = VERSION_COLUMNS
+            + " WHERE t.workspace_id = ? AND t.id = ? ORDER BY v.version";
     private static final String VERSION = VERSION_COLUMNS + " WHERE t.workspace_id = ? AND v.id = ?";
     private static final String VERSION_BY_HASH = VERSION_COLUMNS + " WHERE v.template_id = ? AND v.body_hash = ?";
     private static final String INSERT_VERSION = """

@@ -97,7 +97,8 @@ public final class RunRepository {
               RETURNING r.id, r.workspace_id, r.status, r.cells_total, r.finished_at, r.kind),
             announced AS (
               INSERT INTO event (workspace_id, run_id, type, payload)
-              SELECT f.workspace_id, f.id, CASE f.kind WHEN 'experiment' THEN 'experiment.completed' ELSE 'run.completed' END,
+              SELECT f.workspace_id, f.id,
+                     CASE f.kind WHEN 'experiment' THEN 'experiment.completed' ELSE 'run.completed' END,
                      jsonb_build_object('runId', f.id, 'status', f.status, 'cellsTotal', f.cells_total,
                        'finishedAt', f.finished_at,
                        'counts', (SELECT jsonb_object_agg(x.status, x.n)
