@@ -97,22 +97,23 @@ CREATE TABLE experiment (
 );
 CREATE INDEX experiment_workspace ON experiment (workspace_id, id);
 
--- Where an experiment cell sits in the grid; graded_at: its grade last changed (automatic or manual), for polling.
+-- Where an experiment cell sits in the grid.
 CREATE TABLE experiment_cell (
     cell_id       bigint      PRIMARY KEY REFERENCES cell (id),
     experiment_id bigint      NOT NULL REFERENCES experiment (id),
     model_index   int         NOT NULL CHECK (model_index >= 0),
     row_index     int         NOT NULL CHECK (row_index >= 0),
-    sample        int         NOT NULL CHECK (sample >= 1),
-    graded_at     timestamptz
+    sample        int         NOT NULL CHECK (sample >= 1)
 );
 CREATE INDEX experiment_cell_grid ON experiment_cell (experiment_id, cell_id);
 
 -- Automatic grades of an experiment cell's answer: position i is the experiment's rule grader i, the grader prompt
 -- comes after them. A grader that could not decide (its prompt's answer did not parse, a regex ran too long) has an
--- error and no pass: it is never counted as a pass. raw_answer keeps what a grader prompt answered.
+-- error and no pass: it is never counted as a pass. raw_answer keeps what a grader prompt answered. No foreign keys to
+-- cell: the only writer is the analysis statement, with ids of the batch's own cells, and a key check would lock each
+-- graded cell's row (as analysis_queue's did the run's, V3).
 CREATE TABLE grade (
-    cell_id        bigint           NOT NULL REFERENCES cell (id),
+    cell_id        bigint           NOT NULL,
     position       int              NOT NULL CHECK (position >= 0),
     grader         text             NOT NULL,
     pass           boolean,
@@ -120,7 +121,7 @@ CREATE TABLE grade (
     reason         text,
     error          text,
     raw_answer     text,
-    grader_cell_id bigint           REFERENCES cell (id),
+    grader_cell_id bigint,
     created_at     timestamptz      NOT NULL DEFAULT now(),
     PRIMARY KEY (cell_id, position),
     CHECK ((error IS NULL) = (pass IS NOT NULL))
@@ -139,14 +140,14 @@ CREATE INDEX manual_grade_cell ON manual_grade (cell_id, id);
 -- The LLM judge's view of an analysed answer (sightline.analysis.judge), beside the analyzer's and never replacing
 -- it. cache_key is the answer's hash with the judge's prompt version, model and the entities asked about: an answer
 -- judged before is copied (cached_from), not sent again. A failed judgement keeps the judge's raw answer; metrics
--- then use the analyzer's sentiment.
+-- then use the analyzer's sentiment. Written by the analysis statement only, like grade: no keys that lock responses.
 CREATE TABLE judgement (
-    response_id   bigint      PRIMARY KEY REFERENCES response (id),
+    response_id   bigint      PRIMARY KEY,
     workspace_id  bigint      NOT NULL,
     cache_key     text        NOT NULL,
     status        text        NOT NULL CHECK (status IN ('judged', 'failed')),
-    judge_cell_id bigint      REFERENCES cell (id),
-    cached_from   bigint      REFERENCES response (id),
+    judge_cell_id bigint,
+    cached_from   bigint,
     verdict       jsonb,
     error         text,
     raw_answer    text,

@@ -44,7 +44,6 @@ ON CONFLICT (cell_id, position) DO UPDATE
    SET grader = excluded.grader, pass = excluded.pass, score = excluded.score, reason = excluded.reason,
        error = excluded.error, raw_answer = excluded.raw_answer, grader_cell_id = excluded.grader_cell_id,
        created_at = excluded.created_at;
-UPDATE experiment_cell SET graded_at = now() WHERE cell_id = ANY (:?gradeCellIds::bigint[]);
 INSERT INTO event (workspace_id, run_id, type, payload)
 SELECT e.workspace_id, e.run_id, 'cell.graded',
        jsonb_build_object('experimentId', e.id, 'runId', e.run_id,

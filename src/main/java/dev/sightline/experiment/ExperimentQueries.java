@@ -15,7 +15,8 @@ import java.util.TreeMap;
 import dev.sightline.store.Jdbc;
 
 /**
- * The read side of experiments: the grid (current cells, each with its verdict), its summary per model, the
+ * The read side of experiments: the grid (current cells, each with its verdict, changed when its cell, a grade, a
+ * manual grade or its grader call last changed), its summary per model, the
  * per-row counts behind the intervals, one cell in full, and the export. A cell's verdict: a manual {@code pass} or
  * {@code fail} wins; else {@code fail} when a grader failed it, {@code error} when one could not decide (its prompt's
  * reply did not parse, its call failed), {@code pass} once every grader passed it, {@code pending} while grades are
@@ -32,7 +33,7 @@ public final class ExperimentQueries {
                 WITH grid AS (
                   SELECT ec.cell_id, ec.model_index, ec.row_index, ec.sample, c.provider, c.status, c.attempts,
                          c.last_error, c.next_attempt_at,
-                         greatest(c.updated_at, ec.graded_at, gc.updated_at) AS updated_at,
+                         greatest(c.updated_at, g.last, m.created_at, gc.updated_at) AS updated_at,
                          s.id AS response_id, s.latency_ms, s.tokens_in, s.tokens_out, s.cost_usd,
                          gc.id AS grader_cell_id, gc.status AS grader_status, gc.last_error AS grader_error,
                          gs.tokens_in AS grader_tokens_in, gs.tokens_out AS grader_tokens_out,
@@ -44,10 +45,11 @@ public final class ExperimentQueries {
                     LEFT JOIN cell gc ON gc.parent_cell_id = c.id AND gc.kind = 'grader'
                     LEFT JOIN response gs ON gs.cell_id = gc.id
                     LEFT JOIN LATERAL (SELECT count(*) AS n, count(*) FILTER (WHERE NOT x.pass) AS fails,
-                                              count(*) FILTER (WHERE x.error IS NOT NULL) AS errors
+                                              count(*) FILTER (WHERE x.error IS NOT NULL) AS errors,
+                                              max(x.created_at) AS last
                                          FROM grade x WHERE x.cell_id = c.id) g ON true
-                    LEFT JOIN LATERAL (SELECT mg.grade, mg.note FROM manual_grade mg WHERE mg.cell_id = c.id
-                                        ORDER BY mg.id DESC LIMIT 1) m ON true
+                    LEFT JOIN LATERAL (SELECT mg.grade, mg.note, mg.created_at FROM manual_grade mg
+                                        WHERE mg.cell_id = c.id ORDER BY mg.id DESC LIMIT 1) m ON true
                    WHERE ec.experiment_id = ?""" + where + """
                 ),
                 verdicts AS (
@@ -69,7 +71,7 @@ public final class ExperimentQueries {
 
     private static final String PAGE = grid(" AND ec.cell_id > ?") + " ORDER BY cell_id LIMIT ?";
     private static final String PAGE_SINCE = grid("""
-             AND ec.cell_id > ? AND greatest(c.updated_at, ec.graded_at, gc.updated_at) >= ?""")
+             AND ec.cell_id > ? AND greatest(c.updated_at, g.last, m.created_at, gc.updated_at) >= ?""")
             + " ORDER BY cell_id LIMIT ?";
     private static final String ONE = grid(" AND ec.cell_id = ?");
     private static final String SUMMARY = """

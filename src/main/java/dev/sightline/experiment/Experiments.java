@@ -132,7 +132,6 @@ public final class Experiments {
              WHERE ec.experiment_id = ? AND ec.cell_id = ? FOR UPDATE OF ec""";
     private static final String INSERT_MANUAL = """
             INSERT INTO manual_grade (cell_id, grade, note) VALUES (?, ?, ?) RETURNING id""";
-    private static final String TOUCH_GRADED = "UPDATE experiment_cell SET graded_at = now() WHERE cell_id = ?";
     private static final String MANUAL_EVENT = """
             INSERT INTO event (workspace_id, run_id, type, payload)
             VALUES (?, ?, 'cell.graded', jsonb_build_object('experimentId', ?::bigint, 'runId', ?::bigint,
@@ -538,7 +537,6 @@ public final class Experiments {
                         + "; only an answer can be graded");
             }
             Jdbc.queryOne(c, INSERT_MANUAL, rs -> rs.getLong(1), cellId, grade, note);
-            Jdbc.update(c, TOUCH_GRADED, cellId);
             Jdbc.update(c, MANUAL_EVENT, e.workspaceId(), e.runId(), e.id(), e.runId(), cellId, grade);
             return null;
         });
