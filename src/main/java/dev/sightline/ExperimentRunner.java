@@ -54,6 +54,7 @@ final class ExperimentRunner {
         try {
             e = experiments.create(ws.id(), request(file, ws), "cli");
         } catch (Rejection r) {
+            // the file's prompt, dataset or experiment refused: the message names the field
             out.println("sightline: " + file.path() + ": " + (r.field() == null ? "" : r.field() + ": ")
                     + r.getMessage());
             return Sightline.BAD_CONFIGURATION;

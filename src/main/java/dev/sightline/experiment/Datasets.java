@@ -81,8 +81,8 @@ public final class Datasets {
      * @param format {@code csv} or {@code json}
      */
     public Dataset importFrom(long workspaceId, String name, String format, InputStream body) {
-        if (name == null || name.isBlank() || name.strip().length() > 200) {
-            throw Rejection.invalid("name", "name (a query parameter) must be 1 to 200 characters");
+        if (name == null || name.isBlank() || name.strip().length() > 200 || name.indexOf('\0') >= 0) {
+            throw Rejection.invalid("name", "name (a query parameter) must be 1 to 200 characters, without U+0000");
         }
         Path spool = null;
         long t0 = System.nanoTime();
@@ -93,6 +93,10 @@ public final class Datasets {
                 MessageDigest digest = sha256();
                 DatasetReader.RowSink sink = (index, data) -> {
                     String json = Json.write(data);
+                    if (json.contains("\\u0000")) {
+                        throw Rejection.invalid("rows[" + index + "]", "row " + (index + 1) + " contains U+0000 "
+                                + "(NUL), which cannot be stored");
+                    }
                     out.write(HexFormat.of().formatHex(digest.digest(json.getBytes(StandardCharsets.UTF_8))));
                     out.write('\t');
                     out.write(json);

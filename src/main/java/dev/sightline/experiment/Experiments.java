@@ -240,6 +240,9 @@ public final class Experiments {
         List<Experiment.Model> models = models(body.get("models"));
         List<Graders.Rule> graders = Graders.parse(body.get("graders"), "graders",
                 workspaces.get(workspaceId).entities());
+        if (Json.write(Graders.json(graders)).contains("\\u0000")) {
+            throw Rejection.invalid("graders", "graders must not contain U+0000 (NUL)");
+        }
         PromptVersion graderPrompt = version(workspaceId, body, "graderPromptVersionId", false);
         String graderProvider = null;
         if (graderPrompt != null) {
@@ -526,8 +529,8 @@ public final class Experiments {
             throw Rejection.invalid("grade", "grade must be pass, fail or unset"
                     + (grade == null ? "" : " (got '" + grade + "')"));
         }
-        if (note != null && note.length() > 2000) {
-            throw Rejection.invalid("note", "note must be at most 2000 characters");
+        if (note != null && (note.length() > 2000 || note.indexOf('\0') >= 0)) {
+            throw Rejection.invalid("note", "note must be at most 2000 characters, without U+0000");
         }
         jdbc.inTransaction(c -> {
             String status = Jdbc.queryOne(c, CELL_OF_EXPERIMENT, rs -> rs.getString(1), e.id(), cellId)

@@ -57,8 +57,8 @@ public final class PromptRepository {
     }
 
     public Prompt create(long workspaceId, String name, String type) {
-        if (name == null || name.isBlank() || name.length() > 200) {
-            throw Rejection.invalid("name", "name must be 1 to 200 characters");
+        if (name == null || name.isBlank() || name.length() > 200 || name.indexOf('\0') >= 0) {
+            throw Rejection.invalid("name", "name must be 1 to 200 characters, without U+0000");
         }
         if (!GENERATOR.equals(type) && !GRADER.equals(type)) {
             throw Rejection.invalid("type", "type must be 'generator' or 'grader' (got "
@@ -96,6 +96,9 @@ public final class PromptRepository {
         }
         if (body.length() > MAX_BODY) {
             throw Rejection.invalid("body", "body must be at most " + MAX_BODY + " characters");
+        }
+        if (body.indexOf('\0') >= 0) {
+            throw Rejection.invalid("body", "body must not contain U+0000 (NUL)");
         }
         String hash = WorkspaceRepository.textHash(body);
         List<String> variables = Template.of(body).variables();

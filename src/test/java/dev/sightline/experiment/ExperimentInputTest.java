@@ -64,6 +64,7 @@ class ExperimentInputTest {
         assertError(app.post("/api/prompts", "{\"name\": \"versions\", \"type\": \"generator\"}"), 409, null);
         assertError(app.post("/api/prompts", "{\"name\": \"x\", \"type\": \"judge\"}"), 400, "type");
         assertError(app.post("/api/prompts/" + p + "/versions", "{\"body\": \"\"}"), 400, "body");
+        assertError(app.post("/api/prompts/" + p + "/versions", "{\"body\": \"a\\u0000b\"}"), 400, "body");
     }
 
     @Test
@@ -89,6 +90,8 @@ class ExperimentInputTest {
         assertError(upload("application/json", "[{\"team\": \"a\", \"team\": \"b\"}]"), 400, "body");
         assertError(upload("application/json", "[{\"\": \"a\"}]"), 400, "rows[0]");
         assertError(upload("text/plain", "team\na\n"), 400, "Content-Type");
+        assertError(upload("text/csv", "team\nok\na\u0000b\n"), 400, "rows[1]");
+        assertError(upload("application/json", "[{\"team\": \"a\\u0000b\"}]"), 400, "rows[0]");
         // the limits, each named
         TestApp.Reply tooMany = upload("text/csv", "team\na\nb\nc\nd\ne\nf\n");
         assertError(tooMany, 413, "rows");
