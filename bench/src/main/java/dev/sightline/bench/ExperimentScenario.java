@@ -85,17 +85,23 @@ final class ExperimentScenario {
             sim.reset();
             System.gc();
 
+            Scenario.Cpu before = Scenario.Cpu.sample(pgDir);
             long t0 = System.nanoTime();
             JsonNode experiment = start(measured);
             long triggered = System.nanoTime();
             Run done = await(app, experiment, Duration.ofMinutes(30));
             double makespan = Scenario.secs(System.nanoTime() - t0);
+            Scenario.Cpu used = Scenario.Cpu.sample(pgDir).minus(before);
+            r.put("appCpuMsPerCell", used.process() * 1000 / (rows * 4));
+            r.put("appCpuMsPerCellWithoutSimulator", (used.process() - used.simulator()) * 1000 / (rows * 4));
+            r.put("postgresCpuMsPerCell", used.postgres() * 1000 / (rows * 4));
             r.put("experimentId", experiment.get("id").asLong());
             r.put("runStatus", done.status());
             r.put("triggerSeconds", Scenario.secs(triggered - t0));
             r.put("makespanSeconds", makespan);
             r.put("cellsPerSecond", rows * 4 / makespan);
             r.put("checks", checks(app, experiment, sim, rows * 4));
+            r.put("timeline", Scenario.timeline(app, experiment.get("runId").asLong()));
             return r;
         } finally {
             if (app != null) {

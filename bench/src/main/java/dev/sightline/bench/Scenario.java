@@ -337,7 +337,7 @@ public final class Scenario {
      * Where the makespan went, from the database clock: trigger to first stored response, the client-side call
      * latency (request built to reply decoded), last stored response to the run's finish.
      */
-    private static Map<String, Object> timeline(SightlineApp parts, long runId) {
+    static Map<String, Object> timeline(SightlineApp parts, long runId) {
         return parts.bean(dev.sightline.store.Jdbc.class).queryOne("""
                 SELECT extract(epoch FROM min(s.created_at) - r.created_at) AS first_response,
                        extract(epoch FROM max(s.created_at) - r.created_at) AS last_response,
