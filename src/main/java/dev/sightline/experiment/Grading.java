@@ -81,6 +81,12 @@ public final class Grading {
         }
         grades.toHeaders(m, GRADE_HEADERS, GRADE_TYPES);
         calls.toHeaders(m, CALL_HEADERS, CALL_TYPES);
+        if (grades.size() > 0) {
+            AnalysisBatches.addStatement(exchange, "sql/statements/write-grades.sql");
+        }
+        if (calls.size() > 0) {
+            AnalysisBatches.addStatement(exchange, AnalysisBatches.FOLLOW_UP_CALLS);
+        }
     }
 
     private void gradeAnswers(List<AnalysisJob> answers, Map<Long, Analysis> analyses, StatementColumns grades,

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
+import dev.sightline.run.AnalysisBatches;
 import dev.sightline.run.AnalysisJob;
 import dev.sightline.run.CellKind;
 import dev.sightline.run.StatementColumns;
@@ -91,6 +92,12 @@ public final class Judging {
         calls.toHeaders(m, CALL_HEADERS, CALL_TYPES);
         judgements.toHeaders(m, JUDGEMENT_HEADERS, JUDGEMENT_TYPES);
         sentiments.toHeaders(m, SENTIMENT_HEADERS, SENTIMENT_TYPES);
+        if (calls.size() > 0) {
+            AnalysisBatches.addStatement(exchange, AnalysisBatches.FOLLOW_UP_CALLS);
+        }
+        if (judgements.size() > 0) {
+            AnalysisBatches.addStatement(exchange, "sql/statements/write-judgements.sql");
+        }
     }
 
     /** Each answer not judged yet: its cached judgement if there is one, else a call to the judge. */

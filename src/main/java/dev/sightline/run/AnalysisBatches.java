@@ -141,6 +141,50 @@ public final class AnalysisBatches {
         m.setHeader(FAILED, failed);
     }
 
+    /**
+     * The batch's statement: the analyses ({@code sql/statements/write-analyses.sql}) and whatever the steps after the
+     * analysis asked for ({@link Pipeline#STATEMENTS}), one script and so one transaction. A batch without grades or
+     * judgements does not parse statements for them.
+     */
+    public void statement(Exchange exchange) {
+        StringBuilder sql = new StringBuilder(resource("sql/statements/write-analyses.sql"));
+        @SuppressWarnings("unchecked")
+        Set<String> more = exchange.getProperty(Pipeline.STATEMENTS, Set.class);
+        if (more != null) {
+            more.forEach(r -> sql.append('\n').append(resource(r)));
+        }
+        exchange.getMessage().setBody(sql.toString());
+    }
+
+    /** Calls about analysed answers (a grader prompt's, a judge's): cells of the answer's run, one statement. */
+    public static final String FOLLOW_UP_CALLS = "sql/statements/write-follow-up-calls.sql";
+
+    /** Asks for a statement to run with the batch's analyses ({@link #statement}). */
+    public static void addStatement(Exchange exchange, String resource) {
+        @SuppressWarnings("unchecked")
+        Set<String> more = exchange.getProperty(Pipeline.STATEMENTS, Set.class);
+        if (more == null) {
+            more = new LinkedHashSet<>();
+            exchange.setProperty(Pipeline.STATEMENTS, more);
+        }
+        more.add(resource);
+    }
+
+    private final Map<String, String> statements = new ConcurrentHashMap<>();
+
+    private String resource(String path) {
+        return statements.computeIfAbsent(path, p -> {
+            try (java.io.InputStream in = AnalysisBatches.class.getClassLoader().getResourceAsStream(p)) {
+                if (in == null) {
+                    throw new IllegalStateException("no statement " + p + " on the classpath");
+                }
+                return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
     /** After a batch is written: runs whose last answer it held are over now. */
     public void finishRuns(@Header(Pipeline.RUN_IDS) long[] runIds) {
         if (runIds != null && runIds.length > 0) {
