@@ -26,6 +26,9 @@ SELECT r.workspace_id, c.run_id, 'cell.finished',
        jsonb_build_object('runId', c.run_id, 'cells', jsonb_agg(jsonb_build_object(
          'cellId', c.id, 'provider', c.provider, 'promptId', c.prompt_id, 'status', c.status,
          'brandVisible', a.brand_visible, 'rank', m.list_rank) ORDER BY c.id))
+       || CASE WHEN r.kind = 'experiment'
+               THEN jsonb_build_object('experimentId', (SELECT e.id FROM experiment e WHERE e.run_id = r.id))
+               ELSE '{}'::jsonb END
   FROM analysis_queue q
   JOIN response s ON s.id = q.response_id
   JOIN cell c ON c.id = s.cell_id
@@ -34,5 +37,5 @@ SELECT r.workspace_id, c.run_id, 'cell.finished',
   LEFT JOIN entity b ON b.workspace_id = r.workspace_id AND b.kind = 'brand' AND b.active
   LEFT JOIN mention m ON m.response_id = s.id AND m.entity_id = b.id
  WHERE q.response_id = ANY (:?responseIds::bigint[])
- GROUP BY r.workspace_id, c.run_id;
-DELETE FROM analysis_queue WHERE response_id = ANY (:?responseIds::bigint[]);
+ GROUP BY r.workspace_id, c.run_id, r.kind, r.id;
+DELETE FROM analysis_queue WHERE response_id = ANY (:?queuedIds::bigint[]);

@@ -8,7 +8,6 @@ import java.util.List;
 
 import org.apache.camel.CamelExecutionException;
 
-import dev.sightline.run.Budget;
 import dev.sightline.run.PlanRequest;
 import dev.sightline.run.Run;
 import dev.sightline.run.RunProgress;
@@ -46,7 +45,6 @@ final class OnceRunner {
             throws InterruptedException {
         Workspace ws = app.bean(ImportedWorkspaces.class).defaultWorkspace();
         RunRepository runs = app.bean(RunRepository.class);
-        Budget budget = app.bean(Budget.class);
         int n = samples != null ? samples
                 : app.bean(dev.sightline.config.Config.class).integer("sightline.schedule.samples", 1, 1, 1000);
         List<Run> leftRunning = runs.list(ws.id(), "running", null, null, null, 100);
@@ -72,46 +70,14 @@ final class OnceRunner {
                     leftRunning.stream().map(r -> Long.toString(r.id())).toList());
         }
         long startNanos = System.nanoTime();
-        RunProgress progress;
-        boolean tty = System.console() != null;
-        long lastLine = 0;
-        boolean cancelAsked = false;
-        while (true) {
-            Run current = runs.find(run.workspaceId(), run.id()).orElseThrow();
-            progress = runs.progress(current);
-            if (current.isTerminal()) {
-                break;
-            }
-            if (interrupted && !cancelAsked) {
-                cancelAsked = true;
-                if (runs.cancel(ws.id(), run.id())) {
-                    runs.finalizeRuns(new long[] {run.id()});
-                }
-                out.printf("%nInterrupted: run %d cancelled; waiting for its calls in flight to be stored%n", run.id());
-            }
-            if (!waitForBudget && progress.counts().getOrDefault("pending", 0) > 0 && budget.exhausted(ws.id())) {
-                out.printf("%nRun %d paused_budget: today's spend of workspace '%s' reached its cap of $%s "
-                                + "(budget.daily-usd in its file, or sightline.budget.daily-usd). Its %d pending "
-                                + "cells continue when the day turns or the cap is raised; run with "
-                                + "--wait-for-budget to wait for that here.%n", run.id(), ws.slug(),
-                        budget.capFor(ws.id()).toPlainString(), progress.counts().getOrDefault("pending", 0));
-                return Sightline.PAUSED_BUDGET;
-            }
-            long now = System.nanoTime();
-            if (now - lastLine > (tty ? 250_000_000L : 5_000_000_000L)) {
-                lastLine = now;
-                String line = progressLine(progress, Duration.ofNanos(now - startNanos));
-                if (tty) {
-                    out.print("\r" + line + "   ");
-                } else {
-                    out.println(line);
-                }
-                out.flush();
-            }
-            Thread.sleep(25);
-        }
-        if (tty) {
-            out.println();
+        RunProgress progress = RunFollower.follow(app, ws, run.id(), out, "Run " + run.id(), "cells", () -> interrupted,
+                () -> {
+                    if (runs.cancel(ws.id(), run.id())) {
+                        runs.finalizeRuns(new long[] {run.id()});
+                    }
+                }, waitForBudget);
+        if (progress == null) {
+            return Sightline.PAUSED_BUDGET;
         }
         Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
         out.println(progressLine(progress, took));

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.sightline.config.Config;
 import dev.sightline.config.ConfigException;
+import dev.sightline.experiment.ExperimentFile;
 import dev.sightline.store.Database;
 import dev.sightline.store.EmbeddedDatabase;
 import dev.sightline.store.Jdbc;
@@ -61,15 +62,38 @@ public final class Sightline {
             return createToken(cli, out, err);
         }
         Properties overrides = new Properties();
-        if (cli.once) {
+        if (cli.once || cli.experiment != null) {
             // a one-off sweep neither fires the daily schedule nor needs the configured API port
             overrides.setProperty("sightline.schedule.enabled", "false");
             if (System.getProperty("camel.server.port") == null && System.getenv("CAMEL_SERVER_PORT") == null) {
                 overrides.setProperty("camel.server.port", "0");
             }
         }
-        SightlineApp app = new SightlineApp(overrides, cli.once ? SightlineApp.Mode.ONCE : SightlineApp.Mode.SERVICE);
+        ExperimentFile experiment = null;
+        if (cli.experiment != null) {
+            try {
+                experiment = ExperimentFile.read(Path.of(cli.experiment));
+            } catch (ExperimentFile.InvalidFileException e) {
+                err.println("sightline: " + e.getMessage());
+                return BAD_CONFIGURATION;
+            }
+        }
+        boolean oneOff = cli.once || experiment != null;
+        SightlineApp app = new SightlineApp(overrides, oneOff ? SightlineApp.Mode.ONCE : SightlineApp.Mode.SERVICE);
         try {
+            if (experiment != null) {
+                app.start();
+                ExperimentRunner runner = new ExperimentRunner(app, out);
+                Signals.onStop(runner::interrupt, () -> {
+                    app.stop();
+                    Runtime.getRuntime().halt(RUN_CANCELLED);
+                });
+                try {
+                    return runner.run(experiment, cli.waitForBudget);
+                } finally {
+                    app.stop();
+                }
+            }
             if (cli.once) {
                 app.start();
                 OnceRunner once = new OnceRunner(app, out);
@@ -147,6 +171,7 @@ public final class Sightline {
         static final String USAGE = """
                 usage: java -jar sightline.jar [--once [--providers a,b] [--tags t1,t2] [--samples N] [--force]
                                                 [--wait-for-budget]]
+                       java -jar sightline.jar --experiment FILE [--wait-for-budget]
                        java -jar sightline.jar --create-token WORKSPACE [--name NAME]
                   (no option)        run the service: daily schedule and REST API, until stopped
                   --once             run one sweep for the default workspace, print the summary and exit
@@ -157,6 +182,9 @@ public final class Sightline {
                   --samples          times each prompt is asked per provider (default: sightline.schedule.samples)
                   --force            start even if the estimate exceeds what is left of today's budget
                   --wait-for-budget  when today's budget is spent, wait for the cap to allow the rest (default: exit 5)
+                  --experiment       run the experiment a YAML file describes (see experiments/), print its grid's
+                                     summary and exit (0: every graded answer passed; 3: some failed, could not be
+                                     graded or got no answer; 4: interrupted; 5: paused by the budget; 2: bad file)
                   --create-token     print a new API token for a workspace (by slug) and exit; works while the
                                      service runs and starts no node
                 Settings come from ./application.properties, -Dkey=value and environment variables (see README.md).""";
@@ -166,6 +194,7 @@ public final class Sightline {
         boolean force;
         boolean waitForBudget;
         String createToken;
+        String experiment;
         String tokenName = "cli";
         List<String> providers = List.of();
         List<String> tags = List.of();
@@ -182,6 +211,7 @@ public final class Sightline {
                     case "--force" -> c.force = true;
                     case "--wait-for-budget" -> c.waitForBudget = true;
                     case "--create-token" -> c.createToken = value(a, ++i, arg);
+                    case "--experiment" -> c.experiment = value(a, ++i, arg);
                     case "--name" -> c.tokenName = value(a, ++i, arg);
                     case "--providers" -> c.providers = csv(value(a, ++i, arg));
                     case "--tags" -> c.tags = csv(value(a, ++i, arg));
@@ -197,9 +227,13 @@ public final class Sightline {
                 }
             }
             if (!c.once && (!c.providers.isEmpty() || !c.tags.isEmpty() || c.samples != null || c.force
-                    || c.waitForBudget)) {
+                    || (c.waitForBudget && c.experiment == null))) {
                 throw new IllegalArgumentException("--providers, --tags, --samples, --force and --wait-for-budget go "
                         + "with --once");
+            }
+            if (c.experiment != null && (c.once || c.createToken != null)) {
+                throw new IllegalArgumentException("--experiment is a command of its own (not with --once or "
+                        + "--create-token)");
             }
             if (c.once && c.createToken != null) {
                 throw new IllegalArgumentException("--once and --create-token are separate commands");

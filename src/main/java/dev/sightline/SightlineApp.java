@@ -81,6 +81,9 @@ public final class SightlineApp {
         main.configure().addConfiguration(new dev.sightline.web.WebConfiguration());
         main.configure().addConfiguration(new EventsConfiguration());
         main.configure().addConfiguration(new HttpConfiguration());
+        main.configure().addConfiguration(new dev.sightline.experiment.ExperimentConfiguration());
+        main.configure().addConfiguration(new dev.sightline.judge.JudgeConfiguration());
+        main.configure().addConfiguration(new dev.sightline.api.ExperimentApiConfiguration());
         main.addMainListener(new Lifecycle());
     }
 

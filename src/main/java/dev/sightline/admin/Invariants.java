@@ -106,14 +106,20 @@ public final class Invariants {
                     OR EXISTS (SELECT 1 FROM analysis_queue q WHERE q.run_id = r.id))
              ORDER BY r.id""";
 
+    /**
+     * A run's status is decided by the cells it asked for: its sweep or experiment cells that no re-run replaced.
+     * Grader and judge calls about its answers are settled (no run ends before them) but do not decide it.
+     */
     private static final String RUN_STATUS_MATCHES_CELLS = """
             SELECT 'run ' || r.id || ' (' || r.status || ')'
               FROM run r
              WHERE (?::bigint IS NULL OR r.workspace_id = ?::bigint)
                AND ((r.status = 'completed'
-                     AND EXISTS (SELECT 1 FROM cell c WHERE c.run_id = r.id AND c.status <> 'succeeded'))
+                     AND EXISTS (SELECT 1 FROM cell c WHERE c.run_id = r.id AND c.status <> 'succeeded'
+                                    AND c.kind IN ('sweep', 'experiment') AND c.replaced_by IS NULL))
                  OR (r.status = 'completed_with_failures'
-                     AND NOT EXISTS (SELECT 1 FROM cell c WHERE c.run_id = r.id AND c.status = 'failed'))
+                     AND NOT EXISTS (SELECT 1 FROM cell c WHERE c.run_id = r.id AND c.status = 'failed'
+                                        AND c.kind IN ('sweep', 'experiment') AND c.replaced_by IS NULL))
                  OR (r.status = 'cancelled' AND r.cancel_requested_at IS NULL))
              ORDER BY r.id""";
 
@@ -121,6 +127,27 @@ public final class Invariants {
             SELECT 'cell ' || c.id
               FROM cell c JOIN run r ON r.id = c.run_id
              WHERE (?::bigint IS NULL OR r.workspace_id = ?::bigint) AND c.status = 'failed' AND coalesce(c.last_error, '') = ''
+             ORDER BY c.id""";
+
+    /**
+     * Grades and judgements are written in the transaction that takes their response off analysis_queue: an
+     * experiment answer analysed without its rule grades, or a grader's or judge's reply read without the grade or
+     * judgement it gives, was lost on the way.
+     */
+    private static final String REPLIES_GRADED = """
+            SELECT 'cell ' || c.id || ' (' || c.kind || ')'
+              FROM cell c JOIN run r ON r.id = c.run_id JOIN response s ON s.cell_id = c.id
+              LEFT JOIN experiment_cell ec ON ec.cell_id = c.id
+              LEFT JOIN experiment e ON e.id = ec.experiment_id
+             WHERE (?::bigint IS NULL OR r.workspace_id = ?::bigint) AND c.status = 'succeeded'
+               AND c.kind IN ('experiment', 'grader', 'judge')
+               AND NOT EXISTS (SELECT 1 FROM analysis_queue q WHERE q.response_id = s.id)
+               AND CASE c.kind
+                     WHEN 'experiment' THEN (SELECT count(*) FROM grade g WHERE g.cell_id = c.id
+                                                AND g.position < jsonb_array_length(e.graders))
+                                            < jsonb_array_length(e.graders)
+                     WHEN 'grader' THEN NOT EXISTS (SELECT 1 FROM grade g WHERE g.grader_cell_id = c.id)
+                     ELSE NOT EXISTS (SELECT 1 FROM judgement j WHERE j.judge_cell_id = c.id) END
              ORDER BY c.id""";
 
     /** One guarantee that does not hold: which check, what is wrong (with examples), and how many rows. */
@@ -187,6 +214,8 @@ public final class Invariants {
         run(out, "run_status_matches_cells", "finished runs whose status does not match their cells",
                 RUN_STATUS_MATCHES_CELLS, workspaceId);
         run(out, "failed_has_reason", "failed cells without a reason", FAILED_HAS_REASON, workspaceId);
+        run(out, "replies_graded", "analysed experiment answers without their rule grades, or grader and judge "
+                + "replies read without their grade or judgement", REPLIES_GRADED, workspaceId);
         return new Report(out.isEmpty(), out);
     }
 

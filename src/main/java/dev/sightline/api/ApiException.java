@@ -40,6 +40,7 @@ public class ApiException extends Rejection {
             case UNPROCESSABLE -> 422;
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
+            case TOO_LARGE -> 413;
         };
     }
 }

@@ -49,7 +49,12 @@ public final class MetricsApi {
         this.alerts = alerts;
     }
 
-    /** {@code GET /api/metrics?from=&to=&groupBy=day|provider|prompt|tag|model&entity=&provider=&tag=} */
+    private static final java.util.Set<String> SENTIMENT_SOURCES = java.util.Set.of("analyzer", "judge");
+
+    /**
+     * {@code GET /api/metrics?from=&to=&groupBy=day|provider|prompt|tag|model&entity=&provider=&tag=
+     * &sentimentSource=analyzer|judge}
+     */
     public void metrics(Exchange ex) {
         long ws = ApiAuth.workspace(ex);
         LocalDate[] range = range(ex);
@@ -67,7 +72,10 @@ public final class MetricsApi {
             }
         }
         Scope scope = Scope.dates(ws, range[0], range[1]).only(provider, tag);
-        List<EntityStats> groups = metrics.stats(scope, groupBy, List.of(entity));
+        String source = Http.oneOf(ex, "sentimentSource", SENTIMENT_SOURCES);
+        MetricsRepository.SentimentSource sentiment = "judge".equals(source)
+                ? MetricsRepository.SentimentSource.JUDGE : MetricsRepository.SentimentSource.ANALYZER;
+        List<EntityStats> groups = metrics.stats(scope, groupBy, List.of(entity), sentiment);
         Map<String, AnswerStates.Counts> stated = states.perGroup(scope, groupBy);
         if (Http.wantsCsv(ex)) {
             List<String> header = new ArrayList<>(List.of("groupBy", "key", "label", "entity"));
@@ -87,6 +95,7 @@ public final class MetricsApi {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("entity", entityView(entity));
         out.put("groupBy", groupBy);
+        out.put("sentimentSource", sentiment.name().toLowerCase(java.util.Locale.ROOT));
         out.put("from", range[0]);
         out.put("to", range[1]);
         out.put("provider", provider);

@@ -161,8 +161,12 @@ public final class RunsApi {
         return m;
     }
 
-    /** The stored status, or what a running run is doing now: cancelling, or paused by the daily budget. */
     String displayStatus(RunProgress p) {
+        return displayStatus(p, budget);
+    }
+
+    /** The stored status, or what a running run is doing now: cancelling, or paused by the daily budget. */
+    static String displayStatus(RunProgress p, dev.sightline.run.Budget budget) {
         Run r = p.run();
         if (!r.status().equals("running")) {
             return r.status();
@@ -188,6 +192,9 @@ public final class RunsApi {
         m.put("lastError", c.lastError());
         m.put("responseId", c.responseId());
         m.put("updatedAt", c.updatedAt());
+        if (!"sweep".equals(c.kind())) {
+            m.put("kind", c.kind());
+        }
         return m;
     }
 }

@@ -100,6 +100,32 @@ public final class Config {
         };
     }
 
+    /** A size: a number of bytes, or with a unit {@code KB}, {@code MB}, {@code GB} (powers of 1024). */
+    public long bytes(String key, long defaultValue, long min, long max) {
+        Optional<String> v = find(key);
+        if (v.isEmpty()) {
+            return defaultValue;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d{1,12})\\s*(B|KB|MB|GB)?$",
+                java.util.regex.Pattern.CASE_INSENSITIVE).matcher(v.get());
+        if (!m.matches()) {
+            throw new ConfigException("Invalid setting " + key + "=" + v.get() + ": expected a size such as 1048576, "
+                    + "512KB, 1MB or 2GB");
+        }
+        String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(java.util.Locale.ROOT);
+        long n = Long.parseLong(m.group(1)) << switch (unit) {
+            case "KB" -> 10;
+            case "MB" -> 20;
+            case "GB" -> 30;
+            default -> 0;
+        };
+        if (n < min || n > max) {
+            throw new ConfigException("Invalid setting " + key + "=" + v.get() + ": must be between " + min + " and "
+                    + max + " bytes");
+        }
+        return n;
+    }
+
     public Duration duration(String key, Duration defaultValue) {
         Optional<String> v = find(key);
         return v.isEmpty() ? defaultValue : parseDuration(key, v.get());

@@ -61,7 +61,20 @@ public final class MetricsRepository {
      * answer belongs to every tag of its prompt. An entity without a mention row for an answer (analysed before
      * the entity was tracked) counts as not mentioned there. Extra parameters: groupBy, entity ids (twice).
      */
-    private static final String ENTITY_STATS = "WITH " + COUNTED_ANSWERS + """
+    private static final String ENTITY_STATS = entityStats("m.sentiment_score", "");
+    /**
+     * The same with the LLM judge's sentiment ({@code sightline.analysis.judge}) where it judged the answer, the
+     * analyzer's where it did not (no judge, its call failed, its reply did not parse).
+     */
+    private static final String ENTITY_STATS_JUDGE = entityStats("coalesce(js.sentiment_score, m.sentiment_score)", """
+
+              LEFT JOIN judged_sentiment js ON js.response_id = g.response_id AND js.entity_id = e.id""");
+
+    /** Where sentiment comes from: the analyzer's, or the judge's with the analyzer's as fallback. */
+    public enum SentimentSource { ANALYZER, JUDGE }
+
+    private static String entityStats(String sentiment, String sentimentJoin) {
+        return "WITH " + COUNTED_ANSWERS + """
             ,
             scored AS (
                 SELECT a.*,
@@ -87,15 +100,19 @@ public final class MetricsRepository {
                    count(m.list_rank) FILTER (WHERE m.mentioned) AS ranked,
                    avg(m.list_rank) FILTER (WHERE m.mentioned) AS avg_rank,
                    avg(m.mention_order) FILTER (WHERE m.mentioned) AS avg_order,
-                   avg(m.sentiment_score) FILTER (WHERE m.mentioned) AS avg_sentiment,
+                   avg(""" + sentiment + """
+            ) FILTER (WHERE m.mentioned) AS avg_sentiment,
                    count(ce.response_id) AS cites_entity
               FROM totals t
               JOIN grouped g ON g.key = t.key
               CROSS JOIN entity e
               LEFT JOIN mention m ON m.response_id = g.response_id AND m.entity_id = e.id
-              LEFT JOIN cited_entity ce ON ce.response_id = g.response_id AND ce.entity_id = e.id
+              LEFT JOIN cited_entity ce ON ce.response_id = g.response_id AND ce.entity_id = e.id""" + sentimentJoin
+                + """
+
              WHERE e.id = ANY (?)
              GROUP BY t.key, t.prompt_text, t.n, t.credits, t.cited, e.id, e.name, e.kind""";
+    }
 
     /** Extra parameter: limit. */
     private static final String CITED_DOMAINS = "WITH " + COUNTED_ANSWERS + """
@@ -129,7 +146,7 @@ public final class MetricsRepository {
     /** The latest earlier completed run of the workspace that asked exactly the same providers. */
     private static final String COMPARABLE_RUN = """
             SELECT id FROM run
-             WHERE workspace_id = ? AND id < ? AND status = 'completed'
+             WHERE workspace_id = ? AND id < ? AND status = 'completed' AND kind = 'sweep'
                AND providers @> ?::text[] AND providers <@ ?::text[]
              ORDER BY id DESC LIMIT 1""";
 
@@ -144,6 +161,10 @@ public final class MetricsRepository {
      * and then in the order the entities were given. Groups without counted answers are absent.
      */
     public List<EntityStats> stats(Scope scope, String groupBy, List<EntityRef> entities) {
+        return stats(scope, groupBy, entities, SentimentSource.ANALYZER);
+    }
+
+    public List<EntityStats> stats(Scope scope, String groupBy, List<EntityRef> entities, SentimentSource source) {
         if (groupBy != null && !GROUP_BY.contains(groupBy)) {
             throw new IllegalArgumentException("groupBy " + groupBy);
         }
@@ -151,7 +172,8 @@ public final class MetricsRepository {
             return List.of();
         }
         List<Long> ids = entities.stream().map(EntityRef::id).toList();
-        List<EntityStats> rows = new ArrayList<>(jdbc.query(ENTITY_STATS, rs -> stats(rs, groupBy),
+        String sql = source == SentimentSource.JUDGE ? ENTITY_STATS_JUDGE : ENTITY_STATS;
+        List<EntityStats> rows = new ArrayList<>(jdbc.query(sql, rs -> stats(rs, groupBy),
                 params(scope, groupBy, ids, ids)));
         rows.sort((a, b) -> {
             int c = "prompt".equals(groupBy) ? Long.compare(Long.parseLong(a.key()), Long.parseLong(b.key()))

@@ -42,4 +42,21 @@ public record ProviderSettings(
         BigDecimal pricePerSearch,
         boolean enabled,
         CircuitSettings circuit) {
+
+    /** These settings with a call's own temperature and output limit (null keeps the provider's). */
+    public ProviderSettings withModelParameters(Double temperature, Integer maxTokens) {
+        if (temperature == null && maxTokens == null) {
+            return this;
+        }
+        return new ProviderSettings(name, kind, model, baseUrl, apiKey, webSearch,
+                temperature != null ? temperature : this.temperature, maxTokens != null ? maxTokens : this.maxTokens,
+                requestsPerMinute, consumers, timeout, priceInputPerMTok, priceOutputPerMTok, pricePerRequest,
+                pricePerSearch, enabled, circuit);
+    }
+
+    public ProviderSettings withBaseUrl(String url) {
+        return new ProviderSettings(name, kind, model, url, apiKey, webSearch, temperature, maxTokens,
+                requestsPerMinute, consumers, timeout, priceInputPerMTok, priceOutputPerMTok, pricePerRequest,
+                pricePerSearch, enabled, circuit);
+    }
 }

@@ -37,6 +37,12 @@ public final class AnalysisBatches {
     public static final String ANALYSED = "sightline.analysed";
     public static final String FAILED = "sightline.analysisFailed";
 
+    /**
+     * Property for the steps after {@link #analyse} (grading, the judge): per response id, the analysis of each answer
+     * of the batch the analyzer did not fail on.
+     */
+    public static final String ANALYSES = "sightline.analyses";
+
     private record Cached(Workspace workspace, AnswerAnalyzer analyzer) {
     }
 
@@ -60,25 +66,32 @@ public final class AnalysisBatches {
         return c.analyzer();
     }
 
-    /** Body: a list of {@link AnalysisJob}s. Sets the statement's parameters as headers. */
+    /**
+     * Body: a list of {@link AnalysisJob}s. Sets the statement's parameters as headers: the answers' analyses, and
+     * {@code queuedIds} (every response of the batch, taken off the queue by the same statement; replies of grader
+     * and judge calls are read by the steps after this one).
+     */
     public void analyse(Exchange exchange) {
         Message m = exchange.getMessage();
         @SuppressWarnings("unchecked")
-        List<AnalysisJob> jobs = m.getBody(List.class);
+        List<AnalysisJob> batch = m.getBody(List.class);
+        m.setHeader("queuedIds", batch.stream().map(AnalysisJob::responseId).toArray(Long[]::new));
+        List<AnalysisJob> jobs = batch.stream().filter(AnalysisJob::isAnswer).toList();
+        Map<Long, Analysis> analyses = new HashMap<>();
+        exchange.setProperty(ANALYSES, analyses);
         int n = jobs.size();
         Long[] ids = new Long[n];
         Boolean[] visible = new Boolean[n];
         Double[] sov = new Double[n];
         String[] errors = new String[n];
         String[] states = new String[n];
-        Columns mentions = new Columns(8);
-        Columns citations = new Columns(8);
+        StatementColumns mentions = new StatementColumns(8);
+        StatementColumns citations = new StatementColumns(8);
         Set<Long> runIds = new LinkedHashSet<>();
         int failed = 0;
         for (int i = 0; i < n; i++) {
             AnalysisJob job = jobs.get(i);
             ids[i] = job.responseId();
-            runIds.add(job.runId());
             Analysis a;
             try {
                 a = analyzer(job.workspaceId()).analyze(job.text(), job.citations());
@@ -92,6 +105,7 @@ public final class AnalysisBatches {
                 failed++;
                 continue;
             }
+            analyses.put(job.responseId(), a);
             visible[i] = a.brandVisible();
             states[i] = a.state().json();
             sov[i] = a.shareOfVoice();
@@ -126,39 +140,60 @@ public final class AnalysisBatches {
         Class<?>[] citationTypes = {Long.class, Integer.class, String.class, String.class, String.class, Long.class,
                 String.class, Integer.class};
         citations.toHeaders(m, citationNames, citationTypes);
+        batch.forEach(j -> runIds.add(j.runId()));
         m.setHeader(Pipeline.RUN_IDS, runIds.stream().mapToLong(Long::longValue).toArray());
         m.setHeader(ANALYSED, n);
         m.setHeader(FAILED, failed);
+    }
+
+    /**
+     * The batch's statement: the analyses ({@code sql/statements/write-analyses.sql}) and whatever the steps after the
+     * analysis asked for ({@link Pipeline#STATEMENTS}), one script and so one transaction. A batch without grades or
+     * judgements does not parse statements for them.
+     */
+    public void statement(Exchange exchange) {
+        StringBuilder sql = new StringBuilder(resource("sql/statements/write-analyses.sql"));
+        @SuppressWarnings("unchecked")
+        Set<String> more = exchange.getProperty(Pipeline.STATEMENTS, Set.class);
+        if (more != null) {
+            more.forEach(r -> sql.append('\n').append(resource(r)));
+        }
+        exchange.getMessage().setBody(sql.toString());
+    }
+
+    /** Calls about analysed answers (a grader prompt's, a judge's): cells of the answer's run, one statement. */
+    public static final String FOLLOW_UP_CALLS = "sql/statements/write-follow-up-calls.sql";
+
+    /** Asks for a statement to run with the batch's analyses ({@link #statement}). */
+    public static void addStatement(Exchange exchange, String resource) {
+        @SuppressWarnings("unchecked")
+        Set<String> more = exchange.getProperty(Pipeline.STATEMENTS, Set.class);
+        if (more == null) {
+            more = new LinkedHashSet<>();
+            exchange.setProperty(Pipeline.STATEMENTS, more);
+        }
+        more.add(resource);
+    }
+
+    private final Map<String, String> statements = new ConcurrentHashMap<>();
+
+    private String resource(String path) {
+        return statements.computeIfAbsent(path, p -> {
+            try (java.io.InputStream in = AnalysisBatches.class.getClassLoader().getResourceAsStream(p)) {
+                if (in == null) {
+                    throw new IllegalStateException("no statement " + p + " on the classpath");
+                }
+                return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 
     /** After a batch is written: runs whose last answer it held are over now. */
     public void finishRuns(@Header(Pipeline.RUN_IDS) long[] runIds) {
         if (runIds != null && runIds.length > 0) {
             runs.finalizeRuns(runIds).forEach(f -> LOG.info("Run {} finished: {}", f.runId(), f.status()));
-        }
-    }
-
-    /** Rows of one table as columns, turned into typed arrays for the statement. */
-    private static final class Columns {
-        private final List<List<Object>> columns = new ArrayList<>();
-
-        Columns(int width) {
-            for (int i = 0; i < width; i++) {
-                columns.add(new ArrayList<>());
-            }
-        }
-
-        void add(Object... row) {
-            for (int i = 0; i < row.length; i++) {
-                columns.get(i).add(row[i]);
-            }
-        }
-
-        void toHeaders(Message m, String[] names, Class<?>[] types) {
-            for (int i = 0; i < names.length; i++) {
-                Object[] array = (Object[]) java.lang.reflect.Array.newInstance(types[i], columns.get(i).size());
-                m.setHeader(names[i], columns.get(i).toArray(array));
-            }
         }
     }
 }

@@ -30,9 +30,10 @@ public final class AnalysisQueue {
               SELECT response_id FROM analysis_queue WHERE queued_at < now() - make_interval(secs => ?)
                ORDER BY response_id LIMIT ? FOR UPDATE SKIP LOCKED)
             UPDATE analysis_queue q SET queued_at = now()
-              FROM taken, run r, response s
+              FROM taken, run r, response s, cell c
              WHERE q.response_id = taken.response_id AND r.id = q.run_id AND s.id = q.response_id
-            RETURNING q.response_id, q.run_id, r.workspace_id, s.answer_text, s.citations""";
+               AND c.id = s.cell_id
+            RETURNING q.response_id, q.run_id, r.workspace_id, s.answer_text, s.citations, c.id, c.kind""";
 
     private final Jdbc jdbc;
     private final Duration orphanedAfter;
@@ -67,7 +68,7 @@ public final class AnalysisQueue {
 
     private List<AnalysisJob> take(Duration olderThan, int limit) {
         return jdbc.query(TAKE, rs -> new AnalysisJob(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4),
-                citations(rs.getString(5))), CellRepository.seconds(olderThan), limit);
+                citations(rs.getString(5)), rs.getLong(6), rs.getString(7)), CellRepository.seconds(olderThan), limit);
     }
 
     /** Native citations as stored with the response (JSON); unreadable means the text's links only. */

@@ -56,7 +56,8 @@ public final class AnswerStore {
         exchange.setProperty(Pipeline.RESPONSE_ID, stored.get());
         budget.recordSpend(claim.workspaceId(), cost);
         metrics.answerStored(p.name(), metered.tokensIn(), metered.tokensOut(), cost);
-        return new AnalysisJob(stored.get(), claim.runId(), claim.workspaceId(), metered.text(), metered.citations());
+        return new AnalysisJob(stored.get(), claim.runId(), claim.workspaceId(), metered.text(), metered.citations(),
+                claim.cellId(), claim.kind());
     }
 
     /** PostgreSQL text cannot hold U+0000; it is the only character not stored verbatim. */

@@ -74,8 +74,10 @@ public final class CallSteps {
     public void prepare(Exchange exchange) {
         CellClaim claim = exchange.getProperty(Pipeline.CLAIM, CellClaim.class);
         Provider p = providers.get(claim.provider());
-        ProviderRequest req = p.codec().buildRequest(p.settings(),
-                new PromptInput(systemPrompt, claim.promptText(), claim.cellId(), claim.sample()));
+        // the system prompt frames a buyer's question; an experiment's prompt and a grader's or judge's say it all
+        String system = CellKind.SWEEP.equals(claim.kind()) ? systemPrompt : null;
+        ProviderRequest req = p.codec().buildRequest(p.settings().withModelParameters(claim.temperature(),
+                claim.maxTokens()), new PromptInput(system, claim.promptText(), claim.cellId(), claim.sample()));
         Message m = exchange.getMessage();
         // only the codec's headers go on the wire: nothing of the exchange leaks to the provider
         m.getHeaders().clear();

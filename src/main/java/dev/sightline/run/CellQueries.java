@@ -16,7 +16,7 @@ public final class CellQueries {
 
     private static final String LIST = """
             SELECT c.id, c.prompt_id, c.provider, c.sample, c.status, c.attempts, c.next_attempt_at, c.last_error,
-                   r.id AS response_id, c.updated_at
+                   r.id AS response_id, c.updated_at, c.kind
               FROM cell c LEFT JOIN response r ON r.cell_id = c.id
              WHERE c.run_id = ? AND c.id > ?
                AND (?::text IS NULL OR c.status = ?::text)
@@ -41,10 +41,11 @@ public final class CellQueries {
     public Page list(long runId, String status, Instant updatedSince, long after, int limit) {
         return jdbc.withConnection(c -> {
             Instant now = Jdbc.queryOne(c, SAFE_NOW, rs -> Jdbc.instant(rs, "now")).orElseThrow();
-            List<CellView> cells = Jdbc.query(c, LIST, rs -> new CellView(rs.getLong("id"), rs.getLong("prompt_id"),
+            List<CellView> cells = Jdbc.query(c, LIST, rs -> new CellView(rs.getLong("id"),
+                    rs.getObject("prompt_id", Long.class),
                     rs.getString("provider"), rs.getInt("sample"), rs.getString("status"), rs.getInt("attempts"),
                     Jdbc.instant(rs, "next_attempt_at"), rs.getString("last_error"),
-                    rs.getObject("response_id", Long.class), Jdbc.instant(rs, "updated_at")),
+                    rs.getObject("response_id", Long.class), Jdbc.instant(rs, "updated_at"), rs.getString("kind")),
                     runId, after, status, status, updatedSince, updatedSince, limit);
             return new Page(cells, now);
         });

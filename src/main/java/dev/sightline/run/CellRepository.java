@@ -21,13 +21,16 @@ import dev.sightline.store.Jdbc;
  */
 public final class CellRepository {
 
+    /** A sweep cell asks its buyer prompt; every other kind carries the text it sends (see {@link CellKind}). */
     private static final String CLAIM_UPDATE = """
             UPDATE cell c
                SET status = 'leased', attempts = c.attempts + 1, lease_owner = ?, lease_token = gen_random_uuid(),
                    lease_until = now() + make_interval(secs => ?), updated_at = now()
-              FROM picked, prompt p, run r
-             WHERE c.id = picked.id AND p.id = c.prompt_id AND r.id = c.run_id
-            RETURNING c.id, c.run_id, r.workspace_id, c.prompt_id, p.text, c.provider, c.sample, c.attempts, c.lease_token""";
+              FROM picked, run r
+             WHERE c.id = picked.id AND r.id = c.run_id
+            RETURNING c.id, c.run_id, r.workspace_id, c.prompt_id,
+                      coalesce(c.prompt_text, (SELECT p.text FROM prompt p WHERE p.id = c.prompt_id)) AS text,
+                      c.provider, c.sample, c.attempts, c.lease_token, c.kind, c.temperature, c.max_tokens""";
 
     private static final String CLAIM = """
             WITH picked AS MATERIALIZED (
@@ -101,10 +104,14 @@ public final class CellRepository {
               SELECT r.workspace_id, ch.run_id, 'cell.finished',
                      jsonb_build_object('runId', ch.run_id, 'cells', jsonb_agg(jsonb_build_object(
                        'cellId', ch.id, 'provider', ch.provider, 'promptId', ch.prompt_id, 'status', ch.status,
-                       'brandVisible', NULL, 'rank', NULL) ORDER BY ch.id))
+                       'brandVisible', NULL, 'rank', NULL)
+                       || CASE WHEN ch.kind = 'sweep' THEN '{}'::jsonb ELSE jsonb_build_object('kind', ch.kind) END
+                       ORDER BY ch.id))
+                     || CASE WHEN r.kind = 'experiment' THEN jsonb_build_object('experimentId',
+                          (SELECT e.id FROM experiment e WHERE e.run_id = r.id)) ELSE '{}'::jsonb END
                 FROM changed ch JOIN run r ON r.id = ch.run_id
                WHERE ch.status IN ('failed', 'cancelled')
-               GROUP BY r.workspace_id, ch.run_id)
+               GROUP BY r.workspace_id, ch.run_id, r.kind, r.id)
             """;
 
     /** A failed call: back to pending after the delay, or failed once the attempts are spent. */
@@ -114,7 +121,7 @@ public final class CellRepository {
                      next_attempt_at = now() + make_interval(secs => ?), last_error = ?,
                      lease_owner = NULL, lease_token = NULL, lease_until = NULL, updated_at = now()
                WHERE id = ? AND status = 'leased' AND lease_token = ?
-              RETURNING id, run_id, provider, prompt_id, status)
+              RETURNING id, run_id, provider, prompt_id, status, kind)
             """ + ANNOUNCE_ENDED + "SELECT status FROM changed";
 
     /** Not the cell's fault (rate limit, open circuit, shutdown before the call): no attempt spent. */
@@ -137,7 +144,7 @@ public final class CellRepository {
                      next_attempt_at = now() + make_interval(secs => ?), last_error = ?,
                      lease_owner = NULL, lease_token = NULL, lease_until = NULL, updated_at = now()
                WHERE id = ? AND status = 'leased' AND lease_token = ?
-              RETURNING id, run_id, provider, prompt_id, status)
+              RETURNING id, run_id, provider, prompt_id, status, kind)
             """ + ANNOUNCE_ENDED + "SELECT status FROM changed";
 
     private static final String FAIL = """
@@ -145,7 +152,7 @@ public final class CellRepository {
               UPDATE cell SET status = 'failed', last_error = ?,
                      lease_owner = NULL, lease_token = NULL, lease_until = NULL, updated_at = now()
                WHERE id = ? AND status = 'leased' AND lease_token = ?
-              RETURNING id, run_id, provider, prompt_id, status)
+              RETURNING id, run_id, provider, prompt_id, status, kind)
             """ + ANNOUNCE_ENDED + "SELECT status FROM changed";
 
     /** The leases this node holds, made longer; rows locked in id order like {@link #STORE_SUCCEEDED}. */
@@ -174,7 +181,7 @@ public final class CellRepository {
                      next_attempt_at = now(), lease_owner = NULL, lease_token = NULL, lease_until = NULL,
                      updated_at = now()
                 FROM expired WHERE c.id = expired.id AND c.lease_until < now()
-              RETURNING c.id, c.run_id, c.provider, c.prompt_id, c.status)
+              RETURNING c.id, c.run_id, c.provider, c.prompt_id, c.status, c.kind)
             """ + ANNOUNCE_ENDED + "SELECT id, run_id FROM changed";
 
     private final Jdbc jdbc;
@@ -319,9 +326,12 @@ public final class CellRepository {
     }
 
     private static CellClaim claimOf(ResultSet rs) throws SQLException {
+        double t = rs.getDouble("temperature");
+        Double temperature = rs.wasNull() ? null : t;
         return new CellClaim(rs.getLong("id"), rs.getLong("run_id"), rs.getLong("workspace_id"),
                 rs.getLong("prompt_id"), rs.getString("text"), rs.getString("provider"), rs.getInt("sample"),
-                rs.getInt("attempts"), rs.getObject("lease_token", UUID.class));
+                rs.getInt("attempts"), rs.getObject("lease_token", UUID.class), rs.getString("kind"), temperature,
+                Jdbc.nullableInt(rs, "max_tokens"));
     }
 
     static double seconds(Duration d) {

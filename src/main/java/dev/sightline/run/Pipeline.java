@@ -18,6 +18,12 @@ public final class Pipeline {
     /** Property: the response id once the answer is stored (a later failing step must not retry the cell). */
     public static final String RESPONSE_ID = "sightline.responseId";
 
+    /**
+     * Property of an analysis batch: statements (classpath resources) that steps after the analysis want run after
+     * {@code sql/statements/write-analyses.sql}, in the batch's transaction, because the batch holds rows for them.
+     */
+    public static final String STATEMENTS = "sightline.analysisStatements";
+
     /** Header on a written analysis batch: the ids of the runs it touched, for the finalizer. */
     public static final String RUN_IDS = "sightline.runIds";
 

@@ -37,11 +37,11 @@ public final class Reanalysis {
 
     /** Parameters: workspace, run (twice), from (twice), to (twice), after response id, limit. */
     private static final String STORED_RESPONSES = """
-            SELECT s.id, c.run_id, s.answer_text, s.citations::text AS citations
+            SELECT s.id, c.run_id, s.answer_text, s.citations::text AS citations, c.id AS cell_id, c.kind
               FROM response s
               JOIN cell c ON c.id = s.cell_id
               JOIN run r ON r.id = c.run_id
-             WHERE r.workspace_id = ?
+             WHERE r.workspace_id = ? AND c.kind IN ('sweep', 'experiment')
                AND (?::bigint IS NULL OR r.id = ?::bigint)
                AND (?::date IS NULL OR r.run_date >= ?::date)
                AND (?::date IS NULL OR r.run_date <= ?::date)
@@ -111,7 +111,8 @@ public final class Reanalysis {
             private List<AnalysisJob> read() {
                 List<AnalysisJob> jobs = jdbc.query(STORED_RESPONSES, rs -> new AnalysisJob(rs.getLong("id"),
                         rs.getLong("run_id"), scope.workspaceId(), rs.getString("answer_text"),
-                        AnalysisQueue.citations(rs.getString("citations"))), scope.workspaceId(), scope.runId(),
+                        AnalysisQueue.citations(rs.getString("citations")), rs.getLong("cell_id"),
+                        rs.getString("kind")), scope.workspaceId(), scope.runId(),
                         scope.runId(), scope.from(), scope.from(), scope.to(), scope.to(), after, BATCH);
                 if (!jobs.isEmpty()) {
                     after = jobs.get(jobs.size() - 1).responseId();

@@ -9,7 +9,12 @@ import java.util.List;
 public record Run(long id, long workspaceId, LocalDate runDate, String trigger, String status, List<String> providers,
                   List<String> promptTags, int samples, int cellsTotal, BigDecimal estimatedCostUsd,
                   Instant createdAt, Instant finishedAt, Instant cancelRequestedAt, String idempotencyKey,
-                  String requestHash) {
+                  String requestHash, String kind) {
+
+    /** A sweep (the run kind until experiments: {@code kind} 'experiment' is an experiment's run). */
+    public boolean isSweep() {
+        return "sweep".equals(kind);
+    }
 
     public boolean isTerminal() {
         return !"running".equals(status);

@@ -19,11 +19,13 @@ public final class RunRepository {
 
     static final String RUN_COLUMNS = """
             id, workspace_id, run_date, trigger, status, providers, prompt_tags, samples, cells_total,
-            estimated_cost_usd, created_at, finished_at, cancel_requested_at, idempotency_key, request_hash""";
+            estimated_cost_usd, created_at, finished_at, cancel_requested_at, idempotency_key, request_hash, kind""";
 
     private static final String SELECT_BY_KEY = "SELECT " + RUN_COLUMNS
             + " FROM run WHERE workspace_id = ? AND idempotency_key = ?";
     private static final String SELECT_BY_ID = "SELECT " + RUN_COLUMNS + " FROM run WHERE id = ? AND workspace_id = ?";
+    private static final String SELECT_SWEEP_BY_ID = "SELECT " + RUN_COLUMNS
+            + " FROM run WHERE id = ? AND workspace_id = ? AND kind = 'sweep'";
     private static final String SELECT_PROMPTS_FOR_RUN = """
             SELECT id, text FROM prompt
              WHERE workspace_id = ? AND active AND (cardinality(?::text[]) = 0 OR tags && ?::text[])
@@ -52,7 +54,7 @@ public final class RunRepository {
               FROM run WHERE id = ?""";
     private static final String LIST = "SELECT " + RUN_COLUMNS + """
              FROM run
-            WHERE workspace_id = ?
+            WHERE workspace_id = ? AND kind = 'sweep'
               AND (?::text IS NULL OR status = ?::text)
               AND (?::date IS NULL OR run_date >= ?::date)
               AND (?::date IS NULL OR run_date <= ?::date)
@@ -73,19 +75,22 @@ public final class RunRepository {
             WITH changed AS (
               UPDATE cell SET status = 'cancelled', last_error = 'run cancelled', updated_at = now()
                WHERE run_id = ? AND status = 'pending'
-              RETURNING id, run_id, provider, prompt_id, status)
+              RETURNING id, run_id, provider, prompt_id, status, kind)
             """ + CellRepository.ANNOUNCE_ENDED + "SELECT count(*) FROM changed";
     /**
      * A run is over when none of its cells is pending or leased and every stored response has been analysed
-     * (so its metrics are complete the moment it says so). Its run.completed event and the webhook deliveries of
-     * that event are written by the same statement.
+     * (so its metrics are complete the moment it says so). Its status comes from the cells it asked for (sweep or
+     * experiment cells that no re-run replaced): a grader or judge call that failed leaves the answer it was about
+     * without its grade or judgement, it does not fail the run. Its run.completed (or experiment.completed) event and
+     * the webhook deliveries of that event are written by the same statement.
      */
     private static final String FINALIZE = """
             WITH finished AS (
               UPDATE run r
                  SET status = CASE
                        WHEN r.cancel_requested_at IS NOT NULL THEN 'cancelled'
-                       WHEN EXISTS (SELECT 1 FROM cell f WHERE f.run_id = r.id AND f.status = 'failed')
+                       WHEN EXISTS (SELECT 1 FROM cell f WHERE f.run_id = r.id AND f.status = 'failed'
+                                       AND f.kind IN ('sweep', 'experiment') AND f.replaced_by IS NULL)
                          THEN 'completed_with_failures'
                        ELSE 'completed' END,
                      finished_at = now()
@@ -93,19 +98,23 @@ public final class RunRepository {
                  AND (?::bigint[] IS NULL OR r.id = ANY (?::bigint[]))
                  AND NOT EXISTS (SELECT 1 FROM cell c WHERE c.run_id = r.id AND c.status IN ('pending', 'leased'))
                  AND NOT EXISTS (SELECT 1 FROM analysis_queue q WHERE q.run_id = r.id)
-              RETURNING r.id, r.workspace_id, r.status, r.cells_total, r.finished_at),
+              RETURNING r.id, r.workspace_id, r.status, r.cells_total, r.finished_at, r.kind),
             announced AS (
               INSERT INTO event (workspace_id, run_id, type, payload)
-              SELECT f.workspace_id, f.id, 'run.completed',
+              SELECT f.workspace_id, f.id,
+                     CASE f.kind WHEN 'experiment' THEN 'experiment.completed' ELSE 'run.completed' END,
                      jsonb_build_object('runId', f.id, 'status', f.status, 'cellsTotal', f.cells_total,
                        'finishedAt', f.finished_at,
                        'counts', (SELECT jsonb_object_agg(x.status, x.n)
                                     FROM (SELECT status, count(*) AS n FROM cell WHERE run_id = f.id GROUP BY status) x))
+                     || CASE WHEN f.kind = 'experiment' THEN jsonb_build_object('experimentId',
+                          (SELECT e.id FROM experiment e WHERE e.run_id = f.id)) ELSE '{}'::jsonb END
                 FROM finished f
               RETURNING id, workspace_id, type)
             """ + Outbox.QUEUE_ANNOUNCED + "SELECT id, status FROM finished";
+    /** Per provider; a judge's calls (sightline.analysis.judge) on a line of their own, "judge <provider>". */
     private static final String PROVIDER_SUMMARY = """
-            SELECT c.provider,
+            SELECT CASE c.kind WHEN 'sweep' THEN c.provider ELSE c.kind || ' ' || c.provider END AS provider,
                    count(*) AS cells,
                    count(*) FILTER (WHERE c.status = 'succeeded') AS succeeded,
                    count(*) FILTER (WHERE c.status = 'failed') AS failed,
@@ -118,7 +127,7 @@ public final class RunRepository {
                    max(r.created_at) AS last_response
               FROM cell c LEFT JOIN response r ON r.cell_id = c.id
              WHERE c.run_id = ?
-             GROUP BY c.provider ORDER BY c.provider""";
+             GROUP BY c.kind, c.provider ORDER BY c.kind <> 'sweep', c.provider""";
 
     private final Jdbc jdbc;
 
@@ -172,7 +181,13 @@ public final class RunRepository {
         return jdbc.query(SELECT_ACTIVE_TAGS, rs -> rs.getString(1), workspaceId);
     }
 
+    /** A sweep of the workspace (an experiment's run is not one: see {@link #findAnyKind}). */
     public Optional<Run> find(long workspaceId, long runId) {
+        return jdbc.queryOne(SELECT_SWEEP_BY_ID, RunRepository::run, runId, workspaceId);
+    }
+
+    /** A run of any kind: a sweep, or the run that carries an experiment's cells. */
+    public Optional<Run> findAnyKind(long workspaceId, long runId) {
         return jdbc.queryOne(SELECT_BY_ID, RunRepository::run, runId, workspaceId);
     }
 
@@ -260,7 +275,7 @@ public final class RunRepository {
                 Jdbc.strings(rs, "prompt_tags"), rs.getInt("samples"), rs.getInt("cells_total"),
                 rs.getBigDecimal("estimated_cost_usd"), Jdbc.instant(rs, "created_at"),
                 Jdbc.instant(rs, "finished_at"), Jdbc.instant(rs, "cancel_requested_at"),
-                rs.getString("idempotency_key"), rs.getString("request_hash"));
+                rs.getString("idempotency_key"), rs.getString("request_hash"), rs.getString("kind"));
     }
 
 }

@@ -375,6 +375,10 @@ public final class Simulator implements AutoCloseable {
     }
 
     private Reply compose(Wire wire, Request request, int sample, Exchange x) {
+        Composition structured = StructuredAnswers.of(request.prompt(), request.model(), sample);
+        if (structured != null) {
+            return wire.answer(request, structured, false, x);
+        }
         SimWorld world = worlds.forPrompt(request.prompt());
         if (world == null) {
             world = new SimWorld(null, null);

@@ -14,7 +14,9 @@ public class Rejection extends RuntimeException {
         UNPROCESSABLE,
         NOT_FOUND,
         /** conflicts with work in progress */
-        CONFLICT
+        CONFLICT,
+        /** a body beyond a size limit (rows, bytes, line length): the field names the limit */
+        TOO_LARGE
     }
 
     private final Kind kind;
@@ -38,6 +40,10 @@ public class Rejection extends RuntimeException {
 
     public static Rejection notFound(String what) {
         return new Rejection(Kind.NOT_FOUND, "not_found", null, what + " not found");
+    }
+
+    public static Rejection tooLarge(String field, String message) {
+        return new Rejection(Kind.TOO_LARGE, "payload_too_large", field, message);
     }
 
     public static Rejection conflict(String code, String message) {

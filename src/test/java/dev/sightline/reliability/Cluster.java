@@ -188,6 +188,14 @@ final class Cluster implements AutoCloseable {
         return simulator;
     }
 
+    /** The simulated providers the nodes call (OpenAI chat, Anthropic) answer within this latency from now on. */
+    void latency(java.time.Duration median, java.time.Duration p99) {
+        for (String kind : List.of(dev.sightline.provider.ProviderKinds.OPENAI_CHAT,
+                dev.sightline.provider.ProviderKinds.ANTHROPIC)) {
+            simulator.setFaults(kind, simulator.faults(kind).withLatency(median, p99));
+        }
+    }
+
     Jdbc db() {
         return jdbc;
     }

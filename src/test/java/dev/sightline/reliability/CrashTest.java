@@ -11,9 +11,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.sightline.provider.ProviderKinds;
-import dev.sightline.simulator.FaultProfile;
-import dev.sightline.simulator.Simulator;
 import dev.sightline.testing.TestPostgres;
 
 /**
@@ -121,11 +118,7 @@ class CrashTest {
     }
 
     private static void latency(Duration median, Duration p99) {
-        Simulator sim = cluster.simulator();
-        for (String kind : List.of(ProviderKinds.OPENAI_CHAT, ProviderKinds.ANTHROPIC)) {
-            FaultProfile f = sim.faults(kind);
-            sim.setFaults(kind, f.withLatency(median, p99));
-        }
+        cluster.latency(median, p99);
     }
 
     private static void awaitDb(String what, java.util.function.BooleanSupplier condition) {

@@ -102,6 +102,24 @@ class InvariantsTest {
             expectOnly(invariants, "failed_has_reason", 1);
             jdbc.update("UPDATE cell SET last_error = 'HTTP 500' WHERE id = ?", o[5]);
 
+            // a judge's reply read (stored, off the queue) without the judgement it gives was lost on the way
+            long judge = jdbc.queryOne("""
+                    INSERT INTO cell (run_id, kind, provider, sample, status, attempts, prompt_text, parent_cell_id)
+                    VALUES (?, 'judge', 'p', 1, 'succeeded', 1, 'judge this', ?) RETURNING id""",
+                    rs -> rs.getLong(1), run, cells[0]).orElseThrow();
+            jdbc.update("UPDATE run SET cells_total = cells_total + 1 WHERE id = ?", run);
+            seed.response(judge, 1);
+            expectOnly(invariants, "replies_graded", 1);
+            jdbc.update("""
+                    INSERT INTO judgement (response_id, workspace_id, cache_key, status, judge_cell_id, error)
+                    SELECT s.id, ?, 'k', 'failed', ?, 'not JSON' FROM response s JOIN cell c ON c.id = s.cell_id
+                     WHERE c.id = ?""", ws, judge, cells[0]);
+            assertThat(invariants.check().ok()).isTrue();
+            // a judge (or grader) call that failed does not fail the run it belongs to
+            jdbc.update("UPDATE cell SET status = 'failed', last_error = 'HTTP 500' WHERE id = ?", judge);
+            jdbc.update("DELETE FROM response WHERE cell_id = ?", judge);
+            assertThat(invariants.check().ok()).as("a completed run with a failed judge call").isTrue();
+
             jdbc.update("UPDATE run SET status = 'completed_with_failures' WHERE id = ?", open);
             expectOnly(invariants, "terminal_run_settled", 1);
             jdbc.update("UPDATE cell SET status = 'cancelled', last_error = 'run cancelled' WHERE run_id = ? AND status = 'pending'", open);

@@ -133,4 +133,20 @@ class ConfigErrorsTest {
         assertThat(o.errorLines().get(0)).contains(file + ": webhooks[0].events[0]: unknown event 'run.done'")
                 .doesNotContain("whsec-SECRET");
     }
+
+    @Test
+    void aJudgeThatIsNoProvider() throws Exception {
+        Outcome o = launch("sightline.analysis.judge=oracle");
+        assertThat(o.exit()).isEqualTo(2);
+        assertThat(o.errorLines()).hasSize(1);
+        assertThat(o.errorLines().get(0)).contains("sightline.analysis.judge=oracle").contains("openai");
+    }
+
+    @Test
+    void aDatasetLimitThatIsNoSize() throws Exception {
+        Outcome o = launch("sightline.datasets.max-line-bytes=a lot");
+        assertThat(o.exit()).isEqualTo(2);
+        assertThat(o.errorLines()).hasSize(1);
+        assertThat(o.errorLines().get(0)).contains("sightline.datasets.max-line-bytes").contains("1MB");
+    }
 }

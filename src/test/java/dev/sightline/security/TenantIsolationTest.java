@@ -76,6 +76,43 @@ class TenantIsolationTest {
     }
 
     @Test
+    void anotherWorkspacesPromptsDatasetsAndExperimentsAreInvisible() {
+        long prompt = app.post("/api/prompts", "{\"name\": \"a-only\", \"type\": \"generator\"}").json()
+                .get("id").asLong();
+        long version = app.post("/api/prompts/" + prompt + "/versions", "{\"body\": \"Which CRM for a {{team}}?\"}")
+                .json().get("id").asLong();
+        TestApp.Reply upload = app.send(HttpRequest.newBuilder(URI.create(app.baseUrl() + "/api/datasets?name=a"))
+                .header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofString("team\nstartup\n")),
+                TestApp.TOKEN);
+        long dataset = upload.json().get("id").asLong();
+        long experiment = app.post("/api/experiments", "{\"promptVersionId\": " + version + ", \"datasetId\": " + dataset
+                + ", \"models\": [\"openai\"]}").json().get("id").asLong();
+
+        assertThat(as(tokenB, "GET", "/api/prompts/" + prompt, null).status()).isEqualTo(404);
+        assertThat(as(tokenB, "GET", "/api/prompts", null).json().get("prompts")).isEmpty();
+        assertThat(as(tokenB, "POST", "/api/prompts/" + prompt + "/versions", "{\"body\": \"x\"}").status())
+                .isEqualTo(404);
+        assertThat(as(tokenB, "GET", "/api/datasets/" + dataset + "/rows", null).status()).isEqualTo(404);
+        assertThat(as(tokenB, "GET", "/api/datasets", null).json().get("datasets")).isEmpty();
+        for (String path : new String[] {"", "/cells", "/events", "/cells/1"}) {
+            assertThat(as(tokenB, "GET", "/api/experiments/" + experiment + path, null).status()).as(path)
+                    .isEqualTo(404);
+        }
+        assertThat(as(tokenB, "POST", "/api/experiments/" + experiment + "/rerun-failed", null).status())
+                .isEqualTo(404);
+        assertThat(as(tokenB, "GET", "/api/experiments/compare?a=" + experiment + "&b=" + experiment, null).status())
+                .isEqualTo(400);
+        // B cannot build on A's prompt versions or datasets either
+        var borrowed = as(tokenB, "POST", "/api/experiments", "{\"promptVersionId\": " + version
+                + ", \"models\": [\"openai\"]}");
+        assertThat(borrowed.status()).isEqualTo(400);
+        assertThat(borrowed.json().get("error").get("field").asText()).isEqualTo("promptVersionId");
+        // an experiment's run is not a sweep: GET /api/runs/{id} does not show it
+        long run = app.get("/api/experiments/" + experiment).json().get("runId").asLong();
+        assertThat(app.get("/api/runs/" + run).status()).isEqualTo(404);
+    }
+
+    @Test
     void tokensAreCreatedListedRevokedAndStoredHashed() {
         var created = app.post("/api/tokens", "{\"name\":\"ci\"}");
         assertThat(created.status()).isEqualTo(201);

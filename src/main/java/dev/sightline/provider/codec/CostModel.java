@@ -28,7 +28,11 @@ public final class CostModel {
 
     /** One call before it is made, for budget checks. */
     public BigDecimal estimate(ProviderSettings s, String promptText) {
-        long chars = promptText == null ? 0 : promptText.length();
+        return estimate(s, promptText == null ? 0 : promptText.length());
+    }
+
+    /** One call before it is made, from the length of its prompt in characters. */
+    public BigDecimal estimate(ProviderSettings s, long chars) {
         long tokensIn = (chars + CHARS_PER_TOKEN - 1) / CHARS_PER_TOKEN + MESSAGE_OVERHEAD_TOKENS;
         long tokensOut = s.maxTokens() > 0 ? Math.min(s.maxTokens(), TYPICAL_ANSWER_TOKENS) : TYPICAL_ANSWER_TOKENS;
         return price(s, tokensIn, tokensOut, s.webSearch() ? 1 : 0);
