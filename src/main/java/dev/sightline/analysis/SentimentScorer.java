@@ -14,6 +14,13 @@ final class SentimentScorer {
 
     static final double CLEAR = 0.5;
 
+    /** What one clause gave one entity; set only by tools that explain the analyzer's labels (never in service). */
+    interface Trace {
+        void clause(int entity, String clause, double positive, double negative);
+    }
+
+    static volatile Trace trace;
+
     /** Stands for any punctuation that ends a negation's reach. */
     private static final Lexicon.Lex COMMA = new Lexicon.Lex(",");
     private static final Lexicon.Lex SEMICOLON = new Lexicon.Lex(";");
@@ -474,7 +481,13 @@ final class SentimentScorer {
                 section = side == ProsCons.CONS ? new double[]{0, Math.max(pn[1], SECTION_POINT)}
                         : new double[]{Math.max(pn[0], SECTION_POINT), 0};
             }
+            Trace tr = trace;
             if (pn[0] == 0 && pn[1] == 0 && section == null) {
+                if (tr != null) {
+                    for (int[] r : recipients.get(c)) {
+                        tr.clause(r[0], clauseText(tokens, starts[c], end), 0, 0);
+                    }
+                }
                 continue;
             }
             for (int[] r : recipients.get(c)) {
@@ -491,9 +504,21 @@ final class SentimentScorer {
                     tally.positive += v[1];
                     tally.negative += v[0];
                 }
+                if (tr != null) {
+                    tr.clause(r[0], clauseText(tokens, starts[c], end), r[1] == 0 ? v[0] : v[1],
+                            r[1] == 0 ? v[1] : v[0]);
+                }
             }
         }
         return Arrays.copyOf(direct, directCount);
+    }
+
+    private static String clauseText(Tokens tokens, int from, int to) {
+        if (from >= tokens.count) {
+            return "";
+        }
+        int end = to < tokens.count ? tokens.start[to] : tokens.text.length();
+        return tokens.text.substring(tokens.start[from], Math.max(tokens.start[from], end)).strip();
     }
 
     /** The clause opens with a capitalised word that is no sentence start and no known word: another product. */
