@@ -76,6 +76,8 @@ final class SentimentScorer {
         /** Scratch: the token lies inside, or starts, a name mentioned in the sentence being scored. */
         boolean[] inName;
         boolean[] startsName;
+        /** Scratch: the sentence being scored is a table cell. */
+        boolean inTable;
 
         /** The mentions, to skip the punctuation inside names ("C++ (Pro)", "Yahoo!"), and the next one to check. */
         private final List<MentionMatcher.Mention> names;
@@ -355,6 +357,7 @@ final class SentimentScorer {
                                        int[] fallback, byte side, int sideFrom, Tally[] tallies) {
         int from = tokens.atOrAfter(t.sentStart[s]);
         int to = tokens.atOrAfter(t.sentEnd[s]);
+        tokens.inTable = t.kind[t.sentLine[s]] == TextLayout.TABLE;
         Lexicon.Lex[] lex = tokens.lex;
         markNames(tokens, from, to, here);
         // clause boundaries: token indexes where a clause starts
@@ -464,12 +467,16 @@ final class SentimentScorer {
         }
         int sideTok = side == ProsCons.NONE ? to : tokens.atOrAfter(sideFrom);
         int dismissal = dismissal(tokens, from, to);
+        double[][] tones = new double[clauses][];
+        for (int c = 0; c < clauses; c++) {
+            tones[c] = polarity(tokens, starts[c], c + 1 < clauses ? starts[c + 1] : to);
+            if (dismissal >= starts[c]) {
+                tones[c][1] = 0; // "not the softest, but few runners will mind"
+            }
+        }
         for (int c = 0; c < clauses; c++) {
             int end = c + 1 < clauses ? starts[c + 1] : to;
-            double[] pn = polarity(tokens, starts[c], end);
-            if (dismissal >= starts[c]) {
-                pn[1] = 0; // "not the softest, but few runners will mind"
-            }
+            double[] pn = tones[c];
             double[] section = null;
             if (side == ProsCons.CONS && c == 0 && noneListed(tokens, sideTok, end)) {
                 break; // "Cons: none", "Cons: hardly any for expats"
@@ -728,7 +735,10 @@ final class SentimentScorer {
         list.add(new int[]{entity, 0, -1});
     }
 
-    /** "coming from X", "switching from X": X is where the reader comes from, not what the clause judges. */
+    /**
+     * "coming from X", "switching from X": X is where the reader comes from, not what the clause judges; nor is the
+     * owner in "owned by X".
+     */
     private static boolean origin(Tokens tokens, int clauseStart, int wi) {
         Lexicon.Lex[] lex = tokens.lex;
         int k = wi - 1;
@@ -736,6 +746,10 @@ final class SentimentScorer {
         while (k >= clauseStart && (tokens.inName[k] || lex[k] == COMMA || role(lex[k]) == Lexicon.AND
                 || role(lex[k]) == Lexicon.OR)) {
             k--;
+        }
+        if (k > clauseStart && lex[k] != null && lex[k].word.equals("by") && lex[k - 1] != null
+                && lex[k - 1].ownerVerb) {
+            return true; // "a legitimate company, majority-owned by Expedia Group": the owner is not judged
         }
         if (k <= clauseStart || role(lex[k]) != Lexicon.FROM) {
             return false;
@@ -828,7 +842,7 @@ final class SentimentScorer {
             if (tokens.inName[i] || w == null) {
                 continue;
             }
-            if (w.condition) {
+            if (w.condition && !(i > from && lex[i - 1] != null && lex[i - 1].word.equals("even"))) {
                 // "if you have unreliable internet": a fault of the reader's situation, not of a product, unless
                 // the condition names one ("if Jira feels too heavy"); what the reader wants still counts
                 int end = i + 1;
@@ -844,6 +858,11 @@ final class SentimentScorer {
                 continue;
             }
             if (i <= questionUntil) {
+                continue;
+            }
+            if (w.word.equals("away") && i + 1 < to && role(lex[i + 1]) == Lexicon.FROM
+                    && adviceBefore(lex, from, i)) {
+                n += 1.0; // "I'd steer you away from MEGA", "stay away from"
                 continue;
             }
             if (w.advice && !objectNamed(tokens, i + 1, Math.min(to, i + 4))) {
@@ -880,8 +899,10 @@ final class SentimentScorer {
                     if (w.weight != null && i > conditionUntil) {
                         n += -w.weight;
                     }
-                    if (i + 1 < to && lex[i + 1] != null && lex[i + 1].featureVerb) {
-                        n += 0.8; // "does not offer end-to-end encryption": a missing feature
+                    if (i + 1 < to && lex[i + 1] != null && lex[i + 1].featureVerb
+                            && !(i + 2 < to && role(lex[i + 2]) == Lexicon.TO)
+                            && !judgementAhead(lex, i + 2, Math.min(to, i + 5))) {
+                        n += 0.8; // "does not offer end-to-end encryption", "don't have ANC": a missing feature
                     } else if (!diminishes && concededSuperlative(tokens, i + 1, to)) {
                         n += 0.8; // "not the flashiest", "isn't the most polished": conceded, still a weakness
                     } else if (i > from && lex[i - 1] != null && lex[i - 1].haveVerb
@@ -896,6 +917,18 @@ final class SentimentScorer {
                 if (w.role == Lexicon.ONLY && i + 1 < to && lex[i + 1] != null && lex[i + 1].restricted
                         && !(i > from && lex[i - 1] != null && lex[i - 1].negator)) {
                     n += 0.6; // "only offers dedicated servers in Germany", "only available on paid plans"
+                    continue;
+                }
+                if (w.role == Lexicon.ONLY && i + 1 < to && lex[i + 1] != null && lex[i + 1].faint) {
+                    n += 0.8; // "mics are only adequate", "merely decent": faint praise
+                    i++;
+                    continue;
+                }
+                if (w.role == Lexicon.ONLY && i > from && i > conditionUntil && !tokens.inTable
+                        && !(lex[i - 1] != null && (lex[i - 1].negator || lex[i - 1].role == Lexicon.ONLY))
+                        && (i + 1 == to || isPunctuation(lex[i + 1]))
+                        && Character.isWhitespace(tokens.text.charAt(tokens.start[i] - 1))) {
+                    n += 0.6; // "email and ticket support only": a restriction (in a table, "EUR only" is a fact)
                     continue;
                 }
                 if (w.costVerb && i + 1 < to && lex[i + 1] != null && (lex[i + 1].negator || lex[i + 1].diminisher
@@ -916,8 +949,9 @@ final class SentimentScorer {
                     continue;
                 }
                 if (w.role == Lexicon.LESS || w.role == Lexicon.FEWER) {
-                    if (i + 1 < to && lex[i + 1] != null && lex[i + 1].weight != null) {
-                        lessAt = i;
+                    int judged = judgedAfterLess(tokens, i + 1, to);
+                    if (judged >= 0) {
+                        lessAt = judged - 1; // "fewer customer-service complaints", "less polished"
                     } else if (w.role == Lexicon.FEWER) {
                         n += 0.6; // "fewer integrations"
                     }
@@ -940,7 +974,20 @@ final class SentimentScorer {
                     multAt = i;
                     continue;
                 }
+                if (w.plenty && i + 1 < to && lex[i + 1] != null && lex[i + 1].word.equals("of")) {
+                    if (judgementAhead(lex, i + 2, Math.min(to, i + 5))) {
+                        mult = 1.3; // "lots of hidden fees"
+                        multAt = i + 2;
+                    } else if (i > conditionUntil) {
+                        p += 0.6; // "lots of 10-minute recipes", "plenty of choice"
+                    }
+                    i++;
+                    continue;
+                }
                 weight = w.weight;
+                if (w.size != 0 && amountNear(lex, from, to, i)) {
+                    weight = (double) w.size; // "a huge dealer network", "a smaller menu"
+                }
                 if (weight == null) {
                     weight = priceLevel(lex, from, to, i);
                 } else if (tokens.capitalisedInside(i, from)) {
@@ -1012,6 +1059,45 @@ final class SentimentScorer {
             i += span - 1;
         }
         return new double[]{p, n};
+    }
+
+    /** The judging word a "less" or "fewer" at from - 1 applies to, within three words: "fewer support tickets". */
+    private static int judgedAfterLess(Tokens tokens, int from, int to) {
+        Lexicon.Lex[] lex = tokens.lex;
+        for (int k = from; k < to && k < from + 3; k++) {
+            if (isPunctuation(lex[k]) || tokens.inName[k] || role(lex[k]) == Lexicon.THAN) {
+                return -1;
+            }
+            if (lex[k] != null && (lex[k].weight != null || lex[k].priceLevel != 0)) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    /** A size word at i sizes a selection ("a huge dealer network", "the menu is smaller") before punctuation. */
+    private static boolean amountNear(Lexicon.Lex[] lex, int from, int to, int i) {
+        for (int k = i + 1; k < to && k <= i + 2 && !isPunctuation(lex[k]); k++) {
+            if (lex[k] != null && lex[k].amount) {
+                return true;
+            }
+        }
+        for (int k = i - 1; k >= from && k >= i - 3 && !isPunctuation(lex[k]); k--) {
+            if (lex[k] != null && lex[k].amount) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** "steer you away", "stay away", "keep away": advice against what follows "from". */
+    private static boolean adviceBefore(Lexicon.Lex[] lex, int from, int i) {
+        for (int k = i - 1; k >= from && k >= i - 3 && !isPunctuation(lex[k]); k--) {
+            if (lex[k] != null && lex[k].awayVerb) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** "more corporate than friendly": two qualities compared, not a product against another. */

@@ -671,6 +671,60 @@ class AnswerAnalyzerTest {
                 .sentiment()).isEqualTo(Sentiment.POSITIVE);
     }
 
+    private Sentiment crmSentiment(String answer, String name) {
+        return result(crm.analyze(answer, List.of()), name).sentiment();
+    }
+
+    @Test
+    void lessAndFewerReachTheJudgementTheyQualify() {
+        Analysis a = crm.analyze("Pipedrive gets fewer customer-service complaints than Salesforce.", List.of());
+        assertThat(result(a, "Pipedrive").sentiment()).isEqualTo(Sentiment.POSITIVE);
+        assertThat(result(a, "Salesforce").sentiment()).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(crmSentiment("Copper's mobile app is less polished.", "Copper")).isEqualTo(Sentiment.NEGATIVE);
+    }
+
+    @Test
+    void restrictionsFaintPraiseAndMissingFeatures() {
+        assertThat(crmSentiment("Copper offers email and chat support only.", "Copper")).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(crmSentiment("Copper's forecasting is only adequate.", "Copper")).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(crmSentiment("Copper doesn't have a dialer at all.", "Copper")).isEqualTo(Sentiment.NEGATIVE);
+        // no obligation is no missing feature; in a table, "only" states a fact
+        assertThat(crmSentiment("With Copper you don't have to leave Gmail.", "Copper")).isEqualTo(Sentiment.NEUTRAL);
+        assertThat(crmSentiment("| CRM | Currency |\n|---|---|\n| Copper | USD only |", "Copper"))
+                .isEqualTo(Sentiment.NEUTRAL);
+    }
+
+    @Test
+    void concessionsAdviceAwayAndOwners() {
+        // "even if" concedes, it sets no condition
+        assertThat(crmSentiment("You may still prefer Pipedrive, even if its reports are clunky.", "Pipedrive"))
+                .isEqualTo(Sentiment.MIXED);
+        assertThat(crmSentiment("I'd steer you away from Copper for a sales team of fifty.", "Copper"))
+                .isEqualTo(Sentiment.NEGATIVE);
+        Analysis owned = crm.analyze("Close is a reputable CRM, owned by Salesforce since 2024.", List.of());
+        assertThat(result(owned, "Close").sentiment()).isEqualTo(Sentiment.POSITIVE);
+        assertThat(result(owned, "Salesforce").sentiment()).isEqualTo(Sentiment.NEUTRAL);
+    }
+
+    @Test
+    void sizesOfASelectionAndPlentyJudge() {
+        assertThat(crmSentiment("HubSpot has a huge marketplace of integrations.", "HubSpot"))
+                .isEqualTo(Sentiment.POSITIVE);
+        assertThat(crmSentiment("Copper has a smaller integration library.", "Copper")).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(crmSentiment("Close comes with lots of calling features.", "Close")).isEqualTo(Sentiment.POSITIVE);
+        assertThat(crmSentiment("Salesforce comes with complexity.", "Salesforce")).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(crmSentiment("Salesforce differs from Close in complexity.", "Salesforce"))
+                .isEqualTo(Sentiment.NEUTRAL);
+    }
+
+    @Test
+    void aBroaderReviewLexicon() {
+        assertThat(crmSentiment("Support at Close is hit-or-miss.", "Close")).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(crmSentiment("Copper is a well-rounded, highly rated CRM.", "Copper")).isEqualTo(Sentiment.POSITIVE);
+        assertThat(crmSentiment("Salesforce's plans start well above that budget.", "Salesforce"))
+                .isEqualTo(Sentiment.NEUTRAL);
+    }
+
     @Test
     void aLabelLeadIsAboutTheEntityOnlyWhenItIsTheName() {
         Analysis a = pm.analyze("- **Ease of use**: monday.com is easier to set up.\n- **Pricing**: Asana costs more.",
