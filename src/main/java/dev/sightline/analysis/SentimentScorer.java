@@ -474,6 +474,11 @@ final class SentimentScorer {
                 tones[c][1] = 0; // "not the softest, but few runners will mind"
             }
         }
+        if (side == ProsCons.NONE && !tokens.inTable) {
+            byte kind = t.kind[t.sentLine[s]];
+            contrasted(tokens, starts, clauses, to, recipients, tones,
+                    kind == TextLayout.BULLET || kind == TextLayout.NUM);
+        }
         for (int c = 0; c < clauses; c++) {
             int end = c + 1 < clauses ? starts[c + 1] : to;
             double[] pn = tones[c];
@@ -526,6 +531,74 @@ final class SentimentScorer {
         }
         int end = to < tokens.count ? tokens.start[to] : tokens.text.length();
         return tokens.text.substring(tokens.start[from], Math.max(tokens.start[from], end)).strip();
+    }
+
+    /** Weight of a side of a contrast that is judged only by the contrast. */
+    private static final double CONTRASTED = 0.6;
+
+    /**
+     * "Lots of choice each week, but portions can run small": a contrast between two clauses about the same product
+     * opposes their tones, so a side the lexicon reads as neither good nor bad takes the opposite of the other side
+     * when that one is clearly one or the other.
+     */
+    private static void contrasted(Tokens tokens, int[] starts, int clauses, int to, List<List<int[]>> recipients,
+                                   double[][] tones, boolean point) {
+        Lexicon.Lex[] lex = tokens.lex;
+        for (int c = 1; c < clauses; c++) {
+            Lexicon.Lex w = lex[starts[c]];
+            if (w == null || !w.contrast || !sameSubjects(recipients.get(c - 1), recipients.get(c))) {
+                continue;
+            }
+            int bFrom = starts[c] + 1;
+            int bTo = c + 1 < clauses ? starts[c + 1] : to;
+            if (bFrom < bTo && lex[bFrom] != null && (lex[bFrom].condition || lex[bFrom].word.equals("also")
+                    || lex[bFrom].word.equals("then"))) {
+                continue; // "but if you need...", "but also", "but then"
+            }
+            double[] a = tones[c - 1];
+            double[] b = tones[c];
+            boolean aNone = a[0] == 0 && a[1] == 0;
+            boolean bNone = b[0] == 0 && b[1] == 0;
+            if (bNone && words(tokens, bFrom, bTo) >= 3 && oneSided(a)) {
+                b[a[0] > 0 ? 1 : 0] = CONTRASTED;
+            } else if (point && aNone && words(tokens, starts[c - 1], starts[c]) >= 2 && oneSided(b)) {
+                a[b[0] > 0 ? 1 : 0] = CONTRASTED;
+            }
+        }
+    }
+
+    private static boolean oneSided(double[] pn) {
+        return pn[0] >= CLEAR && pn[1] == 0 || pn[1] >= CLEAR && pn[0] == 0;
+    }
+
+    /** Both clauses judge the same products directly (the second usually borrows the first's). */
+    private static boolean sameSubjects(List<int[]> a, List<int[]> b) {
+        int direct = 0;
+        for (int[] r : b) {
+            if (r[1] != 0) {
+                return false;
+            }
+            boolean found = false;
+            for (int[] q : a) {
+                found |= q[0] == r[0] && q[1] == 0;
+            }
+            if (!found) {
+                return false;
+            }
+            direct++;
+        }
+        return direct > 0 && direct == a.size();
+    }
+
+    /** Words (not names, not punctuation) among tokens[from, to). */
+    private static int words(Tokens tokens, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            if (!tokens.inName[i] && !isPunctuation(tokens.lex[i])) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The clause opens with a capitalised word that is no sentence start and no known word: another product. */

@@ -676,6 +676,30 @@ class AnswerAnalyzerTest {
     }
 
     @Test
+    void aContrastOpposesTheToneOfItsTwoSides() {
+        // the side the lexicon cannot read takes the opposite of the side it can
+        assertThat(crmSentiment("Pipedrive is intuitive, but its reports stop at the basics of the pipeline.",
+                "Pipedrive")).isEqualTo(Sentiment.MIXED);
+        assertThat(crmSentiment("Pipedrive is quick to learn, though the mobile app trails the web version.",
+                "Pipedrive")).isEqualTo(Sentiment.MIXED);
+        // on a list point, the first side too: a feature before "but" is offered as a strength
+        assertThat(crmSentiment("- **Pipedrive** – calling and email sync built in, but reporting is clunky.",
+                "Pipedrive")).isEqualTo(Sentiment.MIXED);
+        // in prose, a fact before "but" is a set-up, not a strength
+        assertThat(crmSentiment("Pipedrive also has a free plan, but it is limited to two users.", "Pipedrive"))
+                .isEqualTo(Sentiment.NEGATIVE);
+        // two products, two sides: nothing to infer
+        Analysis two = crm.analyze("HubSpot is excellent for marketing, while Pipedrive sells to small teams.",
+                List.of());
+        assertThat(result(two, "Pipedrive").sentiment()).isEqualTo(Sentiment.NEUTRAL);
+        // "but also", "but if" oppose nothing
+        assertThat(crmSentiment("Pipedrive is not only intuitive but also syncs with Gmail.", "Pipedrive"))
+                .isEqualTo(Sentiment.POSITIVE);
+        assertThat(crmSentiment("Pipedrive is intuitive, but if you sell to enterprises look at contracts first.",
+                "Pipedrive")).isEqualTo(Sentiment.POSITIVE);
+    }
+
+    @Test
     void lessAndFewerReachTheJudgementTheyQualify() {
         Analysis a = crm.analyze("Pipedrive gets fewer customer-service complaints than Salesforce.", List.of());
         assertThat(result(a, "Pipedrive").sentiment()).isEqualTo(Sentiment.POSITIVE);
