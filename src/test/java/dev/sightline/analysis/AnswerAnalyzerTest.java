@@ -772,6 +772,25 @@ class AnswerAnalyzerTest {
     }
 
     @Test
+    void aCommonWordMakerBeforeAModelNameInALeadIsAMention() {
+        AnswerAnalyzer bikes = new AnswerAnalyzer(List.of(
+                new TrackedEntity(1, "Trek", EntityKind.BRAND, List.of(), List.of("trekbikes.com")),
+                new TrackedEntity(2, "Gazelle", EntityKind.COMPETITOR, List.of(), List.of("gazelle.nl"))));
+        Analysis a = bikes.analyze("""
+                ## Trek Allant+ 7
+                Smooth Bosch motor.
+
+                ## Gazelle Ultimate C380+
+                Belt drive, little maintenance.
+                """, List.of());
+        assertThat(result(a, "Trek").listRank()).isEqualTo(1);
+        assertThat(result(a, "Gazelle").listRank()).isEqualTo(2);
+        // a title of common words is no model name
+        assertThat(result(bikes.analyze("## Trek Planning Tips\nPack water.", List.of()), "Trek").mentioned())
+                .isFalse();
+    }
+
+    @Test
     void refusalWithInfo() {
         assertThat(result(crm.analyze("I don't have info about Copper.", List.of()), "Copper").mentioned()).isFalse();
     }
