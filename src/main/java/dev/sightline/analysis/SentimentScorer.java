@@ -373,7 +373,8 @@ final class SentimentScorer {
                 boundary = i;
             } else if (w == COMMA && wordsInClause >= 3 && i + 1 < to
                     && ((lex[i + 1] != null && lex[i + 1].newClause)
-                    || startsNameAfterArticle(tokens, i + 1, to) && !enumeration(tokens, i, to, here))) {
+                    || startsNameAfterArticle(tokens, i + 1, to) && !enumeration(tokens, i, to, here)
+                    && !frontedComparison(lex[starts[clauses - 1]]))) {
                 // "X is easy to start with, Y is the most powerful, and Z offers great value"
                 boundary = i + 1;
             } else if (!isPunctuation(w)) {
@@ -445,6 +446,15 @@ final class SentimentScorer {
                 for (int[] r : source) {
                     if (r[1] == 0) {
                         borrowRecipient(recipients.get(c), r[0]);
+                    }
+                }
+                if (c > 0 && source == recipients.get(c - 1) && lex[starts[c]] != null && lex[starts[c]].contrast) {
+                    // "Compared with Gazelle, R&M bikes are more customizable but also more expensive": the
+                    // comparison goes on after the contrast
+                    for (int[] r : source) {
+                        if (r[1] == 1) {
+                            addRecipient(recipients.get(c), r[0], 1, -1);
+                        }
                     }
                 }
             } else if (fallback != null) {
@@ -599,6 +609,12 @@ final class SentimentScorer {
             }
         }
         return n;
+    }
+
+    /** "Compared with Proton VPN, Mullvad is...", "Unlike X, ...": the comma does not end the comparison. */
+    private static boolean frontedComparison(Lexicon.Lex first) {
+        return first != null && (first.role == Lexicon.COMPARED || first.role == Lexicon.UNLIKE
+                || first.role == Lexicon.RELATIVE);
     }
 
     /** The clause opens with a capitalised word that is no sentence start and no known word: another product. */

@@ -700,6 +700,17 @@ class AnswerAnalyzerTest {
     }
 
     @Test
+    void aFrontedComparisonRunsOnAfterItsCommaAndItsContrast() {
+        Analysis a = crm.analyze("Compared with Salesforce, Pipedrive is more intuitive but also more limited.",
+                List.of());
+        assertThat(result(a, "Pipedrive").sentiment()).isEqualTo(Sentiment.MIXED);
+        assertThat(result(a, "Salesforce").sentiment()).isEqualTo(Sentiment.MIXED);
+        Analysis unlike = crm.analyze("Unlike HubSpot, Copper lives inside Gmail and is cheaper.", List.of());
+        assertThat(result(unlike, "HubSpot").sentiment()).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(result(unlike, "Copper").sentiment()).isEqualTo(Sentiment.POSITIVE);
+    }
+
+    @Test
     void lessAndFewerReachTheJudgementTheyQualify() {
         Analysis a = crm.analyze("Pipedrive gets fewer customer-service complaints than Salesforce.", List.of());
         assertThat(result(a, "Pipedrive").sentiment()).isEqualTo(Sentiment.POSITIVE);
