@@ -180,11 +180,13 @@ final class Lexicon {
             "fee", "subscription");
     private static final Set<String> BENEFIT_NOUNS = Set.of("rate", "rates", "interest", "yield", "yields",
             "returns", "range", "capacity", "bandwidth", "allowance", "allowances", "speed", "speeds", "quality",
-            "limit", "limits", "resolution", "accuracy", "uptime", "availability");
+            "limit", "limits", "resolution", "accuracy", "uptime", "availability", "score", "scores", "rating",
+            "ratings");
     private static final Map<String, Integer> PRICE_LEVELS = Map.of("high", -1, "higher", -1, "hefty", -1,
             "highest", -1, "low", 1, "lower", 1, "lowest", 1);
     private static final Map<String, Byte> ROLES = Map.ofEntries(Map.entry("than", THAN),
-            Map.entry("unlike", UNLIKE), Map.entry("over", OVER), Map.entry("to", TO), Map.entry("with", WITH),
+            Map.entry("unlike", UNLIKE), Map.entry("versus", UNLIKE), Map.entry("vs", UNLIKE),
+            Map.entry("over", OVER), Map.entry("to", TO), Map.entry("with", WITH),
             Map.entry("compared", COMPARED), Map.entry("relative", RELATIVE), Map.entry("and", AND),
             Map.entry("only", ONLY), Map.entry("merely", ONLY), Map.entry("overly", TOO),
             Map.entry("excessively", TOO), Map.entry("needlessly", TOO), Map.entry("unnecessarily", TOO), Map.entry("less", LESS), Map.entry("fewer", FEWER), Map.entry("weniger", FEWER),

@@ -705,6 +705,9 @@ class AnswerAnalyzerTest {
                 List.of());
         assertThat(result(a, "Pipedrive").sentiment()).isEqualTo(Sentiment.MIXED);
         assertThat(result(a, "Salesforce").sentiment()).isEqualTo(Sentiment.MIXED);
+        Analysis versus = crm.analyze("Close scores higher in reviews versus Copper.", List.of());
+        assertThat(result(versus, "Close").sentiment()).isEqualTo(Sentiment.POSITIVE);
+        assertThat(result(versus, "Copper").sentiment()).isEqualTo(Sentiment.NEGATIVE);
         Analysis unlike = crm.analyze("Unlike HubSpot, Copper lives inside Gmail and is cheaper.", List.of());
         assertThat(result(unlike, "HubSpot").sentiment()).isEqualTo(Sentiment.NEGATIVE);
         assertThat(result(unlike, "Copper").sentiment()).isEqualTo(Sentiment.POSITIVE);
