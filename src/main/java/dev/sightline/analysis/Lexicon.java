@@ -41,6 +41,10 @@ final class Lexicon {
         boolean originVerb;
         /** "owned", "acquired": before "by", the owner is named, not judged. */
         boolean ownerVerb;
+        /** "que", "als", "dan": "than" after a comparative ("más limitado que", "besser als", "beter dan"). */
+        boolean thanAfterComparative;
+        /** "más", "menos", "mehr", "besser": marks a comparative in another language. */
+        boolean comparativeMarker;
         /** "adequate", "okay", "decent": praise that "only" makes faint ("only adequate"). */
         boolean faint;
         /** "lots", "plenty": before "of", a good amount of what follows ("lots of 10-minute recipes"). */
@@ -110,8 +114,9 @@ final class Lexicon {
             "can't", "cannot", "won't", "wouldn't", "shouldn't", "couldn't", "hasn't", "haven't", "hadn't", "isnt",
             "arent", "doesnt", "dont", "cant", "wont", "lacks", "lack", "lacking", "missing", "nowhere");
     private static final Set<String> CONTRAST = Set.of("but", "however", "although", "though", "whereas", "while",
-            "yet", "aber", "jedoch", "allerdings", "doch", "maar", "echter");
-    private static final Set<String> NEW_CLAUSE = Set.of("and", "while", "whereas", "which");
+            "yet", "aber", "jedoch", "allerdings", "doch", "maar", "echter", "pero", "aunque", "mientras", "mais",
+            "cependant", "toutefois", "però", "tuttavia", "porém", "embora");
+    private static final Set<String> NEW_CLAUSE = Set.of("and", "while", "whereas", "which", "so");
     /** Verbs whose negation reports a missing feature: "does not offer end-to-end encryption". */
     private static final Set<String> FEATURE_VERBS = Set.of("offer", "offers", "support", "supports", "include",
             "includes", "provide", "provides", "have", "has");
@@ -122,7 +127,7 @@ final class Lexicon {
     /** Words after which "complex" describes the buyer's work, not the product: "for complex projects". */
     private static final Set<String> USE_CASE = Set.of("for", "with", "at", "handle", "handles", "handling", "manage",
             "manages", "managing", "model");
-    private static final Set<String> CONDITIONS = Set.of("if", "unless", "whether");
+    private static final Set<String> CONDITIONS = Set.of("if", "unless", "whether", "once");
     private static final Set<String> ORIGIN_VERBS = Set.of("come", "comes", "coming", "move", "moves", "moving",
             "switch", "switches", "switching", "migrate", "migrates", "migrating", "upgrade", "upgrading",
             "graduate", "graduating", "transition", "transitioning");
@@ -186,7 +191,7 @@ final class Lexicon {
             "highest", -1, "low", 1, "lower", 1, "lowest", 1);
     private static final Map<String, Byte> ROLES = Map.ofEntries(Map.entry("than", THAN),
             Map.entry("unlike", UNLIKE), Map.entry("versus", UNLIKE), Map.entry("vs", UNLIKE),
-            Map.entry("over", OVER), Map.entry("to", TO), Map.entry("with", WITH),
+            Map.entry("over", OVER), Map.entry("behind", OVER), Map.entry("to", TO), Map.entry("with", WITH),
             Map.entry("compared", COMPARED), Map.entry("relative", RELATIVE), Map.entry("and", AND),
             Map.entry("only", ONLY), Map.entry("merely", ONLY), Map.entry("overly", TOO),
             Map.entry("excessively", TOO), Map.entry("needlessly", TOO), Map.entry("unnecessarily", TOO), Map.entry("less", LESS), Map.entry("fewer", FEWER), Map.entry("weniger", FEWER),
@@ -504,6 +509,38 @@ final class Lexicon {
         phrase(-1.0, "run small");
         phrase(-1.0, "price rises");
         phrase(-1.0, "price rise");
+        neg(1.0, "limitation", "limitations", "fail", "boredom", "bored", "gimmick", "behind");
+        pos(0.7, "ahead");
+        phrase(-1.0, "hard to recommend");
+        phrase(-1.0, "harder to recommend");
+        phrase(-1.0, "difficult to recommend");
+        phrase(-1.0, "hard to justify");
+        phrase(-1.0, "harder to justify");
+        phrase(0.0, "well known");
+        phrase(0.0, "fair amount");
+        phrase(0.0, "fair share");
+        phrase(0.0, "on top");
+        phrase(1.0, "tight integration");
+        phrase(1.0, "native integration");
+        phrase(-1.0, "tire of");
+        phrase(-1.0, "tires of");
+        phrase(-1.0, "step behind");
+        phrase(1.0, "the edge");
+        phrase(1.0, "gold standard");
+        phrase(-1.0, "wound down");
+        phrase(-1.0, "winding down");
+        // Spanish, French, Italian and Portuguese answers: the common evaluative and contrast words
+        pos(1.0, "bueno", "buena", "buenos", "buenas", "excelente", "excelentes", "sencillo", "sencilla", "útil",
+                "fácil", "rápido", "rápida", "fiable", "sólido", "sólida", "competitivos", "competitivas",
+                "recomendable", "mejor", "mejores", "destaca", "bon", "bonne", "facile", "rapide", "pratique",
+                "buono", "ottimo", "ottima", "veloce", "affidabile", "bom", "boa", "ótimo", "ótima", "barato",
+                "barata");
+        pos(0.7, "amplia", "amplio", "transparente");
+        neg(1.0, "caro", "cara", "caros", "caras", "lento", "lenta", "lentos", "lentas", "limitado", "limitada",
+                "quejas", "critican", "complicado", "complicada", "difícil", "encarecer", "cher", "chère", "chers",
+                "lent", "lente", "limité", "limitée", "compliqué", "plaintes", "costoso", "costosa", "limitato",
+                "limitata", "lentidão");
+        neg(0.8, "elevadas", "elevados", "elevado", "elevada");
         // German and Dutch answers: the common evaluative words, contrast words and pros/cons labels
         pos(1.0, "gut", "gute", "guter", "gutes", "guten", "günstig", "günstige", "günstiger", "einfach",
                 "einfache", "übersichtlich", "zuverlässig", "zuverlässige", "schnell", "schnelle", "beste", "besten",
@@ -559,6 +596,17 @@ final class Lexicon {
     private static CharTable<Lex> compile() {
         Map<String, Lex> all = new HashMap<>();
         WORDS.forEach((w, v) -> lex(all, w).weight = v);
+        // comparatives and superlatives of "-y" words the lexicon weighs: "patchier", "sturdiest"
+        WORDS.forEach((w, v) -> {
+            if (w.length() > 3 && w.endsWith("y") && w.indexOf(' ') < 0) {
+                String stem = w.substring(0, w.length() - 1);
+                for (String form : List.of(stem + "ier", stem + "iest")) {
+                    if (!WORDS.containsKey(form)) {
+                        lex(all, form).weight = v;
+                    }
+                }
+            }
+        });
         NEGATORS.forEach(w -> lex(all, w).negator = true);
         CONTRAST.forEach(w -> lex(all, w).contrast = true);
         NEW_CLAUSE.forEach(w -> lex(all, w).newClause = true);
@@ -583,6 +631,10 @@ final class Lexicon {
         AMOUNTS.forEach(w -> lex(all, w).amount = true);
         AWAY_VERBS.forEach(w -> lex(all, w).awayVerb = true);
         lex(all, "even");
+        List.of("que", "als", "dan", "di").forEach(w -> lex(all, w).thanAfterComparative = true);
+        List.of("más", "menos", "mejor", "peor", "plus", "moins", "meilleur", "più", "meno", "migliore", "mais",
+                "mehr", "weniger", "besser", "schlechter", "meer", "minder", "beter", "slechter")
+                .forEach(w -> lex(all, w).comparativeMarker = true);
         lex(all, "also");
         lex(all, "then");
         lex(all, "by");

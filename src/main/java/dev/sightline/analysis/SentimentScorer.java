@@ -887,7 +887,8 @@ final class SentimentScorer {
     private static int invertedAt(Lexicon.Lex[] lex, int sentenceStart, int clauseStart, int wi) {
         for (int k = wi - 1; k >= clauseStart && k >= wi - 6; k--) {
             byte role = role(lex[k]);
-            if (role == Lexicon.THAN) {
+            if (role == Lexicon.THAN || lex[k] != null && lex[k].thanAfterComparative
+                    && comparativeBefore(lex, clauseStart, k)) {
                 return k;
             }
             if (role == Lexicon.UNLIKE) {
@@ -906,6 +907,16 @@ final class SentimentScorer {
             }
         }
         return NOT_INVERTED;
+    }
+
+    /** "más limitado que", "besser als": a comparative marker a few words before. */
+    private static boolean comparativeBefore(Lexicon.Lex[] lex, int from, int k) {
+        for (int j = k - 1; j >= from && j >= k - 4 && !isPunctuation(lex[j]); j--) {
+            if (lex[j] != null && lex[j].comparativeMarker) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {positive, negative} weight of tokens[from, to), names excluded. */
@@ -1034,7 +1045,9 @@ final class SentimentScorer {
                     continue;
                 }
                 if ((w.demand || w.costVerb) && burdenAhead(lex, i + 1, Math.min(to, i + 4), w.costVerb)) {
-                    n += w.costVerb ? 1.0 : 0.8; // "costs more", "needs a separate grinder"
+                    if (i > conditionUntil) {
+                        n += w.costVerb ? 1.0 : 0.8; // "costs more", "needs a separate grinder"
+                    }
                     continue;
                 }
                 if (w.role == Lexicon.LESS || w.role == Lexicon.FEWER) {

@@ -756,6 +756,34 @@ class AnswerAnalyzerTest {
     }
 
     @Test
+    void comparativesBeyondThan() {
+        assertThat(crmSentiment("Pipedrive's sync is patchier than it used to be.", "Pipedrive"))
+                .isEqualTo(Sentiment.NEGATIVE);
+        Analysis behind = crm.analyze("Pipedrive's reporting is a step behind HubSpot.", List.of());
+        assertThat(result(behind, "Pipedrive").sentiment()).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(result(behind, "HubSpot").sentiment()).isEqualTo(Sentiment.POSITIVE);
+        Analysis que = crm.analyze("Pipedrive es más limitado que HubSpot.", List.of());
+        assertThat(result(que, "Pipedrive").sentiment()).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(result(que, "HubSpot").sentiment()).isEqualTo(Sentiment.POSITIVE);
+        // ", so ..." is a clause of its own: the name compared against is not judged by it
+        Analysis so = crm.analyze("Pipedrive's app is fine, but clearly behind HubSpot, so if you call a lot, "
+                + "you'd give up speed for price.", List.of());
+        assertThat(result(so, "HubSpot").sentiment()).isEqualTo(Sentiment.POSITIVE);
+        assertThat(result(so, "Pipedrive").sentiment()).isEqualTo(Sentiment.MIXED);
+    }
+
+    @Test
+    void onceSetsAConditionAndHardToRecommendIsNoRecommendation() {
+        assertThat(crmSentiment("Pipedrive is often added later, once a team needs a dedicated admin.", "Pipedrive"))
+                .isEqualTo(Sentiment.NEUTRAL);
+        assertThat(crmSentiment("Pipedrive is hard to recommend for large teams.", "Pipedrive"))
+                .isEqualTo(Sentiment.NEGATIVE);
+        assertThat(crmSentiment("Pipedrive's main limitation is forecasting.", "Pipedrive"))
+                .isEqualTo(Sentiment.NEGATIVE);
+        assertThat(crmSentiment("Other well-known CRMs include Pipedrive.", "Pipedrive")).isEqualTo(Sentiment.NEUTRAL);
+    }
+
+    @Test
     void aBroaderReviewLexicon() {
         assertThat(crmSentiment("Support at Close is hit-or-miss.", "Close")).isEqualTo(Sentiment.NEGATIVE);
         assertThat(crmSentiment("Copper is a well-rounded, highly rated CRM.", "Copper")).isEqualTo(Sentiment.POSITIVE);
