@@ -41,6 +41,8 @@ final class Lexicon {
         boolean originVerb;
         /** "owned", "acquired": before "by", the owner is named, not judged. */
         boolean ownerVerb;
+        /** "recommend": before a gerund or "against", advice on what to do, not praise. */
+        boolean recommendVerb;
         /** "que", "als", "dan": "than" after a comparative ("más limitado que", "besser als", "beter dan"). */
         boolean thanAfterComparative;
         /** "más", "menos", "mehr", "besser": marks a comparative in another language. */
@@ -631,11 +633,14 @@ final class Lexicon {
         AMOUNTS.forEach(w -> lex(all, w).amount = true);
         AWAY_VERBS.forEach(w -> lex(all, w).awayVerb = true);
         lex(all, "even");
+        List.of("recommend", "recommends", "recommended", "recommending", "suggest", "suggests")
+                .forEach(w -> lex(all, w).recommendVerb = true);
         List.of("que", "als", "dan", "di").forEach(w -> lex(all, w).thanAfterComparative = true);
         List.of("más", "menos", "mejor", "peor", "plus", "moins", "meilleur", "più", "meno", "migliore", "mais",
                 "mehr", "weniger", "besser", "schlechter", "meer", "minder", "beter", "slechter")
                 .forEach(w -> lex(all, w).comparativeMarker = true);
         lex(all, "also");
+        lex(all, "against");
         lex(all, "then");
         lex(all, "by");
         DISMISSED.forEach(w -> lex(all, w).dismissed = true);

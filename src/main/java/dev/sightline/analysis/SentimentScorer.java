@@ -264,11 +264,38 @@ final class SentimentScorer {
             }
             int[] direct = scoreSentence(t, tokens, s, here, fallback, side,
                     side == ProsCons.NONE ? 0 : sections.from[line], tallies);
+            if (side == ProsCons.NONE && t.kind[line] != TextLayout.TABLE) {
+                ListStructure.Item item = lists.itemAt(t.sentStart[s]);
+                if (item != null && item.hasSubject && item.line == line && capabilityFirst(t, s, line)) {
+                    for (int e : item.subjectList()) {
+                        tallies[e].positive += CAPABILITY; // "- **Surfshark** – Allows P2P traffic on all servers."
+                    }
+                }
+            }
             if (!here.isEmpty()) {
                 lastSubjects = direct.length > 0 ? direct : lastSubjects;
             }
         }
         return tallies;
+    }
+
+    /** Weight of a capability that opens an option's description. */
+    private static final double CAPABILITY = 0.6;
+
+    private static final Set<String> CAPABILITIES = Set.of("supports", "allows", "lets", "enables", "covers",
+            "integrates", "handles");
+
+    /**
+     * The description after an item's lead opens, in sentence s, with what the product can do ("Supports port
+     * forwarding", "Lets you swap proteins"): in a list of options, a strength.
+     */
+    private static boolean capabilityFirst(TextLayout t, int s, int line) {
+        int le = t.leadEnd[line];
+        if (le < 0 || le < t.sentStart[s] || le >= t.sentEnd[s]) {
+            return false;
+        }
+        int a = t.atomAtOrAfter(le);
+        return a < t.atomCount && t.atomStart[a] < t.sentEnd[s] && CAPABILITIES.contains(t.atomLower(a));
     }
 
     /**
@@ -909,6 +936,15 @@ final class SentimentScorer {
         return NOT_INVERTED;
     }
 
+    /** End of the word that starts token i. */
+    private static int wordEnd(Tokens tokens, int i) {
+        int e = tokens.start[i];
+        while (e < tokens.text.length() && Character.isLetter(tokens.text.charAt(e))) {
+            e++;
+        }
+        return Math.max(e, tokens.start[i] + 3);
+    }
+
     /** "más limitado que", "besser als": a comparative marker a few words before. */
     private static boolean comparativeBefore(Lexicon.Lex[] lex, int from, int k) {
         for (int j = k - 1; j >= from && j >= k - 4 && !isPunctuation(lex[j]); j--) {
@@ -1105,6 +1141,11 @@ final class SentimentScorer {
             if (weight == null || weight == 0) {
                 i += span - 1;
                 continue;
+            }
+            if (span == 1 && weight > 0 && w.recommendVerb && i + 1 < to
+                    && (lex[i + 1] != null && lex[i + 1].word.equals("against")
+                    || !tokens.inName[i + 1] && tokens.text.startsWith("ing", wordEnd(tokens, i + 1) - 3))) {
+                continue; // "advocates recommend keeping all confirmation emails": advice on what to do
             }
             if (span == 1 && weight < 0 && i + 1 < to && lex[i + 1] != null && lex[i + 1].word.equals("free")
                     && tokens.text.charAt(tokens.start[i + 1] - 1) == '-') {

@@ -784,6 +784,27 @@ class AnswerAnalyzerTest {
     }
 
     @Test
+    void aCapabilityOpeningAnOptionsDescriptionIsAStrength() {
+        Analysis a = crm.analyze("""
+                Good CRMs for field sales:
+
+                1. **Pipedrive** – Supports offline mode on both mobile apps.
+                2. **HubSpot** – A CRM from the marketing suite of the same name.
+                """, List.of());
+        assertThat(result(a, "Pipedrive").sentiment()).isEqualTo(Sentiment.POSITIVE);
+        assertThat(result(a, "HubSpot").sentiment()).isEqualTo(Sentiment.NEUTRAL);
+    }
+
+    @Test
+    void recommendingAnActionPraisesNoProduct() {
+        assertThat(crmSentiment("Salesforce's own docs recommend exporting reports before a migration.",
+                "Salesforce")).isEqualTo(Sentiment.NEUTRAL);
+        assertThat(crmSentiment("Salesforce recommends against storing card numbers in notes.", "Salesforce"))
+                .isEqualTo(Sentiment.NEUTRAL);
+        assertThat(crmSentiment("Most reviewers recommend Pipedrive.", "Pipedrive")).isEqualTo(Sentiment.POSITIVE);
+    }
+
+    @Test
     void aBroaderReviewLexicon() {
         assertThat(crmSentiment("Support at Close is hit-or-miss.", "Close")).isEqualTo(Sentiment.NEGATIVE);
         assertThat(crmSentiment("Copper is a well-rounded, highly rated CRM.", "Copper")).isEqualTo(Sentiment.POSITIVE);
