@@ -39,6 +39,24 @@ final class Lexicon {
         boolean useCaseAdjective;
         boolean condition;
         boolean originVerb;
+        /** "owned", "acquired": before "by", the owner is named, not judged. */
+        boolean ownerVerb;
+        /** "recommend": before a gerund or "against", advice on what to do, not praise. */
+        boolean recommendVerb;
+        /** "que", "als", "dan": "than" after a comparative ("más limitado que", "besser als", "beter dan"). */
+        boolean thanAfterComparative;
+        /** "más", "menos", "mehr", "besser": marks a comparative in another language. */
+        boolean comparativeMarker;
+        /** "adequate", "okay", "decent": praise that "only" makes faint ("only adequate"). */
+        boolean faint;
+        /** "lots", "plenty": before "of", a good amount of what follows ("lots of 10-minute recipes"). */
+        boolean plenty;
+        /** +1 for "huge", "wide", -1 for "small", "limited": a size that judges a selection noun near it. */
+        int size;
+        /** "range", "selection", "network", "menu": what a size word judges. */
+        boolean amount;
+        /** "steer", "stay", "keep": before "away from", advice against. */
+        boolean awayVerb;
         /** "mind", "matter": waved away after "few", "won't", "rarely" ("few runners will mind"). */
         boolean dismissed;
         boolean dismisser;
@@ -98,21 +116,42 @@ final class Lexicon {
             "can't", "cannot", "won't", "wouldn't", "shouldn't", "couldn't", "hasn't", "haven't", "hadn't", "isnt",
             "arent", "doesnt", "dont", "cant", "wont", "lacks", "lack", "lacking", "missing", "nowhere");
     private static final Set<String> CONTRAST = Set.of("but", "however", "although", "though", "whereas", "while",
-            "yet", "aber", "jedoch", "allerdings", "doch", "maar", "echter");
-    private static final Set<String> NEW_CLAUSE = Set.of("and", "while", "whereas", "which");
+            "yet", "aber", "jedoch", "allerdings", "doch", "maar", "echter", "pero", "aunque", "mientras", "mais",
+            "cependant", "toutefois", "però", "tuttavia", "porém", "embora");
+    private static final Set<String> NEW_CLAUSE = Set.of("and", "while", "whereas", "which", "so");
     /** Verbs whose negation reports a missing feature: "does not offer end-to-end encryption". */
     private static final Set<String> FEATURE_VERBS = Set.of("offer", "offers", "support", "supports", "include",
-            "includes", "provide", "provides");
+            "includes", "provide", "provides", "have", "has");
     /** Words that fix a problem: "save a painful migration", "avoid a painful migration". */
     private static final Set<String> REMEDIES = Set.of("save", "saves", "prevent", "prevents", "reduce", "reduces",
-            "eliminate", "eliminates", "avoid", "avoids", "solve", "solves", "fix", "fixes");
+            "eliminate", "eliminates", "avoid", "avoids", "solve", "solves", "fix", "fixes", "recover", "recovers",
+            "undo");
     /** Words after which "complex" describes the buyer's work, not the product: "for complex projects". */
     private static final Set<String> USE_CASE = Set.of("for", "with", "at", "handle", "handles", "handling", "manage",
             "manages", "managing", "model");
-    private static final Set<String> CONDITIONS = Set.of("if", "unless", "whether");
+    private static final Set<String> CONDITIONS = Set.of("if", "unless", "whether", "once");
     private static final Set<String> ORIGIN_VERBS = Set.of("come", "comes", "coming", "move", "moves", "moving",
             "switch", "switches", "switching", "migrate", "migrates", "migrating", "upgrade", "upgrading",
             "graduate", "graduating", "transition", "transitioning");
+    private static final Set<String> OWNER_VERBS = Set.of("owned", "acquired", "bought", "backed", "operated",
+            "run", "founded", "funded", "merged", "purchased");
+    private static final Set<String> FAINT = Set.of("adequate", "okay", "ok", "average", "decent", "fine",
+            "passable", "acceptable", "serviceable", "reasonable", "competent", "functional", "satisfactory");
+    private static final Set<String> PLENTY = Set.of("lots", "plenty", "loads", "tons", "wealth", "abundance",
+            "heaps", "host");
+    private static final Set<String> BIGGER = Set.of("wide", "wider", "widest", "broad", "broader", "broadest",
+            "large", "larger", "largest", "big", "bigger", "biggest", "huge", "vast", "massive", "extensive",
+            "deep", "deeper", "deepest", "rich", "richer", "generous", "expansive", "growing", "enormous");
+    private static final Set<String> SMALLER = Set.of("small", "smaller", "smallest", "narrow", "narrower",
+            "limited", "thin", "thinner", "sparse", "modest", "tiny", "shrinking", "restricted", "patchy");
+    private static final Set<String> AMOUNTS = Set.of("range", "selection", "choice", "choices", "variety",
+            "catalog", "catalogue", "library", "libraries", "network", "networks", "menu", "menus", "inventory",
+            "lineup", "coverage", "ecosystem", "community", "collection", "assortment", "portfolio", "footprint",
+            "presence", "reach", "marketplace", "integrations", "templates", "apps", "options", "recipes",
+            "listings", "locations", "servers", "countries", "stores", "dealers", "partners", "plugins",
+            "extensions", "features", "feature", "formats", "languages");
+    private static final Set<String> AWAY_VERBS = Set.of("steer", "stay", "keep", "shy", "steering",
+            "staying");
     private static final Set<String> DISMISSED = Set.of("mind", "notice", "matter", "matters", "bother",
             "dealbreaker", "deal-breaker");
     private static final Set<String> DISMISSERS = Set.of("few", "won't", "wont", "don't", "wouldn't", "rarely",
@@ -126,7 +165,7 @@ final class Lexicon {
     private static final Set<String> HAVE_VERBS = Set.of("has", "have", "had", "with", "offers", "offer",
             "provides", "provide", "includes", "include", "supports", "support", "comes", "gives");
     private static final Set<String> EFFORT = Set.of("admin", "administration", "maintenance", "tuning", "setup",
-            "configuration", "upkeep", "effort", "babysitting", "tweaking", "overhead", "fuss", "fee", "fees",
+            "configuration", "upkeep", "effort", "complexity", "babysitting", "tweaking", "overhead", "fuss", "fee", "fees",
             "commission", "commissions", "markup", "markups", "surcharge", "surcharges", "charges", "expense",
             "expenses");
     private static final Set<String> ADVICE = Set.of("avoid", "skip", "steer");
@@ -134,7 +173,8 @@ final class Lexicon {
     private static final Set<String> BURDENS = Set.of("more", "extra", "lots", "much", "significant",
             "considerable", "constant", "ongoing", "heavy", "requires", "require", "needs", "need", "demands",
             "plenty", "additional", "paid", "separate", "subscription", "upgrade", "premium", "higher", "dedicated",
-            "adds", "add", "hidden", "monthly", "annual", "high", "steep", "hefty", "expensive");
+            "adds", "add", "hidden", "monthly", "annual", "high", "steep", "hefty", "expensive", "comes", "brings",
+            "carries", "involves", "entails");
     private static final Set<String> DEMANDS = Set.of("requires", "require", "required", "needs", "need", "demands");
     private static final Set<String> COST_VERBS = Set.of("cost", "costs", "charge", "charges", "charged", "pay",
             "pays", "paying");
@@ -147,13 +187,16 @@ final class Lexicon {
             "fee", "subscription");
     private static final Set<String> BENEFIT_NOUNS = Set.of("rate", "rates", "interest", "yield", "yields",
             "returns", "range", "capacity", "bandwidth", "allowance", "allowances", "speed", "speeds", "quality",
-            "limit", "limits", "resolution", "accuracy", "uptime", "availability");
+            "limit", "limits", "resolution", "accuracy", "uptime", "availability", "score", "scores", "rating",
+            "ratings");
     private static final Map<String, Integer> PRICE_LEVELS = Map.of("high", -1, "higher", -1, "hefty", -1,
             "highest", -1, "low", 1, "lower", 1, "lowest", 1);
     private static final Map<String, Byte> ROLES = Map.ofEntries(Map.entry("than", THAN),
-            Map.entry("unlike", UNLIKE), Map.entry("over", OVER), Map.entry("to", TO), Map.entry("with", WITH),
+            Map.entry("unlike", UNLIKE), Map.entry("versus", UNLIKE), Map.entry("vs", UNLIKE),
+            Map.entry("over", OVER), Map.entry("behind", OVER), Map.entry("to", TO), Map.entry("with", WITH),
             Map.entry("compared", COMPARED), Map.entry("relative", RELATIVE), Map.entry("and", AND),
-            Map.entry("only", ONLY), Map.entry("less", LESS), Map.entry("fewer", FEWER), Map.entry("weniger", FEWER),
+            Map.entry("only", ONLY), Map.entry("merely", ONLY), Map.entry("overly", TOO),
+            Map.entry("excessively", TOO), Map.entry("needlessly", TOO), Map.entry("unnecessarily", TOO), Map.entry("less", LESS), Map.entry("fewer", FEWER), Map.entry("weniger", FEWER),
             Map.entry("minder", FEWER), Map.entry("too", TOO),
             Map.entry("from", FROM), Map.entry("or", OR));
 
@@ -246,9 +289,15 @@ final class Lexicon {
         pos(0.5, "focused");
         neg(1.0, "thin", "shaky", "clunkier", "busier", "crowded");
         neg(0.6, "generic", "basic");
-        predicative("basic", "focused");
+        predicative("basic", "focused", "plain");
         pos(0.7, "well"); // "integrates well"; "as well" is no praise
         phrase(0.0, "as well");
+        phrase(0.0, "well above"); // a degree, not praise: "start well above this budget"
+        phrase(0.0, "well over");
+        phrase(0.0, "well below");
+        phrase(0.0, "well beyond");
+        phrase(0.0, "well under");
+        phrase(0.0, "well into");
         phrase(-1.0, "steep learning curve");
         phrase(-1.0, "steeper learning curve");
         phrase(-1.0, "costs rise");
@@ -411,6 +460,89 @@ final class Lexicon {
         phrase(1.0, "stand up");
         phrase(0.0, "feel free");
         phrase(0.0, "free to");
+        // a broader review lexicon, beyond the markets tuned on: mild praise ("usable", "a safe choice"), the
+        // qualities of physical products, services and food, and the faults of trust, service and maturity
+        pos(1.0, "legit", "legitimate", "toughest", "healthier", "nutritious", "fresher", "gorgeous", "lovely",
+                "attentive", "plentiful", "impresses", "impressed", "outperform", "outclasses", "outlasts",
+                "simplifies", "streamlines", "dominates", "waterproof", "weatherproof", "sweatproof");
+        pos(0.4, "adequate", "acceptable", "serviceable", "okay", "passable", "competent", "functional");
+        pos(0.7, "tough", "rugged", "resistant", "healthy", "fresh", "balanced", "distinctive", "iconic",
+                "usable", "widespread", "audited", "huge", "vast", "massive", "wide");
+        pos(0.4, "discounts", "discount", "deals");
+        phrase(1.0, "well equipped");
+        phrase(1.0, "well made");
+        phrase(1.0, "well rounded");
+        phrase(1.0, "all rounder");
+        phrase(1.0, "well regarded");
+        phrase(1.0, "well reviewed");
+        phrase(1.0, "highly rated");
+        phrase(1.0, "well rated");
+        phrase(0.7, "high end");
+        phrase(0.7, "24 7");
+        phrase(0.7, "round the clock");
+        phrase(0.7, "around the clock");
+        phrase(1.0, "saves time");
+        phrase(1.0, "save time");
+        phrase(1.0, "saves money");
+        phrase(1.0, "costs down");
+        phrase(1.0, "prices down");
+        phrase(0.7, "pays off");
+        neg(1.0, "uneven", "flaky", "erratic", "temperamental", "bankruptcy", "bankrupt", "insolvency", "fined",
+                "scandal", "leak", "leaks", "leaked", "vulnerability", "vulnerabilities", "vulnerable", "hacked",
+                "wary", "distrust", "criticisms", "backlash", "clutter", "bloat", "pricy", "spendy", "immature",
+                "unproven", "unusable", "untested", "overheats", "overheating");
+        neg(0.8, "sprawl", "sprawls", "sprawling", "friction", "lawsuit", "lawsuits", "controversy",
+                "controversial", "exposed", "skeptical", "sceptical", "suspicious", "negative", "recall", "recalls",
+                "crept", "maturing", "plain");
+        neg(0.6, "incident", "incidents", "mistake", "mistakes", "errors", "critics", "waits", "queues",
+                "scripted");
+        phrase(-1.0, "hit or miss");
+        phrase(-1.0, "hit and miss");
+        phrase(-1.0, "below average");
+        phrase(-1.0, "so so");
+        phrase(-1.0, "bare bones");
+        phrase(-1.0, "over sensitive");
+        phrase(-1.0, "over engineered");
+        phrase(-1.0, "long waits");
+        phrase(-1.0, "long wait");
+        phrase(-1.0, "wait times");
+        phrase(-1.0, "premium priced");
+        phrase(-0.8, "price premium");
+        phrase(-1.0, "run small");
+        phrase(-1.0, "price rises");
+        phrase(-1.0, "price rise");
+        neg(1.0, "limitation", "limitations", "fail", "boredom", "bored", "gimmick", "behind");
+        pos(0.7, "ahead");
+        phrase(-1.0, "hard to recommend");
+        phrase(-1.0, "harder to recommend");
+        phrase(-1.0, "difficult to recommend");
+        phrase(-1.0, "hard to justify");
+        phrase(-1.0, "harder to justify");
+        phrase(0.0, "well known");
+        phrase(0.0, "fair amount");
+        phrase(0.0, "fair share");
+        phrase(0.0, "on top");
+        phrase(1.0, "tight integration");
+        phrase(1.0, "native integration");
+        phrase(-1.0, "tire of");
+        phrase(-1.0, "tires of");
+        phrase(-1.0, "step behind");
+        phrase(1.0, "the edge");
+        phrase(1.0, "gold standard");
+        phrase(-1.0, "wound down");
+        phrase(-1.0, "winding down");
+        // Spanish, French, Italian and Portuguese answers: the common evaluative and contrast words
+        pos(1.0, "bueno", "buena", "buenos", "buenas", "excelente", "excelentes", "sencillo", "sencilla", "útil",
+                "fácil", "rápido", "rápida", "fiable", "sólido", "sólida", "competitivos", "competitivas",
+                "recomendable", "mejor", "mejores", "destaca", "bon", "bonne", "facile", "rapide", "pratique",
+                "buono", "ottimo", "ottima", "veloce", "affidabile", "bom", "boa", "ótimo", "ótima", "barato",
+                "barata");
+        pos(0.7, "amplia", "amplio", "transparente");
+        neg(1.0, "caro", "cara", "caros", "caras", "lento", "lenta", "lentos", "lentas", "limitado", "limitada",
+                "quejas", "critican", "complicado", "complicada", "difícil", "encarecer", "cher", "chère", "chers",
+                "lent", "lente", "limité", "limitée", "compliqué", "plaintes", "costoso", "costosa", "limitato",
+                "limitata", "lentidão");
+        neg(0.8, "elevadas", "elevados", "elevado", "elevada");
         // German and Dutch answers: the common evaluative words, contrast words and pros/cons labels
         pos(1.0, "gut", "gute", "guter", "gutes", "guten", "günstig", "günstige", "günstiger", "einfach",
                 "einfache", "übersichtlich", "zuverlässig", "zuverlässige", "schnell", "schnelle", "beste", "besten",
@@ -466,6 +598,17 @@ final class Lexicon {
     private static CharTable<Lex> compile() {
         Map<String, Lex> all = new HashMap<>();
         WORDS.forEach((w, v) -> lex(all, w).weight = v);
+        // comparatives and superlatives of "-y" words the lexicon weighs: "patchier", "sturdiest"
+        WORDS.forEach((w, v) -> {
+            if (w.length() > 3 && w.endsWith("y") && w.indexOf(' ') < 0) {
+                String stem = w.substring(0, w.length() - 1);
+                for (String form : List.of(stem + "ier", stem + "iest")) {
+                    if (!WORDS.containsKey(form)) {
+                        lex(all, form).weight = v;
+                    }
+                }
+            }
+        });
         NEGATORS.forEach(w -> lex(all, w).negator = true);
         CONTRAST.forEach(w -> lex(all, w).contrast = true);
         NEW_CLAUSE.forEach(w -> lex(all, w).newClause = true);
@@ -481,6 +624,25 @@ final class Lexicon {
         USE_CASE_ADJECTIVES.forEach(w -> lex(all, w).useCaseAdjective = true);
         CONDITIONS.forEach(w -> lex(all, w).condition = true);
         ORIGIN_VERBS.forEach(w -> lex(all, w).originVerb = true);
+        OWNER_VERBS.forEach(w -> lex(all, w).ownerVerb = true);
+        FAINT.forEach(w -> lex(all, w).faint = true);
+        PLENTY.forEach(w -> lex(all, w).plenty = true);
+        lex(all, "of");
+        BIGGER.forEach(w -> lex(all, w).size = 1);
+        SMALLER.forEach(w -> lex(all, w).size = -1);
+        AMOUNTS.forEach(w -> lex(all, w).amount = true);
+        AWAY_VERBS.forEach(w -> lex(all, w).awayVerb = true);
+        lex(all, "even");
+        List.of("recommend", "recommends", "recommended", "recommending", "suggest", "suggests")
+                .forEach(w -> lex(all, w).recommendVerb = true);
+        List.of("que", "als", "dan", "di").forEach(w -> lex(all, w).thanAfterComparative = true);
+        List.of("más", "menos", "mejor", "peor", "plus", "moins", "meilleur", "più", "meno", "migliore", "mais",
+                "mehr", "weniger", "besser", "schlechter", "meer", "minder", "beter", "slechter")
+                .forEach(w -> lex(all, w).comparativeMarker = true);
+        lex(all, "also");
+        lex(all, "against");
+        lex(all, "then");
+        lex(all, "by");
         DISMISSED.forEach(w -> lex(all, w).dismissed = true);
         DIMINISHERS.forEach(w -> lex(all, w).diminisher = true);
         JUSTIFIES.forEach(w -> lex(all, w).justifies = true);

@@ -21,7 +21,8 @@ import dev.sightline.values.TrackedEntity;
  *
  * <p>Common-word rule: an alias made only of words from the built-in English word list (and without a dot, so
  * "monday.com" is distinctive) is ambiguous. Such a candidate counts only with a signal that the company is
- * meant: a capital letter mid-sentence; being the lead of a list item, heading, bold line or a table cell;
+ * meant: a capital letter mid-sentence; being the lead of a list item, heading, bold line or a table cell, or its
+ * maker before a model name ("## Trek Allant+ 7", "**Gazelle Ultimate C380+:**");
  * product context next to it ("Close CRM", "Copper's pipeline view"); at a sentence start, a following
  * company-like verb or a modal ("Copper integrates ...", "Box can get expensive"; no modal after a pronoun-like
  * name: "You can") or a possessive; being the text of a link to the entity's own
@@ -1063,7 +1064,33 @@ final class MentionMatcher {
             return true;
         }
         int next = t.atomAtOrAfter(p);
-        return next < t.atomCount && t.atomStart[next] == p && PRODUCT_CONTEXT.contains(t.atomLower(next));
+        if (next < t.atomCount && t.atomStart[next] == p && PRODUCT_CONTEXT.contains(t.atomLower(next))) {
+            return true;
+        }
+        return t.kind[line] != TextLayout.TABLE && modelAfter(t, next, le);
+    }
+
+    /** Longest model name after a maker in a lead: "Trek Allant+ 7", "Gazelle Ultimate C380+". */
+    private static final int MODEL_WORDS = 3;
+
+    /**
+     * The rest of the lead is a model name: at most three words, each capitalised or a number, one of them with a
+     * digit or no common word ("Allant+ 7", "Ultimate C380+"); "Close Reading Tips" is a title.
+     */
+    private static boolean modelAfter(TextLayout t, int a, int le) {
+        int words = 0;
+        boolean model = false;
+        for (; a < t.atomCount && t.atomStart[a] < le; a++) {
+            char c = t.text.charAt(t.atomStart[a]);
+            if (++words > MODEL_WORDS || !Character.isUpperCase(c) && !Character.isDigit(c)) {
+                return false;
+            }
+            for (int i = t.atomStart[a]; i < t.atomEnd[a] && !model; i++) {
+                model = Character.isDigit(t.text.charAt(i));
+            }
+            model |= !WordLists.isCommon(t.atomLower(a));
+        }
+        return words > 0 && model;
     }
 
     static int skipMarkup(TextLayout t, int p, int e) {

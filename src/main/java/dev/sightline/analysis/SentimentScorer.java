@@ -14,6 +14,13 @@ final class SentimentScorer {
 
     static final double CLEAR = 0.5;
 
+    /** What one clause gave one entity; set only by tools that explain the analyzer's labels (never in service). */
+    interface Trace {
+        void clause(int entity, String clause, double positive, double negative);
+    }
+
+    static volatile Trace trace;
+
     /** Stands for any punctuation that ends a negation's reach. */
     private static final Lexicon.Lex COMMA = new Lexicon.Lex(",");
     private static final Lexicon.Lex SEMICOLON = new Lexicon.Lex(";");
@@ -69,6 +76,8 @@ final class SentimentScorer {
         /** Scratch: the token lies inside, or starts, a name mentioned in the sentence being scored. */
         boolean[] inName;
         boolean[] startsName;
+        /** Scratch: the sentence being scored is a table cell. */
+        boolean inTable;
 
         /** The mentions, to skip the punctuation inside names ("C++ (Pro)", "Yahoo!"), and the next one to check. */
         private final List<MentionMatcher.Mention> names;
@@ -255,11 +264,38 @@ final class SentimentScorer {
             }
             int[] direct = scoreSentence(t, tokens, s, here, fallback, side,
                     side == ProsCons.NONE ? 0 : sections.from[line], tallies);
+            if (side == ProsCons.NONE && t.kind[line] != TextLayout.TABLE) {
+                ListStructure.Item item = lists.itemAt(t.sentStart[s]);
+                if (item != null && item.hasSubject && item.line == line && capabilityFirst(t, s, line)) {
+                    for (int e : item.subjectList()) {
+                        tallies[e].positive += CAPABILITY; // "- **Surfshark** – Allows P2P traffic on all servers."
+                    }
+                }
+            }
             if (!here.isEmpty()) {
                 lastSubjects = direct.length > 0 ? direct : lastSubjects;
             }
         }
         return tallies;
+    }
+
+    /** Weight of a capability that opens an option's description. */
+    private static final double CAPABILITY = 0.6;
+
+    private static final Set<String> CAPABILITIES = Set.of("supports", "allows", "lets", "enables", "covers",
+            "integrates", "handles");
+
+    /**
+     * The description after an item's lead opens, in sentence s, with what the product can do ("Supports port
+     * forwarding", "Lets you swap proteins"): in a list of options, a strength.
+     */
+    private static boolean capabilityFirst(TextLayout t, int s, int line) {
+        int le = t.leadEnd[line];
+        if (le < 0 || le < t.sentStart[s] || le >= t.sentEnd[s]) {
+            return false;
+        }
+        int a = t.atomAtOrAfter(le);
+        return a < t.atomCount && t.atomStart[a] < t.sentEnd[s] && CAPABILITIES.contains(t.atomLower(a));
     }
 
     /**
@@ -348,6 +384,7 @@ final class SentimentScorer {
                                        int[] fallback, byte side, int sideFrom, Tally[] tallies) {
         int from = tokens.atOrAfter(t.sentStart[s]);
         int to = tokens.atOrAfter(t.sentEnd[s]);
+        tokens.inTable = t.kind[t.sentLine[s]] == TextLayout.TABLE;
         Lexicon.Lex[] lex = tokens.lex;
         markNames(tokens, from, to, here);
         // clause boundaries: token indexes where a clause starts
@@ -363,7 +400,8 @@ final class SentimentScorer {
                 boundary = i;
             } else if (w == COMMA && wordsInClause >= 3 && i + 1 < to
                     && ((lex[i + 1] != null && lex[i + 1].newClause)
-                    || startsNameAfterArticle(tokens, i + 1, to) && !enumeration(tokens, i, to, here))) {
+                    || startsNameAfterArticle(tokens, i + 1, to) && !enumeration(tokens, i, to, here)
+                    && !frontedComparison(lex[starts[clauses - 1]]))) {
                 // "X is easy to start with, Y is the most powerful, and Z offers great value"
                 boundary = i + 1;
             } else if (!isPunctuation(w)) {
@@ -437,6 +475,15 @@ final class SentimentScorer {
                         borrowRecipient(recipients.get(c), r[0]);
                     }
                 }
+                if (c > 0 && source == recipients.get(c - 1) && lex[starts[c]] != null && lex[starts[c]].contrast) {
+                    // "Compared with Gazelle, R&M bikes are more customizable but also more expensive": the
+                    // comparison goes on after the contrast
+                    for (int[] r : source) {
+                        if (r[1] == 1) {
+                            addRecipient(recipients.get(c), r[0], 1, -1);
+                        }
+                    }
+                }
             } else if (fallback != null) {
                 for (int e : fallback) {
                     borrowRecipient(recipients.get(c), e);
@@ -457,12 +504,21 @@ final class SentimentScorer {
         }
         int sideTok = side == ProsCons.NONE ? to : tokens.atOrAfter(sideFrom);
         int dismissal = dismissal(tokens, from, to);
+        double[][] tones = new double[clauses][];
+        for (int c = 0; c < clauses; c++) {
+            tones[c] = polarity(tokens, starts[c], c + 1 < clauses ? starts[c + 1] : to);
+            if (dismissal >= starts[c]) {
+                tones[c][1] = 0; // "not the softest, but few runners will mind"
+            }
+        }
+        if (side == ProsCons.NONE && !tokens.inTable) {
+            byte kind = t.kind[t.sentLine[s]];
+            contrasted(tokens, starts, clauses, to, recipients, tones,
+                    kind == TextLayout.BULLET || kind == TextLayout.NUM);
+        }
         for (int c = 0; c < clauses; c++) {
             int end = c + 1 < clauses ? starts[c + 1] : to;
-            double[] pn = polarity(tokens, starts[c], end);
-            if (dismissal >= starts[c]) {
-                pn[1] = 0; // "not the softest, but few runners will mind"
-            }
+            double[] pn = tones[c];
             double[] section = null;
             if (side == ProsCons.CONS && c == 0 && noneListed(tokens, sideTok, end)) {
                 break; // "Cons: none", "Cons: hardly any for expats"
@@ -474,7 +530,13 @@ final class SentimentScorer {
                 section = side == ProsCons.CONS ? new double[]{0, Math.max(pn[1], SECTION_POINT)}
                         : new double[]{Math.max(pn[0], SECTION_POINT), 0};
             }
+            Trace tr = trace;
             if (pn[0] == 0 && pn[1] == 0 && section == null) {
+                if (tr != null) {
+                    for (int[] r : recipients.get(c)) {
+                        tr.clause(r[0], clauseText(tokens, starts[c], end), 0, 0);
+                    }
+                }
                 continue;
             }
             for (int[] r : recipients.get(c)) {
@@ -491,9 +553,95 @@ final class SentimentScorer {
                     tally.positive += v[1];
                     tally.negative += v[0];
                 }
+                if (tr != null) {
+                    tr.clause(r[0], clauseText(tokens, starts[c], end), r[1] == 0 ? v[0] : v[1],
+                            r[1] == 0 ? v[1] : v[0]);
+                }
             }
         }
         return Arrays.copyOf(direct, directCount);
+    }
+
+    private static String clauseText(Tokens tokens, int from, int to) {
+        if (from >= tokens.count) {
+            return "";
+        }
+        int end = to < tokens.count ? tokens.start[to] : tokens.text.length();
+        return tokens.text.substring(tokens.start[from], Math.max(tokens.start[from], end)).strip();
+    }
+
+    /** Weight of a side of a contrast that is judged only by the contrast. */
+    private static final double CONTRASTED = 0.6;
+
+    /**
+     * "Lots of choice each week, but portions can run small": a contrast between two clauses about the same product
+     * opposes their tones, so a side the lexicon reads as neither good nor bad takes the opposite of the other side
+     * when that one is clearly one or the other.
+     */
+    private static void contrasted(Tokens tokens, int[] starts, int clauses, int to, List<List<int[]>> recipients,
+                                   double[][] tones, boolean point) {
+        Lexicon.Lex[] lex = tokens.lex;
+        for (int c = 1; c < clauses; c++) {
+            Lexicon.Lex w = lex[starts[c]];
+            if (w == null || !w.contrast || !sameSubjects(recipients.get(c - 1), recipients.get(c))) {
+                continue;
+            }
+            int bFrom = starts[c] + 1;
+            int bTo = c + 1 < clauses ? starts[c + 1] : to;
+            if (bFrom < bTo && lex[bFrom] != null && (lex[bFrom].condition || lex[bFrom].word.equals("also")
+                    || lex[bFrom].word.equals("then"))) {
+                continue; // "but if you need...", "but also", "but then"
+            }
+            double[] a = tones[c - 1];
+            double[] b = tones[c];
+            boolean aNone = a[0] == 0 && a[1] == 0;
+            boolean bNone = b[0] == 0 && b[1] == 0;
+            if (bNone && words(tokens, bFrom, bTo) >= 3 && oneSided(a)) {
+                b[a[0] > 0 ? 1 : 0] = CONTRASTED;
+            } else if (point && aNone && words(tokens, starts[c - 1], starts[c]) >= 2 && oneSided(b)) {
+                a[b[0] > 0 ? 1 : 0] = CONTRASTED;
+            }
+        }
+    }
+
+    private static boolean oneSided(double[] pn) {
+        return pn[0] >= CLEAR && pn[1] == 0 || pn[1] >= CLEAR && pn[0] == 0;
+    }
+
+    /** Both clauses judge the same products directly (the second usually borrows the first's). */
+    private static boolean sameSubjects(List<int[]> a, List<int[]> b) {
+        int direct = 0;
+        for (int[] r : b) {
+            if (r[1] != 0) {
+                return false;
+            }
+            boolean found = false;
+            for (int[] q : a) {
+                found |= q[0] == r[0] && q[1] == 0;
+            }
+            if (!found) {
+                return false;
+            }
+            direct++;
+        }
+        return direct > 0 && direct == a.size();
+    }
+
+    /** Words (not names, not punctuation) among tokens[from, to). */
+    private static int words(Tokens tokens, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            if (!tokens.inName[i] && !isPunctuation(tokens.lex[i])) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** "Compared with Proton VPN, Mullvad is...", "Unlike X, ...": the comma does not end the comparison. */
+    private static boolean frontedComparison(Lexicon.Lex first) {
+        return first != null && (first.role == Lexicon.COMPARED || first.role == Lexicon.UNLIKE
+                || first.role == Lexicon.RELATIVE);
     }
 
     /** The clause opens with a capitalised word that is no sentence start and no known word: another product. */
@@ -703,7 +851,10 @@ final class SentimentScorer {
         list.add(new int[]{entity, 0, -1});
     }
 
-    /** "coming from X", "switching from X": X is where the reader comes from, not what the clause judges. */
+    /**
+     * "coming from X", "switching from X": X is where the reader comes from, not what the clause judges; nor is the
+     * owner in "owned by X".
+     */
     private static boolean origin(Tokens tokens, int clauseStart, int wi) {
         Lexicon.Lex[] lex = tokens.lex;
         int k = wi - 1;
@@ -711,6 +862,10 @@ final class SentimentScorer {
         while (k >= clauseStart && (tokens.inName[k] || lex[k] == COMMA || role(lex[k]) == Lexicon.AND
                 || role(lex[k]) == Lexicon.OR)) {
             k--;
+        }
+        if (k > clauseStart && lex[k] != null && lex[k].word.equals("by") && lex[k - 1] != null
+                && lex[k - 1].ownerVerb) {
+            return true; // "a legitimate company, majority-owned by Expedia Group": the owner is not judged
         }
         if (k <= clauseStart || role(lex[k]) != Lexicon.FROM) {
             return false;
@@ -759,7 +914,8 @@ final class SentimentScorer {
     private static int invertedAt(Lexicon.Lex[] lex, int sentenceStart, int clauseStart, int wi) {
         for (int k = wi - 1; k >= clauseStart && k >= wi - 6; k--) {
             byte role = role(lex[k]);
-            if (role == Lexicon.THAN) {
+            if (role == Lexicon.THAN || lex[k] != null && lex[k].thanAfterComparative
+                    && comparativeBefore(lex, clauseStart, k)) {
                 return k;
             }
             if (role == Lexicon.UNLIKE) {
@@ -778,6 +934,25 @@ final class SentimentScorer {
             }
         }
         return NOT_INVERTED;
+    }
+
+    /** End of the word that starts token i. */
+    private static int wordEnd(Tokens tokens, int i) {
+        int e = tokens.start[i];
+        while (e < tokens.text.length() && Character.isLetter(tokens.text.charAt(e))) {
+            e++;
+        }
+        return Math.max(e, tokens.start[i] + 3);
+    }
+
+    /** "más limitado que", "besser als": a comparative marker a few words before. */
+    private static boolean comparativeBefore(Lexicon.Lex[] lex, int from, int k) {
+        for (int j = k - 1; j >= from && j >= k - 4 && !isPunctuation(lex[j]); j--) {
+            if (lex[j] != null && lex[j].comparativeMarker) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {positive, negative} weight of tokens[from, to), names excluded. */
@@ -803,7 +978,7 @@ final class SentimentScorer {
             if (tokens.inName[i] || w == null) {
                 continue;
             }
-            if (w.condition) {
+            if (w.condition && !(i > from && lex[i - 1] != null && lex[i - 1].word.equals("even"))) {
                 // "if you have unreliable internet": a fault of the reader's situation, not of a product, unless
                 // the condition names one ("if Jira feels too heavy"); what the reader wants still counts
                 int end = i + 1;
@@ -819,6 +994,11 @@ final class SentimentScorer {
                 continue;
             }
             if (i <= questionUntil) {
+                continue;
+            }
+            if (w.word.equals("away") && i + 1 < to && role(lex[i + 1]) == Lexicon.FROM
+                    && adviceBefore(lex, from, i)) {
+                n += 1.0; // "I'd steer you away from MEGA", "stay away from"
                 continue;
             }
             if (w.advice && !objectNamed(tokens, i + 1, Math.min(to, i + 4))) {
@@ -855,8 +1035,10 @@ final class SentimentScorer {
                     if (w.weight != null && i > conditionUntil) {
                         n += -w.weight;
                     }
-                    if (i + 1 < to && lex[i + 1] != null && lex[i + 1].featureVerb) {
-                        n += 0.8; // "does not offer end-to-end encryption": a missing feature
+                    if (i + 1 < to && lex[i + 1] != null && lex[i + 1].featureVerb
+                            && !(i + 2 < to && role(lex[i + 2]) == Lexicon.TO)
+                            && !judgementAhead(lex, i + 2, Math.min(to, i + 5))) {
+                        n += 0.8; // "does not offer end-to-end encryption", "don't have ANC": a missing feature
                     } else if (!diminishes && concededSuperlative(tokens, i + 1, to)) {
                         n += 0.8; // "not the flashiest", "isn't the most polished": conceded, still a weakness
                     } else if (i > from && lex[i - 1] != null && lex[i - 1].haveVerb
@@ -873,6 +1055,18 @@ final class SentimentScorer {
                     n += 0.6; // "only offers dedicated servers in Germany", "only available on paid plans"
                     continue;
                 }
+                if (w.role == Lexicon.ONLY && i + 1 < to && lex[i + 1] != null && lex[i + 1].faint) {
+                    n += 0.8; // "mics are only adequate", "merely decent": faint praise
+                    i++;
+                    continue;
+                }
+                if (w.role == Lexicon.ONLY && i > from && i > conditionUntil && !tokens.inTable
+                        && !(lex[i - 1] != null && (lex[i - 1].negator || lex[i - 1].role == Lexicon.ONLY))
+                        && (i + 1 == to || isPunctuation(lex[i + 1]))
+                        && Character.isWhitespace(tokens.text.charAt(tokens.start[i] - 1))) {
+                    n += 0.6; // "email and ticket support only": a restriction (in a table, "EUR only" is a fact)
+                    continue;
+                }
                 if (w.costVerb && i + 1 < to && lex[i + 1] != null && (lex[i + 1].negator || lex[i + 1].diminisher
                         || role(lex[i + 1]) == Lexicon.LESS || lex[i + 1].intensifier != null && i + 2 < to
                         && lex[i + 2] != null && (lex[i + 2].negator || role(lex[i + 2]) == Lexicon.LESS))) {
@@ -887,12 +1081,15 @@ final class SentimentScorer {
                     continue;
                 }
                 if ((w.demand || w.costVerb) && burdenAhead(lex, i + 1, Math.min(to, i + 4), w.costVerb)) {
-                    n += w.costVerb ? 1.0 : 0.8; // "costs more", "needs a separate grinder"
+                    if (i > conditionUntil) {
+                        n += w.costVerb ? 1.0 : 0.8; // "costs more", "needs a separate grinder"
+                    }
                     continue;
                 }
                 if (w.role == Lexicon.LESS || w.role == Lexicon.FEWER) {
-                    if (i + 1 < to && lex[i + 1] != null && lex[i + 1].weight != null) {
-                        lessAt = i;
+                    int judged = judgedAfterLess(tokens, i + 1, to);
+                    if (judged >= 0) {
+                        lessAt = judged - 1; // "fewer customer-service complaints", "less polished"
                     } else if (w.role == Lexicon.FEWER) {
                         n += 0.6; // "fewer integrations"
                     }
@@ -915,7 +1112,20 @@ final class SentimentScorer {
                     multAt = i;
                     continue;
                 }
+                if (w.plenty && i + 1 < to && lex[i + 1] != null && lex[i + 1].word.equals("of")) {
+                    if (judgementAhead(lex, i + 2, Math.min(to, i + 5))) {
+                        mult = 1.3; // "lots of hidden fees"
+                        multAt = i + 2;
+                    } else if (i > conditionUntil) {
+                        p += 0.6; // "lots of 10-minute recipes", "plenty of choice"
+                    }
+                    i++;
+                    continue;
+                }
                 weight = w.weight;
+                if (w.size != 0 && amountNear(lex, from, to, i)) {
+                    weight = (double) w.size; // "a huge dealer network", "a smaller menu"
+                }
                 if (weight == null) {
                     weight = priceLevel(lex, from, to, i);
                 } else if (tokens.capitalisedInside(i, from)) {
@@ -931,6 +1141,11 @@ final class SentimentScorer {
             if (weight == null || weight == 0) {
                 i += span - 1;
                 continue;
+            }
+            if (span == 1 && weight > 0 && w.recommendVerb && i + 1 < to
+                    && (lex[i + 1] != null && lex[i + 1].word.equals("against")
+                    || !tokens.inName[i + 1] && tokens.text.startsWith("ing", wordEnd(tokens, i + 1) - 3))) {
+                continue; // "advocates recommend keeping all confirmation emails": advice on what to do
             }
             if (span == 1 && weight < 0 && i + 1 < to && lex[i + 1] != null && lex[i + 1].word.equals("free")
                     && tokens.text.charAt(tokens.start[i + 1] - 1) == '-') {
@@ -987,6 +1202,45 @@ final class SentimentScorer {
             i += span - 1;
         }
         return new double[]{p, n};
+    }
+
+    /** The judging word a "less" or "fewer" at from - 1 applies to, within three words: "fewer support tickets". */
+    private static int judgedAfterLess(Tokens tokens, int from, int to) {
+        Lexicon.Lex[] lex = tokens.lex;
+        for (int k = from; k < to && k < from + 3; k++) {
+            if (isPunctuation(lex[k]) || tokens.inName[k] || role(lex[k]) == Lexicon.THAN) {
+                return -1;
+            }
+            if (lex[k] != null && (lex[k].weight != null || lex[k].priceLevel != 0)) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    /** A size word at i sizes a selection ("a huge dealer network", "the menu is smaller") before punctuation. */
+    private static boolean amountNear(Lexicon.Lex[] lex, int from, int to, int i) {
+        for (int k = i + 1; k < to && k <= i + 2 && !isPunctuation(lex[k]); k++) {
+            if (lex[k] != null && lex[k].amount) {
+                return true;
+            }
+        }
+        for (int k = i - 1; k >= from && k >= i - 3 && !isPunctuation(lex[k]); k--) {
+            if (lex[k] != null && lex[k].amount) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** "steer you away", "stay away", "keep away": advice against what follows "from". */
+    private static boolean adviceBefore(Lexicon.Lex[] lex, int from, int i) {
+        for (int k = i - 1; k >= from && k >= i - 3 && !isPunctuation(lex[k]); k--) {
+            if (lex[k] != null && lex[k].awayVerb) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** "more corporate than friendly": two qualities compared, not a product against another. */

@@ -16,6 +16,11 @@ class AnalyzerQualityTest {
 
     /** The tuning half of issue 12's independently labelled set (the other half is held out). */
     static final Path TUNING = Path.of("src/test/resources/corpus/tuning.json");
+    /**
+     * 160 more answers in eight markets the tuning half does not have, labelled the same way; measured first with
+     * analyzer 1.3.0 as unseen data, then developed on one half and checked on the other (README).
+     */
+    static final Path TUNING2 = Path.of("src/test/resources/corpus/tuning2.json");
     /** The held-out half: measured, never tuned on (README reports these numbers). */
     static final Path HELD_OUT = Path.of("src/test/resources/corpus/heldout.json");
 
@@ -36,6 +41,20 @@ class AnalyzerQualityTest {
         CorpusQuality.Report report = CorpusQuality.measure(corpus);
         report.print("tuning.json");
         assertFloors(report.all());
+    }
+
+    @Test
+    void tuning2CorpusQuality() {
+        List<Corpus.Entry> corpus = Corpus.load(TUNING2);
+        assertThat(corpus).hasSizeGreaterThanOrEqualTo(160);
+        CorpusQuality.Report report = CorpusQuality.measure(corpus);
+        report.print("tuning2.json");
+        CorpusQuality.Metrics m = report.all();
+        assertThat(m.mentionF1()).as("mention F1").isGreaterThanOrEqualTo(0.98);
+        assertThat(m.rankAccuracy()).as("list rank accuracy").isGreaterThanOrEqualTo(0.96);
+        assertThat(m.domainF1()).as("cited-domain F1").isGreaterThanOrEqualTo(0.99);
+        // the target is 0.87; analyzer 1.3.0 measured 0.655 here, 1.4.0 0.802: this floor guards against going back
+        assertThat(m.sentimentAccuracy()).as("sentiment accuracy").isGreaterThanOrEqualTo(0.80);
     }
 
     /**

@@ -671,6 +671,147 @@ class AnswerAnalyzerTest {
                 .sentiment()).isEqualTo(Sentiment.POSITIVE);
     }
 
+    private Sentiment crmSentiment(String answer, String name) {
+        return result(crm.analyze(answer, List.of()), name).sentiment();
+    }
+
+    @Test
+    void aContrastOpposesTheToneOfItsTwoSides() {
+        // the side the lexicon cannot read takes the opposite of the side it can
+        assertThat(crmSentiment("Pipedrive is intuitive, but its reports stop at the basics of the pipeline.",
+                "Pipedrive")).isEqualTo(Sentiment.MIXED);
+        assertThat(crmSentiment("Pipedrive is quick to learn, though the mobile app trails the web version.",
+                "Pipedrive")).isEqualTo(Sentiment.MIXED);
+        // on a list point, the first side too: a feature before "but" is offered as a strength
+        assertThat(crmSentiment("- **Pipedrive** – calling and email sync built in, but reporting is clunky.",
+                "Pipedrive")).isEqualTo(Sentiment.MIXED);
+        // in prose, a fact before "but" is a set-up, not a strength
+        assertThat(crmSentiment("Pipedrive also has a free plan, but it is limited to two users.", "Pipedrive"))
+                .isEqualTo(Sentiment.NEGATIVE);
+        // two products, two sides: nothing to infer
+        Analysis two = crm.analyze("HubSpot is excellent for marketing, while Pipedrive sells to small teams.",
+                List.of());
+        assertThat(result(two, "Pipedrive").sentiment()).isEqualTo(Sentiment.NEUTRAL);
+        // "but also", "but if" oppose nothing
+        assertThat(crmSentiment("Pipedrive is not only intuitive but also syncs with Gmail.", "Pipedrive"))
+                .isEqualTo(Sentiment.POSITIVE);
+        assertThat(crmSentiment("Pipedrive is intuitive, but if you sell to enterprises look at contracts first.",
+                "Pipedrive")).isEqualTo(Sentiment.POSITIVE);
+    }
+
+    @Test
+    void aFrontedComparisonRunsOnAfterItsCommaAndItsContrast() {
+        Analysis a = crm.analyze("Compared with Salesforce, Pipedrive is more intuitive but also more limited.",
+                List.of());
+        assertThat(result(a, "Pipedrive").sentiment()).isEqualTo(Sentiment.MIXED);
+        assertThat(result(a, "Salesforce").sentiment()).isEqualTo(Sentiment.MIXED);
+        Analysis versus = crm.analyze("Close scores higher in reviews versus Copper.", List.of());
+        assertThat(result(versus, "Close").sentiment()).isEqualTo(Sentiment.POSITIVE);
+        assertThat(result(versus, "Copper").sentiment()).isEqualTo(Sentiment.NEGATIVE);
+        Analysis unlike = crm.analyze("Unlike HubSpot, Copper lives inside Gmail and is cheaper.", List.of());
+        assertThat(result(unlike, "HubSpot").sentiment()).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(result(unlike, "Copper").sentiment()).isEqualTo(Sentiment.POSITIVE);
+    }
+
+    @Test
+    void lessAndFewerReachTheJudgementTheyQualify() {
+        Analysis a = crm.analyze("Pipedrive gets fewer customer-service complaints than Salesforce.", List.of());
+        assertThat(result(a, "Pipedrive").sentiment()).isEqualTo(Sentiment.POSITIVE);
+        assertThat(result(a, "Salesforce").sentiment()).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(crmSentiment("Copper's mobile app is less polished.", "Copper")).isEqualTo(Sentiment.NEGATIVE);
+    }
+
+    @Test
+    void restrictionsFaintPraiseAndMissingFeatures() {
+        assertThat(crmSentiment("Copper offers email and chat support only.", "Copper")).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(crmSentiment("Copper's forecasting is only adequate.", "Copper")).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(crmSentiment("Copper doesn't have a dialer at all.", "Copper")).isEqualTo(Sentiment.NEGATIVE);
+        // no obligation is no missing feature; in a table, "only" states a fact
+        assertThat(crmSentiment("With Copper you don't have to leave Gmail.", "Copper")).isEqualTo(Sentiment.NEUTRAL);
+        assertThat(crmSentiment("| CRM | Currency |\n|---|---|\n| Copper | USD only |", "Copper"))
+                .isEqualTo(Sentiment.NEUTRAL);
+    }
+
+    @Test
+    void concessionsAdviceAwayAndOwners() {
+        // "even if" concedes, it sets no condition
+        assertThat(crmSentiment("You may still prefer Pipedrive, even if its reports are clunky.", "Pipedrive"))
+                .isEqualTo(Sentiment.MIXED);
+        assertThat(crmSentiment("I'd steer you away from Copper for a sales team of fifty.", "Copper"))
+                .isEqualTo(Sentiment.NEGATIVE);
+        Analysis owned = crm.analyze("Close is a reputable CRM, owned by Salesforce since 2024.", List.of());
+        assertThat(result(owned, "Close").sentiment()).isEqualTo(Sentiment.POSITIVE);
+        assertThat(result(owned, "Salesforce").sentiment()).isEqualTo(Sentiment.NEUTRAL);
+    }
+
+    @Test
+    void sizesOfASelectionAndPlentyJudge() {
+        assertThat(crmSentiment("HubSpot has a huge marketplace of integrations.", "HubSpot"))
+                .isEqualTo(Sentiment.POSITIVE);
+        assertThat(crmSentiment("Copper has a smaller integration library.", "Copper")).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(crmSentiment("Close comes with lots of calling features.", "Close")).isEqualTo(Sentiment.POSITIVE);
+        assertThat(crmSentiment("Salesforce comes with complexity.", "Salesforce")).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(crmSentiment("Salesforce differs from Close in complexity.", "Salesforce"))
+                .isEqualTo(Sentiment.NEUTRAL);
+    }
+
+    @Test
+    void comparativesBeyondThan() {
+        assertThat(crmSentiment("Pipedrive's sync is patchier than it used to be.", "Pipedrive"))
+                .isEqualTo(Sentiment.NEGATIVE);
+        Analysis behind = crm.analyze("Pipedrive's reporting is a step behind HubSpot.", List.of());
+        assertThat(result(behind, "Pipedrive").sentiment()).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(result(behind, "HubSpot").sentiment()).isEqualTo(Sentiment.POSITIVE);
+        Analysis que = crm.analyze("Pipedrive es más limitado que HubSpot.", List.of());
+        assertThat(result(que, "Pipedrive").sentiment()).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(result(que, "HubSpot").sentiment()).isEqualTo(Sentiment.POSITIVE);
+        // ", so ..." is a clause of its own: the name compared against is not judged by it
+        Analysis so = crm.analyze("Pipedrive's app is fine, but clearly behind HubSpot, so if you call a lot, "
+                + "you'd give up speed for price.", List.of());
+        assertThat(result(so, "HubSpot").sentiment()).isEqualTo(Sentiment.POSITIVE);
+        assertThat(result(so, "Pipedrive").sentiment()).isEqualTo(Sentiment.MIXED);
+    }
+
+    @Test
+    void onceSetsAConditionAndHardToRecommendIsNoRecommendation() {
+        assertThat(crmSentiment("Pipedrive is often added later, once a team needs a dedicated admin.", "Pipedrive"))
+                .isEqualTo(Sentiment.NEUTRAL);
+        assertThat(crmSentiment("Pipedrive is hard to recommend for large teams.", "Pipedrive"))
+                .isEqualTo(Sentiment.NEGATIVE);
+        assertThat(crmSentiment("Pipedrive's main limitation is forecasting.", "Pipedrive"))
+                .isEqualTo(Sentiment.NEGATIVE);
+        assertThat(crmSentiment("Other well-known CRMs include Pipedrive.", "Pipedrive")).isEqualTo(Sentiment.NEUTRAL);
+    }
+
+    @Test
+    void aCapabilityOpeningAnOptionsDescriptionIsAStrength() {
+        Analysis a = crm.analyze("""
+                Good CRMs for field sales:
+
+                1. **Pipedrive** – Supports offline mode on both mobile apps.
+                2. **HubSpot** – A CRM from the marketing suite of the same name.
+                """, List.of());
+        assertThat(result(a, "Pipedrive").sentiment()).isEqualTo(Sentiment.POSITIVE);
+        assertThat(result(a, "HubSpot").sentiment()).isEqualTo(Sentiment.NEUTRAL);
+    }
+
+    @Test
+    void recommendingAnActionPraisesNoProduct() {
+        assertThat(crmSentiment("Salesforce's own docs recommend exporting reports before a migration.",
+                "Salesforce")).isEqualTo(Sentiment.NEUTRAL);
+        assertThat(crmSentiment("Salesforce recommends against storing card numbers in notes.", "Salesforce"))
+                .isEqualTo(Sentiment.NEUTRAL);
+        assertThat(crmSentiment("Most reviewers recommend Pipedrive.", "Pipedrive")).isEqualTo(Sentiment.POSITIVE);
+    }
+
+    @Test
+    void aBroaderReviewLexicon() {
+        assertThat(crmSentiment("Support at Close is hit-or-miss.", "Close")).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(crmSentiment("Copper is a well-rounded, highly rated CRM.", "Copper")).isEqualTo(Sentiment.POSITIVE);
+        assertThat(crmSentiment("Salesforce's plans start well above that budget.", "Salesforce"))
+                .isEqualTo(Sentiment.NEUTRAL);
+    }
+
     @Test
     void aLabelLeadIsAboutTheEntityOnlyWhenItIsTheName() {
         Analysis a = pm.analyze("- **Ease of use**: monday.com is easier to set up.\n- **Pricing**: Asana costs more.",
@@ -691,6 +832,25 @@ class AnswerAnalyzerTest {
                 .mentioned()).isTrue();
         assertThat(result(storageMore.analyze("Box can get expensive once you add Shield.", List.of()), "Box")
                 .mentioned()).isTrue();
+    }
+
+    @Test
+    void aCommonWordMakerBeforeAModelNameInALeadIsAMention() {
+        AnswerAnalyzer bikes = new AnswerAnalyzer(List.of(
+                new TrackedEntity(1, "Trek", EntityKind.BRAND, List.of(), List.of("trekbikes.com")),
+                new TrackedEntity(2, "Gazelle", EntityKind.COMPETITOR, List.of(), List.of("gazelle.nl"))));
+        Analysis a = bikes.analyze("""
+                ## Trek Allant+ 7
+                Smooth Bosch motor.
+
+                ## Gazelle Ultimate C380+
+                Belt drive, little maintenance.
+                """, List.of());
+        assertThat(result(a, "Trek").listRank()).isEqualTo(1);
+        assertThat(result(a, "Gazelle").listRank()).isEqualTo(2);
+        // a title of common words is no model name
+        assertThat(result(bikes.analyze("## Trek Planning Tips\nPack water.", List.of()), "Trek").mentioned())
+                .isFalse();
     }
 
     @Test
