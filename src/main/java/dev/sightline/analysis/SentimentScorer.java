@@ -811,15 +811,6 @@ final class SentimentScorer {
         return false;
     }
 
-    private static boolean startsMention(int pos, List<MentionMatcher.Mention> mentions) {
-        for (MentionMatcher.Mention m : mentions) {
-            if (m.start == pos) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static boolean containsMentionOf(List<MentionMatcher.Mention> mentions, int entity) {
         for (MentionMatcher.Mention m : mentions) {
             if (m.entity == entity) {

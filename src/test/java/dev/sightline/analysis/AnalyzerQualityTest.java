@@ -70,8 +70,9 @@ class AnalyzerQualityTest {
         assertThat(report.all().mentionF1()).as("mention F1").isGreaterThanOrEqualTo(0.98);
         assertThat(report.all().rankAccuracy()).as("list rank accuracy").isGreaterThanOrEqualTo(0.95);
         assertThat(report.all().domainF1()).as("cited-domain F1").isGreaterThanOrEqualTo(0.99);
-        // issue 12's target is 0.85; measured 0.735 with analyzer 1.3.0: this floor guards against going back
-        assertThat(report.all().sentimentAccuracy()).as("sentiment accuracy").isGreaterThanOrEqualTo(0.73);
+        // issue 12's target is 0.85; measured 0.735 with analyzer 1.3.0, 0.759 with 1.4.0: this floor guards against
+        // going back
+        assertThat(report.all().sentimentAccuracy()).as("sentiment accuracy").isGreaterThanOrEqualTo(0.75);
     }
 
     private static void assertFloors(CorpusQuality.Metrics m) {
