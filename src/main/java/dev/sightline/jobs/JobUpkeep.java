@@ -7,7 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A node's timer duties for jobs (routes/pipeline/70-jobs.yaml): extend its own leases (and abort what was
+ * A node's timer duties for jobs (routes/pipeline/90-jobs.yaml): extend its own leases (and abort what was
  * cancelled elsewhere), rescue other nodes' expired leases, end jobs whose last item ended on a node that died,
  * write page analysis progress, and queue a page analysis after each completed run when that is on. A duty that
  * throws is logged by the {@code upkeep} route configuration, once per database outage.

@@ -19,7 +19,7 @@ import dev.sightline.jobs.JobRepository;
 import dev.sightline.run.RetryPolicy;
 
 /**
- * The steps of one cited page (routes/pipeline/70-jobs.yaml): fetch it, read it (facts, main text, and the
+ * The steps of one cited page (routes/pipeline/90-jobs.yaml): fetch it, read it (facts, main text, and the
  * workspace's tracked entities on it, by the analyzer that reads answers), store what was found with the item's
  * end, fenced by its lease. A page that cannot be fetched is stored with its reason; a transient failure waits its
  * backoff in the database and is tried again, up to the attempts allowed.

@@ -11,7 +11,7 @@ import dev.sightline.run.RetryPolicy;
 import dev.sightline.workspace.WorkspaceRepository;
 
 /**
- * The steps of a brand profile job (routes/pipeline/70-jobs.yaml): build the profile, writing each step in words
+ * The steps of a brand profile job (routes/pipeline/90-jobs.yaml): build the profile, writing each step in words
  * under the item's lease, then store the proposal with the item's end. A home page that cannot be read fails the job
  * with its reason (or is tried again when the failure was transient).
  */

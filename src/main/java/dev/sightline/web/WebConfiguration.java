@@ -50,7 +50,7 @@ import dev.sightline.workspace.Workspace;
 import dev.sightline.workspace.WorkspaceRepository;
 
 /**
- * The web side: background jobs (routes/pipeline/70-jobs.yaml, routes/api/jobs.yaml), the page fetcher, cited-page
+ * The web side: background jobs (routes/pipeline/90-jobs.yaml, routes/api/jobs.yaml), the page fetcher, cited-page
  * analysis and brand profiles. Settings: {@code sightline.jobs.*}, {@code sightline.fetch.*},
  * {@code sightline.pages.*}, {@code sightline.simulator.web-latency}.
  */
@@ -225,7 +225,7 @@ public final class WebConfiguration implements CamelConfiguration {
         return new ProfileApi(jobs, workspaces, c.list("sightline.workspace.file"));
     }
 
-    /** The settings routes/pipeline/70-jobs.yaml reads as placeholders, checked before the routes start. */
+    /** The settings routes/pipeline/90-jobs.yaml reads as placeholders, checked before the routes start. */
     @Override
     public void configure(CamelContext ctx) {
         Config c = ctx.getRegistry().findSingleByType(Config.class);
