@@ -51,12 +51,13 @@ public final class WebAssets implements Handler<RoutingContext> {
                 }
             }
         }
-        var resp = ctx.response();
-        resp.putHeader("X-Content-Type-Options", "nosniff");
         if (file == null) {
-            resp.setStatusCode(404).putHeader("Content-Type", "text/plain; charset=utf-8").end("not found");
+            // not a page of the dashboard: the next route (GET /metrics), else the JSON 404 every layer answers
+            ctx.next();
             return;
         }
+        var resp = ctx.response();
+        resp.putHeader("X-Content-Type-Options", "nosniff");
         String ext = path.substring(path.lastIndexOf('.') + 1);
         resp.putHeader("Content-Type", TYPES.getOrDefault(ext, "application/octet-stream"))
                 .putHeader("Cache-Control", "no-cache")

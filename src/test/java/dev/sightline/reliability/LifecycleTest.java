@@ -36,7 +36,7 @@ class LifecycleTest {
     @BeforeAll
     static void start() {
         Map<String, String> s = Map.of("sightline.simulator.day", "2026-11-20",
-                "sightline.simulator.latency-median", "3s", "sightline.simulator.latency-p99", "3s");
+                "sightline.simulator.latency-median", "6s", "sightline.simulator.latency-p99", "6s");
         simulator = Simulator.start(SimulatorSettings.fromProperties(k -> Optional.ofNullable(s.get(k))),
                 SimWorld.Source.of(new SimWorld("CRM software", List.of())));
     }

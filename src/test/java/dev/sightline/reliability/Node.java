@@ -107,7 +107,8 @@ final class Node implements AutoCloseable {
                 throw new AssertionError("node " + id + " exited with " + process.exitValue() + " while starting:\n"
                         + tail(40));
             }
-            Reply r = tryGet("/api/health", Duration.ofSeconds(3));
+            // without a token: health answers anyone, and a node of its own folder does not know the tests' token
+            Reply r = tryGet("/api/health", Duration.ofSeconds(3), null);
             if (r != null && r.status() == 200) {
                 return this;
             }
@@ -258,9 +259,17 @@ final class Node implements AutoCloseable {
 
     /** Null when the node does not answer (not listening yet, frozen, gone). */
     Reply tryGet(String path, Duration timeout) {
+        return tryGet(path, timeout, TestApp.TOKEN);
+    }
+
+    /** Null when the node does not answer; no Authorization header when {@code token} is null. */
+    Reply tryGet(String path, Duration timeout, String token) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri(path)).GET().timeout(timeout)
-                    .header("Authorization", "Bearer " + TestApp.TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).GET().timeout(timeout);
+            if (token != null) {
+                b.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             return new Reply(r.statusCode(), r.body());
         } catch (ConnectException | HttpTimeoutException e) {
             return null;
