@@ -187,8 +187,8 @@ public final class ExperimentsApi {
     /** {@code GET /api/experiments/compare?a=&b=}: the pass-rate difference a - b per model, with its interval. */
     public void compare(Exchange ex) {
         long ws = ApiAuth.workspace(ex);
-        Experiment a = find(ws, Http.id(ex, "a"), "a");
-        Experiment b = find(ws, Http.id(ex, "b"), "b");
+        Experiment a = find(ws, Http.queryId(ex, "a"), "a");
+        Experiment b = find(ws, Http.queryId(ex, "b"), "b");
         if (!Objects.equals(a.datasetId(), b.datasetId())) {
             throw Rejection.unprocessable("not_comparable", "b", "experiments " + a.id() + " and " + b.id()
                     + " ran on different datasets (" + a.datasetId() + ", " + b.datasetId() + ")");

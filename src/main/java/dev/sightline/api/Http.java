@@ -56,7 +56,15 @@ public final class Http {
 
     /** A path parameter that is an id: a positive integer. */
     public static long id(Exchange ex, String name) {
-        String v = blankToNull(ApiRequest.of(ex).path(name));
+        return positive(name, blankToNull(ApiRequest.of(ex).path(name)));
+    }
+
+    /** A required query parameter that is an id: a positive integer. */
+    public static long queryId(Exchange ex, String name) {
+        return positive(name, param(ex, name));
+    }
+
+    private static long positive(String name, String v) {
         try {
             long id = Long.parseLong(v);
             if (id <= 0) {
