@@ -3,9 +3,11 @@ package dev.sightline.metrics;
 import dev.sightline.values.Scope;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -13,94 +15,128 @@ import java.util.Set;
 import dev.sightline.store.Jdbc;
 
 /**
- * Metrics read from stored analyses only; nothing is recomputed from answer text at query time.
+ * Metrics read from the rollups (sql/V7): per workspace x period x provider x prompt (x entity), kept in the
+ * transaction that writes each analysis, so a query reads a number of rows that depends on the range's shape, not on
+ * how much history lies in it. A run's report reads the answer facts of that run. The counted answers are those of
+ * the README ("Metrics and analysis"): succeeded cells whose analysis has no error.
  *
- * <p>Every statement starts from the same set of counted answers: for each succeeded cell in scope its latest
- * response, and only when that response has an analysis without {@code error}. Failed, cancelled and pending cells
- * and analyses the analyzer failed on are left out of numerators and denominators alike.
+ * <p>Every group is first added up per prompt, the unit of the visibility interval ({@link PromptInterval}), then
+ * per group. One statement per shape (scope x groupBy), so no prepared statement trades its plan for a generic one
+ * that fits another shape.
  */
 public final class MetricsRepository {
 
     public static final Set<String> GROUP_BY = Set.of("day", "provider", "prompt", "tag");
 
-    /**
-     * The counted answers in scope (one per succeeded cell: {@code response.cell_id} is unique); parameters:
-     * workspace, run (twice), from (twice), to (twice).
-     */
-    private static final String COUNTED_ANSWERS = """
-            answer AS (
-                SELECT s.id AS response_id, r.run_date, c.provider, c.prompt_id,
-                       p.text AS prompt_text, p.tags
-                  FROM run r
-                  JOIN cell c ON c.run_id = r.id AND c.status = 'succeeded'
-                  JOIN response s ON s.cell_id = c.id
-                  JOIN prompt p ON p.id = c.prompt_id
-                 WHERE r.workspace_id = ?
-                   AND (?::bigint IS NULL OR r.id = ?::bigint)
-                   AND (?::date IS NULL OR r.run_date >= ?::date)
-                   AND (?::date IS NULL OR r.run_date <= ?::date)),
-            analysed AS (
-                SELECT a.*
-                  FROM answer a
-                  JOIN analysis an ON an.response_id = a.response_id AND an.error IS NULL)""";
+    /** Per group x prompt into per group x entity; needs CTEs ans(key, prompt_id, m, credits, cited) and ent. */
+    private static final String PER_GROUP = """
+            SELECT a.key, e.id AS entity_id, e.name, e.kind,
+                   count(*) AS prompts, sum(a.m) AS n, sum(a.m * a.m) AS sum_m2, sum(a.credits) AS credits,
+                   sum(a.cited) AS cited, coalesce(sum(x.y), 0) AS mentioned,
+                   coalesce(sum(x.y::numeric * x.y / a.m), 0) AS sum_y2_m,
+                   coalesce(sum(x.rank_sum), 0) AS rank_sum, coalesce(sum(x.rank_count), 0) AS ranked,
+                   coalesce(sum(x.order_sum), 0) AS order_sum, coalesce(sum(x.order_count), 0) AS ordered,
+                   coalesce(sum(x.sentiment_sum), 0) AS sentiment_sum, coalesce(sum(x.sentiment_count), 0) AS scored,
+                   coalesce(sum(x.citing), 0) AS cites_entity
+              FROM ans a
+              JOIN entity e ON e.id = ANY (?::bigint[])
+              LEFT JOIN ent x ON x.key = a.key AND x.prompt_id = a.prompt_id AND x.entity_id = e.id
+             GROUP BY a.key, e.id, e.name, e.kind""";
 
-    /**
-     * Per group x entity. A group's denominators (n, credits, cited) count each answer once; with groupBy=tag an
-     * answer belongs to every tag of its prompt. An entity without a mention row for an answer (analysed before
-     * the entity was tracked) counts as not mentioned there. Extra parameters: groupBy, entity ids (twice).
-     */
-    private static final String ENTITY_STATS = "WITH " + COUNTED_ANSWERS + """
-            ,
-            scored AS (
-                SELECT a.*,
-                       (SELECT count(*) FROM mention k WHERE k.response_id = a.response_id AND k.mentioned) AS credits,
-                       EXISTS (SELECT 1 FROM citation t WHERE t.response_id = a.response_id) AS cited
-                  FROM analysed a),
-            grouped AS (
-                SELECT g.key, s.*
-                  FROM scored s
-                  CROSS JOIN LATERAL unnest(CASE ?::text
-                                              WHEN 'tag' THEN ARRAY(SELECT DISTINCT x FROM unnest(s.tags) AS x)
-                                              WHEN 'day' THEN ARRAY[s.run_date::text]
-                                              WHEN 'provider' THEN ARRAY[s.provider]
-                                              WHEN 'prompt' THEN ARRAY[s.prompt_id::text]
-                                              ELSE ARRAY['all'] END) AS g(key)),
-            totals AS (
-                SELECT key, min(prompt_text) AS prompt_text, count(*) AS n, sum(credits) AS credits,
-                       count(*) FILTER (WHERE cited) AS cited
-                  FROM grouped
-                 GROUP BY key),
-            cited_entity AS (
-                SELECT DISTINCT t.response_id, t.entity_id
-                  FROM citation t
-                 WHERE t.entity_id = ANY (?) AND t.response_id IN (SELECT response_id FROM analysed))
-            SELECT t.key, t.prompt_text, t.n, t.credits, t.cited, e.id AS entity_id, e.name, e.kind,
-                   count(*) FILTER (WHERE m.mentioned) AS mentioned,
-                   count(m.list_rank) FILTER (WHERE m.mentioned) AS ranked,
-                   avg(m.list_rank) FILTER (WHERE m.mentioned) AS avg_rank,
-                   avg(m.mention_order) FILTER (WHERE m.mentioned) AS avg_order,
-                   avg(m.sentiment_score) FILTER (WHERE m.mentioned) AS avg_sentiment,
-                   count(ce.response_id) AS cites_entity
-              FROM totals t
-              JOIN grouped g ON g.key = t.key
-              CROSS JOIN entity e
-              LEFT JOIN mention m ON m.response_id = g.response_id AND m.entity_id = e.id
-              LEFT JOIN cited_entity ce ON ce.response_id = g.response_id AND ce.entity_id = e.id
-             WHERE e.id = ANY (?)
-             GROUP BY t.key, t.prompt_text, t.n, t.credits, t.cited, e.id, e.name, e.kind""";
+    /** Rollup rows of the given periods (unnest of spans and period starts); base: provider or '' (all). */
+    private static final String ROLLUP_PERIODS = """
+            WITH u AS (SELECT * FROM unnest(?::int[], ?::date[]) AS u(span, period)),
+            pa AS (
+                SELECT {base} AS base, r.prompt_id, sum(r.answers) AS m, sum(r.credits) AS credits,
+                       sum(r.cited) AS cited
+                  FROM u JOIN rollup_answers r ON r.workspace_id = ? AND r.span = u.span AND r.period = u.period
+                                              AND r.provider {providers}
+                 GROUP BY 1, 2),
+            pe AS (
+                SELECT {base} AS base, r.prompt_id, r.entity_id, sum(r.mentioned) AS y, sum(r.rank_sum) AS rank_sum,
+                       sum(r.rank_count) AS rank_count, sum(r.order_sum) AS order_sum,
+                       sum(r.order_count) AS order_count, sum(r.sentiment_sum) AS sentiment_sum,
+                       sum(r.sentiment_count) AS sentiment_count, sum(r.citing) AS citing
+                  FROM u JOIN rollup_entity r ON r.workspace_id = ? AND r.entity_id = ANY (?::bigint[])
+                                             AND r.span = u.span AND r.period = u.period AND r.provider {providers}
+                 GROUP BY 1, 2, 3),""";
 
-    /** Extra parameter: limit. */
-    private static final String CITED_DOMAINS = "WITH " + COUNTED_ANSWERS + """
-            
-            SELECT t.domain, t.owner, e.name AS owner_name, count(*) AS citations,
-                   count(DISTINCT t.response_id) AS answers
-              FROM citation t
-              JOIN analysed a ON a.response_id = t.response_id
-              LEFT JOIN entity e ON e.id = t.entity_id
-             WHERE t.domain <> ''
-             GROUP BY t.domain, t.owner, e.name
-             ORDER BY citations DESC, answers DESC, t.domain, t.owner
+    /** The daily rows of a range, one group per day. */
+    private static final String ROLLUP_DAYS = """
+            WITH pa AS (
+                SELECT r.period::text AS base, r.prompt_id, r.answers AS m, r.credits, r.cited
+                  FROM rollup_answers r
+                 WHERE r.workspace_id = ? AND r.span = 1 AND r.period BETWEEN ? AND ? AND r.provider = ''),
+            pe AS (
+                SELECT r.period::text AS base, r.prompt_id, r.entity_id, r.mentioned AS y, r.rank_sum, r.rank_count,
+                       r.order_sum, r.order_count, r.sentiment_sum, r.sentiment_count, r.citing
+                  FROM rollup_entity r
+                 WHERE r.workspace_id = ? AND r.entity_id = ANY (?::bigint[]) AND r.span = 1
+                   AND r.period BETWEEN ? AND ? AND r.provider = ''),""";
+
+    /** One run's answer facts, per provider. */
+    private static final String RUN_FACTS = """
+            WITH pa AS (
+                SELECT f.provider AS base, f.prompt_id, count(*) AS m, sum(f.credits) AS credits,
+                       count(*) FILTER (WHERE f.cited) AS cited
+                  FROM answer_fact f WHERE f.run_id = ?
+                 GROUP BY 1, 2),
+            pe AS (
+                SELECT a.provider AS base, a.prompt_id, a.entity_id, count(*) FILTER (WHERE a.mentioned) AS y,
+                       coalesce(sum(a.list_rank), 0) AS rank_sum, count(a.list_rank) AS rank_count,
+                       coalesce(sum(a.mention_order), 0) AS order_sum, count(a.mention_order) AS order_count,
+                       coalesce(sum(a.sentiment_score::numeric), 0) AS sentiment_sum,
+                       count(a.sentiment_score) AS sentiment_count, count(*) FILTER (WHERE a.citing) AS citing
+                  FROM answer_entity a WHERE a.run_id = ? AND a.entity_id = ANY (?::bigint[])
+                 GROUP BY 1, 2, 3),""";
+
+    /** From per base x prompt (pa, pe) to per key x prompt (ans, ent): the grouping itself. */
+    private static final String BY_BASE = """
+            ans AS (SELECT base AS key, prompt_id, m, credits, cited FROM pa),
+            ent AS (SELECT base AS key, pe.* FROM pe)
+            """;
+    private static final String BY_ALL = """
+            ans AS (SELECT 'all' AS key, prompt_id, m, credits, cited FROM pa),
+            ent AS (SELECT 'all' AS key, pe.* FROM pe)
+            """;
+    private static final String BY_PROMPT = """
+            ans AS (SELECT prompt_id::text AS key, prompt_id, m, credits, cited FROM pa),
+            ent AS (SELECT prompt_id::text AS key, pe.* FROM pe)
+            """;
+    /** An answer counts in each distinct tag of its prompt; prompts without tags are in no group. */
+    private static final String BY_TAG = """
+            tags AS (SELECT DISTINCT p.id AS prompt_id, t.tag
+                       FROM prompt p CROSS JOIN LATERAL unnest(p.tags) AS t(tag)
+                      WHERE p.id IN (SELECT prompt_id FROM pa)),
+            ans AS (SELECT t.tag AS key, pa.prompt_id, m, credits, cited FROM pa JOIN tags t USING (prompt_id)),
+            ent AS (SELECT t.tag AS key, pe.* FROM pe JOIN tags t USING (prompt_id))
+            """;
+
+    private static final String ALL = rollup("''", "= ''", BY_ALL);
+    private static final String BY_PROVIDER = rollup("r.provider", "> ''", BY_BASE);
+    private static final String PROMPTS = rollup("''", "= ''", BY_PROMPT);
+    private static final String TAGS = rollup("''", "= ''", BY_TAG);
+    private static final String DAYS = ROLLUP_DAYS + BY_BASE + PER_GROUP;
+    private static final String RUN_BY_PROVIDER = RUN_FACTS + BY_BASE + PER_GROUP;
+
+    private static String rollup(String base, String providers, String grouping) {
+        return ROLLUP_PERIODS.replace("{base}", base).replace("{providers}", providers) + grouping + PER_GROUP;
+    }
+
+    /** The first and last day the workspace has counted answers on. */
+    private static final String DAY_BOUNDS = """
+            SELECT (SELECT min(period) FROM rollup_answers WHERE workspace_id = ? AND span = 1) AS first,
+                   (SELECT max(period) FROM rollup_answers WHERE workspace_id = ? AND span = 1) AS last""";
+
+    private static final String CITED_DOMAINS = """
+            WITH u AS (SELECT * FROM unnest(?::int[], ?::date[]) AS u(span, period))
+            SELECT r.domain, r.owner, e.name AS owner_name, sum(r.citations) AS citations, sum(r.answers) AS answers
+              FROM u JOIN rollup_domains r ON r.workspace_id = ? AND r.span = u.span AND r.period = u.period
+              LEFT JOIN entity e ON e.id = nullif(r.entity_id, 0)
+             GROUP BY r.domain, r.owner, e.name
+             ORDER BY citations DESC, answers DESC, r.domain, r.owner
              LIMIT ?""";
+    private static final String PROMPT_TEXTS = "SELECT id, text FROM prompt WHERE id = ANY (?::bigint[])";
 
     private static final String ENTITY_BY_NAME = """
             SELECT id, name, kind FROM entity
@@ -109,14 +145,13 @@ public final class MetricsRepository {
              LIMIT 1""";
     private static final String BRAND = """
             SELECT id, name, kind FROM entity WHERE workspace_id = ? AND kind = 'brand' AND active""";
-    /** The active entities, and inactive ones the run's analyses still refer to; brand first. */
+    /** The active entities, and inactive ones the run's counted analyses still refer to; brand first. */
     private static final String ENTITIES_OF_RUN = """
             SELECT e.id, e.name, e.kind FROM entity e
              WHERE e.workspace_id = ?
-               AND (e.active OR EXISTS (SELECT 1 FROM mention m
-                                          JOIN response s ON s.id = m.response_id
-                                          JOIN cell c ON c.id = s.cell_id
-                                         WHERE c.run_id = ? AND m.entity_id = e.id))
+               AND (e.active OR EXISTS (SELECT 1 FROM answer_fact f
+                                          JOIN mention m ON m.response_id = f.response_id AND m.entity_id = e.id
+                                         WHERE f.run_id = ?))
              ORDER BY e.kind = 'brand' DESC, e.id""";
     private static final String PREVIOUS_RUN = """
             SELECT id FROM run WHERE workspace_id = ? AND id < ? ORDER BY id DESC LIMIT 1""";
@@ -129,7 +164,8 @@ public final class MetricsRepository {
 
     /**
      * Stats per group (null groupBy: one group "all") for each of the entities, sorted by group (prompts by id)
-     * and then in the order the entities were given. Groups without counted answers are absent.
+     * and then in the order the entities were given. Groups without counted answers are absent. A run's scope is
+     * grouped by provider whatever groupBy says (the run report).
      */
     public List<EntityStats> stats(Scope scope, String groupBy, List<EntityRef> entities) {
         if (groupBy != null && !GROUP_BY.contains(groupBy)) {
@@ -139,8 +175,16 @@ public final class MetricsRepository {
             return List.of();
         }
         List<Long> ids = entities.stream().map(EntityRef::id).toList();
-        List<EntityStats> rows = new ArrayList<>(jdbc.query(ENTITY_STATS, rs -> stats(rs, groupBy),
-                params(scope, groupBy, ids, ids)));
+        List<EntityStats> rows = new ArrayList<>(query(scope, groupBy, ids));
+        if ("prompt".equals(groupBy) && !rows.isEmpty()) {
+            Map<Long, String> texts = new HashMap<>();
+            jdbc.query(PROMPT_TEXTS, rs -> texts.put(rs.getLong(1), rs.getString(2)),
+                    rows.stream().map(r -> Long.parseLong(r.key())).distinct().toList());
+            rows.replaceAll(r -> new EntityStats(r.key(), texts.get(Long.parseLong(r.key())), r.entity(), r.n(),
+                    r.prompts(), r.sumSquaredSizes(), r.mentioned(), r.sumSquaredHits(), r.credits(), r.cited(),
+                    r.citesEntity(), r.ranked(), r.rankSum(), r.ordered(), r.orderSum(), r.scored(),
+                    r.sentimentSum()));
+        }
         rows.sort((a, b) -> {
             int c = "prompt".equals(groupBy) ? Long.compare(Long.parseLong(a.key()), Long.parseLong(b.key()))
                     : a.key().compareTo(b.key());
@@ -149,9 +193,51 @@ public final class MetricsRepository {
         return rows;
     }
 
+    private List<EntityStats> query(Scope scope, String groupBy, List<Long> ids) {
+        if (scope.runId() != null) {
+            return jdbc.query(RUN_BY_PROVIDER, MetricsRepository::stats, scope.runId(), scope.runId(), ids, ids);
+        }
+        Optional<LocalDate[]> range = range(scope);
+        if (range.isEmpty()) {
+            return List.of();
+        }
+        LocalDate from = range.get()[0];
+        LocalDate to = range.get()[1];
+        if ("day".equals(groupBy)) {
+            return jdbc.query(DAYS, MetricsRepository::stats, scope.workspaceId(), from, to, scope.workspaceId(), ids,
+                    from, to, ids);
+        }
+        String sql = groupBy == null ? ALL : switch (groupBy) {
+            case "provider" -> BY_PROVIDER;
+            case "prompt" -> PROMPTS;
+            default -> TAGS;
+        };
+        Periods p = Periods.cover(from, to);
+        return jdbc.query(sql, MetricsRepository::stats, p.spans(), p.starts(), scope.workspaceId(),
+                scope.workspaceId(), ids, ids);
+    }
+
+    /** The scope's dates clipped to the days the workspace has answers on; empty when nothing is left. */
+    private Optional<LocalDate[]> range(Scope scope) {
+        LocalDate[] bounds = jdbc.queryOne(DAY_BOUNDS, rs -> new LocalDate[] {rs.getObject("first", LocalDate.class),
+                rs.getObject("last", LocalDate.class)}, scope.workspaceId(), scope.workspaceId()).orElseThrow();
+        if (bounds[0] == null) {
+            return Optional.empty();
+        }
+        LocalDate from = scope.from() == null || scope.from().isBefore(bounds[0]) ? bounds[0] : scope.from();
+        LocalDate to = scope.to() == null || scope.to().isAfter(bounds[1]) ? bounds[1] : scope.to();
+        return from.isAfter(to) ? Optional.empty() : Optional.of(new LocalDate[] {from, to});
+    }
+
     public List<DomainCount> citedDomains(Scope scope, int limit) {
+        Optional<LocalDate[]> range = range(scope);
+        if (range.isEmpty()) {
+            return List.of();
+        }
+        Periods p = Periods.cover(range.get()[0], range.get()[1]);
         return jdbc.query(CITED_DOMAINS, rs -> new DomainCount(rs.getString("domain"), rs.getString("owner"),
-                rs.getString("owner_name"), rs.getLong("citations"), rs.getLong("answers")), params(scope, limit));
+                rs.getString("owner_name"), rs.getLong("citations"), rs.getLong("answers")), p.spans(), p.starts(),
+                scope.workspaceId(), limit);
     }
 
     /** An entity of the workspace by name, case-insensitively; the active one when an old one has the name too. */
@@ -171,27 +257,13 @@ public final class MetricsRepository {
         return jdbc.queryOne(PREVIOUS_RUN, rs -> rs.getLong(1), workspaceId, runId);
     }
 
-    private static Object[] params(Scope s, Object... more) {
-        List<Object> p = new ArrayList<>(List.of(s.workspaceId()));
-        p.add(s.runId());
-        p.add(s.runId());
-        p.add(s.from());
-        p.add(s.from());
-        p.add(s.to());
-        p.add(s.to());
-        for (Object o : more) {
-            p.add(o instanceof Collection<?> c ? List.copyOf(c) : o);
-        }
-        return p.toArray();
-    }
-
-    private static EntityStats stats(ResultSet rs, String groupBy) throws SQLException {
+    private static EntityStats stats(ResultSet rs) throws SQLException {
         String key = rs.getString("key");
-        String label = "prompt".equals(groupBy) ? rs.getString("prompt_text") : key;
-        return new EntityStats(key, label, entityRef(rs.getLong("entity_id"), rs.getString("name"),
-                rs.getString("kind")), rs.getLong("n"), rs.getLong("mentioned"), rs.getLong("credits"),
-                rs.getLong("cited"), rs.getLong("cites_entity"), rs.getLong("ranked"), nullableDouble(rs, "avg_rank"),
-                nullableDouble(rs, "avg_order"), nullableDouble(rs, "avg_sentiment"));
+        return new EntityStats(key, key, entityRef(rs.getLong("entity_id"), rs.getString("name"),
+                rs.getString("kind")), rs.getLong("n"), rs.getLong("prompts"), rs.getLong("sum_m2"),
+                rs.getLong("mentioned"), rs.getBigDecimal("sum_y2_m"), rs.getLong("credits"), rs.getLong("cited"),
+                rs.getLong("cites_entity"), rs.getLong("ranked"), rs.getLong("rank_sum"), rs.getLong("ordered"),
+                rs.getLong("order_sum"), rs.getLong("scored"), rs.getBigDecimal("sentiment_sum"));
     }
 
     private static EntityRef entityRef(ResultSet rs) throws SQLException {
@@ -202,8 +274,4 @@ public final class MetricsRepository {
         return new EntityRef(id, name, kind.toLowerCase(Locale.ROOT));
     }
 
-    private static Double nullableDouble(ResultSet rs, String column) throws SQLException {
-        double v = rs.getDouble(column);
-        return rs.wasNull() ? null : v;
-    }
 }
