@@ -68,6 +68,7 @@ public final class SightlineApp {
         main.configure().addConfiguration(new ProviderConfiguration());
         main.configure().addConfiguration(new RunConfiguration());
         main.configure().addConfiguration(new ApiConfiguration());
+        main.configure().addConfiguration(new dev.sightline.retention.RetentionConfiguration());
         main.addMainListener(new Lifecycle());
     }
 

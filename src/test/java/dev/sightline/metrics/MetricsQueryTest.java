@@ -295,7 +295,7 @@ class MetricsQueryTest {
         String prefix = "prompt," + p1 + ",\"Which CRM, in \"\"2026\"\", is best?\",Acme,";
         assertThat(lines[1]).startsWith(prefix);
         String[] f = lines[1].substring(prefix.length()).split(",", -1);
-        assertThat(f).hasSize(14);
+        assertThat(f).hasSize(17);
         assertThat(f[0]).isEqualTo("6");
         assertThat(f[1]).isEqualTo("5");
         assertThat(Double.parseDouble(f[2])).isCloseTo(5.0 / 6, within(EPS));
