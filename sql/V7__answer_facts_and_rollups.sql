@@ -235,8 +235,9 @@ BEGIN
     DELETE FROM rollup_domains WHERE workspace_id = ws;
     DELETE FROM answer_fact WHERE workspace_id = ws;
     FOR rid IN SELECT id FROM run WHERE workspace_id = ws ORDER BY id LOOP
-        CALL rollup_record(ARRAY(SELECT s.id FROM cell c JOIN response s ON s.cell_id = c.id
-                                  WHERE c.run_id = rid ORDER BY s.id));
+        run_ids := ARRAY(SELECT s.id FROM cell c JOIN response s ON s.cell_id = c.id
+                          WHERE c.run_id = rid ORDER BY s.id);
+        CALL rollup_record(run_ids);
     END LOOP;
 END $$;
 
