@@ -10,7 +10,7 @@ CREATE TABLE answer_fact (
     workspace_id bigint   NOT NULL,
     run_id       bigint   NOT NULL,
     run_date     date     NOT NULL,
-    provider     text     NOT NULL,
+    provider     text     COLLATE "C" NOT NULL,
     prompt_id    bigint   NOT NULL,
     model        text,
     brand_visible boolean NOT NULL,
@@ -24,19 +24,6 @@ CREATE TABLE answer_fact (
 CREATE INDEX answer_fact_run ON answer_fact (run_id, provider, prompt_id);
 CREATE INDEX answer_fact_workspace_day ON answer_fact (workspace_id, run_date);
 
--- Per counted answer and entity it mentions or whose domain it cites: what the entity rollups add up. The run report
--- reads it for one run, the rollups for the answers of a batch, so both count the same way.
-CREATE VIEW answer_entity AS
-SELECT f.response_id, f.workspace_id, f.run_id, f.run_date, f.provider, f.prompt_id, e.entity_id, e.mentioned,
-       e.list_rank, e.mention_order, e.sentiment_score, e.citing
-  FROM answer_fact f
-  CROSS JOIN LATERAL (
-        SELECT coalesce(m.entity_id, o.entity_id) AS entity_id, m.entity_id IS NOT NULL AS mentioned, m.list_rank,
-               m.mention_order, m.sentiment_score, o.entity_id IS NOT NULL AS citing
-          FROM (SELECT mm.entity_id, mm.list_rank, mm.mention_order, mm.sentiment_score
-                  FROM mention mm WHERE mm.response_id = f.response_id AND mm.mentioned) m
-          FULL JOIN (SELECT DISTINCT x AS entity_id FROM unnest(f.cited_owners) x) o ON o.entity_id = m.entity_id) e;
-
 -- Rollups by period: span 1 is a day, 8 and 64 are blocks of days aligned on 2000-01-01 (rollup_period), so any
 -- range of days is at most 7 + 7 days, 7 + 7 blocks of 8 and the 64-day blocks between: a year of history is read
 -- as at most about 34 periods instead of 365 days. provider '' is the row of all providers together (what every
@@ -49,7 +36,7 @@ CREATE TABLE rollup_answers (
     workspace_id bigint   NOT NULL,
     span         smallint NOT NULL CHECK (span IN (1, 8, 64)),
     period       date     NOT NULL,
-    provider     text     NOT NULL,
+    provider     text     COLLATE "C" NOT NULL,
     prompt_id    bigint   NOT NULL,
     answers      int      NOT NULL,
     credits      int      NOT NULL,
@@ -62,7 +49,7 @@ CREATE TABLE rollup_entity (
     entity_id       bigint   NOT NULL,
     span            smallint NOT NULL CHECK (span IN (1, 8, 64)),
     period          date     NOT NULL,
-    provider        text     NOT NULL,
+    provider        text     COLLATE "C" NOT NULL,
     prompt_id       bigint   NOT NULL,
     mentioned       int      NOT NULL,
     rank_sum        bigint   NOT NULL,
@@ -81,14 +68,69 @@ CREATE TABLE rollup_domains (
     workspace_id bigint   NOT NULL,
     span         smallint NOT NULL CHECK (span IN (1, 8, 64)),
     period       date     NOT NULL,
-    domain       text     NOT NULL,
-    owner        text     NOT NULL,
+    domain       text     COLLATE "C" NOT NULL,
+    owner        text     COLLATE "C" NOT NULL,
     -- the owning entity, 0 for none
     entity_id    bigint   NOT NULL,
     citations    int      NOT NULL,
     answers      int      NOT NULL,
     PRIMARY KEY (workspace_id, span, period, domain, owner, entity_id)
 );
+
+-- Per workspace x day, what groupBy=day reads: entity_id 0 holds the answers' side (n, prompts, sum of squared
+-- answers per prompt, credits, cited), the entities' rows their side (mentioned, the sum over prompts of
+-- mentioned^2 / answers for the interval, ranks, orders, sentiment, citing). Recomputed for the days a write touched
+-- from their all-provider daily rows, so it never drifts.
+CREATE TABLE rollup_days (
+    workspace_id    bigint  NOT NULL,
+    day             date    NOT NULL,
+    entity_id       bigint  NOT NULL,
+    n               int     NOT NULL DEFAULT 0,
+    prompts         int     NOT NULL DEFAULT 0,
+    sum_m2          bigint  NOT NULL DEFAULT 0,
+    credits         int     NOT NULL DEFAULT 0,
+    cited           int     NOT NULL DEFAULT 0,
+    mentioned       int     NOT NULL DEFAULT 0,
+    sum_y2_m        numeric NOT NULL DEFAULT 0,
+    rank_sum        bigint  NOT NULL DEFAULT 0,
+    rank_count      int     NOT NULL DEFAULT 0,
+    order_sum       bigint  NOT NULL DEFAULT 0,
+    order_count     int     NOT NULL DEFAULT 0,
+    sentiment_sum   numeric NOT NULL DEFAULT 0,
+    sentiment_count int     NOT NULL DEFAULT 0,
+    citing          int     NOT NULL DEFAULT 0,
+    PRIMARY KEY (workspace_id, day, entity_id)
+);
+
+-- What the given answers add to the entity rollups, per day x provider x prompt x entity: their mentions and the
+-- entities whose domains they cite, added up apart (an answer's mention and its citing count independently).
+-- The run report reads the same for one run.
+CREATE FUNCTION rollup_entity_rows(ids bigint[])
+    RETURNS TABLE (workspace_id bigint, run_date date, provider text, prompt_id bigint, entity_id bigint,
+                   mentioned bigint, rank_sum bigint, rank_count bigint, order_sum bigint, order_count bigint,
+                   sentiment_sum numeric, sentiment_count bigint, citing bigint)
+    LANGUAGE sql STABLE AS $$
+    WITH f AS MATERIALIZED (
+        SELECT response_id, workspace_id, run_date, provider, prompt_id, cited_owners
+          FROM answer_fact WHERE response_id = ANY (ids)),
+    me AS (
+        SELECT f.workspace_id, f.run_date, f.provider, f.prompt_id, m.entity_id, count(*) AS mentioned,
+               coalesce(sum(m.list_rank), 0) AS rank_sum, count(m.list_rank) AS rank_count,
+               coalesce(sum(m.mention_order), 0) AS order_sum, count(m.mention_order) AS order_count,
+               coalesce(sum(m.sentiment_score::numeric), 0) AS sentiment_sum,
+               count(m.sentiment_score) AS sentiment_count
+          FROM f JOIN mention m ON m.response_id = f.response_id AND m.mentioned
+         GROUP BY 1, 2, 3, 4, 5),
+    ci AS (
+        SELECT f.workspace_id, f.run_date, f.provider, f.prompt_id, o.entity_id, count(*) AS citing
+          FROM f CROSS JOIN LATERAL unnest(f.cited_owners) AS o(entity_id)
+         GROUP BY 1, 2, 3, 4, 5)
+    SELECT workspace_id, run_date, provider, prompt_id, entity_id, coalesce(me.mentioned, 0),
+           coalesce(me.rank_sum, 0), coalesce(me.rank_count, 0), coalesce(me.order_sum, 0),
+           coalesce(me.order_count, 0), coalesce(me.sentiment_sum, 0), coalesce(me.sentiment_count, 0),
+           coalesce(ci.citing, 0)
+      FROM me FULL JOIN ci USING (workspace_id, run_date, provider, prompt_id, entity_id)
+$$;
 
 -- Adds (sign 1) or takes away (sign -1) what the facts of these answers count for, at every span, then deletes the
 -- rows of those keys that are back to zero. The caller holds the workspaces' rollup locks (rollup_lock).
@@ -110,16 +152,13 @@ BEGIN
 
     INSERT INTO rollup_entity AS r (workspace_id, entity_id, span, period, provider, prompt_id, mentioned, rank_sum,
                                     rank_count, order_sum, order_count, sentiment_sum, sentiment_count, citing)
-    SELECT a.workspace_id, a.entity_id, s.span, rollup_period(a.run_date, s.span), p.provider, a.prompt_id,
-           sign * count(*) FILTER (WHERE a.mentioned),
-           sign * coalesce(sum(a.list_rank), 0), sign * count(a.list_rank),
-           sign * coalesce(sum(a.mention_order), 0), sign * count(a.mention_order),
-           sign * coalesce(sum(a.sentiment_score::numeric), 0), sign * count(a.sentiment_score),
-           sign * count(*) FILTER (WHERE a.citing)
-      FROM answer_entity a
+    SELECT x.workspace_id, x.entity_id, s.span, rollup_period(x.run_date, s.span), p.provider, x.prompt_id,
+           sign * sum(x.mentioned), sign * sum(x.rank_sum), sign * sum(x.rank_count), sign * sum(x.order_sum),
+           sign * sum(x.order_count), sign * sum(x.sentiment_sum), sign * sum(x.sentiment_count),
+           sign * sum(x.citing)
+      FROM rollup_entity_rows(ids) x
      CROSS JOIN (VALUES (1), (8), (64)) s(span)
-     CROSS JOIN LATERAL (VALUES (a.provider), ('')) p(provider)
-     WHERE a.response_id = ANY (ids)
+     CROSS JOIN LATERAL (VALUES (x.provider), ('')) p(provider)
      GROUP BY 1, 2, 3, 4, 5, 6
      ORDER BY 1, 2, 3, 4, 5, 6
     ON CONFLICT (workspace_id, entity_id, span, period, provider, prompt_id) DO UPDATE
@@ -152,12 +191,11 @@ BEGIN
          WHERE r.workspace_id = k.workspace_id AND r.span = k.span AND r.period = k.period
            AND r.provider = k.provider AND r.prompt_id = k.prompt_id AND r.answers = 0;
         DELETE FROM rollup_entity r
-         USING (SELECT DISTINCT a.workspace_id, a.entity_id, s.span, rollup_period(a.run_date, s.span) AS period,
-                       p.provider, a.prompt_id
-                  FROM answer_entity a
+         USING (SELECT DISTINCT x.workspace_id, x.entity_id, s.span, rollup_period(x.run_date, s.span) AS period,
+                       p.provider, x.prompt_id
+                  FROM rollup_entity_rows(ids) x
                  CROSS JOIN (VALUES (1), (8), (64)) s(span)
-                 CROSS JOIN LATERAL (VALUES (a.provider), ('')) p(provider)
-                 WHERE a.response_id = ANY (ids)) k
+                 CROSS JOIN LATERAL (VALUES (x.provider), ('')) p(provider)) k
          WHERE r.workspace_id = k.workspace_id AND r.entity_id = k.entity_id AND r.span = k.span
            AND r.period = k.period AND r.provider = k.provider AND r.prompt_id = k.prompt_id
            AND r.mentioned = 0 AND r.citing = 0;
@@ -171,6 +209,28 @@ BEGIN
          WHERE r.workspace_id = k.workspace_id AND r.span = k.span AND r.period = k.period AND r.domain = k.domain
            AND r.owner = k.owner AND r.entity_id = k.entity_id AND r.citations = 0;
     END IF;
+
+    DELETE FROM rollup_days d
+     USING (SELECT DISTINCT workspace_id, run_date FROM answer_fact WHERE response_id = ANY (ids)) k
+     WHERE d.workspace_id = k.workspace_id AND d.day = k.run_date;
+    INSERT INTO rollup_days (workspace_id, day, entity_id, n, prompts, sum_m2, credits, cited)
+    SELECT a.workspace_id, a.period, 0, sum(a.answers), count(*), sum(a.answers::bigint * a.answers), sum(a.credits),
+           sum(a.cited)
+      FROM (SELECT DISTINCT workspace_id, run_date FROM answer_fact WHERE response_id = ANY (ids)) k
+      JOIN rollup_answers a ON a.workspace_id = k.workspace_id AND a.span = 1 AND a.period = k.run_date
+                           AND a.provider = ''
+     GROUP BY 1, 2;
+    INSERT INTO rollup_days (workspace_id, day, entity_id, mentioned, sum_y2_m, rank_sum, rank_count, order_sum,
+                             order_count, sentiment_sum, sentiment_count, citing)
+    SELECT x.workspace_id, x.period, x.entity_id, sum(x.mentioned), sum(x.mentioned::numeric * x.mentioned / a.answers),
+           sum(x.rank_sum), sum(x.rank_count), sum(x.order_sum), sum(x.order_count), sum(x.sentiment_sum),
+           sum(x.sentiment_count), sum(x.citing)
+      FROM (SELECT DISTINCT workspace_id, run_date FROM answer_fact WHERE response_id = ANY (ids)) k
+      JOIN rollup_entity x ON x.workspace_id = k.workspace_id AND x.span = 1 AND x.period = k.run_date
+                          AND x.provider = ''
+      JOIN rollup_answers a ON a.workspace_id = x.workspace_id AND a.span = 1 AND a.period = x.period
+                           AND a.provider = '' AND a.prompt_id = x.prompt_id
+     GROUP BY 1, 2, 3;
 END $$;
 
 -- Writers of one workspace's rollups take turns (a transaction-scoped advisory lock, workspaces in id order): a
@@ -232,6 +292,7 @@ BEGIN
     PERFORM pg_advisory_xact_lock(24091, ws::int);
     DELETE FROM rollup_answers WHERE workspace_id = ws;
     DELETE FROM rollup_entity WHERE workspace_id = ws;
+    DELETE FROM rollup_days WHERE workspace_id = ws;
     DELETE FROM rollup_domains WHERE workspace_id = ws;
     DELETE FROM answer_fact WHERE workspace_id = ws;
     FOR rid IN SELECT id FROM run WHERE workspace_id = ws ORDER BY id LOOP
@@ -295,3 +356,11 @@ CREATE TRIGGER response_body_immutable BEFORE UPDATE OR DELETE ON response_body
 INSERT INTO response_body (response_id, encoding, body, created_at)
 SELECT id, 'plain', convert_to(raw_body, 'UTF8'), created_at FROM response ORDER BY id;
 ALTER TABLE response DROP COLUMN raw_body;
+
+-- Answer text and citations stay in the response row, compressed by PostgreSQL: rows are compressed only past
+-- toast_tuple_target (2 kB by default, more than most answers), so lower it. The same for the evidence of mentions.
+ALTER TABLE response SET (toast_tuple_target = 128);
+ALTER TABLE mention SET (toast_tuple_target = 128);
+-- Read by nothing since metrics and domains come from the rollups (mentions and citations are read by answer).
+DROP INDEX mention_entity;
+DROP INDEX citation_domain;

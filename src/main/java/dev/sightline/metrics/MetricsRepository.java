@@ -61,18 +61,18 @@ public final class MetricsRepository {
                                              AND r.span = u.span AND r.period = u.period AND r.provider {providers}
                  GROUP BY 1, 2, 3),""";
 
-    /** The daily rows of a range, one group per day. */
-    private static final String ROLLUP_DAYS = """
-            WITH pa AS (
-                SELECT r.period::text AS base, r.prompt_id, r.answers AS m, r.credits, r.cited
-                  FROM rollup_answers r
-                 WHERE r.workspace_id = ? AND r.span = 1 AND r.period BETWEEN ? AND ? AND r.provider = ''),
-            pe AS (
-                SELECT r.period::text AS base, r.prompt_id, r.entity_id, r.mentioned AS y, r.rank_sum, r.rank_count,
-                       r.order_sum, r.order_count, r.sentiment_sum, r.sentiment_count, r.citing
-                  FROM rollup_entity r
-                 WHERE r.workspace_id = ? AND r.entity_id = ANY (?::bigint[]) AND r.span = 1
-                   AND r.period BETWEEN ? AND ? AND r.provider = ''),""";
+    /** One group per day: the per-day sums kept in rollup_days (prompts and interval sums included). */
+    private static final String DAYS = """
+            SELECT d.day::text AS key, e.id AS entity_id, e.name, e.kind, d.prompts, d.n, d.sum_m2, d.credits,
+                   d.cited, coalesce(x.mentioned, 0) AS mentioned, coalesce(x.sum_y2_m, 0) AS sum_y2_m,
+                   coalesce(x.rank_sum, 0) AS rank_sum, coalesce(x.rank_count, 0) AS ranked,
+                   coalesce(x.order_sum, 0) AS order_sum, coalesce(x.order_count, 0) AS ordered,
+                   coalesce(x.sentiment_sum, 0) AS sentiment_sum, coalesce(x.sentiment_count, 0) AS scored,
+                   coalesce(x.citing, 0) AS cites_entity
+              FROM rollup_days d
+              JOIN entity e ON e.id = ANY (?::bigint[])
+              LEFT JOIN rollup_days x ON x.workspace_id = d.workspace_id AND x.day = d.day AND x.entity_id = e.id
+             WHERE d.workspace_id = ? AND d.entity_id = 0 AND d.day BETWEEN ? AND ?""";
 
     /** One run's answer facts, per provider. */
     private static final String RUN_FACTS = """
@@ -82,13 +82,10 @@ public final class MetricsRepository {
                   FROM answer_fact f WHERE f.run_id = ?
                  GROUP BY 1, 2),
             pe AS (
-                SELECT a.provider AS base, a.prompt_id, a.entity_id, count(*) FILTER (WHERE a.mentioned) AS y,
-                       coalesce(sum(a.list_rank), 0) AS rank_sum, count(a.list_rank) AS rank_count,
-                       coalesce(sum(a.mention_order), 0) AS order_sum, count(a.mention_order) AS order_count,
-                       coalesce(sum(a.sentiment_score::numeric), 0) AS sentiment_sum,
-                       count(a.sentiment_score) AS sentiment_count, count(*) FILTER (WHERE a.citing) AS citing
-                  FROM answer_entity a WHERE a.run_id = ? AND a.entity_id = ANY (?::bigint[])
-                 GROUP BY 1, 2, 3),""";
+                SELECT x.provider AS base, x.prompt_id, x.entity_id, x.mentioned AS y, x.rank_sum, x.rank_count,
+                       x.order_sum, x.order_count, x.sentiment_sum, x.sentiment_count, x.citing
+                  FROM rollup_entity_rows(ARRAY(SELECT response_id FROM answer_fact WHERE run_id = ?)) x
+                 WHERE x.entity_id = ANY (?::bigint[])),""";
 
     /** From per base x prompt (pa, pe) to per key x prompt (ans, ent): the grouping itself. */
     private static final String BY_BASE = """
@@ -116,12 +113,14 @@ public final class MetricsRepository {
     private static final String BY_PROVIDER = rollup("r.provider", "> ''", BY_BASE);
     private static final String PROMPTS = rollup("''", "= ''", BY_PROMPT);
     private static final String TAGS = rollup("''", "= ''", BY_TAG);
-    private static final String DAYS = ROLLUP_DAYS + BY_BASE + PER_GROUP;
     private static final String RUN_BY_PROVIDER = RUN_FACTS + BY_BASE + PER_GROUP;
 
     private static String rollup(String base, String providers, String grouping) {
         return ROLLUP_PERIODS.replace("{base}", base).replace("{providers}", providers) + grouping + PER_GROUP;
     }
+
+    private static final String READ_SETTINGS = """
+            SELECT set_config('work_mem', '64MB', true), set_config('plan_cache_mode', 'force_custom_plan', true)""";
 
     /** The first and last day the workspace has counted answers on. */
     private static final String DAY_BOUNDS = """
@@ -195,7 +194,7 @@ public final class MetricsRepository {
 
     private List<EntityStats> query(Scope scope, String groupBy, List<Long> ids) {
         if (scope.runId() != null) {
-            return jdbc.query(RUN_BY_PROVIDER, MetricsRepository::stats, scope.runId(), scope.runId(), ids, ids);
+            return read(RUN_BY_PROVIDER, scope.runId(), scope.runId(), ids, ids);
         }
         Optional<LocalDate[]> range = range(scope);
         if (range.isEmpty()) {
@@ -204,8 +203,7 @@ public final class MetricsRepository {
         LocalDate from = range.get()[0];
         LocalDate to = range.get()[1];
         if ("day".equals(groupBy)) {
-            return jdbc.query(DAYS, MetricsRepository::stats, scope.workspaceId(), from, to, scope.workspaceId(), ids,
-                    from, to, ids);
+            return read(DAYS, ids, scope.workspaceId(), from, to);
         }
         String sql = groupBy == null ? ALL : switch (groupBy) {
             case "provider" -> BY_PROVIDER;
@@ -213,8 +211,18 @@ public final class MetricsRepository {
             default -> TAGS;
         };
         Periods p = Periods.cover(from, to);
-        return jdbc.query(sql, MetricsRepository::stats, p.spans(), p.starts(), scope.workspaceId(),
-                scope.workspaceId(), ids, ids);
+        return read(sql, p.spans(), p.starts(), scope.workspaceId(), scope.workspaceId(), ids, ids);
+    }
+
+    /**
+     * A metrics statement with room to hash and sort in memory (a year of periods is a few hundred thousand rows),
+     * and planned for its parameters every time: a cached generic plan cannot know how many periods it reads.
+     */
+    private List<EntityStats> read(String sql, Object... params) {
+        return jdbc.inTransaction(c -> {
+            Jdbc.queryOne(c, READ_SETTINGS, rs -> 0);
+            return Jdbc.query(c, sql, MetricsRepository::stats, params);
+        });
     }
 
     /** The scope's dates clipped to the days the workspace has answers on; empty when nothing is left. */
@@ -235,9 +243,12 @@ public final class MetricsRepository {
             return List.of();
         }
         Periods p = Periods.cover(range.get()[0], range.get()[1]);
-        return jdbc.query(CITED_DOMAINS, rs -> new DomainCount(rs.getString("domain"), rs.getString("owner"),
-                rs.getString("owner_name"), rs.getLong("citations"), rs.getLong("answers")), p.spans(), p.starts(),
-                scope.workspaceId(), limit);
+        return jdbc.inTransaction(c -> {
+            Jdbc.queryOne(c, READ_SETTINGS, rs -> 0);
+            return Jdbc.query(c, CITED_DOMAINS, rs -> new DomainCount(rs.getString("domain"), rs.getString("owner"),
+                    rs.getString("owner_name"), rs.getLong("citations"), rs.getLong("answers")), p.spans(),
+                    p.starts(), scope.workspaceId(), limit);
+        });
     }
 
     /** An entity of the workspace by name, case-insensitively; the active one when an old one has the name too. */

@@ -238,7 +238,7 @@ public final class CellRepository {
             requested[i] = a.modelRequested();
             served[i] = a.modelServed();
             statuses[i] = a.httpStatus();
-            bodies[i] = RawBodies.compress(a.rawBody(), a.text());
+            bodies[i] = RawBodies.compress(a.rawBody(), a.text(), a.citationsJson());
             texts[i] = a.text();
             citations[i] = a.citationsJson();
             tokensIn[i] = a.tokensIn();

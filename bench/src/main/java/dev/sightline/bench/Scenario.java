@@ -80,6 +80,8 @@ public final class Scenario {
             result = AnalyzerScenario.run();
         } else if (name.equals("peer")) {
             result = PeerScenario.run();
+        } else if (name.equals("history")) {
+            result = HistoryScenario.run();
         } else {
             result = new Scenario(spec(name)).run();
         }
