@@ -74,18 +74,49 @@ public final class MetricsRepository {
               LEFT JOIN rollup_days x ON x.workspace_id = d.workspace_id AND x.day = d.day AND x.entity_id = e.id
              WHERE d.workspace_id = ? AND d.entity_id = 0 AND d.day BETWEEN ? AND ?""";
 
-    /** One run's answer facts, per provider. */
+    /**
+     * One run's answer facts, per provider, when other runs of the workspace counted answers on the same day (else
+     * the day's rollups are the run's, see {@link #SOLE_RUN_OF_DAY}).
+     */
     private static final String RUN_FACTS = """
-            WITH pa AS (
+            WITH f AS MATERIALIZED (
+                SELECT response_id, provider, prompt_id, credits, cited, cited_owners
+                  FROM answer_fact WHERE run_id = ?),
+            pa AS (
                 SELECT f.provider AS base, f.prompt_id, count(*) AS m, sum(f.credits) AS credits,
                        count(*) FILTER (WHERE f.cited) AS cited
-                  FROM answer_fact f WHERE f.run_id = ?
-                 GROUP BY 1, 2),
-            pe AS (
-                SELECT x.provider AS base, x.prompt_id, x.entity_id, x.mentioned AS y, x.rank_sum, x.rank_count,
-                       x.order_sum, x.order_count, x.sentiment_sum, x.sentiment_count, x.citing
-                  FROM rollup_entity_rows(ARRAY(SELECT response_id FROM answer_fact WHERE run_id = ?)) x
-                 WHERE x.entity_id = ANY (?::bigint[])),""";
+                  FROM f GROUP BY 1, 2),
+            me AS (
+                SELECT f.provider AS base, f.prompt_id, m.entity_id, count(*) AS y,
+                       coalesce(sum(m.list_rank), 0) AS rank_sum, count(m.list_rank) AS rank_count,
+                       coalesce(sum(m.mention_order), 0) AS order_sum, count(m.mention_order) AS order_count,
+                       coalesce(sum(m.sentiment_score::numeric), 0) AS sentiment_sum,
+                       count(m.sentiment_score) AS sentiment_count
+                  FROM f JOIN mention m ON m.response_id = f.response_id AND m.mentioned
+                                       AND m.entity_id = ANY (?::bigint[])
+                 GROUP BY 1, 2, 3),
+            ci AS (
+                SELECT f.provider AS base, f.prompt_id, o.entity_id, count(*) AS citing
+                  FROM f CROSS JOIN LATERAL unnest(f.cited_owners) AS o(entity_id)
+                 WHERE o.entity_id = ANY (?::bigint[])
+                 GROUP BY 1, 2, 3),
+            pe AS MATERIALIZED (
+                SELECT base, prompt_id, entity_id, coalesce(me.y, 0) AS y, coalesce(me.rank_sum, 0) AS rank_sum,
+                       coalesce(me.rank_count, 0) AS rank_count, coalesce(me.order_sum, 0) AS order_sum,
+                       coalesce(me.order_count, 0) AS order_count, coalesce(me.sentiment_sum, 0) AS sentiment_sum,
+                       coalesce(me.sentiment_count, 0) AS sentiment_count, coalesce(ci.citing, 0) AS citing
+                  FROM me FULL JOIN ci USING (base, prompt_id, entity_id)),""";
+
+    /**
+     * The run's date, and whether it is the only run of its workspace with counted answers that day: then the day's
+     * per-provider rollups are exactly the run's numbers (the usual case, one run a day).
+     */
+    private static final String SOLE_RUN_OF_DAY = """
+            SELECT r.run_date,
+                   NOT EXISTS (SELECT 1 FROM run o
+                                WHERE o.workspace_id = r.workspace_id AND o.run_date = r.run_date AND o.id <> r.id
+                                  AND EXISTS (SELECT 1 FROM answer_fact f WHERE f.run_id = o.id)) AS sole
+              FROM run r WHERE r.id = ?""";
 
     /** From per base x prompt (pa, pe) to per key x prompt (ans, ent): the grouping itself. */
     private static final String BY_BASE = """
@@ -194,7 +225,13 @@ public final class MetricsRepository {
 
     private List<EntityStats> query(Scope scope, String groupBy, List<Long> ids) {
         if (scope.runId() != null) {
-            return read(RUN_BY_PROVIDER, scope.runId(), scope.runId(), ids, ids);
+            Object[] day = jdbc.queryOne(SOLE_RUN_OF_DAY, rs -> new Object[] {rs.getObject(1, LocalDate.class),
+                    rs.getBoolean(2)}, scope.runId()).orElse(null);
+            if (day != null && (Boolean) day[1]) {
+                return read(BY_PROVIDER, List.of(1), List.of(day[0]), scope.workspaceId(), scope.workspaceId(), ids,
+                        ids);
+            }
+            return read(RUN_BY_PROVIDER, scope.runId(), ids, ids, ids);
         }
         Optional<LocalDate[]> range = range(scope);
         if (range.isEmpty()) {

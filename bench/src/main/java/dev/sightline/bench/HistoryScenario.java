@@ -118,24 +118,17 @@ final class HistoryScenario {
             if (app != null) {
                 app.stop();
             }
-            Workloads.deleteTree(tmp);
+            if (Boolean.getBoolean("bench.history.keep")) {
+                System.out.println("history: database kept in " + pgDir);
+            } else {
+                Workloads.deleteTree(tmp);
+            }
         }
     }
 
     private SightlineApp start(Path workspace, Path pgDir, String simulatorDay) throws Exception {
         port = Scenario.freePort();
-        Properties p = new Properties();
-        p.setProperty("camel.server.port", String.valueOf(port));
-        p.setProperty("sightline.node.id", "bench");
-        p.setProperty("sightline.db.url", "");
-        p.setProperty("sightline.db.embedded.dir", pgDir.toString());
-        p.setProperty("sightline.workspace.file", workspace.toString());
-        p.setProperty("sightline.api.bootstrap-token", Scenario.TOKEN);
-        p.setProperty("sightline.schedule.enabled", "false");
-        p.setProperty("sightline.simulator.enabled", "true");
-        p.setProperty("sightline.simulator.day", simulatorDay);
-        p.setProperty("sightline.simulator.latency-median", "0");
-        p.setProperty("sightline.simulator.latency-p99", "0");
+        Properties p = Scenario.appProperties(port, workspace, pgDir, simulatorDay, "0");
         List<String> names = new ArrayList<>(Scenario.ALL_PROVIDERS);
         EXTRA_PROVIDERS.forEach((name, kindModel) -> {
             p.setProperty("sightline.providers." + name + ".kind", kindModel[0]);
