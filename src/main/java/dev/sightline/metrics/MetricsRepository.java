@@ -28,20 +28,32 @@ public final class MetricsRepository {
 
     public static final Set<String> GROUP_BY = Set.of("day", "provider", "prompt", "tag");
 
-    /** Per group x prompt into per group x entity; needs CTEs ans(key, prompt_id, m, credits, cited) and ent. */
+    /**
+     * Per group x prompt into per group x entity; needs CTEs ans(key, prompt_id, m, credits, cited) and ent(key,
+     * prompt_id, entity_id, y, ...). The answers' side and the entities' side are added up apart and joined last, so
+     * only the prompts that mention an entity are visited for it.
+     */
     private static final String PER_GROUP = """
-            SELECT a.key, e.id AS entity_id, e.name, e.kind,
-                   count(*) AS prompts, sum(a.m) AS n, sum(a.m * a.m) AS sum_m2, sum(a.credits) AS credits,
-                   sum(a.cited) AS cited, coalesce(sum(x.y), 0) AS mentioned,
-                   coalesce(sum(x.y::numeric * x.y / a.m), 0) AS sum_y2_m,
-                   coalesce(sum(x.rank_sum), 0) AS rank_sum, coalesce(sum(x.rank_count), 0) AS ranked,
-                   coalesce(sum(x.order_sum), 0) AS order_sum, coalesce(sum(x.order_count), 0) AS ordered,
-                   coalesce(sum(x.sentiment_sum), 0) AS sentiment_sum, coalesce(sum(x.sentiment_count), 0) AS scored,
-                   coalesce(sum(x.citing), 0) AS cites_entity
-              FROM ans a
+            g AS (
+                SELECT key, count(*) AS prompts, sum(m) AS n, sum(m * m) AS sum_m2, sum(credits) AS credits,
+                       sum(cited) AS cited
+                  FROM ans GROUP BY key),
+            ge AS (
+                SELECT x.key, x.entity_id, sum(x.y) AS mentioned, sum(x.y::numeric * x.y / a.m) AS sum_y2_m,
+                       sum(x.rank_sum) AS rank_sum, sum(x.rank_count) AS ranked, sum(x.order_sum) AS order_sum,
+                       sum(x.order_count) AS ordered, sum(x.sentiment_sum) AS sentiment_sum,
+                       sum(x.sentiment_count) AS scored, sum(x.citing) AS cites_entity
+                  FROM ent x JOIN ans a ON a.key = x.key AND a.prompt_id = x.prompt_id
+                 GROUP BY x.key, x.entity_id)
+            SELECT g.key, e.id AS entity_id, e.name, e.kind, g.prompts, g.n, g.sum_m2, g.credits, g.cited,
+                   coalesce(ge.mentioned, 0) AS mentioned, coalesce(ge.sum_y2_m, 0) AS sum_y2_m,
+                   coalesce(ge.rank_sum, 0) AS rank_sum, coalesce(ge.ranked, 0) AS ranked,
+                   coalesce(ge.order_sum, 0) AS order_sum, coalesce(ge.ordered, 0) AS ordered,
+                   coalesce(ge.sentiment_sum, 0) AS sentiment_sum, coalesce(ge.scored, 0) AS scored,
+                   coalesce(ge.cites_entity, 0) AS cites_entity
+              FROM g
               JOIN entity e ON e.id = ANY (?::bigint[])
-              LEFT JOIN ent x ON x.key = a.key AND x.prompt_id = a.prompt_id AND x.entity_id = e.id
-             GROUP BY a.key, e.id, e.name, e.kind""";
+              LEFT JOIN ge ON ge.key = g.key AND ge.entity_id = e.id""";
 
     /** Rollup rows of the given periods (unnest of spans and period starts); base: provider or '' (all). */
     private static final String ROLLUP_PERIODS = """
@@ -121,15 +133,15 @@ public final class MetricsRepository {
     /** From per base x prompt (pa, pe) to per key x prompt (ans, ent): the grouping itself. */
     private static final String BY_BASE = """
             ans AS (SELECT base AS key, prompt_id, m, credits, cited FROM pa),
-            ent AS (SELECT base AS key, pe.* FROM pe)
+            ent AS (SELECT base AS key, pe.* FROM pe),
             """;
     private static final String BY_ALL = """
             ans AS (SELECT 'all' AS key, prompt_id, m, credits, cited FROM pa),
-            ent AS (SELECT 'all' AS key, pe.* FROM pe)
+            ent AS (SELECT 'all' AS key, pe.* FROM pe),
             """;
     private static final String BY_PROMPT = """
             ans AS (SELECT prompt_id::text AS key, prompt_id, m, credits, cited FROM pa),
-            ent AS (SELECT prompt_id::text AS key, pe.* FROM pe)
+            ent AS (SELECT prompt_id::text AS key, pe.* FROM pe),
             """;
     /** An answer counts in each distinct tag of its prompt; prompts without tags are in no group. */
     private static final String BY_TAG = """
@@ -137,7 +149,7 @@ public final class MetricsRepository {
                        FROM prompt p CROSS JOIN LATERAL unnest(p.tags) AS t(tag)
                       WHERE p.id IN (SELECT prompt_id FROM pa)),
             ans AS (SELECT t.tag AS key, pa.prompt_id, m, credits, cited FROM pa JOIN tags t USING (prompt_id)),
-            ent AS (SELECT t.tag AS key, pe.* FROM pe JOIN tags t USING (prompt_id))
+            ent AS (SELECT t.tag AS key, pe.* FROM pe JOIN tags t USING (prompt_id)),
             """;
 
     private static final String ALL = rollup("''", "= ''", BY_ALL);
