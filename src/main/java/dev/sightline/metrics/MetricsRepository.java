@@ -119,6 +119,20 @@ public final class MetricsRepository {
                        coalesce(me.sentiment_count, 0) AS sentiment_count, coalesce(ci.citing, 0) AS citing
                   FROM me FULL JOIN ci USING (base, prompt_id, entity_id)),""";
 
+    /** One day's per-provider rows as they are: the report of the day's only run. */
+    private static final String DAY_BY_PROVIDER = """
+            WITH ans AS (
+                SELECT r.provider AS key, r.prompt_id, r.answers AS m, r.credits, r.cited
+                  FROM rollup_answers r
+                 WHERE r.workspace_id = ? AND r.span = 1 AND r.period = ? AND r.provider > ''),
+            ent AS (
+                SELECT r.provider AS key, r.prompt_id, r.entity_id, r.mentioned AS y, r.rank_sum, r.rank_count,
+                       r.order_sum, r.order_count, r.sentiment_sum, r.sentiment_count, r.citing
+                  FROM rollup_entity r
+                 WHERE r.workspace_id = ? AND r.entity_id = ANY (?::bigint[]) AND r.span = 1 AND r.period = ?
+                   AND r.provider > ''),
+            """ + PER_GROUP;
+
     /**
      * The run's date, and whether it is the only run of its workspace with counted answers that day: then the day's
      * per-provider rollups are exactly the run's numbers (the usual case, one run a day).
@@ -240,8 +254,7 @@ public final class MetricsRepository {
             Object[] day = jdbc.queryOne(SOLE_RUN_OF_DAY, rs -> new Object[] {rs.getObject(1, LocalDate.class),
                     rs.getBoolean(2)}, scope.runId()).orElse(null);
             if (day != null && (Boolean) day[1]) {
-                return read(BY_PROVIDER, List.of(1), List.of(day[0]), scope.workspaceId(), scope.workspaceId(), ids,
-                        ids);
+                return read(DAY_BY_PROVIDER, scope.workspaceId(), day[0], scope.workspaceId(), ids, day[0], ids);
             }
             return read(RUN_BY_PROVIDER, scope.runId(), ids, ids, ids);
         }
