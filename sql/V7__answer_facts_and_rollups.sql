@@ -357,10 +357,6 @@ INSERT INTO response_body (response_id, encoding, body, created_at)
 SELECT id, 'plain', convert_to(raw_body, 'UTF8'), created_at FROM response ORDER BY id;
 ALTER TABLE response DROP COLUMN raw_body;
 
--- Answer text and citations stay in the response row, compressed by PostgreSQL: rows are compressed only past
--- toast_tuple_target (2 kB by default, more than most answers), so lower it. The same for the evidence of mentions.
-ALTER TABLE response SET (toast_tuple_target = 128);
-ALTER TABLE mention SET (toast_tuple_target = 128);
 -- Read by nothing since metrics and domains come from the rollups (mentions and citations are read by answer).
 DROP INDEX mention_entity;
 DROP INDEX citation_domain;

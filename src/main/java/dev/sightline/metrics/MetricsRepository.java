@@ -294,9 +294,18 @@ public final class MetricsRepository {
         if (bounds[0] == null) {
             return Optional.empty();
         }
-        LocalDate from = scope.from() == null || scope.from().isBefore(bounds[0]) ? bounds[0] : scope.from();
-        LocalDate to = scope.to() == null || scope.to().isAfter(bounds[1]) ? bounds[1] : scope.to();
-        return from.isAfter(to) ? Optional.empty() : Optional.of(new LocalDate[] {from, to});
+        if ((scope.from() != null && scope.from().isAfter(bounds[1]))
+                || (scope.to() != null && scope.to().isBefore(bounds[0]))
+                || (scope.from() != null && scope.to() != null && scope.from().isAfter(scope.to()))) {
+            return Optional.empty();
+        }
+        // an open end reaches out to the edge of the largest period: no day lies beyond the history, so the range
+        // means the same and is read as whole periods (all history: a few 64-day blocks, no edge days)
+        LocalDate from = scope.from() == null || !scope.from().isAfter(bounds[0]) ? Periods.largestStart(bounds[0])
+                : scope.from();
+        LocalDate to = scope.to() == null || !scope.to().isBefore(bounds[1]) ? Periods.largestEnd(bounds[1])
+                : scope.to();
+        return Optional.of(new LocalDate[] {from, to});
     }
 
     public List<DomainCount> citedDomains(Scope scope, int limit) {

@@ -15,6 +15,16 @@ record Periods(List<Integer> spans, List<LocalDate> starts) {
     static final LocalDate ORIGIN = LocalDate.of(2000, 1, 1);
     private static final int[] SPANS = {64, 8, 1};
 
+    /** The first day of the 64-day block holding {@code d}. */
+    static LocalDate largestStart(LocalDate d) {
+        return d.minusDays(Math.floorMod(ChronoUnit.DAYS.between(ORIGIN, d), SPANS[0]));
+    }
+
+    /** The last day of the 64-day block holding {@code d}. */
+    static LocalDate largestEnd(LocalDate d) {
+        return largestStart(d).plusDays(SPANS[0] - 1);
+    }
+
     static Periods cover(LocalDate from, LocalDate to) {
         List<Integer> spans = new ArrayList<>();
         List<LocalDate> starts = new ArrayList<>();

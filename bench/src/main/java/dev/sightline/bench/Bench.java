@@ -65,17 +65,7 @@ public final class Bench {
         Path md = Path.of("bench", "results.md");
         if (names.equals(List.of("history")) && Files.exists(json)) {
             // the year of history takes long and is not part of "all": it joins the last full results
-            @SuppressWarnings("unchecked")
-            Map<String, Object> full = Scenario.JSON.readValue(json.toFile(), LinkedHashMap.class);
-            @SuppressWarnings("unchecked")
-            Map<String, Object> fullScenarios = (Map<String, Object>) full.get("scenarios");
-            fullScenarios.put("history", scenarios.get("history"));
-            full.put("historyCommit", results.get("commit"));
-            full.put("table", rows(fullScenarios));
-            Scenario.JSON.writeValue(json.toFile(), full);
-            Files.writeString(md, markdown(full, rows(fullScenarios)));
-            System.out.println(Files.readString(md));
-            System.out.println("bench: merged history into " + json + " and " + md);
+            mergeHistory(json, md, results, scenarios);
             return;
         }
         if (!names.equals(ALL)) {
@@ -88,6 +78,35 @@ public final class Bench {
         System.out.println();
         System.out.println(table);
         System.out.println("bench: wrote " + json + " and " + md);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void mergeHistory(Path json, Path md, Map<String, Object> results, Map<String, Object> scenarios)
+            throws IOException {
+        Map<String, Object> full = Scenario.JSON.readValue(json.toFile(), LinkedHashMap.class);
+        Map<String, Object> fullScenarios = (Map<String, Object>) full.get("scenarios");
+        Map<String, Object> history = (Map<String, Object>) scenarios.get("history");
+        if (history.containsKey("days") && history.get("days") instanceof Map<?, ?> newDays
+                && ((Map<String, Object>) history.get("days")).values().stream()
+                .anyMatch(d -> ((Map<?, ?>) d).containsKey("reused"))
+                && fullScenarios.get("history") instanceof Map<?, ?> old && old.get("days") instanceof Map<?, ?>) {
+            // a re-measurement on a kept history: its numbers replace the timings of that size, the rest stays
+            Map<String, Object> oldDays = (Map<String, Object>) ((Map<String, Object>) old).get("days");
+            newDays.forEach((k, v) -> {
+                Map<String, Object> day = (Map<String, Object>) oldDays.computeIfAbsent((String) k,
+                        x -> new LinkedHashMap<>());
+                day.putAll((Map<String, Object>) v);
+                day.put("remeasuredCommit", results.get("commit"));
+            });
+        } else {
+            fullScenarios.put("history", history);
+            full.put("historyCommit", results.get("commit"));
+        }
+        full.put("table", rows(fullScenarios));
+        Scenario.JSON.writeValue(json.toFile(), full);
+        Files.writeString(md, markdown(full, rows(fullScenarios)));
+        System.out.println(Files.readString(md));
+        System.out.println("bench: merged history into " + json + " and " + md);
     }
 
     /** One line of the results table. */
