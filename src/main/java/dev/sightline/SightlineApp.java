@@ -81,6 +81,7 @@ public final class SightlineApp {
         main.configure().addConfiguration(new dev.sightline.web.WebConfiguration());
         main.configure().addConfiguration(new EventsConfiguration());
         main.configure().addConfiguration(new HttpConfiguration());
+        main.configure().addConfiguration(new dev.sightline.retention.RetentionConfiguration());
         main.addMainListener(new Lifecycle());
     }
 

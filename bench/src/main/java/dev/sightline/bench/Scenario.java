@@ -83,6 +83,8 @@ public final class Scenario {
             result = PeerScenario.run();
         } else if (name.equals("pages")) {
             result = PagesScenario.run();
+        } else if (name.equals("history")) {
+            result = HistoryScenario.run();
         } else {
             result = new Scenario(spec(name)).run();
         }
@@ -258,7 +260,8 @@ public final class Scenario {
         }
     }
 
-    private Properties overrides(Path workspace, Path pgDir) {
+    /** The app on its embedded database in {@code pgDir}, every provider simulated at a fixed latency. */
+    static Properties appProperties(int port, Path workspace, Path pgDir, String simulatorDay, String latency) {
         Properties p = new Properties();
         p.setProperty("camel.server.port", String.valueOf(port));
         p.setProperty("sightline.node.id", "bench");
@@ -268,9 +271,14 @@ public final class Scenario {
         p.setProperty("sightline.api.bootstrap-token", TOKEN);
         p.setProperty("sightline.schedule.enabled", "false");
         p.setProperty("sightline.simulator.enabled", "true");
-        p.setProperty("sightline.simulator.day", "2026-11-20");
-        p.setProperty("sightline.simulator.latency-median", spec.latency());
-        p.setProperty("sightline.simulator.latency-p99", spec.latency());
+        p.setProperty("sightline.simulator.day", simulatorDay);
+        p.setProperty("sightline.simulator.latency-median", latency);
+        p.setProperty("sightline.simulator.latency-p99", latency);
+        return p;
+    }
+
+    private Properties overrides(Path workspace, Path pgDir) {
+        Properties p = appProperties(port, workspace, pgDir, "2026-11-20", spec.latency());
         for (String name : ALL_PROVIDERS) {
             String k = "sightline.providers." + name + ".";
             if (spec.providers().contains(name)) {
