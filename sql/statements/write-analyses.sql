@@ -1,3 +1,5 @@
+-- rollups (V7): what these answers counted for is taken away before their analyses are replaced
+CALL rollup_retract(:?responseIds::bigint[]);
 DELETE FROM mention WHERE response_id = ANY (:?responseIds::bigint[]);
 DELETE FROM citation WHERE response_id = ANY (:?responseIds::bigint[]);
 INSERT INTO analysis (response_id, analyzer_version, brand_visible, share_of_voice, error, analyzed_at)
@@ -39,3 +41,5 @@ SELECT r.workspace_id, c.run_id, 'cell.finished',
  WHERE q.response_id = ANY (:?responseIds::bigint[])
  GROUP BY r.workspace_id, c.run_id, r.kind, r.id;
 DELETE FROM analysis_queue WHERE response_id = ANY (:?queuedIds::bigint[]);
+-- rollups (V7): their facts and what they add to the rollups, from the rows written above
+CALL rollup_record(:?responseIds::bigint[]);

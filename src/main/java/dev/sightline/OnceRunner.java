@@ -47,7 +47,8 @@ final class OnceRunner {
         RunRepository runs = app.bean(RunRepository.class);
         int n = samples != null ? samples
                 : app.bean(dev.sightline.config.Config.class).integer("sightline.schedule.samples", 1, 1, 1000);
-        List<Run> leftRunning = runs.list(ws.id(), "running", null, null, null, 100);
+        List<Run> leftRunning = runs.list(ws.id(), "running", null, null, null, 100).stream().map(RunProgress::run)
+                .toList();
         RunRepository.Planned planned;
         try {
             planned = app.context().createFluentProducerTemplate().to("direct:plan-run")

@@ -9,7 +9,7 @@ import dev.sightline.metrics.EntityRef;
 import dev.sightline.metrics.EntityStats;
 import dev.sightline.metrics.MetricsRepository;
 import dev.sightline.values.Scope;
-import dev.sightline.metrics.Wilson;
+import dev.sightline.metrics.PromptInterval;
 import dev.sightline.run.RunProgress;
 import dev.sightline.run.RunRepository;
 
@@ -65,7 +65,7 @@ final class RunSummary {
             String fmt = "%-14s %8s %11s %14s %15s %9s%n";
             out.printf(fmt, "provider", "answers", "visibility", "95% interval", "share of voice", "avg rank");
             for (EntityStats s : metrics.stats(scope, "provider", List.of(brand))) {
-                Wilson.Interval ci = s.visibilityInterval();
+                PromptInterval.Result ci = s.visibilityInterval();
                 out.printf(fmt, s.key(), s.n(), percent(s.visibility()),
                         ci == null ? "-" : String.format("%.0f-%.0f%%", ci.low() * 100, ci.high() * 100),
                         percent(s.shareOfVoice()), s.avgRank() == null ? "-" : String.format("%.1f", s.avgRank()));

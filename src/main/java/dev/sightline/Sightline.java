@@ -61,6 +61,9 @@ public final class Sightline {
         if (cli.createToken != null) {
             return createToken(cli, out, err);
         }
+        if (cli.rebuildRollups) {
+            return rebuildRollups(out, err);
+        }
         Properties overrides = new Properties();
         if (cli.once || cli.experiment != null) {
             // a one-off sweep neither fires the daily schedule nor needs the configured API port
@@ -120,8 +123,13 @@ public final class Sightline {
         }
     }
 
-    /** {@code --create-token}: against the database only (a running service's embedded database too). */
-    private static int createToken(Cli cli, PrintStream out, PrintStream err) {
+    /** A command that touches only the database (a running service's embedded database too). */
+    @FunctionalInterface
+    private interface DatabaseCommand {
+        int run(Jdbc jdbc) throws Exception;
+    }
+
+    private static int againstDatabase(PrintStream err, DatabaseCommand command) {
         try {
             Database.Settings s = Settings.read(new Properties(), Database.Settings::from);
             if (s.url().isBlank()) {
@@ -133,22 +141,39 @@ public final class Sightline {
             }
             try (Database db = Database.open(new Database.Settings(s.url(), s.user(), s.password(), 2,
                     s.embeddedDir(), s.embeddedPort(), s.connectTimeout()))) {
-                Jdbc jdbc = new Jdbc(db.dataSource());
-                var ws = new WorkspaceRepository(jdbc).findBySlug(cli.createToken);
-                if (ws.isEmpty()) {
-                    err.println("sightline: no workspace '" + cli.createToken
-                            + "' (workspaces are imported from sightline.workspace.file when the service starts)");
-                    return BAD_CONFIGURATION;
-                }
-                var token = new TokenService(jdbc).create(ws.get().id(), cli.tokenName);
-                out.println(token.token());
-                err.println("API token '" + cli.tokenName + "' for workspace '" + cli.createToken
-                        + "' created; it is shown only now");
-                return OK;
+                return command.run(new Jdbc(db.dataSource()));
             }
         } catch (Exception e) {
             return fail(e, err);
         }
+    }
+
+    /** {@code --rebuild-rollups}: answer facts and rollups recreated from the raw rows, workspace by workspace. */
+    private static int rebuildRollups(PrintStream out, PrintStream err) {
+        return againstDatabase(err, jdbc -> {
+            for (dev.sightline.metrics.Rollups.Rebuilt r : new dev.sightline.metrics.Rollups(jdbc).rebuildAll()) {
+                out.printf("workspace %s: %d answers counted, rollups rebuilt in %.1f s%n", r.workspace(), r.answers(),
+                        r.seconds());
+            }
+            return OK;
+        });
+    }
+
+    /** {@code --create-token}: against the database only (a running service's embedded database too). */
+    private static int createToken(Cli cli, PrintStream out, PrintStream err) {
+        return againstDatabase(err, jdbc -> {
+            var ws = new WorkspaceRepository(jdbc).findBySlug(cli.createToken);
+            if (ws.isEmpty()) {
+                err.println("sightline: no workspace '" + cli.createToken
+                        + "' (workspaces are imported from sightline.workspace.file when the service starts)");
+                return BAD_CONFIGURATION;
+            }
+            var token = new TokenService(jdbc).create(ws.get().id(), cli.tokenName);
+            out.println(token.token());
+            err.println("API token '" + cli.tokenName + "' for workspace '" + cli.createToken
+                    + "' created; it is shown only now");
+            return OK;
+        });
     }
 
     private static int fail(Exception e, PrintStream err) {
@@ -173,6 +198,7 @@ public final class Sightline {
                                                 [--wait-for-budget]]
                        java -jar sightline.jar --experiment FILE [--wait-for-budget]
                        java -jar sightline.jar --create-token WORKSPACE [--name NAME]
+                       java -jar sightline.jar --rebuild-rollups
                   (no option)        run the service: daily schedule and REST API, until stopped
                   --once             run one sweep for the default workspace, print the summary and exit
                                      (exit 0: completed; 3: completed with failed cells; 4: cancelled, also when
@@ -187,12 +213,15 @@ public final class Sightline {
                                      graded or got no answer; 4: interrupted; 5: paused by the budget; 2: bad file)
                   --create-token     print a new API token for a workspace (by slug) and exit; works while the
                                      service runs and starts no node
+                  --rebuild-rollups  recreate the answer facts and metric rollups from the stored analyses and
+                                     exit; works while the service runs (its analysis writes wait meanwhile)
                 Settings come from ./application.properties, -Dkey=value and environment variables (see README.md).""";
 
         boolean once;
         boolean help;
         boolean force;
         boolean waitForBudget;
+        boolean rebuildRollups;
         String createToken;
         String experiment;
         String tokenName = "cli";
@@ -210,6 +239,7 @@ public final class Sightline {
                     case "--help", "-h" -> c.help = true;
                     case "--force" -> c.force = true;
                     case "--wait-for-budget" -> c.waitForBudget = true;
+                    case "--rebuild-rollups" -> c.rebuildRollups = true;
                     case "--create-token" -> c.createToken = value(a, ++i, arg);
                     case "--experiment" -> c.experiment = value(a, ++i, arg);
                     case "--name" -> c.tokenName = value(a, ++i, arg);
@@ -237,6 +267,9 @@ public final class Sightline {
             }
             if (c.once && c.createToken != null) {
                 throw new IllegalArgumentException("--once and --create-token are separate commands");
+            }
+            if (c.rebuildRollups && (c.once || c.createToken != null)) {
+                throw new IllegalArgumentException("--rebuild-rollups is a command of its own");
             }
             return c;
         }

@@ -84,6 +84,7 @@ public final class SightlineApp {
         main.configure().addConfiguration(new dev.sightline.experiment.ExperimentConfiguration());
         main.configure().addConfiguration(new dev.sightline.judge.JudgeConfiguration());
         main.configure().addConfiguration(new dev.sightline.api.ExperimentApiConfiguration());
+        main.configure().addConfiguration(new dev.sightline.retention.RetentionConfiguration());
         main.addMainListener(new Lifecycle());
     }
 

@@ -17,7 +17,7 @@ import dev.sightline.metrics.EntityStats;
 import dev.sightline.metrics.MetricsRepository;
 import dev.sightline.metrics.RunReport;
 import dev.sightline.values.Scope;
-import dev.sightline.metrics.Wilson;
+import dev.sightline.metrics.PromptInterval;
 import dev.sightline.run.Run;
 import dev.sightline.run.RunRepository;
 import dev.sightline.values.Rejection;
@@ -31,7 +31,8 @@ public final class MetricsApi {
     static final String CSV = "text/csv; charset=utf-8";
     private static final List<String> STATS_COLUMNS = List.of("n", "mentioned", "visibility", "visibilityLow",
             "visibilityHigh", "shareOfVoice", "mentionCredits", "avgRank", "rankedAnswers", "avgMentionOrder",
-            "avgSentiment", "citationRate", "citedAnswers", "citingEntityAnswers");
+            "avgSentiment", "citationRate", "citedAnswers", "citingEntityAnswers", "prompts", "intervalMethod",
+            "effectiveN");
 
     private static final List<String> STATE_COLUMNS = List.of("refused", "empty", "refusalRate");
 
@@ -243,7 +244,7 @@ public final class MetricsApi {
 
     /** The numbers of one row, in {@link #STATS_COLUMNS} order (CSV relies on it). */
     static Map<String, Object> statsView(EntityStats s) {
-        Wilson.Interval ci = s.visibilityInterval();
+        PromptInterval.Result ci = s.visibilityInterval();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("n", s.n());
         m.put("mentioned", s.mentioned());
@@ -259,6 +260,9 @@ public final class MetricsApi {
         m.put("citationRate", s.citationRate());
         m.put("citedAnswers", s.cited());
         m.put("citingEntityAnswers", s.citesEntity());
+        m.put("prompts", s.prompts());
+        m.put("intervalMethod", ci == null ? null : ci.method());
+        m.put("effectiveN", ci == null ? null : ci.effectiveN());
         return m;
     }
 

@@ -88,8 +88,8 @@ public final class RunsApi {
         int limit = Http.intParam(ex, "limit", 50, 1, 500);
         Long before = Http.optLong(ex, "before");
         List<Map<String, Object>> items = new ArrayList<>();
-        for (Run r : runs.list(ws, status, from, to, before, limit)) {
-            Map<String, Object> v = view(runs.progress(r));
+        for (RunProgress p : runs.list(ws, status, from, to, before, limit)) {
+            Map<String, Object> v = view(p);
             if (!pausedOnly || "paused_budget".equals(v.get("status"))) {
                 items.add(v);
             }

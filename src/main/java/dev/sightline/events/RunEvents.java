@@ -14,7 +14,7 @@ import dev.sightline.events.EventLog.Event;
 import dev.sightline.metrics.EntityRef;
 import dev.sightline.metrics.EntityStats;
 import dev.sightline.metrics.MetricsRepository;
-import dev.sightline.metrics.Wilson;
+import dev.sightline.metrics.PromptInterval;
 import dev.sightline.run.Run;
 import dev.sightline.run.RunProgress;
 import dev.sightline.run.RunRepository;
@@ -100,8 +100,8 @@ public final class RunEvents implements EventHub.Derivation {
             runs.find(scope.workspaceId(), scope.runId()).filter(r -> !r.isTerminal())
                     .ifPresent(r -> keys.add(new SummaryKey(r.workspaceId(), EventScope.RUN, r.id())));
         } else if (scope.key() == null) {
-            for (Run r : runs.list(scope.workspaceId(), "running", null, null, null, 20)) {
-                keys.add(new SummaryKey(r.workspaceId(), EventScope.RUN, r.id()));
+            for (RunProgress r : runs.list(scope.workspaceId(), "running", null, null, null, 20)) {
+                keys.add(new SummaryKey(r.run().workspaceId(), EventScope.RUN, r.run().id()));
             }
         }
         return keys;
@@ -137,7 +137,7 @@ public final class RunEvents implements EventHub.Derivation {
 
     private static void numbers(ObjectNode o, EntityStats s) {
         o.put("n", s == null ? 0 : s.n());
-        Wilson.Interval ci = s == null ? null : s.visibilityInterval();
+        PromptInterval.Result ci = s == null ? null : s.visibilityInterval();
         o.put("visibility", s == null ? null : s.visibility());
         o.put("visibilityLow", ci == null ? null : ci.low());
         o.put("visibilityHigh", ci == null ? null : ci.high());

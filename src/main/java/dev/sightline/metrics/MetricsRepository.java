@@ -3,9 +3,11 @@ package dev.sightline.metrics;
 import dev.sightline.values.Scope;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -13,119 +15,269 @@ import java.util.Set;
 import dev.sightline.store.Jdbc;
 
 /**
- * Metrics read from stored analyses only; nothing is recomputed from answer text at query time.
+ * Metrics read from the rollups (sql/V7): per workspace x period x provider x prompt (x entity), kept in the
+ * transaction that writes each analysis, so a query reads a number of rows that depends on the range's shape, not on
+ * how much history lies in it. The counted answers are those of the README ("Metrics and analysis"): succeeded cells
+ * whose analysis has no error.
  *
- * <p>Every statement starts from the same set of counted answers: for each succeeded cell in scope its latest
- * response, and only when that response has an analysis without {@code error}. Failed, cancelled and pending cells
- * and analyses the analyzer failed on are left out of numerators and denominators alike.
+ * <p>What each shape (scope x groupBy) reads:
+ * <ul>
+ * <li>a range of dates, groupBy null, provider, prompt or tag: rollup_answers and rollup_entity over the range's
+ *     periods ({@link Periods#cover}: blocks of 64 and 8 days, single days at the edges), the all-providers rows
+ *     (provider '') or, for groupBy=provider, each provider's rows;</li>
+ * <li>a range of dates, groupBy=day: rollup_days, one row per day and entity;</li>
+ * <li>a provider filter: the same rollup rows of that provider only (rollup rows carry it); a tag filter: the
+ *     rollup rows of the prompts whose tags contain it (rollup rows carry the prompt; tags are the prompt's now, as
+ *     in the raw definition). With either filter groupBy=day reads the single days' rows of rollup_answers and
+ *     rollup_entity, since rollup_days adds all providers and prompts together;</li>
+ * <li>groupBy=model, with or without filters: answer_fact of the range (one row per counted answer, the model it
+ *     was answered with) joined to mention, as rollups do not keep the model; this reads every counted answer of
+ *     the range;</li>
+ * <li>a run (its report, grouped by provider; its headline, all together): when the run is the only one of its day
+ *     with counted answers, that day's rollups as for a range of that day (per provider: the day's rows as they
+ *     are), else, and for groupBy=model, the run's answer facts;</li>
+ * <li>cited domains: rollup_domains for a range of dates; a run or a provider or tag filter from answer_fact
+ *     joined to citation.</li>
+ * </ul>
+ * {@link AnswerStates} reads the same rows for the refusal counts (kept in rollup_answers, rollup_days and
+ * answer_fact, sql/V12).
+ *
+ * <p>Every group is first added up per prompt, the unit of the visibility interval ({@link PromptInterval}), then
+ * per group. One statement per shape, so no prepared statement trades its plan for a generic one that fits another
+ * shape.
  */
 public final class MetricsRepository {
 
+    /** The groupBy values besides none (one group "all"). */
     public static final Set<String> GROUP_BY = Set.of("day", "provider", "prompt", "tag", "model");
 
     /**
-     * The counted answers in scope (one per succeeded cell: {@code response.cell_id} is unique); parameters:
-     * workspace, run (twice), from (twice), to (twice), provider (twice), tag (twice).
+     * Per group x prompt into per group x entity; needs CTEs ans(key, prompt_id, m, credits, cited) and ent(key,
+     * prompt_id, entity_id, y, ...). The answers' side and the entities' side are added up apart and joined last, so
+     * only the prompts that mention an entity are visited for it.
      */
-    static final String COUNTED_ANSWERS = """
-            answer AS (
-                SELECT s.id AS response_id, r.run_date, c.provider, c.prompt_id,
-                       p.text AS prompt_text, p.tags, coalesce(s.model_served, s.model_requested, '') AS model
-                  FROM run r
-                  JOIN cell c ON c.run_id = r.id AND c.status = 'succeeded'
-                  JOIN response s ON s.cell_id = c.id
-                  JOIN prompt p ON p.id = c.prompt_id
-                 WHERE r.workspace_id = ?
-                   AND (?::bigint IS NULL OR r.id = ?::bigint)
-                   AND (?::date IS NULL OR r.run_date >= ?::date)
-                   AND (?::date IS NULL OR r.run_date <= ?::date)
-                   AND (?::text IS NULL OR c.provider = ?::text)
-                   AND (?::text IS NULL OR ?::text = ANY (p.tags))),
-            analysed AS (
-                SELECT a.*
-                  FROM answer a
-                  JOIN analysis an ON an.response_id = a.response_id AND an.error IS NULL)""";
-
-    /** The groups an answer {@code s} belongs to, by the groupBy parameter. */
-    static final String GROUP_KEYS = """
-            CASE ?::text
-              WHEN 'tag' THEN ARRAY(SELECT DISTINCT x FROM unnest(s.tags) AS x)
-              WHEN 'day' THEN ARRAY[s.run_date::text]
-              WHEN 'provider' THEN ARRAY[s.provider]
-              WHEN 'prompt' THEN ARRAY[s.prompt_id::text]
-              WHEN 'model' THEN ARRAY[s.model]
-              ELSE ARRAY['all'] END""";
+    private static final String PER_GROUP = """
+            g AS (
+                SELECT key, count(*) AS prompts, sum(m) AS n, sum(m * m) AS sum_m2, sum(credits) AS credits,
+                       sum(cited) AS cited
+                  FROM ans GROUP BY key),
+            ge AS (
+                SELECT x.key, x.entity_id, sum(x.y) AS mentioned, sum(x.y::numeric * x.y / a.m) AS sum_y2_m,
+                       sum(x.rank_sum) AS rank_sum, sum(x.rank_count) AS ranked, sum(x.order_sum) AS order_sum,
+                       sum(x.order_count) AS ordered, sum(x.sentiment_sum) AS sentiment_sum,
+                       sum(x.sentiment_count) AS scored, sum(x.citing) AS cites_entity
+                  FROM ent x JOIN ans a ON a.key = x.key AND a.prompt_id = x.prompt_id
+                 GROUP BY x.key, x.entity_id)
+            SELECT g.key, e.id AS entity_id, e.name, e.kind, g.prompts, g.n, g.sum_m2, g.credits, g.cited,
+                   coalesce(ge.mentioned, 0) AS mentioned, coalesce(ge.sum_y2_m, 0) AS sum_y2_m,
+                   coalesce(ge.rank_sum, 0) AS rank_sum, coalesce(ge.ranked, 0) AS ranked,
+                   coalesce(ge.order_sum, 0) AS order_sum, coalesce(ge.ordered, 0) AS ordered,
+                   coalesce(ge.sentiment_sum, 0) AS sentiment_sum, coalesce(ge.scored, 0) AS scored,
+                   coalesce(ge.cites_entity, 0) AS cites_entity
+              FROM g
+              JOIN entity e ON e.id = ANY (?::bigint[])
+              LEFT JOIN ge ON ge.key = g.key AND ge.entity_id = e.id""";
 
     /**
-     * Per group x entity. A group's denominators (n, credits, cited) count each answer once; with groupBy=tag an
-     * answer belongs to every tag of its prompt. An entity without a mention row for an answer (analysed before
-     * the entity was tracked) counts as not mentioned there. Extra parameters: groupBy, entity ids (twice).
+     * Rollup rows of the given periods (unnest of spans and period starts); base: provider, day or '' (all);
+     * providers: which provider rows, then the prompts of a tag filter (see {@link #rollupRows}).
      */
-    private static final String ENTITY_STATS = entityStats("m.sentiment_score", "");
-    /**
-     * The same with the LLM judge's sentiment ({@code sightline.analysis.judge}) where it judged the answer, the
-     * analyzer's where it did not (no judge, its call failed, its reply did not parse).
-     */
-    private static final String ENTITY_STATS_JUDGE = entityStats("coalesce(js.sentiment_score, m.sentiment_score)", """
+    private static final String ROLLUP_PERIODS = """
+            WITH u AS (SELECT * FROM unnest(?::int[], ?::date[]) AS u(span, period)),
+            pa AS (
+                SELECT {base} AS base, r.prompt_id, sum(r.answers) AS m, sum(r.credits) AS credits,
+                       sum(r.cited) AS cited
+                  FROM u JOIN rollup_answers r ON r.workspace_id = ? AND r.span = u.span AND r.period = u.period
+                                              AND r.provider {providers}
+                 GROUP BY 1, 2),
+            pe AS (
+                SELECT {base} AS base, r.prompt_id, r.entity_id, sum(r.mentioned) AS y, sum(r.rank_sum) AS rank_sum,
+                       sum(r.rank_count) AS rank_count, sum(r.order_sum) AS order_sum,
+                       sum(r.order_count) AS order_count, sum(r.sentiment_sum) AS sentiment_sum,
+                       sum(r.sentiment_count) AS sentiment_count, sum(r.citing) AS citing
+                  FROM u JOIN rollup_entity r ON r.workspace_id = ? AND r.entity_id = ANY (?::bigint[])
+                                             AND r.span = u.span AND r.period = u.period AND r.provider {providers}
+                 GROUP BY 1, 2, 3),""";
 
-              LEFT JOIN judged_sentiment js ON js.response_id = g.response_id AND js.entity_id = e.id""");
+    /** One group per day: the per-day sums kept in rollup_days (prompts and interval sums included). */
+    private static final String DAYS = """
+            SELECT d.day::text AS key, e.id AS entity_id, e.name, e.kind, d.prompts, d.n, d.sum_m2, d.credits,
+                   d.cited, coalesce(x.mentioned, 0) AS mentioned, coalesce(x.sum_y2_m, 0) AS sum_y2_m,
+                   coalesce(x.rank_sum, 0) AS rank_sum, coalesce(x.rank_count, 0) AS ranked,
+                   coalesce(x.order_sum, 0) AS order_sum, coalesce(x.order_count, 0) AS ordered,
+                   coalesce(x.sentiment_sum, 0) AS sentiment_sum, coalesce(x.sentiment_count, 0) AS scored,
+                   coalesce(x.citing, 0) AS cites_entity
+              FROM rollup_days d
+              JOIN entity e ON e.id = ANY (?::bigint[])
+              LEFT JOIN rollup_days x ON x.workspace_id = d.workspace_id AND x.day = d.day AND x.entity_id = e.id
+             WHERE d.workspace_id = ? AND d.entity_id = 0 AND d.day BETWEEN ? AND ?""";
+
+    /**
+     * Answer facts ({where}, on answer_fact a, see {@link #factRows}) per base x prompt (pa) and per base x prompt x
+     * entity (pe): the entities' side from their mention rows and the facts' cited owners; base: {base}, on a. What
+     * a run reads when other runs of the workspace counted answers on the same day (else the day's rollups are the
+     * run's, see {@link #SOLE_RUN_OF_DAY}), and groupBy=model.
+     */
+    private static final String FACTS = """
+            WITH f AS MATERIALIZED (
+                SELECT a.response_id, {base} AS base, a.prompt_id, a.credits, a.cited, a.cited_owners
+                  FROM answer_fact a WHERE {where}),
+            pa AS (
+                SELECT f.base, f.prompt_id, count(*) AS m, sum(f.credits) AS credits,
+                       count(*) FILTER (WHERE f.cited) AS cited
+                  FROM f GROUP BY 1, 2),
+            me AS (
+                SELECT f.base, f.prompt_id, m.entity_id, count(*) AS y,
+                       coalesce(sum(m.list_rank), 0) AS rank_sum, count(m.list_rank) AS rank_count,
+                       coalesce(sum(m.mention_order), 0) AS order_sum, count(m.mention_order) AS order_count,
+                       coalesce(sum(({sentiment})::numeric), 0) AS sentiment_sum,
+                       count({sentiment}) AS sentiment_count
+                  FROM f JOIN mention m ON m.response_id = f.response_id AND m.mentioned
+                                       AND m.entity_id = ANY (?::bigint[]){sentimentJoin}
+                 GROUP BY 1, 2, 3),
+            ci AS (
+                SELECT f.base, f.prompt_id, o.entity_id, count(*) AS citing
+                  FROM f CROSS JOIN LATERAL unnest(f.cited_owners) AS o(entity_id)
+                 WHERE o.entity_id = ANY (?::bigint[])
+                 GROUP BY 1, 2, 3),
+            pe AS MATERIALIZED (
+                SELECT base, prompt_id, entity_id, coalesce(me.y, 0) AS y, coalesce(me.rank_sum, 0) AS rank_sum,
+                       coalesce(me.rank_count, 0) AS rank_count, coalesce(me.order_sum, 0) AS order_sum,
+                       coalesce(me.order_count, 0) AS order_count, coalesce(me.sentiment_sum, 0) AS sentiment_sum,
+                       coalesce(me.sentiment_count, 0) AS sentiment_count, coalesce(ci.citing, 0) AS citing
+                  FROM me FULL JOIN ci USING (base, prompt_id, entity_id)),""";
+
+    /** One day's per-provider rows as they are: the report of the day's only run. */
+    private static final String DAY_BY_PROVIDER = """
+            WITH ans AS (
+                SELECT r.provider AS key, r.prompt_id, r.answers AS m, r.credits, r.cited
+                  FROM rollup_answers r
+                 WHERE r.workspace_id = ? AND r.span = 1 AND r.period = ? AND r.provider > ''),
+            ent AS (
+                SELECT r.provider AS key, r.prompt_id, r.entity_id, r.mentioned AS y, r.rank_sum, r.rank_count,
+                       r.order_sum, r.order_count, r.sentiment_sum, r.sentiment_count, r.citing
+                  FROM rollup_entity r
+                 WHERE r.workspace_id = ? AND r.entity_id = ANY (?::bigint[]) AND r.span = 1 AND r.period = ?
+                   AND r.provider > ''),
+            """ + PER_GROUP;
+
+    /**
+     * The run's date, and whether it is the only run of its workspace with counted answers that day: then the day's
+     * per-provider rollups are exactly the run's numbers (the usual case, one run a day).
+     */
+    private static final String SOLE_RUN_OF_DAY = """
+            SELECT r.run_date,
+                   NOT EXISTS (SELECT 1 FROM run o
+                                WHERE o.workspace_id = r.workspace_id AND o.run_date = r.run_date AND o.id <> r.id
+                                  AND EXISTS (SELECT 1 FROM answer_fact f WHERE f.run_id = o.id)) AS sole
+              FROM run r WHERE r.id = ?""";
+
+    /** From per base x prompt (pa, pe) to per key x prompt (ans, ent): the grouping itself. */
+    private static final String BY_BASE = """
+            ans AS (SELECT base AS key, prompt_id, m, credits, cited FROM pa),
+            ent AS (SELECT base AS key, pe.* FROM pe),
+            """;
+    private static final String BY_ALL = """
+            ans AS (SELECT 'all' AS key, prompt_id, m, credits, cited FROM pa),
+            ent AS (SELECT 'all' AS key, pe.* FROM pe),
+            """;
+    private static final String BY_PROMPT = """
+            ans AS (SELECT prompt_id::text AS key, prompt_id, m, credits, cited FROM pa),
+            ent AS (SELECT prompt_id::text AS key, pe.* FROM pe),
+            """;
+    /** An answer counts in each distinct tag of its prompt; prompts without tags are in no group. */
+    private static final String BY_TAG = """
+            tags AS (SELECT DISTINCT p.id AS prompt_id, t.tag
+                       FROM prompt p CROSS JOIN LATERAL unnest(p.tags) AS t(tag)
+                      WHERE p.id IN (SELECT prompt_id FROM pa)),
+            ans AS (SELECT t.tag AS key, pa.prompt_id, m, credits, cited FROM pa JOIN tags t USING (prompt_id)),
+            ent AS (SELECT t.tag AS key, pe.* FROM pe JOIN tags t USING (prompt_id)),
+            """;
+
+    /**
+     * Rollup rows ({@code r}) of one provider: never the all-providers rows (provider ''), whatever the filter
+     * says. Parameter: the provider.
+     */
+    private static final String ONE_PROVIDER = "> '' AND r.provider = ?::text";
+    /** Rollup rows ({@code r}) of the prompts tagged with the filter's tag. Parameter: the tag. */
+    private static final String TAGGED_PROMPTS =
+            " AND r.prompt_id IN (SELECT p.id FROM prompt p WHERE ?::text = ANY (p.tags))";
+    /** Answer facts ({@code a}) of a range of dates of a workspace. Parameters: workspace, from, to. */
+    private static final String FACTS_OF_DATES = "a.workspace_id = ? AND a.run_date BETWEEN ? AND ?";
+    /** Answer facts ({@code a}) of a run. Parameter: the run. */
+    private static final String FACTS_OF_RUN = "a.run_id = ?";
+    private static final String FACTS_OF_PROVIDER = " AND a.provider = ?::text";
+    private static final String FACTS_OF_TAG =
+            " AND a.prompt_id IN (SELECT p.id FROM prompt p WHERE ?::text = ANY (p.tags))";
+
+    /** groupBy=model: the model the answer was served with (else the one asked for), '' when neither is known. */
+    private static final String MODEL = "coalesce(a.model, '')";
+
+    private static String rollup(String base, String providers, String grouping) {
+        return ROLLUP_PERIODS.replace("{base}", base).replace("{providers}", providers) + grouping + PER_GROUP;
+    }
 
     /** Where sentiment comes from: the analyzer's, or the judge's with the analyzer's as fallback. */
     public enum SentimentSource { ANALYZER, JUDGE }
 
-    private static String entityStats(String sentiment, String sentimentJoin) {
-        return "WITH " + COUNTED_ANSWERS + """
-            ,
-            scored AS (
-                SELECT a.*,
-                       (SELECT count(*) FROM mention k WHERE k.response_id = a.response_id AND k.mentioned) AS credits,
-                       EXISTS (SELECT 1 FROM citation t WHERE t.response_id = a.response_id) AS cited
-                  FROM analysed a),
-            grouped AS (
-                SELECT g.key, s.*
-                  FROM scored s
-                  CROSS JOIN LATERAL unnest(""" + GROUP_KEYS + """
-            ) AS g(key)),
-            totals AS (
-                SELECT key, min(prompt_text) AS prompt_text, count(*) AS n, sum(credits) AS credits,
-                       count(*) FILTER (WHERE cited) AS cited
-                  FROM grouped
-                 GROUP BY key),
-            cited_entity AS (
-                SELECT DISTINCT t.response_id, t.entity_id
-                  FROM citation t
-                 WHERE t.entity_id = ANY (?) AND t.response_id IN (SELECT response_id FROM analysed))
-            SELECT t.key, t.prompt_text, t.n, t.credits, t.cited, e.id AS entity_id, e.name, e.kind,
-                   count(*) FILTER (WHERE m.mentioned) AS mentioned,
-                   count(m.list_rank) FILTER (WHERE m.mentioned) AS ranked,
-                   avg(m.list_rank) FILTER (WHERE m.mentioned) AS avg_rank,
-                   avg(m.mention_order) FILTER (WHERE m.mentioned) AS avg_order,
-                   avg(""" + sentiment + """
-            ) FILTER (WHERE m.mentioned) AS avg_sentiment,
-                   count(ce.response_id) AS cites_entity
-              FROM totals t
-              JOIN grouped g ON g.key = t.key
-              CROSS JOIN entity e
-              LEFT JOIN mention m ON m.response_id = g.response_id AND m.entity_id = e.id
-              LEFT JOIN cited_entity ce ON ce.response_id = g.response_id AND ce.entity_id = e.id""" + sentimentJoin
-                + """
+    /**
+     * The LLM judge's sentiment ({@code sightline.analysis.judge}) where it judged the answer, the analyzer's where it
+     * did not (no judge, its call failed, its reply did not parse); read from the answer facts, as the rollups keep
+     * the analyzer's.
+     */
+    private static final String JUDGED = "coalesce(js.sentiment_score, m.sentiment_score)";
+    private static final String JUDGED_JOIN = """
 
-             WHERE e.id = ANY (?)
-             GROUP BY t.key, t.prompt_text, t.n, t.credits, t.cited, e.id, e.name, e.kind""";
+                  LEFT JOIN judged_sentiment js ON js.response_id = m.response_id AND js.entity_id = m.entity_id""";
+
+    /** The statement over the scope's answer facts ({@link #factRows}) grouped by groupBy. */
+    private static String facts(Scope scope, String groupBy) {
+        return facts(scope, groupBy, SentimentSource.ANALYZER);
     }
 
-    /** Extra parameter: limit. */
-    private static final String CITED_DOMAINS = "WITH " + COUNTED_ANSWERS + """
-            
+    private static String facts(Scope scope, String groupBy, SentimentSource source) {
+        String base = groupBy == null ? "'all'" : switch (groupBy) {
+            case "provider" -> "a.provider";
+            case "model" -> MODEL;
+            case "day" -> "a.run_date::text";
+            case "prompt" -> "a.prompt_id::text";
+            default -> "''";
+        };
+        boolean judge = source == SentimentSource.JUDGE;
+        return FACTS.replace("{base}", base).replace("{where}", factRows(scope))
+                .replace("{sentiment}", judge ? JUDGED : "m.sentiment_score")
+                .replace("{sentimentJoin}", judge ? JUDGED_JOIN : "")
+                + ("tag".equals(groupBy) ? BY_TAG : BY_BASE) + PER_GROUP;
+    }
+
+    private static final String READ_SETTINGS = """
+            SELECT set_config('work_mem', '64MB', true), set_config('plan_cache_mode', 'force_custom_plan', true)""";
+
+    /** The first and last day the workspace has counted answers on. */
+    private static final String DAY_BOUNDS = """
+            SELECT (SELECT min(period) FROM rollup_answers WHERE workspace_id = ? AND span = 1) AS first,
+                   (SELECT max(period) FROM rollup_answers WHERE workspace_id = ? AND span = 1) AS last""";
+
+    private static final String CITED_DOMAINS = """
+            WITH u AS (SELECT * FROM unnest(?::int[], ?::date[]) AS u(span, period))
+            SELECT r.domain, r.owner, e.name AS owner_name, sum(r.citations) AS citations, sum(r.answers) AS answers
+              FROM u JOIN rollup_domains r ON r.workspace_id = ? AND r.span = u.span AND r.period = u.period
+              LEFT JOIN entity e ON e.id = nullif(r.entity_id, 0)
+             GROUP BY r.domain, r.owner, e.name
+             ORDER BY citations DESC, answers DESC, r.domain, r.owner
+             LIMIT ?""";
+    /** The cited domains of a run's or a filtered scope's answer facts ({where}, on answer_fact a). */
+    private static final String CITED_DOMAINS_OF_FACTS = """
             SELECT t.domain, t.owner, e.name AS owner_name, count(*) AS citations,
                    count(DISTINCT t.response_id) AS answers
-              FROM citation t
-              JOIN analysed a ON a.response_id = t.response_id
+              FROM answer_fact a
+              JOIN citation t ON t.response_id = a.response_id AND t.domain <> ''
               LEFT JOIN entity e ON e.id = t.entity_id
-             WHERE t.domain <> ''
+             WHERE {where}
              GROUP BY t.domain, t.owner, e.name
              ORDER BY citations DESC, answers DESC, t.domain, t.owner
              LIMIT ?""";
+    private static final String PROMPT_TEXTS = "SELECT id, text FROM prompt WHERE id = ANY (?::bigint[])";
 
     private static final String ENTITY_BY_NAME = """
             SELECT id, name, kind FROM entity
@@ -134,19 +286,18 @@ public final class MetricsRepository {
              LIMIT 1""";
     private static final String BRAND = """
             SELECT id, name, kind FROM entity WHERE workspace_id = ? AND kind = 'brand' AND active""";
-    /** The active entities, and inactive ones the run's analyses still refer to; brand first. */
+    /** The active entities, and inactive ones the run's counted analyses still refer to; brand first. */
     private static final String ENTITIES_OF_RUN = """
             SELECT e.id, e.name, e.kind FROM entity e
              WHERE e.workspace_id = ?
-               AND (e.active OR EXISTS (SELECT 1 FROM mention m
-                                          JOIN response s ON s.id = m.response_id
-                                          JOIN cell c ON c.id = s.cell_id
-                                         WHERE c.run_id = ? AND m.entity_id = e.id))
+               AND (e.active OR EXISTS (SELECT 1 FROM answer_fact f
+                                          JOIN mention m ON m.response_id = f.response_id AND m.entity_id = e.id
+                                         WHERE f.run_id = ?))
              ORDER BY e.kind = 'brand' DESC, e.id""";
     /** The latest earlier completed run of the workspace that asked exactly the same providers. */
     private static final String COMPARABLE_RUN = """
             SELECT id FROM run
-             WHERE workspace_id = ? AND id < ? AND status = 'completed' AND kind = 'sweep'
+             WHERE workspace_id = ? AND id < ? AND status = 'completed'
                AND providers @> ?::text[] AND providers <@ ?::text[]
              ORDER BY id DESC LIMIT 1""";
 
@@ -158,12 +309,14 @@ public final class MetricsRepository {
 
     /**
      * Stats per group (null groupBy: one group "all") for each of the entities, sorted by group (prompts by id)
-     * and then in the order the entities were given. Groups without counted answers are absent.
+     * and then in the order the entities were given. Groups without counted answers are absent. A run's report
+     * groups its scope by provider.
      */
     public List<EntityStats> stats(Scope scope, String groupBy, List<EntityRef> entities) {
         return stats(scope, groupBy, entities, SentimentSource.ANALYZER);
     }
 
+    /** {@link #stats(Scope, String, List)} with the sentiment of {@code source}. */
     public List<EntityStats> stats(Scope scope, String groupBy, List<EntityRef> entities, SentimentSource source) {
         if (groupBy != null && !GROUP_BY.contains(groupBy)) {
             throw new IllegalArgumentException("groupBy " + groupBy);
@@ -172,9 +325,17 @@ public final class MetricsRepository {
             return List.of();
         }
         List<Long> ids = entities.stream().map(EntityRef::id).toList();
-        String sql = source == SentimentSource.JUDGE ? ENTITY_STATS_JUDGE : ENTITY_STATS;
-        List<EntityStats> rows = new ArrayList<>(jdbc.query(sql, rs -> stats(rs, groupBy),
-                params(scope, groupBy, ids, ids)));
+        List<EntityStats> rows = new ArrayList<>(source == SentimentSource.JUDGE ? judged(scope, groupBy, ids)
+                : query(scope, groupBy, ids));
+        if ("prompt".equals(groupBy) && !rows.isEmpty()) {
+            Map<Long, String> texts = new HashMap<>();
+            jdbc.query(PROMPT_TEXTS, rs -> texts.put(rs.getLong(1), rs.getString(2)),
+                    rows.stream().map(r -> Long.parseLong(r.key())).distinct().toList());
+            rows.replaceAll(r -> new EntityStats(r.key(), texts.get(Long.parseLong(r.key())), r.entity(), r.n(),
+                    r.prompts(), r.sumSquaredSizes(), r.mentioned(), r.sumSquaredHits(), r.credits(), r.cited(),
+                    r.citesEntity(), r.ranked(), r.rankSum(), r.ordered(), r.orderSum(), r.scored(),
+                    r.sentimentSum()));
+        }
         rows.sort((a, b) -> {
             int c = "prompt".equals(groupBy) ? Long.compare(Long.parseLong(a.key()), Long.parseLong(b.key()))
                     : a.key().compareTo(b.key());
@@ -183,9 +344,175 @@ public final class MetricsRepository {
         return rows;
     }
 
+    private List<EntityStats> query(Scope scope, String groupBy, List<Long> ids) {
+        if (scope.runId() != null) {
+            if (!filtered(scope) && !"model".equals(groupBy)) {
+                Object[] day = jdbc.queryOne(SOLE_RUN_OF_DAY, rs -> new Object[] {rs.getObject(1, LocalDate.class),
+                        rs.getBoolean(2)}, scope.runId()).orElse(null);
+                if (day != null && (Boolean) day[1]) {
+                    LocalDate d = (LocalDate) day[0];
+                    if ("provider".equals(groupBy)) {
+                        return read(DAY_BY_PROVIDER, scope.workspaceId(), d, scope.workspaceId(), ids, d, ids);
+                    }
+                    return rollups(Scope.dates(scope.workspaceId(), d, d), groupBy, ids, d, d);
+                }
+            }
+            return read(facts(scope, groupBy), factParams(scope, null, ids, ids, ids));
+        }
+        Optional<LocalDate[]> range = range(jdbc, scope);
+        if (range.isEmpty()) {
+            return List.of();
+        }
+        if ("model".equals(groupBy)) {
+            return read(facts(scope, groupBy), factParams(scope, range.get(), ids, ids, ids));
+        }
+        return rollups(scope, groupBy, ids, range.get()[0], range.get()[1]);
+    }
+
+    /** With the judge's sentiment: always from the answer facts (the rollups add up the analyzer's). */
+    private List<EntityStats> judged(Scope scope, String groupBy, List<Long> ids) {
+        if (scope.runId() != null) {
+            return read(facts(scope, groupBy, SentimentSource.JUDGE), factParams(scope, null, ids, ids, ids));
+        }
+        Optional<LocalDate[]> range = range(jdbc, scope);
+        if (range.isEmpty()) {
+            return List.of();
+        }
+        return read(facts(scope, groupBy, SentimentSource.JUDGE), factParams(scope, range.get(), ids, ids, ids));
+    }
+
+    /** A date scope's stats from the rollups of the days from..to (any groupBy but model). */
+    private List<EntityStats> rollups(Scope scope, String groupBy, List<Long> ids, LocalDate from, LocalDate to) {
+        if ("day".equals(groupBy) && !filtered(scope)) {
+            return read(DAYS, ids, scope.workspaceId(), from, to);
+        }
+        String sql = groupBy == null ? rollup("''", rollupRows(scope, null), BY_ALL) : switch (groupBy) {
+            case "provider" -> rollup("r.provider", rollupRows(scope, groupBy), BY_BASE);
+            case "prompt" -> rollup("''", rollupRows(scope, groupBy), BY_PROMPT);
+            case "day" -> rollup("r.period::text", rollupRows(scope, groupBy), BY_BASE);
+            default -> rollup("''", rollupRows(scope, groupBy), BY_TAG);
+        };
+        Periods p = periods(groupBy, from, to);
+        List<Object> params = new ArrayList<>(List.of(p.spans(), p.starts(), scope.workspaceId()));
+        params.addAll(filterParams(scope));
+        params.addAll(List.of(scope.workspaceId(), ids));
+        params.addAll(filterParams(scope));
+        params.add(ids);
+        return read(sql, params.toArray());
+    }
+
+    /**
+     * A metrics statement with room to hash and sort in memory (a year of periods is a few hundred thousand rows),
+     * and planned for its parameters every time: a cached generic plan cannot know how many periods it reads.
+     */
+    private List<EntityStats> read(String sql, Object... params) {
+        return read(jdbc, sql, MetricsRepository::stats, params);
+    }
+
+    /** A metrics statement, read as {@link #read(String, Object...)} describes. */
+    static <T> List<T> read(Jdbc jdbc, String sql, Jdbc.RowMapper<T> mapper, Object... params) {
+        return jdbc.inTransaction(c -> {
+            Jdbc.queryOne(c, READ_SETTINGS, rs -> 0);
+            return Jdbc.query(c, sql, mapper, params);
+        });
+    }
+
+    /** Whether the scope keeps only some providers' or prompts' answers: then no per-day total fits it. */
+    static boolean filtered(Scope scope) {
+        return scope.provider() != null || scope.tag() != null;
+    }
+
+    /**
+     * Which rollup rows ({@code r}) a date scope reads, to follow {@code r.provider }: the all-providers rows, each
+     * provider's (groupBy=provider), or the filter's provider's; then only the filter's tag's prompts. Parameters:
+     * {@link #filterParams}.
+     */
+    static String rollupRows(Scope scope, String groupBy) {
+        String providers = scope.provider() != null ? ONE_PROVIDER : "provider".equals(groupBy) ? "> ''" : "= ''";
+        return scope.tag() != null ? providers + TAGGED_PROMPTS : providers;
+    }
+
+    /**
+     * Which answer facts ({@code a}) a scope reads: a run's, or a range of dates' of the workspace; then only the
+     * filter's provider's and tag's. Parameters: {@link #factParams}.
+     */
+    static String factRows(Scope scope) {
+        return (scope.runId() != null ? FACTS_OF_RUN : FACTS_OF_DATES)
+                + (scope.provider() != null ? FACTS_OF_PROVIDER : "") + (scope.tag() != null ? FACTS_OF_TAG : "");
+    }
+
+    /** The filter's provider and tag, those that are set, in the order {@link #rollupRows} uses them. */
+    static List<Object> filterParams(Scope scope) {
+        List<Object> p = new ArrayList<>();
+        if (scope.provider() != null) {
+            p.add(scope.provider());
+        }
+        if (scope.tag() != null) {
+            p.add(scope.tag());
+        }
+        return p;
+    }
+
+    /** The parameters of {@link #factRows} (range: the dates of a date scope), then more. */
+    static Object[] factParams(Scope scope, LocalDate[] range, Object... more) {
+        List<Object> p = new ArrayList<>();
+        if (scope.runId() != null) {
+            p.add(scope.runId());
+        } else {
+            p.addAll(List.of(scope.workspaceId(), range[0], range[1]));
+        }
+        p.addAll(filterParams(scope));
+        p.addAll(List.of(more));
+        return p.toArray();
+    }
+
+    /** The rollup periods a date range is read as: single days for groupBy=day, else the fewest periods. */
+    static Periods periods(String groupBy, LocalDate from, LocalDate to) {
+        return "day".equals(groupBy) ? Periods.days(from, to) : Periods.cover(from, to);
+    }
+
+    /** The scope's dates clipped to the days the workspace has answers on; empty when nothing is left. */
+    static Optional<LocalDate[]> range(Jdbc jdbc, Scope scope) {
+        LocalDate[] bounds = jdbc.queryOne(DAY_BOUNDS, rs -> new LocalDate[] {rs.getObject("first", LocalDate.class),
+                rs.getObject("last", LocalDate.class)}, scope.workspaceId(), scope.workspaceId()).orElseThrow();
+        if (bounds[0] == null) {
+            return Optional.empty();
+        }
+        if ((scope.from() != null && scope.from().isAfter(bounds[1]))
+                || (scope.to() != null && scope.to().isBefore(bounds[0]))
+                || (scope.from() != null && scope.to() != null && scope.from().isAfter(scope.to()))) {
+            return Optional.empty();
+        }
+        // an open end reaches out to the edge of the largest period: no day lies beyond the history, so the range
+        // means the same and is read as whole periods (all history: a few 64-day blocks, no edge days)
+        LocalDate from = scope.from() == null || !scope.from().isAfter(bounds[0]) ? Periods.largestStart(bounds[0])
+                : scope.from();
+        LocalDate to = scope.to() == null || !scope.to().isBefore(bounds[1]) ? Periods.largestEnd(bounds[1])
+                : scope.to();
+        return Optional.of(new LocalDate[] {from, to});
+    }
+
+    /**
+     * The most cited domains of the scope's counted answers: from rollup_domains for a range of dates, from the
+     * answer facts of a run or of a provider or tag filter.
+     */
     public List<DomainCount> citedDomains(Scope scope, int limit) {
-        return jdbc.query(CITED_DOMAINS, rs -> new DomainCount(rs.getString("domain"), rs.getString("owner"),
-                rs.getString("owner_name"), rs.getLong("citations"), rs.getLong("answers")), params(scope, limit));
+        Jdbc.RowMapper<DomainCount> domain = rs -> new DomainCount(rs.getString("domain"), rs.getString("owner"),
+                rs.getString("owner_name"), rs.getLong("citations"), rs.getLong("answers"));
+        if (scope.runId() != null) {
+            return read(jdbc, CITED_DOMAINS_OF_FACTS.replace("{where}", factRows(scope)), domain,
+                    factParams(scope, null, limit));
+        }
+        Optional<LocalDate[]> range = range(jdbc, scope);
+        if (range.isEmpty()) {
+            return List.of();
+        }
+        if (filtered(scope)) {
+            return read(jdbc, CITED_DOMAINS_OF_FACTS.replace("{where}", factRows(scope)), domain,
+                    factParams(scope, range.get(), limit));
+        }
+        Periods p = Periods.cover(range.get()[0], range.get()[1]);
+        return read(jdbc, CITED_DOMAINS, domain, p.spans(), p.starts(), scope.workspaceId(), limit);
     }
 
     /** An entity of the workspace by name, case-insensitively; the active one when an old one has the name too. */
@@ -193,10 +520,12 @@ public final class MetricsRepository {
         return jdbc.queryOne(ENTITY_BY_NAME, MetricsRepository::entityRef, workspaceId, name);
     }
 
+    /** The workspace's active brand. */
     public Optional<EntityRef> brand(long workspaceId) {
         return jdbc.queryOne(BRAND, MetricsRepository::entityRef, workspaceId);
     }
 
+    /** The active entities and the inactive ones the run's counted answers mention; brand first. */
     public List<EntityRef> entitiesOfRun(long workspaceId, long runId) {
         return jdbc.query(ENTITIES_OF_RUN, MetricsRepository::entityRef, workspaceId, runId);
     }
@@ -206,31 +535,13 @@ public final class MetricsRepository {
         return jdbc.queryOne(COMPARABLE_RUN, rs -> rs.getLong(1), workspaceId, runId, providers, providers);
     }
 
-    static Object[] params(Scope s, Object... more) {
-        List<Object> p = new ArrayList<>(List.of(s.workspaceId()));
-        p.add(s.runId());
-        p.add(s.runId());
-        p.add(s.from());
-        p.add(s.from());
-        p.add(s.to());
-        p.add(s.to());
-        p.add(s.provider());
-        p.add(s.provider());
-        p.add(s.tag());
-        p.add(s.tag());
-        for (Object o : more) {
-            p.add(o instanceof Collection<?> c ? List.copyOf(c) : o);
-        }
-        return p.toArray();
-    }
-
-    private static EntityStats stats(ResultSet rs, String groupBy) throws SQLException {
+    private static EntityStats stats(ResultSet rs) throws SQLException {
         String key = rs.getString("key");
-        String label = "prompt".equals(groupBy) ? rs.getString("prompt_text") : key;
-        return new EntityStats(key, label, entityRef(rs.getLong("entity_id"), rs.getString("name"),
-                rs.getString("kind")), rs.getLong("n"), rs.getLong("mentioned"), rs.getLong("credits"),
-                rs.getLong("cited"), rs.getLong("cites_entity"), rs.getLong("ranked"), nullableDouble(rs, "avg_rank"),
-                nullableDouble(rs, "avg_order"), nullableDouble(rs, "avg_sentiment"));
+        return new EntityStats(key, key, entityRef(rs.getLong("entity_id"), rs.getString("name"),
+                rs.getString("kind")), rs.getLong("n"), rs.getLong("prompts"), rs.getLong("sum_m2"),
+                rs.getLong("mentioned"), rs.getBigDecimal("sum_y2_m"), rs.getLong("credits"), rs.getLong("cited"),
+                rs.getLong("cites_entity"), rs.getLong("ranked"), rs.getLong("rank_sum"), rs.getLong("ordered"),
+                rs.getLong("order_sum"), rs.getLong("scored"), rs.getBigDecimal("sentiment_sum"));
     }
 
     private static EntityRef entityRef(ResultSet rs) throws SQLException {
@@ -241,8 +552,4 @@ public final class MetricsRepository {
         return new EntityRef(id, name, kind.toLowerCase(Locale.ROOT));
     }
 
-    private static Double nullableDouble(ResultSet rs, String column) throws SQLException {
-        double v = rs.getDouble(column);
-        return rs.wasNull() ? null : v;
-    }
 }

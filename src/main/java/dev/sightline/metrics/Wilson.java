@@ -23,14 +23,21 @@ public final class Wilson {
         if (hits < 0 || hits > n) {
             throw new IllegalArgumentException("hits " + hits + " outside 0.." + n);
         }
+        return interval95((double) hits / n, n, hits == 0, hits == n);
+    }
+
+    /**
+     * The 95% interval of proportion {@code p} on an effective sample size {@code n} (not necessarily whole);
+     * {@code none} and {@code all} pin the bound that is exactly 0 or 1.
+     */
+    public static Interval interval95(double p, double n, boolean none, boolean all) {
         double z2 = Z95 * Z95;
-        double p = (double) hits / n;
         double denom = 1 + z2 / n;
         double centre = (p + z2 / (2.0 * n)) / denom;
         double margin = Z95 * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n)) / denom;
         // at 0 of n and n of n the bound is exactly 0 or 1; floating point would leave 1e-17 there
-        double low = hits == 0 ? 0 : Math.max(0, centre - margin);
-        double high = hits == n ? 1 : Math.min(1, centre + margin);
+        double low = none ? 0 : Math.max(0, centre - margin);
+        double high = all ? 1 : Math.min(1, centre + margin);
         return new Interval(low, high);
     }
 }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.sightline.store.Jdbc;
+import dev.sightline.store.RawBodies;
 
 /**
  * The work queue. Claims take due cells with {@code FOR UPDATE SKIP LOCKED} so nodes never claim the same cell;
@@ -63,7 +64,7 @@ public final class CellRepository {
     private static final String STORE_SUCCEEDED = """
             WITH input AS (
               SELECT * FROM unnest(?::bigint[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[],
-                                   ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::int[], ?::numeric[],
+                                   ?::bytea[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::int[], ?::numeric[],
                                    ?::bigint[], ?::text[], ?::text[], ?::int[])
                 AS t(cell_id, token, provider, kind, model_requested, model_served, http_status, raw_body,
                      answer_text, citations, tokens_in, tokens_out, search_calls, cost_usd, latency_ms,
@@ -80,14 +81,18 @@ public final class CellRepository {
                WHERE c.id = l.id AND i.cell_id = l.id AND c.status = 'leased' AND c.lease_token = i.token
               RETURNING c.id, c.run_id, i.token),
             stored AS (
-              INSERT INTO response (cell_id, provider, kind, model_requested, model_served, http_status, raw_body,
+              INSERT INTO response (cell_id, provider, kind, model_requested, model_served, http_status,
                                     answer_text, citations, tokens_in, tokens_out, search_calls, cost_usd, latency_ms,
                                     provider_request_id, finish_reason, attempt)
-              SELECT i.cell_id, i.provider, i.kind, i.model_requested, i.model_served, i.http_status, i.raw_body,
+              SELECT i.cell_id, i.provider, i.kind, i.model_requested, i.model_served, i.http_status,
                      i.answer_text, i.citations::jsonb, i.tokens_in, i.tokens_out, i.search_calls, i.cost_usd,
                      i.latency_ms, i.provider_request_id, i.finish_reason, i.attempt
                 FROM input i JOIN fenced f ON f.id = i.cell_id AND f.token = i.token
               RETURNING id, cell_id),
+            bodies AS (
+              INSERT INTO response_body (response_id, encoding, body)
+              SELECT s.id, 'deflate-answer', i.raw_body
+                FROM stored s JOIN fenced f ON f.id = s.cell_id JOIN input i ON i.cell_id = f.id AND i.token = f.token),
             queued AS (
               INSERT INTO analysis_queue (response_id, run_id)
               SELECT s.id, f.run_id FROM stored s JOIN fenced f ON f.id = s.cell_id)
@@ -216,7 +221,7 @@ public final class CellRepository {
         String[] requested = new String[n];
         String[] served = new String[n];
         Integer[] statuses = new Integer[n];
-        String[] bodies = new String[n];
+        byte[][] bodies = new byte[n][];
         String[] texts = new String[n];
         String[] citations = new String[n];
         Long[] tokensIn = new Long[n];
@@ -238,7 +243,7 @@ public final class CellRepository {
             requested[i] = a.modelRequested();
             served[i] = a.modelServed();
             statuses[i] = a.httpStatus();
-            bodies[i] = a.rawBody();
+            bodies[i] = RawBodies.compress(a.rawBody(), a.text(), a.citationsJson());
             texts[i] = a.text();
             citations[i] = a.citationsJson();
             tokensIn[i] = a.tokensIn();
@@ -253,7 +258,7 @@ public final class CellRepository {
             try (PreparedStatement ps = c.prepareStatement(STORE_SUCCEEDED)) {
                 Object[][] columns = {cellIds, tokens, providers, kinds, requested, served, statuses, bodies, texts,
                         citations, tokensIn, tokensOut, searches, costs, latencies, requestIds, finishes, attempts};
-                String[] types = {"bigint", "uuid", "text", "text", "text", "text", "int4", "text", "text", "text",
+                String[] types = {"bigint", "uuid", "text", "text", "text", "text", "int4", "bytea", "text", "text",
                         "bigint", "bigint", "int4", "numeric", "bigint", "text", "text", "int4"};
                 for (int i = 0; i < columns.length; i++) {
                     ps.setArray(i + 1, c.createArrayOf(types[i], columns[i]));

@@ -13,19 +13,21 @@ import java.util.Optional;
 
 import dev.sightline.events.Outbox;
 import dev.sightline.store.Jdbc;
+import dev.sightline.values.Json;
 
 /** Runs: planning (the run and all its cells in one transaction), reading, cancelling, finalising. */
 public final class RunRepository {
 
     static final String RUN_COLUMNS = """
-            id, workspace_id, run_date, trigger, status, providers, prompt_tags, samples, cells_total,
-            estimated_cost_usd, created_at, finished_at, cancel_requested_at, idempotency_key, request_hash, kind""";
+            r.id, r.workspace_id, r.run_date, r.trigger, r.status, r.providers, r.prompt_tags, r.samples,
+            r.cells_total, r.estimated_cost_usd, r.created_at, r.finished_at, r.cancel_requested_at,
+            r.idempotency_key, r.request_hash, r.kind""";
 
     private static final String SELECT_BY_KEY = "SELECT " + RUN_COLUMNS
-            + " FROM run WHERE workspace_id = ? AND idempotency_key = ?";
-    private static final String SELECT_BY_ID = "SELECT " + RUN_COLUMNS + " FROM run WHERE id = ? AND workspace_id = ?";
+            + " FROM run r WHERE workspace_id = ? AND idempotency_key = ?";
+    private static final String SELECT_BY_ID = "SELECT " + RUN_COLUMNS + " FROM run r WHERE id = ? AND workspace_id = ?";
     private static final String SELECT_SWEEP_BY_ID = "SELECT " + RUN_COLUMNS
-            + " FROM run WHERE id = ? AND workspace_id = ? AND kind = 'sweep'";
+            + " FROM run r WHERE id = ? AND workspace_id = ? AND kind = 'sweep'";
     private static final String SELECT_PROMPTS_FOR_RUN = """
             SELECT id, text FROM prompt
              WHERE workspace_id = ? AND active AND (cardinality(?::text[]) = 0 OR tags && ?::text[])
@@ -52,15 +54,34 @@ public final class RunRepository {
                                       'promptTags', prompt_tags, 'samples', samples, 'cellsTotal', cells_total,
                                       'estimatedCostUsd', estimated_cost_usd, 'createdAt', created_at)
               FROM run WHERE id = ?""";
+    /**
+     * A page of runs with their counts and costs in one statement: a terminal run's were frozen in its row when it
+     * was finalised, a running run's are counted now. Missing filters are passed as bounds that match every run
+     * (not as {@code ? IS NULL OR ...}), so the statement keeps one plan.
+     */
     private static final String LIST = "SELECT " + RUN_COLUMNS + """
-             FROM run
-            WHERE workspace_id = ? AND kind = 'sweep'
-              AND (?::text IS NULL OR status = ?::text)
-              AND (?::date IS NULL OR run_date >= ?::date)
-              AND (?::date IS NULL OR run_date <= ?::date)
-              AND (?::bigint IS NULL OR id < ?::bigint)
-            ORDER BY id DESC
+            , coalesce(r.cell_counts, live.counts) AS counts, coalesce(r.last_cell_update, live.last) AS last,
+              coalesce(r.tokens_in, cost.tin) AS tin, coalesce(r.tokens_out, cost.tout) AS tout,
+              coalesce(r.cost_usd, cost.cost) AS cost, now() AS now
+             FROM run r
+             LEFT JOIN LATERAL (
+                  SELECT jsonb_object_agg(x.status, x.n) AS counts, max(x.last) AS last
+                    FROM (SELECT c.status, count(*) AS n, max(c.updated_at) AS last
+                            FROM cell c WHERE c.run_id = r.id AND r.cell_counts IS NULL GROUP BY c.status) x) live
+                  ON true
+             LEFT JOIN LATERAL (
+                  SELECT coalesce(sum(s.tokens_in), 0) AS tin, coalesce(sum(s.tokens_out), 0) AS tout,
+                         coalesce(sum(s.cost_usd), 0) AS cost
+                    FROM cell c JOIN response s ON s.cell_id = c.id
+                   WHERE c.run_id = r.id AND r.cell_counts IS NULL) cost ON true
+            WHERE r.workspace_id = ? AND r.kind = 'sweep'
+              AND r.status = ANY (?::text[])
+              AND r.run_date BETWEEN ?::date AND ?::date
+              AND r.id < ?
+            ORDER BY r.id DESC
             LIMIT ?""";
+    private static final List<String> ANY_STATUS = List.of("running", "completed", "completed_with_failures",
+            "cancelled");
     private static final String COUNTS = "SELECT status, count(*) AS n, max(updated_at) AS last FROM cell WHERE run_id = ? GROUP BY status";
     private static final String COUNTS_BY_PROVIDER = """
             SELECT provider, status, count(*) AS n FROM cell WHERE run_id = ? GROUP BY provider, status""";
@@ -93,7 +114,14 @@ public final class RunRepository {
                                        AND f.kind IN ('sweep', 'experiment') AND f.replaced_by IS NULL)
                          THEN 'completed_with_failures'
                        ELSE 'completed' END,
-                     finished_at = now()
+                     finished_at = now(),
+                     cell_counts = (SELECT jsonb_object_agg(x.status, x.n)
+                                      FROM (SELECT c.status, count(*) AS n FROM cell c WHERE c.run_id = r.id
+                                             GROUP BY c.status) x),
+                     last_cell_update = (SELECT max(c.updated_at) FROM cell c WHERE c.run_id = r.id),
+                     (tokens_in, tokens_out, cost_usd) = (
+                       SELECT coalesce(sum(s.tokens_in), 0), coalesce(sum(s.tokens_out), 0), coalesce(sum(s.cost_usd), 0)
+                         FROM cell c JOIN response s ON s.cell_id = c.id WHERE c.run_id = r.id)
                WHERE r.status = 'running'
                  AND (?::bigint[] IS NULL OR r.id = ANY (?::bigint[]))
                  AND NOT EXISTS (SELECT 1 FROM cell c WHERE c.run_id = r.id AND c.status IN ('pending', 'leased'))
@@ -195,9 +223,22 @@ public final class RunRepository {
         return jdbc.queryOne(SELECT_BY_KEY, RunRepository::run, workspaceId, key);
     }
 
-    public List<Run> list(long workspaceId, String status, LocalDate from, LocalDate to, Long before, int limit) {
-        return jdbc.query(LIST, RunRepository::run, workspaceId, status, status, from, from, to, to, before, before,
-                limit);
+    /** Runs newest first, each with its progress, in one statement (null filters do not restrict). */
+    public List<RunProgress> list(long workspaceId, String status, LocalDate from, LocalDate to, Long before,
+                                  int limit) {
+        return jdbc.query(LIST, rs -> {
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            RunProgress.STATUSES.forEach(st -> counts.put(st, 0));
+            String json = rs.getString("counts");
+            if (json != null) {
+                Json.parseObject(json).fields().forEachRemaining(e -> counts.put(e.getKey(), e.getValue().asInt()));
+            }
+            Run run = run(rs);
+            Instant last = Jdbc.instant(rs, "last");
+            return new RunProgress(run, counts, rs.getLong("tin"), rs.getLong("tout"), rs.getBigDecimal("cost"),
+                    last == null || last.isBefore(run.createdAt()) ? run.createdAt() : last, Jdbc.instant(rs, "now"));
+        }, workspaceId, status == null ? ANY_STATUS : List.of(status), from == null ? LocalDate.of(1, 1, 1) : from,
+                to == null ? LocalDate.of(9999, 12, 31) : to, before == null ? Long.MAX_VALUE : before, limit);
     }
 
     public RunProgress progress(Run run) {

@@ -289,13 +289,13 @@ class MetricsQueryTest {
         assertThat(lines).hasSize(4); // header, two prompts, and the empty rest after the last CRLF
         assertThat(lines[0]).isEqualTo("groupBy,key,label,entity,n,mentioned,visibility,visibilityLow,visibilityHigh,"
                 + "shareOfVoice,mentionCredits,avgRank,rankedAnswers,avgMentionOrder,avgSentiment,citationRate,"
-                + "citedAnswers,citingEntityAnswers,refused,empty,refusalRate");
+                + "citedAnswers,citingEntityAnswers,prompts,intervalMethod,effectiveN,refused,empty,refusalRate");
         // P1: openai 1-5 + anthropic 1 -> 6 answers, Acme in 5, credits 11, ranks 1,2,3,1 (one unranked),
         // orders 1,2,1,3,1, scores 0.5,0.3,-0.2,0.1,0.8; 5 answers cite, 3 of them acme.com
         String prefix = "prompt," + p1 + ",\"Which CRM, in \"\"2026\"\", is best?\",Acme,";
         assertThat(lines[1]).startsWith(prefix);
         String[] f = lines[1].substring(prefix.length()).split(",", -1);
-        assertThat(f).hasSize(17);
+        assertThat(f).hasSize(20);
         assertThat(f[0]).isEqualTo("6");
         assertThat(f[1]).isEqualTo("5");
         assertThat(Double.parseDouble(f[2])).isCloseTo(5.0 / 6, within(EPS));

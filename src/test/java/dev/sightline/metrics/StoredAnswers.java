@@ -64,8 +64,8 @@ final class StoredAnswers {
         long cell = one("INSERT INTO cell (run_id, prompt_id, provider, sample, status, attempts) VALUES (?, ?, ?, ?, ?, 1)"
                 + " RETURNING id", run, prompt, provider, sample, cellStatus);
         long response = one("""
-                INSERT INTO response (cell_id, provider, kind, http_status, raw_body, answer_text, attempt)
-                VALUES (?, ?, 'openai-chat', 200, '{}', 'hand-written answer', 1) RETURNING id""", cell, provider);
+                INSERT INTO response (cell_id, provider, kind, http_status, answer_text, attempt)
+                VALUES (?, ?, 'openai-chat', 200, 'hand-written answer', 1) RETURNING id""", cell, provider);
         if (!analysed) {
             return response;
         }
@@ -92,6 +92,8 @@ final class StoredAnswers {
                     VALUES (?, ?, ?, ?, ?, ?, 'native')""", response, ++position, x.url(), x.domain(), x.owner(),
                     x.entity());
         }
+        // what the analysis route does in the transaction that writes an analysis
+        exec("CALL rollup_record(ARRAY[?]::bigint[])", response);
         return response;
     }
 

@@ -193,8 +193,8 @@ class InvariantsTest {
 
         void response(long cell, int attempt) {
             jdbc.update("""
-                    INSERT INTO response (cell_id, provider, kind, http_status, raw_body, answer_text, attempt)
-                    VALUES (?, 'p', 'openai-chat', 200, '{}', 'an answer', ?)""", cell, attempt);
+                    INSERT INTO response (cell_id, provider, kind, http_status, answer_text, attempt)
+                    VALUES (?, 'p', 'openai-chat', 200, 'an answer', ?)""", cell, attempt);
         }
     }
 }
