@@ -169,10 +169,11 @@ class ProviderEchoTest {
                 assertThat(SecretsLeakTest.tablesContaining(app, leak)).as("tables holding " + leak).isEmpty();
             }
             // a row's text form doubles backslashes: the JSON-escaped echo is looked for in the raw bodies as they are
-            assertThat(app.count("SELECT count(*) FROM response WHERE strpos(lower(raw_body), lower(?)) > 0",
-                    escaped(key).substring(0, 36))).isZero();
+            String echo = escaped(key).substring(0, 36).toLowerCase(Locale.ROOT);
+            assertThat(SecretsLeakTest.rawBodies(app)).noneMatch(b -> b.toLowerCase(Locale.ROOT).contains(echo));
         }
-        assertThat(app.count("SELECT count(*) FROM response WHERE raw_body LIKE '%***%' AND answer_text LIKE '%***%'"))
+        assertThat(SecretsLeakTest.rawBodies(app)).as("echoes are masked, not dropped").anyMatch(b -> b.contains("***"));
+        assertThat(app.count("SELECT count(*) FROM response WHERE answer_text LIKE '%***%'"))
                 .as("echoes are masked, not dropped").isPositive();
         assertThat(logs.lines()).filteredOn(l -> l.contains("FORGED")).isNotEmpty()
                 .allSatisfy(l -> assertThat(l).doesNotContain("\n").contains("\\n" + FORGED));

@@ -62,12 +62,16 @@ public final class TestApp implements AutoCloseable {
     }
 
     public static TestApp start(String jdbcUrl, Map<String, String> overrides, boolean withDefaults) {
-        int port = freePort();
+        // two distinct free ports, the app's and the simulator's: a simulator left to bind port 0 may be handed the
+        // app's port (free until the app binds it), and then requests to the app reach the simulator
+        int[] ports = freePorts();
+        int port = ports[0];
         Properties p = new Properties();
         if (withDefaults) {
             p.putAll(defaults());
         }
         p.setProperty("camel.server.port", String.valueOf(port));
+        p.setProperty("sightline.simulator.port", String.valueOf(ports[1]));
         p.setProperty("sightline.db.url", jdbcUrl);
         p.setProperty("sightline.db.user", "postgres");
         p.setProperty("sightline.db.pool-size", "8");
@@ -311,9 +315,13 @@ public final class TestApp implements AutoCloseable {
     }
 
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
+        return freePorts()[0];
+    }
+
+    /** Two ports free now and different from each other (both held open while the second is picked). */
+    static int[] freePorts() {
+        try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
+            return new int[] {a.getLocalPort(), b.getLocalPort()};
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
