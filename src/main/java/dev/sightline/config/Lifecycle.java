@@ -69,7 +69,8 @@ public final class Lifecycle {
         drainFirst.add(stop);
     }
 
-    public void drain() {
+    /** @return how many calls were still in flight when the grace ran out */
+    public int drain() {
         for (Runnable r : drainFirst) {
             try {
                 r.run();
@@ -78,9 +79,7 @@ public final class Lifecycle {
             }
         }
         Function<Duration, Integer> d = drain;
-        if (d != null) {
-            d.apply(grace);
-        }
+        return d == null ? 0 : d.apply(grace);
     }
 
     public void closeOpened() {
