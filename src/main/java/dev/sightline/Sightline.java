@@ -66,15 +66,13 @@ public final class Sightline {
         }
         Properties overrides = new Properties();
         if (cli.once || cli.experiment != null) {
-            // a one-off sweep neither fires the daily schedule nor needs the configured API port
+            // a one-off sweep neither fires the daily schedule nor serves the API (nobody could know its port)
             overrides.setProperty("sightline.schedule.enabled", "false");
+            overrides.setProperty("camel.server.enabled", "false");
             // so its Quartz scheduler is never started, and its stop need not wait for idle worker threads (about
             // 0.3 s: Quartz joins each, and they wake every 0.5 s)
             overrides.setProperty("camel.component.quartz.auto-start-scheduler", "false");
             overrides.setProperty("camel.component.quartz.interrupt-jobs-on-shutdown", "true");
-            if (System.getProperty("camel.server.port") == null && System.getenv("CAMEL_SERVER_PORT") == null) {
-                overrides.setProperty("camel.server.port", "0");
-            }
         }
         ExperimentFile experiment = null;
         if (cli.experiment != null) {

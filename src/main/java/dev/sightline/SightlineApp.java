@@ -45,6 +45,7 @@ public final class SightlineApp {
     private static final Logger LOG = LoggerFactory.getLogger(SightlineApp.class);
 
     /** A service prints a start-up API token; a one-off command does not. */
+    /** SERVICE: the schedule and the API; ONCE: a one-off run or experiment from the command line, no API. */
     public enum Mode { SERVICE, ONCE }
 
     private final Main main = new Main();
@@ -65,7 +66,12 @@ public final class SightlineApp {
         if (overrides != null && !overrides.isEmpty()) {
             main.setOverrideProperties(overrides);
         }
-        main.configure().withRoutesIncludePattern(String.join(",", Resources.routeFiles()));
+        java.util.List<String> routes = Resources.routeFiles();
+        if (mode == Mode.ONCE) {
+            // a one-off serves no API (Sightline turns its HTTP server off): the API's routes are not even built
+            routes = routes.stream().filter(r -> !r.contains("routes/api/")).toList();
+        }
+        main.configure().withRoutesIncludePattern(String.join(",", routes));
         // calls in flight get sightline.shutdown.grace before Camel stops (see stop()); Camel's own wait then only
         // covers steps that are already finishing
         main.configure().setShutdownTimeout(5);

@@ -23,12 +23,22 @@ public final class ExperimentConfiguration implements CamelConfiguration {
         return new PromptRepository(jdbc);
     }
 
+    /** The dataset limits are read at start in every mode: a wrong one names its setting before anything runs. */
+    @Override
+    public void configure(org.apache.camel.CamelContext ctx) {
+        limits(new Config(ctx.getPropertiesComponent()::resolveProperty));
+    }
+
     @BindToRegistry(value = "datasets", lazy = true)
     public Datasets datasets(Config c, Jdbc jdbc) {
-        return new Datasets(jdbc, new DatasetLimits(c.integer(DatasetLimits.ROWS, 100_000, 1, 10_000_000),
+        return new Datasets(jdbc, limits(c));
+    }
+
+    private static DatasetLimits limits(Config c) {
+        return new DatasetLimits(c.integer(DatasetLimits.ROWS, 100_000, 1, 10_000_000),
                 c.integer(DatasetLimits.COLUMNS, 64, 1, 1_000),
                 (int) c.bytes(DatasetLimits.LINE, 1L << 20, 1_024, 64L << 20),
-                c.bytes(DatasetLimits.BYTES, 256L << 20, 1_024, 64L << 30)));
+                c.bytes(DatasetLimits.BYTES, 256L << 20, 1_024, 64L << 30));
     }
 
     @BindToRegistry(value = "experiments", lazy = true)

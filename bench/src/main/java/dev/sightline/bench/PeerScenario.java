@@ -139,6 +139,11 @@ final class PeerScenario {
     private List<String> sightlineCommand(String baseUrl, Path workspace, List<String> args) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap));
+        // the class data sharing archive mvn package writes beside the jar, as README's command line uses it
+        Path cds = root.resolve("target/sightline.jsa");
+        if (Files.exists(cds)) {
+            cmd.add("-XX:SharedArchiveFile=" + cds);
+        }
         String extra = System.getProperty("bench.jvm", "");
         if (!extra.isBlank()) {
             cmd.addAll(List.of(extra.strip().split("\\s+")));
