@@ -298,6 +298,13 @@ public final class Scenario {
                 p.setProperty(k + "enabled", "false");
             }
         }
+        if (spec.name().equals("streams")) {
+            // the 1,000 stream clients run in one JVM, so they share one address, as clients behind a reverse proxy
+            // do: the per-address connection limit is raised as README says to do there
+            int clients = Integer.getInteger("bench.streams", 1000);
+            p.setProperty("sightline.http.max-connections-per-client", String.valueOf(clients + 64));
+            p.setProperty("sightline.http.max-connections", String.valueOf(clients + 1000));
+        }
         // anything else from the command line (-Dsightline.x=y, -Dcamel.x=y) is the app's own business
         return p;
     }
