@@ -9,7 +9,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -18,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.sightline.store.Jdbc;
 import dev.sightline.values.EntityKind;
+import dev.sightline.values.Json;
 import dev.sightline.values.TrackedEntity;
 
 /** Workspaces, their entities and prompts. Imports are upserts in one transaction. */
@@ -44,9 +47,18 @@ public final class WorkspaceRepository {
     private static final String DEACTIVATE_PROMPTS_NOT_IN = """
             UPDATE prompt SET active = false, updated_at = now()
              WHERE workspace_id = ? AND active AND NOT (text_hash = ANY (?))""";
-    private static final String UPSERT_PROMPT = """
-            INSERT INTO prompt (workspace_id, text, text_hash, tags) VALUES (?, ?, ?, ?)
-            ON CONFLICT (workspace_id, text_hash) DO UPDATE SET tags = excluded.tags, active = true, updated_at = now()""";
+    /**
+     * Every prompt of the file in one statement (tags as one JSON array per prompt: arrays of arrays must be
+     * rectangular); a prompt that is already active with the same tags is left as it is, so a start that changes
+     * nothing writes nothing.
+     */
+    private static final String UPSERT_PROMPTS = """
+            INSERT INTO prompt (workspace_id, text, text_hash, tags)
+            SELECT ?, x.text, x.hash, ARRAY(SELECT jsonb_array_elements_text(x.tags::jsonb))
+              FROM unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS x(text, hash, tags, n)
+             ORDER BY x.n
+            ON CONFLICT (workspace_id, text_hash) DO UPDATE SET tags = excluded.tags, active = true, updated_at = now()
+             WHERE NOT prompt.active OR prompt.tags IS DISTINCT FROM excluded.tags""";
     private static final String SELECT_WORKSPACE_BY_SLUG = "SELECT id FROM workspace WHERE slug = ?";
     private static final String SELECT_WORKSPACE_BY_ID = "SELECT id, slug, name, category, daily_budget_usd FROM workspace WHERE id = ?";
     private static final String SELECT_ACTIVE_ENTITIES = """
@@ -83,9 +95,12 @@ public final class WorkspaceRepository {
             }
             List<String> hashes = f.prompts().stream().map(p -> textHash(p.text())).toList();
             int deactivatedPrompts = Jdbc.update(c, DEACTIVATE_PROMPTS_NOT_IN, wsId, hashes);
+            Map<String, WorkspaceFile.PromptDef> byHash = new LinkedHashMap<>();
             for (WorkspaceFile.PromptDef p : f.prompts()) {
-                Jdbc.update(c, UPSERT_PROMPT, wsId, p.text(), textHash(p.text()), p.tags());
+                byHash.put(textHash(p.text()), p);
             }
+            Jdbc.update(c, UPSERT_PROMPTS, wsId, byHash.values().stream().map(WorkspaceFile.PromptDef::text).toList(),
+                    List.copyOf(byHash.keySet()), byHash.values().stream().map(p -> Json.write(p.tags())).toList());
             return new ImportResult(wsId, f.slug(), f.prompts().size(), deactivatedPrompts, deactivatedEntities);
         });
         cache.remove(r.workspaceId());
