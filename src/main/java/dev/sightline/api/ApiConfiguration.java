@@ -35,12 +35,27 @@ public final class ApiConfiguration implements CamelConfiguration {
         return new ApiRequest.Reader();
     }
 
+    /**
+     * The API's settings are read at start in every mode, also when no API is served (a one-off run): a wrong one
+     * names its setting before anything runs, not on the next start of the service.
+     */
+    @Override
+    public void configure(org.apache.camel.CamelContext ctx) {
+        Config config = new Config(ctx.getPropertiesComponent()::resolveProperty);
+        authFailures(config);
+        dev.sightline.http.HttpLimits.from(config);
+    }
+
     /** Failed authentications per client address: after max-failures in the window, each attempt waits longer. */
     @BindToRegistry(value = "apiAuth", lazy = true)
     public ApiAuth apiAuth(TokenService tokens, Config config) {
-        return new ApiAuth(tokens, new AuthFailures(config.integer("sightline.api.auth.max-failures", 10, 1, 1_000_000),
+        return new ApiAuth(tokens, authFailures(config));
+    }
+
+    private static AuthFailures authFailures(Config config) {
+        return new AuthFailures(config.integer("sightline.api.auth.max-failures", 10, 1, 1_000_000),
                 config.duration("sightline.api.auth.window", Duration.ofMinutes(10)),
-                config.duration("sightline.api.auth.max-wait", Duration.ofMinutes(5))));
+                config.duration("sightline.api.auth.max-wait", Duration.ofMinutes(5)));
     }
 
     @BindToRegistry(value = "apiErrors", lazy = true)

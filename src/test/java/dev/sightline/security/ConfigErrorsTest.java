@@ -149,4 +149,13 @@ class ConfigErrorsTest {
         assertThat(o.errorLines()).hasSize(1);
         assertThat(o.errorLines().get(0)).contains("sightline.datasets.max-line-bytes").contains("1MB");
     }
+
+    @Test
+    void anApiSettingIsCheckedAlsoWhenNoApiIsServed() throws Exception {
+        // a one-off builds no API, and still names a wrong API setting before anything runs
+        Outcome o = launch("sightline.http.header-timeout=soon");
+        assertThat(o.exit()).isEqualTo(2);
+        assertThat(o.errorLines()).hasSize(1);
+        assertThat(o.errorLines().get(0)).contains("sightline.http.header-timeout");
+    }
 }
