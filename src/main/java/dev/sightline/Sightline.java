@@ -66,9 +66,8 @@ public final class Sightline {
         }
         Properties overrides = new Properties();
         if (cli.once || cli.experiment != null) {
-            // a one-off sweep neither fires the daily schedule nor serves the API (nobody could know its port)
+            // a one-off sweep does not fire the daily schedule (nor serve the API: SightlineApp.Mode.ONCE)
             overrides.setProperty("sightline.schedule.enabled", "false");
-            overrides.setProperty("camel.server.enabled", "false");
             // so its Quartz scheduler is never started, and its stop need not wait for idle worker threads (about
             // 0.3 s: Quartz joins each, and they wake every 0.5 s)
             overrides.setProperty("camel.component.quartz.auto-start-scheduler", "false");

@@ -60,15 +60,21 @@ public final class SightlineApp {
 
     public SightlineApp(Properties overrides, Mode mode) {
         this.mode = mode;
-        this.overrides = overrides == null ? new Properties() : overrides;
+        this.overrides = new Properties();
+        if (overrides != null) {
+            this.overrides.putAll(overrides);
+        }
+        if (mode == Mode.ONCE) {
+            // a one-off serves no API (nobody could know its port): no HTTP server, and its routes are not built
+            this.overrides.setProperty("camel.server.enabled", "false");
+        }
         // the first location that has a key wins: the working folder's file over the jar's defaults
         main.setPropertyPlaceholderLocations(dev.sightline.config.Settings.LOCATIONS);
-        if (overrides != null && !overrides.isEmpty()) {
-            main.setOverrideProperties(overrides);
+        if (!this.overrides.isEmpty()) {
+            main.setOverrideProperties(this.overrides);
         }
         java.util.List<String> routes = Resources.routeFiles();
         if (mode == Mode.ONCE) {
-            // a one-off serves no API (Sightline turns its HTTP server off): the API's routes are not even built
             routes = routes.stream().filter(r -> !r.contains("routes/api/")).toList();
         }
         main.configure().withRoutesIncludePattern(String.join(",", routes));

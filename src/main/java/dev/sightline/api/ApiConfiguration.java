@@ -41,9 +41,7 @@ public final class ApiConfiguration implements CamelConfiguration {
      */
     @Override
     public void configure(org.apache.camel.CamelContext ctx) {
-        Config config = new Config(ctx.getPropertiesComponent()::resolveProperty);
-        authFailures(config);
-        dev.sightline.http.HttpLimits.from(config);
+        authFailures(new Config(ctx.getPropertiesComponent()::resolveProperty));
     }
 
     /** Failed authentications per client address: after max-failures in the window, each attempt waits longer. */

@@ -17,6 +17,15 @@ import dev.sightline.config.Lifecycle;
  */
 public final class HttpConfiguration implements CamelConfiguration {
 
+    /**
+     * The limits are read at start in every mode, also when no HTTP server starts (a one-off run): a wrong one names
+     * its setting before anything runs, not on the next start of the service.
+     */
+    @Override
+    public void configure(org.apache.camel.CamelContext ctx) {
+        HttpLimits.from(new Config(ctx.getPropertiesComponent()::resolveProperty));
+    }
+
     @BindToRegistry(value = "vertx", lazy = true)
     public Vertx vertx(Config config, Lifecycle lifecycle) {
         Vertx vertx = GuardedVertx.create(HttpLimits.from(config));
