@@ -250,8 +250,15 @@ public final class MetricsRepository {
                 + ("tag".equals(groupBy) ? BY_TAG : BY_BASE) + PER_GROUP;
     }
 
+    /**
+     * For a metrics statement: memory to hash in, a plan for its parameters every time (a cached generic plan cannot
+     * know how many periods it reads), and hash aggregation rather than sorting: the planner cannot see how many
+     * rollup rows each period holds (joined from unnest), guesses a few thousand where a ragged year reads hundreds
+     * of thousands, and sorts them to group (a ragged year by provider: 0.51 s instead of 0.88 s on a busy machine).
+     */
     private static final String READ_SETTINGS = """
-            SELECT set_config('work_mem', '64MB', true), set_config('plan_cache_mode', 'force_custom_plan', true)""";
+            SELECT set_config('work_mem', '64MB', true), set_config('plan_cache_mode', 'force_custom_plan', true),
+                   set_config('enable_sort', 'off', true)""";
 
     /** The first and last day the workspace has counted answers on. */
     private static final String DAY_BOUNDS = """
@@ -401,10 +408,7 @@ public final class MetricsRepository {
         return read(sql, params.toArray());
     }
 
-    /**
-     * A metrics statement with room to hash and sort in memory (a year of periods is a few hundred thousand rows),
-     * and planned for its parameters every time: a cached generic plan cannot know how many periods it reads.
-     */
+    /** A metrics statement, planned as {@link #READ_SETTINGS} says. */
     private List<EntityStats> read(String sql, Object... params) {
         return read(jdbc, sql, MetricsRepository::stats, params);
     }

@@ -39,6 +39,8 @@ final class HistoryScenario {
             .mapToInt(s -> Integer.parseInt(s.strip())).toArray();
     static final int CALLS = Integer.getInteger("bench.history.calls", 40);
     static final int CLIENTS = 10;
+    /** {@code -Dbench.history.rebuild=false} leaves out the timing of --rebuild-rollups (13 minutes at a year). */
+    static final boolean REBUILD = !"false".equals(System.getProperty("bench.history.rebuild", "").strip());
     /** Three more providers on the simulator's kinds, other models: 7 answers per prompt and day. */
     static final Map<String, String[]> EXTRA_PROVIDERS = Map.of(
             "openai-mini", new String[] {"openai-chat", "gpt-4.1-mini"},
@@ -144,6 +146,8 @@ final class HistoryScenario {
                 d.put("endpoints", time(endpoints));
                 if (stage == STAGES[STAGES.length - 1]) {
                     d.put("concurrent", concurrent(endpoints));
+                }
+                if (stage == STAGES[STAGES.length - 1] && REBUILD) {
                     long rebuild0 = System.nanoTime();
                     jdbc.inTransaction(c -> Jdbc.update(c, "CALL rollup_rebuild(?)", workspace));
                     d.put("rebuildRollupsSeconds", Scenario.secs(System.nanoTime() - rebuild0));
