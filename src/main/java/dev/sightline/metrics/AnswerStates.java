@@ -29,12 +29,14 @@ public final class AnswerStates {
      * {@link MetricsRepository#rollupRows}), {tags}: for groupBy=tag, each distinct tag of the row's prompt.
      */
     private static final String ROLLUPS = """
-            WITH u AS (SELECT * FROM unnest(?::int[], ?::date[]) AS u(span, period))
-            SELECT {key} AS key, sum(r.answers) AS n, sum(r.refused) AS refused, sum(r.empty) AS empty
+            WITH u AS (SELECT * FROM unnest(?::int[], ?::date[], ?::int[]) AS u(span, period, sign))
+            SELECT {key} AS key, sum(u.sign * r.answers) AS n, sum(u.sign * r.refused) AS refused,
+                   sum(u.sign * r.empty) AS empty
               FROM u JOIN rollup_answers r ON r.workspace_id = ? AND r.span = u.span AND r.period = u.period
                                           AND r.provider {rows}
               {tags}
-             GROUP BY 1""";
+             GROUP BY 1
+            HAVING sum(u.sign * r.answers) <> 0""";
     /**
      * Answer facts per group; {key}: the group of a fact {@code a}, {where}: {@link MetricsRepository#factRows},
      * {tags} as in {@link #ROLLUPS}.
@@ -107,7 +109,7 @@ public final class AnswerStates {
                     .replace("{rows}", MetricsRepository.rollupRows(scope, groupBy))
                     .replace("{tags}", "tag".equals(groupBy) ? TAGS.replace("{row}", "r") : "");
             Periods p = MetricsRepository.periods(groupBy, from, to);
-            List<Object> params = new ArrayList<>(List.of(p.spans(), p.starts(), scope.workspaceId()));
+            List<Object> params = new ArrayList<>(List.of(p.spans(), p.starts(), p.signs(), scope.workspaceId()));
             params.addAll(MetricsRepository.filterParams(scope));
             MetricsRepository.read(jdbc, sql, put, params.toArray());
         }

@@ -23,7 +23,7 @@ import dev.sightline.store.Jdbc;
  * <p>What each shape (scope x groupBy) reads:
  * <ul>
  * <li>a range of dates, groupBy null, provider, prompt or tag: rollup_answers and rollup_entity over the range's
- *     periods ({@link Periods#cover}: blocks of 64 and 8 days, single days at the edges), the all-providers rows
+ *     periods ({@link Periods#cover}: blocks of 64 and 8 days and single days, added or taken away), the all-providers rows
  *     (provider '') or, for groupBy=provider, each provider's rows;</li>
  * <li>a range of dates, groupBy=day: rollup_days, one row per day and entity;</li>
  * <li>a provider filter: the same rollup rows of that provider only (rollup rows carry it); a tag filter: the
@@ -83,18 +83,20 @@ public final class MetricsRepository {
      * providers: which provider rows, then the prompts of a tag filter (see {@link #rollupRows}).
      */
     private static final String ROLLUP_PERIODS = """
-            WITH u AS (SELECT * FROM unnest(?::int[], ?::date[]) AS u(span, period)),
+            WITH u AS (SELECT * FROM unnest(?::int[], ?::date[], ?::int[]) AS u(span, period, sign)),
             pa AS (
-                SELECT {base} AS base, r.prompt_id, sum(r.answers) AS m, sum(r.credits) AS credits,
-                       sum(r.cited) AS cited
+                SELECT {base} AS base, r.prompt_id, sum(u.sign * r.answers) AS m, sum(u.sign * r.credits) AS credits,
+                       sum(u.sign * r.cited) AS cited
                   FROM u JOIN rollup_answers r ON r.workspace_id = ? AND r.span = u.span AND r.period = u.period
                                               AND r.provider {providers}
-                 GROUP BY 1, 2),
+                 GROUP BY 1, 2
+                HAVING sum(u.sign * r.answers) <> 0),
             pe AS (
-                SELECT {base} AS base, r.prompt_id, r.entity_id, sum(r.mentioned) AS y, sum(r.rank_sum) AS rank_sum,
-                       sum(r.rank_count) AS rank_count, sum(r.order_sum) AS order_sum,
-                       sum(r.order_count) AS order_count, sum(r.sentiment_sum) AS sentiment_sum,
-                       sum(r.sentiment_count) AS sentiment_count, sum(r.citing) AS citing
+                SELECT {base} AS base, r.prompt_id, r.entity_id, sum(u.sign * r.mentioned) AS y,
+                       sum(u.sign * r.rank_sum) AS rank_sum, sum(u.sign * r.rank_count) AS rank_count,
+                       sum(u.sign * r.order_sum) AS order_sum, sum(u.sign * r.order_count) AS order_count,
+                       sum(u.sign * r.sentiment_sum) AS sentiment_sum,
+                       sum(u.sign * r.sentiment_count) AS sentiment_count, sum(u.sign * r.citing) AS citing
                   FROM u JOIN rollup_entity r ON r.workspace_id = ? AND r.entity_id = ANY (?::bigint[])
                                              AND r.span = u.span AND r.period = u.period AND r.provider {providers}
                  GROUP BY 1, 2, 3),""";
@@ -266,11 +268,13 @@ public final class MetricsRepository {
                    (SELECT max(period) FROM rollup_answers WHERE workspace_id = ? AND span = 1) AS last""";
 
     private static final String CITED_DOMAINS = """
-            WITH u AS (SELECT * FROM unnest(?::int[], ?::date[]) AS u(span, period))
-            SELECT r.domain, r.owner, e.name AS owner_name, sum(r.citations) AS citations, sum(r.answers) AS answers
+            WITH u AS (SELECT * FROM unnest(?::int[], ?::date[], ?::int[]) AS u(span, period, sign))
+            SELECT r.domain, r.owner, e.name AS owner_name, sum(u.sign * r.citations) AS citations,
+                   sum(u.sign * r.answers) AS answers
               FROM u JOIN rollup_domains r ON r.workspace_id = ? AND r.span = u.span AND r.period = u.period
               LEFT JOIN entity e ON e.id = nullif(r.entity_id, 0)
              GROUP BY r.domain, r.owner, e.name
+            HAVING sum(u.sign * r.citations) <> 0
              ORDER BY citations DESC, answers DESC, r.domain, r.owner
              LIMIT ?""";
     /** The cited domains of a run's or a filtered scope's answer facts ({where}, on answer_fact a). */
@@ -400,7 +404,7 @@ public final class MetricsRepository {
             default -> rollup("''", rollupRows(scope, groupBy), BY_TAG);
         };
         Periods p = periods(groupBy, from, to);
-        List<Object> params = new ArrayList<>(List.of(p.spans(), p.starts(), scope.workspaceId()));
+        List<Object> params = new ArrayList<>(List.of(p.spans(), p.starts(), p.signs(), scope.workspaceId()));
         params.addAll(filterParams(scope));
         params.addAll(List.of(scope.workspaceId(), ids));
         params.addAll(filterParams(scope));
@@ -516,7 +520,7 @@ public final class MetricsRepository {
                     factParams(scope, range.get(), limit));
         }
         Periods p = Periods.cover(range.get()[0], range.get()[1]);
-        return read(jdbc, CITED_DOMAINS, domain, p.spans(), p.starts(), scope.workspaceId(), limit);
+        return read(jdbc, CITED_DOMAINS, domain, p.spans(), p.starts(), p.signs(), scope.workspaceId(), limit);
     }
 
     /** An entity of the workspace by name, case-insensitively; the active one when an old one has the name too. */

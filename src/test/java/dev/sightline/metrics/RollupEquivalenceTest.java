@@ -244,7 +244,9 @@ class RollupEquivalenceTest {
                 rs -> new EntityRef(rs.getLong(1), rs.getString(2), rs.getString(3)), ws);
         LocalDate[][] ranges = {{null, null}, {today, today}, {today.minusDays(9), today},
                 {today.minusDays(80), today.minusDays(1)}, {today.minusDays(71), today.minusDays(70)},
-                {today.minusDays(300), today.minusDays(2)}, {today.plusDays(1), null}};
+                {today.minusDays(300), today.minusDays(2)}, {today.plusDays(1), null},
+                // edges deep inside 8-day blocks: read as blocks less some days (Periods)
+                {today.minusDays(62), today.minusDays(3)}};
         List<String> groupings = new ArrayList<>(MetricsRepository.GROUP_BY);
         groupings.add(null);
         int compared = 0;
