@@ -86,6 +86,8 @@ final class Lexicon {
         boolean costVerb;
         /** After "only", a restriction: "only offers", "only available", "only in Germany". */
         boolean restricted;
+        /** "available", "supported": after a negator, a missing feature ("not available in the UK"). */
+        boolean missingWhenNegated;
         /** "avoid", "skip": what follows is advised against, its praise does not count ("avoid the cheapest X"). */
         boolean advice;
         /** Carries its weight only as a predicate ("reporting is basic"), not before a noun ("basic plan"). */
@@ -671,6 +673,8 @@ final class Lexicon {
         COST_VERBS.forEach(w -> lex(all, w).costVerb = true);
         RESTRICTED.forEach(w -> lex(all, w).restricted = true);
         ADVICE.forEach(w -> lex(all, w).advice = true);
+        List.of("available", "supported", "included", "offered", "compatible")
+                .forEach(w -> lex(all, w).missingWhenNegated = true);
         USE_CASE_ADJECTIVES.forEach(w -> lex(all, w).useCaseAdjective = true);
         lex(all, "any");
         lex(all, "major");

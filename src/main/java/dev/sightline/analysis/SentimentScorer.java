@@ -279,6 +279,16 @@ final class SentimentScorer {
         return tallies;
     }
 
+    /** Only names and punctuation before token i in its clause. */
+    private static boolean opensClause(Tokens tokens, int from, int i) {
+        for (int k = from; k < i; k++) {
+            if (!tokens.inName[k] && !isPunctuation(tokens.lex[k])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Weight of a capability that opens an option's description. */
     private static final double CAPABILITY = 0.6;
 
@@ -1035,6 +1045,12 @@ final class SentimentScorer {
                     } else if (i > from && lex[i - 1] != null && lex[i - 1].haveVerb
                             && !judgementAhead(lex, i + 1, Math.min(to, i + 4))) {
                         n += 0.8; // "offers little reporting", "has no mobile app"
+                    } else if (!diminishes && w.word.equals("no") && opensClause(tokens, from, i)
+                            && i + 1 < to && !isPunctuation(lex[i + 1]) && !tokens.inName[i + 1]
+                            && !judgementAhead(lex, i + 1, Math.min(to, i + 4))) {
+                        n += 0.8; // "No official Linux client.", "Cons: no dedicated keto plan": a missing feature
+                    } else if (!diminishes && i + 1 < to && lex[i + 1] != null && lex[i + 1].missingWhenNegated) {
+                        n += 0.8; // "aren't available in the UK", "not supported on Linux"
                     }
                     continue;
                 }
