@@ -279,6 +279,19 @@ final class SentimentScorer {
         return tallies;
     }
 
+    /** Only names, commas, "and" and "or" among tokens[from, to): the names listed before the one at to. */
+    private static boolean namesOnly(Tokens tokens, int from, int to) {
+        boolean name = false;
+        for (int k = from; k < to; k++) {
+            Lexicon.Lex w = tokens.lex[k];
+            if (!(tokens.inName[k] || w == COMMA || role(w) == Lexicon.AND || role(w) == Lexicon.OR)) {
+                return false;
+            }
+            name |= tokens.inName[k];
+        }
+        return name;
+    }
+
     /** Only names and punctuation before token i in its clause. */
     private static boolean opensClause(Tokens tokens, int from, int i) {
         for (int k = from; k < i; k++) {
@@ -440,7 +453,7 @@ final class SentimentScorer {
             if (origin(tokens, starts[c], wi)) {
                 continue; // "teams coming from Asana may find it overwhelming": Asana is not judged
             }
-            int than = invertedAt(lex, from, starts[c], wi);
+            int than = invertedAt(tokens, from, starts[c], wi);
             addRecipient(recipients.get(c), m.entity, than == NOT_INVERTED ? 0 : 1, than >= 0 ? than : -1);
         }
         boolean[] untracked = new boolean[clauses + 1];
@@ -912,7 +925,8 @@ final class SentimentScorer {
      * Whether the name at wi gets the opposite tone of its clause: the index of its "than" (what judges it comes
      * before), {@link #INVERTED} after "unlike", "over", "compared to/with", else {@link #NOT_INVERTED}.
      */
-    private static int invertedAt(Lexicon.Lex[] lex, int sentenceStart, int clauseStart, int wi) {
+    private static int invertedAt(Tokens tokens, int sentenceStart, int clauseStart, int wi) {
+        Lexicon.Lex[] lex = tokens.lex;
         for (int k = wi - 1; k >= clauseStart && k >= wi - 6; k--) {
             byte role = role(lex[k]);
             if (role == Lexicon.THAN || lex[k] != null && lex[k].thanAfterComparative
@@ -922,8 +936,8 @@ final class SentimentScorer {
             if (role == Lexicon.UNLIKE) {
                 return INVERTED;
             }
-            if (role == Lexicon.OVER && k == wi - 1) {
-                return INVERTED;
+            if (role == Lexicon.OVER && (k == wi - 1 || namesOnly(tokens, k + 1, wi))) {
+                return INVERTED; // "a step behind Sony and Bose": every name of the list is ahead
             }
             if ((role == Lexicon.TO || role == Lexicon.WITH) && k > sentenceStart
                     && (role(lex[k - 1]) == Lexicon.COMPARED || role(lex[k - 1]) == Lexicon.RELATIVE)) {
