@@ -292,6 +292,12 @@ final class SentimentScorer {
         return name;
     }
 
+    /** "compared", "relative", "versus", "vs", "unlike": what comes before is a predicate ("basic compared with"). */
+    private static boolean comparisonWord(Lexicon.Lex w) {
+        byte r = role(w);
+        return r == Lexicon.COMPARED || r == Lexicon.RELATIVE || r == Lexicon.UNLIKE;
+    }
+
     /** Only names and punctuation before token i in its clause. */
     private static boolean opensClause(Tokens tokens, int from, int i) {
         for (int k = from; k < i; k++) {
@@ -1152,7 +1158,7 @@ final class SentimentScorer {
                 } else if (tokens.capitalisedInside(i, from)) {
                     continue; // "the Advanced plan", "Smart Sync", "Quick Answer": part of a name
                 } else if (w.predicative && i + 1 < to && !isPunctuation(lex[i + 1])
-                        && role(lex[i + 1]) != Lexicon.THAN) {
+                        && role(lex[i + 1]) != Lexicon.THAN && !comparisonWord(lex[i + 1])) {
                     continue; // "basic automation", "focused on enterprises": a description, not a verdict
                 } else if (w.useCaseAdjective && i > from && lex[i - 1] != null && lex[i - 1].useCase
                         && !(i + 1 < to && (isPunctuation(lex[i + 1]) || role(lex[i + 1]) == Lexicon.THAN))) {
