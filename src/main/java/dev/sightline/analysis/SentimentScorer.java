@@ -436,6 +436,10 @@ final class SentimentScorer {
             } else if (!isPunctuation(w)) {
                 wordsInClause++;
             }
+            if (boundary >= 0 && clauses > 1 && wordsInClause == 0 && contrast) {
+                starts[clauses - 1] = boundary; // "; however, speeds can be inconsistent": one clause, not two
+                continue;
+            }
             if (boundary >= 0) {
                 if (clauses == starts.length) {
                     starts = Arrays.copyOf(starts, clauses * 2);
