@@ -258,7 +258,7 @@ final class SentimentScorer {
                 tokens = new Tokens(t, mentions);
                 sections = new ProsCons(t);
             }
-            byte side = sections.side[line];
+            byte side = t.sentStart[s] < sections.until[line] ? sections.side[line] : ProsCons.NONE;
             if (t.kind[line] == TextLayout.TABLE) {
                 side = lists.columnSide(line, t.sentStart[s]);
             }
