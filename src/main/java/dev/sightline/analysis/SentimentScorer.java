@@ -298,6 +298,17 @@ final class SentimentScorer {
         return r == Lexicon.COMPARED || r == Lexicon.RELATIVE || r == Lexicon.UNLIKE;
     }
 
+    /** The clause says the products differ ("they target different users", "each gets there differently"). */
+    private static boolean differs(Tokens tokens, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!tokens.inName[i] && tokens.lex[i] == null
+                    && tokens.text.regionMatches(true, tokens.start[i], "differ", 0, 6)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Only names and punctuation before token i in its clause. */
     private static boolean opensClause(Tokens tokens, int from, int i) {
         for (int k = from; k < i; k++) {
@@ -624,6 +635,9 @@ final class SentimentScorer {
             if (bFrom < bTo && lex[bFrom] != null && (lex[bFrom].condition || lex[bFrom].word.equals("also")
                     || lex[bFrom].word.equals("then"))) {
                 continue; // "but if you need...", "but also", "but then"
+            }
+            if (differs(tokens, bFrom, bTo)) {
+                continue; // "both are strong, but they differ in philosophy": a difference, not a weakness
             }
             double[] a = tones[c - 1];
             double[] b = tones[c];
