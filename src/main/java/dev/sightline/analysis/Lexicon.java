@@ -88,6 +88,8 @@ final class Lexicon {
         boolean restricted;
         /** "available", "supported": after a negator, a missing feature ("not available in the UK"). */
         boolean missingWhenNegated;
+        /** "approach", "answer", "way": a judgement right before it is of the reader's course, not a product. */
+        boolean generic;
         /** "avoid", "skip": what follows is advised against, its praise does not count ("avoid the cheapest X"). */
         boolean advice;
         /** Carries its weight only as a predicate ("reporting is basic"), not before a noun ("basic plan"). */
@@ -170,6 +172,10 @@ final class Lexicon {
             "configuration", "upkeep", "effort", "complexity", "babysitting", "tweaking", "overhead", "fuss", "fee", "fees",
             "commission", "commissions", "markup", "markups", "surcharge", "surcharges", "charges", "expense",
             "expenses");
+    private static final Set<String> GENERIC = Set.of("approach", "approaches", "answer", "answers", "way", "ways",
+            "route", "method", "methods", "strategy", "strategies", "idea", "tip", "tips", "advice", "rule",
+            "insurance", "estimate", "guess", "destinations", "question", "questions", "habit", "habits", "practice",
+            "source", "sources", "place", "places");
     private static final Set<String> ADVICE = Set.of("avoid", "skip", "steer");
     private static final Set<String> PRONOUNS_FOR_ADVICE = Set.of("it", "them", "this", "these", "that", "those");
     private static final Set<String> BURDENS = Set.of("more", "extra", "lots", "much", "significant",
@@ -673,6 +679,7 @@ final class Lexicon {
         COST_VERBS.forEach(w -> lex(all, w).costVerb = true);
         RESTRICTED.forEach(w -> lex(all, w).restricted = true);
         ADVICE.forEach(w -> lex(all, w).advice = true);
+        GENERIC.forEach(w -> lex(all, w).generic = true);
         List.of("available", "supported", "included", "offered", "compatible")
                 .forEach(w -> lex(all, w).missingWhenNegated = true);
         USE_CASE_ADJECTIVES.forEach(w -> lex(all, w).useCaseAdjective = true);

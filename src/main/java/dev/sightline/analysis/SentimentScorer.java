@@ -1198,6 +1198,9 @@ final class SentimentScorer {
                 i++;
                 continue;
             }
+            if (span == 1 && i + 1 < to && lex[i + 1] != null && lex[i + 1].generic && !tokens.inName[i + 1]) {
+                continue; // "a practical approach", "cheap insurance", "popular destinations": not the product
+            }
             if (w.nounToo && i > from && lex[i - 1] != null && lex[i - 1].determiner) {
                 continue; // "within your plan's limit", "a set limit": the noun, not the verb
             }
