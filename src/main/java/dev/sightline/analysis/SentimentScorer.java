@@ -309,6 +309,22 @@ final class SentimentScorer {
         return false;
     }
 
+    private static final Set<String> LOW = Set.of("low", "lower", "lowest", "reduced");
+
+    /** "low" or "lower" one or two words before i, nothing between but a word: "low added latency". */
+    private static boolean lowBefore(Tokens tokens, int from, int i) {
+        for (int k = i - 1; k >= from && k >= i - 2; k--) {
+            Lexicon.Lex w = tokens.lex[k];
+            if (isPunctuation(w) || tokens.inName[k]) {
+                return false;
+            }
+            if (w != null && LOW.contains(w.word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Only names and punctuation before token i in its clause. */
     private static boolean opensClause(Tokens tokens, int from, int i) {
         for (int k = from; k < i; k++) {
@@ -1232,7 +1248,9 @@ final class SentimentScorer {
                     || lex[i - 1].word.equals("their"))) {
                 continue; // "the same trial as its pricier models": the maker's own range
             }
-            if (lessAt == i - 1 && lessAt >= from) {
+            if (v < 0 && lowBefore(tokens, from, i)) {
+                v = -v; // "low added latency", "lower maintenance": a small weakness is a strength
+            } else if (lessAt == i - 1 && lessAt >= from) {
                 v = -v;
             } else if (i <= negateUntil) {
                 v = -0.8 * v;
