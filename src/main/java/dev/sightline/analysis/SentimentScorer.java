@@ -325,6 +325,16 @@ final class SentimentScorer {
         return false;
     }
 
+    /** A name among tokens[from, to). */
+    private static boolean namedIn(Tokens tokens, int from, int to) {
+        for (int k = from; k < to; k++) {
+            if (tokens.inName[k]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Only names and punctuation before token i in its clause. */
     private static boolean opensClause(Tokens tokens, int from, int i) {
         for (int k = from; k < i; k++) {
@@ -1047,6 +1057,16 @@ final class SentimentScorer {
                     questionUntil = end - 1; // "whether switching is worth it": asked, not asserted
                 }
                 continue;
+            }
+            if (i == from && w.word.equals("for") && !(i + 2 < to && lex[i + 1] != null
+                    && lex[i + 1].word.equals("the") && lex[i + 2] != null && lex[i + 2].priceNoun)) {
+                // a clause that opens with a short "For ..." up to a comma names the reader's use, not a product
+                // ("For competitive gaming, skip X"); "For the price, ..." still judges
+                int end = nextPunctuation(lex, i, to);
+                if (end < to && end - i <= 6 && !namedIn(tokens, i, end)) {
+                    questionUntil = end;
+                    continue;
+                }
             }
             if (i <= questionUntil) {
                 continue;
