@@ -335,6 +335,21 @@ final class SentimentScorer {
         return false;
     }
 
+    /** A two- or three-word phrase of the lexicon starts at token k ("issue tracker"). */
+    private static boolean startsPhrase(Lexicon.Lex[] lex, int k, int to) {
+        for (Lexicon.Phrase ph : lex[k].phrases2) {
+            if (k + 1 < to && ph.rest()[0] == lex[k + 1]) {
+                return true;
+            }
+        }
+        for (Lexicon.Phrase ph : lex[k].phrases3) {
+            if (k + 2 < to && ph.rest()[0] == lex[k + 1] && ph.rest()[1] == lex[k + 2]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Only names and punctuation before token i in its clause. */
     private static boolean opensClause(Tokens tokens, int from, int i) {
         for (int k = from; k < i; k++) {
@@ -1236,6 +1251,12 @@ final class SentimentScorer {
             }
             if (span == 1 && i + 1 < to && lex[i + 1] != null && lex[i + 1].generic && !tokens.inName[i + 1]) {
                 continue; // "a practical approach", "cheap insurance", "popular destinations": not the product
+            }
+            if (weight > 0 && i + span < to && lex[i + span] != null && lex[i + span].weight != null
+                    && lex[i + span].weight < 0 && !lex[i + span].effort && !tokens.inName[i + span]
+                    && i + span > negateUntil && !startsPhrase(lex, i + span, to)) {
+                i += span - 1; // "well-documented problems", "a clear drawback": the praise sizes the fault
+                continue;
             }
             if (w.nounToo && i > from && lex[i - 1] != null && lex[i - 1].determiner) {
                 continue; // "within your plan's limit", "a set limit": the noun, not the verb
