@@ -90,6 +90,8 @@ final class Lexicon {
         boolean missingWhenNegated;
         /** "approach", "answer", "way": a judgement right before it is of the reader's course, not a product. */
         boolean generic;
+        /** +1 for "raised", "hiked", -1 for "cut", "lowered": before a price noun, a price rise or cut. */
+        int priceMove;
         /** "avoid", "skip": what follows is advised against, its praise does not count ("avoid the cheapest X"). */
         boolean advice;
         /** Carries its weight only as a predicate ("reporting is basic"), not before a noun ("basic plan"). */
@@ -679,6 +681,10 @@ final class Lexicon {
         COST_VERBS.forEach(w -> lex(all, w).costVerb = true);
         RESTRICTED.forEach(w -> lex(all, w).restricted = true);
         ADVICE.forEach(w -> lex(all, w).advice = true);
+        List.of("raised", "raises", "raising", "increased", "increases", "increasing", "hiked", "hikes", "hiking")
+                .forEach(w -> lex(all, w).priceMove = 1);
+        List.of("cut", "cuts", "cutting", "lowered", "lowers", "lowering", "slashed", "slashes", "reduced",
+                "dropped").forEach(w -> lex(all, w).priceMove = -1);
         GENERIC.forEach(w -> lex(all, w).generic = true);
         List.of("available", "supported", "included", "offered", "compatible")
                 .forEach(w -> lex(all, w).missingWhenNegated = true);

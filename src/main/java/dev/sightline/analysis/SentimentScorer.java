@@ -350,6 +350,16 @@ final class SentimentScorer {
         return false;
     }
 
+    /** A price noun at from, or after "its", "their", "the": "raised its prices". */
+    private static boolean priceAfter(Lexicon.Lex[] lex, int from, int to) {
+        int k = from;
+        if (k < to && lex[k] != null && (lex[k].word.equals("its") || lex[k].word.equals("their")
+                || lex[k].word.equals("the"))) {
+            k++;
+        }
+        return k < to && lex[k] != null && lex[k].priceNoun;
+    }
+
     /** Only names and punctuation before token i in its clause. */
     private static boolean opensClause(Tokens tokens, int from, int i) {
         for (int k = from; k < i; k++) {
@@ -1089,6 +1099,14 @@ final class SentimentScorer {
             if (w.word.equals("away") && i + 1 < to && role(lex[i + 1]) == Lexicon.FROM
                     && adviceBefore(lex, from, i)) {
                 n += 1.0; // "I'd steer you away from MEGA", "stay away from"
+                continue;
+            }
+            if (w.priceMove != 0 && priceAfter(lex, i + 1, to)) {
+                if (w.priceMove > 0) {
+                    n += 1.0; // "has raised its prices", "hiked fees"
+                } else {
+                    p += 1.0; // "cut prices", "lowered its fees"
+                }
                 continue;
             }
             if (w.advice && !objectNamed(tokens, i + 1, Math.min(to, i + 4))) {
