@@ -541,6 +541,20 @@ final class Lexicon {
         phrase(1.0, "gold standard");
         phrase(-1.0, "wound down");
         phrase(-1.0, "winding down");
+        // faults of trust and build, and the praise of awards and ratings, that any review may use
+        neg(1.0, "underpowered", "scam", "scams", "fraud", "fraudulent", "shady", "dubious", "sketchy", "misleading",
+                "deceptive", "predatory", "spammy", "recalled", "defective", "faulty", "broken", "crash", "bug",
+                "throttled", "unsafe", "insecure", "unprofessional", "unresponsive", "overheat");
+        neg(0.8, "cracks", "cracking", "cracked", "peeling", "fraying", "wears", "overage", "overages");
+        pos(0.7, "certified", "honest", "trustworthy");
+        phrase(1.0, "award winning");
+        phrase(1.0, "top rated");
+        phrase(1.0, "best in class");
+        phrase(1.0, "industry leading");
+        phrase(1.0, "class leading");
+        phrase(1.0, "market leading");
+        phrase(1.0, "best selling");
+        phrase(1.0, "highly recommended");
         // Spanish, French, Italian and Portuguese answers: the common evaluative and contrast words
         pos(1.0, "bueno", "buena", "buenos", "buenas", "excelente", "excelentes", "sencillo", "sencilla", "útil",
                 "fácil", "rápido", "rápida", "fiable", "sólido", "sólida", "competitivos", "competitivas",
