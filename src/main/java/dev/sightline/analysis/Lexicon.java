@@ -544,9 +544,9 @@ final class Lexicon {
         // faults of trust and build, and the praise of awards and ratings, that any review may use
         neg(1.0, "underpowered", "scam", "scams", "fraud", "fraudulent", "shady", "dubious", "sketchy", "misleading",
                 "deceptive", "predatory", "spammy", "recalled", "defective", "faulty", "broken", "crash", "bug",
-                "throttled", "unsafe", "insecure", "unprofessional", "unresponsive", "overheat");
+                "throttled", "unsafe", "insecure", "unprofessional", "overheat");
         neg(0.8, "cracks", "cracking", "cracked", "peeling", "fraying", "wears", "overage", "overages");
-        pos(0.7, "certified", "honest", "trustworthy");
+        pos(0.7, "certified", "honest");
         phrase(1.0, "award winning");
         phrase(1.0, "top rated");
         phrase(1.0, "best in class");
