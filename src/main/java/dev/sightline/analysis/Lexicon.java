@@ -86,6 +86,12 @@ final class Lexicon {
         boolean costVerb;
         /** After "only", a restriction: "only offers", "only available", "only in Germany". */
         boolean restricted;
+        /** "available", "supported": after a negator, a missing feature ("not available in the UK"). */
+        boolean missingWhenNegated;
+        /** "approach", "answer", "way": a judgement right before it is of the reader's course, not a product. */
+        boolean generic;
+        /** +1 for "raised", "hiked", -1 for "cut", "lowered": before a price noun, a price rise or cut. */
+        int priceMove;
         /** "avoid", "skip": what follows is advised against, its praise does not count ("avoid the cheapest X"). */
         boolean advice;
         /** Carries its weight only as a predicate ("reporting is basic"), not before a noun ("basic plan"). */
@@ -168,6 +174,10 @@ final class Lexicon {
             "configuration", "upkeep", "effort", "complexity", "babysitting", "tweaking", "overhead", "fuss", "fee", "fees",
             "commission", "commissions", "markup", "markups", "surcharge", "surcharges", "charges", "expense",
             "expenses");
+    private static final Set<String> GENERIC = Set.of("approach", "approaches", "answer", "answers", "way", "ways",
+            "route", "method", "methods", "strategy", "strategies", "idea", "tip", "tips", "advice", "rule",
+            "insurance", "estimate", "guess", "destinations", "question", "questions", "habit", "habits", "practice",
+            "source", "sources", "place", "places");
     private static final Set<String> ADVICE = Set.of("avoid", "skip", "steer");
     private static final Set<String> PRONOUNS_FOR_ADVICE = Set.of("it", "them", "this", "these", "that", "those");
     private static final Set<String> BURDENS = Set.of("more", "extra", "lots", "much", "significant",
@@ -531,6 +541,20 @@ final class Lexicon {
         phrase(1.0, "gold standard");
         phrase(-1.0, "wound down");
         phrase(-1.0, "winding down");
+        // faults of trust and build, and the praise of awards and ratings, that any review may use
+        neg(1.0, "underpowered", "scam", "scams", "fraud", "fraudulent", "shady", "dubious", "sketchy", "misleading",
+                "deceptive", "predatory", "spammy", "recalled", "defective", "faulty", "broken", "crash", "bug",
+                "throttled", "unsafe", "insecure", "unprofessional", "overheat");
+        neg(0.8, "cracks", "cracking", "cracked", "peeling", "fraying", "wears", "overage", "overages");
+        pos(0.7, "certified", "honest");
+        phrase(1.0, "award winning");
+        phrase(1.0, "top rated");
+        phrase(1.0, "best in class");
+        phrase(1.0, "industry leading");
+        phrase(1.0, "class leading");
+        phrase(1.0, "market leading");
+        phrase(1.0, "best selling");
+        phrase(1.0, "highly recommended");
         // Spanish, French, Italian and Portuguese answers: the common evaluative and contrast words
         pos(1.0, "bueno", "buena", "buenos", "buenas", "excelente", "excelentes", "sencillo", "sencilla", "útil",
                 "fácil", "rápido", "rápida", "fiable", "sólido", "sólida", "competitivos", "competitivas",
@@ -671,6 +695,13 @@ final class Lexicon {
         COST_VERBS.forEach(w -> lex(all, w).costVerb = true);
         RESTRICTED.forEach(w -> lex(all, w).restricted = true);
         ADVICE.forEach(w -> lex(all, w).advice = true);
+        List.of("raised", "raises", "raising", "increased", "increases", "increasing", "hiked", "hikes", "hiking")
+                .forEach(w -> lex(all, w).priceMove = 1);
+        List.of("cut", "cuts", "cutting", "lowered", "lowers", "lowering", "slashed", "slashes", "reduced",
+                "dropped").forEach(w -> lex(all, w).priceMove = -1);
+        GENERIC.forEach(w -> lex(all, w).generic = true);
+        List.of("available", "supported", "included", "offered", "compatible")
+                .forEach(w -> lex(all, w).missingWhenNegated = true);
         USE_CASE_ADJECTIVES.forEach(w -> lex(all, w).useCaseAdjective = true);
         lex(all, "any");
         lex(all, "major");

@@ -28,10 +28,14 @@ final class ProsCons {
     final byte[] side;
     /** Per line: where the section's text starts on it (after the label on the label's own line). */
     final int[] from;
+    /** Per line: where the section's text ends on it (a label inside a paragraph reaches to its sentence's end). */
+    final int[] until;
 
     ProsCons(TextLayout t) {
         side = new byte[t.lineCount];
         from = new int[t.lineCount];
+        until = new int[t.lineCount];
+        System.arraycopy(t.lineEnd, 0, until, 0, t.lineCount);
         int l = 0;
         while (l < t.lineCount) {
             int[] label = label(t, l);
@@ -43,6 +47,16 @@ final class ProsCons {
             side[l] = s;
             from[l] = label[1];
             boolean inline = hasWords(t, label[1], t.lineEnd[l]);
+            if (inline && t.kind[l] == TextLayout.TEXT) {
+                // "One caveat: VPN pricing changes constantly. ... Mullvad is worth considering": the label heads
+                // its sentence, not the rest of the paragraph
+                int sentence = t.sentenceOf(label[1]);
+                if (sentence >= 0) {
+                    until[l] = t.sentEnd[sentence];
+                }
+                l++;
+                continue;
+            }
             boolean listItem = t.kind[l] == TextLayout.BULLET || t.kind[l] == TextLayout.NUM;
             int ind = t.indent[l];
             boolean paragraph = false;

@@ -258,7 +258,7 @@ final class SentimentScorer {
                 tokens = new Tokens(t, mentions);
                 sections = new ProsCons(t);
             }
-            byte side = sections.side[line];
+            byte side = t.sentStart[s] < sections.until[line] ? sections.side[line] : ProsCons.NONE;
             if (t.kind[line] == TextLayout.TABLE) {
                 side = lists.columnSide(line, t.sentStart[s]);
             }
@@ -277,6 +277,97 @@ final class SentimentScorer {
             }
         }
         return tallies;
+    }
+
+    /** Only names, commas, "and" and "or" among tokens[from, to): the names listed before the one at to. */
+    private static boolean namesOnly(Tokens tokens, int from, int to) {
+        boolean name = false;
+        for (int k = from; k < to; k++) {
+            Lexicon.Lex w = tokens.lex[k];
+            if (!(tokens.inName[k] || w == COMMA || role(w) == Lexicon.AND || role(w) == Lexicon.OR)) {
+                return false;
+            }
+            name |= tokens.inName[k];
+        }
+        return name;
+    }
+
+    /** "compared", "relative", "versus", "vs", "unlike": what comes before is a predicate ("basic compared with"). */
+    private static boolean comparisonWord(Lexicon.Lex w) {
+        byte r = role(w);
+        return r == Lexicon.COMPARED || r == Lexicon.RELATIVE || r == Lexicon.UNLIKE;
+    }
+
+    /** The clause says the products differ ("they target different users", "each gets there differently"). */
+    private static boolean differs(Tokens tokens, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!tokens.inName[i] && tokens.lex[i] == null
+                    && tokens.text.regionMatches(true, tokens.start[i], "differ", 0, 6)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final Set<String> LOW = Set.of("low", "lower", "lowest", "reduced");
+
+    /** "low" or "lower" one or two words before i, nothing between but a word: "low added latency". */
+    private static boolean lowBefore(Tokens tokens, int from, int i) {
+        for (int k = i - 1; k >= from && k >= i - 2; k--) {
+            Lexicon.Lex w = tokens.lex[k];
+            if (isPunctuation(w) || tokens.inName[k]) {
+                return false;
+            }
+            if (w != null && LOW.contains(w.word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A name among tokens[from, to). */
+    private static boolean namedIn(Tokens tokens, int from, int to) {
+        for (int k = from; k < to; k++) {
+            if (tokens.inName[k]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A two- or three-word phrase of the lexicon starts at token k ("issue tracker"). */
+    private static boolean startsPhrase(Lexicon.Lex[] lex, int k, int to) {
+        for (Lexicon.Phrase ph : lex[k].phrases2) {
+            if (k + 1 < to && ph.rest()[0] == lex[k + 1]) {
+                return true;
+            }
+        }
+        for (Lexicon.Phrase ph : lex[k].phrases3) {
+            if (k + 2 < to && ph.rest()[0] == lex[k + 1] && ph.rest()[1] == lex[k + 2]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A price noun at from, or after "its", "their", "the": "raised its prices". */
+    private static boolean priceAfter(Lexicon.Lex[] lex, int from, int to) {
+        int k = from;
+        if (k < to && lex[k] != null && (lex[k].word.equals("its") || lex[k].word.equals("their")
+                || lex[k].word.equals("the"))) {
+            k++;
+        }
+        return k < to && lex[k] != null && lex[k].priceNoun;
+    }
+
+    /** Only names and punctuation before token i in its clause. */
+    private static boolean opensClause(Tokens tokens, int from, int i) {
+        for (int k = from; k < i; k++) {
+            if (!tokens.inName[k] && !isPunctuation(tokens.lex[k])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Weight of a capability that opens an option's description. */
@@ -407,6 +498,10 @@ final class SentimentScorer {
             } else if (!isPunctuation(w)) {
                 wordsInClause++;
             }
+            if (boundary >= 0 && clauses > 1 && wordsInClause == 0 && contrast) {
+                starts[clauses - 1] = boundary; // "; however, speeds can be inconsistent": one clause, not two
+                continue;
+            }
             if (boundary >= 0) {
                 if (clauses == starts.length) {
                     starts = Arrays.copyOf(starts, clauses * 2);
@@ -430,7 +525,7 @@ final class SentimentScorer {
             if (origin(tokens, starts[c], wi)) {
                 continue; // "teams coming from Asana may find it overwhelming": Asana is not judged
             }
-            int than = invertedAt(lex, from, starts[c], wi);
+            int than = invertedAt(tokens, from, starts[c], wi);
             addRecipient(recipients.get(c), m.entity, than == NOT_INVERTED ? 0 : 1, than >= 0 ? than : -1);
         }
         boolean[] untracked = new boolean[clauses + 1];
@@ -591,6 +686,9 @@ final class SentimentScorer {
             if (bFrom < bTo && lex[bFrom] != null && (lex[bFrom].condition || lex[bFrom].word.equals("also")
                     || lex[bFrom].word.equals("then"))) {
                 continue; // "but if you need...", "but also", "but then"
+            }
+            if (differs(tokens, bFrom, bTo)) {
+                continue; // "both are strong, but they differ in philosophy": a difference, not a weakness
             }
             double[] a = tones[c - 1];
             double[] b = tones[c];
@@ -902,7 +1000,8 @@ final class SentimentScorer {
      * Whether the name at wi gets the opposite tone of its clause: the index of its "than" (what judges it comes
      * before), {@link #INVERTED} after "unlike", "over", "compared to/with", else {@link #NOT_INVERTED}.
      */
-    private static int invertedAt(Lexicon.Lex[] lex, int sentenceStart, int clauseStart, int wi) {
+    private static int invertedAt(Tokens tokens, int sentenceStart, int clauseStart, int wi) {
+        Lexicon.Lex[] lex = tokens.lex;
         for (int k = wi - 1; k >= clauseStart && k >= wi - 6; k--) {
             byte role = role(lex[k]);
             if (role == Lexicon.THAN || lex[k] != null && lex[k].thanAfterComparative
@@ -912,8 +1011,8 @@ final class SentimentScorer {
             if (role == Lexicon.UNLIKE) {
                 return INVERTED;
             }
-            if (role == Lexicon.OVER && k == wi - 1) {
-                return INVERTED;
+            if (role == Lexicon.OVER && (k == wi - 1 || namesOnly(tokens, k + 1, wi))) {
+                return INVERTED; // "a step behind Sony and Bose": every name of the list is ahead
             }
             if ((role == Lexicon.TO || role == Lexicon.WITH) && k > sentenceStart
                     && (role(lex[k - 1]) == Lexicon.COMPARED || role(lex[k - 1]) == Lexicon.RELATIVE)) {
@@ -984,12 +1083,30 @@ final class SentimentScorer {
                 }
                 continue;
             }
+            if (i == from && w.word.equals("for") && !(i + 2 < to && lex[i + 1] != null
+                    && lex[i + 1].word.equals("the") && lex[i + 2] != null && lex[i + 2].priceNoun)) {
+                // a clause that opens with a short "For ..." up to a comma names the reader's use, not a product
+                // ("For competitive gaming, skip X"); "For the price, ..." still judges
+                int end = nextPunctuation(lex, i, to);
+                if (end < to && end - i <= 6 && !namedIn(tokens, i, end)) {
+                    questionUntil = end;
+                    continue;
+                }
+            }
             if (i <= questionUntil) {
                 continue;
             }
             if (w.word.equals("away") && i + 1 < to && role(lex[i + 1]) == Lexicon.FROM
                     && adviceBefore(lex, from, i)) {
                 n += 1.0; // "I'd steer you away from MEGA", "stay away from"
+                continue;
+            }
+            if (w.priceMove != 0 && priceAfter(lex, i + 1, to)) {
+                if (w.priceMove > 0) {
+                    n += 1.0; // "has raised its prices", "hiked fees"
+                } else {
+                    p += 1.0; // "cut prices", "lowered its fees"
+                }
                 continue;
             }
             if (w.advice && !objectNamed(tokens, i + 1, Math.min(to, i + 4))) {
@@ -1035,6 +1152,12 @@ final class SentimentScorer {
                     } else if (i > from && lex[i - 1] != null && lex[i - 1].haveVerb
                             && !judgementAhead(lex, i + 1, Math.min(to, i + 4))) {
                         n += 0.8; // "offers little reporting", "has no mobile app"
+                    } else if (!diminishes && w.word.equals("no") && opensClause(tokens, from, i)
+                            && i + 1 < to && !isPunctuation(lex[i + 1]) && !tokens.inName[i + 1]
+                            && !judgementAhead(lex, i + 1, Math.min(to, i + 4))) {
+                        n += 0.8; // "No official Linux client.", "Cons: no dedicated keto plan": a missing feature
+                    } else if (!diminishes && i + 1 < to && lex[i + 1] != null && lex[i + 1].missingWhenNegated) {
+                        n += 0.8; // "aren't available in the UK", "not supported on Linux"
                     }
                     continue;
                 }
@@ -1122,7 +1245,7 @@ final class SentimentScorer {
                 } else if (tokens.capitalisedInside(i, from)) {
                     continue; // "the Advanced plan", "Smart Sync", "Quick Answer": part of a name
                 } else if (w.predicative && i + 1 < to && !isPunctuation(lex[i + 1])
-                        && role(lex[i + 1]) != Lexicon.THAN) {
+                        && role(lex[i + 1]) != Lexicon.THAN && !comparisonWord(lex[i + 1])) {
                     continue; // "basic automation", "focused on enterprises": a description, not a verdict
                 } else if (w.useCaseAdjective && i > from && lex[i - 1] != null && lex[i - 1].useCase
                         && !(i + 1 < to && (isPunctuation(lex[i + 1]) || role(lex[i + 1]) == Lexicon.THAN))) {
@@ -1142,6 +1265,15 @@ final class SentimentScorer {
                     && tokens.text.charAt(tokens.start[i + 1] - 1) == '-') {
                 p += 1.0; // "fee-free", "hassle-free", "ad-free"
                 i++;
+                continue;
+            }
+            if (span == 1 && i + 1 < to && lex[i + 1] != null && lex[i + 1].generic && !tokens.inName[i + 1]) {
+                continue; // "a practical approach", "cheap insurance", "popular destinations": not the product
+            }
+            if (weight > 0 && i + span < to && lex[i + span] != null && lex[i + span].weight != null
+                    && lex[i + span].weight < 0 && !lex[i + span].effort && !tokens.inName[i + span]
+                    && i + span > negateUntil && !startsPhrase(lex, i + span, to)) {
+                i += span - 1; // "well-documented problems", "a clear drawback": the praise sizes the fault
                 continue;
             }
             if (w.nounToo && i > from && lex[i - 1] != null && lex[i - 1].determiner) {
@@ -1175,7 +1307,9 @@ final class SentimentScorer {
                     || lex[i - 1].word.equals("their"))) {
                 continue; // "the same trial as its pricier models": the maker's own range
             }
-            if (lessAt == i - 1 && lessAt >= from) {
+            if (v < 0 && lowBefore(tokens, from, i)) {
+                v = -v; // "low added latency", "lower maintenance": a small weakness is a strength
+            } else if (lessAt == i - 1 && lessAt >= from) {
                 v = -v;
             } else if (i <= negateUntil) {
                 v = -0.8 * v;

@@ -53,8 +53,9 @@ class AnalyzerQualityTest {
         assertThat(m.mentionF1()).as("mention F1").isGreaterThanOrEqualTo(0.98);
         assertThat(m.rankAccuracy()).as("list rank accuracy").isGreaterThanOrEqualTo(0.96);
         assertThat(m.domainF1()).as("cited-domain F1").isGreaterThanOrEqualTo(0.99);
-        // the target is 0.87; analyzer 1.3.0 measured 0.655 here, 1.4.0 0.802: this floor guards against going back
-        assertThat(m.sentimentAccuracy()).as("sentiment accuracy").isGreaterThanOrEqualTo(0.80);
+        // the target is 0.87; analyzer 1.3.0 measured 0.655 here, 1.4.0 0.802, 1.5.0 0.838: this floor guards
+        // against going back
+        assertThat(m.sentimentAccuracy()).as("sentiment accuracy").isGreaterThanOrEqualTo(0.83);
     }
 
     /**
@@ -70,8 +71,8 @@ class AnalyzerQualityTest {
         assertThat(report.all().mentionF1()).as("mention F1").isGreaterThanOrEqualTo(0.98);
         assertThat(report.all().rankAccuracy()).as("list rank accuracy").isGreaterThanOrEqualTo(0.95);
         assertThat(report.all().domainF1()).as("cited-domain F1").isGreaterThanOrEqualTo(0.99);
-        // issue 12's target is 0.85; measured 0.735 with analyzer 1.3.0, 0.759 with 1.4.0: this floor guards against
-        // going back
+        // issue 12's target is 0.85; measured 0.735 with analyzer 1.3.0, 0.759 with 1.4.0 and again 0.759 with 1.5.0:
+        // this floor guards against going back
         assertThat(report.all().sentimentAccuracy()).as("sentiment accuracy").isGreaterThanOrEqualTo(0.75);
     }
 
@@ -79,6 +80,7 @@ class AnalyzerQualityTest {
         assertThat(m.mentionF1()).as("mention F1").isGreaterThanOrEqualTo(0.98);
         assertThat(m.rankAccuracy()).as("list rank accuracy").isGreaterThanOrEqualTo(0.96);
         assertThat(m.domainF1()).as("cited-domain F1").isGreaterThanOrEqualTo(0.99);
-        assertThat(m.sentimentAccuracy()).as("sentiment accuracy").isGreaterThanOrEqualTo(0.88);
+        // analyzer 1.5.0 measured 0.899 (answers.json) and 0.907 (tuning.json)
+        assertThat(m.sentimentAccuracy()).as("sentiment accuracy").isGreaterThanOrEqualTo(0.89);
     }
 }

@@ -813,6 +813,40 @@ class AnswerAnalyzerTest {
     }
 
     @Test
+    void missingFeaturesComparisonListsAndWhatIsNotTheProduct() {
+        // a point opening with "No" and a negated "available" are missing features
+        assertThat(crmSentiment("- **Copper:** No built-in dialer.", "Copper")).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(crmSentiment("Close isn't available in Germany.", "Close")).isEqualTo(Sentiment.NEGATIVE);
+        // "behind" puts every name of its list ahead
+        Analysis behind = crm.analyze("Pipedrive's reporting is a step behind HubSpot and Salesforce.", List.of());
+        assertThat(result(behind, "HubSpot").sentiment()).isEqualTo(Sentiment.POSITIVE);
+        assertThat(result(behind, "Salesforce").sentiment()).isEqualTo(Sentiment.POSITIVE);
+        // the reader's course and use are no product; praise before a fault sizes it; price moves judge
+        assertThat(crmSentiment("A practical approach is to export from Pipedrive first.", "Pipedrive"))
+                .isEqualTo(Sentiment.NEUTRAL);
+        assertThat(crmSentiment("For competitive sales teams, skip Copper.", "Copper")).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(crmSentiment("Copper has well-documented problems with sync.", "Copper"))
+                .isEqualTo(Sentiment.NEGATIVE);
+        assertThat(crmSentiment("Pipedrive has raised its prices twice since 2023.", "Pipedrive"))
+                .isEqualTo(Sentiment.NEGATIVE);
+        assertThat(crmSentiment("Copper is basic compared with Close.", "Copper")).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(crmSentiment("Close has low added latency on calls.", "Close")).isEqualTo(Sentiment.POSITIVE);
+        // a difference is no weakness; a caveat inside a paragraph heads its own sentence only
+        assertThat(crmSentiment("HubSpot and Pipedrive are both solid CRMs, but they target different teams.",
+                "Pipedrive")).isEqualTo(Sentiment.POSITIVE);
+        assertThat(crmSentiment("Both are fine. One caveat: renewal prices change constantly, so check before "
+                + "buying. If you need a dialer, Close is worth considering instead.", "Close"))
+                .isEqualTo(Sentiment.POSITIVE);
+        // "; however," weighs the clause before it
+        assertThat(crmSentiment("""
+                Good options:
+
+                1. **Close** – Built-in dialer for call-heavy teams; however, reporting can be inconsistent.
+                2. **Copper** – Lives inside Gmail.
+                """, "Close")).isEqualTo(Sentiment.MIXED);
+    }
+
+    @Test
     void aLabelLeadIsAboutTheEntityOnlyWhenItIsTheName() {
         Analysis a = pm.analyze("- **Ease of use**: monday.com is easier to set up.\n- **Pricing**: Asana costs more.",
                 List.of());
