@@ -34,6 +34,7 @@ import dev.sightline.workspace.ImportedWorkspaces;
 import dev.sightline.workspace.TokenService;
 import dev.sightline.workspace.WorkspaceConfiguration;
 import dev.sightline.workspace.WorkspaceFile;
+import dev.sightline.workspace.WorkspaceFiles;
 
 /**
  * The application on Camel Main: settings from {@code ./application.properties} over the jar's, routes from the
@@ -145,10 +146,12 @@ public final class SightlineApp {
 
     /**
      * The database (the embedded PostgreSQL, the pool, the migrations) starts on a thread of its own while Camel
-     * loads its routes and classes; the configurations wait for it when they need it.
+     * loads its routes and classes, and the workspace files are read on another; the configurations wait for them
+     * when they need them.
      */
     private void startDatabase() {
         lifecycle.openDatabase(() -> Database.open(Settings.read(overrides, Database.Settings::from)));
+        lifecycle.prepare(WorkspaceFiles.class, () -> Settings.read(overrides, WorkspaceFiles::read));
     }
 
     /**

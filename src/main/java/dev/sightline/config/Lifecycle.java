@@ -22,6 +22,8 @@ public final class Lifecycle {
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     private final List<Runnable> drainFirst = new CopyOnWriteArrayList<>();
     private volatile java.util.concurrent.CompletableFuture<?> database;
+    private final java.util.Map<Class<?>, java.util.concurrent.CompletableFuture<?>> prepared =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Function<Duration, Integer> drain;
     private volatile Duration grace = Duration.ofSeconds(30);
 
@@ -47,6 +49,32 @@ public final class Lifecycle {
         }
         try {
             return (T) database.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    /**
+     * Starts making something the configurations need (reading the workspace files) on a thread of its own, while
+     * Camel loads and the database starts; {@link #prepared} waits for it.
+     */
+    public <T> void prepare(Class<T> type, java.util.function.Supplier<T> make) {
+        prepared.computeIfAbsent(type, k -> java.util.concurrent.CompletableFuture.supplyAsync(make, task -> {
+            Thread t = new Thread(task, "sightline:prepare-" + type.getSimpleName());
+            t.setDaemon(true);
+            t.start();
+        }));
+    }
+
+    /** What {@link #prepare} made, or {@code otherwise} when nothing was prepared; what stopped it is thrown. */
+    @SuppressWarnings("unchecked")
+    public <T> T prepared(Class<T> type, java.util.function.Supplier<T> otherwise) {
+        java.util.concurrent.CompletableFuture<?> f = prepared.get(type);
+        if (f == null) {
+            return otherwise.get();
+        }
+        try {
+            return (T) f.join();
         } catch (java.util.concurrent.CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }

@@ -59,7 +59,10 @@ public final class CallSteps {
         }
     }
 
-    /** The call is about to start; throws {@link NotStartedException} when the node is shutting down. */
+    /**
+     * The call is about to start; throws {@link NotStartedException} when the node is shutting down or the cell's run
+     * was cancelled on this node while the cell waited claimed ahead.
+     */
     public void start(Exchange exchange) {
         CellClaim claim = exchange.getProperty(Pipeline.CLAIM, CellClaim.class);
         Long queued = exchange.getProperty(QUEUED, Long.class);
@@ -67,7 +70,7 @@ public final class CallSteps {
             metrics.throttleWaited(claim.provider(), System.nanoTime() - queued);
         }
         if (!markStarted.test(claim)) {
-            throw new NotStartedException("node is shutting down");
+            throw new NotStartedException("not called: node shutting down or run cancelled");
         }
     }
 

@@ -87,11 +87,18 @@ public final class CellOutcomes {
     /** The provider's circuit is open: not the cell's fault, it waits without spending an attempt. */
     private void circuitOpen(CellClaim claim) {
         record(claim, () -> {
-            if (!cells.defer(claim, circuitOpenDelay.apply(claim.provider()),
-                    "circuit of provider " + claim.provider() + " is open")) {
-                rejectedLate(claim);
-            }
+            deferred(claim, cells.defer(claim, circuitOpenDelay.apply(claim.provider()),
+                    "circuit of provider " + claim.provider() + " is open"));
         });
+    }
+
+    /** A cell returned unspent: pending again, cancelled with its run (which may be over now), or no longer ours. */
+    private void deferred(CellClaim claim, String status) {
+        if (status == null) {
+            rejectedLate(claim);
+        } else if ("cancelled".equals(status)) {
+            runs.finalizeRuns(new long[] {claim.runId()});
+        }
     }
 
     /**
@@ -123,9 +130,8 @@ public final class CellOutcomes {
             circuitOpen(claim);
             return;
         }
-        if (error instanceof CallSteps.NotStartedException) {
-            record(claim, () -> cells.release(java.util.List.of(claim), "node " + dispatcher.node()
-                    + " shut down before calling"));
+        if (error instanceof CallSteps.NotStartedException notStarted) {
+            record(claim, () -> deferred(claim, cells.defer(claim, Duration.ZERO, notStarted.getMessage())));
             return;
         }
         ProviderFailure f = error instanceof TransientCallException t ? t.failure() : classify(error, scrubber);
@@ -137,7 +143,9 @@ public final class CellOutcomes {
             Duration delay = retry.delay(claim.attempts(), f.retryAfter());
             String reason = f.describe();
             String status = cells.retryOrFail(claim, retry.maxAttempts(), delay, reason);
-            if ("failed".equals(status)) {
+            if ("cancelled".equals(status)) {
+                runs.finalizeRuns(new long[] {claim.runId()});
+            } else if ("failed".equals(status)) {
                 LOG.warn("Cell {} ({}) failed after {} attempts: {}", claim.cellId(), claim.provider(),
                         claim.attempts(), quote(reason));
                 runs.finalizeRuns(new long[] {claim.runId()});

@@ -119,22 +119,36 @@ public final class CellRepository {
                GROUP BY r.workspace_id, ch.run_id, r.kind, r.id)
             """;
 
-    /** A failed call: back to pending after the delay, or failed once the attempts are spent. */
+    /**
+     * A failed call: back to pending after the delay, or failed once the attempts are spent; cancelled when its run's
+     * cancel was asked for meanwhile (the cancel only found it leased).
+     */
     private static final String RETRY_OR_FAIL = """
             WITH changed AS (
-              UPDATE cell SET status = CASE WHEN attempts >= ? THEN 'failed' ELSE 'pending' END,
-                     next_attempt_at = now() + make_interval(secs => ?), last_error = ?,
+              UPDATE cell c SET status = CASE WHEN r.cancel_requested_at IS NOT NULL THEN 'cancelled'
+                                              WHEN c.attempts >= ? THEN 'failed' ELSE 'pending' END,
+                     next_attempt_at = now() + make_interval(secs => ?),
+                     last_error = CASE WHEN r.cancel_requested_at IS NULL THEN ? ELSE 'run cancelled' END,
                      lease_owner = NULL, lease_token = NULL, lease_until = NULL, updated_at = now()
-               WHERE id = ? AND status = 'leased' AND lease_token = ?
-              RETURNING id, run_id, provider, prompt_id, status, kind)
+                FROM run r
+               WHERE r.id = c.run_id AND c.id = ? AND c.status = 'leased' AND c.lease_token = ?
+              RETURNING c.id, c.run_id, c.provider, c.prompt_id, c.status, c.kind)
             """ + ANNOUNCE_ENDED + "SELECT status FROM changed";
 
-    /** Not the cell's fault (rate limit, open circuit, shutdown before the call): no attempt spent. */
+    /**
+     * Not the cell's fault (open circuit, a node shutting down, a cell claimed ahead whose run was cancelled before
+     * its call): no attempt spent, back to pending, or cancelled when its run's cancel was asked for meanwhile.
+     */
     private static final String DEFER = """
-            UPDATE cell SET status = 'pending', attempts = greatest(attempts - 1, 0),
-                   next_attempt_at = now() + make_interval(secs => ?), last_error = ?,
-                   lease_owner = NULL, lease_token = NULL, lease_until = NULL, updated_at = now()
-             WHERE id = ? AND status = 'leased' AND lease_token = ?""";
+            WITH changed AS (
+              UPDATE cell c SET status = CASE WHEN r.cancel_requested_at IS NULL THEN 'pending' ELSE 'cancelled' END,
+                     attempts = greatest(c.attempts - 1, 0), next_attempt_at = now() + make_interval(secs => ?),
+                     last_error = CASE WHEN r.cancel_requested_at IS NULL THEN ? ELSE 'run cancelled' END,
+                     lease_owner = NULL, lease_token = NULL, lease_until = NULL, updated_at = now()
+                FROM run r
+               WHERE r.id = c.run_id AND c.id = ? AND c.status = 'leased' AND c.lease_token = ?
+              RETURNING c.id, c.run_id, c.provider, c.prompt_id, c.status, c.kind)
+            """ + ANNOUNCE_ENDED + "SELECT status FROM changed";
 
     /**
      * Rate limited: back to pending after the provider's delay, or failed once the cell has been rate limited for
@@ -280,8 +294,10 @@ public final class CellRepository {
                 claim.cellId(), claim.leaseToken()).orElse(null);
     }
 
-    public boolean defer(CellClaim claim, Duration delay, String reason) {
-        return jdbc.update(DEFER, seconds(delay), clip(reason), claim.cellId(), claim.leaseToken()) == 1;
+    /** @return {@code pending}, {@code cancelled} (its run is being cancelled), or null when the lease was lost */
+    public String defer(CellClaim claim, Duration delay, String reason) {
+        return jdbc.queryOne(DEFER, rs -> rs.getString(1), seconds(delay), clip(reason), claim.cellId(),
+                claim.leaseToken()).orElse(null);
     }
 
     /**
@@ -323,7 +339,7 @@ public final class CellRepository {
     public int release(List<CellClaim> claims, String reason) {
         int n = 0;
         for (CellClaim c : claims) {
-            if (defer(c, Duration.ZERO, reason)) {
+            if (defer(c, Duration.ZERO, reason) != null) {
                 n++;
             }
         }

@@ -19,10 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Claims due cells for this node's idle consumers and keeps track of the cells it holds. Per provider it claims
- * only as many cells as there are idle consumers, so a lease covers a call and not a wait in a queue; the
- * dispatch route hands what it claims to the providers' queues. While a call runs its lease is extended; on
- * shutdown cells claimed but not started go back without spending an attempt.
+ * Claims due cells for this node's consumers and keeps track of the cells it holds. Per provider it holds at most
+ * as many cells as it has consumers plus a few claimed ahead ({@code sightline.dispatch.claim-ahead} per consumer),
+ * so a consumer that finishes a call finds its next cell waiting in its queue instead of waiting for a claim, and
+ * a lease covers a call and at most the wait for one call before it; the dispatch route hands what it claims to
+ * the providers' queues. While a cell is held its lease is extended; on shutdown cells claimed but not started go
+ * back without spending an attempt.
  */
 public final class Dispatcher {
 
@@ -34,19 +36,21 @@ public final class Dispatcher {
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
+    /** Runs cancelled on this node while it held cells of theirs claimed ahead: those are not called. */
+    private final Set<Long> cancelledRuns = ConcurrentHashMap.newKeySet();
     private volatile Predicate<String> providerOpen = p -> true;
     private volatile Supplier<long[]> blockedWorkspaces = () -> new long[0];
 
-    /** One provider on this node: how many of its consumers are idle. */
+    /** One provider on this node: how many more cells it may hold (idle consumers and free places ahead). */
     private static final class Lane {
         final String provider;
-        final AtomicInteger idle;
+        final AtomicInteger free;
         final AtomicBoolean claiming = new AtomicBoolean();
         volatile boolean again;
 
-        Lane(String provider, int consumers) {
+        Lane(String provider, int places) {
             this.provider = provider;
-            this.idle = new AtomicInteger(consumers);
+            this.free = new AtomicInteger(places);
         }
     }
 
@@ -70,8 +74,9 @@ public final class Dispatcher {
         this.lease = lease;
     }
 
-    public void addLane(String provider, int consumers) {
-        lanes.put(provider, new Lane(provider, consumers));
+    /** A provider with {@code consumers} on this node, and {@code ahead} cells claimed ahead of each. */
+    public void addLane(String provider, int consumers, int ahead) {
+        lanes.put(provider, new Lane(provider, consumers * (1 + ahead)));
     }
 
     /** Providers whose cells may be claimed now (an open circuit keeps them in the database). */
@@ -89,7 +94,7 @@ public final class Dispatcher {
     }
 
     /**
-     * Claims due cells for the idle consumers of one provider, or of every provider when none is named. A caller
+     * Claims due cells for the free places of one provider, or of every provider when none is named. A caller
      * that finds the lane being claimed for leaves the work to that thread, which goes round once more.
      */
     public List<CellClaim> claim(@Header(Pipeline.PROVIDER) String provider) {
@@ -116,17 +121,17 @@ public final class Dispatcher {
         try {
             do {
                 lane.again = false;
-                int free = lane.idle.get();
+                int free = lane.free.get();
                 if (free <= 0 || stopping.get() || !providerOpen.test(lane.provider)) {
                     break;
                 }
                 List<CellClaim> claimed = cells.claim(lane.provider, free, node, lease, blockedWorkspaces.get());
-                lane.idle.addAndGet(-claimed.size());
+                lane.free.addAndGet(-claimed.size());
                 for (CellClaim c : claimed) {
                     inFlight.put(c.cellId(), new InFlight(c));
                 }
                 out.addAll(claimed);
-                // a consumer that went idle meanwhile found this lane busy and left its claim to this thread
+                // a consumer that finished a cell meanwhile found this lane busy and left its claim to this thread
             } while (lane.again && !stopping.get());
         } catch (RuntimeException e) {
             LOG.warn("Claiming cells of provider {} failed: {}", lane.provider, e.getMessage());
@@ -142,7 +147,7 @@ public final class Dispatcher {
      */
     public boolean markStarted(CellClaim claim) {
         InFlight f = entry(claim);
-        if (f == null || stopping.get()) {
+        if (f == null || stopping.get() || cancelledRuns.contains(claim.runId())) {
             return false;
         }
         f.started = true;
@@ -163,7 +168,7 @@ public final class Dispatcher {
     }
 
     /**
-     * The provider route is done with a cell, whatever the outcome: its consumer is idle. Sets the
+     * The provider route is done with a cell, whatever the outcome: its place is free. Sets the
      * {@link Pipeline#PROVIDER} header so the next step claims that provider's next cell.
      */
     public void finished(Exchange exchange) {
@@ -175,11 +180,24 @@ public final class Dispatcher {
                 (id, f) -> f.claim.leaseToken().equals(claim.leaseToken()) ? null : f);
         Lane lane = lanes.get(claim.provider());
         if (lane != null) {
-            lane.idle.incrementAndGet();
+            lane.free.incrementAndGet();
         }
         exchange.getMessage().setHeader(Pipeline.PROVIDER, claim.provider());
         if (removed != null) {
             LOG.trace("cell {} finished", claim.cellId());
+        }
+    }
+
+    /**
+     * A run was cancelled on this node (its pending cells are cancelled by then): its cells held here and not started
+     * are not called but returned, which cancels them. Other nodes call the few cells they claimed ahead.
+     */
+    public void runCancelled(long runId) {
+        if (inFlight.values().stream().anyMatch(f -> f.claim.runId() == runId && !f.started)) {
+            cancelledRuns.add(runId);
+        }
+        if (cancelledRuns.size() > 1000) {
+            cancelledRuns.removeIf(r -> inFlight.values().stream().noneMatch(f -> f.claim.runId() == r));
         }
     }
 

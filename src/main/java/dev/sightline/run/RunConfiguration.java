@@ -71,7 +71,7 @@ public final class RunConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(value = "dispatcher", lazy = true)
-    public Dispatcher dispatcher(Config config, CellRepository cells, ProviderRegistry providers,
+    public Dispatcher dispatcher(Config config, CellRepository cells, RunRepository runs, ProviderRegistry providers,
                                  ProviderCircuits circuits, Budget budget, dev.sightline.config.Lifecycle lifecycle) {
         Duration lease = config.duration("sightline.lease.duration", Duration.ofSeconds(60));
         if (lease.compareTo(Duration.ofSeconds(2)) < 0) {
@@ -79,9 +79,11 @@ public final class RunConfiguration implements CamelConfiguration {
         }
         Dispatcher d = new Dispatcher(cells, config.find("sightline.node.id").orElseGet(RunConfiguration::nodeId),
                 lease);
-        providers.enabled().forEach(p -> d.addLane(p.name(), p.settings().consumers()));
+        int ahead = config.integer("sightline.dispatch.claim-ahead", 1, 0, 10);
+        providers.enabled().forEach(p -> d.addLane(p.name(), p.settings().consumers(), ahead));
         d.setProviderGate(circuits::admits);
         d.setWorkspaceGate(budget::exhaustedWorkspaces);
+        runs.onCancelled(d::runCancelled);
         lifecycle.drainWith(d::stop, config.duration("sightline.shutdown.grace", Duration.ofSeconds(30)));
         return d;
     }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 
 import dev.sightline.events.Outbox;
 import dev.sightline.store.Jdbc;
@@ -159,8 +160,15 @@ public final class RunRepository {
 
     private final Jdbc jdbc;
 
+    private volatile LongConsumer cancelled = runId -> { };
+
     public RunRepository(Jdbc jdbc) {
         this.jdbc = jdbc;
+    }
+
+    /** Told of every run this node cancels, once its pending cells are cancelled ({@link Dispatcher#runCancelled}). */
+    public void onCancelled(LongConsumer listener) {
+        this.cancelled = listener;
     }
 
     public record PromptRef(long id, String text) {
@@ -281,13 +289,17 @@ public final class RunRepository {
 
     /** @return false when the run is already over */
     public boolean cancel(long workspaceId, long runId) {
-        return jdbc.inTransaction(c -> {
+        boolean cancelling = jdbc.inTransaction(c -> {
             if (Jdbc.update(c, REQUEST_CANCEL, runId, workspaceId) == 0) {
                 return false;
             }
             Jdbc.queryOne(c, CANCEL_PENDING, rs -> rs.getLong(1), runId);
             return true;
         });
+        if (cancelling) {
+            cancelled.accept(runId);
+        }
+        return cancelling;
     }
 
     public record Finalized(long runId, String status) {

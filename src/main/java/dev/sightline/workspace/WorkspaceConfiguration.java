@@ -1,8 +1,7 @@
 package dev.sightline.workspace;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -11,6 +10,7 @@ import org.apache.camel.CamelConfiguration;
 
 import dev.sightline.config.Config;
 import dev.sightline.config.ConfigException;
+import dev.sightline.config.Lifecycle;
 import dev.sightline.store.Jdbc;
 
 /**
@@ -25,25 +25,10 @@ public final class WorkspaceConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(value = "importedWorkspaces", lazy = true)
-    public ImportedWorkspaces importedWorkspaces(Config config, WorkspaceRepository workspaces) {
-        List<String> files = config.list("sightline.workspace.file");
-        if (files.isEmpty()) {
-            throw new ConfigException("Missing setting sightline.workspace.file (a workspace YAML such as "
-                    + "examples/demo.yaml)");
-        }
-        Map<String, String> slugs = new HashMap<>();
-        List<WorkspaceFile> parsed = new ArrayList<>();
-        for (String f : files) {
-            WorkspaceFile w = WorkspaceFile.read(Path.of(f));
-            String other = slugs.putIfAbsent(w.slug(), f);
-            if (other != null) {
-                throw new WorkspaceFile.InvalidWorkspaceException(f + ": workspace.slug: '" + w.slug()
-                        + "' is already the slug of " + other + " (sightline.workspace.file)");
-            }
-            parsed.add(w);
-        }
+    public ImportedWorkspaces importedWorkspaces(Config config, Lifecycle lifecycle, WorkspaceRepository workspaces) {
+        List<WorkspaceFile> parsed = lifecycle.prepared(WorkspaceFiles.class, () -> WorkspaceFiles.read(config)).files();
         List<Long> ids = new ArrayList<>();
-        Map<Long, WorkspaceFile> byId = new java.util.LinkedHashMap<>();
+        Map<Long, WorkspaceFile> byId = new LinkedHashMap<>();
         for (WorkspaceFile w : parsed) {
             long id = workspaces.importFile(w).workspaceId();
             ids.add(id);

@@ -53,7 +53,7 @@ class LeaseFenceTest {
                 "gpt-4o-mini", 200, "{}", "late", "[]", 1, 1, 0, java.math.BigDecimal.ZERO, 1, null, "stop")))
                 .isEmpty();
         assertThat(cells.retryOrFail(stale, 6, Duration.ZERO, "late")).isNull();
-        assertThat(cells.defer(stale, Duration.ZERO, "late")).isFalse();
+        assertThat(cells.defer(stale, Duration.ZERO, "late")).isNull();
         assertThat(cells.fail(stale, "late")).isFalse();
         assertThat(app.count("SELECT count(*) FROM response WHERE cell_id = ?", cellId)).isEqualTo(1);
         assertThat(app.count("SELECT count(*) FROM cell WHERE id = ? AND status = 'succeeded'", cellId)).isEqualTo(1);
