@@ -81,7 +81,7 @@ public final class JobRepository {
             announced AS (
             """ + PROGRESS_EVENTS + """
             )
-            SELECT c.id, c.job_id, j.workspace_id, j.kind, j.params::text AS params, c.url, c.host, c.domain,
+            SELECT c.id, c.job_id, j.workspace_id, j.kind, c.url, c.host, c.domain,
                    c.cited_urls, c.attempts, c.lease_token
               FROM claimed c JOIN job j ON j.id = c.job_id""";
 
@@ -477,9 +477,8 @@ public final class JobRepository {
 
     private static JobItemClaim claimOf(ResultSet rs) throws SQLException {
         return new JobItemClaim(rs.getLong("id"), rs.getLong("job_id"), rs.getLong("workspace_id"),
-                rs.getString("kind"), Json.parseObject(rs.getString("params")), rs.getString("url"),
-                rs.getString("host"), rs.getString("domain"), Jdbc.strings(rs, "cited_urls"), rs.getInt("attempts"),
-                rs.getObject("lease_token", UUID.class));
+                rs.getString("kind"), rs.getString("url"), rs.getString("host"), rs.getString("domain"),
+                Jdbc.strings(rs, "cited_urls"), rs.getInt("attempts"), rs.getObject("lease_token", UUID.class));
     }
 
     static double seconds(Duration d) {
