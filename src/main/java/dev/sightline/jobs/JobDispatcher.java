@@ -40,6 +40,8 @@ public final class JobDispatcher {
     private final AtomicBoolean claiming = new AtomicBoolean();
     private volatile boolean again;
     private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
+    /** Items in flight on this node per job: only the end of a job's last one here can be the job's end. */
+    private final Map<Long, Integer> inFlightPerJob = new ConcurrentHashMap<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final java.util.Queue<String> freedHosts = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicBoolean everyHost = new AtomicBoolean();
@@ -120,6 +122,7 @@ public final class JobDispatcher {
         idle.addAndGet(-claimed.size());
         for (JobItemClaim c : claimed) {
             inFlight.put(c.itemId(), new InFlight(c));
+            inFlightPerJob.merge(c.jobId(), 1, Integer::sum);
         }
         return claimed;
     }
@@ -148,23 +151,40 @@ public final class JobDispatcher {
     /**
      * The item route is done with an item, whatever the outcome: its consumer is idle, and its job ends if that
      * was its last item (checked after the item's own commit, so of two last items ending together the later one
-     * sees both).
+     * sees both). While this node still works on another item of the job, that item is not over, so neither is
+     * the job: the check is left to the end of the job's last item here (per item it cost a statement on the way
+     * to the host's next item; the upkeep timer ends jobs too).
      */
     public void finished(Exchange exchange) {
         JobItemClaim claim = exchange.getProperty(CLAIM, JobItemClaim.class);
         if (claim == null) {
             return;
         }
-        inFlight.computeIfPresent(claim.itemId(),
-                (id, f) -> f.claim.leaseToken().equals(claim.leaseToken()) ? null : f);
+        boolean[] mine = {false};
+        inFlight.computeIfPresent(claim.itemId(), (id, f) -> {
+            mine[0] = f.claim.leaseToken().equals(claim.leaseToken());
+            return mine[0] ? null : f;
+        });
         idle.incrementAndGet();
         exchange.getMessage().setHeader(HOST, claim.host());
+        if (mine[0] && !lastOfJobHere(claim.jobId())) {
+            return;
+        }
         try {
             jobs.finalizeJobs(claim.jobId()).forEach(f -> LOG.info("Job {} {}", f.jobId(), f.status()));
         } catch (RuntimeException e) {
             // the upkeep timer finalises it
             LOG.debug("Finalising job {} failed: {}", claim.jobId(), e.getMessage());
         }
+    }
+
+    private boolean lastOfJobHere(long jobId) {
+        boolean[] last = {false};
+        inFlightPerJob.computeIfPresent(jobId, (id, n) -> {
+            last[0] = n <= 1;
+            return last[0] ? null : n - 1;
+        });
+        return last[0];
     }
 
     /** Aborts this node's fetches for a job that was just cancelled here. */
