@@ -23,6 +23,8 @@ public final class JobRepository {
 
     /** Serialises claims, so the count of leased items per host that a claim reads is the true one. */
     private static final long CLAIM_LOCK = 0x5349_474A_4F42L;
+    private static final String CLAIM_PREPARE = """
+            SELECT set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock(?)""";
 
     static final String JOB_COLUMNS = """
             id, workspace_id, kind, params::text AS params, status, progress, step, step_number, steps_total,
@@ -364,8 +366,8 @@ public final class JobRepository {
         return jdbc.inTransaction(c -> {
             // a claim lost in a crash of the database costs nothing: every later write is fenced by the lease
             // token, so the item is simply claimed again; its commit need not wait for the disk
-            Jdbc.update(c, "SET LOCAL synchronous_commit = off");
-            Jdbc.query(c, "SELECT pg_advisory_xact_lock(?)", rs -> null, CLAIM_LOCK);
+            // (one round trip with the lock, which must come before the claim's statement and its snapshot)
+            Jdbc.query(c, CLAIM_PREPARE, rs -> null, CLAIM_LOCK);
             return hosts == null
                     ? Jdbc.query(c, CLAIM, JobRepository::claimOf, perHost, limit, node, seconds(lease))
                     : Jdbc.query(c, CLAIM_HOSTS, JobRepository::claimOf, hosts, perHost, limit, node,
