@@ -69,11 +69,15 @@ public final class JobRepository {
                                       'step', c.step, 'stepNumber', c.step_number, 'stepsTotal', c.steps_total)
               FROM changed c""";
 
+    /**
+     * The picked items leased, by key: joined to picked instead, the update scanned every pending item once per
+     * picked one when the planner still thought a new job's items were few (a first claim of 100 took 50-100 ms).
+     */
     private static final String CLAIM_TAIL = """
             claimed AS (
               UPDATE job_item i SET status = 'leased', attempts = i.attempts + 1, lease_owner = ?,
                      lease_token = gen_random_uuid(), lease_until = now() + make_interval(secs => ?), updated_at = now()
-                FROM picked WHERE i.id = picked.id AND i.status = 'pending'
+               WHERE i.id = ANY (ARRAY(SELECT id FROM picked)) AND i.status = 'pending'
               RETURNING i.id, i.job_id, i.url, i.host, i.domain, i.cited_urls, i.attempts, i.lease_token),
             changed AS (
               UPDATE job j SET status = 'running', started_at = coalesce(j.started_at, now()), updated_at = now(),
