@@ -75,6 +75,7 @@ final class PagesScenario {
             Scenario.Cpu before = Scenario.Cpu.sample(pgDir);
             long t0 = System.nanoTime();
             long job = post(http, port, urls);
+            double posted = Scenario.secs(System.nanoTime() - t0);
             String status = awaitJob(jdbc, job);
             double makespan = Scenario.secs(System.nanoTime() - t0);
             Scenario.Cpu used = Scenario.Cpu.sample(pgDir).minus(before);
@@ -90,6 +91,10 @@ final class PagesScenario {
             cpu.put("gcSeconds", used.gcSeconds());
             cpu.put("threadCpuSeconds", Scenario.topThreads(threadsBefore, threadsAfter));
             r.put("cpu", cpu);
+            r.put("postSeconds", posted);
+            // from the job's row to its first claim: what the start costs before any page is asked for
+            r.put("startedAfterSeconds", jdbc.queryOne("SELECT extract(epoch FROM started_at - created_at)::float8"
+                    + " FROM job WHERE id = ?", rs -> rs.getDouble(1), job).orElseThrow());
             // when the pages were done: the spread shows whether the end waited on a few stragglers
             r.put("doneAtSeconds", jdbc.query("""
                     SELECT percentile_cont(ARRAY[0.1, 0.5, 0.9, 1.0]) WITHIN GROUP (ORDER BY extract(epoch FROM
