@@ -19,9 +19,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -171,11 +171,15 @@ public final class WebFetcher implements AutoCloseable {
                 .disableCookieManagement()
                 .disableAuthCaching()
                 .build();
-        this.deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "fetch-deadlines");
             t.setDaemon(true);
             return t;
         });
+        // a request's deadline is cancelled when it ends: gone at once, instead of keeping the request (and what it
+        // read) in the queue until the timeout would have passed, thousands of them at a few hundred pages a second
+        timer.setRemoveOnCancelPolicy(true);
+        this.deadlines = timer;
     }
 
     public FetchSettings settings() {

@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
 import dev.sightline.fetch.WebFetcher;
 
 /**
- * Claims due job items for this node's idle consumers (never more, so a lease covers work and not a wait) and keeps
- * track of the items it holds: their leases are extended while they run, a cancelled job's fetches are aborted, and
- * on shutdown every item this node holds goes back to pending without spending an attempt.
+ * Claims due job items for this node's free fetch slots ({@code sightline.fetch.max-concurrent}; a slot is free again
+ * once an item's requests are over, while the item is read and stored) and keeps track of the items it holds: their
+ * leases are extended while they run, a cancelled job's fetches are aborted, and on shutdown every item this node
+ * holds goes back to pending without spending an attempt.
  */
 public final class JobDispatcher {
 
@@ -31,6 +32,12 @@ public final class JobDispatcher {
     public static final String CLAIM = "sightline.jobItem";
     /** Header for direct:jobs-dispatch: the host an item just ended on (claim its next item first). */
     public static final String HOST = "sightline.jobHost";
+    /** Header for direct:jobs-dispatch: wait (briefly) for the claim under way to serve the host, if there is one. */
+    public static final String WAIT = "sightline.jobClaimWait";
+    /** Exchange property: the item's fetch slot was given back when its requests were over. */
+    private static final String SLOT_FREED = "sightline.jobSlotFreed";
+    /** How long a fetched item waits for the claim under way before it is read anyway. */
+    private static final long CLAIM_WAIT_NANOS = 50_000_000L;
 
     private final JobRepository jobs;
     private final String node;
@@ -39,9 +46,16 @@ public final class JobDispatcher {
     private final AtomicInteger idle;
     private final AtomicBoolean claiming = new AtomicBoolean();
     private volatile boolean again;
+    /** Claim rounds begun and ended (guarded by this): a waiter's host is served by any round begun after it. */
+    private long roundsBegun;
+    private long roundsEnded;
     private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
+    /** Items in flight on this node per job: only the end of a job's last one here can be the job's end. */
+    private final Map<Long, Integer> inFlightPerJob = new ConcurrentHashMap<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final java.util.Queue<String> freedHosts = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Items whose requests are over, to be marked so in the database by the next claim. */
+    private final java.util.Queue<JobItemClaim> fetched = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicBoolean everyHost = new AtomicBoolean();
 
     /** A claimed item on this node and the handle that stops its fetches. */
@@ -68,27 +82,40 @@ public final class JobDispatcher {
     }
 
     /**
-     * Claims due items for the idle consumers: first for the hosts whose items just ended (they have free slots),
+     * Claims due items for the free fetch slots: first for the hosts whose items just freed slots (fetched or ended),
      * then, when asked by a timer or a new job or when one of those hosts has nothing due, over every host. A caller
-     * that finds a claim under way leaves the work to that thread, which goes round once more.
+     * that finds a claim under way leaves the work to that thread, which goes round once more; with {@code wait}
+     * (an item whose fetch just ended) it waits for that round before its page is read, so the claim is not left
+     * behind the reading of every page that ended at the same time.
      */
-    public List<JobItemClaim> claim(@Header(HOST) String host) {
+    public List<JobItemClaim> claim(@Header(HOST) String host, @Header(WAIT) Boolean wait) {
         List<JobItemClaim> out = new ArrayList<>();
         if (host == null) {
             everyHost.set(true);
         } else {
             freedHosts.add(host);
         }
+        long wanted;
+        synchronized (this) {
+            wanted = roundsBegun + 1;
+        }
         if (stopping.get()) {
             return out;
         }
-        if (!claiming.compareAndSet(false, true)) {
+        long deadline = System.nanoTime() + CLAIM_WAIT_NANOS;
+        while (!claiming.compareAndSet(false, true)) {
             again = true;
-            return out;
+            if (!Boolean.TRUE.equals(wait) || !unserved(wanted, deadline)) {
+                return out;
+            }
         }
         try {
             do {
                 again = false;
+                long round;
+                synchronized (this) {
+                    round = ++roundsBegun;
+                }
                 Set<String> hosts = new LinkedHashSet<>();
                 for (String h; (h = freedHosts.poll()) != null; ) {
                     hosts.add(h);
@@ -106,20 +133,58 @@ public final class JobDispatcher {
                 if (everyHost.getAndSet(false) && idle.get() > 0 && !stopping.get()) {
                     out.addAll(take(null));
                 }
+                synchronized (this) {
+                    roundsEnded = round;
+                    notifyAll();
+                }
             } while (again && !stopping.get());
         } catch (RuntimeException e) {
             LOG.warn("Claiming job items failed: {}", e.getMessage());
         } finally {
             claiming.set(false);
+            synchronized (this) {
+                notifyAll();
+            }
         }
         return out;
     }
 
+    /**
+     * Waits until a claim round begun after the caller's host was queued has ended (false: served, or waited long
+     * enough) or the claiming thread stopped without one (true: the caller claims itself).
+     */
+    private synchronized boolean unserved(long wanted, long deadline) {
+        while (roundsEnded < wanted && claiming.get()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            try {
+                wait(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return roundsEnded < wanted;
+    }
+
     private List<JobItemClaim> take(List<String> hosts) {
-        List<JobItemClaim> claimed = jobs.claim(hosts, perHost, idle.get(), node, lease);
+        List<JobItemClaim> done = new ArrayList<>();
+        for (JobItemClaim c; (c = fetched.poll()) != null; ) {
+            done.add(c);
+        }
+        List<JobItemClaim> claimed;
+        try {
+            claimed = jobs.claim(hosts, done, perHost, idle.get(), node, lease);
+        } catch (RuntimeException e) {
+            fetched.addAll(done);
+            throw e;
+        }
         idle.addAndGet(-claimed.size());
         for (JobItemClaim c : claimed) {
             inFlight.put(c.itemId(), new InFlight(c));
+            inFlightPerJob.merge(c.jobId(), 1, Integer::sum);
         }
         return claimed;
     }
@@ -146,25 +211,68 @@ public final class JobDispatcher {
     }
 
     /**
+     * A page's requests are over (it is read and stored next): its fetch slot, and its host's, go to the next due
+     * item at once, so reading and storing one page overlaps fetching the next instead of every host waiting for it.
+     * The header asks direct:jobs-dispatch to claim for the host.
+     */
+    public void fetched(Exchange exchange) {
+        JobItemClaim claim = exchange.getProperty(CLAIM, JobItemClaim.class);
+        if (claim == null || exchange.getProperty(SLOT_FREED) != null) {
+            return;
+        }
+        exchange.setProperty(SLOT_FREED, true);
+        if (entry(claim) != null) {
+            fetched.add(claim);
+        }
+        idle.incrementAndGet();
+        exchange.getMessage().setHeader(HOST, claim.host());
+        exchange.getMessage().setHeader(WAIT, true);
+    }
+
+    /**
      * The item route is done with an item, whatever the outcome: its consumer is idle, and its job ends if that
      * was its last item (checked after the item's own commit, so of two last items ending together the later one
-     * sees both).
+     * sees both). While this node still works on another item of the job, that item is not over, so neither is
+     * the job: the check is left to the end of the job's last item here (per item it cost a statement on the way
+     * to the host's next item; the upkeep timer ends jobs too).
      */
     public void finished(Exchange exchange) {
         JobItemClaim claim = exchange.getProperty(CLAIM, JobItemClaim.class);
         if (claim == null) {
             return;
         }
-        inFlight.computeIfPresent(claim.itemId(),
-                (id, f) -> f.claim.leaseToken().equals(claim.leaseToken()) ? null : f);
-        idle.incrementAndGet();
-        exchange.getMessage().setHeader(HOST, claim.host());
+        boolean[] mine = {false};
+        inFlight.computeIfPresent(claim.itemId(), (id, f) -> {
+            mine[0] = f.claim.leaseToken().equals(claim.leaseToken());
+            return mine[0] ? null : f;
+        });
+        exchange.getMessage().removeHeader(WAIT);
+        if (exchange.getProperty(SLOT_FREED) == null) {
+            exchange.setProperty(SLOT_FREED, true);
+            idle.incrementAndGet();
+            exchange.getMessage().setHeader(HOST, claim.host());
+        } else {
+            // its slot was claimed for when its requests ended
+            exchange.getMessage().removeHeader(HOST);
+        }
+        if (mine[0] && !lastOfJobHere(claim.jobId())) {
+            return;
+        }
         try {
             jobs.finalizeJobs(claim.jobId()).forEach(f -> LOG.info("Job {} {}", f.jobId(), f.status()));
         } catch (RuntimeException e) {
             // the upkeep timer finalises it
             LOG.debug("Finalising job {} failed: {}", claim.jobId(), e.getMessage());
         }
+    }
+
+    private boolean lastOfJobHere(long jobId) {
+        boolean[] last = {false};
+        inFlightPerJob.computeIfPresent(jobId, (id, n) -> {
+            last[0] = n <= 1;
+            return last[0] ? null : n - 1;
+        });
+        return last[0];
     }
 
     /** Aborts this node's fetches for a job that was just cancelled here. */

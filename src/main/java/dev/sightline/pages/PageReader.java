@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jsoup.Jsoup;
@@ -19,6 +22,8 @@ import org.jsoup.nodes.Element;
 import org.jsoup.nodes.Node;
 import org.jsoup.nodes.TextNode;
 import org.jsoup.select.Elements;
+import org.jsoup.select.Evaluator;
+import org.jsoup.select.Selector;
 
 import dev.sightline.fetch.FetchResult;
 import dev.sightline.values.Json;
@@ -34,8 +39,28 @@ public final class PageReader {
     private static final Set<String> SKIPPED = Set.of("script", "style", "noscript", "template", "svg", "nav",
             "header", "footer", "aside", "form", "iframe", "button", "select", "input", "textarea", "canvas",
             "object", "embed", "dialog", "menu");
-    private static final List<String> MAIN = List.of("main", "article", "[role=main]", "#content", "#main");
+    // selectors parsed once: jsoup parses a CSS query on every select(String)
+    private static final List<Evaluator> MAIN = css("main", "article", "[role=main]", "#content", "#main");
+    private static final Evaluator META = Selector.evaluatorOf("meta[content]");
+    private static final Evaluator HTTP_EQUIV = Selector.evaluatorOf("meta[http-equiv][content]");
+    private static final Evaluator HTML = Selector.evaluatorOf("html");
+    private static final Evaluator JSON_LD = Selector.evaluatorOf("script[type=application/ld+json]");
+    private static final Evaluator ITEMPROP_PUBLISHED = Selector.evaluatorOf("[itemprop=datePublished]");
+    private static final Evaluator ITEMPROP_MODIFIED = Selector.evaluatorOf("[itemprop=dateModified]");
+    private static final Evaluator TIME_PUBDATE = Selector.evaluatorOf("time[pubdate]");
+    private static final Evaluator H1 = Selector.evaluatorOf("h1");
+    private static final List<Evaluator> SECTION_HEADINGS = css("h2", "h3");
+    private static final Evaluator LISTS = Selector.evaluatorOf("ol, ul");
+    private static final Evaluator LEAD = Selector.evaluatorOf("strong, b, a");
+    private static final Evaluator LINKS = Selector.evaluatorOf("a[href]");
+    private static final Evaluator ROWS = Selector.evaluatorOf("tr");
+    private static final Evaluator TABLE = Selector.evaluatorOf("table");
+    private static final Pattern BLANK_LINES = Pattern.compile("\n{3,}");
     private static final int MAX_LIST = 50;
+
+    private static List<Evaluator> css(String... queries) {
+        return java.util.Arrays.stream(queries).map(Selector::evaluatorOf).toList();
+    }
 
     private PageReader() {
     }
@@ -54,21 +79,22 @@ public final class PageReader {
 
     static ReadPage read(Document doc, String url) {
         List<JsonNode> structured = structuredData(doc);
-        String title = firstNonBlank(doc.title(), meta(doc, "og:title"));
-        String description = firstNonBlank(meta(doc, "description"), meta(doc, "og:description"));
-        String siteName = meta(doc, "og:site_name");
-        String language = language(doc);
-        LocalDate published = firstDate(meta(doc, "article:published_time"), meta(doc, "datePublished"),
-                meta(doc, "date"), meta(doc, "dc.date"), ld(structured, "datePublished"),
-                attr(doc, "[itemprop=datePublished]", "content", "datetime"), attr(doc, "time[pubdate]", "datetime"));
-        LocalDate modified = firstDate(meta(doc, "article:modified_time"), meta(doc, "og:updated_time"),
-                meta(doc, "dateModified"), meta(doc, "last-modified"), ld(structured, "dateModified"),
-                attr(doc, "[itemprop=dateModified]", "content", "datetime"));
+        Map<String, String> meta = metas(doc);
+        String title = firstNonBlank(doc.title(), meta.get("og:title"));
+        String description = firstNonBlank(meta.get("description"), meta.get("og:description"));
+        String siteName = meta.get("og:site_name");
+        String language = language(doc, meta);
+        LocalDate published = firstDate(meta.get("article:published_time"), meta.get("datePublished"),
+                meta.get("date"), meta.get("dc.date"), ld(structured, "datePublished"),
+                attr(doc, ITEMPROP_PUBLISHED, "content", "datetime"), attr(doc, TIME_PUBDATE, "datetime"));
+        LocalDate modified = firstDate(meta.get("article:modified_time"), meta.get("og:updated_time"),
+                meta.get("dateModified"), meta.get("last-modified"), ld(structured, "dateModified"),
+                attr(doc, ITEMPROP_MODIFIED, "content", "datetime"));
         Element main = mainElement(doc);
         String text = new TextRenderer().render(main);
         List<ListItem> items = ownList(main, url);
         List<Link> links = links(doc);
-        Element h1 = main.selectFirst("h1");
+        Element h1 = main.selectFirst(H1);
         ReadPage p = new ReadPage(url, title, description, siteName, language, published, modified, wordCount(text),
                 text, h1 == null ? null : clean(h1.text()), items, links, structured, null);
         return p.withPageType(PageTypes.classify(p));
@@ -76,20 +102,20 @@ public final class PageReader {
 
     // ---- facts ----
 
-    private static String meta(Document doc, String name) {
-        for (Element m : doc.select("meta[content]")) {
+    /** The meta tags by name (property, name or itemprop; any case): the first non-blank content of each. */
+    private static Map<String, String> metas(Document doc) {
+        Map<String, String> out = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (Element m : doc.select(META)) {
             String key = firstNonBlank(m.attr("property"), m.attr("name"), m.attr("itemprop"));
-            if (key != null && key.equalsIgnoreCase(name)) {
-                String v = clean(m.attr("content"));
-                if (v != null) {
-                    return v;
-                }
+            String v = clean(m.attr("content"));
+            if (key != null && v != null) {
+                out.putIfAbsent(key, v);
             }
         }
-        return null;
+        return out;
     }
 
-    private static String attr(Document doc, String css, String... attrs) {
+    private static String attr(Document doc, Evaluator css, String... attrs) {
         Element e = doc.selectFirst(css);
         if (e == null) {
             return null;
@@ -103,10 +129,10 @@ public final class PageReader {
         return null;
     }
 
-    private static String language(Document doc) {
-        Element html = doc.selectFirst("html");
+    private static String language(Document doc, Map<String, String> meta) {
+        Element html = doc.selectFirst(HTML);
         String raw = firstNonBlank(html == null ? null : html.attr("lang"), html == null ? null : html.attr("xml:lang"),
-                meta(doc, "content-language"), httpEquiv(doc, "content-language"), meta(doc, "og:locale"));
+                meta.get("content-language"), httpEquiv(doc, "content-language"), meta.get("og:locale"));
         if (raw == null) {
             return null;
         }
@@ -122,7 +148,7 @@ public final class PageReader {
     }
 
     private static String httpEquiv(Document doc, String name) {
-        for (Element m : doc.select("meta[http-equiv][content]")) {
+        for (Element m : doc.select(HTTP_EQUIV)) {
             if (m.attr("http-equiv").equalsIgnoreCase(name)) {
                 return clean(m.attr("content"));
             }
@@ -133,7 +159,7 @@ public final class PageReader {
     /** The objects of the page's JSON-LD blocks, {@code @graph} and arrays flattened. */
     private static List<JsonNode> structuredData(Document doc) {
         List<JsonNode> out = new ArrayList<>();
-        for (Element s : doc.select("script[type=application/ld+json]")) {
+        for (Element s : doc.select(JSON_LD)) {
             try {
                 flatten(Json.MAPPER.readTree(s.data()), out, 0);
             } catch (IOException | RuntimeException e) {
@@ -199,7 +225,7 @@ public final class PageReader {
     // ---- main text ----
 
     private static Element mainElement(Document doc) {
-        for (String css : MAIN) {
+        for (Evaluator css : MAIN) {
             Elements found = doc.select(css);
             if (found.size() == 1 && found.first().text().length() > 200) {
                 return found.first();
@@ -215,7 +241,7 @@ public final class PageReader {
 
         String render(Element root) {
             children(root, 0);
-            return out.toString().replaceAll("\n{3,}", "\n\n").strip();
+            return BLANK_LINES.matcher(out).replaceAll("\n\n").strip();
         }
 
         private void children(Element e, int depth) {
@@ -282,8 +308,8 @@ public final class PageReader {
         private void table(Element table) {
             block();
             boolean first = true;
-            for (Element row : table.select("tr")) {
-                if (row.closest("table") != table) {
+            for (Element row : table.select(ROWS)) {
+                if (row.closest(TABLE) != table) {
                     continue;
                 }
                 List<String> cells = new ArrayList<>();
@@ -367,7 +393,7 @@ public final class PageReader {
      */
     static List<ListItem> ownList(Element main, String pageUrl) {
         String own = PageTypes.registrable(hostOf(pageUrl));
-        for (String level : List.of("h2", "h3")) {
+        for (Evaluator level : SECTION_HEADINGS) {
             List<ListItem> fromHeadings = new ArrayList<>();
             for (Element h : main.select(level)) {
                 String name = leadName(h.text());
@@ -379,13 +405,13 @@ public final class PageReader {
                 return dedupe(fromHeadings);
             }
         }
-        for (Element list : main.select("ol, ul")) {
+        for (Element list : main.select(LISTS)) {
             List<ListItem> items = new ArrayList<>();
             for (Element li : list.children()) {
                 if (!li.normalName().equals("li")) {
                     continue;
                 }
-                Element strong = li.selectFirst("strong, b, a");
+                Element strong = li.selectFirst(LEAD);
                 String lead = strong != null && li.text().startsWith(strong.text()) ? strong.text() : li.ownText();
                 String name = leadName(lead);
                 if (name != null) {
@@ -414,16 +440,20 @@ public final class PageReader {
     private static List<Element> sectionOf(Element heading) {
         List<Element> out = new ArrayList<>();
         out.add(heading);
-        for (Element s = heading.nextElementSibling(); s != null && !s.normalName().matches("h[1-6]");
+        for (Element s = heading.nextElementSibling(); s != null && !isHeading(s.normalName());
              s = s.nextElementSibling()) {
             out.add(s);
         }
         return out;
     }
 
+    private static boolean isHeading(String tag) {
+        return tag.length() == 2 && tag.charAt(0) == 'h' && tag.charAt(1) >= '1' && tag.charAt(1) <= '6';
+    }
+
     private static String linkedDomain(List<Element> elements, String ownDomain) {
         for (Element e : elements) {
-            for (Element a : e.select("a[href]")) {
+            for (Element a : e.select(LINKS)) {
                 String host = hostOf(a.absUrl("href"));
                 String d = PageTypes.registrable(host);
                 if (!d.isEmpty() && !d.equals(ownDomain)) {
@@ -471,7 +501,7 @@ public final class PageReader {
     private static List<Link> links(Document doc) {
         List<Link> out = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
-        for (Element a : doc.select("a[href]")) {
+        for (Element a : doc.select(LINKS)) {
             String href = a.absUrl("href");
             int hash = href.indexOf('#');
             if (hash >= 0) {

@@ -59,10 +59,14 @@ public final class PageRepository {
 
     /**
      * A fetch's outcome in one statement and one commit: the item's end fenced by its lease, and only if that held,
-     * the page and its mentions (entities no longer mentioned removed, the others written).
+     * the page and its mentions (entities no longer mentioned removed, the others written). The commit does not wait
+     * for the disk (as a claim's does not): were it lost in a crash of the database, the item would still be leased
+     * as before, its lease would expire and the page would be fetched again.
      */
     private static final String STORE = """
-            WITH fenced AS (
+            WITH async AS (
+              SELECT set_config('synchronous_commit', 'off', true)),
+            fenced AS (
               UPDATE job_item SET status = ?, last_error = ?, lease_owner = NULL, lease_token = NULL,
                      lease_until = NULL, updated_at = now()
                WHERE id = ? AND status = 'leased' AND lease_token = ?
@@ -93,7 +97,7 @@ public final class PageRepository {
               SELECT u.id, t.e, t.n, t.r FROM upserted u, unnest(?::bigint[], ?::int[], ?::int[]) AS t(e, n, r)
               ON CONFLICT (page_id, entity_id) DO UPDATE
                  SET mention_count = excluded.mention_count, list_rank = excluded.list_rank)
-            SELECT count(*) FROM fenced""";
+            SELECT count(*) FROM fenced, async""";
     private static final String INSERT_MENTIONS = """
             INSERT INTO page_mention (page_id, entity_id, mention_count, list_rank)
             SELECT ?, e, n, r FROM unnest(?::bigint[], ?::int[], ?::int[]) AS t(e, n, r)""";

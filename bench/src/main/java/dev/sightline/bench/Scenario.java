@@ -460,7 +460,7 @@ public final class Scenario {
     }
 
     /** The threads (grouped by name) that used the most CPU between the two readings. */
-    private static Map<String, Double> topThreads(Map<String, Double> before, Map<String, Double> after) {
+    static Map<String, Double> topThreads(Map<String, Double> before, Map<String, Double> after) {
         Map<String, Double> top = new LinkedHashMap<>();
         after.entrySet().stream()
                 .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
