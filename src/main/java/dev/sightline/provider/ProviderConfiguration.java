@@ -10,6 +10,7 @@ import java.util.TreeSet;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
 import org.apache.camel.spi.PropertiesComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,8 +41,7 @@ public final class ProviderConfiguration implements CamelConfiguration {
     private Simulator simulator;
 
     @BindToRegistry(value = "providers", lazy = true)
-    public ProviderRegistry providers(CamelContext ctx, Config config, Jdbc jdbc, WorkspaceRepository workspaces,
-                                      ImportedWorkspaces imported, dev.sightline.config.Lifecycle lifecycle) {
+    public ProviderRegistry providers(CamelContext ctx, Config config, dev.sightline.config.Lifecycle lifecycle) {
         PropertiesComponent pc = ctx.getPropertiesComponent();
         ProviderRegistry.SimulatorMode mode = ProviderRegistry.SimulatorMode.parse(
                 config.string("sightline.simulator.enabled", "auto"));
@@ -56,7 +56,12 @@ public final class ProviderConfiguration implements CamelConfiguration {
                 return Simulator.baseUrl(shared, kind);
             }
             if (simulator == null) {
-                simulator = lifecycle.opened(startSimulator(pc, jdbc, workspaces, imported.defaultWorkspace()));
+                // the simulator answers from the workspaces, so it waits for the database; providers with keys do
+                // not, and Camel builds their routes while the database starts
+                Registry beans = ctx.getRegistry();
+                simulator = lifecycle.opened(startSimulator(pc, beans.findSingleByType(Jdbc.class),
+                        beans.findSingleByType(WorkspaceRepository.class),
+                        beans.findSingleByType(ImportedWorkspaces.class).defaultWorkspace()));
             }
             return simulator.baseUrl(kind);
         });

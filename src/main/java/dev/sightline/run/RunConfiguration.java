@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Properties;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
@@ -16,6 +17,7 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.quartz.QuartzComponent;
+import org.apache.camel.util.function.Suppliers;
 import org.quartz.CronExpression;
 import org.quartz.utils.ConnectionProvider;
 import org.quartz.utils.DBConnectionManager;
@@ -177,7 +179,10 @@ public final class RunConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext ctx) {
         Config config = ctx.getRegistry().findSingleByType(Config.class);
-        DataSource ds = ctx.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
+        // looked up at Quartz's first connection, not here: the database is still starting while Camel configures
+        // and loads its routes
+        Supplier<DataSource> ds = Suppliers.memorize(
+                () -> ctx.getRegistry().lookupByNameAndType("dataSource", DataSource.class));
         Properties q = new Properties();
         try (InputStream in = RunConfiguration.class.getClassLoader().getResourceAsStream("quartz.properties")) {
             q.load(in);
@@ -193,7 +198,7 @@ public final class RunConfiguration implements CamelConfiguration {
                 new ConnectionProvider() {
                     @Override
                     public java.sql.Connection getConnection() throws java.sql.SQLException {
-                        return ds.getConnection();
+                        return ds.get().getConnection();
                     }
 
                     @Override
