@@ -52,7 +52,8 @@ public class ProviderRouteTest extends CamelTestSupport {
             "sightline.providers.openai.base-url", "http://provider.invalid/v1",
             "sightline.providers.openai.api-key", "sk-route-test",
             "sightline.providers.openai.requests-per-minute", "6000",
-            "sightline.dispatch.poll-interval", "1h");
+            "sightline.dispatch.poll-interval", "1h",
+            "sightline.store.consumers", "2");
 
     @Override
     protected CamelContext createCamelContext() throws Exception {
