@@ -2,8 +2,7 @@
 -- span, day, provider) with the day and the workspace's entities given. V12 joined them by workspace, span, day and
 -- provider alone: with no entity to lead the key and estimates of one row, every prompt's lookup scanned the
 -- workspace's whole primary key (which grows with history), 0.2 s per analysis batch at 500 prompts on a fresh
--- database, more every day after; each row's prompt total is now one lookup by the whole primary key of
--- rollup_answers. And answers without facts return at once: every analysis batch retracts its answers first, and
+-- database, more every day after; the day's rows of both tables are now hash joined whatever the estimates. And answers without facts return at once: every analysis batch retracts its answers first, and
 -- for new answers that ran every statement on nothing (the deletes of zero rows planned as scans of the rollups).
 -- Otherwise as in V12.
 CREATE OR REPLACE PROCEDURE rollup_apply(ids bigint[], sign int)
@@ -11,6 +10,7 @@ CREATE OR REPLACE PROCEDURE rollup_apply(ids bigint[], sign int)
 DECLARE
     ws bigint;
     d  date;
+    nestloop text;
 BEGIN
     -- answers without facts (new ones being retracted before their first analysis is written, failed analyses,
     -- experiment cells) change no rollup: every statement below reads their facts
@@ -104,21 +104,22 @@ BEGIN
       JOIN rollup_answers a ON a.workspace_id = k.workspace_id AND a.span = 1 AND a.period = k.run_date
                            AND a.provider = ''
      GROUP BY 1, 2;
-    -- per day written: the day's rows by the primary keys' prefixes, the day and the workspace's entities given
+    -- per day written: the day's rows by the primary keys' prefixes, the day and the workspace's entities given,
+    -- joined by hashing (a nested loop on estimates of one row rescans one side per row of the other)
+    nestloop := current_setting('enable_nestloop');
+    PERFORM set_config('enable_nestloop', 'off', true);
     FOR ws, d IN SELECT DISTINCT workspace_id, run_date FROM answer_fact WHERE response_id = ANY (ids) LOOP
         INSERT INTO rollup_days (workspace_id, day, entity_id, mentioned, sum_y2_m, rank_sum, rank_count, order_sum,
                                  order_count, sentiment_sum, sentiment_count, citing)
-        SELECT ws, d, x.entity_id, sum(x.mentioned),
-               -- the prompt's answers that day: one lookup by the whole primary key, whatever the estimates
-               sum(x.mentioned::numeric * x.mentioned
-                   / (SELECT a.answers FROM rollup_answers a
-                       WHERE a.workspace_id = ws AND a.span = 1 AND a.period = d AND a.provider = ''
-                         AND a.prompt_id = x.prompt_id)),
+        SELECT ws, d, x.entity_id, sum(x.mentioned), sum(x.mentioned::numeric * x.mentioned / a.answers),
                sum(x.rank_sum), sum(x.rank_count), sum(x.order_sum), sum(x.order_count), sum(x.sentiment_sum),
                sum(x.sentiment_count), sum(x.citing)
           FROM rollup_entity x
+          JOIN rollup_answers a ON a.workspace_id = ws AND a.span = 1 AND a.period = d AND a.provider = ''
+                               AND a.prompt_id = x.prompt_id
          WHERE x.workspace_id = ws AND x.entity_id = ANY (ARRAY(SELECT e.id FROM entity e WHERE e.workspace_id = ws))
            AND x.span = 1 AND x.period = d AND x.provider = ''
          GROUP BY x.entity_id;
     END LOOP;
+    PERFORM set_config('enable_nestloop', nestloop, true);
 END $$;
