@@ -45,8 +45,10 @@ public final class SightlineApp {
 
     private static final Logger LOG = LoggerFactory.getLogger(SightlineApp.class);
 
-    /** A service prints a start-up API token; a one-off command does not. */
-    /** SERVICE: the schedule and the API; ONCE: a one-off run or experiment from the command line, no API. */
+    /**
+     * SERVICE: the schedule and the API, and a start-up API token printed; ONCE: a one-off run or experiment from
+     * the command line, no API and no token.
+     */
     public enum Mode { SERVICE, ONCE }
 
     private final Main main = new Main();

@@ -4,8 +4,13 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,9 +26,8 @@ public final class Lifecycle {
 
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     private final List<Runnable> drainFirst = new CopyOnWriteArrayList<>();
-    private volatile java.util.concurrent.CompletableFuture<?> database;
-    private final java.util.Map<Class<?>, java.util.concurrent.CompletableFuture<?>> prepared =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile CompletableFuture<?> database;
+    private final Map<Class<?>, CompletableFuture<?>> prepared = new ConcurrentHashMap<>();
     private volatile Function<Duration, Integer> drain;
     private volatile Duration grace = Duration.ofSeconds(30);
 
@@ -31,51 +35,48 @@ public final class Lifecycle {
      * Starts opening the database on a thread of its own; {@link #database} waits for it. What it opens is
      * closed after Camel has stopped, like everything {@link #opened}.
      */
-    public <T extends AutoCloseable> void openDatabase(java.util.function.Supplier<T> open) {
+    public <T extends AutoCloseable> void openDatabase(Supplier<T> open) {
         if (database == null) {
-            database = java.util.concurrent.CompletableFuture.supplyAsync(() -> opened(open.get()), task -> {
-                Thread t = new Thread(task, "sightline:database-start");
-                t.setDaemon(true);
-                t.start();
-            });
+            database = onOwnThread("sightline:database-start", () -> opened(open.get()));
         }
     }
 
     /** The database {@link #openDatabase} opens, once it is open; what stopped it from opening is thrown. */
-    @SuppressWarnings("unchecked")
     public <T> T database() {
         if (database == null) {
             throw new IllegalStateException("the database was not opened");
         }
-        try {
-            return (T) database.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
+        return join(database);
     }
 
     /**
      * Starts making something the configurations need (reading the workspace files) on a thread of its own, while
      * Camel loads and the database starts; {@link #prepared} waits for it.
      */
-    public <T> void prepare(Class<T> type, java.util.function.Supplier<T> make) {
-        prepared.computeIfAbsent(type, k -> java.util.concurrent.CompletableFuture.supplyAsync(make, task -> {
-            Thread t = new Thread(task, "sightline:prepare-" + type.getSimpleName());
-            t.setDaemon(true);
-            t.start();
-        }));
+    public <T> void prepare(Class<T> type, Supplier<T> make) {
+        prepared.computeIfAbsent(type, k -> onOwnThread("sightline:prepare-" + type.getSimpleName(), make));
     }
 
     /** What {@link #prepare} made, or {@code otherwise} when nothing was prepared; what stopped it is thrown. */
+    public <T> T prepared(Class<T> type, Supplier<T> otherwise) {
+        CompletableFuture<?> f = prepared.get(type);
+        return f == null ? otherwise.get() : join(f);
+    }
+
+    private static <T> CompletableFuture<T> onOwnThread(String name, Supplier<T> make) {
+        return CompletableFuture.supplyAsync(make, task -> {
+            Thread t = new Thread(task, name);
+            t.setDaemon(true);
+            t.start();
+        });
+    }
+
+    /** What the future made; what stopped it is thrown as it was thrown. */
     @SuppressWarnings("unchecked")
-    public <T> T prepared(Class<T> type, java.util.function.Supplier<T> otherwise) {
-        java.util.concurrent.CompletableFuture<?> f = prepared.get(type);
-        if (f == null) {
-            return otherwise.get();
-        }
+    private static <T> T join(CompletableFuture<?> f) {
         try {
             return (T) f.join();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
     }

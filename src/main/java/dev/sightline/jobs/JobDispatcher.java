@@ -217,16 +217,27 @@ public final class JobDispatcher {
      */
     public void fetched(Exchange exchange) {
         JobItemClaim claim = exchange.getProperty(CLAIM, JobItemClaim.class);
-        if (claim == null || exchange.getProperty(SLOT_FREED) != null) {
+        if (claim == null || !freeSlot(exchange, claim)) {
             return;
         }
-        exchange.setProperty(SLOT_FREED, true);
         if (entry(claim) != null) {
             fetched.add(claim);
         }
+        exchange.getMessage().setHeader(WAIT, true);
+    }
+
+    /**
+     * Gives the item's fetch slot back once (at the end of its requests or, if it never fetched, at its end) and
+     * asks direct:jobs-dispatch to claim for its host; false when it was given back already.
+     */
+    private boolean freeSlot(Exchange exchange, JobItemClaim claim) {
+        if (exchange.getProperty(SLOT_FREED) != null) {
+            return false;
+        }
+        exchange.setProperty(SLOT_FREED, true);
         idle.incrementAndGet();
         exchange.getMessage().setHeader(HOST, claim.host());
-        exchange.getMessage().setHeader(WAIT, true);
+        return true;
     }
 
     /**
@@ -247,11 +258,7 @@ public final class JobDispatcher {
             return mine[0] ? null : f;
         });
         exchange.getMessage().removeHeader(WAIT);
-        if (exchange.getProperty(SLOT_FREED) == null) {
-            exchange.setProperty(SLOT_FREED, true);
-            idle.incrementAndGet();
-            exchange.getMessage().setHeader(HOST, claim.host());
-        } else {
+        if (!freeSlot(exchange, claim)) {
             // its slot was claimed for when its requests ended
             exchange.getMessage().removeHeader(HOST);
         }

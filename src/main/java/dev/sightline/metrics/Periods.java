@@ -3,6 +3,7 @@ package dev.sightline.metrics;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -37,7 +38,7 @@ record Periods(List<Integer> spans, List<LocalDate> starts, List<Integer> signs)
             spans.add(1);
             starts.add(d);
         }
-        return new Periods(spans, starts, java.util.Collections.nCopies(spans.size(), 1));
+        return new Periods(spans, starts, Collections.nCopies(spans.size(), 1));
     }
 
     int size() {
