@@ -216,9 +216,34 @@ class RollupEquivalenceTest {
                               e.sentiment_count, e.citing)::text FROM rollup_entity e UNION ALL
                       SELECT (d.*)::text FROM rollup_domains d UNION ALL
                       SELECT (y.workspace_id, y.day, y.entity_id, y.n, y.prompts, y.sum_m2, y.credits, y.cited,
-                              y.refused, y.empty, y.mentioned, y.rank_sum, y.rank_count, y.order_sum, y.order_count,
-                              y.sentiment_count, y.citing)::text FROM rollup_days y UNION ALL
+                              y.refused, y.empty, y.mentioned, y.sum_y2_m::float8, y.rank_sum, y.rank_count,
+                              y.order_sum, y.order_count, y.sentiment_sum::float8, y.sentiment_count,
+                              y.citing)::text FROM rollup_days y UNION ALL
                       SELECT (f.*)::text FROM answer_fact f) s""";
+            // rollup_days is kept by difference (V15): every row as a recount of the days' all-provider rows has it
+            String recount = """
+                    WITH kept AS (
+                      SELECT workspace_id, day, entity_id, n, prompts, sum_m2, credits, cited, refused, empty,
+                             mentioned, sum_y2_m, rank_sum, rank_count, order_sum, order_count, sentiment_sum,
+                             sentiment_count, citing FROM rollup_days),
+                    recounted AS (
+                      SELECT a.workspace_id, a.period AS day, 0::bigint AS entity_id, sum(a.answers) AS n,
+                             count(*) AS prompts, sum(a.answers::bigint * a.answers) AS sum_m2, sum(a.credits),
+                             sum(a.cited), sum(a.refused), sum(a.empty), 0, 0, 0, 0, 0, 0, 0, 0, 0
+                        FROM rollup_answers a WHERE a.span = 1 AND a.provider = '' GROUP BY 1, 2
+                      UNION ALL
+                      SELECT x.workspace_id, x.period, x.entity_id, 0, 0, 0, 0, 0, 0, 0, sum(x.mentioned),
+                             sum(x.mentioned::numeric * x.mentioned / a.answers), sum(x.rank_sum), sum(x.rank_count),
+                             sum(x.order_sum), sum(x.order_count), sum(x.sentiment_sum), sum(x.sentiment_count),
+                             sum(x.citing)
+                        FROM rollup_entity x
+                        JOIN rollup_answers a ON a.workspace_id = x.workspace_id AND a.span = 1 AND a.period = x.period
+                                             AND a.provider = '' AND a.prompt_id = x.prompt_id
+                       WHERE x.span = 1 AND x.provider = '' GROUP BY 1, 2, 3)
+                    SELECT (SELECT count(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM recounted) k)
+                         + (SELECT count(*) FROM (SELECT * FROM recounted EXCEPT SELECT * FROM kept) r)""";
+            assertThat(app.count("SELECT count(*) FROM rollup_days")).isPositive();
+            assertThat(app.count(recount)).as("rollup_days rows that differ from a recount").isZero();
             String incremental = snapshotOf(app, snapshot);
             new Rollups(app.app().bean(Jdbc.class)).rebuildAll();
             assertThat(snapshotOf(app, snapshot)).isEqualTo(incremental);
