@@ -133,12 +133,20 @@ public final class Scenario {
             Path ws = Workloads.workspace(tmp, spec.prompts(), spec.warmupPrompts());
             port = freePort();
             Properties props = overrides(ws, pgDir);
-            if (Boolean.getBoolean("bench.pgstat")) {
+            String pgstat = System.getProperty("bench.pgstat", "false");
+            if (!pgstat.equals("false")) {
                 // profiling: the same PostgreSQL and durability as the app's embedded one, plus pg_stat_statements
+                // (-Dbench.pgstat=all: the statements inside functions and procedures too)
                 statsDb = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().setDataDirectory(pgDir)
                         .setCleanDataDirectory(true).setServerConfig("fsync", "on")
                         .setServerConfig("synchronous_commit", "on").setServerConfig("max_connections", "200")
-                        .setServerConfig("shared_preload_libraries", "pg_stat_statements").start();
+                        .setServerConfig("shared_preload_libraries", "pg_stat_statements,auto_explain")
+                        .setServerConfig("pg_stat_statements.track", pgstat.equals("all") ? "all" : "top")
+                        // and the plans of statements over 0.3 s in the PostgreSQL log (bench/work/<name>-postgres.log)
+                        .setServerConfig("auto_explain.log_min_duration", "300ms")
+                        .setServerConfig("auto_explain.log_nested_statements", "on")
+                        .setErrorRedirector(ProcessBuilder.Redirect.appendTo(
+                                Path.of("bench", "work", spec.name() + "-postgres.log").toFile())).start();
                 try (var c = statsDb.getPostgresDatabase().getConnection(); var st = c.createStatement()) {
                     st.execute("CREATE EXTENSION pg_stat_statements");
                 }
