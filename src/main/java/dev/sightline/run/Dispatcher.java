@@ -40,6 +40,7 @@ public final class Dispatcher {
     private final Set<Long> cancelledRuns = ConcurrentHashMap.newKeySet();
     private volatile Predicate<String> providerOpen = p -> true;
     private volatile Supplier<long[]> blockedWorkspaces = () -> new long[0];
+    private volatile java.util.function.BooleanSupplier analysisKeepsUp = () -> true;
 
     /** One provider on this node: how many more cells it may hold (idle consumers and free places ahead). */
     private static final class Lane {
@@ -89,6 +90,15 @@ public final class Dispatcher {
         this.blockedWorkspaces = blockedWorkspaces;
     }
 
+    /**
+     * Whether the analysis keeps up with the answers this node stores: while it does not (answers waiting for it
+     * past {@code sightline.analysis.max-backlog}), no cell is claimed and the dispatch timer tries again, so the
+     * answers waiting in memory stay bounded when calls answer faster than they are analysed.
+     */
+    public void setBacklogGate(java.util.function.BooleanSupplier analysisKeepsUp) {
+        this.analysisKeepsUp = analysisKeepsUp;
+    }
+
     public String node() {
         return node;
     }
@@ -122,7 +132,8 @@ public final class Dispatcher {
             do {
                 lane.again = false;
                 int free = lane.free.get();
-                if (free <= 0 || stopping.get() || !providerOpen.test(lane.provider)) {
+                if (free <= 0 || stopping.get() || !providerOpen.test(lane.provider)
+                        || !analysisKeepsUp.getAsBoolean()) {
                     break;
                 }
                 List<CellClaim> claimed = cells.claim(lane.provider, free, node, lease, blockedWorkspaces.get());

@@ -74,7 +74,8 @@ public final class RunConfiguration implements CamelConfiguration {
 
     @BindToRegistry(value = "dispatcher", lazy = true)
     public Dispatcher dispatcher(Config config, CellRepository cells, RunRepository runs, ProviderRegistry providers,
-                                 ProviderCircuits circuits, Budget budget, dev.sightline.config.Lifecycle lifecycle) {
+                                 ProviderCircuits circuits, Budget budget, dev.sightline.config.Lifecycle lifecycle,
+                                 org.apache.camel.CamelContext ctx) {
         Duration lease = config.duration("sightline.lease.duration", Duration.ofSeconds(60));
         if (lease.compareTo(Duration.ofSeconds(2)) < 0) {
             throw new ConfigException("Invalid setting sightline.lease.duration=" + lease + ": at least 2s");
@@ -85,6 +86,9 @@ public final class RunConfiguration implements CamelConfiguration {
         providers.enabled().forEach(p -> d.addLane(p.name(), p.settings().consumers(), ahead));
         d.setProviderGate(circuits::admits);
         d.setWorkspaceGate(budget::exhaustedWorkspaces);
+        int backlog = config.integer("sightline.analysis.max-backlog", 2000, 10, 1_000_000);
+        AnswerBacklog waiting = new AnswerBacklog(ctx);
+        d.setBacklogGate(() -> waiting.waiting() < backlog);
         runs.onCancelled(d::runCancelled);
         lifecycle.drainWith(d::stop, config.duration("sightline.shutdown.grace", Duration.ofSeconds(30)));
         return d;
