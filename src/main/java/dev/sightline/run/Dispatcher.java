@@ -41,6 +41,8 @@ public final class Dispatcher {
     private volatile Predicate<String> providerOpen = p -> true;
     private volatile Supplier<long[]> blockedWorkspaces = () -> new long[0];
     private volatile java.util.function.BooleanSupplier analysisKeepsUp = () -> true;
+    /** A claim found the analysis behind and claimed nothing (see {@link #heldBack}). */
+    private final AtomicBoolean heldBack = new AtomicBoolean();
 
     /** One provider on this node: how many more cells it may hold (idle consumers and free places ahead). */
     private static final class Lane {
@@ -99,6 +101,14 @@ public final class Dispatcher {
         this.analysisKeepsUp = analysisKeepsUp;
     }
 
+    /**
+     * Whether a claim was held back because the analysis was behind since this was last asked (the analysis route
+     * asks after each batch it writes, and claims again at once when it was).
+     */
+    public boolean heldBack() {
+        return heldBack.getAndSet(false);
+    }
+
     public String node() {
         return node;
     }
@@ -132,8 +142,11 @@ public final class Dispatcher {
             do {
                 lane.again = false;
                 int free = lane.free.get();
-                if (free <= 0 || stopping.get() || !providerOpen.test(lane.provider)
-                        || !analysisKeepsUp.getAsBoolean()) {
+                if (free <= 0 || stopping.get() || !providerOpen.test(lane.provider)) {
+                    break;
+                }
+                if (!analysisKeepsUp.getAsBoolean()) {
+                    heldBack.set(true);
                     break;
                 }
                 List<CellClaim> claimed = cells.claim(lane.provider, free, node, lease, blockedWorkspaces.get());
