@@ -35,7 +35,12 @@ class ArchiveExampleTest extends ProviderRouteTest {
         sendCell(42);
         MockEndpoint.assertIsSatisfied(context);
         awaitOutcomes("store 42", "finished 42");
+        // the hand-over to analysis (what the mock saw) and the cell's end come before the file step: wait for it
         Path written = FOLDER.resolve("1").resolve("42.md");
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!Files.exists(written) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
         assertThat(written).exists();
         assertThat(Files.readString(written)).isEqualTo("an answer");
         assertThat(http.getReceivedCounter()).isEqualTo(1);
