@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -40,7 +41,7 @@ public final class Dispatcher {
     private final Set<Long> cancelledRuns = ConcurrentHashMap.newKeySet();
     private volatile Predicate<String> providerOpen = p -> true;
     private volatile Supplier<long[]> blockedWorkspaces = () -> new long[0];
-    private volatile java.util.function.BooleanSupplier analysisKeepsUp = () -> true;
+    private volatile BooleanSupplier analysisKeepsUp = () -> true;
     /** A claim found the analysis behind and claimed nothing (see {@link #heldBack}). */
     private final AtomicBoolean heldBack = new AtomicBoolean();
 
@@ -94,10 +95,11 @@ public final class Dispatcher {
 
     /**
      * Whether the analysis keeps up with the answers this node stores: while it does not (answers waiting for it
-     * past {@code sightline.analysis.max-backlog}), no cell is claimed and the dispatch timer tries again, so the
-     * answers waiting in memory stay bounded when calls answer faster than they are analysed.
+     * past {@code sightline.analysis.max-backlog}), no cell is claimed, and claims go on after the next analysis
+     * batch ({@link #heldBack}) or dispatch tick, so the answers waiting in memory stay bounded when calls answer
+     * faster than they are analysed.
      */
-    public void setBacklogGate(java.util.function.BooleanSupplier analysisKeepsUp) {
+    public void setBacklogGate(BooleanSupplier analysisKeepsUp) {
         this.analysisKeepsUp = analysisKeepsUp;
     }
 
@@ -119,6 +121,10 @@ public final class Dispatcher {
      */
     public List<CellClaim> claim(@Header(Pipeline.PROVIDER) String provider) {
         if (stopping.get()) {
+            return List.of();
+        }
+        if (!analysisKeepsUp.getAsBoolean()) {
+            heldBack.set(true);
             return List.of();
         }
         List<CellClaim> out = new ArrayList<>();
@@ -143,10 +149,6 @@ public final class Dispatcher {
                 lane.again = false;
                 int free = lane.free.get();
                 if (free <= 0 || stopping.get() || !providerOpen.test(lane.provider)) {
-                    break;
-                }
-                if (!analysisKeepsUp.getAsBoolean()) {
-                    heldBack.set(true);
                     break;
                 }
                 List<CellClaim> claimed = cells.claim(lane.provider, free, node, lease, blockedWorkspaces.get());

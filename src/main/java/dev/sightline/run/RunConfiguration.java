@@ -75,7 +75,7 @@ public final class RunConfiguration implements CamelConfiguration {
     @BindToRegistry(value = "dispatcher", lazy = true)
     public Dispatcher dispatcher(Config config, CellRepository cells, RunRepository runs, ProviderRegistry providers,
                                  ProviderCircuits circuits, Budget budget, dev.sightline.config.Lifecycle lifecycle,
-                                 org.apache.camel.CamelContext ctx) {
+                                 CamelContext ctx) {
         Duration lease = config.duration("sightline.lease.duration", Duration.ofSeconds(60));
         if (lease.compareTo(Duration.ofSeconds(2)) < 0) {
             throw new ConfigException("Invalid setting sightline.lease.duration=" + lease + ": at least 2s");

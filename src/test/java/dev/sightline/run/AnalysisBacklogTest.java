@@ -3,8 +3,10 @@ package dev.sightline.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
+import org.apache.camel.processor.aggregate.AggregateProcessor;
 import org.junit.jupiter.api.Test;
 
 import dev.sightline.testing.TestApp;
@@ -18,14 +20,14 @@ class AnalysisBacklogTest {
 
     @Test
     void aNodeStopsClaimingWhileItsAnswersWaitForAnalysisAndGoesOnWhenTheyAreAnalysed() throws Exception {
-        Map<String, String> settings = new java.util.HashMap<>(Map.of("sightline.analysis.max-backlog", "50"));
+        Map<String, String> settings = new HashMap<>(Map.of("sightline.analysis.max-backlog", "50"));
         for (String p : new String[] {"openai", "anthropic", "gemini", "perplexity"}) {
             settings.put("sightline.providers." + p + ".requests-per-minute", "100000");
         }
         try (TestApp app = TestApp.start("backlog", settings)) {
             // the batches the aggregator completed count too (AnswerBacklog reads them by the node's id)
             assertThat(app.app().context().getProcessor("batch-answers",
-                    org.apache.camel.processor.aggregate.AggregateProcessor.class)).isNotNull();
+                    AggregateProcessor.class)).isNotNull();
             // the analysis stops taking answers: everything stored waits in its queue
             app.app().context().getRouteController().suspendRoute("batch-stored-answers");
             long id = app.startRun("{\"samples\": 3}");

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -115,19 +119,19 @@ class PipelineEndToEndTest {
      */
     @Test
     void aCellsExchangeCarriesNothingOfTheCellsBeforeIt() {
-        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
-        org.apache.camel.support.EventNotifierSupport notifier = new org.apache.camel.support.EventNotifierSupport() {
+        AtomicInteger most = new AtomicInteger();
+        AtomicInteger seen = new AtomicInteger();
+        EventNotifierSupport notifier = new EventNotifierSupport() {
             @Override
-            public void notify(org.apache.camel.spi.CamelEvent event) {
-                if (event instanceof org.apache.camel.spi.CamelEvent.ExchangeSendingEvent e
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.ExchangeSendingEvent e
                         && e.getEndpoint().getEndpointUri().startsWith("seda://cells-")) {
                     seen.incrementAndGet();
                     most.accumulateAndGet(e.getExchange().getProperties().size(), Math::max);
                 }
             }
         };
-        org.apache.camel.CamelContext ctx = app.app().context();
+        CamelContext ctx = app.app().context();
         ctx.getManagementStrategy().addEventNotifier(notifier);
         try {
             long id = app.startRun("{\"providers\":[\"openai\"]}");
