@@ -1,12 +1,23 @@
 package dev.sightline.store;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
@@ -93,20 +104,92 @@ public final class Database implements AutoCloseable {
     private void migrate() {
         Path merged = dev.sightline.config.Resources.mergedMigrations();
         try {
-            Flyway flyway = Flyway.configure()
-                    .dataSource(dataSource)
-                    .locations("filesystem:" + merged)
-                    .table("schema_history")
-                    .load();
-            MigrateResult result = flyway.migrate();
-            var current = flyway.info().current();
-            if (current == null) {
-                throw new IllegalStateException("no migrations found in the jar or in ./sql");
-            }
-            LOG.info("Database schema at version {} ({} migrations applied now)", current.getVersion(),
-                    result.migrationsExecuted);
+            migrate(dataSource, merged);
         } finally {
             dev.sightline.config.Resources.deleteTree(merged);
+        }
+    }
+
+    /**
+     * Brings the schema up to date with the migrations in {@code dir}; returns whether Flyway ran. It does not
+     * when the migrations are byte for byte those the schema was last brought up to date with and none failed
+     * ({@code schema_fingerprint}, V16): then there is nothing to apply, and validating the same files again
+     * against the history they were validated against would find what it found then.
+     */
+    static boolean migrate(DataSource dataSource, Path dir) {
+        String fingerprint = fingerprint(dir);
+        Optional<String> unchanged = versionIfUnchanged(dataSource, fingerprint);
+        if (unchanged.isPresent()) {
+            LOG.info("Database schema at version {} (0 migrations applied now; migrations unchanged since)",
+                    unchanged.get());
+            return false;
+        }
+        Flyway flyway = Flyway.configure()
+                .dataSource(dataSource)
+                .locations("filesystem:" + dir)
+                .table("schema_history")
+                .load();
+        MigrateResult result = flyway.migrate();
+        var current = flyway.info().current();
+        if (current == null) {
+            throw new IllegalStateException("no migrations found in the jar or in ./sql");
+        }
+        recordFingerprint(dataSource, fingerprint);
+        LOG.info("Database schema at version {} ({} migrations applied now)", current.getVersion(),
+                result.migrationsExecuted);
+        return true;
+    }
+
+    /** SHA-256 over the migrations' file names and contents, in name order. */
+    static String fingerprint(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (Path f : files.sorted(Comparator.comparing(p -> p.getFileName().toString())).toList()) {
+                sha.update(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+                sha.update(Files.readAllBytes(f));
+                sha.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot read the database migrations in " + dir, e);
+        }
+    }
+
+    /** The schema's version when its recorded fingerprint is this one and no migration failed. */
+    private static Optional<String> versionIfUnchanged(DataSource dataSource, String fingerprint) {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT to_regclass('schema_fingerprint') IS NOT NULL")) {
+                if (!rs.next() || !rs.getBoolean(1)) {
+                    return Optional.empty();
+                }
+            }
+            try (ResultSet rs = st.executeQuery("""
+                    SELECT f.fingerprint,
+                           (SELECT version FROM schema_history WHERE success AND version IS NOT NULL
+                             ORDER BY installed_rank DESC LIMIT 1),
+                           EXISTS (SELECT 1 FROM schema_history WHERE NOT success)
+                      FROM schema_fingerprint f WHERE f.id = 1""")) {
+                if (rs.next() && fingerprint.equals(rs.getString(1)) && rs.getString(2) != null && !rs.getBoolean(3)) {
+                    return Optional.of(rs.getString(2));
+                }
+                return Optional.empty();
+            }
+        } catch (SQLException e) {
+            LOG.debug("Reading the schema fingerprint: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static void recordFingerprint(DataSource dataSource, String fingerprint) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO schema_fingerprint (id, fingerprint) VALUES (1, ?)
+                ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, recorded_at = now()""")) {
+            ps.setString(1, fingerprint);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            // the next start runs Flyway again, which finds nothing to do
+            LOG.warn("Cannot record the schema fingerprint: {}", e.getMessage());
         }
     }
 

@@ -2,6 +2,8 @@ package dev.sightline.store;
 
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -15,8 +17,11 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -43,14 +48,36 @@ public final class EmbeddedDatabase implements AutoCloseable {
             host    all   all   ::1/128       scram-sha-256
             """;
 
-    private final EmbeddedPostgres postgres;
+    /**
+     * How the server runs: durability on (io.zonky's defaults turn it off), loopback only, passwords hashed with
+     * SCRAM, times in UTC.
+     */
+    private static final Map<String, String> SERVER_CONFIG = orderedMap(
+            "listen_addresses", "127.0.0.1",
+            "fsync", "on",
+            "synchronous_commit", "on",
+            "max_connections", "200",
+            "password_encryption", "scram-sha-256",
+            "timezone", "UTC");
+
+    private final AutoCloseable postgres;
+    private final int port;
     private final Path dataDir;
     private final String password;
 
-    private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDir, String password) {
+    private EmbeddedDatabase(AutoCloseable postgres, int port, Path dataDir, String password) {
         this.postgres = postgres;
+        this.port = port;
         this.dataDir = dataDir;
         this.password = password;
+    }
+
+    private static Map<String, String> orderedMap(String... kv) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return Collections.unmodifiableMap(m);
     }
 
     public static EmbeddedDatabase start(Path dataDir, int port) {
@@ -58,24 +85,42 @@ public final class EmbeddedDatabase implements AutoCloseable {
             Files.createDirectories(dataDir);
             stopOrphanedPostmaster(dataDir);
             Optional<String> known = readPassword(dataDir);
+            Optional<Postgres.Binaries> binaries = known.isPresent() && Files.exists(dataDir.resolve("PG_VERSION"))
+                    ? Postgres.Binaries.recorded(dataDir) : Optional.empty();
+            if (binaries.isPresent()) {
+                try {
+                    Postgres pg = Postgres.start(binaries.get(), dataDir, port == 0 ? freePort() : port,
+                            SERVER_CONFIG, Duration.ofSeconds(60));
+                    LOG.info("Embedded PostgreSQL on 127.0.0.1:{} with data in {}", pg.port(),
+                            dataDir.toAbsolutePath());
+                    return new EmbeddedDatabase(pg, pg.port(), dataDir, known.get());
+                } catch (IOException e) {
+                    LOG.warn("Starting PostgreSQL from {} failed ({}); starting it the long way", binaries.get().bin(),
+                            e.getMessage());
+                    stopOrphanedPostmaster(dataDir);
+                }
+            }
             EmbeddedPostgres.Builder b = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
                     .setPort(port)
-                    .setPGStartupWait(Duration.ofSeconds(60))
-                    .setServerConfig("listen_addresses", "127.0.0.1")
-                    .setServerConfig("fsync", "on")
-                    .setServerConfig("synchronous_commit", "on")
-                    .setServerConfig("max_connections", "200")
-                    .setServerConfig("password_encryption", "scram-sha-256");
+                    .setPGStartupWait(Duration.ofSeconds(60));
+            SERVER_CONFIG.forEach(b::setServerConfig);
             known.ifPresent(p -> b.setConnectConfig("password", p));
             EmbeddedPostgres pg = b.start();
             String password = known.isPresent() ? known.get() : secure(pg, dataDir);
+            Postgres.Binaries.record(dataDir);
             LOG.info("Embedded PostgreSQL on 127.0.0.1:{} with data in {}", pg.getPort(), dataDir.toAbsolutePath());
-            return new EmbeddedDatabase(pg, dataDir, password);
+            return new EmbeddedDatabase(pg, pg.getPort(), dataDir, password);
         } catch (IOException | SQLException e) {
             throw new IllegalStateException("Cannot start the embedded PostgreSQL in " + dataDir.toAbsolutePath()
                     + " (sightline.db.embedded.dir): " + e.getMessage(), e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
         }
     }
 
@@ -236,7 +281,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     public String jdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
+        return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
     }
 
     public String user() {
@@ -248,7 +293,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     public int port() {
-        return postgres.getPort();
+        return port;
     }
 
     public Path dataDir() {
@@ -264,7 +309,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     public void close() {
         try {
             postgres.close();
-        } catch (IOException e) {
+        } catch (Exception e) {
             LOG.warn("Stopping the embedded PostgreSQL failed: {}", e.getMessage());
         }
     }

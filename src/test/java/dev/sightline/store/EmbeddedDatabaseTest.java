@@ -95,6 +95,48 @@ class EmbeddedDatabaseTest {
         }
     }
 
+    /**
+     * A folder started before restarts from the binaries recorded then, in a session of its own (a Ctrl-C in the
+     * terminal reaches the app, which drains, not the database under it), and is stopped and unlocked by close;
+     * recorded binaries that are gone send the start the long way, which records them again.
+     */
+    @Test
+    void aRestartRunsTheRecordedBinariesInASessionOfItsOwnAndStopsThem() throws Exception {
+        Path dir = Files.createTempDirectory("embedded-restart").resolve("postgres");
+        try (EmbeddedDatabase first = EmbeddedDatabase.start(dir, 0)) {
+            assertThat(first.port()).isPositive();
+        }
+        Path recorded = dir.resolve(Postgres.Binaries.FILE);
+        List<String> lines = Files.readAllLines(recorded);
+        assertThat(Path.of(lines.get(1)).resolve("postgres")).isExecutable();
+
+        long pid;
+        try (EmbeddedDatabase again = EmbeddedDatabase.start(dir, 0)) {
+            pid = Long.parseLong(Files.readAllLines(dir.resolve("postmaster.pid")).get(0).strip());
+            assertThat(session(pid)).isNotEqualTo(session(ProcessHandle.current().pid()));
+            assertThatThrownBy(() -> EmbeddedDatabase.start(dir, 0)).hasMessageContaining("in use");
+            try (Connection c = DriverManager.getConnection(again.jdbcUrl(), credentials(again))) {
+                assertThat(c.isValid(2)).isTrue();
+            }
+        }
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(dir.resolve("postmaster.pid")).doesNotExist();
+
+        Files.write(recorded, List.of(lines.get(0), dir.resolve("no-such-binaries").toString(), lines.get(2)));
+        try (EmbeddedDatabase longWay = EmbeddedDatabase.start(dir, 0);
+                Connection c = DriverManager.getConnection(longWay.jdbcUrl(), credentials(longWay))) {
+            assertThat(c.isValid(2)).isTrue();
+        }
+        assertThat(Files.readAllLines(recorded)).isEqualTo(lines);
+    }
+
+    /** The session id of a process (field 6 of /proc/pid/stat, after the parenthesised name). */
+    private static long session(long pid) throws java.io.IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[3]);
+    }
+
     private static Properties credentials(EmbeddedDatabase db) {
         Properties p = new Properties();
         p.setProperty("user", db.user());
