@@ -100,8 +100,11 @@ public final class RunConfiguration implements CamelConfiguration {
         return new RunService(runs, providers, zone, config.integer("sightline.run.max-samples", 10, 1, 1000), budget);
     }
 
-    @BindToRegistry(value = "scheduler", lazy = true)
-    public Scheduler scheduler(Config config, ImportedWorkspaces imported, ZoneId zone) {
+    /**
+     * The daily slot's cron, checked at every start: a one-off (--once) leaves the schedule's route out and never
+     * makes the scheduler, yet a setting it would fail on later is named now.
+     */
+    static String cron(Config config) {
         String cron = config.string("sightline.schedule.cron", "0 0 2 * * ?");
         if (!CronExpression.isValidExpression(cron)) {
             String why;
@@ -114,6 +117,11 @@ public final class RunConfiguration implements CamelConfiguration {
             throw new ConfigException("Invalid setting sightline.schedule.cron=" + cron + why
                     + " (Quartz format: seconds minutes hours day-of-month month day-of-week)");
         }
+        return cron;
+    }
+
+    @BindToRegistry(value = "scheduler", lazy = true)
+    public Scheduler scheduler(Config config, ImportedWorkspaces imported, ZoneId zone) {
         return new Scheduler(imported.ids(), zone, config.integer("sightline.schedule.samples", 1, 1, 1000),
                 config.bool("sightline.schedule.once-per-day", true));
     }
@@ -183,6 +191,7 @@ public final class RunConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext ctx) {
         Config config = ctx.getRegistry().findSingleByType(Config.class);
+        cron(config);
         // looked up at Quartz's first connection, not here: the database is still starting while Camel configures
         // and loads its routes
         Supplier<DataSource> ds = Suppliers.memorize(

@@ -36,9 +36,10 @@ class ArchiveExampleTest extends ProviderRouteTest {
         MockEndpoint.assertIsSatisfied(context);
         awaitOutcomes("store 42", "finished 42");
         // the hand-over to analysis (what the mock saw) and the cell's end come before the file step: wait for it
+        // to have written the file (it exists, empty, a moment before its content is written)
         Path written = FOLDER.resolve("1").resolve("42.md");
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!Files.exists(written) && System.nanoTime() < deadline) {
+        while ((!Files.exists(written) || Files.size(written) == 0) && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         assertThat(written).exists();
