@@ -66,12 +66,9 @@ public final class Sightline {
         }
         Properties overrides = new Properties();
         if (cli.once || cli.experiment != null) {
-            // a one-off sweep does not fire the daily schedule (nor serve the API: SightlineApp.Mode.ONCE)
+            // a one-off sweep does not fire the daily schedule (SightlineApp.Mode.ONCE leaves its route and the
+            // Quartz component out, and serves no API)
             overrides.setProperty("sightline.schedule.enabled", "false");
-            // so its Quartz scheduler is never started, and its stop need not wait for idle worker threads (about
-            // 0.3 s: Quartz joins each, and they wake every 0.5 s)
-            overrides.setProperty("camel.component.quartz.auto-start-scheduler", "false");
-            overrides.setProperty("camel.component.quartz.interrupt-jobs-on-shutdown", "true");
         }
         ExperimentFile experiment = null;
         if (cli.experiment != null) {

@@ -51,6 +51,9 @@ public final class SightlineApp {
      */
     public enum Mode { SERVICE, ONCE }
 
+    /** Set in a one-off's properties, for the configurations that prepare what only the service uses. */
+    public static final String ONCE_PROPERTY = "sightline.internal.one-off";
+
     /** The route file of the daily Quartz slot, which a one-off leaves out. */
     static final String SCHEDULE_ROUTES = "routes/pipeline/05-schedule.yaml";
 
@@ -73,6 +76,7 @@ public final class SightlineApp {
         if (mode == Mode.ONCE) {
             // a one-off serves no API (nobody could know its port): no HTTP server, and its routes are not built
             this.overrides.setProperty("camel.server.enabled", "false");
+            this.overrides.setProperty(ONCE_PROPERTY, "true");
         }
         // the first location that has a key wins: the working folder's file over the jar's defaults
         main.setPropertyPlaceholderLocations(dev.sightline.config.Settings.LOCATIONS);

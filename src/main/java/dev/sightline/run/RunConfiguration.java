@@ -192,6 +192,9 @@ public final class RunConfiguration implements CamelConfiguration {
     public void configure(CamelContext ctx) {
         Config config = ctx.getRegistry().findSingleByType(Config.class);
         cron(config);
+        if (config.bool(dev.sightline.SightlineApp.ONCE_PROPERTY, false)) {
+            return; // no schedule route: the Quartz component is never made, nor its scheduler
+        }
         // looked up at Quartz's first connection, not here: the database is still starting while Camel configures
         // and loads its routes
         Supplier<DataSource> ds = Suppliers.memorize(
