@@ -1,0 +1,58 @@
+package dev.sightline.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.core.ConsoleAppender;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The app's logging set up in code: what the jar's start gets (the tests themselves log through logback-test.xml,
+ * which this set-up defers to, as it does to -Dlogback.configurationFile).
+ */
+class LogSetupTest {
+
+    @Test
+    void oneConsoleOnStandardErrorTheLibrariesQuietAndTheWireLogsOffWhateverTheLevel() {
+        LoggerContext lc = new LoggerContext();
+        LogSetup.apply(lc, Level.TRACE);
+        var root = lc.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        assertThat(root.getLevel()).isEqualTo(Level.INFO);
+        var console = (ConsoleAppender<?>) root.getAppender("CONSOLE");
+        assertThat(console.getTarget()).isEqualTo("System.err");
+        assertThat(console.isStarted()).isTrue();
+        assertThat(lc.getLogger("dev.sightline.run.RunService").getEffectiveLevel()).isEqualTo(Level.TRACE);
+        assertThat(lc.getLogger("org.apache.camel.component.seda.SedaConsumer").getEffectiveLevel())
+                .isEqualTo(Level.WARN);
+        assertThat(lc.getLogger("org.apache.camel.impl.engine.AbstractCamelContext").getEffectiveLevel())
+                .isEqualTo(Level.INFO);
+        // request headers carry API keys: never logged, even with the app at TRACE
+        assertThat(lc.getLogger("org.apache.hc.client5.http.wire").getEffectiveLevel()).isEqualTo(Level.OFF);
+        assertThat(lc.getLogger("org.apache.hc.client5.http.headers.x").getEffectiveLevel()).isEqualTo(Level.OFF);
+    }
+
+    @Test
+    void theAppsLevelComesFromSightlineLogLevelAndDefaultsToInfo() {
+        String before = System.getProperty("SIGHTLINE_LOG_LEVEL");
+        try {
+            System.setProperty("SIGHTLINE_LOG_LEVEL", "DEBUG");
+            assertThat(LogSetup.level()).isEqualTo(Level.DEBUG);
+            System.setProperty("SIGHTLINE_LOG_LEVEL", "loud");
+            assertThat(LogSetup.level()).isEqualTo(Level.INFO);
+        } finally {
+            if (before == null) {
+                System.clearProperty("SIGHTLINE_LOG_LEVEL");
+            } else {
+                System.setProperty("SIGHTLINE_LOG_LEVEL", before);
+            }
+        }
+    }
+
+    @Test
+    void aLogbackFileOnTheClassPathOrNamedOnTheCommandLineIsUsedInstead() {
+        // logback-test.xml is on the tests' class path
+        assertThat(new LogSetup().configure(new LoggerContext())).isEqualTo(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY);
+    }
+}
