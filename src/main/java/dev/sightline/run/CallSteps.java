@@ -60,8 +60,8 @@ public final class CallSteps {
     }
 
     /**
-     * The call is about to start; throws {@link NotStartedException} when the node is shutting down or the cell's run
-     * was cancelled on this node while the cell waited claimed ahead.
+     * The call is about to start; throws {@link NotStartedException} when the node is shutting down, or while the cell
+     * waited claimed ahead its run was cancelled on this node or its workspace's budget for the day was spent.
      */
     public void start(Exchange exchange) {
         CellClaim claim = exchange.getProperty(Pipeline.CLAIM, CellClaim.class);
@@ -70,7 +70,7 @@ public final class CallSteps {
             metrics.throttleWaited(claim.provider(), System.nanoTime() - queued);
         }
         if (!markStarted.test(claim)) {
-            throw new NotStartedException("not called: node shutting down or run cancelled");
+            throw new NotStartedException("not called: node shutting down, run cancelled or today's budget spent");
         }
     }
 

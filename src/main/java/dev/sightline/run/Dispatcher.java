@@ -173,11 +173,24 @@ public final class Dispatcher {
      */
     public boolean markStarted(CellClaim claim) {
         InFlight f = entry(claim);
-        if (f == null || stopping.get() || cancelledRuns.contains(claim.runId())) {
+        if (f == null || stopping.get() || cancelledRuns.contains(claim.runId()) || blocked(claim.workspaceId())) {
             return false;
         }
         f.started = true;
         return true;
+    }
+
+    /**
+     * Whether the workspace's cells wait now (today's budget is spent): a cell claimed ahead before the spend
+     * reached the cap goes back unspent instead of being called past it.
+     */
+    private boolean blocked(long workspaceId) {
+        for (long w : blockedWorkspaces.get()) {
+            if (w == workspaceId) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether this node still holds the claim (it was not returned at shutdown). */
