@@ -58,7 +58,7 @@ public final class AnswerAnalyzer {
         int[] order = new int[n];
         int nextOrder = 1;
         for (MentionMatcher.Mention m : mentions) {
-            evidence.get(m.entity).add(new Evidence(m.start, m.end, snippet(layout, m)));
+            evidence.get(m.entity).add(evidence(layout, m));
             if (order[m.entity] == 0) {
                 order[m.entity] = nextOrder++;
             }
@@ -87,8 +87,11 @@ public final class AnswerAnalyzer {
                 citations.extract(layout, nativeCitations));
     }
 
-    /** The sentence (a table row for tables) around a mention, or a window of it when long. */
-    private static String snippet(TextLayout t, MentionMatcher.Mention m) {
+    /**
+     * The mention with the bounds of its snippet: the sentence (a table row for tables) around it, or a window of
+     * it when long.
+     */
+    private static Evidence evidence(TextLayout t, MentionMatcher.Mention m) {
         int line = t.lineOf(m.start);
         int s;
         int e;
@@ -111,24 +114,6 @@ public final class AnswerAnalyzer {
                 e--;
             }
         }
-        String raw = t.text.substring(s, e);
-        if (raw.indexOf('\t') < 0 && raw.indexOf("  ") < 0 && raw.indexOf('\n') < 0 && raw.indexOf('\u00a0') < 0) {
-            return raw.strip(); // sentences never cross lines, so this is the common case
-        }
-        StringBuilder sb = new StringBuilder(e - s);
-        boolean space = false;
-        for (int i = s; i < e; i++) {
-            char c = t.text.charAt(i);
-            if (Character.isWhitespace(c)) {
-                space = sb.length() > 0;
-            } else {
-                if (space) {
-                    sb.append(' ');
-                    space = false;
-                }
-                sb.append(c);
-            }
-        }
-        return sb.toString();
+        return Evidence.of(t.text, m.start, m.end, s, e);
     }
 }

@@ -19,6 +19,7 @@ import dev.sightline.analysis.AnswerAnalyzer;
 import dev.sightline.analysis.AnswerState;
 import dev.sightline.analysis.CitedSource;
 import dev.sightline.analysis.EntityResult;
+import dev.sightline.analysis.Evidence;
 import dev.sightline.values.Json;
 import dev.sightline.workspace.Workspace;
 import dev.sightline.workspace.WorkspaceRepository;
@@ -115,7 +116,7 @@ public final class AnalysisBatches {
                 if (e.mentioned()) { // no row means not mentioned: fewer rows to write and index
                     mentions.add(job.responseId(), e.entity().id(), e.count(), e.listRank(), e.mentionOrder(),
                             e.sentiment() == null ? null : e.sentiment().json(), e.sentimentScore(),
-                            Json.write(e.evidence()));
+                            Json.write(Evidence.stored(e.evidence())));
                 }
             }
             int pos = 0;

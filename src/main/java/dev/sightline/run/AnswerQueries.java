@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.sightline.analysis.Evidence;
 import dev.sightline.store.Jdbc;
 import dev.sightline.values.Json;
 
@@ -106,11 +109,13 @@ public final class AnswerQueries {
             Map<Long, List<Mention>> mentions = new HashMap<>();
             Map<Long, List<CitedSource>> cited = new HashMap<>();
             if (ids.length > 0) {
+                Map<Long, String> texts = new HashMap<>();
+                rows.forEach(r -> texts.put(r.responseId, r.text()));
                 Jdbc.query(c, MENTIONS, rs -> mentions.computeIfAbsent(rs.getLong("response_id"), k -> new ArrayList<>())
                         .add(new Mention(rs.getString("name"), rs.getString("kind"), rs.getInt("mention_count"),
                                 Jdbc.nullableInt(rs, "list_rank"), Jdbc.nullableInt(rs, "mention_order"),
                                 rs.getString("sentiment"), nullableDouble(rs, "sentiment_score"),
-                                json(rs.getString("evidence")))), ids);
+                                evidence(rs.getString("evidence"), texts.get(rs.getLong("response_id"))))), ids);
                 Jdbc.query(c, CITED, rs -> cited.computeIfAbsent(rs.getLong("response_id"), k -> new ArrayList<>())
                         .add(new CitedSource(rs.getInt("position"), rs.getString("url"), rs.getString("domain"),
                                 rs.getString("owner"), rs.getString("owner_name"), rs.getString("source"),
@@ -139,6 +144,10 @@ public final class AnswerQueries {
 
     /** One row of {@link #SELECT}, before its mentions and cited sources are attached. */
     private record Row(long responseId, Object[] v) {
+        String text() {
+            return (String) v[15];
+        }
+
         StoredAnswerView view(List<Mention> mentions, List<CitedSource> cited) {
             return new StoredAnswerView(responseId, (Long) v[0], (Long) v[1], (Long) v[2], (String) v[3],
                     (String) v[4], (Integer) v[5], (Integer) v[6], (String) v[7], (String) v[8], (Long) v[9],
@@ -158,6 +167,29 @@ public final class AnswerQueries {
                 rs.getString("answer_text"), json(rs.getString("citations")), version,
                 version == null ? null : rs.getBoolean("brand_visible"),
                 version == null ? null : rs.getDouble("share_of_voice"), rs.getString("analysis_error")});
+    }
+
+    /**
+     * A mention's evidence as the API gives it, {@code [{start, end, snippet}]}: stored as four offsets a mention
+     * ({@link Evidence#stored}), the snippet is read from the answer's text; evidence stored with its snippet (by
+     * analyses written before evidence was stored as offsets) is given as stored.
+     */
+    static JsonNode evidence(String stored, String text) {
+        JsonNode n = json(stored);
+        if (!(n instanceof ArrayNode items)) {
+            return n;
+        }
+        if (items.isEmpty() || !items.get(0).isNumber() || items.size() % 4 != 0) {
+            return n;
+        }
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        for (int i = 0; i < items.size(); i += 4) {
+            ObjectNode o = out.addObject();
+            o.put("start", items.get(i).asInt());
+            o.put("end", items.get(i + 1).asInt());
+            o.put("snippet", Evidence.snippetOf(text, items.get(i + 2).asInt(), items.get(i + 3).asInt()));
+        }
+        return out;
     }
 
     private static Double nullableDouble(ResultSet rs, String column) throws SQLException {

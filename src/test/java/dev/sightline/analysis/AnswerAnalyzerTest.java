@@ -244,7 +244,8 @@ class AnswerAnalyzerTest {
         EntityResult pro = a.entities().get(0);
         assertThat(pro.mentioned()).isTrue();
         assertThat(pro.count()).isEqualTo(1); // the alias ".* [x]" is text, not a pattern, and "x" alone is not it
-        assertThat(pro.evidence().get(0)).isEqualTo(new Evidence(22, 31, "HubSpot is great, and C++ (Pro) is also good."));
+        assertThat(pro.evidence().get(0)).extracting(Evidence::start, Evidence::end, Evidence::snippet)
+                .containsExactly(22, 31, "HubSpot is great, and C++ (Pro) is also good.");
         Analysis ranked = analyzer.analyze("1. **HubSpot** is great.\n2. **C++ (Pro)** is also good.", List.of());
         assertThat(result(ranked, "HubSpot").listRank()).isEqualTo(1);
         assertThat(result(ranked, "C++ (Pro)").listRank()).isEqualTo(2);

@@ -87,6 +87,20 @@ class RunLifecycleTest {
         }
     }
 
+    /** The first evidence of the first mention of one answer, as GET /api/answers gives it. */
+    private static JsonNode evidenceOf(TestApp app, long runId, long responseId) {
+        for (JsonNode a : app.get("/api/answers?runId=" + runId + "&limit=100").json().get("answers")) {
+            if (a.get("responseId").asLong() == responseId) {
+                for (JsonNode m : a.get("analysis").get("mentions")) {
+                    if (!m.get("evidence").isEmpty()) {
+                        return m.get("evidence").get(0);
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no evidence for response " + responseId);
+    }
+
     @Test
     void answersAreReadableWithTheirAnalysisAndEvidenceOffsets() {
         try (TestApp app = TestApp.start("answers_api", Map.of())) {
@@ -113,11 +127,25 @@ class RunLifecycleTest {
                         int end = e.get("end").asInt();
                         assertThat(start).isBetween(0, end);
                         assertThat(end).isLessThanOrEqualTo(text.length());
+                        // the snippet is read from the stored text (the row keeps only offsets) and holds the mention
+                        assertThat(e.get("snippet").asText()).contains(text.substring(start, end).strip());
                         evidenceChecked++;
                     }
                 }
             }
             assertThat(evidenceChecked).isPositive();
+            // stored as offsets only: the snippet is the answer's text, not a second copy of it
+            assertThat(app.count("SELECT count(*) FROM mention WHERE jsonb_path_exists(evidence, '$[*].snippet')"))
+                    .isZero();
+            long withEvidence = app.count("SELECT min(response_id) FROM mention WHERE evidence <> '[]'");
+            JsonNode computed = evidenceOf(app, runId, withEvidence);
+            // evidence stored with its snippet by an earlier version is served as stored
+            app.count("WITH u AS (UPDATE mention SET evidence = '[{\"start\": 0, \"end\": 4, "
+                    + "\"snippet\": \"kept as stored\"}]' WHERE response_id = ? RETURNING 1) SELECT count(*) FROM u",
+                    withEvidence);
+            JsonNode stored = evidenceOf(app, runId, withEvidence);
+            assertThat(computed.get("snippet").asText()).isNotBlank();
+            assertThat(stored.get("snippet").asText()).isEqualTo("kept as stored");
             JsonNode first = page.get("answers").get(0);
             JsonNode cell = app.get("/api/runs/" + runId + "/cells/" + first.get("cellId").asLong()).json();
             assertThat(cell.get("status").asText()).isEqualTo("succeeded");
