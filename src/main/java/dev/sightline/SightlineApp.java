@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -176,12 +178,41 @@ public final class SightlineApp {
         if (context() != null && context().isStarted() && lifecycle.drain() == 0) {
             stopQueueConsumers();
         }
+        if (context() != null && context().isStarted()) {
+            stopTimers();
+        }
         try {
             main.stop();
         } catch (Exception e) {
             LOG.warn("Stopping Camel failed: {}", e.getMessage());
         }
         lifecycle.closeOpened();
+    }
+
+    /**
+     * The timer routes' consumers stopped, and a tick of theirs still running let finish: Camel's shutdown, finding
+     * an exchange in flight, looks again only a full second later, so a one-off whose stop met a tick of
+     * {@code job-progress} (every second) took 1.05 s to stop instead of 0.03 s, about one stop in ten. A tick is a
+     * few milliseconds; this waits for one at most a second.
+     */
+    private void stopTimers() {
+        List<String> timerRoutes = new ArrayList<>();
+        for (org.apache.camel.Route r : context().getRoutes()) {
+            if (r.getConsumer() instanceof org.apache.camel.component.timer.TimerConsumer timer) {
+                org.apache.camel.support.service.ServiceHelper.stopService(timer);
+                timerRoutes.add(r.getRouteId());
+            }
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+        var inflight = context().getInflightRepository();
+        while (timerRoutes.stream().anyMatch(id -> inflight.size(id) > 0) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /**

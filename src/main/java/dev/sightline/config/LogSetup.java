@@ -31,6 +31,8 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
             Map.entry("org.apache.camel", Level.WARN),
             Map.entry("org.apache.camel.main.MainSupport", Level.INFO),
             Map.entry("org.apache.camel.impl.engine.AbstractCamelContext", Level.INFO),
+            // what a stop waits for, once a second, when exchanges are still in flight
+            Map.entry("org.apache.camel.impl.engine.DefaultShutdownStrategy", Level.INFO),
             Map.entry("io.zonky", Level.WARN),
             Map.entry("org.flywaydb", Level.WARN),
             Map.entry("com.zaxxer.hikari", Level.WARN),
