@@ -82,8 +82,8 @@ final class RunFollower {
                 }
                 out.flush();
             }
-            // a short poll: the process stops as soon as the run is over
-            Thread.sleep(25);
+            // a short poll, cut short when this node finalises a run: the process stops as soon as the run is over
+            runs.awaitFinalized(25);
         }
     }
 }

@@ -158,6 +158,8 @@ public final class RunRepository {
              WHERE c.run_id = ?
              GROUP BY c.kind, c.provider ORDER BY c.kind <> 'sweep', c.provider""";
 
+    /** Notified when this node has made runs terminal ({@link #awaitFinalized}). */
+    private final Object finalized = new Object();
     private final Jdbc jdbc;
 
     private volatile LongConsumer cancelled = runId -> { };
@@ -307,7 +309,25 @@ public final class RunRepository {
 
     /** Sets every finished run among {@code runIds} (null: all open runs) to its terminal status. */
     public List<Finalized> finalizeRuns(long[] runIds) {
-        return jdbc.query(FINALIZE, rs -> new Finalized(rs.getLong(1), rs.getString(2)), runIds, runIds);
+        List<Finalized> done = jdbc.query(FINALIZE, rs -> new Finalized(rs.getLong(1), rs.getString(2)), runIds,
+                runIds);
+        if (!done.isEmpty()) {
+            synchronized (finalized) {
+                finalized.notifyAll();
+            }
+        }
+        return done;
+    }
+
+    /**
+     * Waits until this node finalises a run (made it terminal) or {@code millis} pass, whichever is first: a
+     * follower of a run ({@code --once}) learns of its end at once instead of at its next poll. Runs finalised by
+     * another node are seen at the next poll.
+     */
+    public void awaitFinalized(long millis) throws InterruptedException {
+        synchronized (finalized) {
+            finalized.wait(millis);
+        }
     }
 
     public record ProviderSummary(String provider, int cells, int succeeded, int failed, int cancelled, long tokensIn,
