@@ -64,12 +64,9 @@ public final class Sightline {
         if (cli.rebuildRollups) {
             return rebuildRollups(out, err);
         }
+        // a one-off (SightlineApp.Mode.ONCE below) fires no daily schedule: its route and the Quartz component are left
+        // out, and it serves no API
         Properties overrides = new Properties();
-        if (cli.once || cli.experiment != null) {
-            // a one-off sweep does not fire the daily schedule (SightlineApp.Mode.ONCE leaves its route and the
-            // Quartz component out, and serves no API)
-            overrides.setProperty("sightline.schedule.enabled", "false");
-        }
         ExperimentFile experiment = null;
         if (cli.experiment != null) {
             try {

@@ -104,7 +104,7 @@ public final class RunConfiguration implements CamelConfiguration {
      * The daily slot's cron, checked at every start: a one-off (--once) leaves the schedule's route out and never
      * makes the scheduler, yet a setting it would fail on later is named now.
      */
-    static String cron(Config config) {
+    static void checkCron(Config config) {
         String cron = config.string("sightline.schedule.cron", "0 0 2 * * ?");
         if (!CronExpression.isValidExpression(cron)) {
             String why;
@@ -117,7 +117,6 @@ public final class RunConfiguration implements CamelConfiguration {
             throw new ConfigException("Invalid setting sightline.schedule.cron=" + cron + why
                     + " (Quartz format: seconds minutes hours day-of-month month day-of-week)");
         }
-        return cron;
     }
 
     @BindToRegistry(value = "scheduler", lazy = true)
@@ -191,7 +190,7 @@ public final class RunConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext ctx) {
         Config config = ctx.getRegistry().findSingleByType(Config.class);
-        cron(config);
+        checkCron(config);
         if (config.bool(dev.sightline.SightlineApp.ONCE_PROPERTY, false)) {
             return; // no schedule route: the Quartz component is never made, nor its scheduler
         }

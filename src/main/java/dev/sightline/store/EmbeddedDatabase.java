@@ -17,9 +17,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +38,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabase.class);
     static final String PASSWORD_FILE = "sightline.password";
+    static final String LOCK_FILE = "epg-lock";
     private static final String USER = "postgres";
     private static final String HBA = """
             # written by Sightline: loopback only, password required
@@ -52,7 +51,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * How the server runs: durability on (io.zonky's defaults turn it off), loopback only, passwords hashed with
      * SCRAM, times in UTC.
      */
-    private static final Map<String, String> SERVER_CONFIG = orderedMap(
+    private static final Map<String, String> SERVER_CONFIG = Map.of(
             "listen_addresses", "127.0.0.1",
             "fsync", "on",
             "synchronous_commit", "on",
@@ -70,14 +69,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
         this.port = port;
         this.dataDir = dataDir;
         this.password = password;
-    }
-
-    private static Map<String, String> orderedMap(String... kv) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put(kv[i], kv[i + 1]);
-        }
-        return Collections.unmodifiableMap(m);
     }
 
     public static EmbeddedDatabase start(Path dataDir, int port) {
@@ -190,18 +181,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
         if (pm.isEmpty()) {
             return;
         }
-        Path lockFile = dataDir.resolve("epg-lock");
+        Path lockFile = dataDir.resolve(LOCK_FILE);
         if (Files.exists(lockFile)) {
             try (FileChannel ch = new FileOutputStream(lockFile.toFile(), true).getChannel()) {
-                FileLock lock;
-                try {
-                    lock = ch.tryLock();
-                } catch (OverlappingFileLockException e) {
-                    lock = null;
-                }
+                FileLock lock = tryLock(ch);
                 if (lock == null) {
-                    throw new IllegalStateException("The embedded database in " + dataDir.toAbsolutePath()
-                            + " is in use by another running Sightline (sightline.db.embedded.dir)");
+                    throw inUse(dataDir);
                 }
                 lock.release();
             }
@@ -237,6 +222,23 @@ public final class EmbeddedDatabase implements AutoCloseable {
                         + dataDir.toAbsolutePath());
             }
         }
+    }
+
+    /**
+     * The lock a running embedded database holds on its folder's {@value #LOCK_FILE} (io.zonky's, and {@link Postgres}
+     * takes the same), or null when this process or another one holds it.
+     */
+    static FileLock tryLock(FileChannel ch) throws IOException {
+        try {
+            return ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null;
+        }
+    }
+
+    static IllegalStateException inUse(Path dataDir) {
+        return new IllegalStateException("The embedded database in " + dataDir.toAbsolutePath()
+                + " is in use by another running Sightline (sightline.db.embedded.dir)");
     }
 
     /**
@@ -301,9 +303,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     /**
-     * Stops PostgreSQL with a fast shutdown ({@code pg_ctl stop -m fast}: its clients are gone by now, the shutdown
-     * checkpoint is written) and waits for it, about 0.1 s. Not waiting would not make the process end sooner: its
-     * exit would wait for the threads still in native code.
+     * Stops PostgreSQL with a fast shutdown (its clients are gone by now, the shutdown checkpoint is written) and
+     * waits for it: {@link Postgres#close} for a restart from recorded binaries, {@code pg_ctl stop -m fast} through
+     * io.zonky otherwise (about 0.1 s, its polling). Not waiting would leave the server writing its checkpoint after
+     * the command has returned.
      */
     @Override
     public void close() {

@@ -4,9 +4,7 @@ import java.io.File;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.net.URL;
-import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -150,17 +148,11 @@ final class Postgres implements AutoCloseable {
      */
     static Postgres start(Binaries binaries, Path dataDir, int port, Map<String, String> config, Duration wait)
             throws IOException {
-        FileOutputStream lockStream = new FileOutputStream(dataDir.resolve("epg-lock").toFile());
-        FileLock lock;
-        try {
-            lock = lockStream.getChannel().tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        }
+        FileOutputStream lockStream = new FileOutputStream(dataDir.resolve(EmbeddedDatabase.LOCK_FILE).toFile());
+        FileLock lock = EmbeddedDatabase.tryLock(lockStream.getChannel());
         if (lock == null) {
             lockStream.close();
-            throw new IllegalStateException("The embedded database in " + dataDir.toAbsolutePath()
-                    + " is in use by another running Sightline (sightline.db.embedded.dir)");
+            throw EmbeddedDatabase.inUse(dataDir);
         }
         try {
             // what is left of postmaster.pid names a dead process (EmbeddedDatabase.stopOrphanedPostmaster ran):
