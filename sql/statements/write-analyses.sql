@@ -18,11 +18,18 @@ SELECT r, e, true, n, rk, o, s, sc, ev::jsonb
   FROM unnest(:?mentionResponseIds::bigint[], :?mentionEntityIds::bigint[], :?mentionCounts::int[],
               :?listRanks::int[], :?mentionOrders::int[], :?sentiments::text[], :?sentimentScores::float8[],
               :?evidence::text[]) AS m(r, e, n, rk, o, s, sc, ev);
-INSERT INTO citation (response_id, position, url, domain, owner, entity_id, source, marker)
-SELECT r, p, u, d, o, e, s, mk
+-- a cited URL is stored once (V17), the new ones in order (two batches adding the same ones wait, never deadlock)
+INSERT INTO cited_url (url)
+SELECT DISTINCT u FROM unnest(:?citationUrls::text[]) AS c(u)
+ WHERE NOT EXISTS (SELECT 1 FROM cited_url k WHERE k.url = c.u)
+ ORDER BY u
+ON CONFLICT (url) DO NOTHING;
+INSERT INTO citation (response_id, position, url_id, domain, owner, entity_id, source, marker)
+SELECT r, p, k.id, d, o, e, s, mk
   FROM unnest(:?citationResponseIds::bigint[], :?citationPositions::int[], :?citationUrls::text[],
               :?citationDomains::text[], :?citationOwners::text[], :?citationEntityIds::bigint[],
-              :?citationSources::text[], :?citationMarkers::int[]) AS c(r, p, u, d, o, e, s, mk);
+              :?citationSources::text[], :?citationMarkers::int[]) AS c(r, p, u, d, o, e, s, mk)
+  JOIN cited_url k ON k.url = c.u;
 INSERT INTO event (workspace_id, run_id, type, payload)
 SELECT r.workspace_id, c.run_id, 'cell.finished',
        jsonb_build_object('runId', c.run_id, 'cells', jsonb_agg(jsonb_build_object(

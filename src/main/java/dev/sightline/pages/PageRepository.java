@@ -27,11 +27,11 @@ public final class PageRepository {
 
     /** Distinct cited URLs of a workspace (or of one of its runs) and how often each was cited. */
     private static final String CITED_HEAD = """
-            SELECT c.url, min(c.domain) AS domain, count(*) AS n FROM citation c
+            SELECT u.url, min(c.domain) AS domain, count(*) AS n FROM citation c JOIN cited_url u ON u.id = c.url_id
               JOIN response s ON s.id = c.response_id JOIN cell l ON l.id = s.cell_id JOIN run r ON r.id = l.run_id
              WHERE r.workspace_id = ?
             """;
-    private static final String CITED_TAIL = " GROUP BY c.url ORDER BY count(*) DESC, c.url LIMIT 50000";
+    private static final String CITED_TAIL = " GROUP BY u.url ORDER BY count(*) DESC, u.url LIMIT 50000";
     private static final String CITED = CITED_HEAD + CITED_TAIL;
     private static final String CITED_IN_RUN = CITED_HEAD + "   AND r.id = ?\n" + CITED_TAIL;
     /** Of these pages, those fetched successfully within the refresh window (failed pages are always due). */
@@ -106,9 +106,9 @@ public final class PageRepository {
             SELECT p.id, p.url, p.domain, p.final_url, p.http_status, p.content_type, p.title, p.description,
                    p.language, p.word_count, p.published_on, p.modified_on, p.page_type, p.error, p.fetched_at,
                    p.list_items::text AS list_items,
-                   (SELECT count(*) FROM citation c JOIN response s ON s.id = c.response_id
-                      JOIN cell l ON l.id = s.cell_id JOIN run r ON r.id = l.run_id
-                     WHERE c.url = ANY (p.cited_urls) AND r.workspace_id = p.workspace_id) AS citations,
+                   (SELECT count(*) FROM cited_url u JOIN citation c ON c.url_id = u.id
+                      JOIN response s ON s.id = c.response_id JOIN cell l ON l.id = s.cell_id JOIN run r ON r.id = l.run_id
+                     WHERE u.url = ANY (p.cited_urls) AND r.workspace_id = p.workspace_id) AS citations,
                    (SELECT coalesce(jsonb_agg(jsonb_build_object('entity', e.name, 'kind', e.kind,
                              'count', m.mention_count, 'listRank', m.list_rank)
                              ORDER BY e.kind = 'brand' DESC, m.list_rank NULLS LAST, e.name), '[]')

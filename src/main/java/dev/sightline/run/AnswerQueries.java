@@ -43,8 +43,8 @@ public final class AnswerQueries {
              WHERE m.response_id = ANY (?)
              ORDER BY m.response_id, e.kind = 'brand' DESC, e.id""";
     private static final String CITED = """
-            SELECT t.response_id, t.position, t.url, t.domain, t.owner, e.name AS owner_name, t.source, t.marker
-              FROM citation t LEFT JOIN entity e ON e.id = t.entity_id
+            SELECT t.response_id, t.position, u.url, t.domain, t.owner, e.name AS owner_name, t.source, t.marker
+              FROM citation t JOIN cited_url u ON u.id = t.url_id LEFT JOIN entity e ON e.id = t.entity_id
              WHERE t.response_id = ANY (?)
              ORDER BY t.response_id, t.position""";
     private static final String CELL = """

@@ -87,10 +87,11 @@ final class StoredAnswers {
         }
         int position = 0;
         for (C x : citations) {
+            exec("INSERT INTO cited_url (url) VALUES (?) ON CONFLICT (url) DO NOTHING", x.url());
             exec("""
-                    INSERT INTO citation (response_id, position, url, domain, owner, entity_id, source)
-                    VALUES (?, ?, ?, ?, ?, ?, 'native')""", response, ++position, x.url(), x.domain(), x.owner(),
-                    x.entity());
+                    INSERT INTO citation (response_id, position, url_id, domain, owner, entity_id, source)
+                    SELECT ?, ?, id, ?, ?, ?, 'native' FROM cited_url WHERE url = ?""", response, ++position,
+                    x.domain(), x.owner(), x.entity(), x.url());
         }
         // what the analysis route does in the transaction that writes an analysis
         exec("CALL rollup_record(ARRAY[?]::bigint[])", response);

@@ -85,8 +85,8 @@ public final class HistoryCopy {
             {"mention", "entity_id, mentioned, mention_count, list_rank, mention_order, sentiment, sentiment_score, "
                     + "evidence", "x.entity_id, x.mentioned, x.mention_count, x.list_rank, x.mention_order, "
                     + "x.sentiment, x.sentiment_score, x.evidence"},
-            {"citation", "position, url, domain, owner, entity_id, source, marker",
-                    "x.position, x.url, x.domain, x.owner, x.entity_id, x.source, x.marker"}};
+            {"citation", "position, url_id, domain, owner, entity_id, source, marker",
+                    "x.position, x.url_id, x.domain, x.owner, x.entity_id, x.source, x.marker"}};
     private static final String NEW_RESPONSES = """
             SELECT s.id FROM response s JOIN cell c ON c.id = s.cell_id
              WHERE c.run_id > (SELECT max(run_base) FROM copy_plan) ORDER BY s.id""";

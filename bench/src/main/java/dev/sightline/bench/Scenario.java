@@ -372,9 +372,10 @@ public final class Scenario {
                  WHERE c.run_id = ?""", rs -> rs.getString(1), runId).orElse(""));
         c.put("citationRows", jdbc.queryOne("""
                 SELECT coalesce(count(*) || ' rows, owned ' || count(t.entity_id) || ', markers ' || coalesce(sum(t.marker), 0)
-                       || ', positions ' || sum(t.position) || ', url chars ' || sum(length(t.url) + length(t.domain))
+                       || ', positions ' || sum(t.position) || ', url chars ' || sum(length(u.url) + length(t.domain))
                        || ', ' || string_agg(DISTINCT t.owner || '/' || t.source, ','), 'none')
-                  FROM citation t JOIN response s ON s.id = t.response_id JOIN cell c ON c.id = s.cell_id
+                  FROM citation t JOIN cited_url u ON u.id = t.url_id JOIN response s ON s.id = t.response_id
+                  JOIN cell c ON c.id = s.cell_id
                  WHERE c.run_id = ?""", rs -> rs.getString(1), runId).orElse(""));
         c.put("analysisRows", jdbc.queryOne("""
                 SELECT coalesce(count(*) || ' rows, visible ' || count(*) FILTER (WHERE a.brand_visible) || ', sov '

@@ -1,0 +1,122 @@
+package dev.sightline.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import javax.sql.DataSource;
+
+import dev.sightline.config.Resources;
+import dev.sightline.testing.TestPostgres;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * V17 rewrites citation (the URL kept once, in cited_url) and the two big rollup tables (columns reordered): a
+ * database that has rows in them keeps every value, and the application's writes work on the new tables.
+ */
+class CompactStorageMigrationTest {
+
+    private static final String CITATIONS_BEFORE = """
+            SELECT string_agg(concat_ws('|', response_id, position, url, domain, owner, entity_id, source, marker), ';'
+                              ORDER BY response_id, position) FROM citation""";
+    private static final String CITATIONS_AFTER = """
+            SELECT string_agg(concat_ws('|', t.response_id, t.position, u.url, t.domain, t.owner, t.entity_id, t.source,
+                                        t.marker), ';' ORDER BY t.response_id, t.position)
+              FROM citation t JOIN cited_url u ON u.id = t.url_id""";
+    private static final String ENTITY_ROLLUPS = """
+            SELECT string_agg(concat_ws('|', workspace_id, entity_id, span, period, provider, prompt_id, mentioned,
+                                        rank_sum, rank_count, order_sum, order_count, sentiment_sum, sentiment_count,
+                                        citing), ';' ORDER BY workspace_id, entity_id, span, period, provider, prompt_id)
+              FROM rollup_entity""";
+    private static final String ANSWER_ROLLUPS = """
+            SELECT string_agg(concat_ws('|', workspace_id, span, period, provider, prompt_id, answers, credits, cited,
+                                        refused, empty), ';' ORDER BY workspace_id, span, period, provider, prompt_id)
+              FROM rollup_answers""";
+
+    @Test
+    void rowsOfTheRewrittenTablesKeepEveryValue() throws Exception {
+        DataSource ds = dataSource(TestPostgres.newDatabase("compact_storage"));
+        Path dir = Resources.mergedMigrations();
+        try {
+            flyway(ds, dir, "16").migrate();
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                // three analysed answers of one run, their citations and some rollup rows as V16 held them
+                st.execute("INSERT INTO workspace (id, slug, name) VALUES (1, 'acme', 'Acme')");
+                st.execute("INSERT INTO entity (id, workspace_id, kind, name) VALUES (7, 1, 'brand', 'Acme'),"
+                        + " (8, 1, 'competitor', 'Rival')");
+                st.execute("INSERT INTO prompt (id, workspace_id, text, text_hash) VALUES (5, 1, 'q', 'h')");
+                st.execute("INSERT INTO run (id, workspace_id, run_date, trigger, status, providers, samples,"
+                        + " cells_total) VALUES (1, 1, '2026-11-30', 'api', 'completed', '{openai}', 1, 3)");
+                for (int i = 1; i <= 3; i++) {
+                    st.execute("INSERT INTO cell (id, run_id, prompt_id, provider, sample, status, attempts) VALUES ("
+                            + i + ", 1, 5, 'openai', " + i + ", 'succeeded', 1)");
+                    st.execute("INSERT INTO response (id, cell_id, provider, kind, http_status, answer_text, attempt)"
+                            + " VALUES (" + i + ", " + i + ", 'openai', 'openai-chat', 200, 'answer', 1)");
+                    st.execute("INSERT INTO analysis (response_id, analyzer_version, brand_visible, share_of_voice)"
+                            + " VALUES (" + i + ", 'test', true, 0.5)");
+                }
+                st.execute("""
+                        INSERT INTO citation (response_id, position, url, domain, owner, entity_id, source, marker)
+                        VALUES (1, 1, 'https://www.g2.com/products/attio/reviews', 'g2.com', 'other', NULL, 'native', 1),
+                               (1, 2, 'https://acme.example/pricing', 'acme.example', 'brand', 7, 'text', NULL),
+                               (2, 1, 'https://www.g2.com/products/attio/reviews', 'g2.com', 'other', NULL, 'native', 3),
+                               (3, 4, 'https://rival.example/', 'rival.example', 'competitor', 8, 'native', 2)""");
+                st.execute("""
+                        INSERT INTO rollup_entity (workspace_id, entity_id, span, period, provider, prompt_id,
+                                                   mentioned, rank_sum, rank_count, order_sum, order_count,
+                                                   sentiment_sum, sentiment_count, citing)
+                        VALUES (1, 7, 1, '2026-11-30', 'openai', 5, 3, 4, 2, 5, 3, 1.375, 3, 1),
+                               (1, 7, 8, '2026-11-24', '', 5, 9, 12, 7, 10, 9, -0.25, 9, 0),
+                               (1, 8, 64, '2026-10-01', 'gemini', 6, 1, 0, 0, 1, 1, 0.5, 1, 2)""");
+                st.execute("""
+                        INSERT INTO rollup_answers (workspace_id, span, period, provider, prompt_id, answers, credits,
+                                                    cited, refused, empty)
+                        VALUES (1, 1, '2026-11-30', 'openai', 5, 4, 3, 2, 1, 0),
+                               (1, 64, '2026-10-01', '', 6, 40, 31, 20, 2, 3)""");
+            }
+            String citations = scalar(ds, CITATIONS_BEFORE);
+            String entityRollups = scalar(ds, ENTITY_ROLLUPS);
+            String answerRollups = scalar(ds, ANSWER_ROLLUPS);
+
+            flyway(ds, dir, "latest").migrate();
+
+            assertThat(scalar(ds, CITATIONS_AFTER)).isEqualTo(citations);
+            assertThat(scalar(ds, "SELECT count(*) FROM cited_url")).as("each URL once").isEqualTo("3");
+            assertThat(scalar(ds, ENTITY_ROLLUPS)).isEqualTo(entityRollups);
+            assertThat(scalar(ds, ANSWER_ROLLUPS)).isEqualTo(answerRollups);
+            // the constraints came along
+            assertThat(scalar(ds, """
+                    SELECT string_agg(conname, ',' ORDER BY conname) FROM pg_constraint
+                     WHERE conrelid IN ('citation'::regclass, 'rollup_entity'::regclass, 'rollup_answers'::regclass)"""))
+                    .isEqualTo("citation_entity_id_fkey,citation_owner_check,citation_pkey,citation_response_id_fkey,"
+                            + "citation_source_check,citation_url_id_fkey,rollup_answers_pkey,rollup_answers_span_check,"
+                            + "rollup_entity_pkey,rollup_entity_span_check");
+        } finally {
+            Resources.deleteTree(dir);
+        }
+    }
+
+    private static Flyway flyway(DataSource ds, Path dir, String target) {
+        return Flyway.configure().dataSource(ds).locations("filesystem:" + dir).table("schema_history")
+                .target(target).load();
+    }
+
+    private static DataSource dataSource(String url) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(url);
+        return ds;
+    }
+
+    private static String scalar(DataSource ds, String sql) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
