@@ -1,11 +1,11 @@
 package dev.sightline.store;
 
+import static dev.sightline.store.TestDataSources.dataSource;
+import static dev.sightline.store.TestDataSources.scalar;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 
 import javax.sql.DataSource;
@@ -14,7 +14,6 @@ import dev.sightline.config.Resources;
 import dev.sightline.testing.TestPostgres;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * V17 rewrites citation (the URL kept once, in cited_url) and the two big rollup tables (columns reordered): a
@@ -105,18 +104,5 @@ class CompactStorageMigrationTest {
     private static Flyway flyway(DataSource ds, Path dir, String target) {
         return Flyway.configure().dataSource(ds).locations("filesystem:" + dir).table("schema_history")
                 .target(target).load();
-    }
-
-    private static DataSource dataSource(String url) {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(url);
-        return ds;
-    }
-
-    private static String scalar(DataSource ds, String sql) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        }
     }
 }

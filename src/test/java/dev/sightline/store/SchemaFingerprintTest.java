@@ -1,11 +1,12 @@
 package dev.sightline.store;
 
+import static dev.sightline.store.TestDataSources.dataSource;
+import static dev.sightline.store.TestDataSources.scalar;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -14,7 +15,6 @@ import javax.sql.DataSource;
 import dev.sightline.config.Resources;
 import dev.sightline.testing.TestPostgres;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Flyway is skipped only when there is nothing for it to do: the migrations are byte for byte those the schema was
@@ -44,19 +44,6 @@ class SchemaFingerprintTest {
             assertThat(Database.migrate(ds, dir)).isTrue();
         } finally {
             Resources.deleteTree(dir);
-        }
-    }
-
-    private static DataSource dataSource(String url) {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(url);
-        return ds;
-    }
-
-    private static String scalar(DataSource ds, String sql) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
         }
     }
 
