@@ -237,6 +237,7 @@ public final class WebConfiguration implements CamelConfiguration {
         }
         c.bool("sightline.pages.enabled", false);
         c.duration("sightline.pages.refresh", Duration.ofDays(7));
+        c.integer("sightline.pages.readers", 2, 1, 64);
     }
 
     private static int consumers(Config c) {

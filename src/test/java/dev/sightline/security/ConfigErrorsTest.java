@@ -112,6 +112,14 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void invalidPageReaders() throws Exception {
+        Outcome o = launch("sightline.pages.readers=0");
+        assertThat(o.exit()).isEqualTo(2);
+        assertThat(o.errorLines()).hasSize(1);
+        assertThat(o.errorLines().get(0)).contains("sightline.pages.readers=0");
+    }
+
+    @Test
     void invalidAlertSetting() throws Exception {
         Outcome o = launch("sightline.alerts.confidence=95");
         assertThat(o.exit()).isEqualTo(2);
