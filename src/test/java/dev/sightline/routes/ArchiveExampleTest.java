@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  */
 class ArchiveExampleTest extends ProviderRouteTest {
 
-    static final Path FOLDER = Path.of("target", "archive-example");
+    /** A new folder each run: a file left by an earlier run would be read while this run rewrites it. */
+    static final Path FOLDER = newFolder();
 
     static {
         EXTRA.put("archive.dir", FOLDER.toString());
@@ -45,5 +46,14 @@ class ArchiveExampleTest extends ProviderRouteTest {
         assertThat(written).exists();
         assertThat(Files.readString(written)).isEqualTo("an answer");
         assertThat(http.getReceivedCounter()).isEqualTo(1);
+    }
+
+    private static Path newFolder() {
+        try {
+            Files.createDirectories(Path.of("target"));
+            return Files.createTempDirectory(Path.of("target"), "archive-example-");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
