@@ -7,9 +7,11 @@
 --
 -- rollup_entity and rollup_answers: rewritten with their columns ordered widest first, so that no column waits on
 -- alignment padding (16 bytes a row of rollup_entity), and with 10% of each page left free: a rollup row is updated
--- again and again (each batch of the day's analyses, each day of its 8- and 64-day blocks), and with room on its page
--- the update is a heap-only tuple, which adds no entry to the primary key (at fillfactor 100 every update added one,
--- and the key's pages split half-empty). Same keys, same constraints, same rows.
+-- again and again (each batch of the day's analyses, each day of its 8- and 64-day blocks), and an update that finds
+-- room on its page is a heap-only tuple, which adds no entry to the primary key. Measured, that room helps less than
+-- hoped: a batch updates most rows of a page at once, so 38% of the updates of a 30-day build stayed on their page,
+-- and rollup_entity at one year went from 1.94 to 1.78 GB, where the same rows loaded in key order take 1.19 GB.
+-- Same keys, same constraints, same rows.
 
 CREATE TABLE cited_url (
     id  bigserial PRIMARY KEY,
