@@ -1,13 +1,19 @@
 package dev.sightline.jobs;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -23,6 +29,14 @@ import dev.sightline.fetch.WebFetcher;
  * once an item's requests are over, while the item is read and stored) and keeps track of the items it holds: their
  * leases are extended while they run, a cancelled job's fetches are aborted, and on shutdown every item this node
  * holds goes back to pending without spending an attempt.
+ *
+ * <p>Slot hand-over: for every fetch this node runs on a host it also holds (leases) the host's next due item as a
+ * reservation, which counts against no host's limit (its {@code fetch_done} is set). When a fetch's requests are
+ * over, its slot goes to a reservation of the host at once, without a claim in between; the next claim writes both
+ * changes in one statement (the reservation fetching, the ended item not), so the host's count in the database
+ * never dips and no node can take the slot meanwhile, and reserves the host's next item. A claim costs a
+ * transaction on the database, and a page's next request used to wait for it (10 ms or more a page when a round of
+ * pages ends at once on two cores).
  */
 public final class JobDispatcher {
 
@@ -32,12 +46,12 @@ public final class JobDispatcher {
     public static final String CLAIM = "sightline.jobItem";
     /** Header for direct:jobs-dispatch: the host an item just ended on (claim its next item first). */
     public static final String HOST = "sightline.jobHost";
-    /** Header for direct:jobs-dispatch: wait (briefly) for the claim under way to serve the host, if there is one. */
-    public static final String WAIT = "sightline.jobClaimWait";
-    /** Exchange property: the item's fetch slot was given back when its requests were over. */
+    /** Header for direct:jobs-dispatch: the reserved item that took over the slot of the item that ended. */
+    public static final String HANDOVER = "sightline.jobHandover";
+    /** Header set by {@link #claim}: work was queued during its round, so another round is wanted now. */
+    public static final String MORE = "sightline.jobClaimMore";
+    /** Exchange property: the item's fetch slot was given back (or handed over) when its requests were over. */
     private static final String SLOT_FREED = "sightline.jobSlotFreed";
-    /** How long a fetched item waits for the claim under way before it is read anyway. */
-    private static final long CLAIM_WAIT_NANOS = 50_000_000L;
 
     private final JobRepository jobs;
     private final String node;
@@ -45,18 +59,20 @@ public final class JobDispatcher {
     private final int perHost;
     private final AtomicInteger idle;
     private final AtomicBoolean claiming = new AtomicBoolean();
-    private volatile boolean again;
-    /** Claim rounds begun and ended (guarded by this): a waiter's host is served by any round begun after it. */
-    private long roundsBegun;
-    private long roundsEnded;
     private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
     /** Items in flight on this node per job: only the end of a job's last one here can be the job's end. */
     private final Map<Long, Integer> inFlightPerJob = new ConcurrentHashMap<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
-    private final java.util.Queue<String> freedHosts = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    /** Items whose requests are over, to be marked so in the database by the next claim. */
-    private final java.util.Queue<JobItemClaim> fetched = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Hosts whose items freed a slot (claim their next item now). */
+    private final Queue<String> freedHosts = new ConcurrentLinkedQueue<>();
+    /** Hosts whose slot went to a reservation (reserve their next item). */
+    private final Queue<String> handedHosts = new ConcurrentLinkedQueue<>();
+    /** Fetch states the next claim writes, in order: a hand-over's start always before the end it follows. */
+    private final Queue<JobRepository.FetchState> states = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean everyHost = new AtomicBoolean();
+    /** This node's fetches per host and its reservations per host (both guarded by this map's lock). */
+    private final Map<String, Integer> fetching = new HashMap<>();
+    private final Map<String, Deque<JobItemClaim>> reserved = new HashMap<>();
 
     /** A claimed item on this node and the handle that stops its fetches. */
     static final class InFlight {
@@ -82,111 +98,164 @@ public final class JobDispatcher {
     }
 
     /**
-     * Claims due items for the free fetch slots: first for the hosts whose items just freed slots (fetched or ended),
-     * then, when asked by a timer or a new job or when one of those hosts has nothing due, over every host. A caller
-     * that finds a claim under way leaves the work to that thread, which goes round once more; with {@code wait}
-     * (an item whose fetch just ended) it waits for that round before its page is read, so the claim is not left
-     * behind the reading of every page that ended at the same time.
+     * Hands out items to fetch, one claim round at a time. An item whose requests just ended passes its slot to the
+     * host's reservation, which goes out at once (before any round). A round claims due items for the hosts whose
+     * items freed slots, then, when asked by a timer or a new job or when one of those hosts has nothing due, over
+     * every host, and tops up the reservations. A caller that finds a round under way leaves its host to that
+     * thread; each round's items go out as soon as it ends, and header {@link #MORE} asks the caller
+     * (direct:jobs-dispatch's loop) for the next round when work was queued meanwhile.
      */
-    public List<JobItemClaim> claim(@Header(HOST) String host, @Header(WAIT) Boolean wait) {
+    public List<JobItemClaim> claim(@Header(HOST) String host, @Header(HANDOVER) JobItemClaim handover,
+                                    @Header(MORE) Boolean more, Exchange exchange) {
+        exchange.getMessage().setHeader(MORE, false);
+        exchange.getMessage().removeHeader(HANDOVER);
         List<JobItemClaim> out = new ArrayList<>();
-        if (host == null) {
-            everyHost.set(true);
-        } else {
-            freedHosts.add(host);
-        }
-        long wanted;
-        synchronized (this) {
-            wanted = roundsBegun + 1;
-        }
-        if (stopping.get()) {
-            return out;
-        }
-        long deadline = System.nanoTime() + CLAIM_WAIT_NANOS;
-        while (!claiming.compareAndSet(false, true)) {
-            again = true;
-            if (!Boolean.TRUE.equals(wait) || !unserved(wanted, deadline)) {
+        if (!Boolean.TRUE.equals(more)) {
+            if (handover != null) {
+                handedHosts.add(handover.host());
+                out.add(handover);
+                // out first; the round (for the next reservation) comes after
+                exchange.getMessage().setHeader(MORE, true);
                 return out;
             }
+            if (host == null) {
+                everyHost.set(true);
+            } else {
+                freedHosts.add(host);
+            }
         }
+        if (stopping.get() || !claiming.compareAndSet(false, true)) {
+            // the thread claiming finds this host queued when its round ends (see below)
+            return out;
+        }
+        boolean failed = false;
         try {
-            do {
-                again = false;
-                long round;
-                synchronized (this) {
-                    round = ++roundsBegun;
+            Set<String> now = drain(freedHosts);
+            Set<String> handed = drain(handedHosts);
+            if (!now.isEmpty() || !handed.isEmpty() || !states.isEmpty()) {
+                List<JobItemClaim> claimed = take(List.copyOf(now), now.isEmpty() ? 0 : idle.get(), handed);
+                out.addAll(claimed);
+                Set<String> served = new HashSet<>();
+                claimed.forEach(c -> served.add(c.host()));
+                if (!served.containsAll(now)) {
+                    // a host ran out of due items: the slot it freed may serve another host
+                    everyHost.set(true);
                 }
-                Set<String> hosts = new LinkedHashSet<>();
-                for (String h; (h = freedHosts.poll()) != null; ) {
-                    hosts.add(h);
-                }
-                if (!hosts.isEmpty() && idle.get() > 0 && !stopping.get()) {
-                    List<JobItemClaim> claimed = take(List.copyOf(hosts));
-                    out.addAll(claimed);
-                    Set<String> served = new HashSet<>();
-                    claimed.forEach(c -> served.add(c.host()));
-                    if (!served.containsAll(hosts)) {
-                        // a host ran out of due items: the slot it freed may serve another host
-                        everyHost.set(true);
-                    }
-                }
-                if (everyHost.getAndSet(false) && idle.get() > 0 && !stopping.get()) {
-                    out.addAll(take(null));
-                }
-                synchronized (this) {
-                    roundsEnded = round;
-                    notifyAll();
-                }
-            } while (again && !stopping.get());
+            }
+            if (everyHost.getAndSet(false) && idle.get() > 0 && !stopping.get()) {
+                out.addAll(take(null, idle.get(), Set.of()));
+            }
         } catch (RuntimeException e) {
             LOG.warn("Claiming job items failed: {}", e.getMessage());
+            // no round right after a failure: the timer's next claim retries
+            failed = true;
         } finally {
             claiming.set(false);
-            synchronized (this) {
-                notifyAll();
-            }
+        }
+        // read after the release: a caller that could not take over queued its work before trying
+        if (!failed && !stopping.get() && (!freedHosts.isEmpty() || !handedHosts.isEmpty() || everyHost.get()
+                || !states.isEmpty())) {
+            exchange.getMessage().setHeader(MORE, true);
+        }
+        return out;
+    }
+
+    private static Set<String> drain(Queue<String> hosts) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String h; (h = hosts.poll()) != null; ) {
+            out.add(h);
         }
         return out;
     }
 
     /**
-     * Waits until a claim round begun after the caller's host was queued has ended (false: served, or waited long
-     * enough) or the claiming thread stopped without one (true: the caller claims itself).
+     * One claim transaction: the queued fetch states, up to {@code limit} items to fetch now (of {@code hosts}, or of
+     * any host when null), and reservations for the hosts of the round and of the items claimed.
      */
-    private synchronized boolean unserved(long wanted, long deadline) {
-        while (roundsEnded < wanted && claiming.get()) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            try {
-                wait(Math.max(1, left / 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+    private List<JobItemClaim> take(List<String> hosts, int limit, Set<String> handed) {
+        List<JobRepository.FetchState> written = new ArrayList<>();
+        for (JobRepository.FetchState s; (s = states.poll()) != null; ) {
+            written.add(s);
         }
-        return roundsEnded < wanted;
-    }
-
-    private List<JobItemClaim> take(List<String> hosts) {
-        List<JobItemClaim> done = new ArrayList<>();
-        for (JobItemClaim c; (c = fetched.poll()) != null; ) {
-            done.add(c);
+        Set<String> candidates = new LinkedHashSet<>(handed);
+        if (hosts != null) {
+            candidates.addAll(hosts);
         }
-        List<JobItemClaim> claimed;
+        JobRepository.Claimed claimed;
         try {
-            claimed = jobs.claim(hosts, done, perHost, idle.get(), node, lease);
+            // items claimed to fetch now go out first: their hosts' reservations come with the next round
+            claimed = jobs.claim(hosts, written, perHost, stopping.get() ? 0 : limit, node, lease,
+                    now -> stopping.get() || !now.isEmpty() ? Map.of() : reservationsWanted(candidates));
         } catch (RuntimeException e) {
-            fetched.addAll(done);
+            // written again by the next claim, before anything queued since
+            List<JobRepository.FetchState> back = new ArrayList<>(written);
+            for (JobRepository.FetchState s; (s = states.poll()) != null; ) {
+                back.add(s);
+            }
+            states.addAll(back);
             throw e;
         }
-        idle.addAndGet(-claimed.size());
-        for (JobItemClaim c : claimed) {
-            inFlight.put(c.itemId(), new InFlight(c));
-            inFlightPerJob.merge(c.jobId(), 1, Integer::sum);
+        idle.addAndGet(-claimed.now().size());
+        if (!claimed.now().isEmpty()) {
+            handedHosts.addAll(candidates);
+            claimed.now().forEach(c -> handedHosts.add(c.host()));
         }
-        return claimed;
+        List<JobItemClaim> excess = new ArrayList<>();
+        synchronized (fetching) {
+            for (JobItemClaim c : claimed.now()) {
+                track(c);
+                fetching.merge(c.host(), 1, Integer::sum);
+            }
+            for (JobItemClaim c : claimed.reserved()) {
+                track(c);
+                reserved.computeIfAbsent(c.host(), h -> new ArrayDeque<>()).add(c);
+            }
+            // a fetch that ended while the claim ran found no reservation: its host may hold more than it fetches
+            for (String h : Set.copyOf(reserved.keySet())) {
+                Deque<JobItemClaim> r = reserved.get(h);
+                while (r.size() > fetching.getOrDefault(h, 0)) {
+                    excess.add(r.pollLast());
+                }
+                if (r.isEmpty()) {
+                    reserved.remove(h);
+                }
+            }
+        }
+        excess.forEach(c -> giveBack(c, "reservation not needed"));
+        return claimed.now();
+    }
+
+    /** Per host: as many reservations as this node runs fetches there, less those it holds. */
+    private Map<String, Integer> reservationsWanted(Set<String> hosts) {
+        Map<String, Integer> wanted = new LinkedHashMap<>();
+        synchronized (fetching) {
+            for (String h : hosts) {
+                int held = reserved.getOrDefault(h, EMPTY).size();
+                int n = Math.min(perHost, fetching.getOrDefault(h, 0)) - held;
+                if (n > 0) {
+                    wanted.put(h, n);
+                }
+            }
+        }
+        return wanted;
+    }
+
+    private static final Deque<JobItemClaim> EMPTY = new ArrayDeque<>(0);
+
+    private void track(JobItemClaim c) {
+        inFlight.put(c.itemId(), new InFlight(c));
+        inFlightPerJob.merge(c.jobId(), 1, Integer::sum);
+    }
+
+    /** An item this node holds but will not work on goes back to pending, its attempt not spent. */
+    private void giveBack(JobItemClaim c, String reason) {
+        try {
+            jobs.release(c, reason);
+        } catch (RuntimeException e) {
+            LOG.debug("Returning job item {} failed ({}); its lease will expire", c.itemId(), e.getMessage());
+        }
+        inFlight.remove(c.itemId());
+        lastOfJobHere(c.jobId());
     }
 
     /** The handle that aborts the item's fetches (a fresh, unused one when this node no longer holds it). */
@@ -211,9 +280,9 @@ public final class JobDispatcher {
     }
 
     /**
-     * A page's requests are over (it is read and stored next): its fetch slot, and its host's, go to the next due
-     * item at once, so reading and storing one page overlaps fetching the next instead of every host waiting for it.
-     * The header asks direct:jobs-dispatch to claim for the host.
+     * A page's requests are over (it is read and stored next): its fetch slot, and its host's, go to the host's
+     * reservation or the next due item at once, so reading and storing one page overlaps fetching the next instead
+     * of every host waiting for it. The headers ask direct:jobs-dispatch to hand out the reservation or claim.
      */
     public void fetched(Exchange exchange) {
         JobItemClaim claim = exchange.getProperty(CLAIM, JobItemClaim.class);
@@ -221,21 +290,39 @@ public final class JobDispatcher {
             return;
         }
         if (entry(claim) != null) {
-            fetched.add(claim);
+            states.add(new JobRepository.FetchState(claim, true));
         }
-        exchange.getMessage().setHeader(WAIT, true);
     }
 
     /**
-     * Gives the item's fetch slot back once (at the end of its requests or, if it never fetched, at its end) and
-     * asks direct:jobs-dispatch to claim for its host; false when it was given back already.
+     * Gives the item's fetch slot up once (at the end of its requests or, if it never fetched, at its end): to a
+     * reservation of its host (header {@link #HANDOVER}; its start is queued before this item's end, so the host's
+     * count is written without a dip) or back to the free slots; false when it was given up already.
      */
     private boolean freeSlot(Exchange exchange, JobItemClaim claim) {
         if (exchange.getProperty(SLOT_FREED) != null) {
             return false;
         }
         exchange.setProperty(SLOT_FREED, true);
-        idle.incrementAndGet();
+        JobItemClaim next = null;
+        synchronized (fetching) {
+            Deque<JobItemClaim> r = stopping.get() ? null : reserved.get(claim.host());
+            if (r != null) {
+                next = r.poll();
+                if (r.isEmpty()) {
+                    reserved.remove(claim.host());
+                }
+            }
+            if (next == null) {
+                fetching.computeIfPresent(claim.host(), (h, n) -> n <= 1 ? null : n - 1);
+            }
+        }
+        if (next != null) {
+            states.add(new JobRepository.FetchState(next, false));
+            exchange.getMessage().setHeader(HANDOVER, next);
+        } else {
+            idle.incrementAndGet();
+        }
         exchange.getMessage().setHeader(HOST, claim.host());
         return true;
     }
@@ -257,9 +344,9 @@ public final class JobDispatcher {
             mine[0] = f.claim.leaseToken().equals(claim.leaseToken());
             return mine[0] ? null : f;
         });
-        exchange.getMessage().removeHeader(WAIT);
+        exchange.getMessage().removeHeader(HANDOVER);
         if (!freeSlot(exchange, claim)) {
-            // its slot was claimed for when its requests ended
+            // its slot was given up when its requests ended
             exchange.getMessage().removeHeader(HOST);
         }
         if (mine[0] && !lastOfJobHere(claim.jobId())) {
@@ -317,6 +404,22 @@ public final class JobDispatcher {
                 }
             }
         }
+        // a reservation whose lease ended meanwhile (the database was out of reach) is someone else's now
+        List<JobItemClaim> lostReservations = new ArrayList<>();
+        synchronized (fetching) {
+            reserved.values().forEach(r -> r.removeIf(c -> {
+                boolean gone = !kept.contains(c.itemId());
+                if (gone) {
+                    lostReservations.add(c);
+                }
+                return gone;
+            }));
+            reserved.values().removeIf(Deque::isEmpty);
+        }
+        lostReservations.forEach(c -> {
+            inFlight.remove(c.itemId());
+            lastOfJobHere(c.jobId());
+        });
         long lost = claims.stream().filter(c -> !kept.contains(c.itemId()) && entry(c) != null).count();
         if (lost > 0) {
             LOG.debug("{} of {} job item leases of node {} ended meanwhile", lost, claims.size(), node);

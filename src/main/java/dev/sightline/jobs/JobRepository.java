@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 import dev.sightline.store.Jdbc;
 import dev.sightline.values.Json;
@@ -56,11 +57,6 @@ public final class JobRepository {
                                       'itemsTotal', items_total, 'createdAt', created_at)
               FROM job WHERE id = ?""";
 
-    /**
-     * Leases due items for this node's idle consumers, at most {@code perHost} leased items per host across every
-     * node (the caller holds {@link #CLAIM_LOCK}), spreading the claim over hosts (the first due item of each host
-     * before the second of any). A job whose first item is leased becomes running, announced in the same statement.
-     */
     /** A job.progress event for each job row the statement's CTE {@code changed} returned. */
     private static final String PROGRESS_EVENTS = """
             INSERT INTO event (workspace_id, job_id, type, payload)
@@ -73,9 +69,12 @@ public final class JobRepository {
      * The picked items leased, by key: joined to picked instead, the update scanned every pending item once per
      * picked one when the planner still thought a new job's items were few (a first claim of 100 took 50-100 ms).
      */
-    private static final String CLAIM_TAIL = """
+    private static final String CLAIM_TAIL = claimTail(false);
+
+    private static String claimTail(boolean reserved) {
+        return ("""
             claimed AS (
-              UPDATE job_item i SET status = 'leased', fetch_done = false, attempts = i.attempts + 1, lease_owner = ?,
+              UPDATE job_item i SET status = 'leased', fetch_done = {reserved}, attempts = i.attempts + 1, lease_owner = ?,
                      lease_token = gen_random_uuid(), lease_until = now() + make_interval(secs => ?), updated_at = now()
                WHERE i.id = ANY (ARRAY(SELECT id FROM picked)) AND i.status = 'pending'
               RETURNING i.id, i.job_id, i.url, i.host, i.domain, i.cited_urls, i.attempts, i.lease_token),
@@ -89,7 +88,8 @@ public final class JobRepository {
             )
             SELECT c.id, c.job_id, j.workspace_id, j.kind, c.url, c.host, c.domain,
                    c.cited_urls, c.attempts, c.lease_token
-              FROM claimed c JOIN job j ON j.id = c.job_id""";
+              FROM claimed c JOIN job j ON j.id = c.job_id""").replace("{reserved}", String.valueOf(reserved));
+    }
 
     /**
      * Leases due items for this node's idle consumers, at most {@code perHost} leased items per host across every
@@ -133,11 +133,31 @@ public final class JobRepository {
                LIMIT ?),
             """ + CLAIM_TAIL;
 
-    /** Items whose requests are over: they no longer count against their hosts' limits (fenced by their leases). */
-    private static final String FETCH_DONE = """
-            UPDATE job_item i SET fetch_done = true
-              FROM unnest(?::bigint[], ?::uuid[]) AS t(id, token)
+    /**
+     * Items whose requests are over no longer count against their hosts' limits, and reserved items that took over
+     * their slots count from now on (fenced by their leases; one statement, so a host's count never dips between).
+     */
+    private static final String FETCH_STATES = """
+            UPDATE job_item i SET fetch_done = t.done
+              FROM unnest(?::bigint[], ?::uuid[], ?::boolean[]) AS t(id, token, done)
              WHERE i.id = t.id AND i.lease_token = t.token AND i.status = 'leased'""";
+
+    /**
+     * Reserves the next due items of hosts this node is fetching from, at most the given number per host: leased to
+     * this node but not fetching (fetch_done), so they count against no host's limit until one of the node's fetches
+     * on the host ends and hands its slot over (see {@link JobDispatcher}).
+     */
+    private static final String RESERVE = """
+            WITH wanted AS (
+              SELECT host, n FROM unnest(?::text[], ?::int[]) AS w(host, n)),
+            picked AS MATERIALIZED (
+              SELECT x.id FROM wanted w CROSS JOIN LATERAL (
+                  SELECT i.id FROM job_item i JOIN job j ON j.id = i.job_id AND j.cancel_requested_at IS NULL
+                   WHERE i.host = w.host AND i.status = 'pending' AND i.next_attempt_at <= now()
+                   ORDER BY i.next_attempt_at, i.id
+                   LIMIT w.n
+                     FOR UPDATE OF i SKIP LOCKED) x),
+            """ + claimTail(true);
 
     /** An item's end (succeeded, failed, cancelled), fenced by its lease. */
     private static final String ITEM_DONE = """
@@ -368,28 +388,43 @@ public final class JobRepository {
         return out;
     }
 
+    /** A fetch state to write: the item's requests are over ({@code done}) or its reserved slot began. */
+    public record FetchState(JobItemClaim item, boolean done) {
+    }
+
+    /** What a claim leased: items to fetch now, and items reserved to take over the slots of fetches that end. */
+    public record Claimed(List<JobItemClaim> now, List<JobItemClaim> reserved) {
+    }
+
     /**
-     * Claims due items of any host ({@code hosts} null) or of these hosts, after marking the items whose requests
-     * are over ({@code fetched}), so their hosts' slots count as free.
+     * Claims due items of any host ({@code hosts} null) or of these hosts, after writing the fetch states of items
+     * whose requests are over or began, so their hosts' slots count right; then reserves the next items of the hosts
+     * {@code reserve} names (given what was claimed, how many per host), in the same transaction.
      */
-    public List<JobItemClaim> claim(List<String> hosts, List<JobItemClaim> fetched, int perHost, int limit,
-                                    String node, Duration lease) {
-        if (limit <= 0) {
-            return List.of();
-        }
+    public Claimed claim(List<String> hosts, List<FetchState> states, int perHost, int limit, String node,
+                         Duration lease, Function<List<JobItemClaim>, Map<String, Integer>> reserve) {
         return jdbc.inTransaction(c -> {
-            if (!fetched.isEmpty()) {
-                Jdbc.update(c, FETCH_DONE, fetched.stream().map(JobItemClaim::itemId).toList(),
-                        fetched.stream().map(JobItemClaim::leaseToken).toList());
+            if (!states.isEmpty()) {
+                // the last state of an item wins (an item can begin and end between two claims)
+                Map<Long, FetchState> last = new LinkedHashMap<>();
+                states.forEach(f -> last.put(f.item().itemId(), f));
+                Jdbc.update(c, FETCH_STATES, last.values().stream().map(f -> f.item().itemId()).toList(),
+                        last.values().stream().map(f -> f.item().leaseToken()).toList(),
+                        last.values().stream().map(FetchState::done).toList());
             }
             // a claim lost in a crash of the database costs nothing: every later write is fenced by the lease
             // token, so the item is simply claimed again; its commit need not wait for the disk
             // (one round trip with the lock, which must come before the claim's statement and its snapshot)
             Jdbc.query(c, CLAIM_PREPARE, rs -> null, CLAIM_LOCK);
-            return hosts == null
+            List<JobItemClaim> now = limit <= 0 ? List.of() : hosts == null
                     ? Jdbc.query(c, CLAIM, JobRepository::claimOf, perHost, limit, node, seconds(lease))
                     : Jdbc.query(c, CLAIM_HOSTS, JobRepository::claimOf, hosts, perHost, limit, node,
                             seconds(lease));
+            Map<String, Integer> wanted = reserve.apply(now);
+            List<JobItemClaim> reserved = wanted.isEmpty() ? List.of()
+                    : Jdbc.query(c, RESERVE, JobRepository::claimOf, List.copyOf(wanted.keySet()),
+                            List.copyOf(wanted.values()), node, seconds(lease));
+            return new Claimed(now, reserved);
         });
     }
 

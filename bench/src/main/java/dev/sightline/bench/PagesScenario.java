@@ -20,9 +20,10 @@ import dev.sightline.store.Jdbc;
 /**
  * Page analysis of 1,000 pages on 50 hosts of the simulated web, every response (robots.txt included) taking
  * 200 ms, at most 2 requests per host: ideal makespan (1 + ceil(20 / 2)) x 0.2 s = 2.2 s (each host's robots.txt,
- * then its 20 pages two at a time), measured from POST /api/jobs to the job's end. A job of 1,000 pages on other hosts
- * runs first (the JIT), as a running service has ({@code -Dbench.pages.warmups=N} jobs, each on hosts of its own; the
- * JIT compiler's CPU in the measured job shows whether that was enough).
+ * then its 20 pages two at a time), measured from POST /api/jobs to the job's end. Before it, as in a running service
+ * where page analysis follows each run: a run of 1,000 cells ({@code -Dbench.pages.run-prompts=250} prompts x 4
+ * simulated providers, 0 for none) and a job of 1,000 pages on other hosts ({@code -Dbench.pages.warmups=N} jobs,
+ * each on hosts of its own); the JIT compiler's CPU in the measured job shows how warm the code was.
  */
 final class PagesScenario {
 
@@ -39,7 +40,9 @@ final class PagesScenario {
         Map<String, Object> r = new LinkedHashMap<>();
         SightlineApp app = null;
         try {
-            Path ws = Workloads.workspace(tmp, 5, 0);
+            // the prompts of the daily run that comes before (page analysis is queued after each run)
+            int runPrompts = Integer.getInteger("bench.pages.run-prompts", 250);
+            Path ws = Workloads.workspace(tmp, 5, runPrompts);
             int port = Scenario.freePort();
             Properties p = new Properties();
             p.setProperty("camel.server.port", String.valueOf(port));
@@ -52,6 +55,11 @@ final class PagesScenario {
             p.setProperty("sightline.simulator.enabled", "true");
             p.setProperty("sightline.fetch.simulated", "true");
             p.setProperty("sightline.simulator.web-latency", (int) (LATENCY * 1000) + "ms");
+            p.setProperty("sightline.simulator.latency-median", "5ms");
+            p.setProperty("sightline.simulator.latency-p99", "5ms");
+            for (String provider : Scenario.ALL_PROVIDERS) {
+                p.setProperty("sightline.providers." + provider + ".requests-per-minute", "1000000");
+            }
             p.setProperty("sightline.fetch.per-host", String.valueOf(PER_HOST));
             p.setProperty("sightline.fetch.max-concurrent", String.valueOf(HOSTS * PER_HOST));
             app = new SightlineApp(p);
@@ -61,6 +69,10 @@ final class PagesScenario {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
             long w0 = System.nanoTime();
+            if (runPrompts > 0) {
+                long run = Scenario.trigger(port, "{\"promptTags\":[\"" + Workloads.WARMUP_TAG + "\"]}");
+                r.put("warmupRunCells", Scenario.await(app, run, Duration.ofMinutes(5)).cellsTotal());
+            }
             int warmups = Integer.getInteger("bench.pages.warmups", 1);
             for (int i = 0; i < warmups; i++) {
                 awaitJob(jdbc, post(http, port, urls(i == 0 ? "warm" : "warm" + i, PAGES, HOSTS)));

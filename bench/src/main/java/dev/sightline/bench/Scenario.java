@@ -318,6 +318,15 @@ public final class Scenario {
     }
 
     private long trigger(String body) throws IOException, InterruptedException {
+        return trigger(http, port, body);
+    }
+
+    /** Starts a run through the API ({@code body}: POST /api/runs's) and returns its id. */
+    static long trigger(int port, String body) throws IOException, InterruptedException {
+        return trigger(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), port, body);
+    }
+
+    private static long trigger(HttpClient http, int port, String body) throws IOException, InterruptedException {
         HttpResponse<String> resp = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/runs"))
                 .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
                 .timeout(Duration.ofMinutes(5)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
