@@ -20,7 +20,8 @@ class AnalysisBacklogTest {
 
     @Test
     void aNodeStopsClaimingWhileItsAnswersWaitForAnalysisAndGoesOnWhenTheyAreAnalysed() throws Exception {
-        Map<String, String> settings = new HashMap<>(Map.of("sightline.analysis.max-backlog", "50"));
+        Map<String, String> settings = new HashMap<>(Map.of("sightline.analysis.max-backlog", "50",
+                "sightline.store.consumers", "10"));
         for (String p : new String[] {"openai", "anthropic", "gemini", "perplexity"}) {
             settings.put("sightline.providers." + p + ".requests-per-minute", "100000");
         }
@@ -40,9 +41,11 @@ class AnalysisBacklogTest {
                     () -> app.count(answered, id) >= 50 && app.count(held, id) == 0);
             app.dispatchNow();
             assertThat(app.count(held, id)).as("cells claimed while the analysis is behind").isZero();
-            // at most the backlog and what the 4 providers' lanes held when it was reached (5 consumers, 1 ahead)
+            // at most the backlog, what the 4 providers' lanes held when it was reached (5 consumers, 1 ahead) and
+            // the answers the store consumers had taken from their queue but not yet handed to the analysis (the
+            // gate counts queues: 94 was seen once against the 90 without them)
             long stored = app.count(answered, id);
-            assertThat(stored).isBetween(50L, 50L + 4 * 5 * 2);
+            assertThat(stored).isBetween(50L, 50L + 4 * 5 * 2 + 10L);
             assertThat(app.count("SELECT count(*) FROM analysis_queue")).isEqualTo(stored);
 
             app.app().context().getRouteController().resumeRoute("batch-stored-answers");
