@@ -9,15 +9,20 @@ import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.sightline.testing.TestApp;
 import dev.sightline.testing.TestPostgres;
 
 /**
- * A node dies (SIGKILL) in the middle of a page analysis shared with a survivor: the items it held expire (3 s),
- * the survivor's rescuer returns them and runs them, and the job succeeds with every page stored once.
+ * Two nodes share a page analysis within each host's limit of requests at a time, reservations and hand-overs
+ * included; then a node dies (SIGKILL) in the middle of one: the items it held expire (3 s), the survivor's rescuer
+ * returns them and runs them, and the job succeeds with every page stored once.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class JobCrashTest {
 
     static Cluster cluster;
@@ -40,6 +45,47 @@ class JobCrashTest {
     }
 
     @Test
+    @Order(1)
+    void twoNodesShareAJobAndNeverAskAHostForMoreThanItsLimitAtOnce() {
+        List<Node> two = cluster.nodes("share-a", "share-b");
+        // both nodes fetch from the one simulated web, which counts a host's requests whoever sends them
+        cluster.simulator().web().setLatency(Duration.ofMillis(100));
+        List<String> urls = new ArrayList<>();
+        for (int i = 0; i < 36; i++) {
+            urls.add("\"https://shared" + (i % 3) + ".example/page/" + i + "\"");
+        }
+        Node.Reply created = two.get(0).post("/api/jobs", "{\"kind\": \"page-analysis\", \"params\": "
+                + "{\"urls\": " + urls + "}}");
+        assertThat(created.status()).as(created.body()).isEqualTo(202);
+        long jobId = cluster.count("SELECT max(id) FROM job");
+        // 8 fetch slots on the two nodes for 3 hosts x 2: the hosts' limits, not the slots, hold them back
+        java.util.Set<String> owners = new java.util.HashSet<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (cluster.count("SELECT count(*) FROM job WHERE id = ? AND status IN ('queued', 'running')", jobId) == 1) {
+            assertThat(System.nanoTime()).as("job %d ends within 60 s", jobId).isLessThan(deadline);
+            assertThat(cluster.count("""
+                    SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM job_item
+                     WHERE job_id = ? AND status = 'leased' AND NOT fetch_done GROUP BY host) x""", jobId))
+                    .as("a host's requests under way, as every node's claim counts them").isLessThanOrEqualTo(2);
+            owners.addAll(cluster.db().query("SELECT DISTINCT lease_owner FROM job_item WHERE job_id = ?"
+                    + " AND lease_owner IS NOT NULL", rs -> rs.getString(1), jobId));
+        }
+        assertThat(owners).containsExactlyInAnyOrder("share-a", "share-b");
+        assertThat(cluster.db().queryOne("SELECT status FROM job WHERE id = ?", rs -> rs.getString(1), jobId))
+                .contains("succeeded");
+        assertThat(cluster.simulator().web().mostInFlightPerHost()).isLessThanOrEqualTo(2);
+        for (int h = 0; h < 3; h++) {
+            // robots.txt once per node at most, each page once
+            assertThat(cluster.simulator().web().served().get("shared" + h + ".example")).isBetween(13L, 14L);
+        }
+        assertThat(cluster.count("SELECT count(*) FROM page WHERE url LIKE 'https://shared_.example/page/%'"
+                + " AND error IS NULL")).isEqualTo(36);
+        two.forEach(Node::terminate);
+        two.forEach(n -> n.awaitExit(Duration.ofSeconds(30)));
+    }
+
+    @Test
+    @Order(2)
     void aKilledNodesJobItemsAreRescuedAndTheJobSucceeds() {
         // slow pages, so the victim holds items when it dies
         cluster.simulator().web().setLatency(Duration.ofMillis(700));
