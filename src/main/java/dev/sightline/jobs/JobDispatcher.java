@@ -32,11 +32,11 @@ import dev.sightline.fetch.WebFetcher;
  *
  * <p>Slot hand-over: for every fetch this node runs on a host it also holds (leases) the host's next due item as a
  * reservation, which counts against no host's limit (its {@code fetch_done} is set). When a fetch's requests are
- * over, its slot goes to a reservation of the host at once, without a claim in between; the next claim writes both
- * changes in one statement (the reservation fetching, the ended item not), so the host's count in the database
- * never dips and no node can take the slot meanwhile, and reserves the host's next item. A claim costs a
- * transaction on the database, and a page's next request used to wait for it (10 ms or more a page when a round of
- * pages ends at once on two cores).
+ * over, its slot goes to a reservation of the host at once, without a claim in between; before the page's end is
+ * written, one statement marks the reservation fetching and the page not (until then the database counts the page
+ * in its place: no node ever sees the host's count dip below the requests under way), and the next claim reserves
+ * the host's next item. A claim costs a transaction with the claim lock, and a page's next request used to wait
+ * for it (10 ms or more a page when a round of pages ends at once on two cores).
  */
 public final class JobDispatcher {
 
@@ -67,8 +67,8 @@ public final class JobDispatcher {
     private final Queue<String> freedHosts = new ConcurrentLinkedQueue<>();
     /** Hosts whose slot went to a reservation (reserve their next item). */
     private final Queue<String> handedHosts = new ConcurrentLinkedQueue<>();
-    /** Fetch states the next claim writes, in order: a hand-over's start always before the end it follows. */
-    private final Queue<JobRepository.FetchState> states = new ConcurrentLinkedQueue<>();
+    /** Items whose requests are over, marked so by the next claim (a page that handed its slot over: by that). */
+    private final Queue<JobItemClaim> fetched = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean everyHost = new AtomicBoolean();
     /** This node's fetches per host and its reservations per host (both guarded by this map's lock). */
     private final Map<String, Integer> fetching = new HashMap<>();
@@ -132,7 +132,7 @@ public final class JobDispatcher {
         try {
             Set<String> now = drain(freedHosts);
             Set<String> handed = drain(handedHosts);
-            if (!now.isEmpty() || !handed.isEmpty() || !states.isEmpty()) {
+            if (!now.isEmpty() || !handed.isEmpty() || !fetched.isEmpty()) {
                 List<JobItemClaim> claimed = take(List.copyOf(now), now.isEmpty() ? 0 : idle.get(), handed);
                 out.addAll(claimed);
                 Set<String> served = new HashSet<>();
@@ -154,7 +154,7 @@ public final class JobDispatcher {
         }
         // read after the release: a caller that could not take over queued its work before trying
         if (!failed && !stopping.get() && (!freedHosts.isEmpty() || !handedHosts.isEmpty() || everyHost.get()
-                || !states.isEmpty())) {
+                || !fetched.isEmpty())) {
             exchange.getMessage().setHeader(MORE, true);
         }
         return out;
@@ -169,13 +169,13 @@ public final class JobDispatcher {
     }
 
     /**
-     * One claim transaction: the queued fetch states, up to {@code limit} items to fetch now (of {@code hosts}, or of
-     * any host when null), and reservations for the hosts of the round and of the items claimed.
+     * One claim transaction: the ends of fetches queued, up to {@code limit} items to fetch now (of {@code hosts}, or
+     * of any host when null), and reservations for the hosts of the round and of the items claimed.
      */
     private List<JobItemClaim> take(List<String> hosts, int limit, Set<String> handed) {
-        List<JobRepository.FetchState> written = new ArrayList<>();
-        for (JobRepository.FetchState s; (s = states.poll()) != null; ) {
-            written.add(s);
+        List<JobItemClaim> done = new ArrayList<>();
+        for (JobItemClaim c; (c = fetched.poll()) != null; ) {
+            done.add(c);
         }
         Set<String> candidates = new LinkedHashSet<>(handed);
         if (hosts != null) {
@@ -184,15 +184,10 @@ public final class JobDispatcher {
         JobRepository.Claimed claimed;
         try {
             // items claimed to fetch now go out first: their hosts' reservations come with the next round
-            claimed = jobs.claim(hosts, written, perHost, stopping.get() ? 0 : limit, node, lease,
+            claimed = jobs.claim(hosts, done, perHost, stopping.get() ? 0 : limit, node, lease,
                     now -> stopping.get() || !now.isEmpty() ? Map.of() : reservationsWanted(candidates));
         } catch (RuntimeException e) {
-            // written again by the next claim, before anything queued since
-            List<JobRepository.FetchState> back = new ArrayList<>(written);
-            for (JobRepository.FetchState s; (s = states.poll()) != null; ) {
-                back.add(s);
-            }
-            states.addAll(back);
+            fetched.addAll(done);
             throw e;
         }
         idle.addAndGet(-claimed.now().size());
@@ -281,27 +276,14 @@ public final class JobDispatcher {
 
     /**
      * A page's requests are over (it is read and stored next): its fetch slot, and its host's, go to the host's
-     * reservation or the next due item at once, so reading and storing one page overlaps fetching the next instead
-     * of every host waiting for it. The headers ask direct:jobs-dispatch to hand out the reservation or claim.
+     * reservation (header {@link #HANDOVER}, recorded by {@link #recordHandOver} before the page's end is written)
+     * or to the next due item at once, so reading and storing one page overlaps fetching the next instead of every
+     * host waiting for it. The headers ask direct:jobs-dispatch to hand out the reservation or claim.
      */
     public void fetched(Exchange exchange) {
         JobItemClaim claim = exchange.getProperty(CLAIM, JobItemClaim.class);
-        if (claim == null || !freeSlot(exchange, claim)) {
+        if (claim == null || exchange.getProperty(SLOT_FREED) != null) {
             return;
-        }
-        if (entry(claim) != null) {
-            states.add(new JobRepository.FetchState(claim, true));
-        }
-    }
-
-    /**
-     * Gives the item's fetch slot up once (at the end of its requests or, if it never fetched, at its end): to a
-     * reservation of its host (header {@link #HANDOVER}; its start is queued before this item's end, so the host's
-     * count is written without a dip) or back to the free slots; false when it was given up already.
-     */
-    private boolean freeSlot(Exchange exchange, JobItemClaim claim) {
-        if (exchange.getProperty(SLOT_FREED) != null) {
-            return false;
         }
         exchange.setProperty(SLOT_FREED, true);
         JobItemClaim next = null;
@@ -313,18 +295,51 @@ public final class JobDispatcher {
                     reserved.remove(claim.host());
                 }
             }
-            if (next == null) {
-                fetching.computeIfPresent(claim.host(), (h, n) -> n <= 1 ? null : n - 1);
-            }
-        }
-        if (next != null) {
-            states.add(new JobRepository.FetchState(next, false));
-            exchange.getMessage().setHeader(HANDOVER, next);
-        } else {
-            idle.incrementAndGet();
         }
         exchange.getMessage().setHeader(HOST, claim.host());
-        return true;
+        if (next != null) {
+            // the slot stays taken: the reservation's requests replace this page's
+            exchange.getMessage().setHeader(HANDOVER, next);
+            return;
+        }
+        freeSlot(claim);
+        if (entry(claim) != null) {
+            fetched.add(claim);
+        }
+    }
+
+    /**
+     * Writes the hand-over of a page's slot (page-read, before anything writes the page's end): its reservation
+     * counts against the host from now on and the page no longer does, in one statement. Until then the database
+     * counts the page in the reservation's place, so no node ever sees the host's count below the requests under way
+     * (a claim's mark of the page's end comes only from here). A reservation that is no longer this node's is
+     * fenced like any item whose lease ended.
+     */
+    public void recordHandOver(Exchange exchange) {
+        JobItemClaim next = exchange.getMessage().getHeader(HANDOVER, JobItemClaim.class);
+        exchange.getMessage().removeHeader(HANDOVER);
+        JobItemClaim claim = exchange.getProperty(CLAIM, JobItemClaim.class);
+        if (next == null || claim == null) {
+            return;
+        }
+        try {
+            if (!jobs.handOver(claim, next)) {
+                LOG.debug("Reserved job item {} was no longer held by node {} when its slot was handed over",
+                        next.itemId(), node);
+            }
+        } catch (RuntimeException e) {
+            // its page's end below still frees the host's count; the claims' lock-step catches up at the next end
+            LOG.warn("Recording the hand-over of a fetch slot to job item {} failed: {}", next.itemId(),
+                    e.getMessage());
+        }
+    }
+
+    /** A slot back to the free ones (no reservation took it): this node fetches one page less on the host. */
+    private void freeSlot(JobItemClaim claim) {
+        synchronized (fetching) {
+            fetching.computeIfPresent(claim.host(), (h, n) -> n <= 1 ? null : n - 1);
+        }
+        idle.incrementAndGet();
     }
 
     /**
@@ -345,9 +360,14 @@ public final class JobDispatcher {
             return mine[0] ? null : f;
         });
         exchange.getMessage().removeHeader(HANDOVER);
-        if (!freeSlot(exchange, claim)) {
+        if (exchange.getProperty(SLOT_FREED) != null) {
             // its slot was given up when its requests ended
             exchange.getMessage().removeHeader(HOST);
+        } else {
+            // it never fetched, or failed while fetching: its slot goes back (a reservation waits for a fetch's end)
+            exchange.setProperty(SLOT_FREED, true);
+            freeSlot(claim);
+            exchange.getMessage().setHeader(HOST, claim.host());
         }
         if (mine[0] && !lastOfJobHere(claim.jobId())) {
             return;

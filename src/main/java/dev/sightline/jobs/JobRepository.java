@@ -74,8 +74,9 @@ public final class JobRepository {
     private static String claimTail(boolean reserved) {
         return ("""
             claimed AS (
-              UPDATE job_item i SET status = 'leased', fetch_done = {reserved}, attempts = i.attempts + 1, lease_owner = ?,
-                     lease_token = gen_random_uuid(), lease_until = now() + make_interval(secs => ?), updated_at = now()
+              UPDATE job_item i SET status = 'leased', fetch_done = {reserved}, attempts = i.attempts + 1,
+                     lease_owner = ?, lease_token = gen_random_uuid(), lease_until = now() + make_interval(secs => ?),
+                     updated_at = now()
                WHERE i.id = ANY (ARRAY(SELECT id FROM picked)) AND i.status = 'pending'
               RETURNING i.id, i.job_id, i.url, i.host, i.domain, i.cited_urls, i.attempts, i.lease_token),
             changed AS (
@@ -133,14 +134,23 @@ public final class JobRepository {
                LIMIT ?),
             """ + CLAIM_TAIL;
 
-    /**
-     * Items whose requests are over no longer count against their hosts' limits, and reserved items that took over
-     * their slots count from now on (fenced by their leases; one statement, so a host's count never dips between).
-     */
-    private static final String FETCH_STATES = """
-            UPDATE job_item i SET fetch_done = t.done
-              FROM unnest(?::bigint[], ?::uuid[], ?::boolean[]) AS t(id, token, done)
+    /** Items whose requests are over: they no longer count against their hosts' limits (fenced by their leases). */
+    private static final String FETCH_DONE = """
+            UPDATE job_item i SET fetch_done = true
+              FROM unnest(?::bigint[], ?::uuid[]) AS t(id, token)
              WHERE i.id = t.id AND i.lease_token = t.token AND i.status = 'leased'""";
+
+    /**
+     * A slot handed over: the reservation fetching, the ended item not (fenced by their leases; one statement, so no
+     * claim sees the host's count dip). Its commit need not wait for the disk, as a claim's: returns the reservation's
+     * id when it is still this node's.
+     */
+    private static final String HAND_OVER = """
+            UPDATE job_item i SET fetch_done = t.done
+              FROM unnest(?::bigint[], ?::uuid[], ?::boolean[]) AS t(id, token, done),
+                   (SELECT set_config('synchronous_commit', 'off', true)) AS cfg
+             WHERE i.id = t.id AND i.lease_token = t.token AND i.status = 'leased'
+            RETURNING i.id""";
 
     /**
      * Reserves the next due items of hosts this node is fetching from, at most the given number per host: leased to
@@ -388,8 +398,10 @@ public final class JobRepository {
         return out;
     }
 
-    /** A fetch state to write: the item's requests are over ({@code done}) or its reserved slot began. */
-    public record FetchState(JobItemClaim item, boolean done) {
+    /** Writes a hand-over (see {@link #HAND_OVER}); false when the reservation is no longer leased to its holder. */
+    public boolean handOver(JobItemClaim ended, JobItemClaim next) {
+        return jdbc.query(HAND_OVER, rs -> rs.getLong(1), new long[] {next.itemId(), ended.itemId()},
+                List.of(next.leaseToken(), ended.leaseToken()), List.of(false, true)).contains(next.itemId());
     }
 
     /** What a claim leased: items to fetch now, and items reserved to take over the slots of fetches that end. */
@@ -397,20 +409,16 @@ public final class JobRepository {
     }
 
     /**
-     * Claims due items of any host ({@code hosts} null) or of these hosts, after writing the fetch states of items
-     * whose requests are over or began, so their hosts' slots count right; then reserves the next items of the hosts
+     * Claims due items of any host ({@code hosts} null) or of these hosts, after marking the items whose requests
+     * are over ({@code fetched}), so their hosts' slots count as free; then reserves the next items of the hosts
      * {@code reserve} names (given what was claimed, how many per host), in the same transaction.
      */
-    public Claimed claim(List<String> hosts, List<FetchState> states, int perHost, int limit, String node,
+    public Claimed claim(List<String> hosts, List<JobItemClaim> fetched, int perHost, int limit, String node,
                          Duration lease, Function<List<JobItemClaim>, Map<String, Integer>> reserve) {
         return jdbc.inTransaction(c -> {
-            if (!states.isEmpty()) {
-                // the last state of an item wins (an item can begin and end between two claims)
-                Map<Long, FetchState> last = new LinkedHashMap<>();
-                states.forEach(f -> last.put(f.item().itemId(), f));
-                Jdbc.update(c, FETCH_STATES, last.values().stream().map(f -> f.item().itemId()).toList(),
-                        last.values().stream().map(f -> f.item().leaseToken()).toList(),
-                        last.values().stream().map(FetchState::done).toList());
+            if (!fetched.isEmpty()) {
+                Jdbc.update(c, FETCH_DONE, fetched.stream().map(JobItemClaim::itemId).toList(),
+                        fetched.stream().map(JobItemClaim::leaseToken).toList());
             }
             // a claim lost in a crash of the database costs nothing: every later write is fenced by the lease
             // token, so the item is simply claimed again; its commit need not wait for the disk

@@ -209,19 +209,9 @@ class JobsTest {
             }
             long id = app.post("/api/jobs", "{\"kind\": \"page-analysis\", \"params\": {\"urls\": ["
                     + String.join(", ", urls) + "]}}").json().get("id").asLong();
-            // what every node's claim counts against a host: never more than its limit, reservations included
-            long mostFetching = 0;
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (app.count("SELECT count(*) FROM job WHERE id = ? AND status IN ('queued', 'running')", id) == 1) {
-                assertThat(System.nanoTime()).as("job %d ends within 30 s", id).isLessThan(deadline);
-                mostFetching = Math.max(mostFetching, app.count("""
-                        SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM job_item
-                         WHERE job_id = ? AND status = 'leased' AND NOT fetch_done GROUP BY host) x""", id));
-            }
-            JsonNode job = awaitJob(id, Duration.ofSeconds(5));
+            JsonNode job = awaitJob(id, Duration.ofSeconds(30));
             assertThat(job.get("status").asText()).isEqualTo("succeeded");
             assertThat(job.get("items").get("succeeded").asInt()).isEqualTo(24);
-            assertThat(mostFetching).isLessThanOrEqualTo(2);
             assertThat(sim.web().mostInFlightPerHost()).isLessThanOrEqualTo(2);
             // robots.txt and each page once: no reservation was fetched twice or given up and fetched again
             for (String host : List.of("hand-a.example", "hand-b.example", "hand-c.example")) {
