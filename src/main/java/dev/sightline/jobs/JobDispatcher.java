@@ -52,6 +52,7 @@ public final class JobDispatcher {
     public static final String MORE = "sightline.jobClaimMore";
     /** Exchange property: the item's fetch slot was given back (or handed over) when its requests were over. */
     private static final String SLOT_FREED = "sightline.jobSlotFreed";
+    private static final Deque<JobItemClaim> EMPTY = new ArrayDeque<>(0);
 
     private final JobRepository jobs;
     private final String node;
@@ -170,7 +171,8 @@ public final class JobDispatcher {
 
     /**
      * One claim transaction: the ends of fetches queued, up to {@code limit} items to fetch now (of {@code hosts}, or
-     * of any host when null), and reservations for the hosts of the round and of the items claimed.
+     * of any host when null) and, when none was claimed, reservations for the round's hosts (the hosts of items claimed
+     * now get theirs in the next round, so those items go out first).
      */
     private List<JobItemClaim> take(List<String> hosts, int limit, Set<String> handed) {
         List<JobItemClaim> done = new ArrayList<>();
@@ -234,8 +236,6 @@ public final class JobDispatcher {
         }
         return wanted;
     }
-
-    private static final Deque<JobItemClaim> EMPTY = new ArrayDeque<>(0);
 
     private void track(JobItemClaim c) {
         inFlight.put(c.itemId(), new InFlight(c));
