@@ -276,7 +276,7 @@ public final class JobDispatcher {
 
     /**
      * A page's requests are over (it is read and stored next): its fetch slot, and its host's, go to the host's
-     * reservation (header {@link #HANDOVER}, recorded by {@link #recordHandOver} before the page's end is written)
+     * reservation (header {@link #HANDOVER}, recorded with or before the page's end, see {@link #takeHandOver})
      * or to the next due item at once, so reading and storing one page overlaps fetching the next instead of every
      * host waiting for it. The headers ask direct:jobs-dispatch to hand out the reservation or claim.
      */
@@ -309,11 +309,12 @@ public final class JobDispatcher {
     }
 
     /**
-     * Writes the hand-over of a page's slot (page-read, before anything writes the page's end): its reservation
-     * counts against the host from now on and the page no longer does, in one statement. Until then the database
-     * counts the page in the reservation's place, so no node ever sees the host's count below the requests under way
-     * (a claim's mark of the page's end comes only from here). A reservation that is no longer this node's is
-     * fenced like any item whose lease ended.
+     * Writes the hand-over of a page's slot before anything else writes the page's end (a failed step, a retry; a
+     * stored page records it with its end, see {@link #takeHandOver}): its reservation counts against the host from
+     * now on, in one statement with the page no longer counting. Until then the database counts the page in the
+     * reservation's place, so no node ever sees the host's count below the requests under way (no claim marks a page
+     * that handed over as done). A reservation that is no longer this node's is fenced like any item whose lease
+     * ended.
      */
     public void recordHandOver(Exchange exchange) {
         JobItemClaim next = exchange.getMessage().getHeader(HANDOVER, JobItemClaim.class);
@@ -332,6 +333,21 @@ public final class JobDispatcher {
             LOG.warn("Recording the hand-over of a fetch slot to job item {} failed: {}", next.itemId(),
                     e.getMessage());
         }
+    }
+
+    /**
+     * The reservation this page handed its slot to, for the statement that writes the page's end to count in the
+     * same stroke ({@code withEnd}); or, when another statement ends the page, recorded here first. Null when the
+     * page handed over nothing.
+     */
+    public JobItemClaim takeHandOver(Exchange exchange, boolean withEnd) {
+        JobItemClaim next = exchange.getMessage().getHeader(HANDOVER, JobItemClaim.class);
+        if (next == null || withEnd) {
+            exchange.getMessage().removeHeader(HANDOVER);
+            return next;
+        }
+        recordHandOver(exchange);
+        return null;
     }
 
     /** A slot back to the free ones (no reservation took it): this node fetches one page less on the host. */

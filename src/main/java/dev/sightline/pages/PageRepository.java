@@ -66,6 +66,9 @@ public final class PageRepository {
     private static final String STORE = """
             WITH async AS (
               SELECT set_config('synchronous_commit', 'off', true)),
+            handed AS (
+              UPDATE job_item SET fetch_done = false
+               WHERE id = ?::bigint AND status = 'leased' AND lease_token = ?::uuid),
             fenced AS (
               UPDATE job_item SET status = ?, last_error = ?, lease_owner = NULL, lease_token = NULL,
                      lease_until = NULL, updated_at = now()
@@ -212,23 +215,27 @@ public final class PageRepository {
 
     /**
      * Stores what a fetch found (facts and mentions, or the reason it failed) and ends the item, in one
-     * transaction; nothing is written when the item's lease was lost.
+     * transaction; nothing is written when the item's lease was lost. {@code handedTo}: the reservation that took
+     * the item's fetch slot (or null), counted against its host by the same statement that ends the item, so the
+     * host's count never drops below the requests under way.
      */
     public boolean store(JobItemClaim claim, String itemStatus, FetchResult fetch, ReadPage page,
-                         List<PageMention> mentions) {
+                         List<PageMention> mentions, JobItemClaim handedTo) {
         return jdbc.withConnection(c -> {
             Object[] p = pageParams(c, claim, fetch, page);
             Array[] m = mentionArrays(c, mentions);
-            Object[] params = new Object[4 + p.length + 4];
-            params[0] = itemStatus;
-            params[1] = fetch.ok() ? null : JobRepository.clipError(fetch.reason());
-            params[2] = claim.itemId();
-            params[3] = claim.leaseToken();
-            System.arraycopy(p, 0, params, 4, p.length);
-            params[4 + p.length] = m[0];
-            params[5 + p.length] = m[0];
-            params[6 + p.length] = m[1];
-            params[7 + p.length] = m[2];
+            Object[] params = new Object[6 + p.length + 4];
+            params[0] = handedTo == null ? null : handedTo.itemId();
+            params[1] = handedTo == null ? null : handedTo.leaseToken();
+            params[2] = itemStatus;
+            params[3] = fetch.ok() ? null : JobRepository.clipError(fetch.reason());
+            params[4] = claim.itemId();
+            params[5] = claim.leaseToken();
+            System.arraycopy(p, 0, params, 6, p.length);
+            params[6 + p.length] = m[0];
+            params[7 + p.length] = m[0];
+            params[8 + p.length] = m[1];
+            params[9 + p.length] = m[2];
             return Jdbc.queryOne(c, STORE, rs -> rs.getLong(1), params).orElse(0L) == 1;
         });
     }

@@ -77,9 +77,12 @@ public final class PageWork {
         JobItemClaim claim = claim(ex);
         Report rep = ex.getMessage().getBody(Report.class);
         FetchResult f = rep.fetch();
+        // a slot this page handed to its host's reservation: recorded with the page's end (see JobDispatcher)
+        JobItemClaim handedTo = dispatcher.takeHandOver(ex,
+                f.outcome() == FetchResult.Outcome.OK || f.outcome() == FetchResult.Outcome.REFUSED);
         boolean held = switch (f.outcome()) {
-            case OK -> pages.store(claim, "succeeded", f, rep.page(), rep.mentions());
-            case REFUSED -> pages.store(claim, "failed", f, null, List.of());
+            case OK -> pages.store(claim, "succeeded", f, rep.page(), rep.mentions(), handedTo);
+            case REFUSED -> pages.store(claim, "failed", f, null, List.of(), handedTo);
             case TRANSIENT -> retryOrFail(claim, f);
             case ABORTED -> dispatcher.cancelled(claim) ? jobs.done(claim, "cancelled", "job cancelled")
                     : jobs.release(claim, "node " + dispatcher.node() + " stopped the fetch");
