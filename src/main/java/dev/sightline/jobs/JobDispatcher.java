@@ -329,7 +329,7 @@ public final class JobDispatcher {
                         next.itemId(), node);
             }
         } catch (RuntimeException e) {
-            // its page's end below still frees the host's count; the claims' lock-step catches up at the next end
+            // the page's end, if it is written, leaves the host counted one request short until the reservation ends
             LOG.warn("Recording the hand-over of a fetch slot to job item {} failed: {}", next.itemId(),
                     e.getMessage());
         }
@@ -337,14 +337,13 @@ public final class JobDispatcher {
 
     /**
      * The reservation this page handed its slot to, for the statement that writes the page's end to count in the
-     * same stroke ({@code withEnd}); or, when another statement ends the page, recorded here first. Null when the
-     * page handed over nothing.
+     * same stroke ({@code withEnd}: the header stays until that statement has committed, so a store that fails
+     * leaves the hand-over to the failure's {@link #recordHandOver}); or, when another statement ends the page,
+     * recorded here first. Null when the page handed over nothing.
      */
     public JobItemClaim takeHandOver(Exchange exchange, boolean withEnd) {
-        JobItemClaim next = exchange.getMessage().getHeader(HANDOVER, JobItemClaim.class);
-        if (next == null || withEnd) {
-            exchange.getMessage().removeHeader(HANDOVER);
-            return next;
+        if (withEnd) {
+            return exchange.getMessage().getHeader(HANDOVER, JobItemClaim.class);
         }
         recordHandOver(exchange);
         return null;

@@ -87,6 +87,8 @@ public final class PageWork {
             case ABORTED -> dispatcher.cancelled(claim) ? jobs.done(claim, "cancelled", "job cancelled")
                     : jobs.release(claim, "node " + dispatcher.node() + " stopped the fetch");
         };
+        // recorded (with the page's end, or before it)
+        ex.getMessage().removeHeader(JobDispatcher.HANDOVER);
         if (!held) {
             LOG.info("Result for job item {} ({}) dropped: lease {} of node {} is no longer valid", claim.itemId(),
                     claim.url(), claim.leaseToken(), dispatcher.node());

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
@@ -65,6 +66,18 @@ class JobsTest {
             return !s.equals("queued") && !s.equals("running");
         });
         return last[0];
+    }
+
+    /** Runs {@code body} with the simulated web answering in {@code latency}; its latency is restored after. */
+    static void withWebLatency(Duration latency, Consumer<Simulator> body) {
+        Simulator sim = app.app().bean(Simulator.class);
+        Duration before = sim.web().latency();
+        sim.web().setLatency(latency);
+        try {
+            body.accept(sim);
+        } finally {
+            sim.web().setLatency(before);
+        }
     }
 
     static long pageJobOfRun() {
@@ -197,10 +210,7 @@ class JobsTest {
 
     @Test
     void aHostsPagesFollowEachOtherWithinItsLimitAndEachIsFetchedOnce() {
-        Simulator sim = app.app().bean(Simulator.class);
-        Duration before = sim.web().latency();
-        sim.web().setLatency(Duration.ofMillis(40));
-        try {
+        withWebLatency(Duration.ofMillis(40), sim -> {
             List<String> urls = new ArrayList<>();
             for (String host : List.of("hand-a.example", "hand-b.example", "hand-c.example")) {
                 for (int i = 1; i <= 8; i++) {
@@ -220,17 +230,12 @@ class JobsTest {
             assertThat(app.count("SELECT count(*) FROM page WHERE url LIKE 'https://hand-_.example/page/%'"
                     + " AND error IS NULL")).isEqualTo(24);
             assertThat(app.count("SELECT count(*) FROM job_item WHERE job_id = ? AND attempts <> 1", id)).isZero();
-        } finally {
-            sim.web().setLatency(before);
-        }
+        });
     }
 
     @Test
     void aJobCancelledWhileItsPagesAreFetchedStopsAtOnce() {
-        Simulator sim = app.app().bean(Simulator.class);
-        Duration before = sim.web().latency();
-        sim.web().setLatency(Duration.ofSeconds(30));
-        try {
+        withWebLatency(Duration.ofSeconds(30), sim -> {
             long id = app.post("/api/jobs", "{\"kind\": \"page-analysis\", \"params\": {\"urls\": ["
                     + "\"https://slow.example/1\", \"https://slow.example/2\", \"https://slow.example/3\"]}}")
                     .json().get("id").asLong();
@@ -251,9 +256,7 @@ class JobsTest {
             app.get("/api/jobs/" + id + "/events").json().get("events").forEach(e -> types.add(e.get("type").asText()));
             assertThat(types).endsWith("job.cancelled");
             assertThat(app.post("/api/jobs/" + id + "/cancel", null).status()).isEqualTo(409);
-        } finally {
-            sim.web().setLatency(before);
-        }
+        });
     }
 
     @Test
