@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -423,11 +424,26 @@ public final class JobDispatcher {
 
     /** Extends the leases this node holds and aborts the items whose job was cancelled on another node. */
     public void heartbeat() {
+        heartbeat(held());
+    }
+
+    /** The items this node holds now (fetching, being read or reserved). */
+    List<JobItemClaim> held() {
         List<JobItemClaim> claims = new ArrayList<>();
         inFlight.values().forEach(f -> claims.add(f.claim));
+        return claims;
+    }
+
+    /**
+     * Extends the leases of {@code claims}, read from {@link #held()} before: an item claimed since (a claim round
+     * runs while the extension does) was not asked about, so its lease is not taken for lost.
+     */
+    void heartbeat(List<JobItemClaim> claims) {
         if (claims.isEmpty()) {
             return;
         }
+        Set<UUID> asked = new HashSet<>();
+        claims.forEach(c -> asked.add(c.leaseToken()));
         Set<Long> kept = new HashSet<>();
         for (JobRepository.Extended e : jobs.extend(claims, lease)) {
             kept.add(e.itemId());
@@ -443,7 +459,7 @@ public final class JobDispatcher {
         List<JobItemClaim> lostReservations = new ArrayList<>();
         synchronized (fetching) {
             reserved.values().forEach(r -> r.removeIf(c -> {
-                boolean gone = !kept.contains(c.itemId());
+                boolean gone = asked.contains(c.leaseToken()) && !kept.contains(c.itemId());
                 if (gone) {
                     lostReservations.add(c);
                 }

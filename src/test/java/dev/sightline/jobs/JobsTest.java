@@ -259,6 +259,47 @@ class JobsTest {
         });
     }
 
+    /**
+     * The lease heartbeat reads the items this node holds, then extends their leases: a reservation claimed in
+     * between was not asked about and is kept (it was taken for lost and dropped from the node while its lease
+     * stayed in the database, so nobody fetched that page until the lease expired a minute later); a reservation
+     * whose lease really went to someone else is dropped.
+     */
+    @Test
+    void aReservationClaimedWhileLeasesAreExtendedIsKeptAndOneWhoseLeaseIsGoneIsDropped() {
+        withWebLatency(Duration.ofSeconds(30), sim -> {
+            JobDispatcher dispatcher = app.app().bean(JobDispatcher.class);
+            long id = app.post("/api/jobs", "{\"kind\": \"page-analysis\", \"params\": {\"urls\": ["
+                    + "\"https://lease.example/1\", \"https://lease.example/2\", \"https://lease.example/3\"]}}")
+                    .json().get("id").asLong();
+            TestApp.await("two fetches and a reservation", Duration.ofSeconds(10), () -> app.count(
+                    "SELECT count(*) FROM job_item WHERE job_id = ? AND status = 'leased' AND NOT fetch_done", id) == 2
+                    && app.count("SELECT count(*) FROM job_item WHERE job_id = ? AND status = 'leased' AND fetch_done",
+                    id) == 1);
+            long reservation = app.count("SELECT id FROM job_item WHERE job_id = ? AND status = 'leased' AND fetch_done",
+                    id);
+            List<JobItemClaim> mine = dispatcher.held().stream().filter(c -> c.jobId() == id).toList();
+            assertThat(mine).hasSize(3);
+            // what a heartbeat read before the reservation was claimed
+            List<JobItemClaim> before = mine.stream().filter(c -> c.itemId() != reservation).toList();
+            dispatcher.heartbeat(before);
+            assertThat(dispatcher.held().stream().filter(c -> c.jobId() == id)).hasSize(3);
+
+            // the reservation's lease went to another node (its token changed): the next heartbeat lets it go
+            assertThat(app.count("WITH u AS (UPDATE job_item SET lease_token = gen_random_uuid() WHERE id = ?"
+                    + " RETURNING id) SELECT count(*) FROM u", reservation)).isEqualTo(1);
+            dispatcher.heartbeat(dispatcher.held());
+            assertThat(dispatcher.held().stream().filter(c -> c.jobId() == id).map(JobItemClaim::itemId))
+                    .hasSize(2).doesNotContain(reservation);
+
+            // the other node gives it back, so the job can be cancelled without waiting for that lease
+            app.sql("UPDATE job_item SET status = 'pending', lease_owner = NULL, lease_token = NULL,"
+                    + " lease_until = NULL WHERE id = " + reservation);
+            assertThat(app.post("/api/jobs/" + id + "/cancel", null).status()).isEqualTo(202);
+            assertThat(awaitJob(id, Duration.ofSeconds(10)).get("status").asText()).isEqualTo("cancelled");
+        });
+    }
+
     @Test
     void theProfileOfASimulatedBrandSiteIsProposedAndAppliedToTheWorkspaceFile() throws Exception {
         awaitJob(pageJobOfRun(), Duration.ofSeconds(90));
