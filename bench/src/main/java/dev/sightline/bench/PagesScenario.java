@@ -58,7 +58,7 @@ final class PagesScenario {
             p.setProperty("sightline.simulator.latency-median", "5ms");
             p.setProperty("sightline.simulator.latency-p99", "5ms");
             for (String provider : Scenario.ALL_PROVIDERS) {
-                p.setProperty("sightline.providers." + provider + ".requests-per-minute", "1000000");
+                p.setProperty("sightline.providers." + provider + ".requests-per-minute", "100000");
             }
             p.setProperty("sightline.fetch.per-host", String.valueOf(PER_HOST));
             p.setProperty("sightline.fetch.max-concurrent", String.valueOf(HOSTS * PER_HOST));
