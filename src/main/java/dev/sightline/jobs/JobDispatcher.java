@@ -75,6 +75,8 @@ public final class JobDispatcher {
     /** This node's fetches per host and its reservations per host (both guarded by this map's lock). */
     private final Map<String, Integer> fetching = new HashMap<>();
     private final Map<String, Deque<JobItemClaim>> reserved = new HashMap<>();
+    /** Runs right after a claim's transaction, before its items are tracked; set only by tests (never in service). */
+    volatile Runnable afterClaim;
 
     /** A claimed item on this node and the handle that stops its fetches. */
     static final class InFlight {
@@ -193,31 +195,53 @@ public final class JobDispatcher {
             fetched.addAll(done);
             throw e;
         }
-        idle.addAndGet(-claimed.now().size());
+        Runnable hook = afterClaim;
+        if (hook != null) {
+            hook.run();
+        }
+        List<JobItemClaim> late = new ArrayList<>();
+        List<JobItemClaim> excess = new ArrayList<>();
+        synchronized (fetching) {
+            if (stopping.get()) {
+                // the node began to stop while this claim ran, and stop() has read what it holds (under this lock)
+                late.addAll(claimed.now());
+                late.addAll(claimed.reserved());
+            } else {
+                idle.addAndGet(-claimed.now().size());
+                for (JobItemClaim c : claimed.now()) {
+                    track(c);
+                    fetching.merge(c.host(), 1, Integer::sum);
+                }
+                for (JobItemClaim c : claimed.reserved()) {
+                    track(c);
+                    reserved.computeIfAbsent(c.host(), h -> new ArrayDeque<>()).add(c);
+                }
+                // a fetch that ended while the claim ran found no reservation: its host may hold more than it fetches
+                for (String h : Set.copyOf(reserved.keySet())) {
+                    Deque<JobItemClaim> r = reserved.get(h);
+                    while (r.size() > fetching.getOrDefault(h, 0)) {
+                        excess.add(r.pollLast());
+                    }
+                    if (r.isEmpty()) {
+                        reserved.remove(h);
+                    }
+                }
+            }
+        }
+        if (!late.isEmpty()) {
+            // back to pending at once, their attempts not spent, rather than leased until the lease expires
+            for (JobItemClaim c : late) {
+                try {
+                    jobs.release(c, "node " + node + " shut down");
+                } catch (RuntimeException e) {
+                    LOG.debug("Returning job item {} failed ({}); its lease will expire", c.itemId(), e.getMessage());
+                }
+            }
+            return List.of();
+        }
         if (!claimed.now().isEmpty()) {
             handedHosts.addAll(candidates);
             claimed.now().forEach(c -> handedHosts.add(c.host()));
-        }
-        List<JobItemClaim> excess = new ArrayList<>();
-        synchronized (fetching) {
-            for (JobItemClaim c : claimed.now()) {
-                track(c);
-                fetching.merge(c.host(), 1, Integer::sum);
-            }
-            for (JobItemClaim c : claimed.reserved()) {
-                track(c);
-                reserved.computeIfAbsent(c.host(), h -> new ArrayDeque<>()).add(c);
-            }
-            // a fetch that ended while the claim ran found no reservation: its host may hold more than it fetches
-            for (String h : Set.copyOf(reserved.keySet())) {
-                Deque<JobItemClaim> r = reserved.get(h);
-                while (r.size() > fetching.getOrDefault(h, 0)) {
-                    excess.add(r.pollLast());
-                }
-                if (r.isEmpty()) {
-                    reserved.remove(h);
-                }
-            }
         }
         excess.forEach(c -> giveBack(c, "reservation not needed"));
         return claimed.now();
@@ -485,7 +509,12 @@ public final class JobDispatcher {
         if (!stopping.compareAndSet(false, true)) {
             return;
         }
-        List<InFlight> held = List.copyOf(inFlight.values());
+        List<InFlight> held;
+        synchronized (fetching) {
+            // a claim still running tracks its items before this (and they are returned here) or sees the stop
+            // and returns them itself (take)
+            held = List.copyOf(inFlight.values());
+        }
         held.forEach(f -> f.abort.abort());
         int released = 0;
         for (InFlight f : held) {

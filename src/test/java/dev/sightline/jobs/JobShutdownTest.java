@@ -46,4 +46,33 @@ class JobShutdownTest {
             }
         }
     }
+
+    /**
+     * A claim whose transaction was running when the node began to stop: the stop had already read what the node
+     * holds, so the claim itself returns what it leased (it was kept, sent to fetch, and held until its lease
+     * expired).
+     */
+    @Test
+    void aClaimThatEndsWhileTheNodeStopsReturnsWhatItLeased() {
+        TestApp app = TestApp.start("jobstopclaim", Map.of("sightline.jobs.poll-interval", "100ms"));
+        try {
+            app.app().bean(Simulator.class).web().setLatency(Duration.ofSeconds(30));
+            JobDispatcher dispatcher = app.app().bean(JobDispatcher.class);
+            dispatcher.afterClaim = () -> {
+                if (app.count("SELECT count(*) FROM job_item WHERE status = 'leased'") > 0) {
+                    dispatcher.stop();
+                }
+            };
+            long id = app.post("/api/jobs", "{\"kind\": \"page-analysis\", \"params\": {\"urls\": ["
+                    + "\"https://claimstop.example/1\", \"https://claimstop.example/2\","
+                    + " \"https://claimstop.example/3\"]}}").json().get("id").asLong();
+            TestApp.await("the items claimed and returned", Duration.ofSeconds(10), () -> app.count(
+                    "SELECT count(*) FROM job_item WHERE job_id = ? AND status = 'pending' AND attempts = 0"
+                    + " AND last_error LIKE '%shut down'", id) == 2);
+            assertThat(dispatcher.held()).isEmpty();
+            assertThat(app.count("SELECT count(*) FROM job_item WHERE job_id = ? AND status = 'leased'", id)).isZero();
+        } finally {
+            app.close();
+        }
+    }
 }
