@@ -108,7 +108,7 @@ public final class AnswerStates {
             String sql = ROLLUPS.replace("{key}", key)
                     .replace("{rows}", MetricsRepository.rollupRows(scope, groupBy))
                     .replace("{tags}", "tag".equals(groupBy) ? TAGS.replace("{row}", "r") : "");
-            Periods p = MetricsRepository.periods(groupBy, from, to);
+            Periods p = MetricsRepository.periods(groupBy, from, to, range.get()[2]);
             List<Object> params = new ArrayList<>(List.of(p.spans(), p.starts(), p.signs(), scope.workspaceId()));
             params.addAll(MetricsRepository.filterParams(scope));
             MetricsRepository.read(jdbc, sql, put, params.toArray());

@@ -262,10 +262,11 @@ public final class MetricsRepository {
             SELECT set_config('work_mem', '64MB', true), set_config('plan_cache_mode', 'force_custom_plan', true),
                    set_config('enable_sort', 'off', true)""";
 
-    /** The first and last day the workspace has counted answers on. */
+    /** The first and last day the workspace has counted answers on, and the last day of its closed blocks. */
     private static final String DAY_BOUNDS = """
             SELECT (SELECT min(period) FROM rollup_answers WHERE workspace_id = ? AND span = 1) AS first,
-                   (SELECT max(period) FROM rollup_answers WHERE workspace_id = ? AND span = 1) AS last""";
+                   (SELECT max(period) FROM rollup_answers WHERE workspace_id = ? AND span = 1) AS last,
+                   (SELECT through FROM rollup_closed WHERE workspace_id = ?) AS closed""";
 
     private static final String CITED_DOMAINS = """
             WITH u AS (SELECT * FROM unnest(?::int[], ?::date[], ?::int[]) AS u(span, period, sign))
@@ -365,7 +366,7 @@ public final class MetricsRepository {
                     if ("provider".equals(groupBy)) {
                         return read(DAY_BY_PROVIDER, scope.workspaceId(), d, scope.workspaceId(), ids, d, ids);
                     }
-                    return rollups(Scope.dates(scope.workspaceId(), d, d), groupBy, ids, d, d);
+                    return rollups(Scope.dates(scope.workspaceId(), d, d), groupBy, ids, d, d, null);
                 }
             }
             return read(facts(scope, groupBy), factParams(scope, null, ids, ids, ids));
@@ -377,7 +378,7 @@ public final class MetricsRepository {
         if ("model".equals(groupBy)) {
             return read(facts(scope, groupBy), factParams(scope, range.get(), ids, ids, ids));
         }
-        return rollups(scope, groupBy, ids, range.get()[0], range.get()[1]);
+        return rollups(scope, groupBy, ids, range.get()[0], range.get()[1], range.get()[2]);
     }
 
     /** With the judge's sentiment: always from the answer facts (the rollups add up the analyzer's). */
@@ -392,8 +393,12 @@ public final class MetricsRepository {
         return read(facts(scope, groupBy, SentimentSource.JUDGE), factParams(scope, range.get(), ids, ids, ids));
     }
 
-    /** A date scope's stats from the rollups of the days from..to (any groupBy but model). */
-    private List<EntityStats> rollups(Scope scope, String groupBy, List<Long> ids, LocalDate from, LocalDate to) {
+    /**
+     * A date scope's stats from the rollups of the days from..to (any groupBy but model), with blocks of days closed
+     * through {@code closed} (null: single days only).
+     */
+    private List<EntityStats> rollups(Scope scope, String groupBy, List<Long> ids, LocalDate from, LocalDate to,
+                                      LocalDate closed) {
         if ("day".equals(groupBy) && !filtered(scope)) {
             return read(DAYS, ids, scope.workspaceId(), from, to);
         }
@@ -403,7 +408,7 @@ public final class MetricsRepository {
             case "day" -> rollup("r.period::text", rollupRows(scope, groupBy), BY_BASE);
             default -> rollup("''", rollupRows(scope, groupBy), BY_TAG);
         };
-        Periods p = periods(groupBy, from, to);
+        Periods p = periods(groupBy, from, to, closed);
         List<Object> params = new ArrayList<>(List.of(p.spans(), p.starts(), p.signs(), scope.workspaceId()));
         params.addAll(filterParams(scope));
         params.addAll(List.of(scope.workspaceId(), ids));
@@ -474,15 +479,22 @@ public final class MetricsRepository {
         return p.toArray();
     }
 
-    /** The rollup periods a date range is read as: single days for groupBy=day, else the fewest periods. */
-    static Periods periods(String groupBy, LocalDate from, LocalDate to) {
-        return "day".equals(groupBy) ? Periods.days(from, to) : Periods.cover(from, to);
+    /**
+     * The rollup periods a date range is read as: single days for groupBy=day, else the fewest periods with blocks
+     * closed through {@code closed}.
+     */
+    static Periods periods(String groupBy, LocalDate from, LocalDate to, LocalDate closed) {
+        return "day".equals(groupBy) ? Periods.days(from, to) : Periods.cover(from, to, closed);
     }
 
-    /** The scope's dates clipped to the days the workspace has answers on; empty when nothing is left. */
+    /**
+     * The scope's dates clipped to the days the workspace has answers on, and the last day of its closed rollup
+     * blocks (null: none): {from, to, closed}; empty when nothing is left.
+     */
     static Optional<LocalDate[]> range(Jdbc jdbc, Scope scope) {
         LocalDate[] bounds = jdbc.queryOne(DAY_BOUNDS, rs -> new LocalDate[] {rs.getObject("first", LocalDate.class),
-                rs.getObject("last", LocalDate.class)}, scope.workspaceId(), scope.workspaceId()).orElseThrow();
+                rs.getObject("last", LocalDate.class), rs.getObject("closed", LocalDate.class)}, scope.workspaceId(),
+                scope.workspaceId(), scope.workspaceId()).orElseThrow();
         if (bounds[0] == null) {
             return Optional.empty();
         }
@@ -491,13 +503,13 @@ public final class MetricsRepository {
                 || (scope.from() != null && scope.to() != null && scope.from().isAfter(scope.to()))) {
             return Optional.empty();
         }
-        // an open end reaches out to the edge of the largest period: no day lies beyond the history, so the range
-        // means the same and is read as whole periods (all history: a few 64-day blocks, no edge days)
+        // an open start reaches out to the edge of the largest period: no day lies before the history, so the range
+        // means the same and is read as whole periods; an open end stops at the last day, since the blocks after the
+        // closed day have no rows (all history: a few 64-day blocks, then at most 7 of 8 days and 7 days)
         LocalDate from = scope.from() == null || !scope.from().isAfter(bounds[0]) ? Periods.largestStart(bounds[0])
                 : scope.from();
-        LocalDate to = scope.to() == null || !scope.to().isBefore(bounds[1]) ? Periods.largestEnd(bounds[1])
-                : scope.to();
-        return Optional.of(new LocalDate[] {from, to});
+        LocalDate to = scope.to() == null || !scope.to().isBefore(bounds[1]) ? bounds[1] : scope.to();
+        return Optional.of(new LocalDate[] {from, to, bounds[2]});
     }
 
     /**
@@ -519,7 +531,8 @@ public final class MetricsRepository {
             return read(jdbc, CITED_DOMAINS_OF_FACTS.replace("{where}", factRows(scope)), domain,
                     factParams(scope, range.get(), limit));
         }
-        Periods p = Periods.cover(range.get()[0], range.get()[1]);
+        // rollup_domains keeps every block: read as the other rollups are
+        Periods p = Periods.cover(range.get()[0], range.get()[1], range.get()[2]);
         return read(jdbc, CITED_DOMAINS, domain, p.spans(), p.starts(), p.signs(), scope.workspaceId(), limit);
     }
 

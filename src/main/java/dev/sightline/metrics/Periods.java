@@ -45,10 +45,37 @@ record Periods(List<Integer> spans, List<LocalDate> starts, List<Integer> signs)
         return spans.size();
     }
 
-    /** The range [from, to] as the fewest periods, added or taken away. */
+    /** The range [from, to] as the fewest periods, added or taken away, every block closed. */
     static Periods cover(LocalDate from, LocalDate to) {
+        return cover(from, to, LocalDate.MAX);
+    }
+
+    /**
+     * The range [from, to] as the fewest periods, added or taken away, of which blocks of 8 and 64 days only those
+     * that end on or before {@code closedThrough} (the workspace's rollup_closed.through, sql/V18; null: none): a
+     * block ending after it has no rows yet, so the days after it are read one by one (a day or two: the day before
+     * the newest run date closes).
+     */
+    static Periods cover(LocalDate from, LocalDate to, LocalDate closedThrough) {
+        if (closedThrough == null || closedThrough.isBefore(from)) {
+            return days(from, to);
+        }
+        if (to.isAfter(closedThrough)) {
+            Periods closed = cover(from, closedThrough, closedThrough);
+            Periods open = days(closedThrough.plusDays(1), to);
+            List<Integer> spans = new ArrayList<>(closed.spans);
+            List<LocalDate> starts = new ArrayList<>(closed.starts);
+            List<Integer> signs = new ArrayList<>(closed.signs);
+            spans.addAll(open.spans);
+            starts.addAll(open.starts);
+            signs.addAll(open.signs);
+            return new Periods(spans, starts, signs);
+        }
         long a = ChronoUnit.DAYS.between(ORIGIN, from);
         long b = ChronoUnit.DAYS.between(ORIGIN, to) + 1;
+        // LocalDate.MAX: every block closed
+        long closedEnd = closedThrough.equals(LocalDate.MAX) ? Long.MAX_VALUE
+                : ChronoUnit.DAYS.between(ORIGIN, closedThrough);
         Map<Long, Integer> best = null;
         for (Edge left : edges(a)) {
             for (Edge right : edges(b)) {
@@ -63,6 +90,10 @@ record Periods(List<Integer> spans, List<LocalDate> starts, List<Integer> signs)
                 right.blocks.forEach((key, c) -> blocks.merge(key, c, Integer::sum));
                 left.blocks.forEach((key, c) -> blocks.merge(key, -c, Integer::sum));
                 blocks.values().removeIf(c -> c == 0);
+                // a block that ends after the closed day has no rows (the way in from below always qualifies)
+                if (blocks.keySet().stream().anyMatch(k -> k % 100 > 1 && k / 100 + k % 100 - 1 > closedEnd)) {
+                    continue;
+                }
                 if (best == null || blocks.size() < best.size()) {
                     best = blocks;
                 }
