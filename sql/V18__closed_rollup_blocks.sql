@@ -2,21 +2,22 @@
 -- spans 1, 8 and 64 from the batch that stored it on: six primary keys per (entity, prompt) for each batch of the day
 -- (with the all-providers rows), 5.9 of the 21 s PostgreSQL spent in the overhead benchmark, and rows of the current
 -- 8- and 64-day blocks updated by every batch of every day of the block (their primary key pages split half empty).
--- Now a block of 8 or 64 days gets its rows once it is closed: when a workspace's newest run date passes its last
--- day (rollup_closed.through, the day before the newest run date seen, never going back). Closing adds up the block
--- from the rows below it (8 days from single days, 64 from its eight blocks of 8); an answer of a closed block's day
--- that is analysed, re-analysed or retracted later changes the block's rows directly, as before. Single days are
--- kept as before. Readers use blocks ending on or before the workspace's closed-through day only, single days after
--- it (dev.sightline.metrics.Periods.cover). rollup_domains and rollup_days are unchanged.
+-- Now a block of 8 days gets its rows once it is closed: when a workspace's newest run date passes its last day
+-- (rollup_closed.through, the day before the newest run date seen, never going back), the block is added up from its
+-- single days; an answer of a closed block's day that is analysed, re-analysed or retracted later changes the block's
+-- rows directly, as before. Single days and blocks of 64 days are kept by every batch as before: the open 64-day block
+-- is what a range reaching the newest day reads whole (closing it too, tried first, left such a range 7 blocks of 8
+-- and 7 days to read instead: 10 dashboard clients at one year went from p95 330 to 495 ms). Readers use no 8-day
+-- block ending after the closed day (dev.sightline.metrics.Periods.cover). rollup_domains and rollup_days are
+-- unchanged.
 
 CREATE TABLE rollup_closed (
     workspace_id bigint PRIMARY KEY REFERENCES workspace (id),
     through      date   NOT NULL
 );
 
--- The blocks of 8 and 64 days of these workspaces that end after their last closed-through day and on or before
--- the day before their newest run date among these answers: closed now, in order (8-day blocks first, then the 64-day
--- blocks made of them). The caller holds the workspaces' rollup locks.
+-- The 8-day blocks of these workspaces that end after their last closed-through day and on or before the day before
+-- their newest run date among these answers: closed now. The caller holds the workspaces' rollup locks.
 CREATE PROCEDURE rollup_close(ids bigint[])
     LANGUAGE plpgsql AS $$
 DECLARE
@@ -34,11 +35,12 @@ BEGIN
         ON CONFLICT (workspace_id) DO UPDATE SET through = excluded.through;
         -- rollup_entity's key leads with the entity: its rows are read entity by entity
         entities := ARRAY(SELECT id FROM entity WHERE workspace_id = w.workspace_id ORDER BY id);
-        -- the single days of the 8-day blocks closing now (their first day after the last block closed before)
-        INSERT INTO rollup_answers AS r (workspace_id, span, period, provider, prompt_id, answers, credits, cited,
-                                         refused, empty)
-        SELECT a.workspace_id, 8, rollup_period(a.period, 8), a.provider, a.prompt_id, sum(a.answers),
-               sum(a.credits), sum(a.cited), sum(a.refused), sum(a.empty)
+        -- the 8-day blocks closing now, from their single days; a block closing now ends after the last closed day,
+        -- so its days lie after the first day of the block that held that day
+        INSERT INTO rollup_answers AS r (workspace_id, span, period, provider, prompt_id, answers, credits,
+                                         cited, refused, empty)
+        SELECT a.workspace_id, 8, rollup_period(a.period, 8), a.provider, a.prompt_id,
+               sum(a.answers), sum(a.credits), sum(a.cited), sum(a.refused), sum(a.empty)
           FROM rollup_answers a
          WHERE a.workspace_id = w.workspace_id AND a.span = 1
            AND a.period > coalesce(rollup_period(before, 8) - 1, '-infinity')
@@ -50,11 +52,11 @@ BEGIN
            SET answers = excluded.answers, credits = excluded.credits, cited = excluded.cited,
                refused = excluded.refused, empty = excluded.empty;
         INSERT INTO rollup_entity AS r (workspace_id, entity_id, span, period, provider, prompt_id, mentioned,
-                                        rank_sum, rank_count, order_sum, order_count, sentiment_sum, sentiment_count,
-                                        citing)
-        SELECT e.workspace_id, e.entity_id, 8, rollup_period(e.period, 8), e.provider, e.prompt_id, sum(e.mentioned),
-               sum(e.rank_sum), sum(e.rank_count), sum(e.order_sum), sum(e.order_count), sum(e.sentiment_sum),
-               sum(e.sentiment_count), sum(e.citing)
+                                        rank_sum, rank_count, order_sum, order_count, sentiment_sum,
+                                        sentiment_count, citing)
+        SELECT e.workspace_id, e.entity_id, 8, rollup_period(e.period, 8), e.provider, e.prompt_id,
+               sum(e.mentioned), sum(e.rank_sum), sum(e.rank_count), sum(e.order_sum), sum(e.order_count),
+               sum(e.sentiment_sum), sum(e.sentiment_count), sum(e.citing)
           FROM rollup_entity e
          WHERE e.workspace_id = w.workspace_id AND e.entity_id = ANY (entities) AND e.span = 1
            AND e.period > coalesce(rollup_period(before, 8) - 1, '-infinity')
@@ -67,43 +69,10 @@ BEGIN
                order_sum = excluded.order_sum, order_count = excluded.order_count,
                sentiment_sum = excluded.sentiment_sum, sentiment_count = excluded.sentiment_count,
                citing = excluded.citing;
-        -- the 64-day blocks closing now, from their eight blocks of 8 (all closed by now)
-        INSERT INTO rollup_answers AS r (workspace_id, span, period, provider, prompt_id, answers, credits, cited,
-                                         refused, empty)
-        SELECT a.workspace_id, 64, rollup_period(a.period, 64), a.provider, a.prompt_id, sum(a.answers),
-               sum(a.credits), sum(a.cited), sum(a.refused), sum(a.empty)
-          FROM rollup_answers a
-         WHERE a.workspace_id = w.workspace_id AND a.span = 8
-           AND a.period > coalesce(rollup_period(before, 64) - 1, '-infinity')
-           AND rollup_period(a.period, 64) + 63 <= w.through
-           AND (before IS NULL OR rollup_period(a.period, 64) + 63 > before)
-         GROUP BY 1, 2, 3, 4, 5
-         ORDER BY 1, 2, 3, 4, 5
-        ON CONFLICT (workspace_id, span, period, provider, prompt_id) DO UPDATE
-           SET answers = excluded.answers, credits = excluded.credits, cited = excluded.cited,
-               refused = excluded.refused, empty = excluded.empty;
-        INSERT INTO rollup_entity AS r (workspace_id, entity_id, span, period, provider, prompt_id, mentioned,
-                                        rank_sum, rank_count, order_sum, order_count, sentiment_sum, sentiment_count,
-                                        citing)
-        SELECT e.workspace_id, e.entity_id, 64, rollup_period(e.period, 64), e.provider, e.prompt_id,
-               sum(e.mentioned), sum(e.rank_sum), sum(e.rank_count), sum(e.order_sum), sum(e.order_count),
-               sum(e.sentiment_sum), sum(e.sentiment_count), sum(e.citing)
-          FROM rollup_entity e
-         WHERE e.workspace_id = w.workspace_id AND e.entity_id = ANY (entities) AND e.span = 8
-           AND e.period > coalesce(rollup_period(before, 64) - 1, '-infinity')
-           AND rollup_period(e.period, 64) + 63 <= w.through
-           AND (before IS NULL OR rollup_period(e.period, 64) + 63 > before)
-         GROUP BY 1, 2, 3, 4, 5, 6
-         ORDER BY 1, 2, 3, 4, 5, 6
-        ON CONFLICT (workspace_id, entity_id, span, period, provider, prompt_id) DO UPDATE
-           SET mentioned = excluded.mentioned, rank_sum = excluded.rank_sum, rank_count = excluded.rank_count,
-               order_sum = excluded.order_sum, order_count = excluded.order_count,
-               sentiment_sum = excluded.sentiment_sum, sentiment_count = excluded.sentiment_count,
-               citing = excluded.citing;
     END LOOP;
 END $$;
 
--- As V15's, with the blocks of 8 and 64 days of rollup_answers and rollup_entity written for closed blocks only.
+-- As V15's, with the 8-day blocks of rollup_answers and rollup_entity written for closed blocks only.
 CREATE OR REPLACE PROCEDURE rollup_apply(ids bigint[], sign int)
     LANGUAGE plpgsql AS $$
 BEGIN
@@ -125,7 +94,7 @@ BEGIN
      CROSS JOIN (VALUES (1), (8), (64)) s(span)
      CROSS JOIN LATERAL (VALUES (f.provider), ('')) p(provider)
      WHERE f.response_id = ANY (ids)
-       AND (s.span = 1 OR rollup_period(f.run_date, s.span) + (s.span - 1) <= c.through)
+       AND (s.span <> 8 OR rollup_period(f.run_date, 8) + 7 <= c.through)
      GROUP BY 1, 2, 3, 4, 5
      ORDER BY 1, 2, 3, 4, 5
     ON CONFLICT (workspace_id, span, period, provider, prompt_id) DO UPDATE
@@ -143,7 +112,7 @@ BEGIN
       LEFT JOIN rollup_closed c ON c.workspace_id = x.workspace_id
      CROSS JOIN (VALUES (1), (8), (64)) s(span)
      CROSS JOIN LATERAL (VALUES (x.provider), ('')) p(provider)
-     WHERE s.span = 1 OR rollup_period(x.run_date, s.span) + (s.span - 1) <= c.through
+     WHERE s.span <> 8 OR rollup_period(x.run_date, 8) + 7 <= c.through
      GROUP BY 1, 2, 3, 4, 5, 6
      ORDER BY 1, 2, 3, 4, 5, 6
     ON CONFLICT (workspace_id, entity_id, span, period, provider, prompt_id) DO UPDATE
@@ -174,7 +143,7 @@ BEGIN
                  CROSS JOIN (VALUES (1), (8), (64)) s(span)
                  CROSS JOIN LATERAL (VALUES (f.provider), ('')) p(provider)
                  WHERE f.response_id = ANY (ids)
-                   AND (s.span = 1 OR rollup_period(f.run_date, s.span) + (s.span - 1) <= c.through)) k
+                   AND (s.span <> 8 OR rollup_period(f.run_date, 8) + 7 <= c.through)) k
          WHERE r.workspace_id = k.workspace_id AND r.span = k.span AND r.period = k.period
            AND r.provider = k.provider AND r.prompt_id = k.prompt_id AND r.answers = 0;
         DELETE FROM rollup_entity r
@@ -184,7 +153,7 @@ BEGIN
                   LEFT JOIN rollup_closed c ON c.workspace_id = x.workspace_id
                  CROSS JOIN (VALUES (1), (8), (64)) s(span)
                  CROSS JOIN LATERAL (VALUES (x.provider), ('')) p(provider)
-                 WHERE s.span = 1 OR rollup_period(x.run_date, s.span) + (s.span - 1) <= c.through) k
+                 WHERE s.span <> 8 OR rollup_period(x.run_date, 8) + 7 <= c.through) k
          WHERE r.workspace_id = k.workspace_id AND r.entity_id = k.entity_id AND r.span = k.span
            AND r.period = k.period AND r.provider = k.provider AND r.prompt_id = k.prompt_id
            AND r.mentioned = 0 AND r.citing = 0;
@@ -259,11 +228,11 @@ BEGIN
     END LOOP;
 END $$;
 
--- Histories written before: closed through the day before each workspace's newest run date; the rows of the blocks
--- that end after it go, as if those blocks had never closed.
+-- Histories written before: closed through the day before each workspace's newest run date; the rows of the 8-day
+-- blocks that end after it go, as if those blocks had never closed.
 INSERT INTO rollup_closed (workspace_id, through)
 SELECT workspace_id, max(run_date) - 1 FROM answer_fact GROUP BY workspace_id;
 DELETE FROM rollup_answers r USING rollup_closed c
- WHERE r.workspace_id = c.workspace_id AND r.span > 1 AND r.period + (r.span - 1) > c.through;
+ WHERE r.workspace_id = c.workspace_id AND r.span = 8 AND r.period + 7 > c.through;
 DELETE FROM rollup_entity r USING rollup_closed c
- WHERE r.workspace_id = c.workspace_id AND r.span > 1 AND r.period + (r.span - 1) > c.through;
+ WHERE r.workspace_id = c.workspace_id AND r.span = 8 AND r.period + 7 > c.through;

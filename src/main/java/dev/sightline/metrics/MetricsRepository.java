@@ -488,8 +488,8 @@ public final class MetricsRepository {
     }
 
     /**
-     * The scope's dates clipped to the days the workspace has answers on, and the last day of its closed rollup
-     * blocks (null: none): {from, to, closed}; empty when nothing is left.
+     * The scope's dates clipped to the days the workspace has answers on, and the last day of its closed 8-day
+     * rollup blocks (null: none): {from, to, closed}; empty when nothing is left.
      */
     static Optional<LocalDate[]> range(Jdbc jdbc, Scope scope) {
         LocalDate[] bounds = jdbc.queryOne(DAY_BOUNDS, rs -> new LocalDate[] {rs.getObject("first", LocalDate.class),
@@ -503,12 +503,12 @@ public final class MetricsRepository {
                 || (scope.from() != null && scope.to() != null && scope.from().isAfter(scope.to()))) {
             return Optional.empty();
         }
-        // an open start reaches out to the edge of the largest period: no day lies before the history, so the range
-        // means the same and is read as whole periods; an open end stops at the last day, since the blocks after the
-        // closed day have no rows (all history: a few 64-day blocks, then at most 7 of 8 days and 7 days)
+        // an open end reaches out to the edge of the largest period: no day lies beyond the history, so the range
+        // means the same and is read as whole periods (all history: a few 64-day blocks, no edge days)
         LocalDate from = scope.from() == null || !scope.from().isAfter(bounds[0]) ? Periods.largestStart(bounds[0])
                 : scope.from();
-        LocalDate to = scope.to() == null || !scope.to().isBefore(bounds[1]) ? bounds[1] : scope.to();
+        LocalDate to = scope.to() == null || !scope.to().isBefore(bounds[1]) ? Periods.largestEnd(bounds[1])
+                : scope.to();
         return Optional.of(new LocalDate[] {from, to, bounds[2]});
     }
 

@@ -51,31 +51,36 @@ record Periods(List<Integer> spans, List<LocalDate> starts, List<Integer> signs)
     }
 
     /**
-     * The range [from, to] as the fewest periods, added or taken away, of which blocks of 8 and 64 days only those
-     * that end on or before {@code closedThrough} (the workspace's rollup_closed.through, sql/V18; null: none): a
-     * block ending after it has no rows yet, so the days after it are read one by one (a day or two: the day before
-     * the newest run date closes).
+     * The range [from, to] as the fewest periods, added or taken away, using only the blocks of 8 days that end on
+     * or before {@code closedThrough} (the workspace's rollup_closed.through, sql/V18; null: none): a later one has no
+     * rows yet. When every way needs such a block (the range ends after the closed day, inside its open 8-day block),
+     * the days after the closed day are read one by one.
      */
     static Periods cover(LocalDate from, LocalDate to, LocalDate closedThrough) {
+        Periods p = fewest(from, to, closedThrough);
+        if (p != null) {
+            return p;
+        }
         if (closedThrough == null || closedThrough.isBefore(from)) {
             return days(from, to);
         }
-        if (to.isAfter(closedThrough)) {
-            Periods closed = cover(from, closedThrough, closedThrough);
-            Periods open = days(closedThrough.plusDays(1), to);
-            List<Integer> spans = new ArrayList<>(closed.spans);
-            List<LocalDate> starts = new ArrayList<>(closed.starts);
-            List<Integer> signs = new ArrayList<>(closed.signs);
-            spans.addAll(open.spans);
-            starts.addAll(open.starts);
-            signs.addAll(open.signs);
-            return new Periods(spans, starts, signs);
-        }
+        Periods closed = cover(from, closedThrough, closedThrough);
+        Periods open = days(closedThrough.plusDays(1), to);
+        List<Integer> spans = new ArrayList<>(closed.spans);
+        List<LocalDate> starts = new ArrayList<>(closed.starts);
+        List<Integer> signs = new ArrayList<>(closed.signs);
+        spans.addAll(open.spans);
+        starts.addAll(open.starts);
+        signs.addAll(open.signs);
+        return new Periods(spans, starts, signs);
+    }
+
+    /** The fewest signed periods for [from, to] with no 8-day block after {@code closedThrough}; null if none. */
+    private static Periods fewest(LocalDate from, LocalDate to, LocalDate closedThrough) {
         long a = ChronoUnit.DAYS.between(ORIGIN, from);
         long b = ChronoUnit.DAYS.between(ORIGIN, to) + 1;
-        // LocalDate.MAX: every block closed
-        long closedEnd = closedThrough.equals(LocalDate.MAX) ? Long.MAX_VALUE
-                : ChronoUnit.DAYS.between(ORIGIN, closedThrough);
+        long closedEnd = closedThrough == null ? Long.MIN_VALUE : closedThrough.equals(LocalDate.MAX)
+                ? Long.MAX_VALUE : ChronoUnit.DAYS.between(ORIGIN, closedThrough);
         Map<Long, Integer> best = null;
         for (Edge left : edges(a)) {
             for (Edge right : edges(b)) {
@@ -90,14 +95,17 @@ record Periods(List<Integer> spans, List<LocalDate> starts, List<Integer> signs)
                 right.blocks.forEach((key, c) -> blocks.merge(key, c, Integer::sum));
                 left.blocks.forEach((key, c) -> blocks.merge(key, -c, Integer::sum));
                 blocks.values().removeIf(c -> c == 0);
-                // a block that ends after the closed day has no rows (the way in from below always qualifies)
-                if (blocks.keySet().stream().anyMatch(k -> k % 100 > 1 && k / 100 + k % 100 - 1 > closedEnd)) {
+                // an 8-day block that ends after the closed day has no rows yet
+                if (blocks.keySet().stream().anyMatch(k -> k % 100 == 8 && k / 100 + 7 > closedEnd)) {
                     continue;
                 }
                 if (best == null || blocks.size() < best.size()) {
                     best = blocks;
                 }
             }
+        }
+        if (best == null) {
+            return null;
         }
         List<Integer> spans = new ArrayList<>();
         List<LocalDate> starts = new ArrayList<>();

@@ -27,11 +27,11 @@ class PeriodsTest {
     }
 
     /**
-     * Blocks of 8 and 64 days have rows only once closed (sql/V18): a range is read with no block that ends after
-     * the closed day, and single days after it.
+     * Blocks of 8 days have rows only once closed (sql/V18): a range is read with no 8-day block that ends after the
+     * closed day (single days after it where nothing else will do).
      */
     @Test
-    void noBlockThatEndsAfterTheClosedDayIsRead() {
+    void no8DayBlockThatEndsAfterTheClosedDayIsRead() {
         LocalDate base = LocalDate.of(2025, 3, 1);
         int most = 0;
         for (int start = 0; start < 130; start += 5) {
@@ -47,20 +47,22 @@ class PeriodsTest {
                 }
             }
         }
-        // with the newest day: at most 7 blocks of 8 and 7 days below the closed day, one day after it
+        // at most 7 blocks of 8 and 7 days below the closed day, 7 days after it, the 64-day blocks between
         assertThat(most).isLessThanOrEqualTo(16 + 7 + 7);
         assertThat(Periods.cover(base, base.plusDays(3), null).spans()).containsExactly(1, 1, 1, 1);
         LocalDate start = Periods.largestStart(LocalDate.of(2026, 6, 1));
-        // the first 64 days closed, the next 8-day block too, then single days
+        // the first 64 days and the next 8-day block closed, then single days
         Periods p = Periods.cover(start, start.plusDays(74), start.plusDays(71));
         assertThat(p.spans()).containsExactly(64, 8, 1, 1, 1);
+        // a 64-day block is kept while open: the whole history up to the edge of its last block reads it whole
+        assertThat(Periods.cover(start, start.plusDays(127), start.plusDays(70)).spans()).containsExactly(64, 64);
     }
 
-    /** Every day of [from, to] counted once by the signed periods, no other day, no block after {@code closed}. */
+    /** Every day of [from, to] counted once by the signed periods, no other day, no 8-day block after closed. */
     private static void assertCovers(Periods p, LocalDate from, LocalDate to, LocalDate closed) {
         for (int i = 0; i < p.size(); i++) {
             LocalDate end = p.starts().get(i).plusDays(p.spans().get(i) - 1);
-            assertThat(p.spans().get(i) == 1 || !end.isAfter(closed))
+            assertThat(p.spans().get(i) != 8 || !end.isAfter(closed))
                     .as("block %s of %s in [%s, %s], closed through %s", i, p, from, to, closed).isTrue();
         }
         for (LocalDate d = from.minusDays(130); !d.isAfter(to.plusDays(130)); d = d.plusDays(1)) {

@@ -35,8 +35,8 @@ import dev.sightline.values.Scope;
  * that exercise the 8- and 64-day periods, some of the copies with a failed analysis or found empty, a run at a
  * provider that changed its model, and a cancelled run; then again after the workspace lost a competitor and
  * everything was re-analysed; and the rollups kept incrementally equal a rebuild. The copies are recorded after
- * the newest day, so their blocks are written as closed ones; the rebuild records the runs by date, closing each
- * block by adding up its days (sql/V18), and must give the same rows.
+ * the newest day, so their 8-day blocks are written as closed ones; the rebuild records the runs by date, closing
+ * each 8-day block by adding up its days (sql/V18), and must give the same rows.
  */
 class RollupEquivalenceTest {
 
@@ -195,15 +195,15 @@ class RollupEquivalenceTest {
             long[] states = assertEquivalent(app, today);
             assertThat(states[0]).as("refused answers").isPositive();
             assertThat(states[1]).as("empty answers").isPositive();
-            // blocks of 8 and 64 days closed through the day before the newest run date, none after it (V18)
+            // 8-day blocks closed through the day before the newest run date, none after it (V18)
             assertThat(app.count("SELECT count(*) FROM rollup_closed WHERE through = ?::date", today.minusDays(1)))
                     .isEqualTo(1);
-            assertThat(app.count("SELECT count(*) FROM rollup_entity WHERE span = 64")).isPositive();
+            assertThat(app.count("SELECT count(*) FROM rollup_entity WHERE span = 8")).isPositive();
             assertThat(app.count("""
                     SELECT (SELECT count(*) FROM rollup_entity e JOIN rollup_closed c USING (workspace_id)
-                             WHERE e.span > 1 AND e.period + (e.span - 1) > c.through)
+                             WHERE e.span = 8 AND e.period + 7 > c.through)
                          + (SELECT count(*) FROM rollup_answers a JOIN rollup_closed c USING (workspace_id)
-                             WHERE a.span > 1 AND a.period + (a.span - 1) > c.through)""")).isZero();
+                             WHERE a.span = 8 AND a.period + 7 > c.through)""")).isZero();
         }
 
         Files.writeString(file, HEAD + """
