@@ -230,13 +230,7 @@ public final class JobDispatcher {
         }
         if (!late.isEmpty()) {
             // back to pending at once, their attempts not spent, rather than leased until the lease expires
-            for (JobItemClaim c : late) {
-                try {
-                    jobs.release(c, "node " + node + " shut down");
-                } catch (RuntimeException e) {
-                    LOG.debug("Returning job item {} failed ({}); its lease will expire", c.itemId(), e.getMessage());
-                }
-            }
+            late.forEach(c -> release(c, "node " + node + " shut down"));
             return List.of();
         }
         if (!claimed.now().isEmpty()) {
@@ -269,13 +263,18 @@ public final class JobDispatcher {
 
     /** An item this node holds but will not work on goes back to pending, its attempt not spent. */
     private void giveBack(JobItemClaim c, String reason) {
+        release(c, reason);
+        inFlight.remove(c.itemId());
+        lastOfJobHere(c.jobId());
+    }
+
+    /** Returns a leased item to pending, its attempt not spent; if that fails, its lease expires instead. */
+    private void release(JobItemClaim c, String reason) {
         try {
             jobs.release(c, reason);
         } catch (RuntimeException e) {
             LOG.debug("Returning job item {} failed ({}); its lease will expire", c.itemId(), e.getMessage());
         }
-        inFlight.remove(c.itemId());
-        lastOfJobHere(c.jobId());
     }
 
     /** The handle that aborts the item's fetches (a fresh, unused one when this node no longer holds it). */

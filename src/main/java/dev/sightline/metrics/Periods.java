@@ -45,11 +45,6 @@ record Periods(List<Integer> spans, List<LocalDate> starts, List<Integer> signs)
         return spans.size();
     }
 
-    /** The range [from, to] as the fewest periods, added or taken away, every block closed. */
-    static Periods cover(LocalDate from, LocalDate to) {
-        return cover(from, to, LocalDate.MAX);
-    }
-
     /**
      * The range [from, to] as the fewest periods, added or taken away, using only the blocks of 8 days that end on
      * or before {@code closedThrough} (the workspace's rollup_closed.through, sql/V18; null: none): a later one has no
@@ -79,8 +74,7 @@ record Periods(List<Integer> spans, List<LocalDate> starts, List<Integer> signs)
     private static Periods fewest(LocalDate from, LocalDate to, LocalDate closedThrough) {
         long a = ChronoUnit.DAYS.between(ORIGIN, from);
         long b = ChronoUnit.DAYS.between(ORIGIN, to) + 1;
-        long closedEnd = closedThrough == null ? Long.MIN_VALUE : closedThrough.equals(LocalDate.MAX)
-                ? Long.MAX_VALUE : ChronoUnit.DAYS.between(ORIGIN, closedThrough);
+        long closedEnd = closedThrough == null ? Long.MIN_VALUE : ChronoUnit.DAYS.between(ORIGIN, closedThrough);
         Map<Long, Integer> best = null;
         for (Edge left : edges(a)) {
             for (Edge right : edges(b)) {

@@ -17,7 +17,7 @@ class PeriodsTest {
             for (int length = 1; length <= 420; length += 7) {
                 LocalDate from = base.plusDays(start);
                 LocalDate to = from.plusDays(length - 1);
-                Periods p = Periods.cover(from, to);
+                Periods p = Periods.cover(from, to, LocalDate.MAX);
                 assertCovers(p, from, to, LocalDate.MAX);
                 most = Math.max(most, p.size());
             }
@@ -81,11 +81,11 @@ class PeriodsTest {
     @Test
     void alignedBlocksAreReadWhole() {
         LocalDate start = Periods.largestStart(LocalDate.of(2026, 6, 1));
-        Periods p = Periods.cover(start, start.plusDays(127));
+        Periods p = Periods.cover(start, start.plusDays(127), LocalDate.MAX);
         assertThat(p.spans()).containsExactly(64, 64);
         assertThat(p.signs()).containsExactly(1, 1);
         // a ragged edge 6 days into an 8-day block is the block less 2 days
-        Periods edge = Periods.cover(start, start.plusDays(64 + 5));
+        Periods edge = Periods.cover(start, start.plusDays(64 + 5), LocalDate.MAX);
         assertThat(edge.size()).isEqualTo(4);
     }
 }
