@@ -19,11 +19,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.InflaterInputStream;
@@ -76,6 +78,9 @@ public final class WebFetcher implements AutoCloseable {
      * host itself is refused, e.g. a private address: its pages are too); shared by every fetch that waits for it.
      */
     private record RobotsState(RobotsRules rules, String unavailable, String refused) {
+        /** The fetch that read it was aborted: nothing is known of the host, the next fetch reads it afresh. */
+        static final RobotsState ABORTED = new RobotsState(null, "aborted while reading robots.txt");
+
         RobotsState(RobotsRules rules, String unavailable) {
             this(rules, unavailable, null);
         }
@@ -106,9 +111,12 @@ public final class WebFetcher implements AutoCloseable {
     public static final class Abort {
         private volatile boolean aborted;
         private volatile HttpGet current;
+        /** Done when aborted: wakes a fetch that waits for a robots.txt another fetch is reading. */
+        private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
         public void abort() {
             aborted = true;
+            stopped.complete(null);
             HttpGet c = current;
             if (c != null) {
                 c.cancel();
@@ -303,31 +311,58 @@ public final class WebFetcher implements AutoCloseable {
 
     // ---- robots.txt ----
 
+    /**
+     * The host's robots.txt: read by the first fetch that needs it, waited for by the others. A fetch that is
+     * aborted while it waits stops waiting; one whose reader was aborted (another job cancelled, say) reads it
+     * itself rather than failing for a reason that is not its host's.
+     */
     private RobotsState robots(URI u, Abort abort) {
         String key = u.getScheme() + "://" + u.getRawAuthority();
-        CompletableFuture<RobotsState> mine = new CompletableFuture<>();
-        long now = System.nanoTime();
-        CachedRobots c = robots.compute(key, (k, old) -> old == null || old.expiresNanos() - now < 0
-                ? new CachedRobots(mine, now + settings.robotsTtl().toNanos()) : old);
-        if (c.state() == mine) {
-            RobotsState s = loadRobots(u, abort);
-            if (s.unavailable() != null && s.refused() == null) {
-                // asked again soon (or at once when the fetch that asked was aborted)
-                long retry = abort.aborted() ? 0 : ROBOTS_RETRY.toNanos();
-                robots.put(key, new CachedRobots(mine, System.nanoTime() + retry));
+        while (true) {
+            if (abort.aborted()) {
+                return RobotsState.ABORTED;
             }
-            mine.complete(s);
-            return s;
+            CompletableFuture<RobotsState> mine = new CompletableFuture<>();
+            long now = System.nanoTime();
+            CachedRobots c = robots.compute(key, (k, old) -> old == null || old.expiresNanos() - now < 0
+                    ? new CachedRobots(mine, now + settings.robotsTtl().toNanos()) : old);
+            if (c.state() == mine) {
+                RobotsState s = RobotsState.ABORTED;
+                try {
+                    s = loadRobots(u, abort);
+                } finally {
+                    if (abort.aborted() && s.rules() == null && s.refused() == null || s == RobotsState.ABORTED) {
+                        // aborted (or failed unexpectedly): the next fetch of the host reads it
+                        s = RobotsState.ABORTED;
+                        robots.remove(key, c);
+                    } else if (s.unavailable() != null && s.refused() == null) {
+                        // asked again after a while; its pages wait meanwhile
+                        robots.put(key, new CachedRobots(mine, System.nanoTime() + ROBOTS_RETRY.toNanos()));
+                    }
+                    mine.complete(s);
+                }
+                return s;
+            }
+            RobotsState s = awaitRobots(c.state(), abort);
+            if (s != RobotsState.ABORTED || abort.aborted()) {
+                return s;
+            }
         }
+    }
+
+    private RobotsState awaitRobots(CompletableFuture<RobotsState> state, Abort abort) {
         try {
-            return c.state().get(settings.timeout().toMillis() * (FetchSettings.MAX_REDIRECTS + 2),
-                    TimeUnit.MILLISECONDS);
+            CompletableFuture.anyOf(state, abort.stopped).get(settings.timeout().toMillis()
+                    * (FetchSettings.MAX_REDIRECTS + 2), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new RobotsState(null, "interrupted while waiting for robots.txt");
-        } catch (Exception e) {
-            return new RobotsState(null, "robots.txt unavailable: " + e.getMessage());
+        } catch (TimeoutException e) {
+            return new RobotsState(null, "robots.txt unavailable: no answer in time");
+        } catch (ExecutionException e) {
+            return new RobotsState(null, "robots.txt unavailable: " + e.getCause().getMessage());
         }
+        return abort.aborted() ? RobotsState.ABORTED : state.join();
     }
 
     private RobotsState loadRobots(URI page, Abort abort) {

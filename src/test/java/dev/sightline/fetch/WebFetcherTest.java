@@ -51,6 +51,9 @@ class WebFetcherTest {
     static final String ROBOTS = "User-agent: *\nDisallow: /private\nDisallow: /everyone-else\n\n"
             + "User-agent: Sightline\nDisallow: /private\nDisallow: /not-for-us\n";
     static WebFetcher fetcher;
+    /** robots.test's robots.txt answers once this is open. */
+    static volatile java.util.concurrent.CountDownLatch robotsGate = new java.util.concurrent.CountDownLatch(0);
+    static final AtomicInteger robotsAsked = new AtomicInteger();
 
     @BeforeAll
     static void start() throws IOException {
@@ -61,6 +64,10 @@ class WebFetcherTest {
             seen.add(path);
             agents.put(path, String.valueOf(ex.getRequestHeaders().getFirst("User-Agent")));
             try {
+                if (path.equals("/robots.txt") && host(ex).equals("robots.test")) {
+                    robotsAsked.incrementAndGet();
+                    await(robotsGate);
+                }
                 if (path.equals("/robots.txt")) {
                     send(ex, 200, "text/plain", ROBOTS.getBytes(StandardCharsets.UTF_8), Map.of());
                     return;
@@ -79,7 +86,8 @@ class WebFetcherTest {
         port = server.getAddress().getPort();
         fetcher = new WebFetcher(new FetchSettings("Sightline/0.1 (+https://example.org/bot)", "Sightline", 2,
                 Duration.ofSeconds(2), Duration.ofSeconds(1), false, Duration.ofHours(1),
-                Map.of("site.test", new InetSocketAddress(InetAddress.getLoopbackAddress(), port)), null));
+                Map.of("site.test", new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+                        "robots.test", new InetSocketAddress(InetAddress.getLoopbackAddress(), port)), null));
     }
 
     @AfterAll
@@ -109,6 +117,19 @@ class WebFetcherTest {
             }
         } catch (IOException e) {
             // the client went away (an aborted or refused body): nothing to do
+        }
+    }
+
+    static String host(HttpExchange ex) {
+        String h = String.valueOf(ex.getRequestHeaders().getFirst("Host"));
+        return h.contains(":") ? h.substring(0, h.indexOf(':')) : h;
+    }
+
+    static void await(java.util.concurrent.CountDownLatch gate) {
+        try {
+            gate.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -286,6 +307,55 @@ class WebFetcherTest {
         FetchResult r = f.get();
         assertThat(r.outcome()).isEqualTo(Outcome.ABORTED);
         pool.shutdown();
+    }
+
+    /**
+     * Fetches of one host wait for the robots.txt the first of them reads. One that is aborted while it waits stops
+     * at once; when the reader is aborted (its job cancelled, its node stopping), a waiter that was not reads the
+     * file itself instead of failing as if the host were down (it spent an attempt and waited a minute).
+     */
+    @Test
+    void aFetchWaitingForRobotsTxtStopsWhenAbortedAndReadsItWhenItsReaderWas() throws Exception {
+        html("/shared", "<title>shared</title>");
+        robotsGate = new java.util.concurrent.CountDownLatch(1);
+        robotsAsked.set(0);
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            WebFetcher.Abort reader = new WebFetcher.Abort();
+            Future<FetchResult> first = pool.submit(() -> fetcher.fetch("http://robots.test/shared", reader));
+            dev.sightline.testing.TestApp.await("robots.txt asked", Duration.ofSeconds(5),
+                    () -> robotsAsked.get() == 1);
+            WebFetcher.Abort leaving = new WebFetcher.Abort();
+            Thread[] waiters = new Thread[2];
+            Future<FetchResult> second = pool.submit(() -> {
+                waiters[0] = Thread.currentThread();
+                return fetcher.fetch("http://robots.test/shared", leaving);
+            });
+            Future<FetchResult> third = pool.submit(() -> {
+                waiters[1] = Thread.currentThread();
+                return fetcher.fetch("http://robots.test/shared", new WebFetcher.Abort());
+            });
+            dev.sightline.testing.TestApp.await("both waiting for robots.txt", Duration.ofSeconds(5), () ->
+                    waiters[0] != null && waiters[1] != null && waiters[0].getState() == Thread.State.TIMED_WAITING
+                    && waiters[1].getState() == Thread.State.TIMED_WAITING);
+
+            leaving.abort();
+            // robots.txt has not answered yet: the aborted waiter did not wait for it
+            assertThat(second.get(5, java.util.concurrent.TimeUnit.SECONDS).outcome()).isEqualTo(Outcome.ABORTED);
+            assertThat(robotsGate.getCount()).isEqualTo(1);
+
+            reader.abort();
+            assertThat(first.get(5, java.util.concurrent.TimeUnit.SECONDS).outcome()).isEqualTo(Outcome.ABORTED);
+            dev.sightline.testing.TestApp.await("robots.txt asked again by the waiter", Duration.ofSeconds(5),
+                    () -> robotsAsked.get() == 2);
+            robotsGate.countDown();
+            FetchResult r = third.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(r.ok()).as(r.reason()).isTrue();
+            assertThat(seen.stream().filter("/shared"::equals).count()).isEqualTo(1);
+        } finally {
+            robotsGate.countDown();
+            pool.shutdownNow();
+        }
     }
 
     // ---- what is read ----

@@ -37,7 +37,9 @@ class JobShutdownTest {
             // the fetches are aborted, not waited for (each would take 30 s)
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
             assertThat(app.count("SELECT count(*) FROM job_item WHERE job_id = ? AND status = 'pending'"
-                    + " AND attempts = 0 AND lease_owner IS NULL", id)).isEqualTo(3);
+                    + " AND attempts = 0 AND lease_owner IS NULL", id))
+                    .as("items %s", app.rows("SELECT id, status, attempts, fetch_done, lease_owner, last_error"
+                            + " FROM job_item WHERE job_id = ? ORDER BY id", id)).isEqualTo(3);
             assertThat(app.count("SELECT count(*) FROM job WHERE id = ? AND status = 'running'", id)).isEqualTo(1);
             assertThat(app.count("SELECT count(*) FROM page WHERE url LIKE 'https://stop.example/%'")).isZero();
         } finally {

@@ -301,6 +301,29 @@ public final class TestApp implements AutoCloseable {
         }
     }
 
+    /** Rows from SQL against this app's database, one line each (for an assertion's description). */
+    public String rows(String sql, Object... params) {
+        try (Connection c = java.sql.DriverManager.getConnection(jdbcUrl);
+             var ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            StringBuilder out = new StringBuilder();
+            try (ResultSet rs = ps.executeQuery()) {
+                int n = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    for (int i = 1; i <= n; i++) {
+                        out.append(i > 1 ? " | " : "\n").append(rs.getMetaData().getColumnLabel(i)).append('=')
+                                .append(rs.getString(i));
+                    }
+                }
+            }
+            return out.toString();
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     public void sql(String sql) {
         try (Connection c = java.sql.DriverManager.getConnection(jdbcUrl); Statement st = c.createStatement()) {
             st.execute(sql);
