@@ -11,6 +11,7 @@ import java.util.Map;
  * @param userAgent      the one User-Agent every request carries
  * @param productToken   the name robots.txt groups are matched against
  * @param perHost        requests at a time to one host on this node
+ * @param maxConcurrent  requests at a time on this node, whatever their hosts
  * @param connectTimeout to open a connection
  * @param timeout        for one request, from sending it to the last byte of the body
  * @param allowPrivate   connect to private addresses too (tests only)
@@ -20,7 +21,8 @@ import java.util.Map;
  * @param simulatedWeb   when set, the origin of the built-in simulator: every host is served by its simulated web
  *                       ({@code /web/<host><path>}), nothing is looked up or fetched from the network
  */
-public record FetchSettings(String userAgent, String productToken, int perHost, Duration connectTimeout,
+public record FetchSettings(String userAgent, String productToken, int perHost, int maxConcurrent,
+                            Duration connectTimeout,
                             Duration timeout, boolean allowPrivate, Duration robotsTtl,
                             Map<String, InetSocketAddress> pinned, URI simulatedWeb) {
 

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.slf4j.Logger;
@@ -29,9 +30,15 @@ public final class JobService {
 
     private final JobRepository jobs;
     private final Map<String, JobKind> kinds = new LinkedHashMap<>();
+    private final Consumer<List<String>> readAhead;
 
-    public JobService(JobRepository jobs, List<JobKind> kinds) {
+    /**
+     * @param readAhead given the URLs of a new job's items before they are stored: starts what their fetches will
+     *                  need first (their hosts' robots.txt, see WebFetcher#readRobotsAhead)
+     */
+    public JobService(JobRepository jobs, List<JobKind> kinds, Consumer<List<String>> readAhead) {
         this.jobs = jobs;
+        this.readAhead = readAhead;
         kinds.forEach(k -> this.kinds.put(k.name(), k));
     }
 
@@ -67,6 +74,8 @@ public final class JobService {
             }
         }
         List<JobRepository.NewItem> items = k.items(workspaceId, normalised);
+        // read while the items are stored and claimed (a replay of the same key below reads nothing it needs)
+        readAhead.accept(items.stream().map(JobRepository.NewItem::url).toList());
         JobRepository.Created c = jobs.create(workspaceId, kind, paramsJson, idempotencyKey, hash, items,
                 k.stepsTotal(items.size()));
         if (!c.created()) {

@@ -90,7 +90,7 @@ public final class WebConfiguration implements CamelConfiguration {
                     + ": expected an http(s) URL where site owners can reach you");
         }
         FetchSettings settings = new FetchSettings(FetchSettings.userAgent(VERSION, contact), "Sightline",
-                c.integer("sightline.fetch.per-host", 2, 1, 2),
+                c.integer("sightline.fetch.per-host", 2, 1, 2), consumers(c),
                 c.duration("sightline.fetch.connect-timeout", Duration.ofSeconds(5)),
                 c.duration("sightline.fetch.timeout", Duration.ofSeconds(15)),
                 c.bool("sightline.fetch.allow-private", false),
@@ -179,11 +179,12 @@ public final class WebConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(value = "jobService", lazy = true)
-    public JobService jobService(Config c, JobRepository jobs, PageRepository pages, RunRepository runs) {
+    public JobService jobService(Config c, JobRepository jobs, PageRepository pages, RunRepository runs,
+                                 WebFetcher fetcher) {
         return new JobService(jobs, List.of(
                 new PageAnalysisKind(pages, jobs, runs, c.duration("sightline.pages.refresh", Duration.ofDays(7)),
                         c.integer("sightline.pages.max-per-job", 2000, 1, PageAnalysisKind.MAX_URLS)),
-                new BrandProfileKind()));
+                new BrandProfileKind()), fetcher::readRobotsAhead);
     }
 
     @BindToRegistry(value = "jobOutcomes", lazy = true)

@@ -51,7 +51,8 @@ class WebFetcherTest {
     static final String ROBOTS = "User-agent: *\nDisallow: /private\nDisallow: /everyone-else\n\n"
             + "User-agent: Sightline\nDisallow: /private\nDisallow: /not-for-us\n";
     static WebFetcher fetcher;
-    /** robots.test's robots.txt answers once this is open. */
+    /** The robots.txt of these hosts answers once {@link #robotsGate} is open. */
+    static final java.util.Set<String> GATED = java.util.Set.of("robots.test", "ahead.test");
     static volatile java.util.concurrent.CountDownLatch robotsGate = new java.util.concurrent.CountDownLatch(0);
     static final AtomicInteger robotsAsked = new AtomicInteger();
 
@@ -64,7 +65,7 @@ class WebFetcherTest {
             seen.add(path);
             agents.put(path, String.valueOf(ex.getRequestHeaders().getFirst("User-Agent")));
             try {
-                if (path.equals("/robots.txt") && host(ex).equals("robots.test")) {
+                if (path.equals("/robots.txt") && GATED.contains(host(ex))) {
                     robotsAsked.incrementAndGet();
                     await(robotsGate);
                 }
@@ -84,10 +85,11 @@ class WebFetcherTest {
         });
         server.start();
         port = server.getAddress().getPort();
-        fetcher = new WebFetcher(new FetchSettings("Sightline/0.1 (+https://example.org/bot)", "Sightline", 2,
+        fetcher = new WebFetcher(new FetchSettings("Sightline/0.1 (+https://example.org/bot)", "Sightline", 2, 16,
                 Duration.ofSeconds(2), Duration.ofSeconds(1), false, Duration.ofHours(1),
                 Map.of("site.test", new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
-                        "robots.test", new InetSocketAddress(InetAddress.getLoopbackAddress(), port)), null));
+                        "robots.test", new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+                        "ahead.test", new InetSocketAddress(InetAddress.getLoopbackAddress(), port)), null));
     }
 
     @AfterAll
@@ -356,6 +358,71 @@ class WebFetcherTest {
             robotsGate.countDown();
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * A new job's hosts have their robots.txt read ahead, once per host, while its items are stored and claimed; a
+     * page that comes meanwhile waits for that read instead of starting another.
+     */
+    @Test
+    void robotsTxtReadAheadIsReadOncePerHostAndPagesWaitForIt() throws Exception {
+        html("/a", "<title>a</title>");
+        html("/b", "<title>b</title>");
+        robotsGate = new java.util.concurrent.CountDownLatch(1);
+        robotsAsked.set(0);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            fetcher.readRobotsAhead(List.of("http://ahead.test/a", "http://ahead.test/b?x=1", "not a url",
+                    "http://ahead.test/a#top"));
+            dev.sightline.testing.TestApp.await("robots.txt asked ahead", Duration.ofSeconds(5),
+                    () -> robotsAsked.get() == 1);
+            Thread[] waiter = new Thread[1];
+            Future<FetchResult> page = pool.submit(() -> {
+                waiter[0] = Thread.currentThread();
+                return fetcher.fetch("http://ahead.test/a", new WebFetcher.Abort());
+            });
+            dev.sightline.testing.TestApp.await("the page waiting for robots.txt", Duration.ofSeconds(5),
+                    () -> waiter[0] != null && waiter[0].getState() == Thread.State.TIMED_WAITING);
+            assertThat(seen).doesNotContain("/a");
+            robotsGate.countDown();
+            assertThat(page.get(5, java.util.concurrent.TimeUnit.SECONDS).ok()).isTrue();
+            // known now: asking ahead again reads nothing
+            fetcher.readRobotsAhead(List.of("http://ahead.test/b"));
+            assertThat(fetcher.fetch("http://ahead.test/b", new WebFetcher.Abort()).ok()).isTrue();
+            assertThat(robotsAsked.get()).isEqualTo(1);
+            assertThat(seen.stream().filter("/robots.txt"::equals).count()).isEqualTo(1);
+        } finally {
+            robotsGate.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    /** Requests to all hosts together stay within sightline.fetch.max-concurrent, each host within its own limit. */
+    @Test
+    void requestsOnAllHostsStayWithinTheNodesTotal() throws Exception {
+        pages.put("/wait", ex -> {
+            maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+            pause(200);
+            concurrent.decrementAndGet();
+            send(ex, 200, "text/html", "<title>w</title>".getBytes(), Map.of());
+        });
+        InetSocketAddress local = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        try (WebFetcher three = new WebFetcher(new FetchSettings("Sightline/0.1", "Sightline", 2, 3,
+                Duration.ofSeconds(2), Duration.ofSeconds(2), false, Duration.ofHours(1),
+                Map.of("one.test", local, "two.test", local, "three.test", local), null))) {
+            ExecutorService pool = Executors.newFixedThreadPool(9);
+            List<Future<FetchResult>> all = new ArrayList<>();
+            for (int i = 0; i < 9; i++) {
+                String host = List.of("one", "two", "three").get(i % 3);
+                all.add(pool.submit(() -> three.fetch("http://" + host + ".test/wait", new WebFetcher.Abort())));
+            }
+            for (Future<FetchResult> f : all) {
+                assertThat(f.get().ok()).isTrue();
+            }
+            pool.shutdown();
+        }
+        // three hosts at two each would be six
+        assertThat(maxConcurrent.get()).isEqualTo(3);
     }
 
     // ---- what is read ----

@@ -85,6 +85,7 @@ final class PagesScenario {
             Path pgDir = tmp.resolve("postgres");
             Map<String, Double> threadsBefore = Procfs.threadCpuSeconds();
             Scenario.Cpu before = Scenario.Cpu.sample(pgDir);
+            long wall0 = System.currentTimeMillis();
             long t0 = System.nanoTime();
             long job = post(http, port, urls);
             double posted = Scenario.secs(System.nanoTime() - t0);
@@ -104,6 +105,12 @@ final class PagesScenario {
             cpu.put("threadCpuSeconds", Scenario.topThreads(threadsBefore, threadsAfter));
             r.put("cpu", cpu);
             r.put("postSeconds", posted);
+            // from the POST to the job's row (its transaction's start), and from its last item's end to its own
+            r.put("storedAfterSeconds", jdbc.queryOne("SELECT extract(epoch FROM created_at)::float8 FROM job"
+                    + " WHERE id = ?", rs -> rs.getDouble(1), job).orElseThrow() - wall0 / 1000.0);
+            r.put("endedAfterLastItemSeconds", jdbc.queryOne("SELECT extract(epoch FROM j.finished_at"
+                    + " - max(i.updated_at))::float8 FROM job j JOIN job_item i ON i.job_id = j.id WHERE j.id = ?"
+                    + " GROUP BY j.finished_at", rs -> rs.getDouble(1), job).orElseThrow());
             // from the job's row to its first claim: what the start costs before any page is asked for
             r.put("startedAfterSeconds", jdbc.queryOne("SELECT extract(epoch FROM started_at - created_at)::float8"
                     + " FROM job WHERE id = ?", rs -> rs.getDouble(1), job).orElseThrow());
