@@ -88,12 +88,12 @@ public final class AnswerStates {
             MetricsRepository.read(jdbc, facts(scope, groupBy), put, MetricsRepository.factParams(scope, null));
             return out;
         }
-        Optional<LocalDate[]> range = MetricsRepository.range(jdbc, scope);
+        Optional<MetricsRepository.DayRange> range = MetricsRepository.range(jdbc, scope);
         if (range.isEmpty()) {
             return out;
         }
-        LocalDate from = range.get()[0];
-        LocalDate to = range.get()[1];
+        LocalDate from = range.get().from();
+        LocalDate to = range.get().to();
         if ("model".equals(groupBy)) {
             MetricsRepository.read(jdbc, facts(scope, groupBy), put, MetricsRepository.factParams(scope, range.get()));
         } else if ("day".equals(groupBy) && !MetricsRepository.filtered(scope)) {
@@ -108,7 +108,7 @@ public final class AnswerStates {
             String sql = ROLLUPS.replace("{key}", key)
                     .replace("{rows}", MetricsRepository.rollupRows(scope, groupBy))
                     .replace("{tags}", "tag".equals(groupBy) ? TAGS.replace("{row}", "r") : "");
-            Periods p = MetricsRepository.periods(groupBy, from, to, range.get()[2]);
+            Periods p = MetricsRepository.periods(groupBy, from, to, range.get().closed());
             List<Object> params = new ArrayList<>(List.of(p.spans(), p.starts(), p.signs(), scope.workspaceId()));
             params.addAll(MetricsRepository.filterParams(scope));
             MetricsRepository.read(jdbc, sql, put, params.toArray());

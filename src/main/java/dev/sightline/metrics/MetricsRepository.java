@@ -371,14 +371,15 @@ public final class MetricsRepository {
             }
             return read(facts(scope, groupBy), factParams(scope, null, ids, ids, ids));
         }
-        Optional<LocalDate[]> range = range(jdbc, scope);
+        Optional<DayRange> range = range(jdbc, scope);
         if (range.isEmpty()) {
             return List.of();
         }
         if ("model".equals(groupBy)) {
             return read(facts(scope, groupBy), factParams(scope, range.get(), ids, ids, ids));
         }
-        return rollups(scope, groupBy, ids, range.get()[0], range.get()[1], range.get()[2]);
+        DayRange r = range.get();
+        return rollups(scope, groupBy, ids, r.from(), r.to(), r.closed());
     }
 
     /** With the judge's sentiment: always from the answer facts (the rollups add up the analyzer's). */
@@ -386,7 +387,7 @@ public final class MetricsRepository {
         if (scope.runId() != null) {
             return read(facts(scope, groupBy, SentimentSource.JUDGE), factParams(scope, null, ids, ids, ids));
         }
-        Optional<LocalDate[]> range = range(jdbc, scope);
+        Optional<DayRange> range = range(jdbc, scope);
         if (range.isEmpty()) {
             return List.of();
         }
@@ -467,12 +468,12 @@ public final class MetricsRepository {
     }
 
     /** The parameters of {@link #factRows} (range: the dates of a date scope), then more. */
-    static Object[] factParams(Scope scope, LocalDate[] range, Object... more) {
+    static Object[] factParams(Scope scope, DayRange range, Object... more) {
         List<Object> p = new ArrayList<>();
         if (scope.runId() != null) {
             p.add(scope.runId());
         } else {
-            p.addAll(List.of(scope.workspaceId(), range[0], range[1]));
+            p.addAll(List.of(scope.workspaceId(), range.from(), range.to()));
         }
         p.addAll(filterParams(scope));
         p.addAll(List.of(more));
@@ -488,10 +489,17 @@ public final class MetricsRepository {
     }
 
     /**
-     * The scope's dates clipped to the days the workspace has answers on, and the last day of its closed 8-day
-     * rollup blocks (null: none): {from, to, closed}; empty when nothing is left.
+     * A date scope's days as read: {@code from} to {@code to}, and {@code closed}, the last day of the workspace's
+     * closed 8-day rollup blocks (null: none).
      */
-    static Optional<LocalDate[]> range(Jdbc jdbc, Scope scope) {
+    record DayRange(LocalDate from, LocalDate to, LocalDate closed) {
+    }
+
+    /**
+     * The scope's dates clipped to the days the workspace has answers on, with the last day of its closed 8-day
+     * rollup blocks; empty when nothing is left.
+     */
+    static Optional<DayRange> range(Jdbc jdbc, Scope scope) {
         LocalDate[] bounds = jdbc.queryOne(DAY_BOUNDS, rs -> new LocalDate[] {rs.getObject("first", LocalDate.class),
                 rs.getObject("last", LocalDate.class), rs.getObject("closed", LocalDate.class)}, scope.workspaceId(),
                 scope.workspaceId(), scope.workspaceId()).orElseThrow();
@@ -509,7 +517,7 @@ public final class MetricsRepository {
                 : scope.from();
         LocalDate to = scope.to() == null || !scope.to().isBefore(bounds[1]) ? Periods.largestEnd(bounds[1])
                 : scope.to();
-        return Optional.of(new LocalDate[] {from, to, bounds[2]});
+        return Optional.of(new DayRange(from, to, bounds[2]));
     }
 
     /**
@@ -523,7 +531,7 @@ public final class MetricsRepository {
             return read(jdbc, CITED_DOMAINS_OF_FACTS.replace("{where}", factRows(scope)), domain,
                     factParams(scope, null, limit));
         }
-        Optional<LocalDate[]> range = range(jdbc, scope);
+        Optional<DayRange> range = range(jdbc, scope);
         if (range.isEmpty()) {
             return List.of();
         }
@@ -532,7 +540,7 @@ public final class MetricsRepository {
                     factParams(scope, range.get(), limit));
         }
         // rollup_domains keeps every block: read as the other rollups are
-        Periods p = Periods.cover(range.get()[0], range.get()[1], range.get()[2]);
+        Periods p = Periods.cover(range.get().from(), range.get().to(), range.get().closed());
         return read(jdbc, CITED_DOMAINS, domain, p.spans(), p.starts(), p.signs(), scope.workspaceId(), limit);
     }
 
