@@ -200,8 +200,10 @@ public final class WebFetcher implements AutoCloseable {
         this.deadlines = timer;
         this.total = new Semaphore(settings.maxConcurrent());
         AtomicInteger readers = new AtomicInteger();
-        this.robotsAhead = new ThreadPoolExecutor(settings.maxConcurrent(), settings.maxConcurrent(), 0,
-                TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+        // at most half the node's requests: the items' own fetches always have the other half
+        int ahead = Math.max(1, settings.maxConcurrent() / 2);
+        this.robotsAhead = new ThreadPoolExecutor(ahead, ahead, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> {
                     Thread t = new Thread(r, "robots-ahead-" + readers.incrementAndGet());
                     t.setDaemon(true);
                     return t;
@@ -266,7 +268,7 @@ public final class WebFetcher implements AutoCloseable {
 
     /**
      * Starts reading the robots.txt of these pages' hosts that this node has not read yet, on threads of its own
-     * (at most {@code max-concurrent} at a time, each host's requests still within its limit). A new job's
+     * (at most half of {@code max-concurrent} at a time, each host's requests still within its limit). A new job's
      * items are stored and claimed meanwhile; without this each host's first page began the read only once
      * claimed, some 60 ms after the job was posted, and every page of the host came that much later. A page that
      * needs a robots.txt being read waits for it, as it waits for one another page is reading.
