@@ -140,6 +140,16 @@ class WebFetcherTest {
                 Map.of()));
     }
 
+    /** A page that answers after 200 ms and records the most requests the server held at once. */
+    static void countingPage(String path) {
+        pages.put(path, ex -> {
+            maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+            pause(200);
+            concurrent.decrementAndGet();
+            send(ex, 200, "text/html", "<title>w</title>".getBytes(), Map.of());
+        });
+    }
+
     static void redirect(String path, String location) {
         pages.put(path, ex -> send(ex, 302, "text/html", new byte[0], Map.of("Location", location)));
     }
@@ -400,12 +410,7 @@ class WebFetcherTest {
     /** Requests to all hosts together stay within sightline.fetch.max-concurrent, each host within its own limit. */
     @Test
     void requestsOnAllHostsStayWithinTheNodesTotal() throws Exception {
-        pages.put("/wait", ex -> {
-            maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
-            pause(200);
-            concurrent.decrementAndGet();
-            send(ex, 200, "text/html", "<title>w</title>".getBytes(), Map.of());
-        });
+        countingPage("/wait");
         InetSocketAddress local = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
         try (WebFetcher three = new WebFetcher(new FetchSettings("Sightline/0.1", "Sightline", 2, 3,
                 Duration.ofSeconds(2), Duration.ofSeconds(2), false, Duration.ofHours(1),
@@ -455,12 +460,7 @@ class WebFetcherTest {
 
     @Test
     void atMostTwoRequestsAtATimeReachOneHost() throws Exception {
-        pages.put("/wait", ex -> {
-            maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
-            pause(200);
-            concurrent.decrementAndGet();
-            send(ex, 200, "text/html", "<title>w</title>".getBytes(), Map.of());
-        });
+        countingPage("/wait");
         fetcher.fetch(url("/wait"), new WebFetcher.Abort());
         maxConcurrent.set(0);
         ExecutorService pool = Executors.newFixedThreadPool(8);
