@@ -47,7 +47,11 @@ public final class JobDispatcher {
     public static final String CLAIM = "sightline.jobItem";
     /** Header for direct:jobs-dispatch: the host an item just ended on (claim its next item first). */
     public static final String HOST = "sightline.jobHost";
-    /** Header for direct:jobs-dispatch: the reserved item that took over the slot of the item that ended. */
+    /**
+     * Header set by {@link #fetched}: the reserved item that took over the slot of the item whose requests ended (its
+     * fetch thread goes on with it, the page's reader records the hand-over, direct:jobs-dispatch reserves the
+     * host's next item).
+     */
     public static final String HANDOVER = "sightline.jobHandover";
     /** Header set by {@link #claim}: work was queued during its round, so another round is wanted now. */
     public static final String MORE = "sightline.jobClaimMore";
@@ -102,10 +106,10 @@ public final class JobDispatcher {
     }
 
     /**
-     * Hands out items to fetch, one claim round at a time. An item whose requests just ended passes its slot to the
-     * host's reservation, which goes out at once (before any round). A round claims due items for the hosts whose
-     * items freed slots, then, when asked by a timer or a new job or when one of those hosts has nothing due, over
-     * every host, and tops up the reservations. A caller that finds a round under way leaves its host to that
+     * Hands out items to fetch, one claim round at a time. An item whose requests just ended passed its slot to the
+     * host's reservation, which its fetch thread goes on with ({@link #next}); the round asked for then tops up the
+     * host's reservations. A round claims due items for the hosts whose items freed slots, then, when asked by a
+     * timer or a new job or when one of those hosts has nothing due, over every host, and tops up the reservations. A caller that finds a round under way leaves its host to that
      * thread; each round's items go out as soon as it ends, and header {@link #MORE} asks the caller
      * (direct:jobs-dispatch's loop) for the next round when work was queued meanwhile.
      */
@@ -117,12 +121,7 @@ public final class JobDispatcher {
         if (!Boolean.TRUE.equals(more)) {
             if (handover != null) {
                 handedHosts.add(handover.host());
-                out.add(handover);
-                // out first; the round (for the next reservation) comes after
-                exchange.getMessage().setHeader(MORE, true);
-                return out;
-            }
-            if (host == null) {
+            } else if (host == null) {
                 everyHost.set(true);
             } else {
                 freedHosts.add(host);
@@ -330,6 +329,23 @@ public final class JobDispatcher {
         if (entry(claim) != null) {
             fetched.add(claim);
         }
+    }
+
+    /**
+     * The item this fetch thread goes on with, as the body: the reservation its page just handed its slot to (header
+     * {@link #HANDOVER}, gone once the page is on its way to be read), or null when its slot went back. Going on
+     * here instead of handing the reservation to the item queue saves a thread's wake-up and an exchange between a
+     * page's answer and its host's next request, the path every page of a host waits on.
+     */
+    public void next(Exchange exchange) {
+        JobItemClaim next = exchange.getMessage().getHeader(HANDOVER, JobItemClaim.class);
+        exchange.getMessage().removeHeader(HANDOVER);
+        exchange.getMessage().removeHeader(HOST);
+        exchange.removeProperty(SLOT_FREED);
+        if (next != null) {
+            exchange.setProperty(CLAIM, next);
+        }
+        exchange.getMessage().setBody(next);
     }
 
     /**

@@ -108,7 +108,8 @@ class JobsTest {
         List<JsonNode> pages = new ArrayList<>();
         // (the pages of the run's cited URLs, not those another test of this class asked for)
         app.get("/api/pages?status=ok&limit=500").json().get("pages").forEach(p -> {
-            if (!p.get("url").asText().startsWith("https://hand-")) {
+            if (!p.get("url").asText().startsWith("https://hand-")
+                    && !p.get("url").asText().startsWith("https://mixed.example/")) {
                 pages.add(p);
             }
         });
@@ -230,6 +231,35 @@ class JobsTest {
             assertThat(app.count("SELECT count(*) FROM page WHERE url LIKE 'https://hand-_.example/page/%'"
                     + " AND error IS NULL")).isEqualTo(24);
             assertThat(app.count("SELECT count(*) FROM job_item WHERE job_id = ? AND attempts <> 1", id)).isZero();
+        });
+    }
+
+    /**
+     * A page's fetch thread goes on with the reservation its page hands its slot to, but only with a page: a brand
+     * profile reserved on the same host (a brand site that answers cite) goes through the item queue to its own
+     * steps, never read and stored as a cited page.
+     */
+    @Test
+    void aBrandProfileReservedBehindPagesOfItsHostIsProfiledNotStoredAsAPage() {
+        withWebLatency(Duration.ofMillis(400), sim -> {
+            long pagesJob = app.post("/api/jobs", "{\"kind\": \"page-analysis\", \"params\": {\"urls\": ["
+                    + "\"https://mixed.example/a\", \"https://mixed.example/b\", \"https://mixed.example/c\"]}}")
+                    .json().get("id").asLong();
+            // the host's reservations are topped up when a page hands its slot over: the profile is reserved then
+            TestApp.await("two pages fetching and the third reserved", Duration.ofSeconds(10), () -> app.count(
+                    "SELECT count(*) FROM job_item WHERE job_id = ? AND status = 'leased' AND NOT fetch_done",
+                    pagesJob) == 2 && app.count("SELECT count(*) FROM job_item WHERE job_id = ? AND status = 'leased'"
+                    + " AND fetch_done", pagesJob) == 1);
+            long profileJob = app.post("/api/jobs", "{\"kind\": \"brand-profile\", \"params\": {\"url\": "
+                    + "\"https://mixed.example/\"}}").json().get("id").asLong();
+            TestApp.await("the profile reserved behind the pages", Duration.ofSeconds(10), () -> app.count(
+                    "SELECT count(*) FROM job_item WHERE job_id = ? AND status = 'leased' AND fetch_done",
+                    profileJob) == 1);
+            assertThat(awaitJob(pagesJob, Duration.ofSeconds(30)).get("status").asText()).isEqualTo("succeeded");
+            JsonNode profile = awaitJob(profileJob, Duration.ofSeconds(60));
+            assertThat(profile.get("status").asText()).as(profile.toString()).isEqualTo("succeeded");
+            assertThat(app.get("/api/jobs/" + profileJob + "/result").json().path("proposal").isObject()).isTrue();
+            assertThat(app.count("SELECT count(*) FROM page WHERE url LIKE 'https://mixed.example/%'")).isEqualTo(3);
         });
     }
 
