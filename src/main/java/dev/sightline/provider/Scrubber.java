@@ -25,6 +25,12 @@ public final class Scrubber {
 
     /** The keys, longest first (a key that contains another is masked whole). */
     private final Key[] keys;
+    /**
+     * The ASCII characters a key may start at (its first character in either case, or a JSON escape's backslash):
+     * most characters of a body are ruled out by one lookup instead of a test per key (the scan was 7% of the app's
+     * CPU in the overhead bench, more than decoding the JSON it scanned).
+     */
+    private final boolean[] startsAscii = new boolean[128];
 
     /** A key's characters in lower and in upper case. */
     private record Key(char[] lower, char[] upper) {
@@ -49,6 +55,26 @@ public final class Scrubber {
 
     private Scrubber(Key[] keys) {
         this.keys = keys;
+        for (Key k : keys) {
+            for (char c : new char[] {k.lower()[0], k.upper()[0], '\\'}) {
+                if (c < 128) {
+                    startsAscii[c] = true;
+                }
+            }
+        }
+    }
+
+    /** Whether a key may start at a character (one lookup for ASCII). */
+    private boolean mayStart(char c) {
+        if (c < 128) {
+            return startsAscii[c];
+        }
+        for (Key key : keys) {
+            if (key.mayStartWith(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static Scrubber of(Collection<Secret> secrets) {
@@ -81,6 +107,10 @@ public final class Scrubber {
         int i = 0;
         while (i < text.length()) {
             char c = text.charAt(i);
+            if (!mayStart(c)) {
+                i++;
+                continue;
+            }
             int end = -1;
             for (Key key : keys) {
                 if (key.mayStartWith(c)) {
