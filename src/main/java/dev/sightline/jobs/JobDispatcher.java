@@ -53,6 +53,12 @@ public final class JobDispatcher {
      * host's next item).
      */
     public static final String HANDOVER = "sightline.jobHandover";
+    /**
+     * Header for direct:jobs-dispatch with {@link #HANDOVER}: the page's fetch thread goes on with the reservation
+     * itself (route job-item), so the round only reserves the host's next item. Without it (a route file from before
+     * that loop) the reservation is handed out by the round, as it was then.
+     */
+    public static final String GOES_ON = "sightline.jobGoesOn";
     /** Header set by {@link #claim}: work was queued during its round, so another round is wanted now. */
     public static final String MORE = "sightline.jobClaimMore";
     /** Exchange property: the item's fetch slot was given back (or handed over) when its requests were over. */
@@ -107,20 +113,28 @@ public final class JobDispatcher {
 
     /**
      * Hands out items to fetch, one claim round at a time. An item whose requests just ended passed its slot to the
-     * host's reservation, which its fetch thread goes on with ({@link #next}); the round asked for then tops up the
-     * host's reservations. A round claims due items for the hosts whose items freed slots, then, when asked by a
-     * timer or a new job or when one of those hosts has nothing due, over every host, and tops up the reservations. A caller that finds a round under way leaves its host to that
-     * thread; each round's items go out as soon as it ends, and header {@link #MORE} asks the caller
-     * (direct:jobs-dispatch's loop) for the next round when work was queued meanwhile.
+     * host's reservation, which its fetch thread goes on with ({@link #next}, header {@link #GOES_ON}); the round
+     * asked for then tops up the host's reservations. A round claims due items for the hosts whose items freed
+     * slots, then, when asked by a timer or a new job or when one of those hosts has nothing due, over every host,
+     * and tops up the reservations. A caller that finds a round under way leaves its host to that thread; each
+     * round's items go out as soon as it ends, and header {@link #MORE} asks the caller (direct:jobs-dispatch's
+     * loop) for the next round when work was queued meanwhile.
      */
     public List<JobItemClaim> claim(@Header(HOST) String host, @Header(HANDOVER) JobItemClaim handover,
-                                    @Header(MORE) Boolean more, Exchange exchange) {
+                                    @Header(GOES_ON) Boolean goesOn, @Header(MORE) Boolean more, Exchange exchange) {
         exchange.getMessage().setHeader(MORE, false);
         exchange.getMessage().removeHeader(HANDOVER);
+        exchange.getMessage().removeHeader(GOES_ON);
         List<JobItemClaim> out = new ArrayList<>();
         if (!Boolean.TRUE.equals(more)) {
             if (handover != null) {
                 handedHosts.add(handover.host());
+                if (!Boolean.TRUE.equals(goesOn)) {
+                    // (a route file from before the fetch thread went on with it) out first, the round after
+                    out.add(handover);
+                    exchange.getMessage().setHeader(MORE, true);
+                    return out;
+                }
             } else if (host == null) {
                 everyHost.set(true);
             } else {
@@ -340,6 +354,7 @@ public final class JobDispatcher {
     public void next(Exchange exchange) {
         JobItemClaim next = exchange.getMessage().getHeader(HANDOVER, JobItemClaim.class);
         exchange.getMessage().removeHeader(HANDOVER);
+        exchange.getMessage().removeHeader(GOES_ON);
         exchange.getMessage().removeHeader(HOST);
         exchange.removeProperty(SLOT_FREED);
         if (next != null) {
