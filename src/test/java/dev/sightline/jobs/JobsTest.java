@@ -80,6 +80,20 @@ class JobsTest {
         }
     }
 
+    /**
+     * Posts a page analysis of three pages of {@code host} and waits until two are fetching (the host's limit) and the
+     * third is reserved to take over the first slot that frees.
+     */
+    static long threePagesTwoFetchingOneReserved(String host) {
+        long id = app.post("/api/jobs", "{\"kind\": \"page-analysis\", \"params\": {\"urls\": [\"https://" + host
+                + "/1\", \"https://" + host + "/2\", \"https://" + host + "/3\"]}}").json().get("id").asLong();
+        TestApp.await("two pages of " + host + " fetching and the third reserved", Duration.ofSeconds(10), () ->
+                app.count("SELECT count(*) FROM job_item WHERE job_id = ? AND status = 'leased' AND NOT fetch_done",
+                        id) == 2 && app.count("SELECT count(*) FROM job_item WHERE job_id = ? AND status = 'leased'"
+                        + " AND fetch_done", id) == 1);
+        return id;
+    }
+
     static long pageJobOfRun() {
         long[] id = {0};
         TestApp.await("the page analysis queued after the run", Duration.ofSeconds(20), () -> {
@@ -242,14 +256,8 @@ class JobsTest {
     @Test
     void aBrandProfileReservedBehindPagesOfItsHostIsProfiledNotStoredAsAPage() {
         withWebLatency(Duration.ofMillis(400), sim -> {
-            long pagesJob = app.post("/api/jobs", "{\"kind\": \"page-analysis\", \"params\": {\"urls\": ["
-                    + "\"https://mixed.example/a\", \"https://mixed.example/b\", \"https://mixed.example/c\"]}}")
-                    .json().get("id").asLong();
             // the host's reservations are topped up when a page hands its slot over: the profile is reserved then
-            TestApp.await("two pages fetching and the third reserved", Duration.ofSeconds(10), () -> app.count(
-                    "SELECT count(*) FROM job_item WHERE job_id = ? AND status = 'leased' AND NOT fetch_done",
-                    pagesJob) == 2 && app.count("SELECT count(*) FROM job_item WHERE job_id = ? AND status = 'leased'"
-                    + " AND fetch_done", pagesJob) == 1);
+            long pagesJob = threePagesTwoFetchingOneReserved("mixed.example");
             long profileJob = app.post("/api/jobs", "{\"kind\": \"brand-profile\", \"params\": {\"url\": "
                     + "\"https://mixed.example/\"}}").json().get("id").asLong();
             TestApp.await("the profile reserved behind the pages", Duration.ofSeconds(10), () -> app.count(
@@ -266,14 +274,7 @@ class JobsTest {
     @Test
     void aJobCancelledWhileItsPagesAreFetchedStopsAtOnce() {
         withWebLatency(Duration.ofSeconds(30), sim -> {
-            long id = app.post("/api/jobs", "{\"kind\": \"page-analysis\", \"params\": {\"urls\": ["
-                    + "\"https://slow.example/1\", \"https://slow.example/2\", \"https://slow.example/3\"]}}")
-                    .json().get("id").asLong();
-            // two fetches on the host (its limit), the third page reserved to take over the first slot that frees
-            TestApp.await("the fetches to be under way", Duration.ofSeconds(10), () -> app.count(
-                    "SELECT count(*) FROM job_item WHERE job_id = ? AND status = 'leased' AND NOT fetch_done", id) == 2
-                    && app.count("SELECT count(*) FROM job_item WHERE job_id = ? AND status = 'leased' AND fetch_done",
-                    id) == 1);
+            long id = threePagesTwoFetchingOneReserved("slow.example");
             long t0 = System.nanoTime();
             TestApp.Reply cancel = app.post("/api/jobs/" + id + "/cancel", null);
             assertThat(cancel.status()).isEqualTo(202);
@@ -299,13 +300,7 @@ class JobsTest {
     void aReservationClaimedWhileLeasesAreExtendedIsKeptAndOneWhoseLeaseIsGoneIsDropped() {
         withWebLatency(Duration.ofSeconds(30), sim -> {
             JobDispatcher dispatcher = app.app().bean(JobDispatcher.class);
-            long id = app.post("/api/jobs", "{\"kind\": \"page-analysis\", \"params\": {\"urls\": ["
-                    + "\"https://lease.example/1\", \"https://lease.example/2\", \"https://lease.example/3\"]}}")
-                    .json().get("id").asLong();
-            TestApp.await("two fetches and a reservation", Duration.ofSeconds(10), () -> app.count(
-                    "SELECT count(*) FROM job_item WHERE job_id = ? AND status = 'leased' AND NOT fetch_done", id) == 2
-                    && app.count("SELECT count(*) FROM job_item WHERE job_id = ? AND status = 'leased' AND fetch_done",
-                    id) == 1);
+            long id = threePagesTwoFetchingOneReserved("lease.example");
             long reservation = app.count("SELECT id FROM job_item WHERE job_id = ? AND status = 'leased' AND fetch_done",
                     id);
             List<JobItemClaim> mine = dispatcher.held().stream().filter(c -> c.jobId() == id).toList();
