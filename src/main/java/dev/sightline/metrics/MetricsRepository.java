@@ -500,24 +500,25 @@ public final class MetricsRepository {
      * rollup blocks; empty when nothing is left.
      */
     static Optional<DayRange> range(Jdbc jdbc, Scope scope) {
-        LocalDate[] bounds = jdbc.queryOne(DAY_BOUNDS, rs -> new LocalDate[] {rs.getObject("first", LocalDate.class),
-                rs.getObject("last", LocalDate.class), rs.getObject("closed", LocalDate.class)}, scope.workspaceId(),
+        // the days the workspace has answers on, and its closed day
+        DayRange known = jdbc.queryOne(DAY_BOUNDS, rs -> new DayRange(rs.getObject("first", LocalDate.class),
+                rs.getObject("last", LocalDate.class), rs.getObject("closed", LocalDate.class)), scope.workspaceId(),
                 scope.workspaceId(), scope.workspaceId()).orElseThrow();
-        if (bounds[0] == null) {
+        if (known.from() == null) {
             return Optional.empty();
         }
-        if ((scope.from() != null && scope.from().isAfter(bounds[1]))
-                || (scope.to() != null && scope.to().isBefore(bounds[0]))
+        if ((scope.from() != null && scope.from().isAfter(known.to()))
+                || (scope.to() != null && scope.to().isBefore(known.from()))
                 || (scope.from() != null && scope.to() != null && scope.from().isAfter(scope.to()))) {
             return Optional.empty();
         }
         // an open end reaches out to the edge of the largest period: no day lies beyond the history, so the range
         // means the same and is read as whole periods (all history: a few 64-day blocks, no edge days)
-        LocalDate from = scope.from() == null || !scope.from().isAfter(bounds[0]) ? Periods.largestStart(bounds[0])
-                : scope.from();
-        LocalDate to = scope.to() == null || !scope.to().isBefore(bounds[1]) ? Periods.largestEnd(bounds[1])
+        LocalDate from = scope.from() == null || !scope.from().isAfter(known.from())
+                ? Periods.largestStart(known.from()) : scope.from();
+        LocalDate to = scope.to() == null || !scope.to().isBefore(known.to()) ? Periods.largestEnd(known.to())
                 : scope.to();
-        return Optional.of(new DayRange(from, to, bounds[2]));
+        return Optional.of(new DayRange(from, to, known.closed()));
     }
 
     /**
