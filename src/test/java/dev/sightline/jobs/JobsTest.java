@@ -255,11 +255,27 @@ class JobsTest {
      */
     @Test
     void aBrandProfileReservedBehindPagesOfItsHostIsProfiledNotStoredAsAPage() {
-        withWebLatency(Duration.ofMillis(400), sim -> {
-            // the host's reservations are topped up when a page hands its slot over: the profile is reserved then
-            long pagesJob = threePagesTwoFetchingOneReserved("mixed.example");
+        String host = "mixed.example";
+        Simulator sim = app.app().bean(Simulator.class);
+        Duration before = sim.web().latency();
+        try {
+            // the host's robots.txt is read (and cached) first, so that each later request starts when it is claimed
+            sim.web().setLatency(Duration.ofMillis(50));
+            awaitJob(pageJob(host, 0), Duration.ofSeconds(30));
+            // one slot is held by a slow page; the other goes to a page of 400 ms, with the next page reserved behind it
+            sim.web().setLatency(Duration.ofSeconds(3));
+            long slowJob = pageJob(host, 1);
+            TestApp.await("the slow page asked for", Duration.ofSeconds(10),
+                    () -> Long.valueOf(3).equals(sim.web().served().get(host)));
+            sim.web().setLatency(Duration.ofMillis(400));
+            long pagesJob = pageJob(host, 2, 3);
+            TestApp.await("a page of " + host + " fetching and the next reserved", Duration.ofSeconds(10), () ->
+                    app.count("SELECT count(*) FROM job_item WHERE job_id = ? AND status = 'leased' AND fetch_done",
+                            pagesJob) == 1);
             long profileJob = app.post("/api/jobs", "{\"kind\": \"brand-profile\", \"params\": {\"url\": "
-                    + "\"https://mixed.example/\"}}").json().get("id").asLong();
+                    + "\"https://" + host + "/\"}}").json().get("id").asLong();
+            // the first page's end hands its slot to the second and reserves the profile, which takes the second's
+            // slot when it ends 400 ms later (the slow page still holds the other)
             TestApp.await("the profile reserved behind the pages", Duration.ofSeconds(10), () -> app.count(
                     "SELECT count(*) FROM job_item WHERE job_id = ? AND status = 'leased' AND fetch_done",
                     profileJob) == 1);
@@ -267,8 +283,20 @@ class JobsTest {
             JsonNode profile = awaitJob(profileJob, Duration.ofSeconds(60));
             assertThat(profile.get("status").asText()).as(profile.toString()).isEqualTo("succeeded");
             assertThat(app.get("/api/jobs/" + profileJob + "/result").json().path("proposal").isObject()).isTrue();
-            assertThat(app.count("SELECT count(*) FROM page WHERE url LIKE 'https://mixed.example/%'")).isEqualTo(3);
-        });
+            assertThat(awaitJob(slowJob, Duration.ofSeconds(30)).get("status").asText()).isEqualTo("succeeded");
+            assertThat(app.count("SELECT count(*) FROM page WHERE url LIKE 'https://" + host + "/%'")).isEqualTo(4);
+        } finally {
+            sim.web().setLatency(before);
+        }
+    }
+
+    private static long pageJob(String host, int... pages) {
+        List<String> urls = new ArrayList<>();
+        for (int p : pages) {
+            urls.add("\"https://" + host + "/" + p + "\"");
+        }
+        return app.post("/api/jobs", "{\"kind\": \"page-analysis\", \"params\": {\"urls\": ["
+                + String.join(", ", urls) + "]}}").json().get("id").asLong();
     }
 
     @Test
