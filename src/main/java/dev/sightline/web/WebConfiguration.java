@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import dev.sightline.config.Config;
 import dev.sightline.config.ConfigException;
 import dev.sightline.config.Lifecycle;
+import dev.sightline.config.ThreadNice;
 import dev.sightline.events.EventLog;
 import dev.sightline.fetch.FetchSettings;
 import dev.sightline.fetch.WebFetcher;
@@ -205,6 +206,12 @@ public final class WebConfiguration implements CamelConfiguration {
         return new PageWork(fetcher, dispatcher, jobs, pages, retry.policy(), analysis::analyzer);
     }
 
+    /** The page readers' CPU priority (routes/pipeline/90-jobs.yaml, route page-read). */
+    @BindToRegistry(value = "pageReaderPriority", lazy = true)
+    public ThreadNice pageReaderPriority(Config c) {
+        return readersNice(c);
+    }
+
     @BindToRegistry(value = "profileWork", lazy = true)
     public ProfileWork profileWork(WebFetcher fetcher, Jdbc jdbc, JobDispatcher dispatcher, JobRepository jobs,
                                    WorkspaceRepository workspaces, JobRetry retry) {
@@ -239,6 +246,11 @@ public final class WebConfiguration implements CamelConfiguration {
         c.bool("sightline.pages.enabled", false);
         c.duration("sightline.pages.refresh", Duration.ofDays(7));
         c.integer("sightline.pages.readers", 2, 1, 64);
+        readersNice(c);
+    }
+
+    private static ThreadNice readersNice(Config c) {
+        return new ThreadNice("sightline.pages.readers-nice", c.integer("sightline.pages.readers-nice", 10, 0, 19));
     }
 
     private static int consumers(Config c) {

@@ -113,10 +113,12 @@ class ConfigErrorsTest {
 
     @Test
     void invalidPageReaders() throws Exception {
-        Outcome o = launch("sightline.pages.readers=0");
-        assertThat(o.exit()).isEqualTo(2);
-        assertThat(o.errorLines()).hasSize(1);
-        assertThat(o.errorLines().get(0)).contains("sightline.pages.readers=0");
+        for (String setting : List.of("sightline.pages.readers=0", "sightline.pages.readers-nice=20")) {
+            Outcome o = launch(setting);
+            assertThat(o.exit()).isEqualTo(2);
+            assertThat(o.errorLines()).hasSize(1);
+            assertThat(o.errorLines().get(0)).contains(setting);
+        }
     }
 
     @Test

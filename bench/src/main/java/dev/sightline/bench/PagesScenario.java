@@ -22,8 +22,11 @@ import dev.sightline.store.Jdbc;
  * 200 ms, at most 2 requests per host: ideal makespan (1 + ceil(20 / 2)) x 0.2 s = 2.2 s (each host's robots.txt,
  * then its 20 pages two at a time), measured from POST /api/jobs to the job's end. Before it, as in a running service
  * where page analysis follows each run: a run of 1,000 cells ({@code -Dbench.pages.run-prompts=250} prompts x 4
- * simulated providers, 0 for none) and a job of 1,000 pages on other hosts ({@code -Dbench.pages.warmups=N} jobs,
- * each on hosts of its own); the JIT compiler's CPU in the measured job shows how warm the code was.
+ * simulated providers, 0 for none) and 15 jobs of 1,000 pages on other hosts ({@code -Dbench.pages.warmups=N}, each
+ * job on hosts of its own). A service that has analysed pages before runs them with compiled code; on two cores the
+ * JVM's one C2 compiler thread is busy for most of a minute before it catches up with the routes, jsoup and pgjdbc
+ * (after one warm-up job half of the app's CPU in the measured job was compiling), so fewer warm-up jobs measure the
+ * compiler as much as page analysis. The JIT compiler's CPU in the measured job shows how warm the code was.
  */
 final class PagesScenario {
 
@@ -73,7 +76,7 @@ final class PagesScenario {
                 long run = Scenario.trigger(port, "{\"promptTags\":[\"" + Workloads.WARMUP_TAG + "\"]}");
                 r.put("warmupRunCells", Scenario.await(app, run, Duration.ofMinutes(5)).cellsTotal());
             }
-            int warmups = Integer.getInteger("bench.pages.warmups", 1);
+            int warmups = Integer.getInteger("bench.pages.warmups", 15);
             for (int i = 0; i < warmups; i++) {
                 awaitJob(jdbc, post(http, port, urls(i == 0 ? "warm" : "warm" + i, PAGES, HOSTS)));
             }
