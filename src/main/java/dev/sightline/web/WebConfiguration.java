@@ -250,7 +250,7 @@ public final class WebConfiguration implements CamelConfiguration {
     }
 
     private static ThreadNice readersNice(Config c) {
-        return new ThreadNice("sightline.pages.readers-nice", c.integer("sightline.pages.readers-nice", 10, 0, 19));
+        return new ThreadNice("sightline.pages.readers-nice", c.integer("sightline.pages.readers-nice", 5, 0, 19));
     }
 
     private static int consumers(Config c) {
