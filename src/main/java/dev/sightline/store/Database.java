@@ -34,15 +34,26 @@ public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
     /** Connection settings. {@code url} empty: start an embedded PostgreSQL in {@code embeddedDir}. */
+    /**
+     * @param applicationName the sessions' {@code application_name}: "sightline", followed by the node's id when one is
+     *                        set ({@code sightline.node.id}), so that {@code pg_stat_activity} tells the nodes apart
+     */
     public record Settings(String url, String user, String password, int poolSize, Path embeddedDir, int embeddedPort,
-                           java.time.Duration connectTimeout) {
+                           java.time.Duration connectTimeout, String applicationName) {
+
+        public Settings(String url, String user, String password, int poolSize, Path embeddedDir, int embeddedPort,
+                        java.time.Duration connectTimeout) {
+            this(url, user, password, poolSize, embeddedDir, embeddedPort, connectTimeout, "sightline");
+        }
 
         public static Settings from(dev.sightline.config.Config config) {
             return new Settings(config.string("sightline.db.url", ""), config.string("sightline.db.user", "sightline"),
                     config.string("sightline.db.password", ""), config.integer("sightline.db.pool-size", 16, 2, 500),
                     StoreConfiguration.embeddedDir(config),
                     config.integer("sightline.db.embedded.port", 0, 0, 65535),
-                    config.duration("sightline.db.connect-timeout", java.time.Duration.ofSeconds(5)));
+                    config.duration("sightline.db.connect-timeout", java.time.Duration.ofSeconds(5)),
+                    config.find("sightline.node.id").map(String::strip).filter(id -> !id.isEmpty())
+                            .map(id -> "sightline " + id).orElse("sightline"));
         }
     }
 
@@ -84,7 +95,7 @@ public final class Database implements AutoCloseable {
         hc.setInitializationFailTimeout(Math.max(1, s.connectTimeout().toMillis()));
         hc.addDataSourceProperty("connectTimeout", Long.toString(Math.max(1, s.connectTimeout().toSeconds())));
         hc.addDataSourceProperty("reWriteBatchedInserts", "true");
-        hc.addDataSourceProperty("ApplicationName", "sightline");
+        hc.addDataSourceProperty("ApplicationName", s.applicationName());
         HikariDataSource ds;
         try {
             ds = new HikariDataSource(hc);

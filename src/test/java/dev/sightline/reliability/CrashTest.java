@@ -46,7 +46,12 @@ class CrashTest {
                 "SELECT count(*) FROM cell WHERE run_id = ? AND lease_owner = 'node-killed'", runId) >= 3
                 && cluster.count("SELECT count(*) FROM cell WHERE run_id = ? AND status = 'succeeded'", runId) >= 10);
 
+        // the dead node's sessions are named after it (sightline.node.id): whatever statement one of them was
+        // running when the process died still commits, so the cells it held are read once they are all gone
+        String sessions = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'sightline node-killed'";
+        assertThat(cluster.count(sessions)).as("the victim's database sessions").isPositive();
         victim.kill();
+        awaitDb("the dead node's database sessions to end", () -> cluster.count(sessions) == 0);
         List<Long> orphaned = cluster.ids(
                 "SELECT id FROM cell WHERE run_id = ? AND status = 'leased' AND lease_owner = 'node-killed'", runId);
         assertThat(orphaned).as("cells the dead node held").isNotEmpty();
