@@ -3,6 +3,7 @@ package dev.sightline.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -58,14 +59,14 @@ public final class ThreadNice {
     }
 
     /** The calling thread's nice value as Linux reports it, or empty where there is no /proc. */
-    public static java.util.OptionalInt currentNice() {
+    public static OptionalInt currentNice() {
         try {
             String stat = Files.readString(THREAD_SELF.resolve("stat"));
             // the fields after the command name, which is in parentheses and may hold spaces
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return java.util.OptionalInt.of(Integer.parseInt(f[16]));
+            return OptionalInt.of(Integer.parseInt(f[16]));
         } catch (IOException | RuntimeException e) {
-            return java.util.OptionalInt.empty();
+            return OptionalInt.empty();
         }
     }
 

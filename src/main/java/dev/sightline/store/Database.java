@@ -33,8 +33,9 @@ public final class Database implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
-    /** Connection settings. {@code url} empty: start an embedded PostgreSQL in {@code embeddedDir}. */
     /**
+     * Connection settings. {@code url} empty: start an embedded PostgreSQL in {@code embeddedDir}.
+     *
      * @param applicationName the sessions' {@code application_name}: "sightline", followed by the node's id when one is
      *                        set ({@code sightline.node.id}), so that {@code pg_stat_activity} tells the nodes apart
      */
