@@ -80,13 +80,22 @@ class JobsTest {
         }
     }
 
+    /** Posts a page analysis of these pages of {@code host} (https://host/N); returns the job's id. */
+    static long pageJob(String host, int... pages) {
+        List<String> urls = new ArrayList<>();
+        for (int p : pages) {
+            urls.add("\"https://" + host + "/" + p + "\"");
+        }
+        return app.post("/api/jobs", "{\"kind\": \"page-analysis\", \"params\": {\"urls\": ["
+                + String.join(", ", urls) + "]}}").json().get("id").asLong();
+    }
+
     /**
      * Posts a page analysis of three pages of {@code host} and waits until two are fetching (the host's limit) and the
      * third is reserved to take over the first slot that frees.
      */
     static long threePagesTwoFetchingOneReserved(String host) {
-        long id = app.post("/api/jobs", "{\"kind\": \"page-analysis\", \"params\": {\"urls\": [\"https://" + host
-                + "/1\", \"https://" + host + "/2\", \"https://" + host + "/3\"]}}").json().get("id").asLong();
+        long id = pageJob(host, 1, 2, 3);
         TestApp.await("two pages of " + host + " fetching and the third reserved", Duration.ofSeconds(10), () ->
                 app.count("SELECT count(*) FROM job_item WHERE job_id = ? AND status = 'leased' AND NOT fetch_done",
                         id) == 2 && app.count("SELECT count(*) FROM job_item WHERE job_id = ? AND status = 'leased'"
@@ -256,11 +265,8 @@ class JobsTest {
     @Test
     void aBrandProfileReservedBehindPagesOfItsHostIsProfiledNotStoredAsAPage() {
         String host = "mixed.example";
-        Simulator sim = app.app().bean(Simulator.class);
-        Duration before = sim.web().latency();
-        try {
-            // the host's robots.txt is read (and cached) first, so that each later request starts when it is claimed
-            sim.web().setLatency(Duration.ofMillis(50));
+        // the host's robots.txt is read (and cached) first, so that each later request starts when it is claimed
+        withWebLatency(Duration.ofMillis(50), sim -> {
             awaitJob(pageJob(host, 0), Duration.ofSeconds(30));
             // one slot is held by a slow page; the other goes to a page of 400 ms, with the next page reserved behind it
             sim.web().setLatency(Duration.ofSeconds(3));
@@ -285,18 +291,7 @@ class JobsTest {
             assertThat(app.get("/api/jobs/" + profileJob + "/result").json().path("proposal").isObject()).isTrue();
             assertThat(awaitJob(slowJob, Duration.ofSeconds(30)).get("status").asText()).isEqualTo("succeeded");
             assertThat(app.count("SELECT count(*) FROM page WHERE url LIKE 'https://" + host + "/%'")).isEqualTo(4);
-        } finally {
-            sim.web().setLatency(before);
-        }
-    }
-
-    private static long pageJob(String host, int... pages) {
-        List<String> urls = new ArrayList<>();
-        for (int p : pages) {
-            urls.add("\"https://" + host + "/" + p + "\"");
-        }
-        return app.post("/api/jobs", "{\"kind\": \"page-analysis\", \"params\": {\"urls\": ["
-                + String.join(", ", urls) + "]}}").json().get("id").asLong();
+        });
     }
 
     @Test
