@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import dev.sightline.store.AnswerColumns;
 import dev.sightline.store.Jdbc;
 
 /**
@@ -101,7 +102,7 @@ public final class ExperimentQueries {
               FROM (""" + grid("") + """
             ) x GROUP BY model_index, row_index ORDER BY model_index, row_index""";
     private static final String EXPORT = """
-            SELECT x.*, c.prompt_text, s.answer_text
+            SELECT x.*, c.prompt_text, """ + AnswerColumns.SELECT + """
               FROM (""" + grid("") + """
             ) x JOIN cell c ON c.id = x.cell_id LEFT JOIN response s ON s.id = x.response_id
              ORDER BY x.row_index, x.sample, x.model_index""";
@@ -109,7 +110,8 @@ public final class ExperimentQueries {
             SELECT cell_id, position, grader, pass, score, reason, error, raw_answer, grader_cell_id
               FROM grade WHERE cell_id = ANY (?) ORDER BY cell_id, position""";
     private static final String DETAIL = """
-            SELECT c.prompt_text, s.answer_text, s.model_served, s.finish_reason, gc.prompt_text AS grader_prompt
+            SELECT c.prompt_text, s.model_served, s.finish_reason, gc.prompt_text AS grader_prompt,
+                   """ + AnswerColumns.SELECT + """
               FROM cell c LEFT JOIN response s ON s.cell_id = c.id
               LEFT JOIN cell gc ON gc.parent_cell_id = c.id AND gc.kind = 'grader'
              WHERE c.id = ?""";
@@ -179,8 +181,9 @@ public final class ExperimentQueries {
             if (cell.isEmpty()) {
                 return Optional.<Detail>empty();
             }
-            String[] d = Jdbc.queryOne(c, DETAIL, rs -> new String[] {rs.getString(1), rs.getString(2),
-                    rs.getString(3), rs.getString(4), rs.getString(5)}, cellId).orElseThrow();
+            String[] d = Jdbc.queryOne(c, DETAIL, rs -> new String[] {rs.getString("prompt_text"),
+                    AnswerColumns.read(rs).text(), rs.getString("model_served"), rs.getString("finish_reason"),
+                    rs.getString("grader_prompt")}, cellId).orElseThrow();
             List<ManualGrade> manual = Jdbc.query(c, MANUAL_HISTORY, rs -> new ManualGrade(rs.getLong("id"),
                     rs.getString("grade"), rs.getString("note"), Jdbc.instant(rs, "created_at")), cellId);
             return Optional.of(new Detail(cell.get(), d[0], d[1], d[2], d[3], d[4],
@@ -222,7 +225,7 @@ public final class ExperimentQueries {
     public List<ExportRow> export(Experiment e) {
         return jdbc.withConnection(c -> {
             List<Object[]> rows = Jdbc.query(c, EXPORT, rs -> new Object[] {cell(rs), rs.getString("prompt_text"),
-                    rs.getString("answer_text")}, e.id(), e.expectedGrades(), e.expectedGrades());
+                    AnswerColumns.read(rs).text()}, e.id(), e.expectedGrades(), e.expectedGrades());
             Map<Long, List<Grade>> grades = grades(c, rows.stream().map(r -> ((Cell) r[0]).id()).toList());
             List<ExportRow> out = new ArrayList<>(rows.size());
             for (Object[] r : rows) {

@@ -14,6 +14,7 @@ import dev.sightline.run.AnalysisBatches;
 import dev.sightline.run.AnalysisJob;
 import dev.sightline.run.CellKind;
 import dev.sightline.run.StatementColumns;
+import dev.sightline.store.AnswerColumns;
 import dev.sightline.store.Jdbc;
 import dev.sightline.values.Json;
 import dev.sightline.values.TrackedEntity;
@@ -36,7 +37,7 @@ public final class Judging {
     private static final String JUDGED_ALREADY = """
             SELECT response_id FROM judgement WHERE response_id = ANY (?)""";
     private static final String REPLIES = """
-            SELECT j.id, s.id AS response_id, s.answer_text, r.workspace_id
+            SELECT j.id, s.id AS response_id, r.workspace_id, """ + AnswerColumns.SELECT + """
               FROM cell j
               JOIN response s ON s.cell_id = j.parent_cell_id
               JOIN run r ON r.id = j.run_id
@@ -136,7 +137,7 @@ public final class Judging {
     private void read(List<AnalysisJob> replies, StatementColumns judgements, StatementColumns sentiments) {
         Map<Long, Object[]> parents = new HashMap<>();
         jdbc.query(REPLIES, rs -> parents.put(rs.getLong("id"), new Object[] {rs.getLong("response_id"),
-                rs.getString("answer_text"), rs.getLong("workspace_id")}),
+                AnswerColumns.read(rs).text(), rs.getLong("workspace_id")}),
                 replies.stream().map(AnalysisJob::cellId).toList());
         for (AnalysisJob j : replies) {
             Object[] p = parents.get(j.cellId());

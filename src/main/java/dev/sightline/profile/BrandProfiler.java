@@ -24,6 +24,7 @@ import dev.sightline.pages.Link;
 import dev.sightline.pages.PageReader;
 import dev.sightline.pages.PageTypes;
 import dev.sightline.pages.ReadPage;
+import dev.sightline.store.AnswerColumns;
 import dev.sightline.store.Jdbc;
 import dev.sightline.values.EntityKind;
 import dev.sightline.values.Json;
@@ -61,8 +62,8 @@ public final class BrandProfiler {
     private static final Set<String> HEAD_NOUNS = Set.of("software", "platform", "tool", "tools", "app", "apps",
             "service", "services", "solution", "solutions", "crm", "system", "suite", "marketplace", "bank", "api");
 
-    private static final String ANSWERS = """
-            SELECT s.answer_text FROM response s JOIN cell l ON l.id = s.cell_id JOIN run r ON r.id = l.run_id
+    private static final String ANSWERS = "SELECT " + AnswerColumns.SELECT + """
+              FROM response s JOIN cell l ON l.id = s.cell_id JOIN run r ON r.id = l.run_id
              WHERE r.workspace_id = ? ORDER BY s.id DESC LIMIT ?""";
     private static final String PAGE_LISTS = """
             SELECT list_items::text FROM page
@@ -419,7 +420,7 @@ public final class BrandProfiler {
         Set<String> own = ownNames(brand);
         int[] read = {0};
         jdbc.query(ANSWERS, rs -> {
-            String text = rs.getString(1);
+            String text = AnswerColumns.read(rs).text();
             read[0]++;
             if (text != null && analyzer.analyze(text, List.of()).brandVisible()) {
                 for (String name : ListLeads.of(text)) {

@@ -9,6 +9,7 @@ import com.google.common.collect.Lists;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sightline.store.AnswerColumns;
 import dev.sightline.store.Jdbc;
 import dev.sightline.values.Citation;
 import dev.sightline.values.Json;
@@ -33,7 +34,7 @@ public final class AnalysisQueue {
               FROM taken, run r, response s, cell c
              WHERE q.response_id = taken.response_id AND r.id = q.run_id AND s.id = q.response_id
                AND c.id = s.cell_id
-            RETURNING q.response_id, q.run_id, r.workspace_id, s.answer_text, s.citations, c.id, c.kind""";
+            RETURNING q.response_id, q.run_id, r.workspace_id, c.id, c.kind, """ + AnswerColumns.SELECT;
 
     private final Jdbc jdbc;
     private final Duration orphanedAfter;
@@ -67,8 +68,11 @@ public final class AnalysisQueue {
     }
 
     private List<AnalysisJob> take(Duration olderThan, int limit) {
-        return jdbc.query(TAKE, rs -> new AnalysisJob(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4),
-                citations(rs.getString(5)), rs.getLong(6), rs.getString(7)), CellRepository.seconds(olderThan), limit);
+        return jdbc.query(TAKE, rs -> {
+            AnswerColumns.Answer a = AnswerColumns.read(rs);
+            return new AnalysisJob(rs.getLong(1), rs.getLong(2), rs.getLong(3), a.text(), citations(a.citationsJson()),
+                    rs.getLong(4), rs.getString(5));
+        }, CellRepository.seconds(olderThan), limit);
     }
 
     /** Native citations as stored with the response (JSON); unreadable means the text's links only. */

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.sightline.analysis.Evidence;
+import dev.sightline.store.AnswerColumns;
 import dev.sightline.store.Jdbc;
 import dev.sightline.values.Json;
 
@@ -28,8 +29,8 @@ public final class AnswerQueries {
     private static final String SELECT = """
             SELECT s.id AS response_id, c.id AS cell_id, c.run_id, c.prompt_id, p.text AS prompt, c.provider,
                    c.sample, c.attempts, s.model_requested, s.model_served, s.latency_ms, s.tokens_in, s.tokens_out,
-                   s.cost_usd, s.answer_text, s.citations::text AS citations, s.created_at, s.finish_reason,
-                   a.analyzer_version, a.brand_visible, a.share_of_voice, a.error AS analysis_error
+                   s.cost_usd, s.created_at, s.finish_reason,
+                   a.analyzer_version, a.brand_visible, a.share_of_voice, a.error AS analysis_error, """ + AnswerColumns.SELECT + """
               FROM response s
               JOIN cell c ON c.id = s.cell_id
               JOIN run r ON r.id = c.run_id
@@ -159,12 +160,13 @@ public final class AnswerQueries {
 
     private static Row row(ResultSet rs) throws SQLException {
         String version = rs.getString("analyzer_version");
+        AnswerColumns.Answer answer = AnswerColumns.read(rs);
         return new Row(rs.getLong("response_id"), new Object[] {rs.getLong("cell_id"), rs.getLong("run_id"),
                 rs.getLong("prompt_id"), rs.getString("prompt"), rs.getString("provider"), rs.getInt("sample"),
                 rs.getInt("attempts"), rs.getString("model_requested"), rs.getString("model_served"),
                 rs.getLong("latency_ms"), rs.getLong("tokens_in"), rs.getLong("tokens_out"),
                 rs.getBigDecimal("cost_usd"), Jdbc.instant(rs, "created_at"), rs.getString("finish_reason"),
-                rs.getString("answer_text"), json(rs.getString("citations")), version,
+                answer.text(), json(answer.citationsJson()), version,
                 version == null ? null : rs.getBoolean("brand_visible"),
                 version == null ? null : rs.getDouble("share_of_voice"), rs.getString("analysis_error")});
     }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.sightline.store.Jdbc;
+import dev.sightline.store.AnswerColumns;
 import dev.sightline.store.RawBodies;
 
 /**
@@ -64,10 +65,10 @@ public final class CellRepository {
     private static final String STORE_SUCCEEDED = """
             WITH input AS (
               SELECT * FROM unnest(?::bigint[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[],
-                                   ?::bytea[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::int[], ?::numeric[],
+                                   ?::bytea[], ?::bytea[], ?::bigint[], ?::bigint[], ?::int[], ?::numeric[],
                                    ?::bigint[], ?::text[], ?::text[], ?::int[])
                 AS t(cell_id, token, provider, kind, model_requested, model_served, http_status, raw_body,
-                     answer_text, citations, tokens_in, tokens_out, search_calls, cost_usd, latency_ms,
+                     answer, tokens_in, tokens_out, search_calls, cost_usd, latency_ms,
                      provider_request_id, finish_reason, attempt)),
             locked AS MATERIALIZED (
               SELECT c.id FROM cell c JOIN input i ON i.cell_id = c.id AND i.token = c.lease_token
@@ -82,10 +83,10 @@ public final class CellRepository {
               RETURNING c.id, c.run_id, i.token),
             stored AS (
               INSERT INTO response (cell_id, provider, kind, model_requested, model_served, http_status,
-                                    answer_text, citations, tokens_in, tokens_out, search_calls, cost_usd, latency_ms,
+                                    answer, tokens_in, tokens_out, search_calls, cost_usd, latency_ms,
                                     provider_request_id, finish_reason, attempt)
               SELECT i.cell_id, i.provider, i.kind, i.model_requested, i.model_served, i.http_status,
-                     i.answer_text, i.citations::jsonb, i.tokens_in, i.tokens_out, i.search_calls, i.cost_usd,
+                     i.answer, i.tokens_in, i.tokens_out, i.search_calls, i.cost_usd,
                      i.latency_ms, i.provider_request_id, i.finish_reason, i.attempt
                 FROM input i JOIN fenced f ON f.id = i.cell_id AND f.token = i.token
               RETURNING id, cell_id),
@@ -236,8 +237,7 @@ public final class CellRepository {
         String[] served = new String[n];
         Integer[] statuses = new Integer[n];
         byte[][] bodies = new byte[n][];
-        String[] texts = new String[n];
-        String[] citations = new String[n];
+        byte[][] packed = new byte[n][];
         Long[] tokensIn = new Long[n];
         Long[] tokensOut = new Long[n];
         Integer[] searches = new Integer[n];
@@ -258,8 +258,7 @@ public final class CellRepository {
             served[i] = a.modelServed();
             statuses[i] = a.httpStatus();
             bodies[i] = RawBodies.compress(a.rawBody(), a.text(), a.citationsJson());
-            texts[i] = a.text();
-            citations[i] = a.citationsJson();
+            packed[i] = AnswerColumns.encode(a.text(), a.citationsJson());
             tokensIn[i] = a.tokensIn();
             tokensOut[i] = a.tokensOut();
             searches[i] = a.searchCalls();
@@ -270,9 +269,9 @@ public final class CellRepository {
         }
         return jdbc.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement(STORE_SUCCEEDED)) {
-                Object[][] columns = {cellIds, tokens, providers, kinds, requested, served, statuses, bodies, texts,
-                        citations, tokensIn, tokensOut, searches, costs, latencies, requestIds, finishes, attempts};
-                String[] types = {"bigint", "uuid", "text", "text", "text", "text", "int4", "bytea", "text", "text",
+                Object[][] columns = {cellIds, tokens, providers, kinds, requested, served, statuses, bodies, packed,
+                        tokensIn, tokensOut, searches, costs, latencies, requestIds, finishes, attempts};
+                String[] types = {"bigint", "uuid", "text", "text", "text", "text", "int4", "bytea", "bytea",
                         "bigint", "bigint", "int4", "numeric", "bigint", "text", "text", "int4"};
                 for (int i = 0; i < columns.length; i++) {
                     ps.setArray(i + 1, c.createArrayOf(types[i], columns[i]));

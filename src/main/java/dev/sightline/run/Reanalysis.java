@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.sightline.analysis.AnswerAnalyzer;
+import dev.sightline.store.AnswerColumns;
 import dev.sightline.store.Jdbc;
 import dev.sightline.values.Rejection;
 import dev.sightline.values.Scope;
@@ -37,7 +38,7 @@ public final class Reanalysis {
 
     /** Parameters: workspace, run (twice), from (twice), to (twice), after response id, limit. */
     private static final String STORED_RESPONSES = """
-            SELECT s.id, c.run_id, s.answer_text, s.citations::text AS citations, c.id AS cell_id, c.kind
+            SELECT s.id, c.run_id, c.id AS cell_id, c.kind, """ + AnswerColumns.SELECT + """
               FROM response s
               JOIN cell c ON c.id = s.cell_id
               JOIN run r ON r.id = c.run_id
@@ -109,10 +110,11 @@ public final class Reanalysis {
             private List<AnalysisJob> next = read();
 
             private List<AnalysisJob> read() {
-                List<AnalysisJob> jobs = jdbc.query(STORED_RESPONSES, rs -> new AnalysisJob(rs.getLong("id"),
-                        rs.getLong("run_id"), scope.workspaceId(), rs.getString("answer_text"),
-                        AnalysisQueue.citations(rs.getString("citations")), rs.getLong("cell_id"),
-                        rs.getString("kind")), scope.workspaceId(), scope.runId(),
+                List<AnalysisJob> jobs = jdbc.query(STORED_RESPONSES, rs -> {
+                    AnswerColumns.Answer a = AnswerColumns.read(rs);
+                    return new AnalysisJob(rs.getLong("id"), rs.getLong("run_id"), scope.workspaceId(), a.text(),
+                            AnalysisQueue.citations(a.citationsJson()), rs.getLong("cell_id"), rs.getString("kind"));
+                }, scope.workspaceId(), scope.runId(),
                         scope.runId(), scope.from(), scope.from(), scope.to(), scope.to(), after, BATCH);
                 if (!jobs.isEmpty()) {
                     after = jobs.get(jobs.size() - 1).responseId();

@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.sightline.store.AnswerColumns;
 import dev.sightline.testing.TestApp;
 import dev.sightline.testing.TestPostgres;
 
@@ -175,12 +176,12 @@ class ReanalysisTest {
     static List<String[]> storedAnswers(String jdbcUrl, long runId) throws Exception {
         List<String[]> out = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(jdbcUrl);
-             PreparedStatement ps = c.prepareStatement("SELECT s.provider, s.answer_text FROM response s"
-                     + " JOIN cell c ON c.id = s.cell_id WHERE c.run_id = ? ORDER BY s.id")) {
+             PreparedStatement ps = c.prepareStatement("SELECT s.provider, " + AnswerColumns.SELECT
+                     + " FROM response s JOIN cell c ON c.id = s.cell_id WHERE c.run_id = ? ORDER BY s.id")) {
             ps.setLong(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new String[] {rs.getString(1), rs.getString(2)});
+                    out.add(new String[] {rs.getString(1), AnswerColumns.read(rs).text()});
                 }
             }
         }

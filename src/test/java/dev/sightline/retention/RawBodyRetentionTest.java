@@ -11,6 +11,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
+import dev.sightline.store.AnswerColumns;
 import dev.sightline.store.Jdbc;
 import dev.sightline.store.RawBodies;
 import dev.sightline.testing.HistoryCopy;
@@ -32,11 +33,14 @@ class RawBodyRetentionTest {
 
             // the body is what the provider sent, deflated against the answer text and the cited URLs
             List<String[]> stored = jdbc.query("""
-                    SELECT s.provider, s.answer_text, s.citations::text, b.encoding, b.body
+                    SELECT s.provider, b.encoding, b.body, """ + AnswerColumns.SELECT + """
                       FROM response s JOIN response_body b ON b.response_id = s.id JOIN cell c ON c.id = s.cell_id
-                     WHERE c.run_id = ?""", rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3),
-                    RawBodies.decompress(rs.getString(4), rs.getBytes(5), rs.getString(2), rs.getString(3)),
-                    String.valueOf(rs.getBytes(5).length)}, run);
+                     WHERE c.run_id = ?""", rs -> {
+                AnswerColumns.Answer a = AnswerColumns.read(rs);
+                return new String[] {rs.getString(1), a.text(), a.citationsJson(),
+                        RawBodies.decompress(rs.getString(2), rs.getBytes(3), a.text(), a.citationsJson()),
+                        String.valueOf(rs.getBytes(3).length)};
+            }, run);
             assertThat(stored).isNotEmpty();
             for (String[] s : stored) {
                 JsonNode body = Json.parseObject(s[3]);

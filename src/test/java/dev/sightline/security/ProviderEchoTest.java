@@ -173,8 +173,8 @@ class ProviderEchoTest {
             assertThat(SecretsLeakTest.rawBodies(app)).noneMatch(b -> b.toLowerCase(Locale.ROOT).contains(echo));
         }
         assertThat(SecretsLeakTest.rawBodies(app)).as("echoes are masked, not dropped").anyMatch(b -> b.contains("***"));
-        assertThat(app.count("SELECT count(*) FROM response WHERE answer_text LIKE '%***%'"))
-                .as("echoes are masked, not dropped").isPositive();
+        assertThat(SecretsLeakTest.answerTexts(app)).as("echoes are masked, not dropped")
+                .anyMatch(t -> t.contains("***"));
         assertThat(logs.lines()).filteredOn(l -> l.contains("FORGED")).isNotEmpty()
                 .allSatisfy(l -> assertThat(l).doesNotContain("\n").contains("\\n" + FORGED));
     }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import dev.sightline.provider.ProviderKinds;
 import dev.sightline.simulator.FaultProfile;
 import dev.sightline.simulator.SimWorld;
+import dev.sightline.store.AnswerColumns;
 import dev.sightline.simulator.Simulator;
 import dev.sightline.simulator.SimulatorSettings;
 import dev.sightline.testing.LogCapture;
@@ -104,13 +105,25 @@ class SecretsLeakTest {
     }
 
     /** Every row of every table, as text, searched for the text in any letter case. */
-    /** Every stored raw provider body, decompressed. */
+    /** Every stored raw provider body, decompressed, and every answer's text and citations, decompressed. */
     static List<String> rawBodies(TestApp app) {
-        return app.app().bean(dev.sightline.store.Jdbc.class).query("""
-                SELECT s.answer_text, s.citations::text, b.encoding, b.body
-                  FROM response s JOIN response_body b ON b.response_id = s.id""",
-                rs -> dev.sightline.store.RawBodies.decompress(rs.getString(3), rs.getBytes(4), rs.getString(1),
-                        rs.getString(2)));
+        List<String> out = new ArrayList<>();
+        app.app().bean(dev.sightline.store.Jdbc.class).query("""
+                SELECT b.encoding, b.body, """ + AnswerColumns.SELECT + """
+                  FROM response s JOIN response_body b ON b.response_id = s.id""", rs -> {
+            AnswerColumns.Answer a = AnswerColumns.read(rs);
+            out.add(dev.sightline.store.RawBodies.decompress(rs.getString(1), rs.getBytes(2), a.text(),
+                    a.citationsJson()));
+            out.add(a.text() + a.citationsJson());
+            return null;
+        });
+        return out;
+    }
+
+    /** Every stored answer's text, decompressed. */
+    static List<String> answerTexts(TestApp app) {
+        return app.app().bean(dev.sightline.store.Jdbc.class).query("SELECT " + AnswerColumns.SELECT
+                + " FROM response s", rs -> AnswerColumns.read(rs).text());
     }
 
     static List<String> tablesContaining(TestApp app, String text) throws Exception {
@@ -123,8 +136,8 @@ class SecretsLeakTest {
                 }
             }
             assertThat(tables).contains("response", "cell", "api_token", "run", "response_body");
-            // raw bodies are stored deflated (RawBodies): read as text they hide what they hold, so look in them
-            // decompressed
+            // raw bodies and answers are stored deflated (RawBodies, AnswerColumns): read as text they hide what they
+            // hold, so look in them decompressed
             for (String body : rawBodies(app)) {
                 if (body.toLowerCase(java.util.Locale.ROOT).contains(text.toLowerCase(java.util.Locale.ROOT))) {
                     hits.add("response_body");

@@ -3,9 +3,11 @@ package dev.sightline.store;
 import static dev.sightline.store.TestDataSources.dataSource;
 import static dev.sightline.store.TestDataSources.scalar;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
 
 import javax.sql.DataSource;
@@ -17,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * V17 rewrites citation (the URL kept once, in cited_url) and the two big rollup tables (columns reordered): a
- * database that has rows in them keeps every value, and the application's writes work on the new tables.
+ * database that has rows in them keeps every value, and the application's writes work on the new tables. V19 stores
+ * new answers deflated in one column: answers stored before are read as they were.
  */
 class CompactStorageMigrationTest {
 
@@ -96,6 +99,19 @@ class CompactStorageMigrationTest {
                     .isEqualTo("citation_entity_id_fkey,citation_owner_check,citation_pkey,citation_response_id_fkey,"
                             + "citation_source_check,citation_url_id_fkey,rollup_answers_pkey,rollup_answers_span_check,"
                             + "rollup_entity_pkey,rollup_entity_span_check");
+            // answers stored before V19 keep their text and citations columns and are read as they were; a response
+            // without an answer in either form is refused
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                try (ResultSet rs = st.executeQuery("SELECT " + AnswerColumns.SELECT + " FROM response s WHERE s.id = 1")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(AnswerColumns.read(rs)).isEqualTo(new AnswerColumns.Answer("answer", "[]"));
+                }
+                st.execute("INSERT INTO cell (id, run_id, prompt_id, provider, sample, status, attempts)"
+                        + " VALUES (4, 1, 5, 'openai', 4, 'succeeded', 1)");
+                assertThatThrownBy(() -> st.execute("INSERT INTO response (id, cell_id, provider, kind, http_status,"
+                        + " attempt) VALUES (4, 4, 'openai', 'openai-chat', 200, 1)"))
+                        .hasMessageContaining("response_answer_stored");
+            }
         } finally {
             Resources.deleteTree(dir);
         }
