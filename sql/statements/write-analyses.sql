@@ -13,8 +13,8 @@ UPDATE analysis a SET answer_state = t.state
   FROM unnest(:?responseIds::bigint[], :?answerStates::text[]) AS t(id, state)
  WHERE a.response_id = t.id AND a.answer_state <> t.state;
 INSERT INTO mention (response_id, entity_id, mentioned, mention_count, list_rank, mention_order, sentiment,
-                     sentiment_score, evidence)
-SELECT r, e, true, n, rk, o, s, sc, ev::jsonb
+                     sentiment_score, evidence_offsets)
+SELECT r, e, true, n, rk, o, s, sc, decode(ev, 'hex')
   FROM unnest(:?mentionResponseIds::bigint[], :?mentionEntityIds::bigint[], :?mentionCounts::int[],
               :?listRanks::int[], :?mentionOrders::int[], :?sentiments::text[], :?sentimentScores::float8[],
               :?evidence::text[]) AS m(r, e, n, rk, o, s, sc, ev);

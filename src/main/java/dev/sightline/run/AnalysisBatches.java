@@ -2,6 +2,7 @@ package dev.sightline.run;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,6 @@ import dev.sightline.analysis.AnswerState;
 import dev.sightline.analysis.CitedSource;
 import dev.sightline.analysis.EntityResult;
 import dev.sightline.analysis.Evidence;
-import dev.sightline.values.Json;
 import dev.sightline.workspace.Workspace;
 import dev.sightline.workspace.WorkspaceRepository;
 
@@ -116,7 +116,7 @@ public final class AnalysisBatches {
                 if (e.mentioned()) { // no row means not mentioned: fewer rows to write and index
                     mentions.add(job.responseId(), e.entity().id(), e.count(), e.listRank(), e.mentionOrder(),
                             e.sentiment() == null ? null : e.sentiment().json(), e.sentimentScore(),
-                            Json.write(Evidence.stored(e.evidence())));
+                            HexFormat.of().formatHex(Evidence.pack(Evidence.stored(e.evidence()))));
                 }
             }
             int pos = 0;

@@ -39,7 +39,7 @@ public final class AnswerQueries {
              WHERE r.workspace_id = ? AND s.id > ?""";
     private static final String MENTIONS = """
             SELECT m.response_id, e.name, e.kind, m.mention_count, m.list_rank, m.mention_order, m.sentiment,
-                   m.sentiment_score, m.evidence::text AS evidence
+                   m.sentiment_score, m.evidence::text AS evidence, m.evidence_offsets
               FROM mention m JOIN entity e ON e.id = m.entity_id
              WHERE m.response_id = ANY (?)
              ORDER BY m.response_id, e.kind = 'brand' DESC, e.id""";
@@ -116,7 +116,8 @@ public final class AnswerQueries {
                         .add(new Mention(rs.getString("name"), rs.getString("kind"), rs.getInt("mention_count"),
                                 Jdbc.nullableInt(rs, "list_rank"), Jdbc.nullableInt(rs, "mention_order"),
                                 rs.getString("sentiment"), nullableDouble(rs, "sentiment_score"),
-                                evidence(rs.getString("evidence"), texts.get(rs.getLong("response_id"))))), ids);
+                                evidence(rs.getBytes("evidence_offsets"), rs.getString("evidence"),
+                                        texts.get(rs.getLong("response_id"))))), ids);
                 Jdbc.query(c, CITED, rs -> cited.computeIfAbsent(rs.getLong("response_id"), k -> new ArrayList<>())
                         .add(new CitedSource(rs.getInt("position"), rs.getString("url"), rs.getString("domain"),
                                 rs.getString("owner"), rs.getString("owner_name"), rs.getString("source"),
@@ -173,23 +174,34 @@ public final class AnswerQueries {
 
     /**
      * A mention's evidence as the API gives it, {@code [{start, end, snippet}]}: stored as four offsets a mention
-     * ({@link Evidence#stored}), the snippet is read from the answer's text; evidence stored with its snippet (by
-     * analyses written before evidence was stored as offsets) is given as stored.
+     * ({@link Evidence#stored}), packed ({@link Evidence#pack}) or, by analyses written before V20, as a JSON array,
+     * the snippet is read from the answer's text; evidence stored with its snippet (by analyses written before
+     * evidence was stored as offsets) is given as stored.
      */
-    static JsonNode evidence(String stored, String text) {
-        JsonNode n = json(stored);
-        if (!(n instanceof ArrayNode items)) {
-            return n;
-        }
-        if (items.isEmpty() || !items.get(0).isNumber() || items.size() % 4 != 0) {
-            return n;
+    static JsonNode evidence(byte[] packed, String stored, String text) {
+        int[] offsets;
+        if (packed != null) {
+            offsets = Evidence.unpack(packed);
+        } else {
+            JsonNode n = json(stored);
+            if (n == null) {
+                return Json.MAPPER.createArrayNode();
+            }
+            if (!(n instanceof ArrayNode items) || items.isEmpty() || !items.get(0).isNumber()
+                    || items.size() % 4 != 0) {
+                return n;
+            }
+            offsets = new int[items.size()];
+            for (int i = 0; i < offsets.length; i++) {
+                offsets[i] = items.get(i).asInt();
+            }
         }
         ArrayNode out = Json.MAPPER.createArrayNode();
-        for (int i = 0; i < items.size(); i += 4) {
+        for (int i = 0; i + 3 < offsets.length; i += 4) {
             ObjectNode o = out.addObject();
-            o.put("start", items.get(i).asInt());
-            o.put("end", items.get(i + 1).asInt());
-            o.put("snippet", Evidence.snippetOf(text, items.get(i + 2).asInt(), items.get(i + 3).asInt()));
+            o.put("start", offsets[i]);
+            o.put("end", offsets[i + 1]);
+            o.put("snippet", Evidence.snippetOf(text, offsets[i + 2], offsets[i + 3]));
         }
         return out;
     }

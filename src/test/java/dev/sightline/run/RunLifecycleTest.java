@@ -134,13 +134,13 @@ class RunLifecycleTest {
                 }
             }
             assertThat(evidenceChecked).isPositive();
-            // stored as offsets only: the snippet is the answer's text, not a second copy of it
-            assertThat(app.count("SELECT count(*) FROM mention WHERE jsonb_path_exists(evidence, '$[*].snippet')"))
+            // stored as packed offsets only: the snippet is the answer's text, not a second copy of it
+            assertThat(app.count("SELECT count(*) FROM mention WHERE evidence IS NOT NULL OR evidence_offsets IS NULL"))
                     .isZero();
-            long withEvidence = app.count("SELECT min(response_id) FROM mention WHERE evidence <> '[]'");
+            long withEvidence = app.count("SELECT min(response_id) FROM mention WHERE evidence_offsets <> ''");
             JsonNode computed = evidenceOf(app, runId, withEvidence);
             // evidence stored with its snippet by an earlier version is served as stored
-            app.count("WITH u AS (UPDATE mention SET evidence = '[{\"start\": 0, \"end\": 4, "
+            app.count("WITH u AS (UPDATE mention SET evidence_offsets = NULL, evidence = '[{\"start\": 0, \"end\": 4, "
                     + "\"snippet\": \"kept as stored\"}]' WHERE response_id = ? RETURNING 1) SELECT count(*) FROM u",
                     withEvidence);
             JsonNode stored = evidenceOf(app, runId, withEvidence);

@@ -84,8 +84,8 @@ public final class HistoryCopy {
             {"analysis", "analyzer_version, brand_visible, share_of_voice, error, analyzed_at, answer_state",
                     "x.analyzer_version, x.brand_visible, x.share_of_voice, x.error, x.analyzed_at, x.answer_state"},
             {"mention", "entity_id, mentioned, mention_count, list_rank, mention_order, sentiment, sentiment_score, "
-                    + "evidence", "x.entity_id, x.mentioned, x.mention_count, x.list_rank, x.mention_order, "
-                    + "x.sentiment, x.sentiment_score, x.evidence"},
+                    + "evidence, evidence_offsets", "x.entity_id, x.mentioned, x.mention_count, x.list_rank, "
+                    + "x.mention_order, x.sentiment, x.sentiment_score, x.evidence, x.evidence_offsets"},
             {"citation", "position, url_id, domain, owner, entity_id, source, marker",
                     "x.position, x.url_id, x.domain, x.owner, x.entity_id, x.source, x.marker"}};
     private static final String NEW_RESPONSES = """
