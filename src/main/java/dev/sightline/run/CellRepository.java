@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.sightline.store.Jdbc;
 import dev.sightline.store.AnswerColumns;
+import dev.sightline.store.Jdbc;
 import dev.sightline.store.RawBodies;
 
 /**

@@ -2,9 +2,6 @@ package dev.sightline.store;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.zip.DataFormatException;
-import java.util.zip.Deflater;
-import java.util.zip.Inflater;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,20 +26,9 @@ public final class RawBodies {
 
     /** @param citationsJson the response's citations (a JSON array of objects with a url) */
     public static byte[] compress(String body, String answerText, String citationsJson) {
-        Deflater d = new Deflater(6, true);
-        try {
-            d.setDictionary(dictionary(answerText, citationsJson));
-            d.setInput(body.getBytes(StandardCharsets.UTF_8));
-            d.finish();
-            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, body.length() / 4));
-            byte[] buf = new byte[8192];
-            while (!d.finished()) {
-                out.write(buf, 0, d.deflate(buf));
-            }
-            return out.toByteArray();
-        } finally {
-            d.end();
-        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, body.length() / 4));
+        Deflate.deflate(body.getBytes(StandardCharsets.UTF_8), dictionary(answerText, citationsJson), out);
+        return out.toByteArray();
     }
 
     public static String decompress(String encoding, byte[] stored, String answerText, String citationsJson) {
@@ -52,25 +38,8 @@ public final class RawBodies {
         if (!DEFLATE_ANSWER.equals(encoding)) {
             throw new IllegalArgumentException("unknown raw body encoding " + encoding);
         }
-        Inflater inf = new Inflater(true);
-        try {
-            inf.setDictionary(dictionary(answerText, citationsJson));
-            inf.setInput(stored);
-            ByteArrayOutputStream out = new ByteArrayOutputStream(stored.length * 4);
-            byte[] buf = new byte[8192];
-            while (!inf.finished()) {
-                int n = inf.inflate(buf);
-                if (n == 0 && (inf.needsInput() || inf.needsDictionary())) {
-                    throw new IllegalStateException("truncated raw body");
-                }
-                out.write(buf, 0, n);
-            }
-            return out.toString(StandardCharsets.UTF_8);
-        } catch (DataFormatException e) {
-            throw new IllegalStateException("corrupt raw body: " + e.getMessage(), e);
-        } finally {
-            inf.end();
-        }
+        return new String(Deflate.inflate(stored, 0, stored.length, dictionary(answerText, citationsJson), "raw body"),
+                StandardCharsets.UTF_8);
     }
 
     /** Cited URLs, then the answer as a JSON string: deflate matches best what comes last. */
