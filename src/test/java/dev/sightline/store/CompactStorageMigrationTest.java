@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
 /**
  * V17 rewrites citation (the URL kept once, in cited_url) and the two big rollup tables (columns reordered): a
  * database that has rows in them keeps every value, and the application's writes work on the new tables. V19 stores
- * new answers deflated in one column: answers stored before are read as they were.
+ * new answers deflated in one column: answers stored before are read as they were. V21 rewrites the rollup tables
+ * again (int columns, keys led by the period): same values, and a value out of an int's range is refused, not
+ * stored wrong.
  */
 class CompactStorageMigrationTest {
 
@@ -99,6 +101,19 @@ class CompactStorageMigrationTest {
                     .isEqualTo("citation_entity_id_fkey,citation_owner_check,citation_pkey,citation_response_id_fkey,"
                             + "citation_source_check,citation_url_id_fkey,rollup_answers_pkey,rollup_answers_span_check,"
                             + "rollup_entity_pkey,rollup_entity_span_check");
+            // the keys lead with the period, so that a day's new rows go to the right end of the key
+            assertThat(scalar(ds, "SELECT pg_get_indexdef('rollup_entity_pkey'::regclass)"))
+                    .endsWith("(workspace_id, period, span, provider, entity_id, prompt_id)");
+            assertThat(scalar(ds, "SELECT pg_get_indexdef('rollup_answers_pkey'::regclass)"))
+                    .endsWith("(workspace_id, period, span, provider, prompt_id)");
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                assertThatThrownBy(() -> st.execute("""
+                        INSERT INTO rollup_entity (workspace_id, entity_id, span, period, provider, prompt_id, mentioned,
+                                                   rank_sum, rank_count, order_sum, order_count, sentiment_sum,
+                                                   sentiment_count, citing)
+                        VALUES (1, 2147483648, 1, '2026-11-30', 'openai', 5, 1, 0, 0, 0, 0, 0, 0, 0)"""))
+                        .hasMessageContaining("integer out of range");
+            }
             // answers stored before V19 keep their text and citations columns and are read as they were; a response
             // without an answer in either form is refused
             try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
