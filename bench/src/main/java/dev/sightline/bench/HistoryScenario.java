@@ -26,11 +26,14 @@ import dev.sightline.testing.HistoryCopy;
 
 /**
  * A year of history (issue 18): 500 prompts on 7 providers daily, 3,500 answers a day. Three real runs go through
- * the pipeline (simulated providers, each run on a different simulator day so the answers differ), get the three
- * latest run dates, and are copied back day by day (HistoryCopy: every key remapped) to 30, then 180, then 365 days;
- * the copies' facts and rollups are written by rollup_record, the procedure the analysis route calls. At each size
- * the database size is recorded and every dashboard endpoint is timed over HTTP (p50, p95 of sequential calls after
- * a warm-up); at 365 days also with 10 concurrent clients.
+ * the pipeline (simulated providers, each run on a different simulator day so the answers differ), get the first
+ * three run dates of the year, and are copied forward day by day (HistoryCopy: every key remapped) to 30, then 180,
+ * then 365 days, in the order a deployment accumulates them: each day after the one before, its answers recorded by
+ * rollup_record (the procedure the analysis route calls) in batches of the analysis route's size, in the order they
+ * were stored. Tables and indexes then fill as they would in production (copying days backwards, as this scenario
+ * did before, inserts every day's rollup rows before the days already there, a pattern no deployment produces). At
+ * each size the database size is recorded and every dashboard endpoint is timed over HTTP (p50, p95 of sequential
+ * calls after a warm-up), the newest day of the history being "today"; at 365 days also with 10 concurrent clients.
  */
 final class HistoryScenario {
 
@@ -121,9 +124,10 @@ final class HistoryScenario {
                     rs -> rs.getObject(1, LocalDate.class), templates.get(0)).orElseThrow();
             r.put("answersPerDay", jdbc.queryOne("SELECT count(*) FROM answer_fact WHERE run_id = ?",
                     rs -> rs.getLong(1), templates.get(0)).orElseThrow());
-            // the real runs are the three latest days (newest last), their rollups rebuilt for those dates
+            // the real runs are the first three days of the history, their rollups rebuilt for those dates
+            LocalDate first = today.minusDays(STAGES[STAGES.length - 1] - 1);
             for (int i = 0; i < 3; i++) {
-                jdbc.update("UPDATE run SET run_date = ? WHERE id = ?", today.minusDays(2 - i), templates.get(i));
+                jdbc.update("UPDATE run SET run_date = ? WHERE id = ?", first.plusDays(i), templates.get(i));
             }
             jdbc.inTransaction(c -> Jdbc.update(c, "CALL rollup_rebuild(?)", workspace));
 
@@ -132,17 +136,21 @@ final class HistoryScenario {
             int built = 3;
             for (int stage : STAGES) {
                 long b0 = System.nanoTime();
-                extend(jdbc, templates, today, built, stage);
+                double[] rollupSteps = extend(jdbc, templates, first, built, stage);
                 built = stage;
+                LocalDate last = first.plusDays(stage - 1);
                 jdbc.update("VACUUM ANALYZE");
                 Map<String, Object> d = new LinkedHashMap<>();
                 d.put("buildSeconds", Scenario.secs(System.nanoTime() - b0));
+                // the analysis route's rollup step (rollup_record) for each batch of the newest day
+                d.put("rollupStep", percentiles(rollupSteps));
                 d.put("answers", jdbc.queryOne("SELECT count(*) FROM answer_fact", rs -> rs.getLong(1)).orElseThrow());
                 d.put("databaseBytes", jdbc.queryOne("SELECT pg_database_size(current_database())",
                         rs -> rs.getLong(1)).orElseThrow());
                 d.put("tableBytes", tableBytes(jdbc));
-                long latestRun = templates.get(2);
-                Map<String, String> endpoints = endpoints(today, stage, latestRun);
+                long latestRun = jdbc.queryOne("SELECT id FROM run WHERE run_date = ? ORDER BY id DESC LIMIT 1",
+                        rs -> rs.getLong(1), last).orElseThrow();
+                Map<String, String> endpoints = endpoints(last, stage, latestRun);
                 d.put("endpoints", time(endpoints));
                 if (stage == STAGES[STAGES.length - 1]) {
                     d.put("concurrent", concurrent(endpoints));
@@ -211,29 +219,26 @@ final class HistoryScenario {
         throw new IllegalStateException("run " + runId + " not terminal");
     }
 
-    /** Days {@code from..to-1} before today, each a copy of the real run of the same day modulo 3. */
-    private static void extend(Jdbc jdbc, List<Long> templates, LocalDate today, int from, int to) {
-        for (int t = 0; t < 3; t++) {
-            List<LocalDate> dates = new ArrayList<>();
-            for (int back = from; back < to; back++) {
-                if ((2 - back % 3 + 3) % 3 == t) {
-                    dates.add(today.minusDays(back));
-                }
-            }
-            if (dates.isEmpty()) {
-                continue;
-            }
-            // a few weeks per transaction: each copy's answers are recorded in the rollups run by run
-            for (int i = 0; i < dates.size(); i += 20) {
-                List<LocalDate> chunk = dates.subList(i, Math.min(dates.size(), i + 20));
-                List<Long> ids = HistoryCopy.copy(jdbc, List.of(templates.get(t)), chunk);
-                int perRun = ids.size() / chunk.size();
-                for (int j = 0; j < ids.size(); j += perRun) {
-                    List<Long> batch = ids.subList(j, Math.min(ids.size(), j + perRun));
-                    jdbc.inTransaction(c -> Jdbc.update(c, "CALL rollup_record(?::bigint[])", batch));
-                }
+    /** The analysis route's largest batch (routes/pipeline/50-analysis.yaml, completionSize). */
+    private static final int BATCH = 250;
+
+    /**
+     * Days {@code from..to-1} after the first, oldest first, each a copy of the real run of the same day modulo 3,
+     * recorded in batches of the analysis route's size.
+     */
+    private static double[] extend(Jdbc jdbc, List<Long> templates, LocalDate first, int from, int to) {
+        List<Double> lastDay = new ArrayList<>();
+        for (int day = from; day < to; day++) {
+            List<Long> ids = HistoryCopy.copy(jdbc, List.of(templates.get(day % 3)), List.of(first.plusDays(day)));
+            lastDay.clear();
+            for (int j = 0; j < ids.size(); j += BATCH) {
+                List<Long> batch = ids.subList(j, Math.min(ids.size(), j + BATCH));
+                long t0 = System.nanoTime();
+                jdbc.inTransaction(c -> Jdbc.update(c, "CALL rollup_record(?::bigint[])", batch));
+                lastDay.add((System.nanoTime() - t0) / 1e6);
             }
         }
+        return lastDay.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     private static Map<String, String> endpoints(LocalDate today, int days, long latestRun) {
