@@ -92,6 +92,17 @@ public final class ApiConfiguration implements CamelConfiguration {
         return new MetricsApi(new MetricsRepository(jdbc), runs, new AnswerStates(jdbc), alerts);
     }
 
+    /**
+     * One per core and one more (a read also waits on round trips and writes JSON, so one more keeps the cores busy)
+     * unless sightline.api.read-slots says otherwise (see {@link ReadSlots}).
+     */
+    @BindToRegistry(value = "readSlots", lazy = true)
+    public ReadSlots readSlots(Config config) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return new ReadSlots(config.integer("sightline.api.read-slots", cores + 1, 1, 10_000),
+                config.duration("sightline.api.read-wait", Duration.ofSeconds(30)));
+    }
+
     @BindToRegistry(value = "analyzeApi", lazy = true)
     public AnalyzeApi analyzeApi() {
         return new AnalyzeApi();

@@ -28,10 +28,10 @@ public final class ApiErrors {
         }
         int status = ApiException.statusOf(api);
         Http.reply(ex, status, ErrorBody.of(status, api.code(), api.getMessage(), api.field()));
-        if (status == 503) {
-            ex.getMessage().setHeader("Retry-After", "5");
-        } else if (api instanceof ApiException a && a.retryAfterSeconds() != null) {
+        if (api instanceof ApiException a && a.retryAfterSeconds() != null) {
             ex.getMessage().setHeader("Retry-After", a.retryAfterSeconds().toString());
+        } else if (status == 503) {
+            ex.getMessage().setHeader("Retry-After", "5");
         }
     }
 

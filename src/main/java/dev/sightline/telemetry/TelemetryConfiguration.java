@@ -11,6 +11,7 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 
+import dev.sightline.api.ReadSlots;
 import dev.sightline.config.Config;
 import dev.sightline.config.ConfigException;
 import dev.sightline.config.Meters;
@@ -35,7 +36,8 @@ public final class TelemetryConfiguration implements CamelConfiguration {
     @BindToRegistry(value = "prometheusScrape", lazy = true)
     public PrometheusScrape prometheusScrape(CamelContext ctx, Config config, Jdbc jdbc,
                                              ProviderRegistry providers, ProviderCircuits circuits, Budget budget,
-                                             ImportedWorkspaces imported, WorkspaceRepository workspaces) {
+                                             ImportedWorkspaces imported, WorkspaceRepository workspaces,
+                                             ReadSlots reads) {
         PrometheusMeterRegistry registry = Meters.registry(ctx);
         String token = config.find("sightline.metrics.token").orElse(null);
         if (token != null && token.length() < 16) {
@@ -52,6 +54,10 @@ public final class TelemetryConfiguration implements CamelConfiguration {
                         .description("1 for the state the provider's circuit breaker is in").register(registry);
             }
         }
+        Gauge.builder("sightline.api.reads", reads::inUse).tag("state", "computing")
+                .description("Dashboard reads holding a read slot (sightline.api.read-slots)").register(registry);
+        Gauge.builder("sightline.api.reads", reads::waiting).tag("state", "waiting")
+                .description("Dashboard reads waiting for a read slot").register(registry);
         for (long ws : imported.ids()) {
             if (budget.capFor(ws) == null) {
                 continue;

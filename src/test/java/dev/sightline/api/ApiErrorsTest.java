@@ -23,7 +23,8 @@ class ApiErrorsTest {
 
     @BeforeAll
     static void start() {
-        app = TestApp.start("api_errors", Map.of());
+        // one read slot and a short wait for it, so that a taken slot shows (aReadThatFindsNoSlotIs503WithRetryAfter)
+        app = TestApp.start("api_errors", Map.of("sightline.api.read-slots", "1", "sightline.api.read-wait", "300ms"));
     }
 
     @AfterAll
@@ -41,6 +42,36 @@ class ApiErrorsTest {
             assertThat(error.get("field").asText()).isEqualTo(field);
         }
         assertThat(r.body()).doesNotContain("Exception").doesNotContain("at dev.sightline").doesNotContain("\tat ");
+    }
+
+    /**
+     * Dashboard reads take turns (ReadSlots): with the only slot taken, a read waits read-wait and is answered 503
+     * with Retry-After, other endpoints are not held up, and every reply, an error included, gives its slot back.
+     */
+    @Test
+    void aReadThatFindsNoSlotIs503WithRetryAfter() throws Exception {
+        ReadSlots slots = app.app().bean(ReadSlots.class);
+        assertThat(app.get("/api/metrics").status()).isEqualTo(200);
+        assertError(app.get("/api/metrics?groupBy=colour"), 400, "groupBy");
+        assertThat(slots.inUse()).as("slots given back after a reply and after an error").isZero();
+
+        org.apache.camel.Exchange holder = new org.apache.camel.support.DefaultExchange(app.app().context());
+        slots.take(holder);
+        try {
+            long start = System.nanoTime();
+            var busy = app.get("/api/metrics?groupBy=provider");
+            assertError(busy, 503, null);
+            assertThat(busy.json().get("error").get("code").asText()).isEqualTo("busy");
+            assertThat(busy.json().get("error").get("message").asText()).contains("sightline.api.read-slots=1");
+            assertThat(busy.header("Retry-After")).isEqualTo("1");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+            assertError(app.get("/api/citations/domains"), 503, null);
+            assertThat(app.get("/api/runs").status()).as("not a dashboard read").isEqualTo(200);
+        } finally {
+            holder.getExchangeExtension().handoverCompletions().forEach(s -> s.onComplete(holder));
+        }
+        assertThat(slots.inUse()).isZero();
+        assertThat(app.get("/api/metrics?groupBy=provider").status()).isEqualTo(200);
     }
 
     @Test

@@ -86,7 +86,8 @@ class PrometheusTest {
                 .containsEntry("sightline_tokens_total", "counter")
                 .containsEntry("sightline_cost_usd_total", "counter")
                 .containsEntry("sightline_budget_remaining_usd", "gauge")
-                .containsEntry("sightline_webhook_deliveries", "gauge");
+                .containsEntry("sightline_webhook_deliveries", "gauge")
+                .containsEntry("sightline_api_reads", "gauge");
         assertThat(types.keySet()).anyMatch(n -> n.startsWith("camel_exchanges"))
                 .anyMatch(n -> n.startsWith("jvm_memory")).anyMatch(n -> n.startsWith("jvm_gc"));
         assertThat(f.get("camel_exchanges_total").samples()).anyMatch(x -> "provider-openai".equals(
@@ -122,6 +123,10 @@ class PrometheusTest {
                 .isCloseTo(50 - cost, org.assertj.core.api.Assertions.within(1e-5));
         assertThat(sum(f, "sightline_cells", "sightline_cells", Map.of())).isZero();
         assertThat(f.get("sightline_analysis_lag_seconds").samples().get(0).value()).isZero();
+        // no dashboard read is computing or waiting between two requests
+        assertThat(f.get("sightline_api_reads").samples()).extracting(x -> x.labels().get("state"))
+                .containsExactlyInAnyOrder("computing", "waiting");
+        assertThat(sum(f, "sightline_api_reads", "sightline_api_reads", Map.of())).isZero();
     }
 
     @Test

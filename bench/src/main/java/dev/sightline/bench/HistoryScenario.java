@@ -191,6 +191,13 @@ final class HistoryScenario {
             p.setProperty("sightline.providers." + name + ".requests-per-minute", "100000");
             p.setProperty("sightline.providers." + name + ".consumers", "5");
         }
+        // -Dbench.history.app="key=value;key=value": app settings to compare (e.g. sightline.api.read-slots=64)
+        for (String kv : System.getProperty("bench.history.app", "").split(";")) {
+            int eq = kv.indexOf('=');
+            if (eq > 0) {
+                p.setProperty(kv.substring(0, eq).strip(), kv.substring(eq + 1).strip());
+            }
+        }
         SightlineApp app = new SightlineApp(p);
         app.start();
         return app;
