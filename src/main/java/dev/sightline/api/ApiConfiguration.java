@@ -41,7 +41,9 @@ public final class ApiConfiguration implements CamelConfiguration {
      */
     @Override
     public void configure(org.apache.camel.CamelContext ctx) {
-        authFailures(new Config(ctx.getPropertiesComponent()::resolveProperty));
+        Config config = new Config(ctx.getPropertiesComponent()::resolveProperty);
+        authFailures(config);
+        newReadSlots(config);
     }
 
     /** Failed authentications per client address: after max-failures in the window, each attempt waits longer. */
@@ -98,6 +100,10 @@ public final class ApiConfiguration implements CamelConfiguration {
      */
     @BindToRegistry(value = "readSlots", lazy = true)
     public ReadSlots readSlots(Config config) {
+        return newReadSlots(config);
+    }
+
+    static ReadSlots newReadSlots(Config config) {
         int cores = Runtime.getRuntime().availableProcessors();
         return new ReadSlots(config.integer("sightline.api.read-slots", cores + 1, 1, 10_000),
                 config.duration("sightline.api.read-wait", Duration.ofSeconds(30)));

@@ -43,6 +43,11 @@ public final class ReadSlots {
         });
     }
 
+    /** Slots free now. */
+    public int free() {
+        return slots.availablePermits();
+    }
+
     /** Reads computing now. */
     public int inUse() {
         return size - slots.availablePermits();

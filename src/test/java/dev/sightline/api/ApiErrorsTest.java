@@ -74,6 +74,21 @@ class ApiErrorsTest {
         assertThat(app.get("/api/metrics?groupBy=provider").status()).isEqualTo(200);
     }
 
+    /** A read slot setting out of range stops the start naming it (ApiConfiguration.configure reads it first). */
+    @Test
+    void badReadSlotSettingsNameTheSetting() {
+        for (String[] bad : new String[][] {{"sightline.api.read-slots", "0"}, {"sightline.api.read-slots", "two"},
+                {"sightline.api.read-wait", "-5s"}, {"sightline.api.read-wait", "soon"}}) {
+            dev.sightline.config.Config config = new dev.sightline.config.Config(
+                    k -> k.equals(bad[0]) ? java.util.Optional.of(bad[1]) : java.util.Optional.empty());
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ApiConfiguration.newReadSlots(config))
+                    .isInstanceOf(dev.sightline.config.ConfigException.class)
+                    .hasMessageContaining(bad[0] + "=" + bad[1]);
+        }
+        assertThat(ApiConfiguration.newReadSlots(new dev.sightline.config.Config(k -> java.util.Optional.empty()))
+                .free()).isEqualTo(Runtime.getRuntime().availableProcessors() + 1);
+    }
+
     @Test
     void unknownRunIs404() {
         assertError(app.get("/api/runs/987654"), 404, null);
