@@ -96,9 +96,17 @@ class CrashTest {
         assertThat(stale).isNotEmpty();
         // the survivor's calls for the rescued cells take long: they are still in flight when the sleeper wakes up
         latency(Duration.ofMillis(3000), Duration.ofMillis(3000));
-        awaitDb("the survivor to take over a frozen node's cell", () -> cluster.count(
-                "SELECT count(*) FROM cell WHERE id = ANY (?) AND status = 'leased' AND lease_owner = 'node-a'",
-                stale) >= 1);
+        try {
+            awaitDb("the survivor to take over a frozen node's cell", () -> cluster.count(
+                    "SELECT count(*) FROM cell WHERE id = ANY (?) AND status = 'leased' AND lease_owner = 'node-a'",
+                    stale) >= 1);
+        } catch (AssertionError e) {
+            // what the frozen node's cells and every session were doing: a frozen node can hold what others wait for
+            throw new AssertionError(e.getMessage() + "; frozen node's cells: " + cluster.rows("""
+                    SELECT id, status, lease_owner, attempts, lease_until - now(), next_attempt_at - now(), last_error
+                      FROM cell WHERE id = ANY (?) ORDER BY id""", stale) + "; sessions: " + cluster.sessions()
+                    + "; survivor's log:\n" + survivor.tail(40), e);
+        }
         // the sleeper cannot write while frozen: these are held by the survivor when it wakes up
         List<Long> takenOver = cluster.ids(
                 "SELECT id FROM cell WHERE id = ANY (?) AND status = 'leased' AND lease_owner = 'node-a'", stale);
