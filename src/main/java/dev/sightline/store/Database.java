@@ -38,13 +38,23 @@ public final class Database implements AutoCloseable {
      *
      * @param applicationName the sessions' {@code application_name}: "sightline", followed by the node's id when one is
      *                        set ({@code sightline.node.id}), so that {@code pg_stat_activity} tells the nodes apart
+     * @param idleInTransaction how long a session of this pool may stay idle inside a transaction before PostgreSQL
+     *                        ends it ({@code idle_in_transaction_session_timeout}; zero: never). A node that freezes
+     *                        (a paused VM, SIGSTOP) in the middle of a transaction holds its locks until it wakes:
+     *                        the workspace's rollup lock of an analysis batch, which every other node's analyses then
+     *                        wait for, and the run with them. Ended by the server, the frozen node's transaction is
+     *                        rolled back and its work taken over like that of a node that died.
      */
     public record Settings(String url, String user, String password, int poolSize, Path embeddedDir, int embeddedPort,
-                           java.time.Duration connectTimeout, String applicationName) {
+                           java.time.Duration connectTimeout, String applicationName,
+                           java.time.Duration idleInTransaction) {
+
+        public static final java.time.Duration IDLE_IN_TRANSACTION = java.time.Duration.ofSeconds(60);
 
         public Settings(String url, String user, String password, int poolSize, Path embeddedDir, int embeddedPort,
                         java.time.Duration connectTimeout) {
-            this(url, user, password, poolSize, embeddedDir, embeddedPort, connectTimeout, "sightline");
+            this(url, user, password, poolSize, embeddedDir, embeddedPort, connectTimeout, "sightline",
+                    IDLE_IN_TRANSACTION);
         }
 
         public static Settings from(dev.sightline.config.Config config) {
@@ -54,7 +64,8 @@ public final class Database implements AutoCloseable {
                     config.integer("sightline.db.embedded.port", 0, 0, 65535),
                     config.duration("sightline.db.connect-timeout", java.time.Duration.ofSeconds(5)),
                     config.find("sightline.node.id").map(String::strip).filter(id -> !id.isEmpty())
-                            .map(id -> "sightline " + id).orElse("sightline"));
+                            .map(id -> "sightline " + id).orElse("sightline"),
+                    config.duration("sightline.db.idle-in-transaction-timeout", IDLE_IN_TRANSACTION));
         }
     }
 
@@ -97,6 +108,10 @@ public final class Database implements AutoCloseable {
         hc.addDataSourceProperty("connectTimeout", Long.toString(Math.max(1, s.connectTimeout().toSeconds())));
         hc.addDataSourceProperty("reWriteBatchedInserts", "true");
         hc.addDataSourceProperty("ApplicationName", s.applicationName());
+        if (!s.idleInTransaction().isZero()) {
+            hc.setConnectionInitSql("SET idle_in_transaction_session_timeout = "
+                    + Math.max(1, s.idleInTransaction().toMillis()));
+        }
         HikariDataSource ds;
         try {
             ds = new HikariDataSource(hc);

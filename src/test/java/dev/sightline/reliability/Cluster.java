@@ -121,6 +121,8 @@ final class Cluster implements AutoCloseable {
         p.put("sightline.dispatch.consumers", "3");
         p.put("sightline.dispatch.poll-interval", "200ms");
         p.put("sightline.lease.duration", "3s");
+        // a frozen node's open transaction (its analysis batch's rollup lock) ends well within the tests' waits
+        p.put("sightline.db.idle-in-transaction-timeout", "5s");
         p.put("sightline.retry.base-delay", "200ms");
         p.put("sightline.retry.max-delay", "2s");
         p.put("sightline.shutdown.grace", "5s");
