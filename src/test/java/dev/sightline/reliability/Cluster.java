@@ -218,20 +218,9 @@ final class Cluster implements AutoCloseable {
         return jdbc.query(sql, rs -> rs.getLong(1), params);
     }
 
-    /** Rows of a query, each as its columns joined by " | ", for failure messages. */
-    List<String> rows(String sql, Object... params) {
-        return jdbc.query(sql, rs -> {
-            StringBuilder b = new StringBuilder();
-            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                b.append(i > 1 ? " | " : "").append(rs.getString(i));
-            }
-            return b.toString();
-        }, params);
-    }
-
     /** What the database's other sessions are doing and waiting for: what a stalled test needs to be read. */
-    List<String> sessions() {
-        return rows("""
+    String sessions() {
+        return dev.sightline.testing.TestApp.rows(jdbcUrl, """
                 SELECT pid, state, coalesce(wait_event_type || ':' || wait_event, '-'),
                        round(extract(epoch FROM now() - state_change)::numeric, 1) || ' s',
                        left(regexp_replace(query, '\\s+', ' ', 'g'), 100)

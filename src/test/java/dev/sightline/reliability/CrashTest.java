@@ -102,7 +102,7 @@ class CrashTest {
                     stale) >= 1);
         } catch (AssertionError e) {
             // what the frozen node's cells and every session were doing: a frozen node can hold what others wait for
-            throw new AssertionError(e.getMessage() + "; frozen node's cells: " + cluster.rows("""
+            throw new AssertionError(e.getMessage() + "; frozen node's cells: " + dev.sightline.testing.TestApp.rows(cluster.jdbcUrl(), """
                     SELECT id, status, lease_owner, attempts, lease_until - now(), next_attempt_at - now(), last_error
                       FROM cell WHERE id = ANY (?) ORDER BY id""", stale) + "; sessions: " + cluster.sessions()
                     + "; survivor's log:\n" + survivor.tail(40), e);

@@ -303,6 +303,11 @@ public final class TestApp implements AutoCloseable {
 
     /** Rows from SQL against this app's database, one line each (for an assertion's description). */
     public String rows(String sql, Object... params) {
+        return rows(jdbcUrl, sql, params);
+    }
+
+    /** Rows from SQL against the database at {@code jdbcUrl}, one line each (for an assertion's description). */
+    public static String rows(String jdbcUrl, String sql, Object... params) {
         try (Connection c = java.sql.DriverManager.getConnection(jdbcUrl);
              var ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
