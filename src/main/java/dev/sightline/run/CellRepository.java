@@ -92,7 +92,7 @@ public final class CellRepository {
               RETURNING id, cell_id),
             bodies AS (
               INSERT INTO response_body (response_id, encoding, body)
-              SELECT s.id, 'deflate-answer', i.raw_body
+              SELECT s.id, 'deflate-answer-2', i.raw_body
                 FROM stored s JOIN fenced f ON f.id = s.cell_id JOIN input i ON i.cell_id = f.id AND i.token = f.token),
             queued AS (
               INSERT INTO analysis_queue (response_id, run_id)
@@ -257,7 +257,7 @@ public final class CellRepository {
             requested[i] = a.modelRequested();
             served[i] = a.modelServed();
             statuses[i] = a.httpStatus();
-            bodies[i] = RawBodies.compress(a.rawBody(), a.text(), a.citationsJson());
+            bodies[i] = RawBodies.compress(a.rawBody(), a.text(), a.citationsJson()); // STORE_SUCCEEDED's encoding
             packed[i] = AnswerColumns.encode(a.text(), a.citationsJson());
             tokensIn[i] = a.tokensIn();
             tokensOut[i] = a.tokensOut();

@@ -1,9 +1,6 @@
 package dev.sightline.store;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
@@ -25,7 +22,7 @@ public final class AnswerColumns {
     public static final String SELECT = " s.answer, s.answer_text, s.citations::text AS citations ";
 
     static final byte FORMAT_1 = 1;
-    private static final byte[] DICTIONARY_1 = resource("answer-dictionary-1.txt");
+    private static final byte[] DICTIONARY_1 = Deflate.dictionary("answer-dictionary-1.txt");
 
     /** @param citationsJson the provider's citations as a JSON array of {@code Citation} */
     public record Answer(String text, String citationsJson) {
@@ -72,14 +69,4 @@ public final class AnswerColumns {
         return new Answer(rs.getString("answer_text"), citations == null ? "[]" : citations);
     }
 
-    private static byte[] resource(String name) {
-        try (InputStream in = AnswerColumns.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + name);
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

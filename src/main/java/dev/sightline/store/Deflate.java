@@ -1,6 +1,9 @@
 package dev.sightline.store;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
@@ -15,6 +18,18 @@ final class Deflate {
     private static final ThreadLocal<Deflater> DEFLATERS = ThreadLocal.withInitial(() -> new Deflater(6, true));
 
     private Deflate() {
+    }
+
+    /** A preset dictionary kept as a resource of this package. */
+    static byte[] dictionary(String name) {
+        try (InputStream in = Deflate.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Appends {@code input} deflated against {@code dictionary} to {@code out}. */
