@@ -24,9 +24,7 @@ import org.slf4j.LoggerFactory;
  * as many cells as it has consumers plus a few claimed ahead ({@code sightline.dispatch.claim-ahead} per consumer),
  * so a consumer that finishes a call finds its next cell waiting in its queue instead of waiting for a claim, and
  * a lease covers a call and at most the wait for one call before it; the dispatch route hands what it claims to
- * the providers' queues. Cells are claimed in groups: a provider claims again once a group's worth of its places
- * is free ({@code sightline.dispatch.claim-batch}, at most the places claimed ahead, so its consumers still have
- * cells while it claims), one statement for several cells instead of one per finished call. While a cell is held its lease is extended; on shutdown cells claimed but not started go
+ * the providers' queues. While a cell is held its lease is extended; on shutdown cells claimed but not started go
  * back without spending an attempt.
  */
 public final class Dispatcher {
@@ -47,21 +45,16 @@ public final class Dispatcher {
     /** A claim found the analysis behind and claimed nothing (see {@link #heldBack}). */
     private final AtomicBoolean heldBack = new AtomicBoolean();
 
-    /**
-     * One provider on this node: how many more cells it may hold (idle consumers and free places ahead), and how
-     * many must be free before it claims.
-     */
+    /** One provider on this node: how many more cells it may hold (idle consumers and free places ahead). */
     private static final class Lane {
         final String provider;
         final AtomicInteger free;
-        final int group;
         final AtomicBoolean claiming = new AtomicBoolean();
         volatile boolean again;
 
-        Lane(String provider, int places, int group) {
+        Lane(String provider, int places) {
             this.provider = provider;
             this.free = new AtomicInteger(places);
-            this.group = group;
         }
     }
 
@@ -85,14 +78,9 @@ public final class Dispatcher {
         this.lease = lease;
     }
 
-    /**
-     * A provider with {@code consumers} on this node, and {@code ahead} cells claimed ahead of each, claimed once
-     * {@code group} places are free (at most the places ahead: a consumer never idles for want of a claim that a
-     * smaller group would have made; 1 claims for every free place).
-     */
-    public void addLane(String provider, int consumers, int ahead, int group) {
-        lanes.put(provider, new Lane(provider, consumers * (1 + ahead),
-                Math.max(1, Math.min(group, consumers * ahead))));
+    /** A provider with {@code consumers} on this node, and {@code ahead} cells claimed ahead of each. */
+    public void addLane(String provider, int consumers, int ahead) {
+        lanes.put(provider, new Lane(provider, consumers * (1 + ahead)));
     }
 
     /** Providers whose cells may be claimed now (an open circuit keeps them in the database). */
@@ -160,7 +148,7 @@ public final class Dispatcher {
             do {
                 lane.again = false;
                 int free = lane.free.get();
-                if (free < lane.group || stopping.get() || !providerOpen.test(lane.provider)) {
+                if (free <= 0 || stopping.get() || !providerOpen.test(lane.provider)) {
                     break;
                 }
                 List<CellClaim> claimed = cells.claim(lane.provider, free, node, lease, blockedWorkspaces.get());

@@ -83,10 +83,7 @@ public final class RunConfiguration implements CamelConfiguration {
         Dispatcher d = new Dispatcher(cells, config.find("sightline.node.id").orElseGet(RunConfiguration::nodeId),
                 lease);
         int ahead = config.integer("sightline.dispatch.claim-ahead", 1, 0, 10);
-        // 0: as many as the provider has consumers
-        int group = config.integer("sightline.dispatch.claim-batch", 0, 0, 10_000);
-        providers.enabled().forEach(p -> d.addLane(p.name(), p.settings().consumers(), ahead,
-                group == 0 ? p.settings().consumers() : group));
+        providers.enabled().forEach(p -> d.addLane(p.name(), p.settings().consumers(), ahead));
         d.setProviderGate(circuits::admits);
         d.setWorkspaceGate(budget::exhaustedWorkspaces);
         int backlog = config.integer("sightline.analysis.max-backlog", 2000, 10, 1_000_000);
