@@ -60,7 +60,8 @@ public final class CellRepository {
      * immutable raw response and its analysis-queue entry. A cell whose fence fails (another node owns it now) gets
      * nothing written and no row back; the others are unaffected. Input rows are matched back by lease token, so a
      * node holding a stale and a current claim of one cell in the same group stores only the current one. Rows are
-     * locked in id order, as {@link #EXTEND} locks them, so a group and a lease extension cannot deadlock.
+     * locked in id order, as {@link #EXTEND} locks them, so a group and a lease extension cannot deadlock. Bodies are
+     * stored as {@link RawBodies#compress} writes them.
      */
     private static final String STORE_SUCCEEDED = """
             WITH input AS (
@@ -92,12 +93,12 @@ public final class CellRepository {
               RETURNING id, cell_id),
             bodies AS (
               INSERT INTO response_body (response_id, encoding, body)
-              SELECT s.id, 'deflate-answer-2', i.raw_body
+              SELECT s.id, '%s', i.raw_body
                 FROM stored s JOIN fenced f ON f.id = s.cell_id JOIN input i ON i.cell_id = f.id AND i.token = f.token),
             queued AS (
               INSERT INTO analysis_queue (response_id, run_id)
               SELECT s.id, f.run_id FROM stored s JOIN fenced f ON f.id = s.cell_id)
-            SELECT f.token, s.id FROM stored s JOIN fenced f ON f.id = s.cell_id""";
+            SELECT f.token, s.id FROM stored s JOIN fenced f ON f.id = s.cell_id""".formatted(RawBodies.DEFLATE_ANSWER_2);
 
     /**
      * Appended to a statement whose CTE {@code changed} returns the cells it updated (id, run_id, provider, prompt_id,
@@ -257,7 +258,7 @@ public final class CellRepository {
             requested[i] = a.modelRequested();
             served[i] = a.modelServed();
             statuses[i] = a.httpStatus();
-            bodies[i] = RawBodies.compress(a.rawBody(), a.text(), a.citationsJson()); // STORE_SUCCEEDED's encoding
+            bodies[i] = RawBodies.compress(a.rawBody(), a.text(), a.citationsJson());
             packed[i] = AnswerColumns.encode(a.text(), a.citationsJson());
             tokensIn[i] = a.tokensIn();
             tokensOut[i] = a.tokensOut();
