@@ -1,6 +1,7 @@
 package dev.sightline.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -8,11 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.sightline.config.Config;
+import dev.sightline.config.ConfigException;
 import dev.sightline.testing.LogCapture;
 import dev.sightline.testing.TestApp;
 
@@ -79,14 +83,12 @@ class ApiErrorsTest {
     void badReadSlotSettingsNameTheSetting() {
         for (String[] bad : new String[][] {{"sightline.api.read-slots", "0"}, {"sightline.api.read-slots", "two"},
                 {"sightline.api.read-wait", "-5s"}, {"sightline.api.read-wait", "soon"}}) {
-            dev.sightline.config.Config config = new dev.sightline.config.Config(
-                    k -> k.equals(bad[0]) ? java.util.Optional.of(bad[1]) : java.util.Optional.empty());
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ApiConfiguration.newReadSlots(config))
-                    .isInstanceOf(dev.sightline.config.ConfigException.class)
+            Config config = new Config(k -> k.equals(bad[0]) ? Optional.of(bad[1]) : Optional.empty());
+            assertThatThrownBy(() -> ApiConfiguration.newReadSlots(config)).isInstanceOf(ConfigException.class)
                     .hasMessageContaining(bad[0] + "=" + bad[1]);
         }
-        assertThat(ApiConfiguration.newReadSlots(new dev.sightline.config.Config(k -> java.util.Optional.empty()))
-                .free()).isEqualTo(Runtime.getRuntime().availableProcessors() + 1);
+        assertThat(ApiConfiguration.newReadSlots(new Config(k -> Optional.empty())).free())
+                .isEqualTo(Runtime.getRuntime().availableProcessors() + 1);
     }
 
     @Test

@@ -220,7 +220,7 @@ final class Cluster implements AutoCloseable {
 
     /** What the database's other sessions are doing and waiting for: what a stalled test needs to be read. */
     String sessions() {
-        return dev.sightline.testing.TestApp.rows(jdbcUrl, """
+        return TestApp.rows(jdbcUrl, """
                 SELECT pid, state, coalesce(wait_event_type || ':' || wait_event, '-'),
                        round(extract(epoch FROM now() - state_change)::numeric, 1) || ' s',
                        left(regexp_replace(query, '\\s+', ' ', 'g'), 100)

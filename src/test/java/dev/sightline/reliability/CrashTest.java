@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.sightline.testing.TestApp;
 import dev.sightline.testing.TestPostgres;
 
 /**
@@ -102,7 +103,7 @@ class CrashTest {
                     stale) >= 1);
         } catch (AssertionError e) {
             // what the frozen node's cells and every session were doing: a frozen node can hold what others wait for
-            throw new AssertionError(e.getMessage() + "; frozen node's cells: " + dev.sightline.testing.TestApp.rows(cluster.jdbcUrl(), """
+            throw new AssertionError(e.getMessage() + "; frozen node's cells: " + TestApp.rows(cluster.jdbcUrl(), """
                     SELECT id, status, lease_owner, attempts, lease_until - now(), next_attempt_at - now(), last_error
                       FROM cell WHERE id = ANY (?) ORDER BY id""", stale) + "; sessions: " + cluster.sessions()
                     + "; survivor's log:\n" + survivor.tail(40), e);
@@ -135,6 +136,6 @@ class CrashTest {
     }
 
     private static void awaitDb(String what, java.util.function.BooleanSupplier condition) {
-        dev.sightline.testing.TestApp.await(what, Duration.ofSeconds(60), condition);
+        TestApp.await(what, Duration.ofSeconds(60), condition);
     }
 }
