@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.sightline.testing.TestPostgres;
 
@@ -86,8 +87,7 @@ class ConfigErrorsTest {
     }
 
     @Test
-    void aBrokenRouteFileStopsTheStartNamingTheFile() throws Exception {
-        Path dir = java.nio.file.Files.createTempDirectory("sightline-broken-route");
+    void aBrokenRouteFileStopsTheStartNamingTheFile(@TempDir Path dir) throws Exception {
         java.nio.file.Files.createDirectories(dir.resolve("routes"));
         java.nio.file.Files.writeString(dir.resolve("routes/mine.yaml"), "- route:\n    id: mine\n    from: [oops\n");
         Outcome o = launchIn(dir);

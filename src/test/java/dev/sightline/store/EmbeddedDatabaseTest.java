@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The embedded PostgreSQL is not open to other local users: it asks for a password generated on first start and
@@ -39,8 +40,8 @@ class EmbeddedDatabaseTest {
     }
 
     @Test
-    void asksForAGeneratedPasswordKeptOwnerOnlyAndListensOnLoopback() throws Exception {
-        Path dir = Files.createTempDirectory("embedded-db").resolve("postgres");
+    void asksForAGeneratedPasswordKeptOwnerOnlyAndListensOnLoopback(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("postgres");
         try (EmbeddedDatabase db = EmbeddedDatabase.start(dir, 0)) {
             Path file = dir.resolve(EmbeddedDatabase.PASSWORD_FILE);
             assertThat(Files.getPosixFilePermissions(file))
@@ -76,8 +77,7 @@ class EmbeddedDatabaseTest {
     }
 
     @Test
-    void aCopiedFoldersStalePidFileNeverStopsTheOriginalsPostgres() throws Exception {
-        Path dir = Files.createTempDirectory("sightline-copied");
+    void aCopiedFoldersStalePidFileNeverStopsTheOriginalsPostgres(@TempDir Path dir) throws Exception {
         try (EmbeddedDatabase original = EmbeddedDatabase.start(dir.resolve("original"), 0)) {
             // a copy of the folder while it runs: its postmaster.pid names the original's live postgres
             Path copy = Files.createDirectories(dir.resolve("copy"));
@@ -101,8 +101,8 @@ class EmbeddedDatabaseTest {
      * recorded binaries that are gone send the start the long way, which records them again.
      */
     @Test
-    void aRestartRunsTheRecordedBinariesInASessionOfItsOwnAndStopsThem() throws Exception {
-        Path dir = Files.createTempDirectory("embedded-restart").resolve("postgres");
+    void aRestartRunsTheRecordedBinariesInASessionOfItsOwnAndStopsThem(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("postgres");
         try (EmbeddedDatabase first = EmbeddedDatabase.start(dir, 0)) {
             assertThat(first.port()).isPositive();
         }

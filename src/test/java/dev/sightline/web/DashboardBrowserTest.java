@@ -21,6 +21,7 @@ import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -54,7 +55,10 @@ class DashboardBrowserTest {
     static HttpServer mock;
     static TestApp app;
     static ChromeDriver driver;
+    @TempDir
     static Path downloads;
+    @TempDir
+    static Path chromiumProfile;
 
     @BeforeAll
     static void start() throws Exception {
@@ -74,14 +78,13 @@ class DashboardBrowserTest {
         app = TestApp.start("dashboard", s);
 
         Files.createDirectories(SHOTS);
-        downloads = Files.createTempDirectory("sightline-downloads");
         System.setProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
         ChromeOptions o = new ChromeOptions();
         o.setBinary("/usr/bin/chromium");
         o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
                 "--disable-quic", "--window-size=1280,800",
-                "--user-data-dir=" + Files.createTempDirectory("sightline-chromium"));
+                "--user-data-dir=" + chromiumProfile);
         o.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toString(),
                 "download.prompt_for_download", false));
         LoggingPreferences logs = new LoggingPreferences();
