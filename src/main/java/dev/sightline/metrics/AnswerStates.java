@@ -32,8 +32,7 @@ public final class AnswerStates {
             WITH u AS (SELECT * FROM unnest(?::int[], ?::date[], ?::int[]) AS u(span, period, sign))
             SELECT {key} AS key, sum(u.sign * r.answers) AS n, sum(u.sign * r.refused) AS refused,
                    sum(u.sign * r.empty) AS empty
-              FROM u JOIN rollup_answers r ON r.workspace_id = ? AND r.span = u.span AND r.period = u.period
-                                          AND r.provider {rows}
+              FROM u JOIN rollup_answers r ON r.workspace_id = ? AND r.period = u.period AND r.span = u.span{rows}
               {tags}
              GROUP BY 1
             HAVING sum(u.sign * r.answers) <> 0""";
@@ -106,7 +105,7 @@ public final class AnswerStates {
                 default -> "t.tag";
             };
             String sql = ROLLUPS.replace("{key}", key)
-                    .replace("{rows}", MetricsRepository.rollupRows(scope, groupBy))
+                    .replace("{rows}", MetricsRepository.rollupRows(scope))
                     .replace("{tags}", "tag".equals(groupBy) ? TAGS.replace("{row}", "r") : "");
             Periods p = MetricsRepository.periods(groupBy, from, to, range.get().closed());
             List<Object> params = new ArrayList<>(List.of(p.spans(), p.starts(), p.signs(), scope.workspaceId()));

@@ -24,7 +24,7 @@ import dev.sightline.store.Jdbc;
  * <ul>
  * <li>a range of dates, groupBy null, provider, prompt or tag: rollup_answers and rollup_entity over the range's
  *     periods ({@link Periods#cover}: blocks of 64 and 8 days and single days, added or taken away), the all-providers rows
- *     (provider '') or, for groupBy=provider, each provider's rows;</li>
+ *     providers' rows (sql/V24: no all-provider rows are kept; each prompt's are added up over its providers);</li>
  * <li>a range of dates, groupBy=day: rollup_days, one row per day and entity;</li>
  * <li>a provider filter: the same rollup rows of that provider only (rollup rows carry it); a tag filter: the
  *     rollup rows of the prompts whose tags contain it (rollup rows carry the prompt; tags are the prompt's now, as
@@ -80,15 +80,14 @@ public final class MetricsRepository {
 
     /**
      * Rollup rows of the given periods (unnest of spans and period starts); base: provider, day or '' (all);
-     * providers: which provider rows, then the prompts of a tag filter (see {@link #rollupRows}).
+     * rows: the provider of a provider filter, then the prompts of a tag filter (see {@link #rollupRows}).
      */
     private static final String ROLLUP_PERIODS = """
             WITH u AS (SELECT * FROM unnest(?::int[], ?::date[], ?::int[]) AS u(span, period, sign)),
             pa AS (
                 SELECT {base} AS base, r.prompt_id, sum(u.sign * r.answers) AS m, sum(u.sign * r.credits) AS credits,
                        sum(u.sign * r.cited) AS cited
-                  FROM u JOIN rollup_answers r ON r.workspace_id = ? AND r.span = u.span AND r.period = u.period
-                                              AND r.provider {providers}
+                  FROM u JOIN rollup_answers r ON r.workspace_id = ? AND r.period = u.period AND r.span = u.span{rows}
                  GROUP BY 1, 2
                 HAVING sum(u.sign * r.answers) <> 0),
             pe AS (
@@ -97,8 +96,8 @@ public final class MetricsRepository {
                        sum(u.sign * r.order_sum) AS order_sum, sum(u.sign * r.order_count) AS order_count,
                        sum(u.sign * r.sentiment_sum) AS sentiment_sum,
                        sum(u.sign * r.sentiment_count) AS sentiment_count, sum(u.sign * r.citing) AS citing
-                  FROM u JOIN rollup_entity r ON r.workspace_id = ? AND r.entity_id = ANY (?::bigint[])
-                                             AND r.span = u.span AND r.period = u.period AND r.provider {providers}
+                  FROM u JOIN rollup_entity r ON r.workspace_id = ? AND r.period = u.period AND r.span = u.span
+                                             AND r.entity_id = ANY (?::bigint[]){rows}
                  GROUP BY 1, 2, 3),""";
 
     /** One group per day: the per-day sums kept in rollup_days (prompts and interval sums included). */
@@ -154,13 +153,12 @@ public final class MetricsRepository {
             WITH ans AS (
                 SELECT r.provider AS key, r.prompt_id, r.answers AS m, r.credits, r.cited
                   FROM rollup_answers r
-                 WHERE r.workspace_id = ? AND r.span = 1 AND r.period = ? AND r.provider > ''),
+                 WHERE r.workspace_id = ? AND r.period = ? AND r.span = 1),
             ent AS (
                 SELECT r.provider AS key, r.prompt_id, r.entity_id, r.mentioned AS y, r.rank_sum, r.rank_count,
                        r.order_sum, r.order_count, r.sentiment_sum, r.sentiment_count, r.citing
                   FROM rollup_entity r
-                 WHERE r.workspace_id = ? AND r.entity_id = ANY (?::bigint[]) AND r.span = 1 AND r.period = ?
-                   AND r.provider > ''),
+                 WHERE r.workspace_id = ? AND r.entity_id = ANY (?::bigint[]) AND r.period = ? AND r.span = 1),
             """ + PER_GROUP;
 
     /**
@@ -196,11 +194,8 @@ public final class MetricsRepository {
             ent AS (SELECT t.tag AS key, pe.* FROM pe JOIN tags t USING (prompt_id)),
             """;
 
-    /**
-     * Rollup rows ({@code r}) of one provider: never the all-providers rows (provider ''), whatever the filter
-     * says. Parameter: the provider.
-     */
-    private static final String ONE_PROVIDER = "> '' AND r.provider = ?::text";
+    /** Rollup rows ({@code r}) of one provider. Parameter: the provider. */
+    private static final String ONE_PROVIDER = " AND r.provider = ?::text";
     /** Rollup rows ({@code r}) of the prompts tagged with the filter's tag. Parameter: the tag. */
     private static final String TAGGED_PROMPTS =
             " AND r.prompt_id IN (SELECT p.id FROM prompt p WHERE ?::text = ANY (p.tags))";
@@ -215,8 +210,8 @@ public final class MetricsRepository {
     /** groupBy=model: the model the answer was served with (else the one asked for), '' when neither is known. */
     private static final String MODEL = "coalesce(a.model, '')";
 
-    private static String rollup(String base, String providers, String grouping) {
-        return ROLLUP_PERIODS.replace("{base}", base).replace("{providers}", providers) + grouping + PER_GROUP;
+    private static String rollup(String base, String rows, String grouping) {
+        return ROLLUP_PERIODS.replace("{base}", base).replace("{rows}", rows) + grouping + PER_GROUP;
     }
 
     /** Where sentiment comes from: the analyzer's, or the judge's with the analyzer's as fallback. */
@@ -403,11 +398,11 @@ public final class MetricsRepository {
         if ("day".equals(groupBy) && !filtered(scope)) {
             return read(DAYS, ids, scope.workspaceId(), from, to);
         }
-        String sql = groupBy == null ? rollup("''", rollupRows(scope, null), BY_ALL) : switch (groupBy) {
-            case "provider" -> rollup("r.provider", rollupRows(scope, groupBy), BY_BASE);
-            case "prompt" -> rollup("''", rollupRows(scope, groupBy), BY_PROMPT);
-            case "day" -> rollup("r.period::text", rollupRows(scope, groupBy), BY_BASE);
-            default -> rollup("''", rollupRows(scope, groupBy), BY_TAG);
+        String sql = groupBy == null ? rollup("''", rollupRows(scope), BY_ALL) : switch (groupBy) {
+            case "provider" -> rollup("r.provider", rollupRows(scope), BY_BASE);
+            case "prompt" -> rollup("''", rollupRows(scope), BY_PROMPT);
+            case "day" -> rollup("r.period::text", rollupRows(scope), BY_BASE);
+            default -> rollup("''", rollupRows(scope), BY_TAG);
         };
         Periods p = periods(groupBy, from, to, closed);
         List<Object> params = new ArrayList<>(List.of(p.spans(), p.starts(), p.signs(), scope.workspaceId()));
@@ -437,12 +432,12 @@ public final class MetricsRepository {
     }
 
     /**
-     * Which rollup rows ({@code r}) a date scope reads, to follow {@code r.provider }: the all-providers rows, each
-     * provider's (groupBy=provider), or the filter's provider's; then only the filter's tag's prompts. Parameters:
+     * Which rollup rows ({@code r}) of its periods a date scope reads, conditions to follow the period's: every
+     * provider's, or the filter's provider's; then only the filter's tag's prompts. Parameters:
      * {@link #filterParams}.
      */
-    static String rollupRows(Scope scope, String groupBy) {
-        String providers = scope.provider() != null ? ONE_PROVIDER : "provider".equals(groupBy) ? "> ''" : "= ''";
+    static String rollupRows(Scope scope) {
+        String providers = scope.provider() != null ? ONE_PROVIDER : "";
         return scope.tag() != null ? providers + TAGGED_PROMPTS : providers;
     }
 

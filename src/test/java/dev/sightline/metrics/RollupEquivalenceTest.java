@@ -231,26 +231,37 @@ class RollupEquivalenceTest {
                               y.order_sum, y.order_count, y.sentiment_sum::float8, y.sentiment_count,
                               y.citing)::text FROM rollup_days y UNION ALL
                       SELECT (f.*)::text FROM answer_fact f) s""";
-            // rollup_days is kept by difference (V15): every row as a recount of the days' all-provider rows has it
+            // rollup_days is kept by difference (V15): every row as a recount of the days' rows, each prompt's added
+            // up over its providers first (V24), has it
             String recount = """
                     WITH kept AS (
                       SELECT workspace_id, day, entity_id, n, prompts, sum_m2, credits, cited, refused, empty,
                              mentioned, sum_y2_m, rank_sum, rank_count, order_sum, order_count, sentiment_sum,
                              sentiment_count, citing FROM rollup_days),
+                    pa AS (
+                      SELECT workspace_id, period, prompt_id, sum(answers) AS answers, sum(credits) AS credits,
+                             sum(cited) AS cited, sum(refused) AS refused, sum(empty) AS empty
+                        FROM rollup_answers WHERE span = 1 GROUP BY 1, 2, 3),
+                    pe AS (
+                      SELECT workspace_id, period, prompt_id, entity_id, sum(mentioned) AS mentioned,
+                             sum(rank_sum) AS rank_sum, sum(rank_count) AS rank_count, sum(order_sum) AS order_sum,
+                             sum(order_count) AS order_count, sum(sentiment_sum) AS sentiment_sum,
+                             sum(sentiment_count) AS sentiment_count, sum(citing) AS citing
+                        FROM rollup_entity WHERE span = 1 GROUP BY 1, 2, 3, 4),
                     recounted AS (
                       SELECT a.workspace_id, a.period AS day, 0::bigint AS entity_id, sum(a.answers) AS n,
-                             count(*) AS prompts, sum(a.answers::bigint * a.answers) AS sum_m2, sum(a.credits),
+                             count(*) AS prompts, sum(a.answers * a.answers) AS sum_m2, sum(a.credits),
                              sum(a.cited), sum(a.refused), sum(a.empty), 0, 0, 0, 0, 0, 0, 0, 0, 0
-                        FROM rollup_answers a WHERE a.span = 1 AND a.provider = '' GROUP BY 1, 2
+                        FROM pa a GROUP BY 1, 2
                       UNION ALL
                       SELECT x.workspace_id, x.period, x.entity_id, 0, 0, 0, 0, 0, 0, 0, sum(x.mentioned),
                              sum(x.mentioned::numeric * x.mentioned / a.answers), sum(x.rank_sum), sum(x.rank_count),
                              sum(x.order_sum), sum(x.order_count), sum(x.sentiment_sum), sum(x.sentiment_count),
                              sum(x.citing)
-                        FROM rollup_entity x
-                        JOIN rollup_answers a ON a.workspace_id = x.workspace_id AND a.span = 1 AND a.period = x.period
-                                             AND a.provider = '' AND a.prompt_id = x.prompt_id
-                       WHERE x.span = 1 AND x.provider = '' GROUP BY 1, 2, 3)
+                        FROM pe x
+                        JOIN pa a ON a.workspace_id = x.workspace_id AND a.period = x.period
+                                 AND a.prompt_id = x.prompt_id
+                       GROUP BY 1, 2, 3)
                     SELECT (SELECT count(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM recounted) k)
                          + (SELECT count(*) FROM (SELECT * FROM recounted EXCEPT SELECT * FROM kept) r)""";
             assertThat(app.count("SELECT count(*) FROM rollup_days")).isPositive();

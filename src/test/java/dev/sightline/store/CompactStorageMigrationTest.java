@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * database that has rows in them keeps every value, and the application's writes work on the new tables. V19 stores
  * new answers deflated in one column: answers stored before are read as they were. V21 rewrites the rollup tables
  * again (int columns, keys led by the period): same values, and a value out of an int's range is refused, not
- * stored wrong.
+ * stored wrong. V24 drops the all-provider rollup rows and keeps the others as they were.
  */
 class CompactStorageMigrationTest {
 
@@ -88,7 +88,7 @@ class CompactStorageMigrationTest {
             String entityRollups = scalar(ds, ENTITY_ROLLUPS);
             String answerRollups = scalar(ds, ANSWER_ROLLUPS);
 
-            flyway(ds, dir, "latest").migrate();
+            flyway(ds, dir, "23").migrate();
 
             assertThat(scalar(ds, CITATIONS_AFTER)).isEqualTo(citations);
             assertThat(scalar(ds, "SELECT count(*) FROM cited_url")).as("each URL once").isEqualTo("3");
@@ -113,6 +113,29 @@ class CompactStorageMigrationTest {
                                                    sentiment_count, citing)
                         VALUES (1, 2147483648, 1, '2026-11-30', 'openai', 5, 1, 0, 0, 0, 0, 0, 0, 0)"""))
                         .hasMessageContaining("integer out of range");
+            }
+
+            // V24: the all-provider rows go (they added up their key's provider rows), every other row keeps its
+            // values; the keys lead with the prompt after the period and span; an all-provider row is refused
+            flyway(ds, dir, "latest").migrate();
+            assertThat(scalar(ds, ENTITY_ROLLUPS)).isEqualTo(String.join(";",
+                    "1|7|1|2026-11-30|openai|5|3|4|2|5|3|1.375|3|1", "1|8|64|2026-10-01|gemini|6|1|0|0|1|1|0.5|1|2"));
+            assertThat(scalar(ds, ANSWER_ROLLUPS)).isEqualTo("1|1|2026-11-30|openai|5|4|3|2|1|0");
+            assertThat(scalar(ds, """
+                    SELECT string_agg(conname, ',' ORDER BY conname) FROM pg_constraint
+                     WHERE conrelid IN ('rollup_entity'::regclass, 'rollup_answers'::regclass)"""))
+                    .isEqualTo("rollup_answers_pkey,rollup_answers_provider_check,rollup_answers_span_check,"
+                            + "rollup_entity_pkey,rollup_entity_provider_check,rollup_entity_span_check");
+            assertThat(scalar(ds, "SELECT pg_get_indexdef('rollup_entity_pkey'::regclass)"))
+                    .endsWith("(workspace_id, period, span, prompt_id, provider, entity_id)");
+            assertThat(scalar(ds, "SELECT pg_get_indexdef('rollup_answers_pkey'::regclass)"))
+                    .endsWith("(workspace_id, period, span, prompt_id, provider)");
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                assertThatThrownBy(() -> st.execute("""
+                        INSERT INTO rollup_answers (workspace_id, span, period, provider, prompt_id, answers, credits,
+                                                    cited)
+                        VALUES (1, 1, '2026-12-01', '', 5, 1, 0, 0)"""))
+                        .hasMessageContaining("rollup_answers_provider_check");
             }
             // answers stored before V19 keep their text and citations columns and are read as they were; a response
             // without an answer in either form is refused
