@@ -28,8 +28,8 @@ public final class AnswerStates {
      * Rollup rows of the given periods per group; {key}: the group of a row {@code r}, {rows}: which rows (see
      * {@link MetricsRepository#rollupRows}), {tags}: for groupBy=tag, each distinct tag of the row's prompt.
      */
-    private static final String ROLLUPS = """
-            WITH u AS (SELECT * FROM unnest(?::int[], ?::date[], ?::int[]) AS u(span, period, sign))
+    private static final String ROLLUPS = MetricsRepository.PERIODS + """
+
             SELECT {key} AS key, sum(u.sign * r.answers) AS n, sum(u.sign * r.refused) AS refused,
                    sum(u.sign * r.empty) AS empty
               FROM u JOIN rollup_answers r ON r.workspace_id = ? AND r.period = u.period AND r.span = u.span{rows}
@@ -105,7 +105,7 @@ public final class AnswerStates {
                 default -> "t.tag";
             };
             String sql = ROLLUPS.replace("{key}", key)
-                    .replace("{rows}", MetricsRepository.rollupRows(scope))
+                    .replace("{rows}", MetricsRepository.rollupRows(scope, groupBy))
                     .replace("{tags}", "tag".equals(groupBy) ? TAGS.replace("{row}", "r") : "");
             Periods p = MetricsRepository.periods(groupBy, from, to, range.get().closed());
             List<Object> params = new ArrayList<>(List.of(p.spans(), p.starts(), p.signs(), scope.workspaceId()));

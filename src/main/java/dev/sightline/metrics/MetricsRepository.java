@@ -24,7 +24,8 @@ import dev.sightline.store.Jdbc;
  * <ul>
  * <li>a range of dates, groupBy null, provider, prompt or tag: rollup_answers and rollup_entity over the range's
  *     periods ({@link Periods#cover}: blocks of 64 and 8 days and single days, added or taken away), the all-providers rows
- *     providers' rows (sql/V24: no all-provider rows are kept; each prompt's are added up over its providers);</li>
+ *     all-providers rows (provider '') of the blocks and every provider's rows of the single days, added up per
+ *     prompt (sql/V24), or, for groupBy=provider, each provider's rows;</li>
  * <li>a range of dates, groupBy=day: rollup_days, one row per day and entity;</li>
  * <li>a provider filter: the same rollup rows of that provider only (rollup rows carry it); a tag filter: the
  *     rollup rows of the prompts whose tags contain it (rollup rows carry the prompt; tags are the prompt's now, as
@@ -79,11 +80,23 @@ public final class MetricsRepository {
               LEFT JOIN ge ON ge.key = g.key AND ge.entity_id = e.id""";
 
     /**
+     * The periods to read (u: span, period start, sign: added or taken away), and for each, {@code last_provider}:
+     * the last provider name whose rows an all-providers read takes ({@link #ALL_PROVIDERS}). Single days hold
+     * provider rows only, read whole (chr(1114111), the largest code point, sorts after every name); blocks of 8
+     * and 64 days hold an all-providers row (provider '') beside them, read alone. A key column's range, so the
+     * index skips the blocks' provider rows without reading them.
+     */
+    static final String PERIODS = """
+            WITH u AS (SELECT u.span, u.period, u.sign,
+                              CASE WHEN u.span = 1 THEN chr(1114111) ELSE '' END COLLATE "C" AS last_provider
+                         FROM unnest(?::int[], ?::date[], ?::int[]) AS u(span, period, sign))""";
+
+    /**
      * Rollup rows of the given periods (unnest of spans and period starts); base: provider, day or '' (all);
      * rows: the provider of a provider filter, then the prompts of a tag filter (see {@link #rollupRows}).
      */
-    private static final String ROLLUP_PERIODS = """
-            WITH u AS (SELECT * FROM unnest(?::int[], ?::date[], ?::int[]) AS u(span, period, sign)),
+    private static final String ROLLUP_PERIODS = PERIODS + """
+            ,
             pa AS (
                 SELECT {base} AS base, r.prompt_id, sum(u.sign * r.answers) AS m, sum(u.sign * r.credits) AS credits,
                        sum(u.sign * r.cited) AS cited
@@ -196,6 +209,13 @@ public final class MetricsRepository {
 
     /** Rollup rows ({@code r}) of one provider. Parameter: the provider. */
     private static final String ONE_PROVIDER = " AND r.provider = ?::text";
+    /** Rollup rows ({@code r}) of every provider, one by one: never the blocks' all-providers rows. */
+    private static final String EACH_PROVIDER = " AND r.provider > ''";
+    /**
+     * Rollup rows ({@code r}) of all providers together: the single days' provider rows and the blocks'
+     * all-providers rows (see {@link #PERIODS}).
+     */
+    private static final String ALL_PROVIDERS = " AND r.provider <= u.last_provider";
     /** Rollup rows ({@code r}) of the prompts tagged with the filter's tag. Parameter: the tag. */
     private static final String TAGGED_PROMPTS =
             " AND r.prompt_id IN (SELECT p.id FROM prompt p WHERE ?::text = ANY (p.tags))";
@@ -398,11 +418,11 @@ public final class MetricsRepository {
         if ("day".equals(groupBy) && !filtered(scope)) {
             return read(DAYS, ids, scope.workspaceId(), from, to);
         }
-        String sql = groupBy == null ? rollup("''", rollupRows(scope), BY_ALL) : switch (groupBy) {
-            case "provider" -> rollup("r.provider", rollupRows(scope), BY_BASE);
-            case "prompt" -> rollup("''", rollupRows(scope), BY_PROMPT);
-            case "day" -> rollup("r.period::text", rollupRows(scope), BY_BASE);
-            default -> rollup("''", rollupRows(scope), BY_TAG);
+        String sql = groupBy == null ? rollup("''", rollupRows(scope, null), BY_ALL) : switch (groupBy) {
+            case "provider" -> rollup("r.provider", rollupRows(scope, groupBy), BY_BASE);
+            case "prompt" -> rollup("''", rollupRows(scope, groupBy), BY_PROMPT);
+            case "day" -> rollup("r.period::text", rollupRows(scope, groupBy), BY_BASE);
+            default -> rollup("''", rollupRows(scope, groupBy), BY_TAG);
         };
         Periods p = periods(groupBy, from, to, closed);
         List<Object> params = new ArrayList<>(List.of(p.spans(), p.starts(), p.signs(), scope.workspaceId()));
@@ -432,12 +452,13 @@ public final class MetricsRepository {
     }
 
     /**
-     * Which rollup rows ({@code r}) of its periods a date scope reads, conditions to follow the period's: every
-     * provider's, or the filter's provider's; then only the filter's tag's prompts. Parameters:
-     * {@link #filterParams}.
+     * Which rollup rows ({@code r}) of its periods ({@code u}, {@link #PERIODS}) a date scope reads, conditions to
+     * follow the period's: all providers together, each provider's (groupBy=provider), or the filter's provider's;
+     * then only the filter's tag's prompts. Parameters: {@link #filterParams}.
      */
-    static String rollupRows(Scope scope) {
-        String providers = scope.provider() != null ? ONE_PROVIDER : "";
+    static String rollupRows(Scope scope, String groupBy) {
+        String providers = scope.provider() != null ? ONE_PROVIDER
+                : "provider".equals(groupBy) ? EACH_PROVIDER : ALL_PROVIDERS;
         return scope.tag() != null ? providers + TAGGED_PROMPTS : providers;
     }
 

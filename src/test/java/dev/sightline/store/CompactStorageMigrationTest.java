@@ -115,12 +115,23 @@ class CompactStorageMigrationTest {
                         .hasMessageContaining("integer out of range");
             }
 
-            // V24: the all-provider rows go (they added up their key's provider rows), every other row keeps its
-            // values; the keys lead with the prompt after the period and span; an all-provider row is refused
+            // V24: the single days' all-provider rows go (they added up their key's provider rows), every other row
+            // keeps its values, the blocks' all-provider rows included; the keys lead with the prompt after the
+            // period and span; a single day's all-provider row is refused
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                st.execute("""
+                        INSERT INTO rollup_entity (workspace_id, entity_id, span, period, provider, prompt_id, mentioned,
+                                                   rank_sum, rank_count, order_sum, order_count, sentiment_sum,
+                                                   sentiment_count, citing)
+                        VALUES (1, 7, 1, '2026-11-30', '', 5, 3, 4, 2, 5, 3, 1.375, 3, 1)""");
+                st.execute("""
+                        INSERT INTO rollup_answers (workspace_id, span, period, provider, prompt_id, answers, credits,
+                                                    cited, refused, empty)
+                        VALUES (1, 1, '2026-11-30', '', 5, 4, 3, 2, 1, 0)""");
+            }
             flyway(ds, dir, "latest").migrate();
-            assertThat(scalar(ds, ENTITY_ROLLUPS)).isEqualTo(String.join(";",
-                    "1|7|1|2026-11-30|openai|5|3|4|2|5|3|1.375|3|1", "1|8|64|2026-10-01|gemini|6|1|0|0|1|1|0.5|1|2"));
-            assertThat(scalar(ds, ANSWER_ROLLUPS)).isEqualTo("1|1|2026-11-30|openai|5|4|3|2|1|0");
+            assertThat(scalar(ds, ENTITY_ROLLUPS)).isEqualTo(entityRollups);
+            assertThat(scalar(ds, ANSWER_ROLLUPS)).isEqualTo(answerRollups);
             assertThat(scalar(ds, """
                     SELECT string_agg(conname, ',' ORDER BY conname) FROM pg_constraint
                      WHERE conrelid IN ('rollup_entity'::regclass, 'rollup_answers'::regclass)"""))
