@@ -23,7 +23,7 @@ import dev.sightline.store.Jdbc;
  * <p>What each shape (scope x groupBy) reads:
  * <ul>
  * <li>a range of dates, groupBy null, provider, prompt or tag: rollup_answers and rollup_entity over the range's
- *     periods ({@link Periods#cover}: blocks of 64 and 8 days and single days, added or taken away), the all-providers rows
+ *     periods ({@link Periods#cover}: blocks of 64 and 8 days and single days, added or taken away): the
  *     all-providers rows (provider '') of the blocks and every provider's rows of the single days, added up per
  *     prompt (sql/V24), or, for groupBy=provider, each provider's rows;</li>
  * <li>a range of dates, groupBy=day: rollup_days, one row per day and entity;</li>
@@ -92,8 +92,8 @@ public final class MetricsRepository {
                          FROM unnest(?::int[], ?::date[], ?::int[]) AS u(span, period, sign))""";
 
     /**
-     * Rollup rows of the given periods (unnest of spans and period starts); base: provider, day or '' (all);
-     * rows: the provider of a provider filter, then the prompts of a tag filter (see {@link #rollupRows}).
+     * Rollup rows of the given periods ({@link #PERIODS}); base: provider, day or '' (all); rows: which providers'
+     * rows, then the prompts of a tag filter (see {@link #rollupRows}).
      */
     private static final String ROLLUP_PERIODS = PERIODS + """
             ,

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * database that has rows in them keeps every value, and the application's writes work on the new tables. V19 stores
  * new answers deflated in one column: answers stored before are read as they were. V21 rewrites the rollup tables
  * again (int columns, keys led by the period): same values, and a value out of an int's range is refused, not
- * stored wrong. V24 drops the all-provider rollup rows and keeps the others as they were.
+ * stored wrong. V24 drops the single days' all-provider rollup rows and keeps the others as they were.
  */
 class CompactStorageMigrationTest {
 
