@@ -82,9 +82,9 @@ public final class MetricsRepository {
     /**
      * The periods to read (u: span, period start, sign: added or taken away), and for each, {@code last_provider}:
      * the last provider name whose rows an all-providers read takes ({@link #ALL_PROVIDERS}). Single days hold
-     * provider rows only, read whole (chr(1114111), the largest code point, sorts after every name); blocks of 8
-     * and 64 days hold an all-providers row (provider '') beside them, read alone. A key column's range, so the
-     * index skips the blocks' provider rows without reading them.
+     * provider rows only, read whole (chr(1114111), the largest code point, sorts after every name; the database is
+     * UTF8, {@code Database} refuses others); blocks of 8 and 64 days hold an all-providers row (provider '') beside
+     * them, read alone. A key column's range, so the index skips the blocks' provider rows without reading them.
      */
     static final String PERIODS = """
             WITH u AS (SELECT u.span, u.period, u.sign,

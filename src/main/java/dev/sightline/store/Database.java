@@ -123,8 +123,35 @@ public final class Database implements AutoCloseable {
                     + " (sightline.db.url, sightline.db.user, sightline.db.password): " + rootMessage(e));
         }
         Database db = new Database(ds, embedded, url);
+        try {
+            db.requireUtf8();
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
         db.migrate();
         return db;
+    }
+
+    /**
+     * Answers come in every language and script, and the rollups' reads rely on Unicode code points sorting after
+     * every provider name: a database in another encoding (LATIN1, SQL_ASCII) would refuse answers or metrics
+     * later, so it is refused now, naming the setting.
+     */
+    private void requireUtf8() {
+        String encoding;
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT current_setting('server_encoding')")) {
+            rs.next();
+            encoding = rs.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read the database's encoding: " + e.getMessage(), e);
+        }
+        if (!"UTF8".equalsIgnoreCase(encoding)) {
+            throw new dev.sightline.config.ConfigException("The database " + redact(url) + " (sightline.db.url) "
+                    + "uses the encoding " + encoding + "; Sightline needs a UTF8 database (CREATE DATABASE ... "
+                    + "ENCODING 'UTF8' TEMPLATE template0)");
+        }
     }
 
     /** The migrations in the jar, with {@code ./sql/V*.sql} of the working folder replacing or adding to them. */

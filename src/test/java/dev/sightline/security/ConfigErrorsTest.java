@@ -87,6 +87,25 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void aDatabaseNotInUtf8IsRefusedNamingTheSettingAndTheEncoding() throws Exception {
+        String name = "latin1_" + System.nanoTime();
+        try (java.sql.Connection c = TestPostgres.server().getPostgresDatabase().getConnection();
+                java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + name + " ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
+        }
+        Outcome o = launch("sightline.db.url=" + TestPostgres.server().getJdbcUrl("postgres", name));
+        assertThat(o.exit()).isEqualTo(2);
+        assertThat(o.errorLines()).hasSize(1);
+        assertThat(o.errorLines().get(0)).contains("sightline.db.url").contains("LATIN1").contains("UTF8");
+        try (java.sql.Connection c = TestPostgres.server().getDatabase("postgres", name).getConnection();
+                java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("tables created in the refused database").isZero();
+        }
+    }
+
+    @Test
     void aBrokenRouteFileStopsTheStartNamingTheFile(@TempDir Path dir) throws Exception {
         java.nio.file.Files.createDirectories(dir.resolve("routes"));
         java.nio.file.Files.writeString(dir.resolve("routes/mine.yaml"), "- route:\n    id: mine\n    from: [oops\n");
