@@ -49,7 +49,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     /**
      * How the server runs: durability on (io.zonky's defaults turn it off), loopback only, passwords hashed with
-     * SCRAM, times in UTC.
+     * SCRAM, times in UTC, no logical replication workers.
      */
     private static final Map<String, String> SERVER_CONFIG = Map.of(
             "listen_addresses", "127.0.0.1",
@@ -57,7 +57,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
             "synchronous_commit", "on",
             "max_connections", "200",
             "password_encryption", "scram-sha-256",
-            "timezone", "UTC");
+            "timezone", "UTC",
+            // no logical replication: its launcher is one process less to start, and to wait for at every stop
+            "max_logical_replication_workers", "0");
 
     private final AutoCloseable postgres;
     private final int port;

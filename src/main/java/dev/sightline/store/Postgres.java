@@ -39,6 +39,8 @@ final class Postgres implements AutoCloseable {
     static final String LOG_FILE = "postgres.log";
     private static final long LOG_ROTATE_BYTES = 1 << 20;
     private static final Duration STOP_WAIT = Duration.ofSeconds(30);
+    /** How long a smart shutdown may wait for sessions before they are ended (see {@link #close}). */
+    static final Duration SMART_WAIT = Duration.ofSeconds(2);
 
     private final Binaries binaries;
     private final Process process;
@@ -232,8 +234,9 @@ final class Postgres implements AutoCloseable {
     }
 
     /**
-     * A fast shutdown (SIGINT through {@code pg_ctl kill}: sessions end, the shutdown checkpoint is written), waited
-     * for as the end of this child process rather than polled for; then the data directory is unlocked.
+     * A smart shutdown (SIGTERM; the shutdown checkpoint is written), made a fast one (SIGINT through {@code pg_ctl
+     * kill}: sessions end) if sessions hold it, waited for as the end of this child process rather than polled for;
+     * then the data directory is unlocked.
      */
     @Override
     public synchronized void close() {
@@ -248,11 +251,19 @@ final class Postgres implements AutoCloseable {
         }
         try {
             if (process.isAlive()) {
-                Process kill = new ProcessBuilder(binaries.command("pg_ctl",
-                        List.of("kill", "INT", Long.toString(process.pid()))))
-                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                kill.waitFor(10, TimeUnit.SECONDS);
-                process.onExit().get(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                // SIGTERM, a smart shutdown: the pool is closed, so no session is left to wait for and it goes on
+                // as a fast one, without starting pg_ctl (some 30 ms). A session still open would hold it: after
+                // SMART_WAIT it is made a fast shutdown, which ends the sessions.
+                process.destroy();
+                if (!process.waitFor(SMART_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    LOG.info("PostgreSQL (pid {}) still has sessions after {} ms; ending them", process.pid(),
+                            SMART_WAIT.toMillis());
+                    Process kill = new ProcessBuilder(binaries.command("pg_ctl",
+                            List.of("kill", "INT", Long.toString(process.pid()))))
+                            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    kill.waitFor(10, TimeUnit.SECONDS);
+                    process.onExit().get(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                }
             }
         } catch (TimeoutException e) {
             LOG.warn("PostgreSQL (pid {}) did not stop within {} s; the next start waits for it", process.pid(),

@@ -130,6 +130,33 @@ class EmbeddedDatabaseTest {
         assertThat(Files.readAllLines(recorded)).isEqualTo(lines);
     }
 
+    /**
+     * The stop is a smart shutdown (SIGTERM, no pg_ctl to start) that a session still open cannot hold: after
+     * {@link Postgres#SMART_WAIT} the session is ended and the server stops all the same, its data directory unlocked.
+     */
+    @Test
+    void aSessionLeftOpenDoesNotHoldTheStop(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("postgres");
+        EmbeddedDatabase.start(dir, 0).close(); // the second start runs the recorded binaries (Postgres)
+        EmbeddedDatabase db = EmbeddedDatabase.start(dir, 0);
+        long pid = Long.parseLong(Files.readAllLines(dir.resolve("postmaster.pid")).get(0).strip());
+        try (Connection open = DriverManager.getConnection(db.jdbcUrl(), credentials(db))) {
+            long started = System.nanoTime();
+            db.close();
+            long tookMs = (System.nanoTime() - started) / 1_000_000;
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+            assertThat(tookMs).isGreaterThanOrEqualTo(Postgres.SMART_WAIT.toMillis())
+                    .isLessThan(Postgres.SMART_WAIT.toMillis() + 20_000);
+            assertThat(open.isValid(1)).isFalse();
+        }
+        assertThat(Files.readString(dir.resolve(Postgres.LOG_FILE))).contains("received smart shutdown request",
+                "received fast shutdown request", "database system is shut down");
+        try (EmbeddedDatabase again = EmbeddedDatabase.start(dir, 0);
+                Connection c = DriverManager.getConnection(again.jdbcUrl(), credentials(again))) {
+            assertThat(c.isValid(2)).isTrue();
+        }
+    }
+
     /** The session id of a process (field 6 of /proc/pid/stat, after the parenthesised name). */
     private static long session(long pid) throws java.io.IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
