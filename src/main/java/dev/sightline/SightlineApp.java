@@ -29,6 +29,7 @@ import dev.sightline.provider.ProviderConfiguration;
 import dev.sightline.run.Dispatcher;
 import dev.sightline.run.RunConfiguration;
 import dev.sightline.store.Database;
+import dev.sightline.store.Jdbc;
 import dev.sightline.store.StoreConfiguration;
 import dev.sightline.telemetry.TelemetryConfiguration;
 import dev.sightline.webhooks.WebhookConfiguration;
@@ -37,6 +38,7 @@ import dev.sightline.workspace.TokenService;
 import dev.sightline.workspace.WorkspaceConfiguration;
 import dev.sightline.workspace.WorkspaceFile;
 import dev.sightline.workspace.WorkspaceFiles;
+import dev.sightline.workspace.WorkspaceRepository;
 
 /**
  * The application on Camel Main: settings from {@code ./application.properties} over the jar's, routes from the
@@ -164,6 +166,20 @@ public final class SightlineApp {
     private void startDatabase() {
         lifecycle.openDatabase(() -> Database.open(Settings.read(overrides, Database.Settings::from)));
         lifecycle.prepare(WorkspaceFiles.class, () -> Settings.read(overrides, WorkspaceFiles::read));
+        // the import needs both; it then runs while Camel builds its routes, which wait for it only where they ask
+        // for a workspace
+        lifecycle.prepare(WorkspaceConfiguration.Imported.class, () -> WorkspaceConfiguration.importFiles(
+                lifecycle.prepared(WorkspaceFiles.class, null).files(),
+                new WorkspaceRepository(new Jdbc(lifecycle.<Database>database().dataSource()))));
+        // the provider clients' TLS setup loads the JDK's trust store and security providers (a tenth of a second
+        // and more on the start's critical path): loaded here first, they are in place when the routes ask
+        lifecycle.warmUp("tls", () -> {
+            try {
+                javax.net.ssl.SSLContext.getDefault();
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     /**

@@ -28,6 +28,7 @@ public final class Lifecycle {
     private final List<Runnable> drainFirst = new CopyOnWriteArrayList<>();
     private volatile CompletableFuture<?> database;
     private final Map<Class<?>, CompletableFuture<?>> prepared = new ConcurrentHashMap<>();
+    private final List<CompletableFuture<?>> warming = new CopyOnWriteArrayList<>();
     private volatile Function<Duration, Integer> drain;
     private volatile Duration grace = Duration.ofSeconds(30);
 
@@ -55,6 +56,21 @@ public final class Lifecycle {
      */
     public <T> void prepare(Class<T> type, Supplier<T> make) {
         prepared.computeIfAbsent(type, k -> onOwnThread("sightline:prepare-" + type.getSimpleName(), make));
+    }
+
+    /**
+     * Runs something on a thread of its own only for what it leaves loaded and initialised (classes, the JDK's
+     * caches) when the start's critical path gets there; a failure is logged at debug and otherwise ignored.
+     */
+    public void warmUp(String name, Runnable warm) {
+        warming.add(onOwnThread("sightline:warm-" + name, () -> {
+            try {
+                warm.run();
+            } catch (RuntimeException e) {
+                LOG.debug("Warming up {} failed: {}", name, e.toString());
+            }
+            return null;
+        }));
     }
 
     /** What {@link #prepare} made, or {@code otherwise} when nothing was prepared; what stopped it is thrown. */
@@ -112,6 +128,14 @@ public final class Lifecycle {
     }
 
     public void closeOpened() {
+        // what still uses the database (an import started beside a start that failed) ends before it closes
+        for (CompletableFuture<?> f : prepared.values()) {
+            try {
+                f.join();
+            } catch (RuntimeException e) {
+                LOG.debug("Preparing failed", e);
+            }
+        }
         if (database != null) {
             try {
                 database.join(); // still opening: wait (without the lock it takes to register), then close it too

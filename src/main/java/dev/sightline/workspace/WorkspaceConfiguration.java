@@ -1,6 +1,5 @@
 package dev.sightline.workspace;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,15 +25,27 @@ public final class WorkspaceConfiguration implements CamelConfiguration {
 
     @BindToRegistry(value = "importedWorkspaces", lazy = true)
     public ImportedWorkspaces importedWorkspaces(Config config, Lifecycle lifecycle, WorkspaceRepository workspaces) {
-        List<WorkspaceFile> parsed = lifecycle.prepared(WorkspaceFiles.class, () -> WorkspaceFiles.read(config)).files();
-        List<Long> ids = new ArrayList<>();
+        Map<Long, WorkspaceFile> byId = lifecycle.prepared(Imported.class, () -> importFiles(
+                lifecycle.prepared(WorkspaceFiles.class, () -> WorkspaceFiles.read(config)).files(), workspaces)).byId();
+        List<Long> ids = List.copyOf(byId.keySet());
+        return new ImportedWorkspaces(workspaces.get(ids.get(0)), ids, byId);
+    }
+
+    /** The workspaces imported from the files, in the files' order (the first is the default workspace). */
+    public record Imported(Map<Long, WorkspaceFile> byId) {
+    }
+
+    /**
+     * Imports the parsed files. {@code SightlineApp} starts this on a thread of its own as soon as the database is
+     * open and the files are read, so that it runs while Camel builds its routes; {@link #importedWorkspaces} waits
+     * for it (or imports itself when nothing was started).
+     */
+    public static Imported importFiles(List<WorkspaceFile> parsed, WorkspaceRepository workspaces) {
         Map<Long, WorkspaceFile> byId = new LinkedHashMap<>();
         for (WorkspaceFile w : parsed) {
-            long id = workspaces.importFile(w).workspaceId();
-            ids.add(id);
-            byId.put(id, w);
+            byId.put(workspaces.importFile(w).workspaceId(), w);
         }
-        return new ImportedWorkspaces(workspaces.get(ids.get(0)), List.copyOf(ids), byId);
+        return new Imported(byId);
     }
 
     /** API tokens; {@code sightline.api.bootstrap-token} is registered for the default workspace. */
