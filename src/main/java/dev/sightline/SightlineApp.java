@@ -194,6 +194,7 @@ public final class SightlineApp {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
+        lifecycle.<Database>databaseIfOpen().ifPresent(Database::checkpointAhead);
         if (context() != null && context().isStarted() && lifecycle.drain() == 0) {
             stopQueueConsumers();
         }

@@ -42,6 +42,17 @@ public final class Lifecycle {
         }
     }
 
+    /** The database {@link #openDatabase} opened, if it is open by now. */
+    public <T> java.util.Optional<T> databaseIfOpen() {
+        CompletableFuture<?> f = database;
+        if (f == null || !f.isDone() || f.isCompletedExceptionally()) {
+            return java.util.Optional.empty();
+        }
+        @SuppressWarnings("unchecked")
+        T db = (T) f.join();
+        return java.util.Optional.of(db);
+    }
+
     /** The database {@link #openDatabase} opens, once it is open; what stopped it from opening is thrown. */
     public <T> T database() {
         if (database == null) {

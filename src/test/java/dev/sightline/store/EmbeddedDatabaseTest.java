@@ -157,6 +157,35 @@ class EmbeddedDatabaseTest {
         }
     }
 
+    /**
+     * A stop's checkpoint ahead ({@link Database#checkpointAhead}): a checkpoint is requested while the application
+     * still stops, and closing waits for it before the pool closes and the server stops.
+     */
+    @Test
+    void theCheckpointAheadOfAStopIsWrittenBeforeTheServerStops(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("postgres");
+        EmbeddedDatabase.start(dir, 0).close(); // the second start runs the recorded binaries (Postgres)
+        Database db = Database.open(new Database.Settings("", "sightline", "", 4, dir, 0, java.time.Duration.ofSeconds(5),
+                "sightline-test", Database.Settings.IDLE_IN_TRANSACTION));
+        Jdbc jdbc = new Jdbc(db.dataSource());
+        long before = jdbc.queryOne("SELECT checkpoints_req FROM pg_stat_bgwriter", rs -> rs.getLong(1)).orElseThrow();
+        jdbc.update("CREATE TABLE written_before_the_stop AS SELECT g FROM generate_series(1, 10000) g");
+        db.checkpointAhead();
+        db.checkpointAhead(); // once
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        long requested = before;
+        while (requested == before && System.nanoTime() < deadline) {
+            requested = jdbc.queryOne("SELECT checkpoints_req FROM pg_stat_bgwriter", rs -> rs.getLong(1))
+                    .orElseThrow();
+            Thread.onSpinWait();
+        }
+        assertThat(requested).as("checkpoints requested").isEqualTo(before + 1);
+        db.close();
+        assertThat(dir.resolve("postmaster.pid")).doesNotExist();
+        assertThat(Files.readString(dir.resolve(Postgres.LOG_FILE))).contains("received smart shutdown request")
+                .doesNotContain("ERROR", "FATAL", "fast shutdown");
+    }
+
     /** The session id of a process (field 6 of /proc/pid/stat, after the parenthesised name). */
     private static long session(long pid) throws java.io.IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
