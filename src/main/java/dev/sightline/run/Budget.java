@@ -7,7 +7,9 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 
 import dev.sightline.store.Jdbc;
@@ -34,16 +36,33 @@ public final class Budget {
     private final ZoneId zone;
     private final Clock clock;
     private final boolean anyCap;
+    private final SpendReader reader;
     private volatile Map<Long, BigDecimal> spent = Map.of();
-    private final Map<Long, BigDecimal> spentSinceRead = new ConcurrentHashMap<>();
+    /** Spends recorded here, numbered, until a read that began after them has them (see {@link #refresh}). */
+    private final Queue<Recorded> recorded = new ConcurrentLinkedQueue<>();
+    private final AtomicLong recordedCount = new AtomicLong();
     private volatile LocalDate spentDay;
     private volatile long refreshedAt;
+
+    /** What responses stored on a day cost, per workspace (the database; a test may read otherwise). */
+    interface SpendReader {
+        Map<Long, BigDecimal> read(LocalDate day);
+    }
+
+    private record Recorded(long number, long workspaceId, BigDecimal cost) {
+    }
 
     /**
      * @param defaultCap   {@code sightline.budget.daily-usd}; null: no cap unless a workspace sets its own
      * @param workspaceCap a workspace's own cap, null when it has none
      */
     public Budget(Jdbc jdbc, BigDecimal defaultCap, LongFunction<BigDecimal> workspaceCap, ZoneId zone, Clock clock) {
+        this(jdbc, defaultCap, workspaceCap, zone, clock, null);
+    }
+
+    Budget(Jdbc jdbc, BigDecimal defaultCap, LongFunction<BigDecimal> workspaceCap, ZoneId zone, Clock clock,
+           SpendReader reader) {
+        this.reader = reader != null ? reader : this::spentByWorkspace;
         this.jdbc = jdbc;
         this.defaultCap = defaultCap;
         this.workspaceCap = workspaceCap;
@@ -88,25 +107,40 @@ public final class Budget {
 
     public BigDecimal spentToday(long workspaceId) {
         refresh();
-        return spent.getOrDefault(workspaceId, BigDecimal.ZERO)
-                .add(spentSinceRead.getOrDefault(workspaceId, BigDecimal.ZERO));
+        BigDecimal total = spent.getOrDefault(workspaceId, BigDecimal.ZERO);
+        for (Recorded r : recorded) {
+            if (r.workspaceId() == workspaceId) {
+                total = total.add(r.cost());
+            }
+        }
+        return total;
     }
 
-    private void refresh() {
+    /**
+     * Reads the day's spend again when it is older than {@link #REFRESH_NANOS} (or the day turned). A spend is
+     * recorded after its response was committed, so one recorded before the read began is in what it reads, and is
+     * dropped; one recorded since may or may not be, and is kept until the next read (counted twice for at most
+     * that long rather than not at all: a response committed after the read's snapshot whose spend was recorded
+     * before the read ended was once counted nowhere until the next read, and a call more could pass the cap).
+     */
+    private synchronized void refresh() {
         LocalDate today = today();
         if (!today.equals(spentDay) || System.nanoTime() - refreshedAt > REFRESH_NANOS) {
-            Map<Long, BigDecimal> read = spentByWorkspace(today);
-            spentSinceRead.clear();
+            long before = recordedCount.get();
+            Map<Long, BigDecimal> read = reader.read(today);
+            recorded.removeIf(r -> r.number() <= before);
             spent = read;
             spentDay = today;
             refreshedAt = System.nanoTime();
         }
     }
 
-    /** Counts a stored response's cost until the next read from the database. */
+    /** Counts a stored (committed) response's cost until a read from the database has it. */
     public void recordSpend(long workspaceId, BigDecimal cost) {
         if (anyCap && cost != null && cost.signum() > 0) {
-            spentSinceRead.merge(workspaceId, cost, BigDecimal::add);
+            // one numbered before a read began but queued after that read dropped its predecessors goes with the
+            // next read: counted twice until then, never not at all
+            recorded.add(new Recorded(recordedCount.incrementAndGet(), workspaceId, cost));
         }
     }
 
@@ -145,7 +179,7 @@ public final class Budget {
             // database unavailable: nothing is claimed anyway; go by what was read last
         }
         Map<Long, BigDecimal> now = new HashMap<>(spent);
-        spentSinceRead.forEach((ws, v) -> now.merge(ws, v, BigDecimal::add));
+        recorded.forEach(r -> now.merge(r.workspaceId(), r.cost(), BigDecimal::add));
         return now.entrySet().stream().filter(e -> {
             BigDecimal cap = capFor(e.getKey());
             return cap != null && e.getValue().compareTo(cap) >= 0;

@@ -105,4 +105,35 @@ class BudgetTest {
             assertThat(new Budget(jdbc, null, w -> null, utc, Clock.systemUTC()).exhausted(ws)).isFalse();
         }
     }
+
+    /**
+     * A spend recorded while the day's spend is being read (its response committed after the read's snapshot) still
+     * counts after the read; one recorded before the read began is the read's (not counted twice).
+     */
+    @Test
+    void aSpendRecordedWhileTheSpendIsReadStillCounts() {
+        ZoneId utc = ZoneOffset.UTC;
+        java.util.concurrent.atomic.AtomicReference<Budget> budget = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        // the database's spend today: 1.00, the 0.25 recorded below before the first read among it
+        BigDecimal[] stored = {new BigDecimal("1.00")};
+        Budget b = new Budget(null, new BigDecimal("1.60"), w -> null, utc, Clock.systemUTC(), day -> {
+            BigDecimal snapshot = stored[0];
+            if (reads.incrementAndGet() == 1) {
+                // committed after this read's snapshot, recorded before the read ends
+                stored[0] = stored[0].add(new BigDecimal("0.50"));
+                budget.get().recordSpend(7, new BigDecimal("0.50"));
+            }
+            return Map.of(7L, snapshot);
+        });
+        budget.set(b);
+        b.recordSpend(7, new BigDecimal("0.25"));
+        assertThat(b.spentToday(7)).isEqualByComparingTo("1.50");
+        assertThat(reads).hasValue(1);
+        stored[0] = stored[0].add(new BigDecimal("0.10"));
+        b.recordSpend(7, new BigDecimal("0.10"));
+        assertThat(b.exhausted(7)).as("1.60 of 1.60").isTrue();
+        assertThat(b.exhaustedWorkspaces()).containsExactly(7L);
+        assertThat(b.spentToday(8)).isEqualByComparingTo(BigDecimal.ZERO);
+    }
 }
