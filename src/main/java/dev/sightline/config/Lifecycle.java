@@ -28,7 +28,6 @@ public final class Lifecycle {
     private final List<Runnable> drainFirst = new CopyOnWriteArrayList<>();
     private volatile CompletableFuture<?> database;
     private final Map<Class<?>, CompletableFuture<?>> prepared = new ConcurrentHashMap<>();
-    private final List<CompletableFuture<?>> warming = new CopyOnWriteArrayList<>();
     private volatile Function<Duration, Integer> drain;
     private volatile Duration grace = Duration.ofSeconds(30);
 
@@ -74,14 +73,14 @@ public final class Lifecycle {
      * caches) when the start's critical path gets there; a failure is logged at debug and otherwise ignored.
      */
     public void warmUp(String name, Runnable warm) {
-        warming.add(onOwnThread("sightline:warm-" + name, () -> {
+        onOwnThread("sightline:warm-" + name, () -> {
             try {
                 warm.run();
             } catch (RuntimeException e) {
                 LOG.debug("Warming up {} failed: {}", name, e.toString());
             }
             return null;
-        }));
+        });
     }
 
     /** What {@link #prepare} made, or {@code otherwise} when nothing was prepared; what stopped it is thrown. */
