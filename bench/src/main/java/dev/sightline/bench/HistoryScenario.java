@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import dev.sightline.SightlineApp;
+import dev.sightline.retention.IndexCompaction;
 import dev.sightline.store.Jdbc;
 import dev.sightline.testing.HistoryCopy;
 
@@ -136,7 +137,7 @@ final class HistoryScenario {
             int built = 3;
             for (int stage : STAGES) {
                 long b0 = System.nanoTime();
-                double[] rollupSteps = extend(jdbc, templates, first, built, stage);
+                double[] rollupSteps = extend(jdbc, app.bean(IndexCompaction.class), templates, first, built, stage);
                 built = stage;
                 LocalDate last = first.plusDays(stage - 1);
                 jdbc.update("VACUUM ANALYZE");
@@ -231,9 +232,11 @@ final class HistoryScenario {
 
     /**
      * Days {@code from..to-1} after the first, oldest first, each a copy of the real run of the same day modulo 3,
-     * recorded in batches of the analysis route's size.
+     * recorded in batches of the analysis route's size; after each day the rollups' keys are rebuilt if due, as the
+     * service's hourly look ({@code compact-rollup-keys}) does between its daily runs.
      */
-    private static double[] extend(Jdbc jdbc, List<Long> templates, LocalDate first, int from, int to) {
+    private static double[] extend(Jdbc jdbc, IndexCompaction compaction, List<Long> templates, LocalDate first,
+                                   int from, int to) {
         List<Double> lastDay = new ArrayList<>();
         for (int day = from; day < to; day++) {
             List<Long> ids = HistoryCopy.copy(jdbc, List.of(templates.get(day % 3)), List.of(first.plusDays(day)));
@@ -244,6 +247,7 @@ final class HistoryScenario {
                 jdbc.inTransaction(c -> Jdbc.update(c, "CALL rollup_record(?::bigint[])", batch));
                 lastDay.add((System.nanoTime() - t0) / 1e6);
             }
+            compaction.compactIfDue();
         }
         return lastDay.stream().mapToDouble(Double::doubleValue).toArray();
     }
