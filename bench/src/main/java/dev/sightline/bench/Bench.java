@@ -126,8 +126,9 @@ public final class Bench {
             cmd.addAll(Arrays.asList(extra.strip().split("\\s+")));
         }
         for (String k : System.getProperties().stringPropertyNames()) {
-            boolean forward = (k.startsWith("bench.") && !k.equals("bench.jvm")) || k.startsWith("sightline.")
-                    || k.startsWith("camel.");
+            // bench.jvm: the peer scenario puts it on the app's command line, the others have it on their own
+            boolean forward = (k.startsWith("bench.") && (!k.equals("bench.jvm") || name.equals("peer")))
+                    || k.startsWith("sightline.") || k.startsWith("camel.");
             if (forward && !System.getProperty(k).isBlank()) { // blank: the pom's placeholder for "not given"
                 cmd.add("-D" + k + "=" + System.getProperty(k));
             }
@@ -324,7 +325,8 @@ public final class Bench {
         double eff = sl.get("efficiency").asDouble();
         rows.add(new Row("6. Peer: Sightline whole-process efficiency", String.format(Locale.ROOT, "%.3f (%.2f s / %.2f s)",
                 eff, ideal, sl.get("wallSeconds").asDouble()), ">= 0.95", pass(eff >= 0.95, p),
-                "`java -jar target/sightline.jar --once`, database created; " + setup));
+                "README's one-off `java -XX:SharedArchiveFile=target/sightline.jsa -XX:TieredStopAtLevel=1 -jar "
+                        + "target/sightline.jar --once`, database created; " + setup));
         rows.add(new Row("6. Peer: promptfoo whole-process efficiency", String.format(Locale.ROOT, "%.3f (%.2f s / %.2f s)",
                 pf.get("efficiency").asDouble(), ideal, pf.get("wallSeconds").asDouble()), "-", "info",
                 "`promptfoo eval -j " + p.get("concurrency").asInt() + " --no-cache`, promptfoo "

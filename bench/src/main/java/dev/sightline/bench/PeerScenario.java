@@ -144,6 +144,9 @@ final class PeerScenario {
         if (Files.exists(cds)) {
             cmd.add("-XX:SharedArchiveFile=" + cds);
         }
+        // as README's one-off command line: a one-off needs no optimising compiler (C2), whose compilations took as
+        // much CPU as the main thread in the first seconds on two cores
+        cmd.add("-XX:TieredStopAtLevel=1");
         String extra = System.getProperty("bench.jvm", "");
         if (!extra.isBlank()) {
             cmd.addAll(List.of(extra.strip().split("\\s+")));
