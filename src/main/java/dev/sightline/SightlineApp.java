@@ -1,6 +1,7 @@
 package dev.sightline;
 
 import dev.sightline.config.Settings;
+import dev.sightline.config.YamlRoutesLoader;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -320,6 +321,7 @@ public final class SightlineApp {
         @Override
         public void beforeConfigure(BaseMainSupport m) {
             checkHttpPort(m.getCamelContext());
+            YamlRoutesLoader.install(m.getCamelContext());
         }
 
         @Override
