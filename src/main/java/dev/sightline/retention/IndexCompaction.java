@@ -106,7 +106,13 @@ public final class IndexCompaction {
                 break; // the next look, after the run
             }
             long t0 = System.nanoTime();
-            execute(c, "REINDEX INDEX CONCURRENTLY " + quote(s.index()));
+            try {
+                execute(c, "REINDEX INDEX CONCURRENTLY " + quote(s.index()));
+            } catch (SQLException e) {
+                // e.g. a database user that does not own the table: the next look tries again
+                LOG.warn("Could not rebuild {}: {} ({}=off stops trying)", s.index(), e.getMessage(), SETTING);
+                break;
+            }
             long after = Jdbc.queryOne(c, "SELECT pg_relation_size(?::regclass)", rs -> rs.getLong(1), s.index())
                     .orElseThrow();
             Jdbc.update(c, RECORD, s.index(), after);

@@ -79,6 +79,10 @@ class IndexCompactionTest {
                     st.execute("SELECT pg_advisory_lock(" + 0x5349_4748_5449_4458L + ")");
                 }
                 assertThat(compaction.compactIfDue()).isEmpty();
+                // released now (a closed session's locks go only when its backend has exited, a moment later)
+                try (var st = other.createStatement()) {
+                    st.execute("SELECT pg_advisory_unlock(" + 0x5349_4748_5449_4458L + ")");
+                }
             }
             assertThat(compaction.compactIfDue()).extracting(IndexCompaction.Rebuilt::index)
                     .containsExactly("rollup_entity_pkey");
