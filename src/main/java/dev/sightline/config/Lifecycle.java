@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,14 +43,14 @@ public final class Lifecycle {
     }
 
     /** The database {@link #openDatabase} opened, if it is open by now. */
-    public <T> java.util.Optional<T> databaseIfOpen() {
+    public <T> Optional<T> databaseIfOpen() {
         CompletableFuture<?> f = database;
         if (f == null || !f.isDone() || f.isCompletedExceptionally()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         @SuppressWarnings("unchecked")
         T db = (T) f.join();
-        return java.util.Optional.of(db);
+        return Optional.of(db);
     }
 
     /** The database {@link #openDatabase} opens, once it is open; what stopped it from opening is thrown. */
