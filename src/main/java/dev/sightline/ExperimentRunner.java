@@ -21,6 +21,7 @@ import dev.sightline.experiment.Experiments;
 import dev.sightline.experiment.PromptRepository;
 import dev.sightline.run.Run;
 import dev.sightline.run.RunProgress;
+import dev.sightline.run.RunRepository;
 import dev.sightline.values.Rejection;
 import dev.sightline.workspace.ImportedWorkspaces;
 import dev.sightline.workspace.Workspace;
@@ -37,6 +38,8 @@ final class ExperimentRunner {
     private final SightlineApp app;
     private final PrintStream out;
     private volatile boolean interrupted;
+    /** Set once the experiment's run is being followed: an interrupt wakes the follower. */
+    private volatile RunRepository runs;
 
     ExperimentRunner(SightlineApp app, PrintStream out) {
         this.app = app;
@@ -45,6 +48,10 @@ final class ExperimentRunner {
 
     void interrupt() {
         interrupted = true;
+        RunRepository following = runs;
+        if (following != null) {
+            following.wakeFollowers();
+        }
     }
 
     int run(ExperimentFile file, boolean waitForBudget) throws Exception {
@@ -65,6 +72,7 @@ final class ExperimentRunner {
                 e.rows(), e.samples(), e.samples() == 1 ? "" : "s", OnceRunner.money(e.estimatedCostUsd()));
         long start = System.nanoTime();
         Experiment started = e;
+        runs = app.bean(RunRepository.class);
         RunProgress p = RunFollower.follow(app, ws, e.runId(), out, "Experiment " + e.id(), "calls", () -> interrupted,
                 () -> experiments.cancel(started), waitForBudget);
         if (p == null) {

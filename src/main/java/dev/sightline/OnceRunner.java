@@ -28,6 +28,8 @@ final class OnceRunner {
     private final PrintStream out;
     private final PageSummary pages;
     private volatile boolean interrupted;
+    /** Set once the run is being followed: an interrupt wakes the follower. */
+    private volatile RunRepository runs;
 
     OnceRunner(SightlineApp app, PrintStream out) {
         this.app = app;
@@ -39,12 +41,17 @@ final class OnceRunner {
     void interrupt() {
         interrupted = true;
         pages.interrupt();
+        RunRepository following = runs;
+        if (following != null) {
+            following.wakeFollowers();
+        }
     }
 
     int run(List<String> providers, List<String> tags, Integer samples, boolean force, boolean waitForBudget)
             throws InterruptedException {
         Workspace ws = app.bean(ImportedWorkspaces.class).defaultWorkspace();
         RunRepository runs = app.bean(RunRepository.class);
+        this.runs = runs;
         int n = samples != null ? samples
                 : app.bean(dev.sightline.config.Config.class).integer("sightline.schedule.samples", 1, 1, 1000);
         List<Run> leftRunning = runs.list(ws.id(), "running", null, null, null, 100).stream().map(RunProgress::run)

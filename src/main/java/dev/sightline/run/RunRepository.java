@@ -330,6 +330,13 @@ public final class RunRepository {
         }
     }
 
+    /** Ends every {@link #awaitFinalized} now (a follower told to cancel its run looks at once). */
+    public void wakeFollowers() {
+        synchronized (finalized) {
+            finalized.notifyAll();
+        }
+    }
+
     public record ProviderSummary(String provider, int cells, int succeeded, int failed, int cancelled, long tokensIn,
                                   long tokensOut, BigDecimal costUsd, double avgLatencyMs, Instant started,
                                   Instant lastResponse) {
