@@ -101,6 +101,8 @@ public final class SightlineApp {
         // covers steps that are already finishing
         main.configure().setShutdownTimeout(5);
         main.bind("lifecycle", lifecycle);
+        // SEDA consumers that wait a second for work when idle and are woken at once to stop
+        main.bind("seda", new dev.sightline.config.WakingSedaComponent());
         main.configure().addConfiguration(new StoreConfiguration());
         main.configure().addConfiguration(new WorkspaceConfiguration());
         main.configure().addConfiguration(new ProviderConfiguration());
