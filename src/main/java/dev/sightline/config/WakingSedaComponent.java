@@ -1,11 +1,15 @@
 package dev.sightline.config;
 
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.Component;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.apache.camel.StartupListener;
 import org.apache.camel.component.seda.BlockingQueueFactory;
 import org.apache.camel.component.seda.SedaComponent;
 import org.apache.camel.component.seda.SedaConsumer;
@@ -22,10 +26,15 @@ import org.apache.camel.support.DefaultExchange;
  * own idle threads, so they end as soon as Camel's loop lets them; the routes poll with a second's timeout.
  *
  * <p>Camel's loop also sleeps a whole poll timeout (at most a second) whenever the context or the consumer is still
- * starting; these consumers wait for the start in steps of a few milliseconds instead, so the first cells of a
- * one-off do not wait a second in their queue.
+ * starting; these consumers wait for the context's start to be announced instead (and for their own in steps of a
+ * millisecond), so the first cells of a one-off do not wait a second in their queue.
  */
 public final class WakingSedaComponent extends SedaComponent {
+
+    private static final long WAKE_EVERY_MILLIS = 2;
+
+    /** Opened once the context has started: consumers wait on it instead of Camel's sleeps. */
+    private final CountDownLatch contextStarted = new CountDownLatch(1);
 
     public WakingSedaComponent() {
         setDefaultQueueFactory(new BlockingQueueFactory<>() {
@@ -42,6 +51,22 @@ public final class WakingSedaComponent extends SedaComponent {
     }
 
     @Override
+    protected void doInit() throws Exception {
+        super.doInit();
+        getCamelContext().addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+                // not yet started: see onCamelContextFullyStarted
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+                contextStarted.countDown();
+            }
+        });
+    }
+
+    @Override
     protected SedaEndpoint createEndpoint(String endpointUri, Component component,
                                           BlockingQueueFactory<Exchange> queueFactory, int concurrentConsumers) {
         return new WakingEndpoint(endpointUri, component, queueFactory, concurrentConsumers);
@@ -53,7 +78,7 @@ public final class WakingSedaComponent extends SedaComponent {
         return new WakingEndpoint(endpointUri, component, queue, concurrentConsumers);
     }
 
-    static final class WakingEndpoint extends SedaEndpoint {
+    final class WakingEndpoint extends SedaEndpoint {
 
         WakingEndpoint(String uri, Component component, BlockingQueueFactory<Exchange> factory, int consumers) {
             super(uri, component, factory, consumers);
@@ -69,9 +94,7 @@ public final class WakingSedaComponent extends SedaComponent {
         }
     }
 
-    static final class WakingConsumer extends SedaConsumer {
-
-        private static final long STEP_MILLIS = 2;
+    final class WakingConsumer extends SedaConsumer {
 
         WakingConsumer(SedaEndpoint endpoint, Processor processor) {
             super(endpoint, processor);
@@ -79,10 +102,19 @@ public final class WakingSedaComponent extends SedaComponent {
 
         @Override
         protected void doRun() {
-            while (isRunAllowed() && (getEndpoint().getCamelContext().getStatus().isStarting() || isStarting())) {
-                if (!pause()) {
-                    return;
+            try {
+                // the context's start ends long after the consumers' threads begin; this consumer's own a moment after
+                while (isRunAllowed() && getEndpoint().getCamelContext().getStatus().isStarting()) {
+                    if (contextStarted.await(100, TimeUnit.MILLISECONDS)) {
+                        Thread.sleep(1);
+                    }
                 }
+                while (isRunAllowed() && isStarting()) {
+                    Thread.sleep(1);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
             super.doRun();
         }
@@ -114,7 +146,9 @@ public final class WakingSedaComponent extends SedaComponent {
             Thread waker = new Thread(() -> {
                 while (!prepared.get()) {
                     queue.wake(threads);
-                    if (!pause()) {
+                    try {
+                        Thread.sleep(WAKE_EVERY_MILLIS);
+                    } catch (InterruptedException e) {
                         return;
                     }
                 }
@@ -131,16 +165,6 @@ public final class WakingSedaComponent extends SedaComponent {
                     Thread.currentThread().interrupt();
                 }
                 queue.dropWakes();
-            }
-        }
-
-        private static boolean pause() {
-            try {
-                Thread.sleep(STEP_MILLIS);
-                return true;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
             }
         }
     }
