@@ -89,6 +89,18 @@ class PipelineEndToEndTest {
         assertThat(sim.requestsPerCell()).hasSize(total).allSatisfy((cell, n) -> assertThat(n).isEqualTo(1));
     }
 
+    /** The app's SEDA queues wake their consumers to stop, and the component keeps its settings from the properties. */
+    @Test
+    void theQueuesAreTheWakingComponentsWithTheApplicationsSettings() {
+        CamelContext ctx = app.app().context();
+        assertThat(ctx.getComponent("seda")).isInstanceOf(dev.sightline.config.WakingSedaComponent.class);
+        var seda = (org.apache.camel.component.seda.SedaComponent) ctx.getComponent("seda");
+        assertThat(seda.isDefaultBlockWhenFull()).as("camel.component.seda.default-block-when-full").isTrue();
+        var cells = (org.apache.camel.component.seda.SedaEndpoint) ctx.getRoute("provider-openai").getEndpoint();
+        assertThat(cells.getPollTimeout()).isEqualTo(1000);
+        assertThat(cells.getQueue().getClass().getSimpleName()).isEqualTo("WakeableQueue");
+    }
+
     @Test
     void cellsCanBeFollowedIncrementally() {
         long id = app.startRun("{\"providers\":[\"openai\"],\"promptTags\":[\"topic:pricing\"]}");
