@@ -19,7 +19,8 @@ final class RunFollower {
 
     /** How often the workspace's spend is compared with its cap while the run goes on. */
     private static final long BUDGET_CHECK_NANOS = 250_000_000L;
-    static final long POLL_MILLIS = 250;
+    /** How often the run's row is read when nothing wakes the follower sooner. */
+    private static final long POLL_MILLIS = 250;
 
     private RunFollower() {
     }

@@ -42,8 +42,8 @@ public final class ProviderRoutes implements RouteTemplateParameterSource {
             params.put("name", p.name());
             params.put("consumers", s.consumers());
             Throttle throttle = throttle(s.requestsPerMinute(), minuteMillis);
-            params.put("requestsPerMinute", throttle.permits());
-            params.put("throttlePeriodMillis", throttle.windowMillis());
+            params.put("permitsPerWindow", throttle.permits());
+            params.put("throttleWindowMillis", throttle.windowMillis());
             params.put("baseUrl", s.baseUrl());
             params.put("timeoutMillis", s.timeout().toMillis());
             params.put("connectTimeoutMillis", Math.min(s.timeout().toMillis(), 10_000));
