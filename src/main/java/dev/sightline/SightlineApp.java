@@ -1,6 +1,7 @@
 package dev.sightline;
 
 import dev.sightline.config.Settings;
+import dev.sightline.config.WakingSedaComponent;
 import dev.sightline.config.YamlRoutesLoader;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -102,7 +103,7 @@ public final class SightlineApp {
         main.configure().setShutdownTimeout(5);
         main.bind("lifecycle", lifecycle);
         // SEDA consumers that wait a second for work when idle and are woken at once to stop
-        main.bind("seda", new dev.sightline.config.WakingSedaComponent());
+        main.bind("seda", new WakingSedaComponent());
         main.configure().addConfiguration(new StoreConfiguration());
         main.configure().addConfiguration(new WorkspaceConfiguration());
         main.configure().addConfiguration(new ProviderConfiguration());
@@ -239,9 +240,10 @@ public final class SightlineApp {
     }
 
     /**
-     * The consumers of the SEDA queues, told to finish side by side before Camel stops the routes: each idle consumer
-     * thread ends when its poll times out (pollTimeout), and Camel's shutdown would wait for them one route after
-     * another (a tenth of a second and more). What each does is Camel's own preparation for shutdown
+     * The consumers of the SEDA queues, told to finish side by side before Camel stops the routes: Camel's shutdown
+     * would prepare them one route after another, each waiting for its consumer threads to end (woken at once by
+     * {@link WakingSedaComponent}, but a consumer thread still finishing an exchange holds its route's turn). What
+     * each does is Camel's own preparation for shutdown
      * ({@link org.apache.camel.spi.ShutdownPrepared}): a consumer thread finishes the exchange it holds. The analysis
      * queue's consumer is told last, after every route that feeds it. Only when the drain left no call in flight and
      * no queue holds work; at most a second.
