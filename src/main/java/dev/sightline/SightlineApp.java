@@ -63,11 +63,15 @@ public final class SightlineApp {
     /** The route file of the daily Quartz slot, which a one-off leaves out. */
     static final String SCHEDULE_ROUTES = "routes/pipeline/05-schedule.yaml";
 
+    /** The routes of jobs (page analyses, brand profiles), which a one-off builds only to analyse its run's pages. */
+    static final String JOB_ROUTES = "routes/pipeline/90-jobs.yaml";
+
     private final Main main = new Main();
     private final Mode mode;
     private final dev.sightline.config.Lifecycle lifecycle = new dev.sightline.config.Lifecycle();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final Properties overrides;
+    private final List<String> routes;
 
     public SightlineApp(Properties overrides) {
         this(overrides, Mode.SERVICE);
@@ -92,12 +96,13 @@ public final class SightlineApp {
         if (!this.overrides.isEmpty()) {
             main.setOverrideProperties(this.overrides);
         }
-        java.util.List<String> routes = Resources.routeFiles();
+        List<String> files = Resources.routeFiles();
         if (mode == Mode.ONCE) {
             // nor does it fire the daily schedule: without its route no Quartz scheduler is made at all
-            routes = routes.stream().filter(r -> !r.contains("routes/api/") && !r.endsWith(SCHEDULE_ROUTES)).toList();
+            files = files.stream().filter(r -> !r.contains("routes/api/") && !r.endsWith(SCHEDULE_ROUTES)).toList();
         }
-        main.configure().withRoutesIncludePattern(String.join(",", routes));
+        this.routes = files;
+        main.configure().withRoutesIncludePattern(String.join(",", files));
         // calls in flight get sightline.shutdown.grace before Camel stops (see stop()); Camel's own wait then only
         // covers steps that are already finishing
         main.configure().setShutdownTimeout(5);
@@ -325,6 +330,14 @@ public final class SightlineApp {
         @Override
         public void beforeConfigure(BaseMainSupport m) {
             checkHttpPort(m.getCamelContext());
+            if (mode == Mode.ONCE && !new Config(m.getCamelContext().getPropertiesComponent()::resolveProperty)
+                    .bool("sightline.pages.enabled", false)) {
+                // nor, unless it analyses its run's pages after the run, the routes of jobs: it would only take up
+                // a service's jobs to leave them unfinished when its run ends, and their ten routes took about 60 ms
+                // of the start's critical path
+                m.configure().withRoutesIncludePattern(String.join(",",
+                        routes.stream().filter(r -> !r.endsWith(JOB_ROUTES)).toList()));
+            }
             YamlRoutesLoader.install(m.getCamelContext());
         }
 

@@ -20,16 +20,15 @@ public final class Settings {
     private Settings() {
     }
 
-    /** What {@code use} makes of the settings (read while it runs: the properties component is closed after). */
+    /**
+     * What {@code use} makes of the settings. The Camel context that lends its properties component is never started,
+     * so it holds no thread or resource and is not stopped: stopping it logged three lines of a Camel context
+     * "shutting down" at every start, once per read.
+     */
     public static <T> T read(Properties overrides, Function<Config, T> use) {
-        DefaultCamelContext ctx = new DefaultCamelContext();
-        try {
-            PropertiesComponent pc = (PropertiesComponent) ctx.getPropertiesComponent();
-            pc.setLocation(LOCATIONS);
-            pc.setOverrideProperties(overrides == null ? new Properties() : overrides);
-            return use.apply(new Config(pc::resolveProperty));
-        } finally {
-            ctx.stop();
-        }
+        PropertiesComponent pc = (PropertiesComponent) new DefaultCamelContext().getPropertiesComponent();
+        pc.setLocation(LOCATIONS);
+        pc.setOverrideProperties(overrides == null ? new Properties() : overrides);
+        return use.apply(new Config(pc::resolveProperty));
     }
 }

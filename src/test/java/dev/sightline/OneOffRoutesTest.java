@@ -1,0 +1,62 @@
+package dev.sightline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import dev.sightline.testing.TestApp;
+import dev.sightline.testing.TestPostgres;
+import org.apache.camel.Route;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a one-off ({@code --once}, {@code --experiment}) builds: the pipeline and its upkeep, alerts and webhooks, and
+ * neither the API, nor the daily schedule, nor, unless it analyses its run's cited pages afterwards
+ * ({@code sightline.pages.enabled}), the routes of jobs. A service builds them all.
+ */
+class OneOffRoutesTest {
+
+    private static final List<String> PIPELINE = List.of("dispatch", "cell-finished", "provider-openai",
+            "store-answers", "batch-stored-answers", "analyse-answers", "finalize-runs", "extend-leases",
+            "check-alerts", "send-webhooks", "drop-expired-raw-bodies");
+    private static final List<String> JOBS = List.of("jobs-dispatch", "job-item", "page-read", "finalize-jobs",
+            "page-analysis-after-runs");
+
+    @Test
+    void aOneOffLeavesOutTheApiTheScheduleAndJobs() throws Exception {
+        List<String> routes = routeIds(SightlineApp.Mode.ONCE, Map.of());
+        assertThat(routes).containsAll(PIPELINE).doesNotContain("api-health", "schedule-runs")
+                .doesNotContainAnyElementsOf(JOBS);
+    }
+
+    @Test
+    void aOneOffThatAnalysesItsPagesHasTheRoutesOfJobs() throws Exception {
+        List<String> routes = routeIds(SightlineApp.Mode.ONCE, Map.of("sightline.pages.enabled", "true"));
+        assertThat(routes).containsAll(PIPELINE).containsAll(JOBS).doesNotContain("api-health", "schedule-runs");
+    }
+
+    @Test
+    void aServiceHasEveryRoute() throws Exception {
+        List<String> routes = routeIds(SightlineApp.Mode.SERVICE, Map.of("camel.server.port", "0"));
+        assertThat(routes).containsAll(PIPELINE).containsAll(JOBS).contains("api-health", "schedule-runs");
+    }
+
+    private static List<String> routeIds(SightlineApp.Mode mode, Map<String, String> settings) throws Exception {
+        Properties p = new Properties();
+        p.putAll(TestApp.defaults());
+        p.setProperty("sightline.db.url", TestPostgres.newDatabase("one_off_routes"));
+        p.setProperty("sightline.db.user", "postgres");
+        p.setProperty("sightline.db.pool-size", "4");
+        p.setProperty("sightline.simulator.port", "0");
+        p.putAll(settings);
+        SightlineApp app = new SightlineApp(p, mode);
+        try {
+            app.start();
+            return app.context().getRoutes().stream().map(Route::getRouteId).toList();
+        } finally {
+            app.stop();
+        }
+    }
+}
