@@ -143,22 +143,48 @@ public final class Scrubber {
         return out;
     }
 
-    /** Every text field of a decoded reply: answers assembled from parts can hold a key no single part held. */
+    /**
+     * Every text field of a decoded reply: answers assembled from parts can hold a key no single part held. A reply
+     * without a key comes back as it is, the same instance (each text is compared by identity: {@link #scrub(String)}
+     * returns a text without a key itself).
+     */
     public ProviderResult scrub(ProviderResult r) {
         if (keys.length == 0) {
             return r;
         }
         if (!r.isOk()) {
             ProviderFailure f = r.failure();
-            return ProviderResult.failed(new ProviderFailure(f.type(), f.httpStatus(), scrub(f.code()),
-                    scrub(f.message()), f.retryAfter()));
+            String code = scrub(f.code());
+            String message = scrub(f.message());
+            return code == f.code() && message == f.message() ? r
+                    : ProviderResult.failed(new ProviderFailure(f.type(), f.httpStatus(), code, message,
+                            f.retryAfter()));
         }
         Answer a = r.answer();
-        List<Citation> citations = a.citations().stream().map(c -> new Citation(scrub(c.url()), scrub(c.title()),
-                scrub(c.domain()), scrub(c.source()))).toList();
-        return ProviderResult.ok(new Answer(scrub(a.text()), citations, a.modelRequested(), scrub(a.modelServed()),
-                a.tokensIn(), a.tokensOut(), a.searchCalls(), scrub(a.providerRequestId()), scrub(a.finishReason()),
-                a.latencyMs(), a.costUsd()));
+        List<Citation> citations = a.citations().stream().map(this::scrub).toList();
+        boolean same = true;
+        for (int i = 0; i < citations.size(); i++) {
+            same &= citations.get(i) == a.citations().get(i);
+        }
+        String text = scrub(a.text());
+        String modelServed = scrub(a.modelServed());
+        String requestId = scrub(a.providerRequestId());
+        String finishReason = scrub(a.finishReason());
+        if (same && text == a.text() && modelServed == a.modelServed() && requestId == a.providerRequestId()
+                && finishReason == a.finishReason()) {
+            return r;
+        }
+        return ProviderResult.ok(new Answer(text, citations, a.modelRequested(), modelServed, a.tokensIn(),
+                a.tokensOut(), a.searchCalls(), requestId, finishReason, a.latencyMs(), a.costUsd()));
+    }
+
+    private Citation scrub(Citation c) {
+        String url = scrub(c.url());
+        String title = scrub(c.title());
+        String domain = scrub(c.domain());
+        String source = scrub(c.source());
+        return url == c.url() && title == c.title() && domain == c.domain() && source == c.source() ? c
+                : new Citation(url, title, domain, source);
     }
 
     /**

@@ -113,8 +113,9 @@ public final class CallSteps {
         long latency = (System.nanoTime() - started) / 1_000_000;
         ProviderResult decoded = p.codec().decode(p.settings(), status, headers, body);
         ProviderResult result = scrubber.scrub(decoded);
-        if (!result.equals(decoded)) {
-            // a key that shows only once decoded (spelled across parts of the reply): the reply cannot be kept
+        if (result != decoded) {
+            // a key that shows only once decoded (spelled across parts of the reply), which the scrubber masked in a
+            // copy of the reply (one without a key comes back as it is): the reply cannot be kept
             body = WITHHELD;
         }
         CallResult call = new CallResult(result, status, body, latency);
