@@ -53,6 +53,14 @@ public final class WebhookRepository {
               FROM picked WHERE d.id = picked.id
             RETURNING d.id, d.webhook_id, d.workspace_id, d.event_id, d.event_type, d.attempts, d.lease_token,
                       d.body""";
+    private static final String RUN_DELIVERIES = """
+            SELECT count(*) FILTER (WHERE d.status = 'delivered') AS delivered,
+                   count(*) FILTER (WHERE d.status = 'failed') AS failed,
+                   count(*) FILTER (WHERE d.status = 'pending' AND d.next_attempt_at > now()) AS retrying,
+                   count(*) FILTER (WHERE (d.status = 'pending' AND d.next_attempt_at <= now())
+                                       OR d.status = 'sending') AS due
+              FROM webhook_delivery d JOIN event e ON e.id = d.event_id
+             WHERE d.webhook_id = ANY (?::bigint[]) AND e.run_id = ?""";
     private static final String EVENT = """
             SELECT e.txid::text AS txid, e.id, e.type, e.run_id, e.payload::text AS payload, e.created_at,
                    w.id AS workspace_id, w.slug
@@ -152,6 +160,19 @@ public final class WebhookRepository {
                 rs.getLong("workspace_id"), rs.getLong("event_id"), rs.getString("event_type"), rs.getInt("attempts"),
                 rs.getObject("lease_token", UUID.class), rs.getString("body")), webhookIds, limit, node,
                 lease.toMillis() / 1000.0);
+    }
+
+    /**
+     * The deliveries of a run's events to these webhooks, by state: delivered, failed for good, waiting for a retry,
+     * and due now or being sent.
+     */
+    public record RunDeliveries(int delivered, int failed, int retrying, int due) {
+    }
+
+    public RunDeliveries runDeliveries(List<Long> webhookIds, long runId) {
+        return jdbc.queryOne(RUN_DELIVERIES, rs -> new RunDeliveries(rs.getInt("delivered"), rs.getInt("failed"),
+                rs.getInt("retrying"), rs.getInt("due")), webhookIds, runId)
+                .orElse(new RunDeliveries(0, 0, 0, 0));
     }
 
     public Optional<Event> event(long eventId) {

@@ -67,6 +67,11 @@ public final class WebhookSender {
         hooks.put(id, new Hook(id, url, secret.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** The webhooks this node sends to (those of the workspace files it imported). */
+    public List<Long> webhookIds() {
+        return List.copyOf(hooks.keySet());
+    }
+
     /** Due deliveries, as many as this node has idle senders. */
     public List<WebhookRepository.Claim> claim() {
         int free = settings.senders() - busy.get();

@@ -1,0 +1,51 @@
+package dev.sightline;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import dev.sightline.alerts.AlertChecks;
+import dev.sightline.webhooks.WebhookRepository;
+import dev.sightline.webhooks.WebhookSender;
+import dev.sightline.webhooks.WebhookSettings;
+
+/**
+ * What a one-off owes its run's webhooks before it exits. A service checks an ended run for alerts and sends its
+ * deliveries within a second or two; a one-off exits a tenth of a second after its run ends, so a deployment that
+ * only runs {@code --once} would send them during the next day's one-off. When the workspace has webhooks, the
+ * one-off checks its run for alerts now and sends the run's deliveries ({@code routes/pipeline/80-webhooks.yaml}),
+ * waiting at most {@code sightline.webhooks.timeout} and a second. A delivery that fails stays in the outbox for its
+ * retry by the next node, as any delivery does. Without webhooks this does nothing.
+ */
+final class OneOffWebhooks {
+
+    private static final Duration POLL = Duration.ofMillis(50);
+
+    private final SightlineApp app;
+
+    OneOffWebhooks(SightlineApp app) {
+        this.app = app;
+    }
+
+    void send(PrintStream out, long runId, BooleanSupplier interrupted) throws InterruptedException {
+        WebhookSender sender = app.bean(WebhookSender.class);
+        List<Long> hooks = sender.webhookIds();
+        if (hooks.isEmpty()) {
+            return;
+        }
+        app.bean(AlertChecks.class).checkDue();
+        WebhookRepository deliveries = app.bean(WebhookRepository.class);
+        long deadline = System.nanoTime() + app.bean(WebhookSettings.class).timeout().plusSeconds(1).toNanos();
+        WebhookRepository.RunDeliveries d = deliveries.runDeliveries(hooks, runId);
+        while (d.due() > 0 && System.nanoTime() < deadline && !interrupted.getAsBoolean()) {
+            app.context().createFluentProducerTemplate().to("direct:send-due-webhooks").send();
+            Thread.sleep(POLL.toMillis());
+            d = deliveries.runDeliveries(hooks, runId);
+        }
+        if (d.delivered() + d.failed() + d.retrying() + d.due() > 0) {
+            out.printf("%nWebhooks of run %d: %d delivered, %d waiting for a retry, %d failed, %d still sending%n",
+                    runId, d.delivered(), d.retrying(), d.failed(), d.due());
+        }
+    }
+}
