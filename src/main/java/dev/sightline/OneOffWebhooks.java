@@ -34,9 +34,14 @@ final class OneOffWebhooks {
         if (hooks.isEmpty()) {
             return;
         }
-        app.bean(AlertChecks.class).checkDue();
-        WebhookRepository deliveries = app.bean(WebhookRepository.class);
         long deadline = System.nanoTime() + app.bean(WebhookSettings.class).timeout().plusSeconds(1).toNanos();
+        // every ended run not checked yet, the oldest first: this run among them
+        AlertChecks checks = app.bean(AlertChecks.class);
+        int checked;
+        do {
+            checked = checks.checkDue(); // a few runs a call
+        } while (checked > 0 && System.nanoTime() < deadline && !interrupted.getAsBoolean());
+        WebhookRepository deliveries = app.bean(WebhookRepository.class);
         WebhookRepository.RunDeliveries d = deliveries.runDeliveries(hooks, runId);
         while (d.due() > 0 && System.nanoTime() < deadline && !interrupted.getAsBoolean()) {
             app.context().createFluentProducerTemplate().to("direct:send-due-webhooks").send();
