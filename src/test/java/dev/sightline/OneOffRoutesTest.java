@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Properties;
 
 import dev.sightline.testing.TestApp;
-import dev.sightline.testing.TestPostgres;
 import org.apache.camel.Route;
 import org.junit.jupiter.api.Test;
 
@@ -44,12 +43,7 @@ class OneOffRoutesTest {
     }
 
     private static List<String> routeIds(SightlineApp.Mode mode, Map<String, String> settings) throws Exception {
-        Properties p = new Properties();
-        p.putAll(TestApp.defaults());
-        p.setProperty("sightline.db.url", TestPostgres.newDatabase("one_off_routes"));
-        p.setProperty("sightline.db.user", "postgres");
-        p.setProperty("sightline.db.pool-size", "4");
-        p.setProperty("sightline.simulator.port", "0");
+        Properties p = TestApp.settings("one_off_routes");
         p.putAll(settings);
         SightlineApp app = new SightlineApp(p, mode);
         try {

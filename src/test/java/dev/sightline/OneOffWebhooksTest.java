@@ -19,7 +19,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.sightline.testing.TestApp;
-import dev.sightline.testing.TestPostgres;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,29 +45,18 @@ class OneOffWebhooksTest {
                 webhooks:
                   - {url: "http://127.0.0.1:%d/hook", secret: whsec-0123456789abcdef, events: [run.completed]}
                 """.formatted(receiver.getAddress().getPort()));
-        String db = TestPostgres.newDatabase("one_off_webhooks");
-        Properties p = new Properties();
-        p.putAll(TestApp.defaults());
-        p.setProperty("sightline.db.url", db);
-        p.setProperty("sightline.db.user", "postgres");
-        p.setProperty("sightline.db.pool-size", "4");
-        p.setProperty("sightline.simulator.port", "0");
+        Properties p = TestApp.settings("one_off_webhooks");
+        String db = p.getProperty("sightline.db.url");
         p.setProperty("sightline.workspace.file", file.toString());
         p.setProperty("sightline.webhooks.allow-private", "true");
-        SightlineApp app = new SightlineApp(p, SightlineApp.Mode.ONCE);
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
         try {
-            app.start();
-            int exit = new OnceRunner(app, new PrintStream(printed, true, StandardCharsets.UTF_8))
-                    .run(List.of("openai"), List.of("topic:pricing"), 1, false, false);
-            assertThat(exit).isEqualTo(Sightline.OK);
+            String printed = oneOff(p);
             // on its way out, not at a later tick: the receiver has it when the one-off returns
             assertThat(received).hasSize(1);
             JsonNode event = received.get(0);
             assertThat(event.get("type").asText()).isEqualTo("run.completed");
             long runId = event.get("data").get("runId").asLong();
-            assertThat(printed.toString(StandardCharsets.UTF_8))
-                    .contains("Webhooks of run " + runId + ": 1 delivered, 0 waiting for a retry, 0 failed");
+            assertThat(printed).contains("Webhooks of run " + runId + ": 1 delivered, 0 waiting for a retry, 0 failed");
             try (Connection c = DriverManager.getConnection(db, "postgres", "");
                  ResultSet rs = c.createStatement().executeQuery(
                          "SELECT alerts_checked_at IS NOT NULL, (SELECT count(*) FROM webhook_delivery"
@@ -78,27 +66,25 @@ class OneOffWebhooksTest {
                 assertThat(rs.getInt(2)).isEqualTo(1);
             }
         } finally {
-            app.stop();
             receiver.stop(0);
         }
     }
 
     @Test
     void withoutWebhooksAOneOffPrintsNothingAboutThem() throws Exception {
-        Properties p = new Properties();
-        p.putAll(TestApp.defaults());
-        p.setProperty("sightline.db.url", TestPostgres.newDatabase("one_off_no_webhooks"));
-        p.setProperty("sightline.db.user", "postgres");
-        p.setProperty("sightline.db.pool-size", "4");
-        p.setProperty("sightline.simulator.port", "0");
-        SightlineApp app = new SightlineApp(p, SightlineApp.Mode.ONCE);
+        assertThat(oneOff(TestApp.settings("one_off_no_webhooks"))).contains("completed").doesNotContain("Webhooks");
+    }
+
+    /** A one-off of the pricing prompts on openai, as {@code --once} runs it; what it printed. */
+    private static String oneOff(Properties settings) throws Exception {
+        SightlineApp app = new SightlineApp(settings, SightlineApp.Mode.ONCE);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         try {
             app.start();
             int exit = new OnceRunner(app, new PrintStream(printed, true, StandardCharsets.UTF_8))
                     .run(List.of("openai"), List.of("topic:pricing"), 1, false, false);
-            assertThat(exit).isEqualTo(Sightline.OK);
-            assertThat(printed.toString(StandardCharsets.UTF_8)).contains("completed").doesNotContain("Webhooks");
+            assertThat(exit).as(printed.toString(StandardCharsets.UTF_8)).isEqualTo(Sightline.OK);
+            return printed.toString(StandardCharsets.UTF_8);
         } finally {
             app.stop();
         }

@@ -57,6 +57,20 @@ public final class TestApp implements AutoCloseable {
         return m;
     }
 
+    /**
+     * The settings of an app a test starts itself (a one-off, {@code SightlineApp.Mode.ONCE}): the defaults, a
+     * database of its own, a small pool and a free port for the simulator.
+     */
+    public static Properties settings(String dbHint) {
+        Properties p = new Properties();
+        p.putAll(defaults());
+        p.setProperty("sightline.db.url", TestPostgres.newDatabase(dbHint));
+        p.setProperty("sightline.db.user", "postgres");
+        p.setProperty("sightline.db.pool-size", "4");
+        p.setProperty("sightline.simulator.port", "0");
+        return p;
+    }
+
     public static TestApp start(String dbHint, Map<String, String> overrides) {
         return start(TestPostgres.newDatabase(dbHint), overrides, true);
     }
