@@ -79,7 +79,11 @@ final class ExperimentRunner {
             return Sightline.PAUSED_BUDGET;
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        return summary(e, p.run(), took);
+        int exit = summary(e, p.run(), took);
+        if (!interrupted) {
+            new OneOffWebhooks(app).send(out, e.runId(), () -> interrupted);
+        }
+        return exit;
     }
 
     /** The request body: the file's fields with the ids of its prompt versions and dataset. */

@@ -13,7 +13,7 @@ import dev.sightline.webhooks.WebhookSettings;
 /**
  * What a one-off owes its run's webhooks before it exits. A service checks an ended run for alerts and sends its
  * deliveries within a second or two; a one-off exits a tenth of a second after its run ends, so a deployment that
- * only runs {@code --once} would send them during the next day's one-off. When the workspace has webhooks, the
+ * only runs {@code --once} or {@code --experiment} would send them during the next day's one-off. When the workspace has webhooks, the
  * one-off checks its run for alerts now and sends the run's deliveries ({@code routes/pipeline/80-webhooks.yaml}),
  * waiting at most {@code sightline.webhooks.timeout} and a second. A delivery that fails stays in the outbox for its
  * retry by the next node, as any delivery does. Without webhooks this does nothing.
