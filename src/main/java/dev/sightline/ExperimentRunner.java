@@ -80,9 +80,7 @@ final class ExperimentRunner {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         int exit = summary(e, p.run(), took);
-        if (!interrupted) {
-            new OneOffWebhooks(app).send(out, e.runId(), () -> interrupted);
-        }
+        new OneOffWebhooks(app).send(out, e.runId(), () -> interrupted);
         return exit;
     }
 

@@ -94,9 +94,7 @@ final class OnceRunner {
                 && app.bean(dev.sightline.config.Config.class).bool("sightline.pages.enabled", false)) {
             pages.run(out, ws.id(), run.id());
         }
-        if (!interrupted) {
-            new OneOffWebhooks(app).send(out, run.id(), () -> interrupted);
-        }
+        new OneOffWebhooks(app).send(out, run.id(), () -> interrupted);
         for (Run earlier : leftRunning) {
             Run now = runs.find(earlier.workspaceId(), earlier.id()).orElse(earlier);
             out.printf("Earlier run %d (left running by an earlier process): %s%n", now.id(),

@@ -22,8 +22,9 @@ import org.apache.camel.support.DefaultExchange;
  * <p>A SEDA consumer thread polls its queue with the endpoint's {@code pollTimeout} and notices that its route is
  * stopping only when a poll returns. With the 20 ms the routes used so that a stop took milliseconds, the forty-odd
  * idle consumer threads of a node woke 2,000 times a second: 4% of a core on an idle service, 0.4 s of the JVM's
- * 5.1 s of CPU in a 14 s one-off. Here the queues are {@link WakeableQueue}s, and a consumer told to prepare for shutdown wakes its
- * own idle threads, so they end as soon as Camel's loop lets them; the routes poll with a second's timeout.
+ * 5.1 s of CPU in a 14 s one-off. Here the queues are {@link WakeableQueue}s, and a consumer told to prepare for
+ * shutdown wakes its own idle threads, so they end as soon as Camel's loop lets them; the routes poll with a second's
+ * timeout.
  *
  * <p>Camel's loop also sleeps a whole poll timeout (at most a second) whenever the context or the consumer is still
  * starting; these consumers wait for the context's start to be announced instead (and for their own in steps of a
