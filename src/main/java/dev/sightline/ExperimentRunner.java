@@ -81,6 +81,7 @@ final class ExperimentRunner {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         int exit = summary(e, p.run(), took);
         new OneOffWebhooks(app).send(out, e.runId(), () -> interrupted);
+        new OneOffUpkeep(app).run(() -> interrupted);
         return exit;
     }
 

@@ -95,6 +95,7 @@ final class OnceRunner {
             pages.run(out, ws.id(), run.id());
         }
         new OneOffWebhooks(app).send(out, run.id(), () -> interrupted);
+        new OneOffUpkeep(app).run(() -> interrupted);
         for (Run earlier : leftRunning) {
             Run now = runs.find(earlier.workspaceId(), earlier.id()).orElse(earlier);
             out.printf("Earlier run %d (left running by an earlier process): %s%n", now.id(),

@@ -66,6 +66,9 @@ public final class SightlineApp {
     /** The routes of jobs (page analyses, brand profiles), which a one-off builds only to analyse its run's pages. */
     static final String JOB_ROUTES = "routes/pipeline/90-jobs.yaml";
 
+    /** The hourly storage timers, which a one-off leaves out: it does their work once after its run (OneOffUpkeep). */
+    static final String STORAGE_ROUTES = "routes/pipeline/65-storage.yaml";
+
     private final Main main = new Main();
     private final Mode mode;
     private final dev.sightline.config.Lifecycle lifecycle = new dev.sightline.config.Lifecycle();
@@ -98,8 +101,10 @@ public final class SightlineApp {
         }
         List<String> files = Resources.routeFiles();
         if (mode == Mode.ONCE) {
-            // nor does it fire the daily schedule: without its route no Quartz scheduler is made at all
-            files = files.stream().filter(r -> !r.contains("routes/api/") && !r.endsWith(SCHEDULE_ROUTES)).toList();
+            // nor does it fire the daily schedule: without its route no Quartz scheduler is made at all; nor the hourly
+            // storage timers, whose first ticks come a minute or two after the start, when most one-offs are gone
+            files = files.stream().filter(r -> !r.contains("routes/api/") && !r.endsWith(SCHEDULE_ROUTES)
+                    && !r.endsWith(STORAGE_ROUTES)).toList();
         }
         this.routes = files;
         main.configure().withRoutesIncludePattern(String.join(",", files));

@@ -12,14 +12,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a one-off ({@code --once}, {@code --experiment}) builds: the pipeline and its upkeep, alerts and webhooks, and
- * neither the API, nor the daily schedule, nor, unless it analyses its run's cited pages afterwards
- * ({@code sightline.pages.enabled}), the routes of jobs. A service builds them all.
+ * neither the API, nor the daily schedule, nor the hourly storage timers (it does their work after its run), nor,
+ * unless it analyses its run's cited pages afterwards ({@code sightline.pages.enabled}), the routes of jobs. A service
+ * builds them all.
  */
 class OneOffRoutesTest {
 
     private static final List<String> PIPELINE = List.of("dispatch", "cell-finished", "provider-openai",
             "store-answers", "batch-stored-answers", "analyse-answers", "finalize-runs", "extend-leases",
-            "check-alerts", "send-webhooks", "drop-expired-raw-bodies");
+            "check-alerts", "send-webhooks");
+    /** Hourly timers whose work a one-off does once after its run (OneOffUpkeep). */
+    private static final List<String> STORAGE = List.of("drop-expired-raw-bodies", "compact-rollup-keys");
     private static final List<String> JOBS = List.of("jobs-dispatch", "job-item", "page-read", "finalize-jobs",
             "page-analysis-after-runs");
 
@@ -27,19 +30,21 @@ class OneOffRoutesTest {
     void aOneOffLeavesOutTheApiTheScheduleAndJobs() throws Exception {
         List<String> routes = routeIds(SightlineApp.Mode.ONCE, Map.of());
         assertThat(routes).containsAll(PIPELINE).doesNotContain("api-health", "schedule-runs")
-                .doesNotContainAnyElementsOf(JOBS);
+                .doesNotContainAnyElementsOf(JOBS).doesNotContainAnyElementsOf(STORAGE);
     }
 
     @Test
     void aOneOffThatAnalysesItsPagesHasTheRoutesOfJobs() throws Exception {
         List<String> routes = routeIds(SightlineApp.Mode.ONCE, Map.of("sightline.pages.enabled", "true"));
-        assertThat(routes).containsAll(PIPELINE).containsAll(JOBS).doesNotContain("api-health", "schedule-runs");
+        assertThat(routes).containsAll(PIPELINE).containsAll(JOBS).doesNotContain("api-health", "schedule-runs")
+                .doesNotContainAnyElementsOf(STORAGE);
     }
 
     @Test
     void aServiceHasEveryRoute() throws Exception {
         List<String> routes = routeIds(SightlineApp.Mode.SERVICE, Map.of("camel.server.port", "0"));
-        assertThat(routes).containsAll(PIPELINE).containsAll(JOBS).contains("api-health", "schedule-runs");
+        assertThat(routes).containsAll(PIPELINE).containsAll(JOBS).containsAll(STORAGE)
+                .contains("api-health", "schedule-runs");
     }
 
     private static List<String> routeIds(SightlineApp.Mode mode, Map<String, String> settings) throws Exception {

@@ -37,6 +37,14 @@ public final class RawBodyRetention {
 
     /** @return bodies dropped now (0 when bodies are kept) */
     public long dropExpired() {
+        return dropExpired(() -> false);
+    }
+
+    /**
+     * @param stop asked between batches of {@value #BATCH}: true ends the drop there (the next one goes on)
+     * @return bodies dropped now (0 when bodies are kept)
+     */
+    public long dropExpired(java.util.function.BooleanSupplier stop) {
         if (keep.isEmpty()) {
             return 0;
         }
@@ -48,9 +56,11 @@ public final class RawBodyRetention {
                 return Jdbc.update(c, DROP, (double) keep.get().toSeconds(), BATCH);
             });
             total += n;
-        } while (n == BATCH);
+        } while (n == BATCH && !stop.getAsBoolean());
         if (total > 0) {
-            LOG.info("Dropped {} raw bodies older than {} (sightline.retention.raw-bodies)", total, keep.get());
+            Duration d = keep.get();
+            LOG.info("Dropped {} raw bodies older than {} (sightline.retention.raw-bodies)", total,
+                    d.toSeconds() % 86_400 == 0 ? d.toDays() + "d" : d);
         }
         return total;
     }
