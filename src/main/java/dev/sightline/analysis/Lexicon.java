@@ -80,6 +80,8 @@ final class Lexicon {
         boolean effort;
         /** "more", "extra", "requires": makes an effort noun a burden. */
         boolean burden;
+        /** "subscription", "account", "installation": a chore whose absence is a strength ("with no subscription"). */
+        boolean chore;
         /** "requires", "needs": before "paid", "separate", "extra" a cost ("needs a separate grinder"). */
         boolean demand;
         /** "costs", "charges", "pay": before "more" or "much" a price fault ("cost more"). */
@@ -185,6 +187,10 @@ final class Lexicon {
             "plenty", "additional", "paid", "separate", "subscription", "upgrade", "premium", "higher", "dedicated",
             "adds", "add", "hidden", "monthly", "annual", "high", "steep", "hefty", "expensive", "comes", "brings",
             "carries", "involves", "entails");
+    /** Chores a product may spare its buyer: "no subscription", "with no installation", "no account needed". */
+    private static final Set<String> CHORES = Set.of("subscription", "subscriptions", "account", "accounts",
+            "installation", "install", "installs", "download", "downloads", "signup", "sign-up", "registration",
+            "login", "contract", "contracts", "commitment", "paperwork", "hardware");
     private static final Set<String> DEMANDS = Set.of("requires", "require", "required", "needs", "need", "demands");
     private static final Set<String> COST_VERBS = Set.of("cost", "costs", "charge", "charges", "charged", "pay",
             "pays", "paying");
@@ -194,7 +200,7 @@ final class Lexicon {
             "complete", "simpler", "simple",
             "smaller", "heavier", "large", "big", "small", "heavy", "longer");
     private static final Set<String> PRICE_NOUNS = Set.of("price", "prices", "pricing", "cost", "costs", "fees",
-            "fee", "subscription");
+            "fee", "subscription", "quotes", "premiums");
     private static final Set<String> BENEFIT_NOUNS = Set.of("rate", "rates", "interest", "yield", "yields",
             "returns", "range", "capacity", "bandwidth", "allowance", "allowances", "speed", "speeds", "quality",
             "limit", "limits", "resolution", "accuracy", "uptime", "availability", "score", "scores", "rating",
@@ -203,7 +209,8 @@ final class Lexicon {
             "highest", -1, "low", 1, "lower", 1, "lowest", 1);
     private static final Map<String, Byte> ROLES = Map.ofEntries(Map.entry("than", THAN),
             Map.entry("unlike", UNLIKE), Map.entry("versus", UNLIKE), Map.entry("vs", UNLIKE),
-            Map.entry("over", OVER), Map.entry("behind", OVER), Map.entry("to", TO), Map.entry("with", WITH),
+            Map.entry("over", OVER), Map.entry("behind", OVER), Map.entry("trails", OVER), Map.entry("to", TO),
+            Map.entry("with", WITH),
             Map.entry("compared", COMPARED), Map.entry("relative", RELATIVE), Map.entry("and", AND),
             Map.entry("only", ONLY), Map.entry("merely", ONLY), Map.entry("overly", TOO),
             Map.entry("excessively", TOO), Map.entry("needlessly", TOO), Map.entry("unnecessarily", TOO), Map.entry("less", LESS), Map.entry("fewer", FEWER), Map.entry("weniger", FEWER),
@@ -555,6 +562,45 @@ final class Lexicon {
         phrase(1.0, "market leading");
         phrase(1.0, "best selling");
         phrase(1.0, "highly recommended");
+        // a fourth round (tuning3.json: robot vacuums, travel and pet insurance, site builders, e-signature,
+        // video calls, cameras, online courses, rail booking): general review words the earlier markets lacked
+        pos(1.0, "rigorous", "steadier", "capably", "undercuts", "dependably", "frictionless");
+        pos(0.7, "deserves", "steady", "undercut", "sturdier");
+        phrase(1.0, "full featured");
+        phrase(1.0, "feature rich");
+        phrase(1.0, "feature packed");
+        phrase(1.0, "lean towards");
+        phrase(1.0, "lean toward");
+        phrase(1.0, "leaning towards");
+        phrase(1.0, "leaning toward");
+        phrase(1.0, "peace of");
+        phrase(1.0, "short work");
+        phrase(0.7, "toe to");
+        phrase(0.7, "for less");
+        phrase(0.7, "track record");
+        pos(0.7, "freedom", "depth", "convenience");
+        phrase(1.0, "fraction as");
+        phrase(1.0, "price down");
+        phrase(1.0, "no cost");
+        phrase(1.0, "saves on");
+        phrase(0.7, "well under");
+        phrase(0.7, "drops below");
+        phrase(-0.8, "quality depends");
+        phrase(0.7, "holds up");
+        phrase(0.7, "hold up");
+        neg(1.0, "misjudges", "misjudge", "stranded");
+        neg(0.8, "clogs", "clog", "clogged", "misses", "missed", "trails");
+        phrase(-1.0, "prone to");
+        phrase(-1.0, "gets stuck");
+        phrase(-1.0, "get stuck");
+        phrase(-1.0, "eats memory");
+        phrase(-1.0, "eats battery");
+        phrase(-1.0, "quality varies");
+        phrase(-0.8, "varies widely");
+        phrase(-0.7, "waiting period");
+        phrase(-0.7, "waiting periods");
+        phrase(-0.7, "extra step");
+        phrase(-0.8, "no way to");
         // Spanish, French, Italian and Portuguese answers: the common evaluative and contrast words
         pos(1.0, "bueno", "buena", "buenos", "buenas", "excelente", "excelentes", "sencillo", "sencilla", "útil",
                 "fácil", "rápido", "rápida", "fiable", "sólido", "sólida", "competitivos", "competitivas",
@@ -664,6 +710,8 @@ final class Lexicon {
                 "mehr", "weniger", "besser", "schlechter", "meer", "minder", "beter", "slechter")
                 .forEach(w -> lex(all, w).comparativeMarker = true);
         lex(all, "also");
+        lex(all, "depends");
+        lex(all, "depending");
         lex(all, "against");
         lex(all, "then");
         lex(all, "by");
@@ -692,6 +740,10 @@ final class Lexicon {
         EFFORT.forEach(w -> lex(all, w).weight = -0.7);
         BURDENS.forEach(w -> lex(all, w).burden = true);
         DEMANDS.forEach(w -> lex(all, w).demand = true);
+        CHORES.forEach(w -> lex(all, w).chore = true);
+        List.of("needed", "required", "necessary", "at", "for", "involved", "whatsoever", "or", "of", "on", "vary",
+                "varies", "are", "is", "apply", "applies", "per", "in")
+                .forEach(w -> lex(all, w));
         COST_VERBS.forEach(w -> lex(all, w).costVerb = true);
         RESTRICTED.forEach(w -> lex(all, w).restricted = true);
         ADVICE.forEach(w -> lex(all, w).advice = true);

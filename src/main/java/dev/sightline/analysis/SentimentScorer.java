@@ -687,7 +687,7 @@ final class SentimentScorer {
                     || lex[bFrom].word.equals("then"))) {
                 continue; // "but if you need...", "but also", "but then"
             }
-            if (differs(tokens, bFrom, bTo)) {
+            if (differs(tokens, bFrom, bTo) || mentionsWord(lex, bFrom, bTo, "depends", "depending")) {
                 continue; // "both are strong, but they differ in philosophy": a difference, not a weakness
             }
             double[] a = tones[c - 1];
@@ -700,6 +700,16 @@ final class SentimentScorer {
                 a[b[0] > 0 ? 1 : 0] = CONTRASTED;
             }
         }
+    }
+
+    /** "..., though it depends on how structured your projects are": a condition, not the other side. */
+    private static boolean mentionsWord(Lexicon.Lex[] lex, int from, int to, String a, String b) {
+        for (int k = from; k < to; k++) {
+            if (lex[k] != null && (lex[k].word.equals(a) || lex[k].word.equals(b))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean oneSided(double[] pn) {
@@ -1011,8 +1021,10 @@ final class SentimentScorer {
             if (role == Lexicon.UNLIKE) {
                 return INVERTED;
             }
-            if (role == Lexicon.OVER && (k == wi - 1 || namesOnly(tokens, k + 1, wi))) {
-                return INVERTED; // "a step behind Sony and Bose": every name of the list is ahead
+            int after = k + 1 < wi && lex[k + 1] != null && lex[k + 1].word.equals("the") ? k + 2 : k + 1;
+            if (role == Lexicon.OVER && (after == wi || namesOnly(tokens, after, wi))) {
+                // "a step behind Sony and Bose", "trails the Sony WH-1000XM5": every name of the list is ahead
+                return INVERTED;
             }
             if ((role == Lexicon.TO || role == Lexicon.WITH) && k > sentenceStart
                     && (role(lex[k - 1]) == Lexicon.COMPARED || role(lex[k - 1]) == Lexicon.RELATIVE)) {
@@ -1149,6 +1161,10 @@ final class SentimentScorer {
                         n += 0.8; // "does not offer end-to-end encryption", "don't have ANC": a missing feature
                     } else if (!diminishes && concededSuperlative(tokens, i + 1, to)) {
                         n += 0.8; // "not the flashiest", "isn't the most polished": conceded, still a weakness
+                    } else if (!diminishes && choreAhead(lex, i + 1, Math.min(to, i + 4))) {
+                        if (i > conditionUntil) {
+                            p += 0.8; // "with no subscription", "no account needed": a chore spared
+                        }
                     } else if (i > from && lex[i - 1] != null && lex[i - 1].haveVerb
                             && !judgementAhead(lex, i + 1, Math.min(to, i + 4))) {
                         n += 0.8; // "offers little reporting", "has no mobile app"
@@ -1276,8 +1292,11 @@ final class SentimentScorer {
                 i += span - 1; // "well-documented problems", "a clear drawback": the praise sizes the fault
                 continue;
             }
-            if (w.nounToo && i > from && lex[i - 1] != null && lex[i - 1].determiner) {
-                continue; // "within your plan's limit", "a set limit": the noun, not the verb
+            if (w.nounToo && (i > from && lex[i - 1] != null && lex[i - 1].determiner || i + 1 >= to
+                    || isPunctuation(lex[i + 1]) || lex[i + 1] != null && NOUN_FOLLOWERS.contains(lex[i + 1].word))) {
+                // "within your plan's limit", "a set limit", "medical limits of up to $1 million", "Time limit:":
+                // the noun, not the verb ("limits you to three users")
+                continue;
             }
             if (w.effort && span == 1 && i > negateUntil && !burdenBefore(lex, from, i)) {
                 continue; // "setup", "fees": a cost only when there is more of it
@@ -1448,6 +1467,34 @@ final class SentimentScorer {
     }
 
     /** A word that carries tone (or an effort noun) among lex[from, to), before any punctuation. */
+    /**
+     * A chore right after a negator ("no subscription", "without an account", "no installation required"), the
+     * last word of its phrase: "no account manager" names a missing feature instead.
+     */
+    private static boolean choreAhead(Lexicon.Lex[] lex, int from, int to) {
+        for (int k = from; k < to && !isPunctuation(lex[k]); k++) {
+            if (lex[k] != null && lex[k].chore) {
+                int next = k + 1;
+                if (next >= to) {
+                    return true;
+                }
+                return lex[next] != null && (isPunctuation(lex[next]) || lex[next].chore
+                        || CHORE_ENDS.contains(lex[next].word));
+            }
+            if (lex[k] != null && lex[k].weight != null) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Words after which "limit" or "cap" is a noun. */
+    private static final Set<String> NOUN_FOLLOWERS = Set.of("of", "on", "for", "vary", "varies", "are", "is",
+            "apply", "applies", "per", "and", "or", "at", "in");
+
+    private static final Set<String> CHORE_ENDS = Set.of("needed", "required", "necessary", "and", "or", "at",
+            "to", "for", "involved", "whatsoever");
+
     private static boolean judgementAhead(Lexicon.Lex[] lex, int from, int to) {
         for (int k = from; k < to && !isPunctuation(lex[k]); k++) {
             if (lex[k] != null && (lex[k].weight != null || lex[k].priceLevel != 0)) {

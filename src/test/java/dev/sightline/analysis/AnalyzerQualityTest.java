@@ -21,6 +21,12 @@ class AnalyzerQualityTest {
      * analyzer 1.3.0 as unseen data, then developed on one half and checked on the other (README).
      */
     static final Path TUNING2 = Path.of("src/test/resources/corpus/tuning2.json");
+    /**
+     * 150 answers in ten more markets (robot vacuums, travel and pet insurance, site builders, e-signature, video
+     * calls, security and mirrorless cameras, online courses, European rail), written and labelled for a fourth round
+     * and read again by a second labeller (README); analyzer 1.5.0 measured 0.701 here before that round.
+     */
+    static final Path TUNING3 = Path.of("src/test/resources/corpus/tuning3.json");
     /** The held-out half: measured, never tuned on (README reports these numbers). */
     static final Path HELD_OUT = Path.of("src/test/resources/corpus/heldout.json");
 
@@ -53,9 +59,23 @@ class AnalyzerQualityTest {
         assertThat(m.mentionF1()).as("mention F1").isGreaterThanOrEqualTo(0.98);
         assertThat(m.rankAccuracy()).as("list rank accuracy").isGreaterThanOrEqualTo(0.96);
         assertThat(m.domainF1()).as("cited-domain F1").isGreaterThanOrEqualTo(0.99);
-        // the target is 0.87; analyzer 1.3.0 measured 0.655 here, 1.4.0 0.802, 1.5.0 0.838: this floor guards
-        // against going back
+        // the target is 0.87; analyzer 1.3.0 measured 0.655 here, 1.4.0 0.802, 1.5.0 0.838, 1.6.0 0.836: this floor
+        // guards against going back
         assertThat(m.sentimentAccuracy()).as("sentiment accuracy").isGreaterThanOrEqualTo(0.83);
+    }
+
+    @Test
+    void tuning3CorpusQuality() {
+        List<Corpus.Entry> corpus = Corpus.load(TUNING3);
+        assertThat(corpus).hasSizeGreaterThanOrEqualTo(150);
+        CorpusQuality.Report report = CorpusQuality.measure(corpus);
+        report.print("tuning3.json");
+        CorpusQuality.Metrics m = report.all();
+        assertThat(m.mentionF1()).as("mention F1").isGreaterThanOrEqualTo(0.98);
+        assertThat(m.rankAccuracy()).as("list rank accuracy").isGreaterThanOrEqualTo(0.96);
+        assertThat(m.domainF1()).as("cited-domain F1").isGreaterThanOrEqualTo(0.99);
+        // 1.5.0 measured 0.701 here, 1.6.0 (tuned on it) 0.780: this floor guards against going back
+        assertThat(m.sentimentAccuracy()).as("sentiment accuracy").isGreaterThanOrEqualTo(0.77);
     }
 
     /**
@@ -71,16 +91,16 @@ class AnalyzerQualityTest {
         assertThat(report.all().mentionF1()).as("mention F1").isGreaterThanOrEqualTo(0.98);
         assertThat(report.all().rankAccuracy()).as("list rank accuracy").isGreaterThanOrEqualTo(0.95);
         assertThat(report.all().domainF1()).as("cited-domain F1").isGreaterThanOrEqualTo(0.99);
-        // issue 12's target is 0.85; measured 0.735 with analyzer 1.3.0, 0.759 with 1.4.0 and again 0.759 with 1.5.0:
-        // this floor guards against going back
-        assertThat(report.all().sentimentAccuracy()).as("sentiment accuracy").isGreaterThanOrEqualTo(0.75);
+        // issue 12's target is 0.85; measured 0.735 with analyzer 1.3.0, 0.759 with 1.4.0 and again 0.759 with 1.5.0,
+        // 0.765 with 1.6.0: this floor guards against going back
+        assertThat(report.all().sentimentAccuracy()).as("sentiment accuracy").isGreaterThanOrEqualTo(0.76);
     }
 
     private static void assertFloors(CorpusQuality.Metrics m) {
         assertThat(m.mentionF1()).as("mention F1").isGreaterThanOrEqualTo(0.98);
         assertThat(m.rankAccuracy()).as("list rank accuracy").isGreaterThanOrEqualTo(0.96);
         assertThat(m.domainF1()).as("cited-domain F1").isGreaterThanOrEqualTo(0.99);
-        // analyzer 1.5.0 measured 0.899 (answers.json) and 0.907 (tuning.json)
+        // analyzer 1.5.0 measured 0.899 (answers.json) and 0.907 (tuning.json), 1.6.0 0.901 and 0.907
         assertThat(m.sentimentAccuracy()).as("sentiment accuracy").isGreaterThanOrEqualTo(0.89);
     }
 }

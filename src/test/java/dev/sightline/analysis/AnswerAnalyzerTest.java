@@ -893,6 +893,37 @@ class AnswerAnalyzerTest {
         assertThat(result(crm.analyze("I don't have info about Copper.", List.of()), "Copper").mentioned()).isFalse();
     }
 
+    @Test
+    void aChoreSparedIsAStrengthAMissingFeatureAWeakness() {
+        for (String s : List.of("Pipedrive works in the browser with no installation.",
+                "Pipedrive needs no account for guests.", "Guests join Pipedrive without an account.",
+                "Pipedrive comes with no subscription at all.")) {
+            assertThat(result(crm.analyze(s, List.of()), "Pipedrive").sentiment()).as(s).isEqualTo(Sentiment.POSITIVE);
+        }
+        for (String s : List.of("Pipedrive has no mobile app.", "Pipedrive has no account manager for small teams.")) {
+            assertThat(result(crm.analyze(s, List.of()), "Pipedrive").sentiment()).as(s).isEqualTo(Sentiment.NEGATIVE);
+        }
+    }
+
+    @Test
+    void aLimitIsANounUnlessItLimitsSomething() {
+        for (String s : List.of("Pipedrive has medical limits of up to $1 million.", "Pipedrive: time limit: none.",
+                "Pipedrive's limits vary by plan.")) {
+            assertThat(result(crm.analyze(s, List.of()), "Pipedrive").sentiment()).as(s).isEqualTo(Sentiment.NEUTRAL);
+        }
+        assertThat(result(crm.analyze("Pipedrive limits you to three users.", List.of()), "Pipedrive").sentiment())
+                .isEqualTo(Sentiment.NEGATIVE);
+    }
+
+    @Test
+    void trailingPutsTheOthersAheadAndAConditionIsNoWeakness() {
+        Analysis a = crm.analyze("Reporting in Pipedrive trails the HubSpot CRM suite.", List.of());
+        assertThat(result(a, "Pipedrive").sentiment()).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(result(a, "HubSpot").sentiment()).isEqualTo(Sentiment.POSITIVE);
+        String s = "For a small team I'd lean towards Pipedrive, though it depends on how you sell.";
+        assertThat(result(crm.analyze(s, List.of()), "Pipedrive").sentiment()).as(s).isEqualTo(Sentiment.POSITIVE);
+    }
+
     // ---------------------------------------------------------------- citations
 
     @Test
