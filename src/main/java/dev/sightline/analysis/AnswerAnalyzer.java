@@ -16,7 +16,7 @@ import dev.sightline.values.TrackedEntity;
 public final class AnswerAnalyzer {
 
     /** Stored with every analysis; bump whenever a rule changes what the analyzer reports. */
-    public static final String VERSION = "1.6.0";
+    public static final String VERSION = "1.7.0";
 
     private static final int SNIPPET_WINDOW = 160;
     private static final int LONG_SENTENCE = 300;
@@ -39,7 +39,12 @@ public final class AnswerAnalyzer {
         return entities;
     }
 
-    public Analysis analyze(String text, List<Citation> nativeCitations) {
+    /** What the rules found in a text, before the sentiment model (analyze and the model's training read it). */
+    record Scored(TextLayout layout, List<MentionMatcher.Mention> mentions, AnswerState state, int[] ranks,
+                  SentimentScorer.Tally[] tallies) {
+    }
+
+    Scored score(String text) {
         TextLayout layout = new TextLayout(text);
         int n = entities.size();
         List<MentionMatcher.Mention> mentions = matcher.find(layout);
@@ -48,8 +53,17 @@ public final class AnswerAnalyzer {
             mentions = List.of(); // a refusal that repeats names recommends nobody
         }
         ListStructure lists = new ListStructure(layout, mentions, n);
-        int[] ranks = lists.ranks(n);
-        SentimentScorer.Tally[] tallies = SentimentScorer.score(layout, mentions, lists, n);
+        return new Scored(layout, mentions, state, lists.ranks(n), SentimentScorer.score(layout, mentions, lists, n));
+    }
+
+    public Analysis analyze(String text, List<Citation> nativeCitations) {
+        Scored scored = score(text);
+        TextLayout layout = scored.layout();
+        int n = entities.size();
+        List<MentionMatcher.Mention> mentions = scored.mentions();
+        AnswerState state = scored.state();
+        int[] ranks = scored.ranks();
+        SentimentScorer.Tally[] tallies = scored.tallies();
 
         List<List<Evidence>> evidence = new ArrayList<>(n);
         for (int e = 0; e < n; e++) {
@@ -78,7 +92,7 @@ public final class AnswerAnalyzer {
             results.add(new EntityResult(entities.get(e), mentioned, ev.size(),
                     mentioned && ranks[e] > 0 ? ranks[e] : null,
                     mentioned ? order[e] : null,
-                    mentioned ? tallies[e].label() : null,
+                    mentioned ? SentimentModel.label(tallies[e], ranks[e] > 0) : null,
                     mentioned ? tallies[e].score() : null,
                     ev));
         }

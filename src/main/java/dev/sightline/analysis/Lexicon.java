@@ -129,7 +129,7 @@ final class Lexicon {
     private static final Set<String> NEW_CLAUSE = Set.of("and", "while", "whereas", "which", "so");
     /** Verbs whose negation reports a missing feature: "does not offer end-to-end encryption". */
     private static final Set<String> FEATURE_VERBS = Set.of("offer", "offers", "support", "supports", "include",
-            "includes", "provide", "provides", "have", "has");
+            "includes", "provide", "provides", "have", "has", "allow", "allows");
     /** Words that fix a problem: "save a painful migration", "avoid a painful migration". */
     private static final Set<String> REMEDIES = Set.of("save", "saves", "prevent", "prevents", "reduce", "reduces",
             "eliminate", "eliminates", "avoid", "avoids", "solve", "solves", "fix", "fixes", "recover", "recovers",
@@ -197,7 +197,7 @@ final class Lexicon {
     private static final Set<String> RESTRICTED = Set.of("available", "works", "runs", "in", "on", "within",
             "offers", "supports", "covers", "lets", "allows");
     private static final Set<String> USE_CASE_ADJECTIVES = Set.of("complex", "complicated", "larger", "bigger",
-            "complete", "simpler", "simple",
+            "complete", "simpler", "simple", "hard",
             "smaller", "heavier", "large", "big", "small", "heavy", "longer");
     private static final Set<String> PRICE_NOUNS = Set.of("price", "prices", "pricing", "cost", "costs", "fees",
             "fee", "subscription", "quotes", "premiums");
@@ -211,7 +211,7 @@ final class Lexicon {
             Map.entry("unlike", UNLIKE), Map.entry("versus", UNLIKE), Map.entry("vs", UNLIKE),
             Map.entry("over", OVER), Map.entry("behind", OVER), Map.entry("trails", OVER), Map.entry("to", TO),
             Map.entry("with", WITH),
-            Map.entry("compared", COMPARED), Map.entry("relative", RELATIVE), Map.entry("and", AND),
+            Map.entry("compared", COMPARED), Map.entry("relative", RELATIVE), Map.entry("next", RELATIVE), Map.entry("and", AND),
             Map.entry("only", ONLY), Map.entry("merely", ONLY), Map.entry("overly", TOO),
             Map.entry("excessively", TOO), Map.entry("needlessly", TOO), Map.entry("unnecessarily", TOO), Map.entry("less", LESS), Map.entry("fewer", FEWER), Map.entry("weniger", FEWER),
             Map.entry("minder", FEWER), Map.entry("too", TOO),
@@ -581,6 +581,9 @@ final class Lexicon {
         pos(0.7, "freedom", "depth", "convenience");
         phrase(1.0, "fraction as");
         phrase(1.0, "price down");
+        phrase(-1.0, "look elsewhere");
+        phrase(-1.0, "priced above");
+        phrase(1.0, "priced below");
         phrase(1.0, "no cost");
         phrase(1.0, "saves on");
         phrase(0.7, "well under");

@@ -41,6 +41,18 @@ final class SentimentScorer {
     static final class Tally {
         double positive;
         double negative;
+        /** What the clauses about the entity gave it (without the list items' capabilities), and their words. */
+        double clausePositive;
+        double clauseNegative;
+        int clauses;
+        final StringBuilder said = new StringBuilder();
+
+        void clause(String text, double p, double n) {
+            clausePositive += p;
+            clauseNegative += n;
+            clauses++;
+            said.append(text).append(" .\n");
+        }
 
         double score() {
             if (positive == 0 && negative == 0) {
@@ -626,10 +638,12 @@ final class SentimentScorer {
                         : new double[]{Math.max(pn[0], SECTION_POINT), 0};
             }
             Trace tr = trace;
+            String said = clauseText(tokens, starts[c], end);
             if (pn[0] == 0 && pn[1] == 0 && section == null) {
-                if (tr != null) {
-                    for (int[] r : recipients.get(c)) {
-                        tr.clause(r[0], clauseText(tokens, starts[c], end), 0, 0);
+                for (int[] r : recipients.get(c)) {
+                    tallies[r[0]].clause(said, 0, 0);
+                    if (tr != null) {
+                        tr.clause(r[0], said, 0, 0);
                     }
                 }
                 continue;
@@ -648,9 +662,9 @@ final class SentimentScorer {
                     tally.positive += v[1];
                     tally.negative += v[0];
                 }
+                tally.clause(said, r[1] == 0 ? v[0] : v[1], r[1] == 0 ? v[1] : v[0]);
                 if (tr != null) {
-                    tr.clause(r[0], clauseText(tokens, starts[c], end), r[1] == 0 ? v[0] : v[1],
-                            r[1] == 0 ? v[1] : v[0]);
+                    tr.clause(r[0], said, r[1] == 0 ? v[0] : v[1], r[1] == 0 ? v[1] : v[0]);
                 }
             }
         }
@@ -1079,6 +1093,10 @@ final class SentimentScorer {
             }
             if (tokens.inName[i] || w == null) {
                 continue;
+            }
+            if (w.role == Lexicon.OVER && w.weight != null && tokens.start[i] > 0
+                    && tokens.text.charAt(tokens.start[i] - 1) == '-') {
+                continue; // "the old drag-behind cloths": part of a compound, nobody is behind
             }
             if (w.condition && !(i > from && lex[i - 1] != null && lex[i - 1].word.equals("even"))) {
                 // "if you have unreliable internet": a fault of the reader's situation, not of a product, unless

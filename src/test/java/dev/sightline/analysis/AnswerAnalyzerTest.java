@@ -45,6 +45,12 @@ class AnswerAnalyzerTest {
     private final AnswerAnalyzer storage = new AnswerAnalyzer(STORAGE);
     private final AnswerAnalyzer search = new AnswerAnalyzer(SEARCH);
 
+    /** What the rules alone say of an entity, before the sentiment model. */
+    private static Sentiment ruleLabel(AnswerAnalyzer analyzer, String text, String name) {
+        int e = analyzer.entities().stream().map(TrackedEntity::name).toList().indexOf(name);
+        return analyzer.score(text).tallies()[e].label();
+    }
+
     private static EntityResult result(Analysis a, String name) {
         return a.entities().stream().filter(r -> r.entity().name().equals(name)).findFirst().orElseThrow();
     }
@@ -523,8 +529,14 @@ class AnswerAnalyzerTest {
                 """;
         Analysis a = crm.analyze(answer, List.of());
         assertThat(result(a, "Pipedrive").sentiment()).isEqualTo(Sentiment.MIXED);
-        assertThat(result(a, "Copper").sentiment()).isEqualTo(Sentiment.POSITIVE);
-        assertThat(result(a, "Close").sentiment()).isEqualTo(Sentiment.NEGATIVE);
+        // the rules wave the conceded weakness away ("but few users will mind"); the model, which has the last word,
+        // reads a point under "Cons:" as the weakness labellers mostly took it for
+        assertThat(ruleLabel(crm, answer, "Copper")).isEqualTo(Sentiment.POSITIVE);
+        assertThat(result(a, "Copper").sentiment()).isEqualTo(Sentiment.MIXED);
+        // likewise a feature stated as a fact ("Calling is built in") before the drawbacks: the rules judge nothing
+        // in it, the model a strength
+        assertThat(ruleLabel(crm, answer, "Close")).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(result(a, "Close").sentiment()).isEqualTo(Sentiment.MIXED);
         Analysis table = crm.analyze("| CRM | Strengths | Weaknesses |\n|---|---|---|\n| HubSpot | Inbox | Seats |",
                 List.of());
         assertThat(result(table, "HubSpot").sentiment()).isEqualTo(Sentiment.MIXED);
