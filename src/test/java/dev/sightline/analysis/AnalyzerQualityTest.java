@@ -33,6 +33,12 @@ class AnalyzerQualityTest {
      * analyzer 1.6.0 measured 0.617 here before the sentiment model was trained on it with the other sets.
      */
     static final Path TUNING4 = Path.of("src/test/resources/corpus/tuning4.json");
+    /**
+     * 150 answers in ten more markets (fitness apps, e-scooters, mortgage lenders, cloud data warehouses, sunscreen,
+     * smart speakers, dishwashers, European airlines, CI/CD, observability), made like {@link #TUNING4}: analyzer
+     * 1.5.0 measured 0.632 here, 1.7.0's model trained on the four sets before it 0.678.
+     */
+    static final Path TUNING5 = Path.of("src/test/resources/corpus/tuning5.json");
     /** The held-out half: measured, never tuned on (README reports these numbers). */
     static final Path HELD_OUT = Path.of("src/test/resources/corpus/heldout.json");
 
@@ -57,34 +63,45 @@ class AnalyzerQualityTest {
 
     @Test
     void tuning2CorpusQuality() {
-        // the target is 0.87; analyzer 1.3.0 measured 0.655 here, 1.4.0 0.802, 1.5.0 0.838, 1.6.0 0.836, 1.7.0 0.911
-        // (its model trained on it too; 0.842 trained on the others alone): this floor guards against going back
+        // the target is 0.87; analyzer 1.3.0 measured 0.655 here, 1.4.0 0.802, 1.5.0 0.838, 1.6.0 0.836, 1.7.0 0.917
+        // (its model trained on it too; 0.853 trained on the others alone): this floor guards against going back
         measureTuningSet(TUNING2, 160, 0.83);
     }
 
     @Test
     void tuning3CorpusQuality() {
-        // 1.5.0 measured 0.701 here, 1.6.0 (tuned on it) 0.780 (0.787 with the last rules), 1.7.0 0.894 (the model
-        // trained on it; 0.813 trained on the other sets alone): this floor guards against going back
+        // 1.5.0 measured 0.701 here, 1.6.0 (tuned on it) 0.780 (0.787 with the last rules), 1.7.0 0.890 (the model
+        // trained on it; 0.815 trained on the other sets alone): this floor guards against going back
         measureTuningSet(TUNING3, 150, 0.77);
     }
 
     @Test
     void tuning4CorpusQuality() {
-        // 1.6.0 measured 0.617 here; 1.7.0's model, trained on it among the others, 0.822 (0.665 when trained on
+        // 1.6.0 measured 0.617 here; 1.7.0's model, trained on it among the others, 0.818 (0.697 when trained on
         // the other sets alone, README): this floor guards against going back
         measureTuningSet(TUNING4, 150, 0.80);
     }
 
+    @Test
+    void tuning5CorpusQuality() {
+        // list rank 0.929: fresh answers find list shapes the rules do not know yet (README); sentiment 0.632 with
+        // 1.5.0, 0.678 with a model not trained on it, 0.826 with the model trained on it too
+        measureTuningSet(TUNING5, 150, 0.92, 0.78);
+    }
+
     /** A later tuning set: its misses printed, the common floors and its own for sentiment. */
     private static void measureTuningSet(Path path, int answers, double sentimentFloor) {
+        measureTuningSet(path, answers, 0.96, sentimentFloor);
+    }
+
+    private static void measureTuningSet(Path path, int answers, double rankFloor, double sentimentFloor) {
         List<Corpus.Entry> corpus = Corpus.load(path);
         assertThat(corpus).hasSizeGreaterThanOrEqualTo(answers);
         CorpusQuality.Report report = CorpusQuality.measure(corpus);
         report.print(path.getFileName().toString());
         CorpusQuality.Metrics m = report.all();
         assertThat(m.mentionF1()).as("mention F1").isGreaterThanOrEqualTo(0.98);
-        assertThat(m.rankAccuracy()).as("list rank accuracy").isGreaterThanOrEqualTo(0.96);
+        assertThat(m.rankAccuracy()).as("list rank accuracy").isGreaterThanOrEqualTo(rankFloor);
         assertThat(m.domainF1()).as("cited-domain F1").isGreaterThanOrEqualTo(0.99);
         assertThat(m.sentimentAccuracy()).as("sentiment accuracy").isGreaterThanOrEqualTo(sentimentFloor);
     }
@@ -103,8 +120,9 @@ class AnalyzerQualityTest {
         assertThat(report.all().rankAccuracy()).as("list rank accuracy").isGreaterThanOrEqualTo(0.95);
         assertThat(report.all().domainF1()).as("cited-domain F1").isGreaterThanOrEqualTo(0.99);
         // issue 12's target is 0.85; measured 0.735 with analyzer 1.3.0, 0.759 with 1.4.0 and again 0.759 with 1.5.0,
-        // 0.765 with 1.6.0, 0.772 with 1.7.0: this floor guards against going back
-        assertThat(report.all().sentimentAccuracy()).as("sentiment accuracy").isGreaterThanOrEqualTo(0.77);
+        // 0.765 with 1.6.0, 0.772 with 1.7.0's model trained on four tuning sets, 0.783 trained on all six: this
+        // floor guards against going back
+        assertThat(report.all().sentimentAccuracy()).as("sentiment accuracy").isGreaterThanOrEqualTo(0.78);
     }
 
     private static void assertFloors(CorpusQuality.Metrics m) {
@@ -112,7 +130,7 @@ class AnalyzerQualityTest {
         assertThat(m.rankAccuracy()).as("list rank accuracy").isGreaterThanOrEqualTo(0.96);
         assertThat(m.domainF1()).as("cited-domain F1").isGreaterThanOrEqualTo(0.99);
         // analyzer 1.5.0 measured 0.899 (answers.json) and 0.907 (tuning.json), 1.6.0 0.901 and 0.907, 1.7.0 0.921 and
-        // 0.944 (its model trained on them too)
+        // 0.938 (its model trained on them too)
         assertThat(m.sentimentAccuracy()).as("sentiment accuracy").isGreaterThanOrEqualTo(0.89);
     }
 }
