@@ -527,6 +527,17 @@ final class ListStructure {
                 numbered++;
             }
         }
+        if (numbered < 2 && !tracked) {
+            // "### KQi2 Pro" over "NIU's compact commuter...", "### 800 Series" over "Bosch's 800 Series is...":
+            // unnumbered sections that each name a product line, their makers in their bodies
+            int lines = 0;
+            for (Item item : items) {
+                if (!item.hasSubject && productLine(t, item, mentions)) {
+                    lines++;
+                }
+            }
+            tracked = lines >= 2;
+        }
         if (numbered >= 2) {
             for (Item item : items) {
                 if (item.numbered) {

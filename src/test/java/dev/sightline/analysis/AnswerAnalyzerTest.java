@@ -908,6 +908,26 @@ class AnswerAnalyzerTest {
     }
 
     @Test
+    void unnumberedSectionsOfProductLinesAreAListWhenTheirMakersAreNamed() {
+        Analysis a = crm.analyze("""
+                ### Smart Docs
+                Pipedrive's document add-on sends quotes from the deal.
+
+                ### Sales Hub
+                HubSpot's sales suite adds sequences and calling.
+
+                ### Key Considerations
+                Budget matters most.
+                """, List.of());
+        assertThat(result(a, "Pipedrive").listRank()).isEqualTo(1);
+        assertThat(result(a, "HubSpot").listRank()).isEqualTo(2);
+        // one such section is no list
+        Analysis one = crm.analyze("### Smart Docs\nPipedrive's document add-on sends quotes.\n\n"
+                + "### Key Considerations\nBudget matters most.\n", List.of());
+        assertThat(result(one, "Pipedrive").listRank()).isNull();
+    }
+
+    @Test
     void aChoreSparedIsAStrengthAMissingFeatureAWeakness() {
         for (String s : List.of("Pipedrive works in the browser with no installation.",
                 "Pipedrive needs no account for guests.", "Guests join Pipedrive without an account.",
