@@ -310,11 +310,18 @@ final class SentimentScorer {
         return r == Lexicon.COMPARED || r == Lexicon.RELATIVE || r == Lexicon.UNLIKE;
     }
 
-    /** The clause says the products differ ("they target different users", "each gets there differently"). */
+    /**
+     * The clause says the products differ ("they target different users", "each gets there differently") or makes a
+     * condition of the choice ("it depends on how structured your projects are").
+     */
     private static boolean differs(Tokens tokens, int from, int to) {
         for (int i = from; i < to; i++) {
-            if (!tokens.inName[i] && tokens.lex[i] == null
-                    && tokens.text.regionMatches(true, tokens.start[i], "differ", 0, 6)) {
+            Lexicon.Lex w = tokens.lex[i];
+            if (tokens.inName[i]) {
+                continue;
+            }
+            if (w == null ? tokens.text.regionMatches(true, tokens.start[i], "differ", 0, 6)
+                    : w.word.equals("depends") || w.word.equals("depending")) {
                 return true;
             }
         }
@@ -701,8 +708,10 @@ final class SentimentScorer {
                     || lex[bFrom].word.equals("then"))) {
                 continue; // "but if you need...", "but also", "but then"
             }
-            if (differs(tokens, bFrom, bTo) || mentionsWord(lex, bFrom, bTo, "depends", "depending")) {
-                continue; // "both are strong, but they differ in philosophy": a difference, not a weakness
+            if (differs(tokens, bFrom, bTo)) {
+                // "both are strong, but they differ in philosophy", "..., though it depends on how structured your
+                // projects are": a difference or a condition, not a weakness
+                continue;
             }
             double[] a = tones[c - 1];
             double[] b = tones[c];
@@ -714,16 +723,6 @@ final class SentimentScorer {
                 a[b[0] > 0 ? 1 : 0] = CONTRASTED;
             }
         }
-    }
-
-    /** "..., though it depends on how structured your projects are": a condition, not the other side. */
-    private static boolean mentionsWord(Lexicon.Lex[] lex, int from, int to, String a, String b) {
-        for (int k = from; k < to; k++) {
-            if (lex[k] != null && (lex[k].word.equals(a) || lex[k].word.equals(b))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static boolean oneSided(double[] pn) {
@@ -1484,7 +1483,6 @@ final class SentimentScorer {
         return e - s > 4 && tokens.text.startsWith("est", e - 3);
     }
 
-    /** A word that carries tone (or an effort noun) among lex[from, to), before any punctuation. */
     /**
      * A chore right after a negator ("no subscription", "without an account", "no installation required"), the
      * last word of its phrase: "no account manager" names a missing feature instead.
@@ -1513,6 +1511,7 @@ final class SentimentScorer {
     private static final Set<String> CHORE_ENDS = Set.of("needed", "required", "necessary", "and", "or", "at",
             "to", "for", "involved", "whatsoever");
 
+    /** A word that carries tone (or an effort noun) among lex[from, to), before any punctuation. */
     private static boolean judgementAhead(Lexicon.Lex[] lex, int from, int to) {
         for (int k = from; k < to && !isPunctuation(lex[k]); k++) {
             if (lex[k] != null && (lex[k].weight != null || lex[k].priceLevel != 0)) {
