@@ -2,9 +2,6 @@ package dev.sightline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -29,12 +26,12 @@ class OneOffUpkeepTest {
         Properties p = TestApp.settings("one_off_upkeep");
         p.setProperty("sightline.retention.raw-bodies", "90d");
         String db = p.getProperty("sightline.db.url");
-        long first = oneOff(p, app -> { });
+        long first = PricingOneOff.run(p).runId();
         long bodies = count(db, "SELECT count(*) FROM response_body");
         assertThat(bodies).isPositive();
 
         long[] old = new long[1];
-        long second = oneOff(p, app -> {
+        long second = PricingOneOff.run(p, app -> {
             // the first run's answers, as if stored 100 days ago
             Jdbc jdbc = app.bean(Jdbc.class);
             List<Long> copied = HistoryCopy.copy(jdbc, List.of(first), List.of(LocalDate.now().minusDays(100)));
@@ -51,7 +48,7 @@ class OneOffUpkeepTest {
             });
             assertThat(count(db, "SELECT count(*) FROM pg_class WHERE relname = 'rollup_entity_pkey_ccnew'"))
                     .isEqualTo(1);
-        });
+        }).runId();
         assertThat(old[0]).isEqualTo(bodies);
 
         // the copies' bodies are gone, their answers stay; both runs' own bodies stay
@@ -61,26 +58,6 @@ class OneOffUpkeepTest {
                  WHERE c.run_id NOT IN (%d, %d) AND s.id NOT IN (SELECT response_id FROM response_body)"""
                 .formatted(first, second))).isEqualTo(bodies);
         assertThat(count(db, "SELECT count(*) FROM pg_class WHERE relname = 'rollup_entity_pkey_ccnew'")).isZero();
-    }
-
-    private interface Before {
-        void accept(SightlineApp app) throws Exception;
-    }
-
-    /** A one-off of the pricing prompts on openai, as {@code --once} runs it; its run's id. */
-    private static long oneOff(Properties settings, Before before) throws Exception {
-        SightlineApp app = new SightlineApp(settings, SightlineApp.Mode.ONCE);
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        try {
-            app.start();
-            before.accept(app);
-            int exit = new OnceRunner(app, new PrintStream(printed, true, StandardCharsets.UTF_8))
-                    .run(List.of("openai"), List.of("topic:pricing"), 1, false, false);
-            assertThat(exit).as(printed.toString(StandardCharsets.UTF_8)).isEqualTo(Sightline.OK);
-            return app.bean(Jdbc.class).queryOne("SELECT max(id) FROM run", rs -> rs.getLong(1)).orElseThrow();
-        } finally {
-            app.stop();
-        }
     }
 
     private static long count(String db, String sql) throws java.sql.SQLException {

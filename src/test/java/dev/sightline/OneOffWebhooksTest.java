@@ -2,8 +2,6 @@ package dev.sightline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,7 +48,7 @@ class OneOffWebhooksTest {
         p.setProperty("sightline.workspace.file", file.toString());
         p.setProperty("sightline.webhooks.allow-private", "true");
         try {
-            String printed = oneOff(p);
+            String printed = PricingOneOff.run(p).printed();
             // on its way out, not at a later tick: the receiver has it when the one-off returns
             assertThat(received).hasSize(1);
             JsonNode event = received.get(0);
@@ -72,21 +70,7 @@ class OneOffWebhooksTest {
 
     @Test
     void withoutWebhooksAOneOffPrintsNothingAboutThem() throws Exception {
-        assertThat(oneOff(TestApp.settings("one_off_no_webhooks"))).contains("completed").doesNotContain("Webhooks");
-    }
-
-    /** A one-off of the pricing prompts on openai, as {@code --once} runs it; what it printed. */
-    private static String oneOff(Properties settings) throws Exception {
-        SightlineApp app = new SightlineApp(settings, SightlineApp.Mode.ONCE);
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        try {
-            app.start();
-            int exit = new OnceRunner(app, new PrintStream(printed, true, StandardCharsets.UTF_8))
-                    .run(List.of("openai"), List.of("topic:pricing"), 1, false, false);
-            assertThat(exit).as(printed.toString(StandardCharsets.UTF_8)).isEqualTo(Sightline.OK);
-            return printed.toString(StandardCharsets.UTF_8);
-        } finally {
-            app.stop();
-        }
+        assertThat(PricingOneOff.run(TestApp.settings("one_off_no_webhooks")).printed()).contains("completed")
+                .doesNotContain("Webhooks");
     }
 }
