@@ -31,31 +31,38 @@ final class SentimentModel {
 
     /** Weights per feature, one per class in {@link #CLASSES} order; the bias under {@code __bias__}. */
     private static final Map<String, double[]> WEIGHTS = load();
-    private static final double[] BIAS = WEIGHTS.getOrDefault("__bias__", new double[4]);
+    private static final double[] BIAS = weight("__bias__");
     /** The words' weights by the word alone (the file's {@code w:} features), so a lookup makes no string. */
     private static final Map<String, double[]> WORDS = wordWeights();
+    /** The fixed features' weights, looked up once (zero when the model has none). */
+    private static final Map<Sentiment, double[]> RULE = ruleWeights();
+    private static final double[] P = weight("P");
+    private static final double[] N = weight("N");
+    private static final double[] SCORE = weight("score");
+    private static final double[] P_CLEAR = weight("Pclear");
+    private static final double[] N_CLEAR = weight("Nclear");
+    private static final double[] CLAUSES = weight("ncl");
+    private static final double[] RANKED = weight("ranked");
 
     private SentimentModel() {
     }
 
     static Sentiment label(SentimentScorer.Tally t, boolean ranked) {
         double[] z = BIAS.clone();
-        add(z, "rule=" + t.label().name(), 1);
+        add(z, RULE.get(t.label()), 1);
         double p = t.clausePositive;
         double n = t.clauseNegative;
-        add(z, "P", Math.min(p, 4) / 2);
-        add(z, "N", Math.min(n, 4) / 2);
-        add(z, "score", t.score());
-        add(z, "Pclear", p >= SentimentScorer.CLEAR ? 1 : 0);
-        add(z, "Nclear", n >= SentimentScorer.CLEAR ? 1 : 0);
-        add(z, "ncl", Math.log1p(t.clauses));
-        add(z, "ranked", ranked ? 1 : 0);
+        add(z, P, Math.min(p, 4) / 2);
+        add(z, N, Math.min(n, 4) / 2);
+        add(z, SCORE, t.score());
+        add(z, P_CLEAR, p >= SentimentScorer.CLEAR ? 1 : 0);
+        add(z, N_CLEAR, n >= SentimentScorer.CLEAR ? 1 : 0);
+        add(z, CLAUSES, Math.log1p(t.clauses));
+        add(z, RANKED, ranked ? 1 : 0);
         for (String word : words(t.said)) {
             double[] w = WORDS.get(word);
             if (w != null) {
-                for (int k = 0; k < z.length; k++) {
-                    z[k] += w[k];
-                }
+                add(z, w, 1);
             }
         }
         int best = 0;
@@ -67,13 +74,24 @@ final class SentimentModel {
         return CLASSES[best];
     }
 
-    private static void add(double[] z, String feature, double value) {
-        double[] w = WEIGHTS.get(feature);
-        if (w != null && value != 0) {
+    private static void add(double[] z, double[] w, double value) {
+        if (value != 0) {
             for (int k = 0; k < z.length; k++) {
                 z[k] += w[k] * value;
             }
         }
+    }
+
+    private static double[] weight(String feature) {
+        return WEIGHTS.getOrDefault(feature, new double[CLASSES.length]);
+    }
+
+    private static Map<Sentiment, double[]> ruleWeights() {
+        Map<Sentiment, double[]> m = new java.util.EnumMap<>(Sentiment.class);
+        for (Sentiment s : Sentiment.values()) {
+            m.put(s, weight("rule=" + s.name()));
+        }
+        return m;
     }
 
     /**
