@@ -546,7 +546,7 @@ final class ListStructure {
             }
         } else if (tracked) {
             for (Item item : items) {
-                if (item.hasSubject || !t.labelLead[item.line]) {
+                if (item.hasSubject || !t.labelLead[item.line] && !title(t, item)) {
                     block.items.add(item);
                 }
             }
@@ -568,6 +568,23 @@ final class ListStructure {
             block.items.get(block.items.size() - 1).bodyEnd = items.get(items.size() - 1).bodyEnd;
         }
         return block;
+    }
+
+    /**
+     * "### Refinancing with Rocket Mortgage, Better or loanDepot" over an introduction, then "### Rocket Mortgage",
+     * "### Better"...: a heading that opens the answer, names no single option and has sections of the same level after
+     * it is the answer's title, not an option.
+     */
+    private static boolean title(TextLayout t, Item item) {
+        if (item.kind != TextLayout.HEADING) {
+            return false;
+        }
+        for (int l = 0; l < item.line; l++) {
+            if (t.kind[l] != TextLayout.BLANK) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Words that open a closing paragraph: "**Bottom line:**", "Verdict:", "**My suggestion:**". */

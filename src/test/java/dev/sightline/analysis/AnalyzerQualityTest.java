@@ -84,10 +84,10 @@ class AnalyzerQualityTest {
 
     @Test
     void tuning5CorpusQuality() {
-        // list rank 0.941 (0.929 before sections of product lines made a list): fresh answers find list shapes the
-        // rules do not know yet (README); sentiment 0.632 with
-        // 1.5.0, 0.678 with a model not trained on it, 0.826 with the model trained on it too
-        measureTuningSet(TUNING5, 150, 0.93, 0.78);
+        // list rank 0.958 (0.929 before sections of product lines made a list, 0.941 before an answer's title
+        // heading stopped counting as an option): fresh answers find list shapes the rules do not know yet (README);
+        // sentiment 0.632 with 1.5.0, 0.678 with a model not trained on it, 0.826 with the model trained on it too
+        measureTuningSet(TUNING5, 150, 0.95, 0.78);
     }
 
     /** A later tuning set: its misses printed, the common floors and its own for sentiment. */

@@ -452,6 +452,21 @@ class AnswerAnalyzerTest {
         assertThat(result(choose, "Pipedrive").listRank()).isEqualTo(2);
     }
 
+    /** The answer's title heading, at the options' level, is not an option; a heading inside the answer still is. */
+    @Test
+    void anAnswersTitleHeadingIsNotAnOption() {
+        Analysis titled = crm.analyze("### Choosing between HubSpot, Pipedrive and Salesforce\n\n"
+                + "All three are mature; here is how they differ.\n\n### HubSpot\nA generous free tier.\n\n"
+                + "### Pipedrive\nA visual pipeline.\n\n### Salesforce\nThe most configurable.", List.of());
+        assertThat(result(titled, "HubSpot").listRank()).isEqualTo(1);
+        assertThat(result(titled, "Pipedrive").listRank()).isEqualTo(2);
+        assertThat(result(titled, "Salesforce").listRank()).isEqualTo(3);
+        Analysis untitled = crm.analyze("Here is how they differ.\n\n### Zoho Bigin\nA cheap start.\n\n"
+                + "### HubSpot\nA generous free tier.\n\n### Pipedrive\nA visual pipeline.", List.of());
+        assertThat(result(untitled, "HubSpot").listRank()).isEqualTo(2);
+        assertThat(result(untitled, "Pipedrive").listRank()).isEqualTo(3);
+    }
+
     // ---------------------------------------------------------------- sentiment
 
     @Test
