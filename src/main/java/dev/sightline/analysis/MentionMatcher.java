@@ -128,6 +128,9 @@ final class MentionMatcher {
             "shuttle", "team", "teams", "free", "tier", "subscription", "marketplace", "extension", "website",
             "integrates", "connects", "features", "reviews", "support", "sales", "search", "browser", "relay",
             "wiki", "projects", "forms", "views", "reports", "reporting");
+    /** Plans and tiers, capitalised right after the name: "Apple Music Family", "Travel Guard Deluxe", "Tidal Max". */
+    private static final Set<String> PLAN_NAMES = Set.of("family", "duo", "individual", "student", "deluxe",
+            "standard", "lite", "unlimited", "max", "ultra");
 
     /** Verbs and auxiliaries that make a capitalised sentence-initial word the subject ("Copper integrates"). */
     private static final Set<String> PREDICATES = Set.of("is", "isn", "was", "wasn", "has", "hasn", "does", "doesn",
@@ -791,7 +794,7 @@ final class MentionMatcher {
         if (!initial && !titleCase && !insideOtherName(t, m)) {
             return true;
         }
-        if (nextWord != null && PRODUCT_CONTEXT.contains(nextWord)) {
+        if (nextWord != null && (PRODUCT_CONTEXT.contains(nextWord) || planName(t, next, nextWord))) {
             return true;
         }
         if (titleCase) {
@@ -928,6 +931,11 @@ final class MentionMatcher {
     }
 
     /** The atom at index next when only spaces or a hyphen separate it from pos on the same line. */
+    /** The word at atom {@code a} ({@code lower}) is a plan's name written as one: "Family", not "family". */
+    private static boolean planName(TextLayout t, int a, String lower) {
+        return PLAN_NAMES.contains(lower) && Character.isUpperCase(t.text.charAt(t.atomStart[a]));
+    }
+
     private static String wordAfter(TextLayout t, int next, int pos) {
         if (next >= t.atomCount) {
             return null;
@@ -1064,7 +1072,8 @@ final class MentionMatcher {
             return true;
         }
         int next = t.atomAtOrAfter(p);
-        if (next < t.atomCount && t.atomStart[next] == p && PRODUCT_CONTEXT.contains(t.atomLower(next))) {
+        if (next < t.atomCount && t.atomStart[next] == p && (PRODUCT_CONTEXT.contains(t.atomLower(next))
+                || planName(t, next, t.atomLower(next)))) {
             return true;
         }
         return t.kind[line] != TextLayout.TABLE && modelAfter(t, next, le);

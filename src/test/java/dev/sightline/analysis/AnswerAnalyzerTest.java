@@ -116,6 +116,19 @@ class AnswerAnalyzerTest {
         }
     }
 
+    /** A plan or tier after a common-word name leading a list item: "1. **Tidal Family** — ...". */
+    @Test
+    void aCommonWordNameBeforeAPlanNameLeadsItsItem() {
+        for (String name : List.of("Tidal", "Apple Music", "Wave")) {
+            for (String plan : List.of("Family", "Duo", "Student", "Deluxe", "Max")) {
+                String text = "Options:\n\n1. **Asana Premium** — fine.\n2. **%s %s** — About the same cost.\n"
+                        .formatted(name, plan);
+                assertThat(brandSeen(name, text)).as(text).isTrue();
+            }
+        }
+        assertThat(brandSeen("Tidal", "Tidal family life on the coast runs by the moon.")).isFalse();
+    }
+
     @Test
     void aWeekdayNameIsNoMentionWhereItReadsAsADate() {
         for (String s : List.of("We meet on Monday.", "Every Monday we plan the week.",
