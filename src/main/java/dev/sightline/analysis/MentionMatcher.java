@@ -336,6 +336,7 @@ final class MentionMatcher {
         }
         if (pending) {
             acceptEnumerations(t, candidates);
+            acceptSiblingLeads(t, candidates);
         }
         if (letters) {
             acceptLettersOfNamedEntities(candidates, entityCount);
@@ -1209,6 +1210,60 @@ final class MentionMatcher {
                 }
             }
         }
+    }
+
+    /**
+     * "### 2. Ring Spotlight Cam Pro" among "### 1. Arlo Pro 5S 2K", "### 3. Nest Cam": a capitalised name that opens
+     * an item's lead is the option when a sibling item (same kind of line, same level or indent) opens with an
+     * accepted name. Labels ("**Budget:**") and table cells are not leads of options.
+     */
+    private static void acceptSiblingLeads(TextLayout t, List<Mention> candidates) {
+        for (Mention m : candidates) {
+            if (m.accepted || !m.capitalised || m.alias.alwaysCapitalised && m.alias.letter == 0) {
+                continue;
+            }
+            int line = opensOptionLead(t, m);
+            if (line < 0) {
+                continue;
+            }
+            for (Mention other : candidates) {
+                if (other.accepted && other != m) {
+                    int l2 = opensOptionLead(t, other);
+                    if (l2 >= 0 && l2 != line && t.kind[l2] == t.kind[line] && t.level[l2] == t.level[line]
+                            && t.indent[l2] == t.indent[line]) {
+                        m.accepted = true;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The line whose title the mention opens: a heading's, or a list item's or line's lead that bold or a separator
+     * ends ("**Ring Stick Up Cam**", "Ring — simple"); -1 when it opens none, a label ("**Best for:**") or a
+     * sentence ("- Level the bracket first").
+     */
+    private static int opensOptionLead(TextLayout t, Mention m) {
+        int line = t.lineOf(m.start);
+        byte k = t.kind[line];
+        if (k != TextLayout.NUM && k != TextLayout.BULLET && k != TextLayout.HEADING && k != TextLayout.BOLD
+                || t.labelLead[line] || t.leadStart[line] < 0) {
+            return -1;
+        }
+        if (k != TextLayout.HEADING && t.leadStartOnly[line]) {
+            return -1;
+        }
+        int first = skipMarkup(t, t.leadStart[line], t.leadEnd[line]);
+        if (first < t.leadEnd[line] && Character.isDigit(t.text.charAt(first))) {
+            // "### 2. Ring ...": the heading's own number
+            while (first < t.leadEnd[line] && (Character.isDigit(t.text.charAt(first))
+                    || t.text.charAt(first) == '.' || t.text.charAt(first) == ')')) {
+                first++;
+            }
+            first = skipMarkup(t, first, t.leadEnd[line]);
+        }
+        return first == m.start ? line : -1;
     }
 
     private static boolean enumerationGap(TextLayout t, int s, int e) {

@@ -129,6 +129,32 @@ class AnswerAnalyzerTest {
         assertThat(brandSeen("Tidal", "Tidal family life on the coast runs by the moon.")).isFalse();
     }
 
+    /**
+     * A common-word name opening an option's heading or lead counts when a sibling opens with an accepted name
+     * ("### 2. Ring Spotlight Cam Pro" after "### 1. Arlo Pro 5"); an ordinary word opening a tip, a sentence, among
+     * other tips does not.
+     */
+    @Test
+    void aCommonWordNameOpeningAnOptionAmongNamedSiblingsCounts() {
+        AnswerAnalyzer cams = new AnswerAnalyzer(List.of(
+                new TrackedEntity(1, "Arlo", EntityKind.BRAND, List.of(), List.of("arlo.com")),
+                new TrackedEntity(2, "Ring", EntityKind.COMPETITOR, List.of(), List.of("ring.com")),
+                new TrackedEntity(3, "Level", EntityKind.COMPETITOR, List.of(), List.of("level.co"))));
+        Analysis ranked = cams.analyze("The top picks:\n\n### 1. Arlo Pro 5S 2K\nSharp video.\n\n"
+                + "### 2. Ring Spotlight Cam Pro\nBright lights.\n\n### 3. Level Lock Touch\nA hidden lock.", List.of());
+        assertThat(result(ranked, "Ring").mentioned()).isTrue();
+        assertThat(result(ranked, "Ring").listRank()).isEqualTo(2);
+        assertThat(result(ranked, "Level").listRank()).isEqualTo(3);
+        Analysis bullets = cams.analyze("Options:\n\n- **Arlo Essential** — cheap.\n- **Ring Stick Up Cam** — simple.",
+                List.of());
+        assertThat(result(bullets, "Ring").listRank()).isEqualTo(2);
+        // tips: the ordinary words open their bullets, and no sibling opens with a name
+        Analysis tips = cams.analyze("Before mounting:\n\n- Level the bracket first.\n- Ring the installer if unsure."
+                + "\n- Arlo's app shows the angle.", List.of());
+        assertThat(result(tips, "Level").mentioned()).isFalse();
+        assertThat(result(tips, "Ring").mentioned()).isFalse();
+    }
+
     @Test
     void aWeekdayNameIsNoMentionWhereItReadsAsADate() {
         for (String s : List.of("We meet on Monday.", "Every Monday we plan the week.",
