@@ -136,7 +136,8 @@ final class ListStructure {
                 options++;
             }
             tracked |= item.hasSubject;
-            if (item.hasSubject && layout.leadStartOnly[item.line]) {
+            // two headings of one maker are two of its products ("### 2. Zwilling Four Star", "### 4. Henckels ...")
+            if (item.hasSubject && layout.leadStartOnly[item.line] && b.kind != TextLayout.HEADING) {
                 if (seen == null) {
                     seen = new boolean[item.subjects.length];
                 }
@@ -837,7 +838,8 @@ final class ListStructure {
 
     /**
      * After a label ("Pricing: ...", "Best for teams: ..."), the lead is about an entity only when it is the name
-     * itself, maybe followed by punctuation: "**Ease of use**: monday.com is more visual" is about ease of use.
+     * itself, maybe followed by punctuation or its model ({@link #modelName}): "**Ease of use**: monday.com is more
+     * visual" is about ease of use.
      */
     private static boolean namesWholeLead(TextLayout t, MentionMatcher.Mention m, int first, int le) {
         if (m.start != first) {
@@ -847,7 +849,22 @@ final class ListStructure {
         while (p < le && " *_`]".indexOf(t.text.charAt(p)) >= 0) {
             p++;
         }
-        return p >= le || ",.;:!?()–—-/".indexOf(t.text.charAt(p)) >= 0;
+        return p >= le || ",.;:!?()–—-/".indexOf(t.text.charAt(p)) >= 0 || modelName(t, p, le);
+    }
+
+    /**
+     * The rest of a label's lead after the name is the product's model, at most four words each capitalised or with
+     * a digit: "### Best Overall: Breville Barista Touch Impress", "**Budget pick:** Roborock Q5 Max+".
+     */
+    private static boolean modelName(TextLayout t, int p, int le) {
+        int words = 0;
+        for (int a = t.atomAtOrAfter(p); a < t.atomCount && t.atomStart[a] < le; a++) {
+            char c = t.text.charAt(t.atomStart[a]);
+            if (++words > NAME_WORDS || !Character.isUpperCase(c) && !Character.isDigit(c)) {
+                return false;
+            }
+        }
+        return words > 0;
     }
 
     private static boolean any(boolean[] values) {

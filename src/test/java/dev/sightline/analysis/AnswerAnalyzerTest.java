@@ -506,6 +506,27 @@ class AnswerAnalyzerTest {
         assertThat(result(untitled, "Pipedrive").listRank()).isEqualTo(3);
     }
 
+    /**
+     * Two numbered headings of one maker are two of its products, still a list ("### 4. Henckels ..." for Zwilling);
+     * a heading with a label ranks the product after it ("### Best Overall: Breville Barista Touch Impress").
+     */
+    @Test
+    void headingsOfOneMakerAndLabelledHeadingsStillRank() {
+        Analysis twice = crm.analyze("### 1. HubSpot Starter\nCheap.\n\n### 2. Pipedrive Advanced\nVisual.\n\n"
+                + "### 3. HubSpot Professional\nMore automation.", List.of());
+        assertThat(result(twice, "HubSpot").listRank()).isEqualTo(1);
+        assertThat(result(twice, "Pipedrive").listRank()).isEqualTo(2);
+        Analysis labelled = crm.analyze("### Best Overall: HubSpot Sales Hub Starter\n* **Why:** a free start.\n\n"
+                + "### Best for Pipelines: Pipedrive Advanced\n* **Why:** visual deals.\n\n"
+                + "### Best for Ease of Use: Zoho Bigin\n* **Why:** simple.", List.of());
+        assertThat(result(labelled, "HubSpot").listRank()).isEqualTo(1);
+        assertThat(result(labelled, "Pipedrive").listRank()).isEqualTo(2);
+        // a label followed by a sentence about the product is a criterion, not an option
+        Analysis criteria = crm.analyze("- **Ease of use:** HubSpot is more visual.\n"
+                + "- **Pricing:** Pipedrive is cheaper.", List.of());
+        assertThat(criteria.entities()).allSatisfy(r -> assertThat(r.listRank()).isNull());
+    }
+
     // ---------------------------------------------------------------- sentiment
 
     @Test
