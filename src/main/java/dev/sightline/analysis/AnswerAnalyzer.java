@@ -16,7 +16,7 @@ import dev.sightline.values.TrackedEntity;
 public final class AnswerAnalyzer {
 
     /** Stored with every analysis; bump whenever a rule changes what the analyzer reports. */
-    public static final String VERSION = "1.7.1";
+    public static final String VERSION = "1.8.0";
 
     private static final int SNIPPET_WINDOW = 160;
     private static final int LONG_SENTENCE = 300;
