@@ -490,9 +490,9 @@ final class ListStructure {
     }
 
     /**
-     * "**Trade Republic** pays interest...": a paragraph that merely opens with a bold name, not an item. A bold line
-     * of its own, a numbered one, or one the rest of the line follows after a separator ("**Box** — strong
-     * permissions") is.
+     * "**Trade Republic** pays interest...", "**DeepL:** Texts submitted through DeepL Pro are deleted...": a paragraph
+     * that merely opens with a bold name, not an item. A bold line of its own, a numbered one, or one the rest of the
+     * line follows after a dash ("**Box** — strong permissions") is.
      */
     private static boolean runsOn(TextLayout t, int l) {
         int p = t.contentStart[l];
@@ -504,14 +504,21 @@ final class ListStructure {
         while (inner > p + 2 && t.text.charAt(inner - 1) == ' ') {
             inner--;
         }
-        if (":—–-.".indexOf(t.text.charAt(inner - 1)) >= 0) {
-            return false;
-        }
         int r = close + 2;
         while (r < t.lineEnd[l] && t.text.charAt(r) == ' ') {
             r++;
         }
-        return r < t.lineEnd[l] && ":—–-(|,".indexOf(t.text.charAt(r)) < 0;
+        if (t.text.charAt(inner - 1) == ':' || r < t.lineEnd[l] && t.text.charAt(r) == ':') {
+            // a name as the paragraph's label, the paragraph on the same line
+            while (r < t.lineEnd[l] && (t.text.charAt(r) == ':' || t.text.charAt(r) == ' ')) {
+                r++;
+            }
+            return r < t.lineEnd[l];
+        }
+        if ("—–-.".indexOf(t.text.charAt(inner - 1)) >= 0) {
+            return false;
+        }
+        return r < t.lineEnd[l] && "—–-(|,".indexOf(t.text.charAt(r)) < 0;
     }
 
     /** Keeps the per-product items of a heading or bold group; an empty block when it is not per-product. */

@@ -527,6 +527,28 @@ class AnswerAnalyzerTest {
         assertThat(criteria.entities()).allSatisfy(r -> assertThat(r.listRank()).isNull());
     }
 
+    /**
+     * Paragraphs labelled with a bold name ("**DeepL:** Texts submitted...") open with a bold name: no list. A bold
+     * name on a line of its own over its paragraph, or before a dash, is still an item.
+     */
+    @Test
+    void paragraphsLabelledWithABoldNameAreNoList() {
+        Analysis labelled = crm.analyze("It depends on the plan.\n\n**HubSpot:** The free CRM keeps contacts forever."
+                + "\n\n**Pipedrive**: Deals are kept for the account's life.\n\n**Salesforce:** Retention is set"
+                + " by the admin.", List.of());
+        assertThat(labelled.entities()).allSatisfy(r -> assertThat(r.listRank()).isNull());
+        Analysis dashed = crm.analyze("Options:\n\n**HubSpot** — a free start.\n\n**Pipedrive** — a visual pipeline.",
+                List.of());
+        assertThat(result(dashed, "HubSpot").listRank()).isEqualTo(1);
+        assertThat(result(dashed, "Pipedrive").listRank()).isEqualTo(2);
+        Analysis own = crm.analyze("Options:\n\n**HubSpot:**\nA free start.\n\n**Pipedrive:**\nA visual pipeline.",
+                List.of());
+        assertThat(result(own, "Pipedrive").listRank()).isEqualTo(2);
+        Analysis bullets = crm.analyze("Options:\n\n- **HubSpot:** a free start.\n- **Pipedrive:** a visual pipeline.",
+                List.of());
+        assertThat(result(bullets, "Pipedrive").listRank()).isEqualTo(2);
+    }
+
     // ---------------------------------------------------------------- sentiment
 
     @Test
