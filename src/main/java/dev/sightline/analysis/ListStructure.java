@@ -56,6 +56,8 @@ final class ListStructure {
         boolean sameNumbers = true;
         boolean suspended;
         boolean closed;
+        /** One of several lists that compare the same products point by point (see markCriteriaComparisons). */
+        boolean criterion;
         int endPos = -1;
 
         Block(byte kind, int indent) {
@@ -111,13 +113,53 @@ final class ListStructure {
                 item.untracked = tracked && !item.hasSubject && namesProduct(t, item.line);
             }
         }
+        markCriteriaComparisons(blocks, entityCount);
         Block first = null;
         for (Block b : blocks) {
-            if (offersOptions(t, b) && (first == null || b.start() < first.start())) {
+            if (!b.criterion && offersOptions(t, b) && (first == null || b.start() < first.start())) {
                 first = b;
             }
         }
         firstList = first == null ? List.of() : first.items;
+    }
+
+    /**
+     * "### Room Sensors" over "* **ecobee:** ...", "* **Google Nest:** ...", then "### Smart Home" over the same two:
+     * lists that name the same products again, a section per criterion, compare them point by point and present no
+     * options. Three bulleted or numbered lists or more that name the same products (two or more) mark each other;
+     * two are not enough: "Overview" and "Which should you choose?" often name the same three.
+     */
+    private static final int CRITERIA = 3;
+
+    private static void markCriteriaComparisons(List<Block> blocks, int entityCount) {
+        List<Block> lists = new ArrayList<>();
+        List<boolean[]> named = new ArrayList<>();
+        for (Block b : blocks) {
+            if (b.kind != TextLayout.BULLET && b.kind != TextLayout.NUM) {
+                continue;
+            }
+            boolean[] n = new boolean[entityCount];
+            int count = 0;
+            for (Item item : b.items) {
+                if (item.hasSubject) {
+                    for (int e : item.subjectList()) {
+                        count += n[e] ? 0 : 1;
+                        n[e] = true;
+                    }
+                }
+            }
+            if (count >= 2) {
+                lists.add(b);
+                named.add(n);
+            }
+        }
+        for (int i = 0; i < lists.size(); i++) {
+            int same = 0;
+            for (int j = 0; j < lists.size(); j++) {
+                same += java.util.Arrays.equals(named.get(i), named.get(j)) ? 1 : 0;
+            }
+            lists.get(i).criterion = same >= CRITERIA;
+        }
     }
 
     /**
@@ -554,7 +596,7 @@ final class ListStructure {
             }
         } else if (tracked) {
             for (Item item : items) {
-                if (item.hasSubject || !t.labelLead[item.line] && !title(t, item)) {
+                if (item.hasSubject ? !comparison(item) : !t.labelLead[item.line] && !title(t, item)) {
                     block.items.add(item);
                 }
             }
@@ -576,6 +618,11 @@ final class ListStructure {
             block.items.get(block.items.size() - 1).bodyEnd = items.get(items.size() - 1).bodyEnd;
         }
         return block;
+    }
+
+    /** "### Doodle vs. Calendly: Group Polls vs. Booking Links": a heading naming two products compares them. */
+    private static boolean comparison(Item item) {
+        return item.kind == TextLayout.HEADING && item.subjectList().length >= 2;
     }
 
     /**

@@ -549,6 +549,29 @@ class AnswerAnalyzerTest {
         assertThat(result(bullets, "Pipedrive").listRank()).isEqualTo(2);
     }
 
+    /**
+     * A heading naming two products compares them ("### HubSpot vs. Pipedrive: ..."), and lists that name the same
+     * products again under each criterion compare them point by point: neither presents options.
+     */
+    @Test
+    void comparisonsHeadedOrPointByPointAreNoList() {
+        Analysis versus = crm.analyze("### HubSpot vs. Pipedrive: Free Start vs. Pipeline\n\nThey differ.\n\n"
+                + "### How They Differ\nHubSpot is broader.\n\n### Pricing Details\nPipedrive is cheaper.\n\n"
+                + "### Our Take\nPick by team size.", List.of());
+        assertThat(versus.entities()).allSatisfy(r -> assertThat(r.listRank()).isNull());
+        String criteria = "### Reporting\n* **HubSpot:** dashboards.\n* **Pipedrive:** basic reports.\n\n"
+                + "### Automation\n* **HubSpot:** workflows.\n* **Pipedrive:** simple triggers.\n\n"
+                + "### Price\n* **HubSpot:** a free tier.\n* **Pipedrive:** cheap seats.";
+        assertThat(crm.analyze(criteria, List.of()).entities())
+                .allSatisfy(r -> assertThat(r.listRank()).isNull());
+        // two lists naming the same products: an overview of options and then advice
+        Analysis twice = crm.analyze("Overview:\n\n- **Pipedrive**: visual.\n- **HubSpot**: free.\n\n"
+                + "Which to choose:\n\n- Choose **Pipedrive** to sell by pipeline.\n- Choose **HubSpot** to start free.",
+                List.of());
+        assertThat(result(twice, "Pipedrive").listRank()).isEqualTo(1);
+        assertThat(result(twice, "HubSpot").listRank()).isEqualTo(2);
+    }
+
     // ---------------------------------------------------------------- sentiment
 
     @Test
