@@ -596,7 +596,7 @@ final class ListStructure {
             }
         } else if (tracked) {
             for (Item item : items) {
-                if (item.hasSubject ? !comparison(item) : !t.labelLead[item.line] && !title(t, item)) {
+                if (item.hasSubject ? !comparison(t, item, mentions) : !t.labelLead[item.line] && !title(t, item)) {
                     block.items.add(item);
                 }
             }
@@ -621,8 +621,23 @@ final class ListStructure {
     }
 
     /** "### Doodle vs. Calendly: Group Polls vs. Booking Links": a heading naming two products compares them. */
-    private static boolean comparison(Item item) {
-        return item.kind == TextLayout.HEADING && item.subjectList().length >= 2;
+    private static boolean comparison(TextLayout t, Item item, List<MentionMatcher.Mention> mentions) {
+        if (item.kind != TextLayout.HEADING) {
+            return false;
+        }
+        int first = -1;
+        for (MentionMatcher.Mention m : mentions) {
+            if (m.start >= t.lineEnd[item.line]) {
+                break;
+            }
+            if (m.start >= t.lineStart[item.line]) {
+                if (first >= 0 && m.entity != first) {
+                    return true;
+                }
+                first = m.entity;
+            }
+        }
+        return false;
     }
 
     /**

@@ -559,6 +559,11 @@ class AnswerAnalyzerTest {
                 + "### How They Differ\nHubSpot is broader.\n\n### Pricing Details\nPipedrive is cheaper.\n\n"
                 + "### Our Take\nPick by team size.", List.of());
         assertThat(versus.entities()).allSatisfy(r -> assertThat(r.listRank()).isNull());
+        Analysis sections = crm.analyze("### HubSpot vs. Pipedrive for Small Teams\n\nBoth are popular.\n\n"
+                + "### HubSpot\n* **Pros:** free.\n\n### Pipedrive\n* **Pros:** visual.\n\n### Verdict\nEither.",
+                List.of());
+        assertThat(result(sections, "HubSpot").listRank()).isEqualTo(1);
+        assertThat(result(sections, "Pipedrive").listRank()).isEqualTo(2);
         String criteria = "### Reporting\n* **HubSpot:** dashboards.\n* **Pipedrive:** basic reports.\n\n"
                 + "### Automation\n* **HubSpot:** workflows.\n* **Pipedrive:** simple triggers.\n\n"
                 + "### Price\n* **HubSpot:** a free tier.\n* **Pipedrive:** cheap seats.";
