@@ -1079,6 +1079,7 @@ final class SentimentScorer {
         int lessAt = -10;
         int tooAt = -1;
         int remedyUntil = -1;
+        int smallAt = -1;
         int conditionUntil = -1;
         int adviceUntil = -1;
         int questionUntil = -1;
@@ -1122,7 +1123,7 @@ final class SentimentScorer {
                     continue;
                 }
             }
-            if (i <= questionUntil) {
+            if (i <= questionUntil || i == smallAt) {
                 continue;
             }
             if (w.word.equals("away") && i + 1 < to && role(lex[i + 1]) == Lexicon.FROM
@@ -1250,8 +1251,9 @@ final class SentimentScorer {
                     }
                     continue;
                 }
-                if (w.remedy && negativeAhead(lex, i + 1, Math.min(to, i + 4))) {
-                    remedyUntil = i + 3; // "avoids a painful migration"
+                if (w.remedy && negativeAhead(lex, i + 1, Math.min(to, i + REMEDY_REACH))) {
+                    // "avoids a painful migration", "avoids this whole category of problem"
+                    remedyUntil = i + REMEDY_REACH - 1;
                     continue;
                 }
                 if (w.intensifier != null) {
@@ -1343,8 +1345,12 @@ final class SentimentScorer {
                     || lex[i - 1].word.equals("their"))) {
                 continue; // "the same trial as its pricier models": the maker's own range
             }
+            int small;
             if (v < 0 && lowBefore(tokens, from, i)) {
                 v = -v; // "low added latency", "lower maintenance": a small weakness is a strength
+            } else if (v < 0 && (small = madeSmallAfter(lex, i + span, to)) >= 0) {
+                v = -v; // "the risk of it disappearing is low", "downtime is minimal"
+                smallAt = small;
             } else if (lessAt == i - 1 && lessAt >= from) {
                 v = -v;
             } else if (i <= negateUntil) {
@@ -1363,6 +1369,39 @@ final class SentimentScorer {
             i += span - 1;
         }
         return new double[]{p, n};
+    }
+
+    /** How far "avoids", "prevents" reach for the weakness they spare: "avoids this whole category of problem". */
+    private static final int REMEDY_REACH = 6;
+    private static final Set<String> COPULAS = Set.of("is", "are", "was", "were", "remains", "remain", "stays", "stay",
+            "seems", "feels", "tends", "be");
+    private static final Set<String> SMALL_LEVELS = Set.of("low", "minimal", "negligible", "small", "tiny", "slight",
+            "rare", "minor", "modest", "manageable", "insignificant");
+
+    /**
+     * A weakness said to be small in the same clause ("the risk of it disappearing is low", "downtime is minimal",
+     * "the learning curve is small"): the index of the word that makes it small, within five words and behind a
+     * copula (and maybe a degree word, "very", "fairly"), else -1.
+     */
+    private static int madeSmallAfter(Lexicon.Lex[] lex, int from, int to) {
+        for (int k = from; k < to && k < from + 5; k++) {
+            if (isPunctuation(lex[k])) {
+                return -1;
+            }
+            if (lex[k] != null && COPULAS.contains(lex[k].word)) {
+                int a = k + 1;
+                if (a < to && lex[a] != null && lex[a].intensifier != null) {
+                    a++;
+                }
+                if (a < to && lex[a] != null && SMALL_LEVELS.contains(lex[a].word)
+                        && (a + 1 == to || isPunctuation(lex[a + 1]) || lex[a + 1] != null
+                        && (lex[a + 1].word.equals("for") || lex[a + 1].word.equals("in")))) {
+                    return a;
+                }
+                return -1;
+            }
+        }
+        return -1;
     }
 
     /** The judging word a "less" or "fewer" at from - 1 applies to, within three words: "fewer support tickets". */

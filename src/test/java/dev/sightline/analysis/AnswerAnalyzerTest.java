@@ -597,9 +597,14 @@ class AnswerAnalyzerTest {
     void aWeaknessNegatedOrMadeSmallIsAStrength() {
         for (String s : List.of("Pipedrive has no learning curve.", "Pipedrive adds little overhead.",
                 "Pipedrive charges hardly any fees.", "There's barely any downtime on Pipedrive.",
-                "Pipedrive needs minimal admin.")) {
+                "Pipedrive needs minimal admin.", "With Pipedrive, downtime is minimal.",
+                "The risk of Pipedrive disappearing is low.", "Pipedrive's learning curve is very small.",
+                "Pipedrive avoids this whole category of problem.")) {
             assertThat(result(crm.analyze(s, List.of()), "Pipedrive").sentiment()).as(s).isEqualTo(Sentiment.POSITIVE);
         }
+        // a selection that is small is still a weakness
+        assertThat(result(crm.analyze("Pipedrive's template library is small.", List.of()), "Pipedrive")
+                .sentiment()).isEqualTo(Sentiment.NEGATIVE);
         // "a little" and "a few" mean some
         assertThat(result(crm.analyze("Pipedrive is a little slow.", List.of()), "Pipedrive").sentiment())
                 .isEqualTo(Sentiment.NEGATIVE);
