@@ -778,11 +778,15 @@ final class SentimentScorer {
         return Character.isUpperCase(tokens.text.charAt(tokens.start[i])) && i > sentenceStart;
     }
 
-    /** The point starts with "none", "hardly any", "few": there is nothing to list. */
+    /** The point starts with "none", "hardly any", "few" (maybe after "Honestly,"): there is nothing to list. */
     private static boolean noneListed(Tokens tokens, int from, int to) {
         int i = from;
         while (i < to && (tokens.inName[i] || isPunctuation(tokens.lex[i]))) {
             i++;
+        }
+        if (i + 2 < to && !tokens.inName[i] && tokens.text.startsWith("ly", wordEnd(tokens, i) - 2)
+                && isPunctuation(tokens.lex[i + 1])) {
+            i += 2; // "Honestly, few."
         }
         Lexicon.Lex w = i < to ? tokens.lex[i] : null;
         if (w == null || !(w.negator || w.diminisher)) {

@@ -602,6 +602,9 @@ class AnswerAnalyzerTest {
                 "Pipedrive avoids this whole category of problem.")) {
             assertThat(result(crm.analyze(s, List.of()), "Pipedrive").sentiment()).as(s).isEqualTo(Sentiment.POSITIVE);
         }
+        // a cons point that lists nothing, after an adverb
+        assertThat(result(crm.analyze("Pipedrive\n- **Pros:** fast and simple.\n- **Cons:** Honestly, few.",
+                List.of()), "Pipedrive").sentiment()).isEqualTo(Sentiment.POSITIVE);
         // a selection that is small is still a weakness
         assertThat(result(crm.analyze("Pipedrive's template library is small.", List.of()), "Pipedrive")
                 .sentiment()).isEqualTo(Sentiment.NEGATIVE);
