@@ -3,6 +3,7 @@ package dev.sightline.analysis;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -1248,6 +1249,10 @@ final class SentimentScorer {
                     continue;
                 }
                 if (w.role == Lexicon.TOO) {
+                    if (i + 1 < to && !isPunctuation(lex[i + 1]) && ALSO_BEFORE.contains(tokens.text
+                            .substring(tokens.start[i + 1], wordEnd(tokens, i + 1)).toLowerCase(Locale.ROOT))) {
+                        continue; // "it charges other brands too through its adapter": "too" as "also"
+                    }
                     tooAt = i;
                     if (i + 1 < to && !isPunctuation(lex[i + 1])
                             && (lex[i + 1] == null || lex[i + 1].weight == null)) {
@@ -1374,6 +1379,11 @@ final class SentimentScorer {
         }
         return new double[]{p, n};
     }
+
+    /** Words after which "too" means "also": a preposition, conjunction or article follows it, no adjective. */
+    private static final Set<String> ALSO_BEFORE = Set.of("through", "with", "for", "in", "on", "at", "and", "or",
+            "if", "when", "so", "the", "a", "an", "as", "since", "because", "but", "from", "by", "via", "which",
+            "that", "while", "though", "without", "thanks");
 
     /** How far "avoids", "prevents" reach for the weakness they spare: "avoids this whole category of problem". */
     private static final int REMEDY_REACH = 6;

@@ -605,6 +605,11 @@ class AnswerAnalyzerTest {
         // a cons point that lists nothing, after an adverb
         assertThat(result(crm.analyze("Pipedrive\n- **Pros:** fast and simple.\n- **Cons:** Honestly, few.",
                 List.of()), "Pipedrive").sentiment()).isEqualTo(Sentiment.POSITIVE);
+        // "too" meaning "also" judges nothing; "too" before an adjective is a fault
+        assertThat(result(crm.analyze("Pipedrive syncs other calendars too through its plugin.", List.of()),
+                "Pipedrive").sentiment()).isEqualTo(Sentiment.NEUTRAL);
+        assertThat(result(crm.analyze("Pipedrive is too basic.", List.of()), "Pipedrive").sentiment())
+                .isEqualTo(Sentiment.NEGATIVE);
         // a selection that is small is still a weakness
         assertThat(result(crm.analyze("Pipedrive's template library is small.", List.of()), "Pipedrive")
                 .sentiment()).isEqualTo(Sentiment.NEGATIVE);
