@@ -376,7 +376,8 @@ final class Lexicon {
                 "restrictions", "capped", "removed", "discontinued", "retired", "hikes", "hike", "creeps",
                 "middling", "unremarkable", "criticize", "criticise", "annoyances", "hardest", "trickier",
                 "messier", "doubts", "unclear", "opaque", "absent", "unavailable", "abandoned", "hesitate",
-                "cautious", "beware", "heavier", "heaviest", "tradeoff");
+                "cautious", "beware", "heavier", "heaviest", "tradeoff", "rougher", "roughest", "scuffs", "scuff",
+                "scuffed", "clash", "clashes", "tinkering");
         neg(0.8, "heavy", "delays", "delay", "delayed", "outage", "missing", "odd", "worries", "cap", "caps");
         neg(0.6, "latency", "lag", "fee", "fees", "commission", "ads", "smell", "odour", "odor", "hidden",
                 "minimum", "minimums", "shorter", "shortest");

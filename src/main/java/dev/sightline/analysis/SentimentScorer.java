@@ -1233,7 +1233,7 @@ final class SentimentScorer {
                     p += COMPARED; // "returns more energy than", "more control than": more of a thing is better
                     continue;
                 }
-                if ((w.demand || w.costVerb) && burdenAhead(lex, i + 1, Math.min(to, i + 4), w.costVerb)) {
+                if ((w.demand || w.costVerb) && burdenAhead(lex, i + 1, Math.min(to, i + 5), w.costVerb)) {
                     if (i > conditionUntil) {
                         n += w.costVerb ? 1.0 : 0.8; // "costs more", "needs a separate grinder"
                     }
