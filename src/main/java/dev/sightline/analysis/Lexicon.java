@@ -186,7 +186,7 @@ final class Lexicon {
             "considerable", "constant", "ongoing", "heavy", "requires", "require", "needs", "need", "demands",
             "plenty", "additional", "paid", "separate", "subscription", "upgrade", "premium", "higher", "dedicated",
             "adds", "add", "hidden", "monthly", "annual", "high", "steep", "hefty", "expensive", "comes", "brings",
-            "carries", "involves", "entails");
+            "carries", "involves", "entails", "regular", "frequent");
     /** Chores a product may spare its buyer: "no subscription", "with no installation", "no account needed". */
     private static final Set<String> CHORES = Set.of("subscription", "subscriptions", "account", "accounts",
             "installation", "install", "installs", "download", "downloads", "signup", "sign-up", "registration",
@@ -470,6 +470,10 @@ final class Lexicon {
         phrase(-1.0, "lock in");
         phrase(-1.0, "vendor lock");
         phrase(-0.8, "paid add");
+        phrase(-0.8, "paid plugins");
+        phrase(-0.8, "paid plugin");
+        phrase(-0.8, "paid extras");
+        phrase(0.8, "for everyone"); // negated, a weakness: "aren't for everyone"
         phrase(-0.8, "extra cost");
         phrase(-0.8, "additional cost");
         phrase(-0.8, "break in");

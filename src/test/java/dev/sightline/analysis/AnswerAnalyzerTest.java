@@ -610,6 +610,11 @@ class AnswerAnalyzerTest {
                 "Pipedrive").sentiment()).isEqualTo(Sentiment.NEUTRAL);
         assertThat(result(crm.analyze("Pipedrive is too basic.", List.of()), "Pipedrive").sentiment())
                 .isEqualTo(Sentiment.NEGATIVE);
+        // a fit denied and upkeep demanded are weaknesses
+        assertThat(result(crm.analyze("Pipedrive's strict pipeline isn't for everyone.", List.of()), "Pipedrive")
+                .sentiment()).isEqualTo(Sentiment.NEGATIVE);
+        assertThat(result(crm.analyze("Pipedrive needs regular maintenance.", List.of()), "Pipedrive").sentiment())
+                .isEqualTo(Sentiment.NEGATIVE);
         // a selection that is small is still a weakness
         assertThat(result(crm.analyze("Pipedrive's template library is small.", List.of()), "Pipedrive")
                 .sentiment()).isEqualTo(Sentiment.NEGATIVE);
