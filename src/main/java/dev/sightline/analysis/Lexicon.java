@@ -471,6 +471,7 @@ final class Lexicon {
         phrase(-1.0, "vendor lock");
         phrase(-0.8, "paid add");
         phrase(-0.8, "paid plugins");
+        phrase(-0.8, "sold separately");
         phrase(-0.8, "paid plugin");
         phrase(-0.8, "paid extras");
         phrase(0.8, "for everyone"); // negated, a weakness: "aren't for everyone"
@@ -597,7 +598,7 @@ final class Lexicon {
         phrase(0.7, "holds up");
         phrase(0.7, "hold up");
         neg(1.0, "misjudges", "misjudge", "stranded");
-        neg(0.8, "clogs", "clog", "clogged", "misses", "missed", "trails");
+        neg(0.8, "clogs", "clog", "clogged", "misses", "missed", "trails", "miss");
         phrase(-1.0, "prone to");
         phrase(-1.0, "gets stuck");
         phrase(-1.0, "get stuck");
