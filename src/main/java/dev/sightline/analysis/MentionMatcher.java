@@ -754,7 +754,7 @@ final class MentionMatcher {
     }
 
     private boolean hasSignal(TextLayout t, Mention m) {
-        if (inOwnedLink(t, m) || leadIsName(t, m)) {
+        if (inOwnedLink(t, m) || leadIsName(t, m) || boldName(t, m)) {
             return true;
         }
         int next = m.lastAtom + 1;
@@ -932,6 +932,17 @@ final class MentionMatcher {
     }
 
     /** The atom at index next when only spaces or a hyphen separate it from pos on the same line. */
+    /**
+     * The name in bold of its own, capitalised: "Also worth a quote: **Hippo**, whose policies...". Writers bold the
+     * products they name; a common word is not bolded on its own in the middle of prose.
+     */
+    private static boolean boldName(TextLayout t, Mention m) {
+        return m.capitalised && m.start >= 2 && m.end + 2 <= t.length
+                && (t.text.startsWith("**", m.start - 2) && t.text.startsWith("**", m.end)
+                || t.text.startsWith("__", m.start - 2) && t.text.startsWith("__", m.end))
+                && (m.start == 2 || t.text.charAt(m.start - 3) != '*' && t.text.charAt(m.start - 3) != '_');
+    }
+
     /** The word at atom {@code a} ({@code lower}) is a plan's name written as one: "Family", not "family". */
     private static boolean planName(TextLayout t, int a, String lower) {
         return PLAN_NAMES.contains(lower) && Character.isUpperCase(t.text.charAt(t.atomStart[a]));
@@ -1077,7 +1088,7 @@ final class MentionMatcher {
                 || planName(t, next, t.atomLower(next)))) {
             return true;
         }
-        return t.kind[line] != TextLayout.TABLE && modelAfter(t, next, le);
+        return modelAfter(t, next, le);
     }
 
     /** Longest model name after a maker in a lead: "Trek Allant+ 7", "Gazelle Ultimate C380+". */

@@ -155,6 +155,16 @@ class AnswerAnalyzerTest {
         assertThat(result(tips, "Ring").mentioned()).isFalse();
     }
 
+    /** A common-word name in bold of its own is meant, in prose too; so is one before a model number in a table. */
+    @Test
+    void aCommonWordNameInBoldOrBeforeAModelInATableCounts() {
+        assertThat(brandSeen("Hippo", "Also worth a quote: **Hippo**, whose policies include leak sensors.")).isTrue();
+        assertThat(brandSeen("Hippo", "A hippo, whose habitat is the river.")).isFalse();
+        assertThat(brandSeen("Wave", "| Model | Price |\n|---|---|\n| Wave HS360S | $300 |\n| Asana X1 | $200 |"))
+                .isTrue();
+        assertThat(brandSeen("Wave", "| Season | Surf |\n|---|---|\n| Wave Height | 2 m |")).isFalse();
+    }
+
     @Test
     void aWeekdayNameIsNoMentionWhereItReadsAsADate() {
         for (String s : List.of("We meet on Monday.", "Every Monday we plan the week.",
