@@ -532,8 +532,8 @@ final class ListStructure {
     }
 
     /**
-     * "**Trade Republic** pays interest...", "**DeepL:** Texts submitted through DeepL Pro are deleted...": a paragraph
-     * that merely opens with a bold name, not an item. A bold line of its own, a numbered one, or one the rest of the
+     * "**Trade Republic** pays interest...", "**DeepL:** Texts submitted through DeepL Pro are deleted...", "**Wyze
+     * Lock Bolt** (~$80) is the cheapest...": a paragraph that merely opens with a bold name, not an item. A bold line of its own, a numbered one, or one the rest of the
      * line follows after a dash ("**Box** — strong permissions") is.
      */
     private static boolean runsOn(TextLayout t, int l) {
@@ -559,6 +559,17 @@ final class ListStructure {
         }
         if ("—–-.".indexOf(t.text.charAt(inner - 1)) >= 0) {
             return false;
+        }
+        if (r < t.lineEnd[l] && t.text.charAt(r) == '(') {
+            // "**Wyze Lock Bolt** (~$80) is the cheapest...": the sentence goes on after the bracket
+            int close2 = t.text.indexOf(')', r);
+            if (close2 > 0 && close2 < t.lineEnd[l]) {
+                int after = close2 + 1;
+                while (after < t.lineEnd[l] && t.text.charAt(after) == ' ') {
+                    after++;
+                }
+                return after < t.lineEnd[l] && Character.isLowerCase(t.text.charAt(after));
+            }
         }
         return r < t.lineEnd[l] && "—–-(|,".indexOf(t.text.charAt(r)) < 0;
     }

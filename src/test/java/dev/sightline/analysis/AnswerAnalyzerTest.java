@@ -547,6 +547,9 @@ class AnswerAnalyzerTest {
                 + "\n\n**Pipedrive**: Deals are kept for the account's life.\n\n**Salesforce:** Retention is set"
                 + " by the admin.", List.of());
         assertThat(labelled.entities()).allSatisfy(r -> assertThat(r.listRank()).isNull());
+        Analysis priced = crm.analyze("Cheap picks:\n\n**HubSpot Starter** (~$20) is the cheapest.\n\n"
+                + "**Pipedrive Essential** (~$14) adds deals.", List.of());
+        assertThat(priced.entities()).allSatisfy(r -> assertThat(r.listRank()).isNull());
         Analysis dashed = crm.analyze("Options:\n\n**HubSpot** — a free start.\n\n**Pipedrive** — a visual pipeline.",
                 List.of());
         assertThat(result(dashed, "HubSpot").listRank()).isEqualTo(1);
