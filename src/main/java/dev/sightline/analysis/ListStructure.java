@@ -123,14 +123,15 @@ final class ListStructure {
         firstList = first == null ? List.of() : first.items;
     }
 
+    /** How many lists naming the same products make them criteria (see markCriteriaComparisons). */
+    private static final int CRITERIA = 3;
+
     /**
      * "### Room Sensors" over "* **ecobee:** ...", "* **Google Nest:** ...", then "### Smart Home" over the same two:
      * lists that name the same products again, a section per criterion, compare them point by point and present no
      * options. Three bulleted or numbered lists or more that name the same products (two or more) mark each other;
      * two are not enough: "Overview" and "Which should you choose?" often name the same three.
      */
-    private static final int CRITERIA = 3;
-
     private static void markCriteriaComparisons(List<Block> blocks, int entityCount) {
         List<Block> lists = new ArrayList<>();
         List<boolean[]> named = new ArrayList<>();
@@ -533,8 +534,9 @@ final class ListStructure {
 
     /**
      * "**Trade Republic** pays interest...", "**DeepL:** Texts submitted through DeepL Pro are deleted...", "**Wyze
-     * Lock Bolt** (~$80) is the cheapest...": a paragraph that merely opens with a bold name, not an item. A bold line of its own, a numbered one, or one the rest of the
-     * line follows after a dash ("**Box** — strong permissions") is.
+     * Lock Bolt** (~$80) is the cheapest...": a paragraph that merely opens with a bold name, not an item. A bold
+     * line of its own, a numbered one, or one the rest of the line follows after a dash ("**Box** — strong
+     * permissions") is.
      */
     private static boolean runsOn(TextLayout t, int l) {
         int p = t.contentStart[l];
@@ -893,14 +895,16 @@ final class ListStructure {
     private static boolean namesProduct(TextLayout t, int l) {
         int ls = t.leadStart[l];
         int le = t.leadEnd[l];
-        if (ls < 0 || t.labelLead[l]) {
-            return false;
-        }
+        return ls >= 0 && !t.labelLead[l] && capitalisedWords(t, ls, le);
+    }
+
+    /** [from, to) is one to four words, each with a capital letter or a digit ("Zendesk Sell", "pCloud", "Q5 Max+"). */
+    private static boolean capitalisedWords(TextLayout t, int from, int to) {
         int words = 0;
         boolean letters = false;
         boolean capital = false;
-        for (int i = ls; i <= le; i++) {
-            char c = i < le ? t.text.charAt(i) : ' ';
+        for (int i = from; i <= to; i++) {
+            char c = i < to ? t.text.charAt(i) : ' ';
             if (!Character.isWhitespace(c)) {
                 if (!t.masked.get(i) && Character.isLetterOrDigit(c)) {
                     letters = true;
@@ -918,8 +922,8 @@ final class ListStructure {
 
     /**
      * After a label ("Pricing: ...", "Best for teams: ..."), the lead is about an entity only when it is the name
-     * itself, maybe followed by punctuation or its model ({@link #modelName}): "**Ease of use**: monday.com is more
-     * visual" is about ease of use.
+     * itself, maybe followed by punctuation or its model ({@link #capitalisedWords}): "**Ease of use**: monday.com is
+     * more visual" is about ease of use.
      */
     private static boolean namesWholeLead(TextLayout t, MentionMatcher.Mention m, int first, int le) {
         if (m.start != first) {
@@ -929,23 +933,10 @@ final class ListStructure {
         while (p < le && " *_`]".indexOf(t.text.charAt(p)) >= 0) {
             p++;
         }
-        return p >= le || ",.;:!?()–—-/".indexOf(t.text.charAt(p)) >= 0 || modelName(t, p, le);
+        // or the product's model after it: "### Best Overall: Breville Barista Touch Impress"
+        return p >= le || ",.;:!?()–—-/".indexOf(t.text.charAt(p)) >= 0 || capitalisedWords(t, p, le);
     }
 
-    /**
-     * The rest of a label's lead after the name is the product's model, at most four words each capitalised or with
-     * a digit: "### Best Overall: Breville Barista Touch Impress", "**Budget pick:** Roborock Q5 Max+".
-     */
-    private static boolean modelName(TextLayout t, int p, int le) {
-        int words = 0;
-        for (int a = t.atomAtOrAfter(p); a < t.atomCount && t.atomStart[a] < le; a++) {
-            char c = t.text.charAt(t.atomStart[a]);
-            if (++words > NAME_WORDS || !Character.isUpperCase(c) && !Character.isDigit(c)) {
-                return false;
-            }
-        }
-        return words > 0;
-    }
 
     private static boolean any(boolean[] values) {
         for (boolean v : values) {

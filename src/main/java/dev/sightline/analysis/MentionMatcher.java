@@ -931,7 +931,6 @@ final class MentionMatcher {
         return c == '\'' || c == '’';
     }
 
-    /** The atom at index next when only spaces or a hyphen separate it from pos on the same line. */
     /**
      * The name in bold of its own, capitalised: "Also worth a quote: **Hippo**, whose policies...". Writers bold the
      * products they name; a common word is not bolded on its own in the middle of prose.
@@ -948,6 +947,7 @@ final class MentionMatcher {
         return PLAN_NAMES.contains(lower) && Character.isUpperCase(t.text.charAt(t.atomStart[a]));
     }
 
+    /** The atom at index next when only spaces or a hyphen separate it from pos on the same line. */
     private static String wordAfter(TextLayout t, int next, int pos) {
         if (next >= t.atomCount) {
             return null;
@@ -1229,22 +1229,22 @@ final class MentionMatcher {
      * accepted name. Labels ("**Budget:**") and table cells are not leads of options.
      */
     private static void acceptSiblingLeads(TextLayout t, List<Mention> candidates) {
-        for (Mention m : candidates) {
-            if (m.accepted || !m.capitalised || m.alias.alwaysCapitalised && m.alias.letter == 0) {
+        int[] leads = new int[candidates.size()];
+        for (int i = 0; i < leads.length; i++) {
+            leads[i] = opensOptionLead(t, candidates.get(i));
+        }
+        for (int i = 0; i < leads.length; i++) {
+            Mention m = candidates.get(i);
+            int line = leads[i];
+            if (m.accepted || line < 0 || !m.capitalised || m.alias.alwaysCapitalised && m.alias.letter == 0) {
                 continue;
             }
-            int line = opensOptionLead(t, m);
-            if (line < 0) {
-                continue;
-            }
-            for (Mention other : candidates) {
-                if (other.accepted && other != m) {
-                    int l2 = opensOptionLead(t, other);
-                    if (l2 >= 0 && l2 != line && t.kind[l2] == t.kind[line] && t.level[l2] == t.level[line]
-                            && t.indent[l2] == t.indent[line]) {
-                        m.accepted = true;
-                        break;
-                    }
+            for (int j = 0; j < leads.length; j++) {
+                int l2 = leads[j];
+                if (candidates.get(j).accepted && l2 >= 0 && l2 != line && t.kind[l2] == t.kind[line]
+                        && t.level[l2] == t.level[line] && t.indent[l2] == t.indent[line]) {
+                    m.accepted = true;
+                    break;
                 }
             }
         }
@@ -1265,16 +1265,8 @@ final class MentionMatcher {
         if (k != TextLayout.HEADING && t.leadStartOnly[line]) {
             return -1;
         }
-        int first = skipMarkup(t, t.leadStart[line], t.leadEnd[line]);
-        if (first < t.leadEnd[line] && Character.isDigit(t.text.charAt(first))) {
-            // "### 2. Ring ...": the heading's own number
-            while (first < t.leadEnd[line] && (Character.isDigit(t.text.charAt(first))
-                    || t.text.charAt(first) == '.' || t.text.charAt(first) == ')')) {
-                first++;
-            }
-            first = skipMarkup(t, first, t.leadEnd[line]);
-        }
-        return first == m.start ? line : -1;
+        // a lead starts after the line's number ("### 2. Ring ...": TextLayout.numberPrefix)
+        return skipMarkup(t, t.leadStart[line], t.leadEnd[line]) == m.start ? line : -1;
     }
 
     private static boolean enumerationGap(TextLayout t, int s, int e) {
