@@ -264,6 +264,11 @@ public final class Graders {
                     yield Grade.of(t, found, (found ? "matches /" : "does not match /") + r.value().asText() + "/");
                 } catch (Deadline.Expired e) {
                     yield Grade.error(t, "the regular expression took longer than 1 s on this answer");
+                } catch (StackOverflowError e) {
+                    // java.util.regex recurses once per repetition of a group with alternatives ((.|\s)*): on a long
+                    // answer that overflows the stack, which must stay this grade's failure, not the batch's
+                    yield Grade.error(t, "the regular expression nests too deeply for this answer (a repeated group"
+                            + " with alternatives, such as (.|\\s)*, recurses once per character)");
                 }
             }
             case "is-json" -> isJson(r, text);

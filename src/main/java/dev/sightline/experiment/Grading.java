@@ -10,6 +10,8 @@ import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.sightline.analysis.Analysis;
 import dev.sightline.run.AnalysisBatches;
@@ -26,6 +28,8 @@ import dev.sightline.values.StructuredReplies;
  * that prompt (or a grading error with the raw reply, when it is not the JSON asked for).
  */
 public final class Grading {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Grading.class);
 
     private static final String ANSWERS = """
             SELECT ec.cell_id, e.id AS experiment_id, e.graders::text AS graders, e.grader_provider,
@@ -105,7 +109,7 @@ public final class Grading {
             String text = job.text() == null ? "" : job.text();
             Analysis analysis = analyses.get(job.responseId());
             for (int i = 0; i < list.size(); i++) {
-                Graders.Grade g = Graders.apply(list.get(i), text, analysis);
+                Graders.Grade g = gradeOne(list.get(i), text, analysis, job);
                 grades.add(job.cellId(), i, g.grader(), g.pass(), g.score(), g.reason(), g.error(), null, null);
             }
             if (c.graderBody() != null) {
@@ -117,6 +121,20 @@ public final class Grading {
                 }) + StructuredReplies.GRADER_INSTRUCTION;
                 calls.add(job.cellId(), c.graderProvider(), prompt.replace('\0', '\uFFFD'));
             }
+        }
+    }
+
+    /**
+     * One rule on one answer. A rule that throws is that grade's error: the batch holds other answers, other
+     * workspaces' too, whose analyses must not wait on it.
+     */
+    private static Graders.Grade gradeOne(Graders.Rule rule, String text, Analysis analysis, AnalysisJob job) {
+        try {
+            return Graders.apply(rule, text, analysis);
+        } catch (RuntimeException | StackOverflowError e) {
+            LOG.warn("Grader {} failed on cell {}: {}", rule.type(), job.cellId(), e.getClass().getSimpleName());
+            return Graders.Grade.error(rule.type(), "the grader failed on this answer (" + e.getClass().getSimpleName()
+                    + ")");
         }
     }
 

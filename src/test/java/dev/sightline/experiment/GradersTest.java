@@ -87,6 +87,17 @@ class GradersTest {
     }
 
     @Test
+    void aRegexThatOverflowsTheStackIsAGradingErrorNotAThrow() {
+        // java.util.regex recurses once per repetition of a group with alternatives: a long answer overflows the stack
+        Graders.Grade g = grade("{\"type\": \"regex\", \"value\": \"((((.|\\\\s)|(.|\\\\s))|((.|\\\\s)|(.|\\\\s))))*zzz\"}",
+                "word ".repeat(20_000));
+        assertThat(g.pass()).isNull();
+        assertThat(g.error()).contains("nests too deeply");
+        // and the same rule on a short answer still grades
+        assertThat(grade("{\"type\": \"regex\", \"value\": \"((.|\\\\s))*zzz\"}", "a zzz").pass()).isTrue();
+    }
+
+    @Test
     void aUsersSchemaIsNeverFetchedFromAnywhere() throws IOException {
         AtomicInteger fetched = new AtomicInteger();
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
