@@ -40,9 +40,13 @@ public final class ProfileApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProfileApi.class);
     private static final Set<String> FIELDS = Set.of("jobId", "profile");
+    // every string is written quoted: a plain scalar such as 0x11, 1e3, 017 or no would be read back as a number or
+    // a boolean (a competitor "0x11" becoming 17, and the file refused at the next start)
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).disable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR));
+    private static final java.time.format.DateTimeFormatter BACKUP_STAMP =
+            java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").withZone(java.time.ZoneOffset.UTC);
 
     private final JobRepository jobs;
     private final WorkspaceRepository workspaces;
@@ -73,7 +77,7 @@ public final class ProfileApi {
             }
             Path backup = null;
             if (r.changed()) {
-                backup = write(file, r.merged());
+                backup = write(file, r.merged(), parsed);
                 workspaces.importFile(parsed);
                 LOG.info("Profile applied to workspace '{}' ({}): {}", slug, file, r.changes());
             }
@@ -148,23 +152,51 @@ public final class ProfileApi {
         }
     }
 
-    /** Writes the file atomically, the previous content kept beside it; returns the backup's path (or null). */
-    private static Path write(Path file, ObjectNode content) {
+    /**
+     * Writes the file atomically, once the written text reads back (as the next start will read it) as exactly the
+     * workspace that was checked; the previous content is kept beside it, one backup per change
+     * ({@code <file>.<UTC time>.bak}). Returns the backup's path (or null).
+     */
+    private static Path write(Path file, ObjectNode content, WorkspaceFile expected) {
+        Path tmp = null;
         try {
             Path abs = file.toAbsolutePath();
             Files.createDirectories(abs.getParent());
-            Path backup = null;
-            if (Files.exists(abs)) {
-                backup = abs.resolveSibling(abs.getFileName() + ".bak");
-                Files.copy(abs, backup, StandardCopyOption.REPLACE_EXISTING);
-            }
-            Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".tmp");
+            tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".tmp");
             Files.writeString(tmp, "# merged with an accepted brand profile (POST /api/workspace/apply-profile)\n"
                     + YAML.writeValueAsString(content), StandardCharsets.UTF_8);
+            WorkspaceFile reread;
+            try {
+                reread = WorkspaceFile.read(tmp);
+            } catch (WorkspaceFile.InvalidWorkspaceException e) {
+                throw Rejection.invalid("profile", "the merged workspace would not read back: " + e.getMessage()
+                        .replace(tmp.toString(), file.toString()));
+            }
+            if (!new WorkspaceFile(reread.slug(), reread.name(), reread.category(), reread.dailyBudgetUsd(),
+                    reread.brand(), reread.competitors(), reread.prompts(), reread.webhooks(), expected.source())
+                    .equals(expected)) {
+                throw Rejection.invalid("profile", "the merged workspace would not read back as written (a value "
+                        + "changes when its file is read again); the workspace file is unchanged");
+            }
+            Path backup = null;
+            if (Files.exists(abs)) {
+                backup = abs.resolveSibling(abs.getFileName() + "." + BACKUP_STAMP.format(java.time.Instant.now())
+                        + ".bak");
+                Files.copy(abs, backup, StandardCopyOption.COPY_ATTRIBUTES);
+            }
             Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            tmp = null;
             return backup == null ? null : file.resolveSibling(backup.getFileName());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write workspace file " + file, e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException e) {
+                    LOG.warn("Cannot remove {}: {}", tmp, e.getMessage());
+                }
+            }
         }
     }
 }

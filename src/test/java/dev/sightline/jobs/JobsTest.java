@@ -391,5 +391,21 @@ class JobsTest {
         assertThat(app.post("/api/workspace/apply-profile", "{}").status()).isEqualTo(400);
         assertThat(app.post("/api/workspace/apply-profile", "{\"profile\": {\"competitors\": [{\"name\": 3}]}}")
                 .json().get("error").get("field").asText()).isEqualTo("profile.competitors[0].name");
+
+        // names that look like numbers or booleans stay names: the file reads back at the next start
+        TestApp.Reply numeric = app.post("/api/workspace/apply-profile",
+                "{\"profile\": {\"competitors\": [{\"name\": \"0x11\"}, {\"name\": \"17\"}, {\"name\": \"no\","
+                        + " \"aliases\": [\"1e3\"]}]}}");
+        assertThat(numeric.status()).as(numeric.body()).isEqualTo(200);
+        var reread = dev.sightline.workspace.WorkspaceFile.read(workspaceFile);
+        assertThat(reread.competitors()).extracting(dev.sightline.workspace.WorkspaceFile.EntityDef::name)
+                .contains("0x11", "17", "no");
+        assertThat(reread.competitors().stream().filter(c -> c.name().equals("no")).findFirst().orElseThrow()
+                .aliases()).contains("1e3");
+        // each change keeps its own backup: the first one is still there
+        assertThat(Path.of(applied.json().get("backup").asText())).exists();
+        assertThat(Path.of(numeric.json().get("backup").asText())).exists()
+                .isNotEqualTo(Path.of(applied.json().get("backup").asText()));
+        assertThat(app.count("SELECT count(*) FROM entity WHERE name IN ('0x11', '17', 'no') AND active")).isEqualTo(3);
     }
 }
