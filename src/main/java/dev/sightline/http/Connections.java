@@ -8,16 +8,18 @@ import java.util.Map;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the HTTP server answering while clients hold connections open without finishing a request (slowloris,
- * half-open connections): a connection must send a whole request head within the header timeout of opening or of
- * its previous response; a client address may hold a bounded number of connections; and when all connections are in
- * use, the one that has waited longest for a request head makes room, so a client with a real request always gets
- * in. What was refused or closed is logged as one summary line per interval, never a line per connection.
+ * half-open connections, bodies sent a byte at a time): a connection must send a whole request head within the header
+ * timeout of opening or of its previous response, and the request's body within the body timeout of its head; a
+ * client address may hold a bounded number of connections; and when all connections are in use, the one that has
+ * waited longest for a request head makes room, or else the one whose body has been arriving longest (once that is
+ * longer than the header timeout), so a client with a real request always gets in. What was refused or closed is logged as one summary line per interval, never a line per connection.
  */
 final class Connections {
 
@@ -26,9 +28,17 @@ final class Connections {
 
     private final HttpLimits limits;
     private final long headerTimeoutNanos;
+    private final long bodyTimeoutNanos;
     private final Map<HttpConnection, Conn> open = new IdentityHashMap<>();
     /** Connections with no request in progress, longest waiting first. */
     private final LinkedHashSet<Conn> waiting = new LinkedHashSet<>();
+    /** Connections whose request's body is still arriving, longest first. */
+    private final LinkedHashSet<Conn> reading = new LinkedHashSet<>();
+    /**
+     * Of those, the ones whose body has been arriving for longer than the header timeout, longest first, as the last
+     * sweep found them (whether a body is complete is asked of Vert.x outside this object's lock).
+     */
+    private final LinkedHashSet<Conn> slowBodies = new LinkedHashSet<>();
     private final Map<String, Integer> perClient = new HashMap<>();
     private final Summary summary = new Summary();
     private boolean sweeping;
@@ -37,6 +47,9 @@ final class Connections {
         final HttpConnection connection;
         final String client;
         long waitingSince = System.nanoTime();
+        /** The request whose body is arriving (null: none), since when. */
+        volatile HttpServerRequest body;
+        volatile long bodySince;
         int inFlight;
         boolean gone;
 
@@ -49,6 +62,7 @@ final class Connections {
     Connections(HttpLimits limits) {
         this.limits = limits;
         this.headerTimeoutNanos = limits.headerTimeout().toNanos();
+        this.bodyTimeoutNanos = limits.bodyTimeout().toNanos();
     }
 
     /** Checks timed-out connections a few times per header timeout (and writes the summary line when due). */
@@ -69,7 +83,8 @@ final class Connections {
             if (perClient.getOrDefault(client, 0) >= limits.maxConnectionsPerClient()) {
                 refused = "sightline.http.max-connections-per-client";
             } else if (open.size() >= limits.maxConnections()) {
-                evicted = waiting.isEmpty() ? null : waiting.iterator().next();
+                evicted = !waiting.isEmpty() ? waiting.iterator().next()
+                        : slowBodies.isEmpty() ? null : slowBodies.iterator().next();
                 if (evicted == null) {
                     refused = "sightline.http.max-connections";
                 } else {
@@ -94,14 +109,25 @@ final class Connections {
         c.closeHandler(v -> closed(conn));
     }
 
-    /** First handler of every request: the head has arrived, so the header timeout stops until the response. */
+    /**
+     * First handler of every request: the head has arrived, so the header timeout stops until the response; the
+     * body timeout starts, unless the request has all of its body already.
+     */
     void requestStarted(RoutingContext ctx) {
         Conn conn;
+        HttpServerRequest request = ctx.request();
+        boolean ended = request.isEnded();
         synchronized (this) {
-            conn = open.get(ctx.request().connection());
+            conn = open.get(request.connection());
             if (conn != null && !conn.gone) {
                 conn.inFlight++;
                 waiting.remove(conn);
+                if (!ended) {
+                    reading.remove(conn);
+                    conn.body = request;
+                    conn.bodySince = System.nanoTime();
+                    reading.add(conn);
+                }
             }
         }
         if (conn != null) {
@@ -110,7 +136,13 @@ final class Connections {
     }
 
     private synchronized void requestEnded(Conn conn) {
-        if (!conn.gone && --conn.inFlight == 0) {
+        if (conn.gone) {
+            return;
+        }
+        conn.body = null;
+        reading.remove(conn);
+        slowBodies.remove(conn);
+        if (--conn.inFlight == 0) {
             conn.waitingSince = System.nanoTime();
             waiting.add(conn);
         }
@@ -127,12 +159,16 @@ final class Connections {
         conn.gone = true;
         open.remove(conn.connection);
         waiting.remove(conn);
+        reading.remove(conn);
+        slowBodies.remove(conn);
+        conn.body = null;
         perClient.computeIfPresent(conn.client, (k, n) -> n <= 1 ? null : n - 1);
     }
 
     private void sweep() {
         long now = System.nanoTime();
         java.util.List<Conn> expired = new java.util.ArrayList<>();
+        java.util.List<Conn> bodies;
         synchronized (this) {
             for (Iterator<Conn> it = waiting.iterator(); it.hasNext(); ) {
                 Conn c = it.next();
@@ -142,9 +178,47 @@ final class Connections {
                 expired.add(c);
             }
             expired.forEach(this::forget);
+            bodies = new java.util.ArrayList<>(reading);
+        }
+        // each connection with the request that was checked: a verdict holds only while that is still its request
+        Map<Conn, HttpServerRequest> complete = new IdentityHashMap<>();
+        Map<Conn, HttpServerRequest> lateBodies = new IdentityHashMap<>();
+        java.util.List<Conn> slow = new java.util.ArrayList<>();
+        for (Conn c : bodies) {
+            HttpServerRequest r = c.body;
+            long since = c.bodySince;
+            if (r == null || r.isEnded()) {
+                complete.put(c, r);
+            } else if (now - since >= bodyTimeoutNanos) {
+                lateBodies.put(c, r);
+            } else if (now - since >= headerTimeoutNanos) {
+                slow.add(c);
+            }
+        }
+        java.util.List<Conn> late = new java.util.ArrayList<>();
+        synchronized (this) {
+            complete.forEach((c, r) -> {
+                if (c.body == r) {
+                    c.body = null;
+                    reading.remove(c);
+                    slowBodies.remove(c);
+                }
+            });
+            lateBodies.forEach((c, r) -> {
+                if (!c.gone && c.body == r) {
+                    late.add(c);
+                }
+            });
+            late.forEach(this::forget);
+            slowBodies.clear();
+            slow.stream().filter(c -> !c.gone && reading.contains(c)).forEach(slowBodies::add);
         }
         for (Conn c : expired) {
             summary.count("no request head within sightline.http.header-timeout", c.client);
+            c.connection.close();
+        }
+        for (Conn c : late) {
+            summary.count("request body not whole within sightline.http.body-timeout", c.client);
             c.connection.close();
         }
         summary.logIfDue(now);

@@ -66,6 +66,12 @@ final class GuardedVertx extends VertxWrapper {
             if (!errors.refusedBody(ctx)) {
                 ctx.next();
             }
+        }).failureHandler(ctx -> {
+            // the connection closed while its request was read (by the client, or by the guard): there is nobody to
+            // answer, and the guard's summary line has counted what it closed; Vert.x would log a stack trace each
+            if (!(ctx.failure() instanceof io.vertx.core.http.HttpClosedException)) {
+                ctx.next();
+            }
         });
         errors.install(root);
     }

@@ -10,11 +10,12 @@ import dev.sightline.config.ConfigException;
 
 /**
  * What one client may hold of the HTTP server ({@code sightline.http.*}): how long a connection may take to send a
- * request's head, how long it may stay silent, how many connections there may be in all and per client address,
- * and how large a request line and its headers may be.
+ * request's head and its body, how long it may stay silent, how many connections there may be in all and per client
+ * address, and how large a request line and its headers may be.
  *
  * @param headerTimeout           a connection must send a whole request head within this of opening, or of its
  *                                previous response
+ * @param bodyTimeout             a request's body must have arrived whole within this of its head
  * @param idleTimeout             a connection that sends and receives nothing for this long is closed
  * @param maxConnections          open connections in all
  * @param maxConnectionsPerClient open connections from one client address
@@ -23,12 +24,16 @@ import dev.sightline.config.ConfigException;
  * @param maxBodySize             bytes of a request body ({@code camel.server.max-body-size}, 413 above), for the
  *                                error message only: Camel's body handler enforces it
  */
-public record HttpLimits(Duration headerTimeout, Duration idleTimeout, int maxConnections, int maxConnectionsPerClient,
+public record HttpLimits(Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout, int maxConnections, int maxConnectionsPerClient,
                          int maxHeaderSize, int maxRequestLine, long maxBodySize) {
 
     public static HttpLimits from(Config c) {
         Duration header = c.duration("sightline.http.header-timeout", Duration.ofSeconds(10));
+        Duration bodyTimeout = c.duration("sightline.http.body-timeout", Duration.ofSeconds(60));
         Duration idle = c.duration("sightline.http.idle-timeout", Duration.ofMinutes(5));
+        if (bodyTimeout.toMillis() < 100) {
+            throw new ConfigException("Invalid setting sightline.http.body-timeout=" + bodyTimeout + ": at least 100ms");
+        }
         if (header.toMillis() < 100) {
             throw new ConfigException("Invalid setting sightline.http.header-timeout=" + header + ": at least 100ms");
         }
@@ -43,7 +48,7 @@ public record HttpLimits(Duration headerTimeout, Duration idleTimeout, int maxCo
         } catch (NumberFormatException e) {
             throw new ConfigException("Invalid setting camel.server.max-body-size: not a whole number");
         }
-        return new HttpLimits(header, idle, max, perClient,
+        return new HttpLimits(header, bodyTimeout, idle, max, perClient,
                 c.integer("sightline.http.max-header-size", 8192, 1024, 1 << 20),
                 c.integer("sightline.http.max-request-line", 4096, 256, 1 << 20), body);
     }

@@ -25,13 +25,15 @@ import dev.sightline.testing.TestApp;
  * Clients that open connections and never finish a request (half-open, slowloris) cannot take the node down:
  * thousands of them from many addresses are held while health and authenticated calls keep answering; one address
  * gets no more than its share; and every such connection is closed once the header timeout is over, even one that
- * keeps trickling bytes. A request whose head arrived is not cut, however slowly its body follows.
+ * keeps trickling bytes. A request whose head arrived is not cut while its body follows within the body timeout; one
+ * whose body trickles past it is, and slow bodies make room for new clients when all connections are taken.
  */
 class HttpLimitsTest {
 
     static final int MAX = 300;
     static final int PER_CLIENT = 100;
     static final Duration HEADER_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration BODY_TIMEOUT = Duration.ofSeconds(6);
     static TestApp app;
     static int port;
 
@@ -39,6 +41,7 @@ class HttpLimitsTest {
     static void start() {
         app = TestApp.start("http_limits", Map.of(
                 "sightline.http.header-timeout", HEADER_TIMEOUT.toMillis() + "ms",
+                "sightline.http.body-timeout", BODY_TIMEOUT.toMillis() + "ms",
                 "sightline.http.max-connections", String.valueOf(MAX),
                 "sightline.http.max-connections-per-client", String.valueOf(PER_CLIENT)));
         port = URI.create(app.baseUrl()).getPort();
@@ -181,6 +184,91 @@ class HttpLimitsTest {
             s.setSoTimeout(10_000);
             String reply = new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
             assertThat(reply).isEqualTo("HTTP/1.1 200");
+        }
+    }
+
+    /** A connection that sent a request head announcing a big body, and one byte of it. */
+    static Socket slowBody(String from) throws IOException {
+        Socket s = new Socket();
+        s.setReuseAddress(true);
+        s.bind(new InetSocketAddress(from, 0));
+        s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+        OutputStream out = s.getOutputStream();
+        out.write(("POST /api/analyze HTTP/1.1\r\nHost: sightline\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 1000000\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return s;
+    }
+
+    @Test
+    void aBodyTrickledPastTheBodyTimeoutIsCut() throws Exception {
+        try (Socket s = slowBody("127.0.4.1")) {
+            long started = System.nanoTime();
+            OutputStream out = s.getOutputStream();
+            boolean closed = false;
+            while (!closed && System.nanoTime() - started < BODY_TIMEOUT.plusSeconds(5).toNanos()) {
+                try {
+                    out.write(' ');
+                    out.flush();
+                } catch (IOException e) {
+                    closed = true;
+                    break;
+                }
+                closed = closedByServer(s, 300);
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(closed).as("closed although it kept sending").isTrue();
+            assertThat(took).isBetween(BODY_TIMEOUT.minusMillis(500), BODY_TIMEOUT.plusSeconds(2));
+        }
+    }
+
+    /**
+     * A health call on a new connection from 127.0.6.1, read to the end (the server closes it): true when it was
+     * answered 200, false when refused.
+     */
+    static boolean healthAnswered() {
+        try (Socket c = new Socket()) {
+            c.bind(new InetSocketAddress("127.0.6.1", 0));
+            c.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            c.getOutputStream().write("GET /api/health HTTP/1.1\r\nHost: sightline\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            c.setSoTimeout(1000);
+            return new String(c.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void slowBodiesMakeRoomForANewClientWhenAllConnectionsAreTaken() throws Exception {
+        List<Socket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < MAX; i++) {
+                held.add(slowBody("127.0.5." + (1 + i / PER_CLIENT)));
+            }
+            long filled = System.nanoTime();
+            // every connection is taken by a request whose body is arriving; once those have taken longer than the
+            // header timeout, new clients get in, each in the place of one of them (well before the body timeout
+            // would have closed them)
+            int answered = 0;
+            while (answered < 3 && System.nanoTime() - filled < BODY_TIMEOUT.minusSeconds(1).toNanos()) {
+                if (healthAnswered()) {
+                    answered++;
+                }
+            }
+            assertThat(answered).as("new clients got in while slow bodies held every connection").isEqualTo(3);
+            long evicted = 0;
+            for (Socket h : held) {
+                if (closedByServer(h, 1)) {
+                    evicted++;
+                }
+            }
+            assertThat(evicted).as("slow bodies made room").isPositive();
+            assertThat(Duration.ofNanos(System.nanoTime() - filled)).isLessThan(BODY_TIMEOUT);
+        } finally {
+            for (Socket s : held) {
+                s.close();
+            }
         }
     }
 }
