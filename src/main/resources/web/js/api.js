@@ -84,9 +84,12 @@ export function query(params) {
 }
 
 export function toCsv(header, rows) {
+  // a text a spreadsheet would run as a formula gets a leading apostrophe (as the API's CSV, dev.sightline.api.Csv)
+  const formula = (s) => /^[=@\t\r]/.test(s) || (/^[+-]/.test(s) && !/^[-+]?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$/.test(s));
   const cell = (v) => {
     if (v === null || v === undefined) return '';
-    const s = String(v);
+    let s = String(v);
+    if (typeof v === 'string' && formula(s)) s = `'${s}`;
     return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
   };
   return [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
