@@ -24,7 +24,13 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class LogSetup extends ContextAwareBase implements Configurator {
 
-    static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level [%thread] %logger{20} - %msg%n";
+    /**
+     * One event, one line: a line break inside a message (a dataset's or competitor's name, anything a request
+     * carried) is written as {@code \n}, so no value can forge a log line of its own. A stack trace still follows
+     * on lines of its own.
+     */
+    static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level [%thread] %logger{20} - "
+            + "%replace(%msg){'\\r\\n|\\r|\\n', '\\\\n'}%n";
 
     /** Loggers other than {@code dev.sightline} and the root (INFO), with their levels. */
     static final Map<String, Level> LEVELS = Map.ofEntries(

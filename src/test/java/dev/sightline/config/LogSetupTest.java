@@ -34,6 +34,20 @@ class LogSetupTest {
     }
 
     @Test
+    void aLineBreakInAMessageCannotForgeALogLine() {
+        LoggerContext lc = new LoggerContext();
+        LogSetup.apply(lc, Level.INFO);
+        var console = (ConsoleAppender<ch.qos.logback.classic.spi.ILoggingEvent>) lc.getLogger(
+                org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("CONSOLE");
+        var event = new ch.qos.logback.classic.spi.LoggingEvent("x", lc.getLogger("dev.sightline.api.Datasets"),
+                Level.INFO, "Dataset '{}' stored", null,
+                new Object[] {"x' stored\n11:59:59.999 ERROR [main] d.s.a.ApiAuth - forged\r\nend"});
+        String line = new String(console.getEncoder().encode(event), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(line.lines()).hasSize(1);
+        assertThat(line).contains("x' stored\\n11:59:59.999 ERROR [main] d.s.a.ApiAuth - forged\\nend' stored");
+    }
+
+    @Test
     void theAppsLevelComesFromSightlineLogLevelAndDefaultsToInfo() {
         String before = System.getProperty("SIGHTLINE_LOG_LEVEL");
         try {
