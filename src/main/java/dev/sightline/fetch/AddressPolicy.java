@@ -8,7 +8,8 @@ import java.util.Locale;
 /**
  * Which addresses the fetcher may connect to: public unicast ones only. Loopback, private (RFC 1918, unique local),
  * carrier-grade NAT, link-local (where cloud metadata services live), multicast, unspecified and reserved ranges are
- * refused, whatever name led to them.
+ * refused, whatever name led to them; an IPv6 address that embeds an IPv4 one (mapped, compatible, NAT64, 6to4) is
+ * judged by the IPv4 address it reaches.
  */
 public final class AddressPolicy {
 
@@ -35,9 +36,12 @@ public final class AddressPolicy {
             if ((first & 0xfe) == 0xfc) {
                 return false;                                 // unique local fc00::/7 (AWS metadata fd00:ec2::254)
             }
-            if (isMappedOrCompatibleV4(b)) {
+            if (reservedV6(b)) {
+                return false;
+            }
+            byte[] v4 = embeddedV4(b);
+            if (v4 != null) {
                 try {
-                    byte[] v4 = {b[12], b[13], b[14], b[15]};
                     return isPublic(InetAddress.getByAddress(v4));
                 } catch (java.net.UnknownHostException e) {
                     return false;
@@ -57,12 +61,50 @@ public final class AddressPolicy {
         return h.equals("localhost") || h.endsWith(".localhost") || h.equals("localhost.localdomain");
     }
 
-    private static boolean isMappedOrCompatibleV4(byte[] b) {
-        for (int i = 0; i < 10; i++) {
-            if (b[i] != 0) {
-                return false;
-            }
+    /**
+     * The IPv4 address an IPv6 address reaches when it embeds one, which is then what must be public: IPv4-mapped
+     * (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d), NAT64's well-known prefix (64:ff9b::a.b.c.d, RFC 6052: on a
+     * host with NAT64 it reaches a.b.c.d) and 6to4 (2002:aabb:ccdd::/48, RFC 3056). Null when it embeds none.
+     */
+    public static byte[] embeddedV4(byte[] b) {
+        if (b.length != 16) {
+            return null;
         }
-        return (b[10] == (byte) 0xff && b[11] == (byte) 0xff) || (b[10] == 0 && b[11] == 0 && (b[12] | b[13]) != 0);
+        boolean zeros80 = true;
+        for (int i = 0; i < 10; i++) {
+            zeros80 &= b[i] == 0;
+        }
+        boolean mapped = zeros80 && b[10] == (byte) 0xff && b[11] == (byte) 0xff;
+        boolean compatible = zeros80 && b[10] == 0 && b[11] == 0 && (b[12] | b[13]) != 0;
+        boolean nat64 = b[0] == 0x00 && b[1] == 0x64 && b[2] == (byte) 0xff && b[3] == (byte) 0x9b;
+        for (int i = 4; nat64 && i < 12; i++) {
+            nat64 = b[i] == 0;
+        }
+        if (mapped || compatible || nat64) {
+            return java.util.Arrays.copyOfRange(b, 12, 16);
+        }
+        if (b[0] == 0x20 && b[1] == 0x02) {
+            return java.util.Arrays.copyOfRange(b, 2, 6);
+        }
+        return null;
+    }
+
+    /**
+     * IPv6 ranges that are never a web site's and may lead inside: NAT64 local-use prefixes (64:ff9b:1::/48, where
+     * the IPv4 address sits wherever the operator's prefix length puts it), Teredo (2001::/32, a tunnel to an IPv4
+     * client), documentation (2001:db8::/32) and discard-only (100::/64) addresses.
+     */
+    public static boolean reservedV6(byte[] b) {
+        if (b.length != 16) {
+            return false;
+        }
+        int w0 = (b[0] & 0xff) << 8 | (b[1] & 0xff);
+        int w1 = (b[2] & 0xff) << 8 | (b[3] & 0xff);
+        int w2 = (b[4] & 0xff) << 8 | (b[5] & 0xff);
+        int w3 = (b[6] & 0xff) << 8 | (b[7] & 0xff);
+        return (w0 == 0x0064 && w1 == 0xff9b && w2 == 0x0001)
+                || (w0 == 0x2001 && w1 == 0x0000)
+                || (w0 == 0x2001 && w1 == 0x0db8)
+                || (w0 == 0x0100 && w1 == 0 && w2 == 0 && w3 == 0);
     }
 }

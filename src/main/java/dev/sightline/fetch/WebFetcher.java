@@ -53,8 +53,11 @@ import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.net.URIAuthority;
 import org.apache.hc.core5.util.Timeout;
 import org.brotli.dec.BrotliInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.sightline.fetch.FetchResult.Outcome;
+import dev.sightline.values.Text;
 
 /**
  * The one way Sightline reads the web: one user agent, robots.txt honoured (cached per host), at most
@@ -64,6 +67,8 @@ import dev.sightline.fetch.FetchResult.Outcome;
  * (so a second lookup cannot swap it). Failures are results with a reason, never exceptions.
  */
 public final class WebFetcher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebFetcher.class);
 
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
     private static final Set<Integer> TRANSIENT_STATUS = Set.of(408, 425, 429, 500, 502, 503, 504, 520, 521, 522,
@@ -110,7 +115,9 @@ public final class WebFetcher implements AutoCloseable {
     /** A refusal found while connecting (the resolver's check), kept apart from other lookup failures. */
     static final class PrivateAddressException extends UnknownHostException {
         PrivateAddressException(String host, InetAddress address) {
-            super("private address: " + host + " resolves to " + address.getHostAddress());
+            // the address itself only in the log: in a job's result it would map a node's internal names for a caller
+            super("private address: " + host + " resolves to a private address");
+            LOG.info("Fetch of {} refused: it resolves to {}", Text.quote(host, 200), address.getHostAddress());
         }
     }
 
@@ -354,6 +361,9 @@ public final class WebFetcher implements AutoCloseable {
         }
         if (AddressPolicy.isLocalName(host)) {
             return "private address: " + host;
+        }
+        if (host.indexOf('%') >= 0) {
+            return "private address: " + host + " (an address with a zone index is link-local)";
         }
         if (InetAddresses.isInetAddress(host)) {
             InetAddress a = InetAddresses.forString(host);

@@ -6,6 +6,10 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 import org.apache.hc.client5.http.DnsResolver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.sightline.values.Text;
 
 /**
  * Where webhooks may go. A host that resolves to a loopback, private, link-local, unique-local, shared (CGNAT) or
@@ -14,6 +18,8 @@ import org.apache.hc.client5.http.DnsResolver;
  * for the check and to a private one for the call.
  */
 public final class AddressPolicy implements DnsResolver {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AddressPolicy.class);
 
     /** Thrown for a refused host; the delivery fails at once instead of being retried for a day. */
     public static final class RefusedAddressException extends UnknownHostException {
@@ -35,8 +41,11 @@ public final class AddressPolicy implements DnsResolver {
             for (InetAddress a : all) {
                 String why = refusal(a);
                 if (why != null) {
-                    throw new RefusedAddressException("webhook host " + host + " resolves to " + a.getHostAddress()
-                            + ", " + why + " address (allowed only with sightline.webhooks.allow-private=true)");
+                    // the address itself only in the log: the reply would map a node's internal names for a caller
+                    LOG.info("Webhook host {} resolves to {}, {} address: refused", Text.quote(host, 200),
+                            a.getHostAddress(), why);
+                    throw new RefusedAddressException("webhook host " + host + " resolves to " + why
+                            + " address (allowed only with sightline.webhooks.allow-private=true)");
                 }
             }
         }
@@ -80,23 +89,18 @@ public final class AddressPolicy implements DnsResolver {
                 return (b[0] & 0xff) == 0xfd && (b[1] & 0xff) == 0x00 && (b[2] & 0xff) == 0x0e && (b[3] & 0xff) == 0xc2
                         ? "a cloud metadata" : "a unique-local";
             }
-            if (isMappedV4(b)) {
+            if (dev.sightline.fetch.AddressPolicy.reservedV6(b)) {
+                return "a reserved";
+            }
+            byte[] v4 = dev.sightline.fetch.AddressPolicy.embeddedV4(b);
+            if (v4 != null) {
                 try {
-                    return refusal(InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, 12, 16)));
+                    return refusal(InetAddress.getByAddress(v4));
                 } catch (UnknownHostException e) {
                     return "an unreadable";
                 }
             }
         }
         return null;
-    }
-
-    private static boolean isMappedV4(byte[] b) {
-        for (int i = 0; i < 10; i++) {
-            if (b[i] != 0) {
-                return false;
-            }
-        }
-        return (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
     }
 }

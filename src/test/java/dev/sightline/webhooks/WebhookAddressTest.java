@@ -28,16 +28,25 @@ class WebhookAddressTest {
     void privateLoopbackLinkLocalAndMetadataAddressesAreRefused() throws Exception {
         for (String a : new String[] {"127.0.0.1", "127.1.2.3", "10.1.2.3", "172.16.0.1", "192.168.1.1",
                 "169.254.169.254", "169.254.1.1", "100.64.0.1", "100.100.100.200", "0.0.0.0", "::1", "fd00:ec2::254",
-                "fc00::1", "fe80::1", "::ffff:10.0.0.1"}) {
+                "fc00::1", "fe80::1", "::ffff:10.0.0.1", "::7f00:1", "::a00:1",
+                // IPv6 forms that reach an IPv4 address inside: NAT64 (well-known and local-use), 6to4, Teredo
+                "64:ff9b::7f00:1", "64:ff9b::a9fe:a9fe", "64:ff9b:1::a00:1", "2002:7f00:1::", "2002:a9fe:a9fe::1",
+                "2001:0:4136:e378:8000:63bf:3fff:fdd2", "2001:db8::1", "100::1"}) {
             assertThat(AddressPolicy.refusal(InetAddress.getByName(a))).as(a).isNotNull();
+            assertThat(dev.sightline.fetch.AddressPolicy.isPublic(InetAddress.getByName(a))).as(a).isFalse();
         }
+        assertThat(AddressPolicy.refusal(InetAddress.getByName("64:ff9b::a9fe:a9fe"))).isEqualTo("a cloud metadata");
         assertThat(AddressPolicy.refusal(InetAddress.getByName("169.254.169.254"))).isEqualTo("a cloud metadata");
-        for (String a : new String[] {"93.184.216.34", "8.8.8.8", "2606:4700::1111", "100.128.0.1", "172.32.0.1"}) {
+        // public ones, also embedded: NAT64 and 6to4 of a public IPv4 address reach that address
+        for (String a : new String[] {"93.184.216.34", "8.8.8.8", "2606:4700::1111", "100.128.0.1", "172.32.0.1",
+                "64:ff9b::808:808", "2002:808:808::1", "2a00:1450:4001:81c::200e"}) {
             assertThat(AddressPolicy.refusal(InetAddress.getByName(a))).as(a).isNull();
+            assertThat(dev.sightline.fetch.AddressPolicy.isPublic(InetAddress.getByName(a))).as(a).isTrue();
         }
         assertThatThrownBy(() -> new AddressPolicy(false).resolve("127.0.0.1"))
                 .isInstanceOf(AddressPolicy.RefusedAddressException.class)
-                .hasMessageContaining("sightline.webhooks.allow-private");
+                .hasMessageContaining("sightline.webhooks.allow-private")
+                .hasMessageContaining("resolves to a loopback address");
         assertThat(new AddressPolicy(true).resolve("127.0.0.1")).hasSize(1);
     }
 
