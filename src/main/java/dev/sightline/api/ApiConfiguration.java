@@ -46,10 +46,18 @@ public final class ApiConfiguration implements CamelConfiguration {
         newReadSlots(config);
     }
 
-    /** Failed authentications per client address: after max-failures in the window, each attempt waits longer. */
+    /**
+     * Failed authentications per client address: after max-failures in the window, each attempt waits longer. One
+     * count for the API's tokens and the metrics token (GET /metrics), so neither is a way around the other's wait.
+     */
+    @BindToRegistry(value = "authFailures", lazy = true)
+    public AuthFailures sharedAuthFailures(Config config) {
+        return authFailures(config);
+    }
+
     @BindToRegistry(value = "apiAuth", lazy = true)
-    public ApiAuth apiAuth(TokenService tokens, Config config) {
-        return new ApiAuth(tokens, authFailures(config));
+    public ApiAuth apiAuth(TokenService tokens, AuthFailures failures) {
+        return new ApiAuth(tokens, failures);
     }
 
     private static AuthFailures authFailures(Config config) {

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * failure at a sampled rate: the 1st, 2nd, 4th, 8th... attempt of an address in its window, each line with the
  * counts so far, so a flood of wrong tokens shows in the log without filling it.
  */
-final class AuthFailures {
+public final class AuthFailures {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuthFailures.class);
     /** Addresses remembered at most; the least recently seen is forgotten first. */
@@ -43,6 +43,16 @@ final class AuthFailures {
         this.maxFailures = maxFailures;
         this.windowNanos = window.toNanos();
         this.maxWaitNanos = maxWait.toNanos();
+    }
+
+    /** {@link #check(String)} for the request's client address (GET /metrics, whose token is not an API token). */
+    public void check(org.apache.camel.Exchange ex) {
+        check(ApiRequest.of(ex).client());
+    }
+
+    /** {@link #failed(String, String)} for the request's client address. */
+    public void failed(org.apache.camel.Exchange ex, String reason) {
+        failed(ApiRequest.of(ex).client(), reason);
     }
 
     /** Throws 429 while the address must wait; the token is not looked at. */

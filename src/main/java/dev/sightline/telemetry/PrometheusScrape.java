@@ -7,11 +7,13 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.Exchange;
 
 import dev.sightline.api.ApiException;
+import dev.sightline.api.AuthFailures;
 import dev.sightline.api.Http;
 
 /**
  * {@code GET /metrics} on the API port: the Prometheus text format, for {@code Authorization: Bearer
  * <sightline.metrics.token>}. Without a configured token the endpoint answers 401 and says which setting is missing.
+ * A wrong token counts as a failed authentication of the client address, as on the API (429 past the threshold).
  */
 public final class PrometheusScrape {
 
@@ -19,14 +21,17 @@ public final class PrometheusScrape {
 
     private final PrometheusMeterRegistry registry;
     private final byte[] token;
+    private final AuthFailures failures;
 
     /** @param token the scrape token, null when none is configured */
-    PrometheusScrape(PrometheusMeterRegistry registry, String token) {
+    PrometheusScrape(PrometheusMeterRegistry registry, String token, AuthFailures failures) {
         this.registry = registry;
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+        this.failures = failures;
     }
 
     public void scrape(Exchange ex) {
+        failures.check(ex);
         String header = Http.header(ex, "Authorization");
         if (token == null) {
             throw new ApiException(401, "unauthorized", "Authorization", "GET /metrics needs sightline.metrics.token "
@@ -34,6 +39,7 @@ public final class PrometheusScrape {
         }
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)
                 || !MessageDigest.isEqual(token, header.substring(7).strip().getBytes(StandardCharsets.UTF_8))) {
+            failures.failed(ex, "wrong metrics token");
             throw new ApiException(401, "unauthorized", "Authorization",
                     "send Authorization: Bearer <sightline.metrics.token>");
         }

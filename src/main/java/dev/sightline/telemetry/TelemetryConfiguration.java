@@ -37,7 +37,7 @@ public final class TelemetryConfiguration implements CamelConfiguration {
     public PrometheusScrape prometheusScrape(CamelContext ctx, Config config, Jdbc jdbc,
                                              ProviderRegistry providers, ProviderCircuits circuits, Budget budget,
                                              ImportedWorkspaces imported, WorkspaceRepository workspaces,
-                                             ReadSlots reads) {
+                                             ReadSlots reads, dev.sightline.api.AuthFailures failures) {
         PrometheusMeterRegistry registry = Meters.registry(ctx);
         String token = config.find("sightline.metrics.token").orElse(null);
         if (token != null && token.length() < 16) {
@@ -68,7 +68,7 @@ public final class TelemetryConfiguration implements CamelConfiguration {
             Gauge.builder("sightline.budget.spent.today", () -> usd(budget.spentToday(ws))).baseUnit("usd")
                     .tag("workspace", slug).description("Spent today, across all nodes").register(registry);
         }
-        return new PrometheusScrape(registry, token);
+        return new PrometheusScrape(registry, token, failures);
     }
 
     private static double usd(BigDecimal v) {

@@ -39,7 +39,8 @@ class AuthFailuresTest {
         // the wait doubles with every failure past the threshold, and how many guesses are in flight when it is
         // reached depends on the machine: capped at 5 s, so the address is let in again within the test's patience
         app = TestApp.start("auth_failures", Map.of("sightline.api.auth.max-failures", String.valueOf(MAX_FAILURES),
-                "sightline.api.auth.max-wait", "5s", "sightline.http.max-connections-per-client", "1000"));
+                "sightline.api.auth.max-wait", "5s", "sightline.http.max-connections-per-client", "1000",
+                "sightline.metrics.token", "scrape-token-0123456789abcdef"));
     }
 
     @AfterAll
@@ -97,5 +98,22 @@ class AuthFailuresTest {
         assertThat(app.raw("GET /api/runs HTTP/1.1\r\nHost: s\r\nConnection: close\r\nAuthorization: Bearer "
                 + TestApp.TOKEN + "\r\n\r\n", "127.0.0.9").status()).isEqualTo(200);
         TestApp.await("the wait to pass", Duration.ofSeconds(20), () -> app.get("/api/runs").status() == 200);
+    }
+
+    @Test
+    void guessingTheMetricsTokenIsSlowedLikeAnApiToken() {
+        String from = "127.0.0.20";
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < MAX_FAILURES + 4; i++) {
+            statuses.add(app.raw("GET /metrics HTTP/1.1\r\nHost: s\r\nConnection: close\r\nAuthorization: Bearer "
+                    + "guess-" + i + "-0123456789abcdef\r\n\r\n", from).status());
+        }
+        assertThat(statuses.subList(0, MAX_FAILURES)).containsOnly(401);
+        assertThat(statuses.subList(MAX_FAILURES, statuses.size())).containsOnly(429);
+        // one count for both: the API is refused to that address too, without its token being looked at
+        assertThat(app.raw("GET /api/runs HTTP/1.1\r\nHost: s\r\nConnection: close\r\nAuthorization: Bearer "
+                + TestApp.TOKEN + "\r\n\r\n", from).status()).isEqualTo(429);
+        assertThat(app.raw("GET /metrics HTTP/1.1\r\nHost: s\r\nConnection: close\r\nAuthorization: Bearer "
+                + "scrape-token-0123456789abcdef\r\n\r\n", "127.0.0.21").status()).isEqualTo(200);
     }
 }
