@@ -16,6 +16,7 @@ import dev.sightline.workspace.TokenService;
 public final class ApiAuth {
 
     public static final String WORKSPACE = "sightline.workspaceId";
+    public static final String TOKEN = "sightline.tokenId";
 
     private final TokenService tokens;
     private final AuthFailures failures;
@@ -35,12 +36,18 @@ public final class ApiAuth {
             throw new ApiException(401, "unauthorized", "Authorization",
                     "missing bearer token: send Authorization: Bearer <token>");
         }
-        Optional<Long> ws = tokens.authenticate(header.substring(7).strip());
-        if (ws.isEmpty()) {
+        Optional<TokenService.Caller> caller = tokens.caller(header.substring(7).strip());
+        if (caller.isEmpty()) {
             failures.failed(client, "invalid or revoked token");
             throw new ApiException(401, "unauthorized", "Authorization", "invalid or revoked token");
         }
-        ex.setProperty(WORKSPACE, ws.get());
+        ex.setProperty(WORKSPACE, caller.get().workspaceId());
+        ex.setProperty(TOKEN, caller.get().tokenId());
+    }
+
+    /** The id of the token the request was authorised by (an event ticket's: the token that asked for it). */
+    public static Long token(Exchange ex) {
+        return ex.getProperty(TOKEN, Long.class);
     }
 
     /** Whether the request carries credentials at all (health shows details only to a caller who does). */

@@ -1,5 +1,6 @@
 package dev.sightline.api;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -47,9 +48,25 @@ public final class EventStreams implements AutoCloseable {
 
     private final int maxStreams;
 
-    public EventStreams(CamelContext camel, EventHub hub, int openers, int maxStreams) {
+    /** How often the tokens of open streams are checked: a revoked token's streams close within this. */
+    static final Duration TOKEN_CHECK = Duration.ofSeconds(5);
+    private final dev.sightline.workspace.TokenService tokens;
+    /** Open streams and the token each was opened with (by itself or through a ticket). */
+    private final Map<Subscription, Long> byToken = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ScheduledExecutorService tokenCheck;
+
+    public EventStreams(CamelContext camel, EventHub hub, int openers, int maxStreams,
+                        dev.sightline.workspace.TokenService tokens) {
         this.hub = hub;
         this.maxStreams = maxStreams;
+        this.tokens = tokens;
+        this.tokenCheck = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sightline-events-tokens");
+            t.setDaemon(true);
+            return t;
+        });
+        tokenCheck.scheduleWithFixedDelay(this::closeRevoked, TOKEN_CHECK.toMillis(), TOKEN_CHECK.toMillis(),
+                TimeUnit.MILLISECONDS);
         this.template = camel.createProducerTemplate();
         AtomicInteger n = new AtomicInteger();
         this.opener = new ThreadPoolExecutor(openers, openers, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000),
@@ -158,9 +175,36 @@ public final class EventStreams implements AutoCloseable {
         });
     }
 
+    /**
+     * A stream lives no longer than its token: one whose token was revoked (on any node) is closed at the next
+     * check, so a leaked token that is revoked stops receiving events although its stream never asks again.
+     */
+    void closeRevoked() {
+        try {
+            byToken.keySet().removeIf(Subscription::isClosed);
+            if (byToken.isEmpty()) {
+                return;
+            }
+            java.util.Set<Long> live = tokens.live(new java.util.HashSet<>(byToken.values()));
+            byToken.forEach((sub, token) -> {
+                if (!live.contains(token)) {
+                    LOG.info("Event stream of revoked token {} closed", token);
+                    byToken.remove(sub);
+                    sub.drop();
+                }
+            });
+        } catch (RuntimeException e) {
+            // the database is away: checked again at the next tick, the streams go on meanwhile
+            LOG.debug("Checking the tokens of open event streams failed: {}", e.getMessage());
+        }
+    }
+
     private void stream(EventsApi.Opening opening, HttpServerRequest req, HttpServerResponse resp, Context vertx) {
         Subscription sub = new Subscription(opening.scope(), hub.settings().clientBuffer());
         sub.attach(new Connection(sub, req, resp, vertx));
+        if (opening.tokenId() != null) {
+            byToken.put(sub, opening.tokenId());
+        }
         // runs on the connection's context before any flush the subscription asks for (tasks keep their order)
         vertx.runOnContext(v -> {
             if (resp.closed()) {
@@ -255,6 +299,7 @@ public final class EventStreams implements AutoCloseable {
 
     @Override
     public void close() {
+        tokenCheck.shutdownNow();
         opener.shutdownNow();
         template.stop();
     }

@@ -23,8 +23,12 @@ public final class EventsApi {
     /** Exchange property set by {@link EventStreams}: the payload field naming the thing a stream follows. */
     static final String SCOPE_KEY = "sightline.streamScopeKey";
 
-    /** What a stream that passed its checks shows: a scope, and where it starts (null: from now on). */
-    public record Opening(EventScope scope, Cursor from) {
+    /**
+     * What a stream that passed its checks shows: a scope, and where it starts (null: from now on).
+     *
+     * @param tokenId the token the stream was opened with (or that asked for its ticket); null: none known
+     */
+    public record Opening(EventScope scope, Cursor from, Long tokenId) {
     }
 
     /** Whether a thing of some kind (a run, a job...) is the workspace's. */
@@ -80,7 +84,7 @@ public final class EventsApi {
                         + "server");
             }
         }
-        return new Opening(scope, from);
+        return new Opening(scope, from, ApiAuth.token(ex));
     }
 
     /** A stream opened with {@code ?ticket=}: the ticket names the workspace, once. */
@@ -95,11 +99,14 @@ public final class EventsApi {
             throw new ApiException(401, "unauthorized", "ticket", why);
         }
         ex.setProperty(ApiAuth.WORKSPACE, r.workspaceId());
+        if (r.tokenId() != null) {
+            ex.setProperty(ApiAuth.TOKEN, r.tokenId());
+        }
     }
 
     /** {@code POST /api/events/tickets}: 201 {"ticket", "expiresAt", "expiresInSeconds"}. */
     public void createTicket(Exchange ex) {
-        Tickets.Ticket t = tickets.create(ApiAuth.workspace(ex));
+        Tickets.Ticket t = tickets.create(ApiAuth.workspace(ex), ApiAuth.token(ex));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ticket", t.ticket());
         out.put("expiresAt", t.expiresAt());

@@ -56,9 +56,10 @@ public final class EventsConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(value = "eventStreams", lazy = true)
-    public EventStreams eventStreams(Config config, CamelContext ctx, EventHub hub, Lifecycle lifecycle) {
+    public EventStreams eventStreams(Config config, CamelContext ctx, EventHub hub, Lifecycle lifecycle,
+                                     dev.sightline.workspace.TokenService tokens) {
         return lifecycle.opened(new EventStreams(ctx, hub, 8,
-                config.integer("sightline.events.max-streams", 5000, 1, 1_000_000)));
+                config.integer("sightline.events.max-streams", 5000, 1, 1_000_000), tokens));
     }
 
     /** Once the HTTP server runs: start reading events, mount the streams and the dashboard. */

@@ -133,8 +133,11 @@ public final class Subscription {
         }
     }
 
-    /** Dropped by the node (buffer full, or shutting down): frees the buffer and closes the connection. */
-    void drop() {
+    /**
+     * Dropped by the node (buffer full, shutting down, its token revoked): frees the buffer and closes the
+     * connection.
+     */
+    public void drop() {
         close();
         Sink s = sink;
         if (s != null) {

@@ -22,17 +22,19 @@ public final class Tickets {
     /** Why a ticket opens nothing. */
     public enum Refusal { UNKNOWN, USED, EXPIRED }
 
-    public record Redeemed(Long workspaceId, Refusal refusal) {
+    /** A redeemed ticket's workspace and the token that asked for it (null for tickets from before V26). */
+    public record Redeemed(Long workspaceId, Long tokenId, Refusal refusal) {
     }
 
     private static final String INSERT = """
-            INSERT INTO event_ticket (hash, workspace_id, expires_at) VALUES (?, ?, now() + make_interval(secs => ?))
+            INSERT INTO event_ticket (hash, workspace_id, token_id, expires_at)
+            VALUES (?, ?, ?, now() + make_interval(secs => ?))
             RETURNING expires_at""";
     private static final String PURGE = "DELETE FROM event_ticket WHERE expires_at < now() - interval '1 hour'";
     private static final String REDEEM = """
             UPDATE event_ticket SET used_at = now()
              WHERE hash = ? AND used_at IS NULL AND expires_at > now()
-            RETURNING workspace_id""";
+            RETURNING workspace_id, token_id""";
     private static final String STATE = "SELECT used_at IS NOT NULL AS used FROM event_ticket WHERE hash = ?";
 
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -49,28 +51,30 @@ public final class Tickets {
         return ttl;
     }
 
-    public Ticket create(long workspaceId) {
+    /** A ticket for the workspace, asked for by the token {@code tokenId} (whose revocation ends its stream). */
+    public Ticket create(long workspaceId, Long tokenId) {
         byte[] bytes = new byte[24];
         RANDOM.nextBytes(bytes);
         String ticket = "tk_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         jdbc.update(PURGE);
         Instant expires = jdbc.queryOne(INSERT, rs -> Jdbc.instant(rs, "expires_at"),
-                WorkspaceRepository.textHash(ticket), workspaceId, ttl.toMillis() / 1000.0).orElseThrow();
+                WorkspaceRepository.textHash(ticket), workspaceId, tokenId, ttl.toMillis() / 1000.0).orElseThrow();
         return new Ticket(ticket, expires);
     }
 
     /** The ticket's workspace, once: a second use, or one after it expired, is refused with the reason. */
     public Redeemed redeem(String ticket) {
         if (ticket == null || ticket.length() > 100) {
-            return new Redeemed(null, Refusal.UNKNOWN);
+            return new Redeemed(null, null, Refusal.UNKNOWN);
         }
         String hash = WorkspaceRepository.textHash(ticket);
-        Optional<Long> ws = jdbc.queryOne(REDEEM, rs -> rs.getLong(1), hash);
-        if (ws.isPresent()) {
-            return new Redeemed(ws.get(), null);
+        Optional<Redeemed> ok = jdbc.queryOne(REDEEM, rs -> new Redeemed(rs.getLong("workspace_id"),
+                (Long) rs.getObject("token_id"), null), hash);
+        if (ok.isPresent()) {
+            return ok.get();
         }
         return jdbc.queryOne(STATE, rs -> rs.getBoolean("used"), hash)
-                .map(used -> new Redeemed(null, used ? Refusal.USED : Refusal.EXPIRED))
-                .orElse(new Redeemed(null, Refusal.UNKNOWN));
+                .map(used -> new Redeemed(null, null, used ? Refusal.USED : Refusal.EXPIRED))
+                .orElse(new Redeemed(null, null, Refusal.UNKNOWN));
     }
 }

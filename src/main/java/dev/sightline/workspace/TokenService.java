@@ -28,7 +28,8 @@ public final class TokenService {
     private static final String FIND = """
             UPDATE api_token SET last_used_at = now()
              WHERE token_hash = ? AND revoked_at IS NULL
-            RETURNING workspace_id""";
+            RETURNING id, workspace_id""";
+    private static final String LIVE = "SELECT id FROM api_token WHERE id = ANY (?::bigint[]) AND revoked_at IS NULL";
     private static final String LIST = """
             SELECT id, name, prefix, created_at, last_used_at, revoked_at FROM api_token
              WHERE workspace_id = ? ORDER BY id""";
@@ -73,12 +74,29 @@ public final class TokenService {
                 Math.min(8, token.length())));
     }
 
+    /** Who presents a valid token: the token and its workspace. */
+    public record Caller(long tokenId, long workspaceId) {
+    }
+
     /** The workspace a token belongs to, if it is valid and not revoked. */
     public Optional<Long> authenticate(String token) {
+        return caller(token).map(Caller::workspaceId);
+    }
+
+    /** The token and its workspace, if it is valid and not revoked. */
+    public Optional<Caller> caller(String token) {
         if (token == null || token.isBlank() || token.length() > 200) {
             return Optional.empty();
         }
-        return jdbc.queryOne(FIND, rs -> rs.getLong(1), hash(token));
+        return jdbc.queryOne(FIND, rs -> new Caller(rs.getLong("id"), rs.getLong("workspace_id")), hash(token));
+    }
+
+    /** Of these tokens, the ones that are not revoked. */
+    public java.util.Set<Long> live(java.util.Collection<Long> tokenIds) {
+        if (tokenIds.isEmpty()) {
+            return java.util.Set.of();
+        }
+        return new java.util.HashSet<>(jdbc.query(LIVE, rs -> rs.getLong(1), List.copyOf(tokenIds)));
     }
 
     public List<TokenInfo> list(long workspaceId) {

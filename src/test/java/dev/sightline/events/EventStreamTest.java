@@ -257,6 +257,29 @@ class EventStreamTest {
                 null).status()).isEqualTo(401);
     }
 
+    @Test
+    void revokingATokenClosesItsOpenStreamsAndNoOneElses() {
+        var created = app.post("/api/tokens", "{\"name\":\"leaked\"}");
+        assertThat(created.status()).isEqualTo(201);
+        String leaked = created.json().get("token").asText();
+        long id = created.json().get("id").asLong();
+        String ticket = app.send(HttpRequest.newBuilder(URI.create(app.baseUrl() + "/api/events/tickets"))
+                .POST(HttpRequest.BodyPublishers.noBody()), leaked).json().get("ticket").asText();
+        try (SseClient byToken = SseClient.open(app.baseUrl() + "/api/events",
+                     Map.of("Authorization", "Bearer " + leaked));
+             SseClient byTicket = SseClient.open(app.baseUrl() + "/api/events?ticket=" + ticket, Map.of());
+             SseClient other = SseClient.open(app.baseUrl() + "/api/events", bearer())) {
+            for (SseClient s : List.of(byToken, byTicket, other)) {
+                assertThat(s.status()).isEqualTo(200);
+                s.await("the stream's start", Duration.ofSeconds(10), f -> f.id() != null);
+            }
+            assertThat(app.delete("/api/tokens/" + id).status()).isEqualTo(204);
+            TestApp.await("the revoked token's streams to close", Duration.ofSeconds(20),
+                    () -> byToken.ended() && byTicket.ended());
+            assertThat(other.ended()).as("a stream of another token").isFalse();
+        }
+    }
+
     private static TestApp.Reply get(String path, Map<String, String> headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(app.baseUrl() + path)).GET();
         headers.forEach(b::header);
