@@ -188,14 +188,16 @@ public final class SightlineApp {
         lifecycle.prepare(WorkspaceConfiguration.Imported.class, () -> WorkspaceConfiguration.importFiles(
                 lifecycle.prepared(WorkspaceFiles.class, null).files(),
                 new WorkspaceRepository(new Jdbc(lifecycle.<Database>database().dataSource()))));
-        // the provider clients' TLS setup loads the JDK's trust store and security providers (a tenth of a second
-        // and more on the start's critical path): loaded here first, they are in place when the routes ask
+        // the HTTP clients' TLS setup loads the JDK's trust store and security providers, and the public suffix list
+        // their host name check uses (a tenth of a second and more on the start's critical path, where the first
+        // connection pool is built): loaded here first, they are in place when the routes ask
         lifecycle.warmUp("tls", () -> {
             try {
                 javax.net.ssl.SSLContext.getDefault();
             } catch (java.security.NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
+            org.apache.hc.client5.http.psl.PublicSuffixMatcherLoader.getDefault();
         });
     }
 
