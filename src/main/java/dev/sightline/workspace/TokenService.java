@@ -70,8 +70,15 @@ public final class TokenService {
     }
 
     private Optional<TokenInfo> store(long workspaceId, String name, String token) {
-        return jdbc.queryOne(INSERT, TokenService::info, workspaceId, name, hash(token), token.substring(0,
-                Math.min(8, token.length())));
+        return jdbc.queryOne(INSERT, TokenService::info, workspaceId, name, hash(token), prefix(token));
+    }
+
+    /**
+     * What GET /api/tokens shows of a token to tell it apart: its first 8 characters, but never more than a quarter of
+     * it (an operator's 16-character bootstrap token would otherwise show half of its secret).
+     */
+    static String prefix(String token) {
+        return token.substring(0, Math.min(8, token.length() / 4));
     }
 
     /** Who presents a valid token: the token and its workspace. */

@@ -123,6 +123,16 @@ class TenantIsolationTest {
         var list = app.get("/api/tokens");
         assertThat(list.body()).doesNotContain(token);
         assertThat(list.json().get("tokens").findValuesAsText("name")).contains("ci", "bootstrap");
+        // a token is told apart by its first characters, never more than a quarter of it
+        for (var t : list.json().get("tokens")) {
+            String known = t.get("name").asText().equals("ci") ? token
+                    : t.get("name").asText().equals("bootstrap") ? TestApp.TOKEN : null;
+            if (known != null) {
+                assertThat(t.get("prefix").asText()).as(t.toString()).isNotEmpty().hasSizeLessThanOrEqualTo(
+                        Math.min(8, known.length() / 4));
+                assertThat(known).startsWith(t.get("prefix").asText());
+            }
+        }
         assertThat(app.count("SELECT count(*) FROM api_token t WHERE t::text LIKE ?", "%" + token + "%")).isZero();
         assertThat(app.count("SELECT count(*) FROM api_token t WHERE t::text LIKE ?", "%" + TestApp.TOKEN + "%")).isZero();
 
