@@ -9,6 +9,7 @@ import org.apache.camel.CamelContext;
 import dev.sightline.admin.Invariants;
 import dev.sightline.alerts.AlertRepository;
 import dev.sightline.config.Config;
+import dev.sightline.http.ClientAddresses;
 import dev.sightline.metrics.AnswerStates;
 import dev.sightline.metrics.MetricsRepository;
 import dev.sightline.provider.ProviderCircuits;
@@ -31,8 +32,8 @@ import dev.sightline.workspace.WorkspaceRepository;
 public final class ApiConfiguration implements CamelConfiguration {
 
     @BindToRegistry(value = "apiRequest", lazy = true)
-    public ApiRequest.Reader apiRequest() {
-        return new ApiRequest.Reader();
+    public ApiRequest.Reader apiRequest(Config config) {
+        return new ApiRequest.Reader(ClientAddresses.from(config));
     }
 
     /**

@@ -15,6 +15,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
+import dev.sightline.http.ClientAddresses;
 import dev.sightline.values.Rejection;
 import dev.sightline.values.Text;
 
@@ -41,15 +42,24 @@ public final class ApiRequest {
     private final HttpServerRequest http;
     private final Map<String, String> path;
     private final Map<String, String> query;
+    private final ClientAddresses clients;
 
-    private ApiRequest(HttpServerRequest http, Map<String, String> path, Map<String, String> query) {
+    private ApiRequest(HttpServerRequest http, Map<String, String> path, Map<String, String> query,
+                       ClientAddresses clients) {
         this.http = http;
         this.path = path;
         this.query = query;
+        this.clients = clients;
     }
 
     /** The bean {@code apiRequest}: the first step of every API route. */
     public static final class Reader {
+
+        private final ClientAddresses clients;
+
+        Reader(ClientAddresses clients) {
+            this.clients = clients;
+        }
 
         public void read(Exchange ex) {
             HttpServerRequest handed = ex.getProperty(HANDED_OVER, HttpServerRequest.class);
@@ -59,7 +69,7 @@ public final class ApiRequest {
                 Map<String, String> path = new LinkedHashMap<>();
                 raw.forEach((name, value) -> path.put(name, check(name, value)));
                 ex.getMessage().removeHeaders("*");
-                ex.setProperty(PROPERTY, new ApiRequest(handed, path, queryParameters(handed.query())));
+                ex.setProperty(PROPERTY, new ApiRequest(handed, path, queryParameters(handed.query()), clients));
                 return;
             }
             if (!(ex.getMessage() instanceof HttpMessage m)) {
@@ -68,7 +78,7 @@ public final class ApiRequest {
             HttpServerRequest req = m.getRequest();
             ex.getMessage().removeHeaders("*");
             ex.setProperty(PROPERTY, new ApiRequest(req, pathParameters(ex.getFromEndpoint(), req.path()),
-                    queryParameters(req.query())));
+                    queryParameters(req.query()), clients));
         }
     }
 
@@ -100,9 +110,9 @@ public final class ApiRequest {
         return check(name, strictUtf8(name, v.getBytes(StandardCharsets.ISO_8859_1)));
     }
 
-    /** The client's address as the connection shows it (a proxy in front shows as the proxy). */
+    /** Who the request comes from: the peer, or behind a trusted proxy the client it names ({@link ClientAddresses}). */
     String client() {
-        return http.remoteAddress() == null ? "?" : http.remoteAddress().hostAddress();
+        return clients.of(http);
     }
 
     private static Map<String, String> pathParameters(Endpoint from, String rawPath) {

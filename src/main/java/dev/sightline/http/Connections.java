@@ -46,6 +46,8 @@ final class Connections {
     private static final class Conn {
         final HttpConnection connection;
         final String client;
+        /** Whether it counts against its client's connections (not a trusted proxy's). */
+        final boolean counted;
         long waitingSince = System.nanoTime();
         /** The request whose body is arriving (null: none), since when. */
         volatile HttpServerRequest body;
@@ -53,9 +55,10 @@ final class Connections {
         int inFlight;
         boolean gone;
 
-        Conn(HttpConnection connection, String client) {
+        Conn(HttpConnection connection, String client, boolean counted) {
             this.connection = connection;
             this.client = client;
+            this.counted = counted;
         }
     }
 
@@ -75,12 +78,14 @@ final class Connections {
 
     /** The server's connection handler: admits, makes room, or closes at once. */
     void opened(HttpConnection c) {
-        String client = c.remoteAddress() == null ? "?" : c.remoteAddress().hostAddress();
-        Conn conn = new Conn(c, client);
+        // a trusted proxy's connections carry many clients: no per-client limit for them (null), only the total
+        String counted = limits.clients().ofConnection(c.remoteAddress());
+        String client = counted != null ? counted : c.remoteAddress().hostAddress() + " (trusted proxy)";
+        Conn conn = new Conn(c, client, counted != null);
         Conn evicted = null;
         String refused = null;
         synchronized (this) {
-            if (perClient.getOrDefault(client, 0) >= limits.maxConnectionsPerClient()) {
+            if (conn.counted && perClient.getOrDefault(client, 0) >= limits.maxConnectionsPerClient()) {
                 refused = "sightline.http.max-connections-per-client";
             } else if (open.size() >= limits.maxConnections()) {
                 evicted = !waiting.isEmpty() ? waiting.iterator().next()
@@ -94,7 +99,9 @@ final class Connections {
             if (refused == null) {
                 open.put(c, conn);
                 waiting.add(conn);
-                perClient.merge(client, 1, Integer::sum);
+                if (conn.counted) {
+                    perClient.merge(client, 1, Integer::sum);
+                }
             }
         }
         if (refused != null) {
@@ -162,7 +169,9 @@ final class Connections {
         reading.remove(conn);
         slowBodies.remove(conn);
         conn.body = null;
-        perClient.computeIfPresent(conn.client, (k, n) -> n <= 1 ? null : n - 1);
+        if (conn.counted) {
+            perClient.computeIfPresent(conn.client, (k, n) -> n <= 1 ? null : n - 1);
+        }
     }
 
     private void sweep() {

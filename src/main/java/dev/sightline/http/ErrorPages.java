@@ -127,7 +127,7 @@ final class ErrorPages {
         });
     }
 
-    private static String client(HttpServerRequest req) {
-        return req.remoteAddress() == null ? "?" : req.remoteAddress().hostAddress();
+    private String client(HttpServerRequest req) {
+        return limits.clients().of(req);
     }
 }

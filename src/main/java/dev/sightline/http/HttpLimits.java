@@ -23,9 +23,10 @@ import dev.sightline.config.ConfigException;
  * @param maxRequestLine          bytes of the request line, method, URI and version (414 above)
  * @param maxBodySize             bytes of a request body ({@code camel.server.max-body-size}, 413 above), for the
  *                                error message only: Camel's body handler enforces it
+ * @param clients                 who a connection or request comes from ({@code sightline.http.trusted-proxies})
  */
 public record HttpLimits(Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout, int maxConnections, int maxConnectionsPerClient,
-                         int maxHeaderSize, int maxRequestLine, long maxBodySize) {
+                         int maxHeaderSize, int maxRequestLine, long maxBodySize, ClientAddresses clients) {
 
     public static HttpLimits from(Config c) {
         Duration header = c.duration("sightline.http.header-timeout", Duration.ofSeconds(10));
@@ -50,7 +51,7 @@ public record HttpLimits(Duration headerTimeout, Duration bodyTimeout, Duration 
         }
         return new HttpLimits(header, bodyTimeout, idle, max, perClient,
                 c.integer("sightline.http.max-header-size", 8192, 1024, 1 << 20),
-                c.integer("sightline.http.max-request-line", 4096, 256, 1 << 20), body);
+                c.integer("sightline.http.max-request-line", 4096, 256, 1 << 20), body, ClientAddresses.from(c));
     }
 
     /**

@@ -32,6 +32,8 @@ class AuthFailuresTest {
 
     static final int MAX_FAILURES = 10;
     static final int CONCURRENT = 8;
+    /** Two reverse proxies in front of the app (127.0.0.30 and .31); everything else connects directly. */
+    static final String PROXIES = "127.0.0.30/31";
     static TestApp app;
 
     @BeforeAll
@@ -40,7 +42,8 @@ class AuthFailuresTest {
         // reached depends on the machine: capped at 5 s, so the address is let in again within the test's patience
         app = TestApp.start("auth_failures", Map.of("sightline.api.auth.max-failures", String.valueOf(MAX_FAILURES),
                 "sightline.api.auth.max-wait", "5s", "sightline.http.max-connections-per-client", "1000",
-                "sightline.metrics.token", "scrape-token-0123456789abcdef"));
+                "sightline.metrics.token", "scrape-token-0123456789abcdef",
+                "sightline.http.trusted-proxies", PROXIES));
     }
 
     @AfterAll
@@ -115,5 +118,42 @@ class AuthFailuresTest {
                 + TestApp.TOKEN + "\r\n\r\n", from).status()).isEqualTo(429);
         assertThat(app.raw("GET /metrics HTTP/1.1\r\nHost: s\r\nConnection: close\r\nAuthorization: Bearer "
                 + "scrape-token-0123456789abcdef\r\n\r\n", "127.0.0.21").status()).isEqualTo(200);
+    }
+
+    static int viaProxy(String proxy, String forwardedFor, String token, String path) {
+        return app.raw("GET " + path + " HTTP/1.1\r\nHost: s\r\nConnection: close\r\nX-Forwarded-For: " + forwardedFor
+                + "\r\nAuthorization: Bearer " + token + "\r\n\r\n", proxy).status();
+    }
+
+    /**
+     * Behind a reverse proxy every request comes from the proxy's address: one client guessing tokens must not have
+     * everybody behind the proxy refused, and writing X-Forwarded-For itself must get nobody out of their count.
+     */
+    @Test
+    void behindATrustedProxyEachClientHasItsOwnCountAndCannotWriteItsWayOut() {
+        List<Integer> guesses = new ArrayList<>();
+        for (int i = 0; i < MAX_FAILURES + 3; i++) {
+            // the guesser writes a new address of its own each time; the proxy appends the one it saw
+            guesses.add(viaProxy("127.0.0.30", "198.51.100." + i + ", 203.0.113.7", "guess-" + i + "-0123456789abcdef",
+                    "/api/runs"));
+        }
+        assertThat(guesses.subList(0, MAX_FAILURES)).containsOnly(401);
+        assertThat(guesses.subList(MAX_FAILURES, guesses.size())).containsOnly(429);
+        // the guesser waits behind either proxy, also when the second one passed the request on to the first
+        assertThat(viaProxy("127.0.0.31", "203.0.113.7, 127.0.0.30", TestApp.TOKEN, "/api/runs")).isEqualTo(429);
+        assertThat(viaProxy("127.0.0.31", "203.0.113.7", TestApp.TOKEN, "/metrics")).isEqualTo(429);
+        // another client of the same proxy, and the proxy's own requests, are not held up
+        assertThat(viaProxy("127.0.0.30", "203.0.113.8", TestApp.TOKEN, "/api/runs")).isEqualTo(200);
+        assertThat(viaProxy("127.0.0.30", "203.0.113.7:4711, 203.0.113.8", TestApp.TOKEN, "/api/runs")).isEqualTo(200);
+
+        // a client that is no trusted proxy cannot name another address to get out of its own count
+        String direct = "127.0.0.40";
+        List<Integer> forged = new ArrayList<>();
+        for (int i = 0; i < MAX_FAILURES + 3; i++) {
+            forged.add(viaProxy(direct, "198.51.100." + i, "guess-" + i + "-0123456789abcdef", "/api/runs"));
+        }
+        assertThat(forged.subList(0, MAX_FAILURES)).containsOnly(401);
+        assertThat(forged.subList(MAX_FAILURES, forged.size())).containsOnly(429);
+        assertThat(viaProxy(direct, "203.0.113.99", TestApp.TOKEN, "/api/runs")).isEqualTo(429);
     }
 }

@@ -32,6 +32,8 @@ class HttpLimitsTest {
 
     static final int MAX = 300;
     static final int PER_CLIENT = 100;
+    /** A reverse proxy in front of the app: its connections carry many clients. */
+    static final String PROXY = "127.0.7.1";
     static final Duration HEADER_TIMEOUT = Duration.ofSeconds(2);
     static final Duration BODY_TIMEOUT = Duration.ofSeconds(6);
     static TestApp app;
@@ -43,7 +45,8 @@ class HttpLimitsTest {
                 "sightline.http.header-timeout", HEADER_TIMEOUT.toMillis() + "ms",
                 "sightline.http.body-timeout", BODY_TIMEOUT.toMillis() + "ms",
                 "sightline.http.max-connections", String.valueOf(MAX),
-                "sightline.http.max-connections-per-client", String.valueOf(PER_CLIENT)));
+                "sightline.http.max-connections-per-client", String.valueOf(PER_CLIENT),
+                "sightline.http.trusted-proxies", PROXY));
         port = URI.create(app.baseUrl()).getPort();
     }
 
@@ -134,6 +137,35 @@ class HttpLimitsTest {
                 assertThat(closedByServer(s, left)).as("closed within the header timeout").isTrue();
             }
             assertThat(app.get("/api/health").status()).isEqualTo(200);
+        } finally {
+            for (Socket s : held) {
+                s.close();
+            }
+        }
+    }
+
+    /** The per-client limit would cap every user behind a reverse proxy at once: a trusted proxy is not held to it. */
+    @Test
+    void aTrustedProxyMayHoldMoreConnectionsThanOneClient() throws Exception {
+        List<Socket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < PER_CLIENT + 20; i++) {
+                held.add(halfOpen(PROXY));
+            }
+            int answered = 0;
+            for (Socket s : held) {
+                try {
+                    s.getOutputStream().write("1\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    s.setSoTimeout(10_000);
+                    if (new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII).equals("HTTP/1.1 200")) {
+                        answered++;
+                    }
+                } catch (IOException closed) {
+                    // refused: not answered
+                }
+            }
+            assertThat(answered).isEqualTo(PER_CLIENT + 20);
         } finally {
             for (Socket s : held) {
                 s.close();
