@@ -163,10 +163,11 @@ public final class Sightline {
                         + "' (workspaces are imported from sightline.workspace.file when the service starts)");
                 return BAD_CONFIGURATION;
             }
-            var token = new TokenService(jdbc).create(ws.get().id(), cli.tokenName);
+            var token = new TokenService(jdbc).create(ws.get().id(), cli.tokenName,
+                    cli.readOnly ? TokenService.Access.READ : TokenService.Access.FULL);
             out.println(token.token());
-            err.println("API token '" + cli.tokenName + "' for workspace '" + cli.createToken
-                    + "' created; it is shown only now");
+            err.println((cli.readOnly ? "Read-only API token '" : "API token '") + cli.tokenName + "' for workspace '"
+                    + cli.createToken + "' created; it is shown only now");
             return OK;
         });
     }
@@ -192,7 +193,7 @@ public final class Sightline {
                 usage: java -jar sightline.jar [--once [--providers a,b] [--tags t1,t2] [--samples N] [--force]
                                                 [--wait-for-budget]]
                        java -jar sightline.jar --experiment FILE [--wait-for-budget]
-                       java -jar sightline.jar --create-token WORKSPACE [--name NAME]
+                       java -jar sightline.jar --create-token WORKSPACE [--name NAME] [--read-only]
                        java -jar sightline.jar --rebuild-rollups
                   (no option)        run the service: daily schedule and REST API, until stopped
                   --once             run one sweep for the default workspace, print the summary and exit
@@ -207,7 +208,8 @@ public final class Sightline {
                                      summary and exit (0: every graded answer passed; 3: some failed, could not be
                                      graded or got no answer; 4: interrupted; 5: paused by the budget; 2: bad file)
                   --create-token     print a new API token for a workspace (by slug) and exit; works while the
-                                     service runs and starts no node
+                                     service runs and starts no node (--read-only: a token that may only read:
+                                     GET requests, event streams, POST /api/analyze)
                   --rebuild-rollups  recreate the answer facts and metric rollups from the stored analyses and
                                      exit; works while the service runs (its analysis writes wait meanwhile)
                 Settings come from ./application.properties, -Dkey=value and environment variables (see README.md).""";
@@ -217,6 +219,7 @@ public final class Sightline {
         boolean force;
         boolean waitForBudget;
         boolean rebuildRollups;
+        boolean readOnly;
         String createToken;
         String experiment;
         String tokenName = "cli";
@@ -238,6 +241,7 @@ public final class Sightline {
                     case "--create-token" -> c.createToken = value(a, ++i, arg);
                     case "--experiment" -> c.experiment = value(a, ++i, arg);
                     case "--name" -> c.tokenName = value(a, ++i, arg);
+                    case "--read-only" -> c.readOnly = true;
                     case "--providers" -> c.providers = csv(value(a, ++i, arg));
                     case "--tags" -> c.tags = csv(value(a, ++i, arg));
                     case "--samples" -> {
@@ -259,6 +263,9 @@ public final class Sightline {
             if (c.experiment != null && (c.once || c.createToken != null)) {
                 throw new IllegalArgumentException("--experiment is a command of its own (not with --once or "
                         + "--create-token)");
+            }
+            if (c.readOnly && c.createToken == null) {
+                throw new IllegalArgumentException("--read-only goes with --create-token");
             }
             if (c.once && c.createToken != null) {
                 throw new IllegalArgumentException("--once and --create-token are separate commands");

@@ -110,6 +110,11 @@ public final class ApiRequest {
         return check(name, strictUtf8(name, v.getBytes(StandardCharsets.ISO_8859_1)));
     }
 
+    /** The HTTP method, upper case ({@code GET}, {@code POST}...). */
+    String method() {
+        return http.method().name();
+    }
+
     /** Who the request comes from: the peer, or behind a trusted proxy the client it names ({@link ClientAddresses}). */
     String client() {
         return clients.of(http);

@@ -11,7 +11,10 @@ import dev.sightline.values.Json;
 import dev.sightline.values.Rejection;
 import dev.sightline.workspace.TokenService;
 
-/** {@code /api/tokens}: create (the clear token is shown once), list and revoke the workspace's tokens. */
+/**
+ * {@code /api/tokens}: create (the clear token is shown once; {@code access} {@code full}, the default, or
+ * {@code read}), list and revoke the workspace's tokens.
+ */
 public final class TokensApi {
 
     private final TokenService tokens;
@@ -22,7 +25,7 @@ public final class TokensApi {
 
     public void create(Exchange ex) {
         long ws = ApiAuth.workspace(ex);
-        JsonNode body = Body.object(ex, Set.of("name"));
+        JsonNode body = Body.object(ex, Set.of("name", "access"));
         String name = Body.text(body, "name", false);
         if (name == null || name.isBlank()) {
             name = "api";
@@ -30,7 +33,10 @@ public final class TokensApi {
         if (name.length() > 100 || name.indexOf('\0') >= 0) {
             throw Rejection.invalid("name", "name must be at most 100 characters, without NUL");
         }
-        TokenService.NewToken t = tokens.create(ws, name.strip());
+        String label = Body.text(body, "access", false);
+        TokenService.Access access = label == null ? TokenService.Access.FULL : TokenService.Access.of(label)
+                .orElseThrow(() -> Rejection.invalid("access", "access must be \"full\" or \"read\""));
+        TokenService.NewToken t = tokens.create(ws, name.strip(), access);
         Map<String, Object> out = view(t.info());
         out.put("token", t.token());
         Http.reply(ex, 201, out);
@@ -55,6 +61,7 @@ public final class TokensApi {
         m.put("id", t.id());
         m.put("name", t.name());
         m.put("prefix", t.prefix());
+        m.put("access", t.access().label());
         m.put("createdAt", t.createdAt());
         m.put("lastUsedAt", t.lastUsedAt());
         m.put("revokedAt", t.revokedAt());

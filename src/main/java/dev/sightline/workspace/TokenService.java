@@ -14,24 +14,43 @@ import dev.sightline.store.Jdbc;
  */
 public final class TokenService {
 
-    public record TokenInfo(long id, String name, String prefix, Instant createdAt, Instant lastUsedAt,
-                            Instant revokedAt) {
+    public record TokenInfo(long id, String name, String prefix, Access access, Instant createdAt,
+                            Instant lastUsedAt, Instant revokedAt) {
+    }
+
+    /** What a token may do: everything, or read (see {@code dev.sightline.api.ApiAuth}). */
+    public enum Access {
+        FULL, READ;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** The access a label names ({@code full}, {@code read}), or empty. */
+        public static Optional<Access> of(String label) {
+            for (Access a : values()) {
+                if (a.label().equals(label)) {
+                    return Optional.of(a);
+                }
+            }
+            return Optional.empty();
+        }
     }
 
     public record NewToken(TokenInfo info, String token) {
     }
 
     private static final String INSERT = """
-            INSERT INTO api_token (workspace_id, name, token_hash, prefix, shown_at) VALUES (?, ?, ?, ?, now())
+            INSERT INTO api_token (workspace_id, name, token_hash, prefix, access, shown_at) VALUES (?, ?, ?, ?, ?, now())
             ON CONFLICT (token_hash) DO NOTHING
-            RETURNING id, name, prefix, created_at, last_used_at, revoked_at""";
+            RETURNING id, name, prefix, access, created_at, last_used_at, revoked_at""";
     private static final String FIND = """
             UPDATE api_token SET last_used_at = now()
              WHERE token_hash = ? AND revoked_at IS NULL
-            RETURNING id, workspace_id""";
+            RETURNING id, workspace_id, access""";
     private static final String LIVE = "SELECT id FROM api_token WHERE id = ANY (?::bigint[]) AND revoked_at IS NULL";
     private static final String LIST = """
-            SELECT id, name, prefix, created_at, last_used_at, revoked_at FROM api_token
+            SELECT id, name, prefix, access, created_at, last_used_at, revoked_at FROM api_token
              WHERE workspace_id = ? ORDER BY id""";
     private static final String REVOKE = """
             UPDATE api_token SET revoked_at = coalesce(revoked_at, now()) WHERE id = ? AND workspace_id = ?""";
@@ -49,10 +68,14 @@ public final class TokenService {
     }
 
     public NewToken create(long workspaceId, String name) {
+        return create(workspaceId, name, Access.FULL);
+    }
+
+    public NewToken create(long workspaceId, String name, Access access) {
         byte[] bytes = new byte[24];
         RANDOM.nextBytes(bytes);
         String token = "sl_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        return new NewToken(store(workspaceId, name, token).orElseThrow(), token);
+        return new NewToken(store(workspaceId, name, token, access).orElseThrow(), token);
     }
 
     /** Seeds a token chosen by the operator ({@code sightline.api.bootstrap-token}); idempotent. */
@@ -66,11 +89,11 @@ public final class TokenService {
             }
             return;
         }
-        store(workspaceId, name, token);
+        store(workspaceId, name, token, Access.FULL);
     }
 
-    private Optional<TokenInfo> store(long workspaceId, String name, String token) {
-        return jdbc.queryOne(INSERT, TokenService::info, workspaceId, name, hash(token), prefix(token));
+    private Optional<TokenInfo> store(long workspaceId, String name, String token, Access access) {
+        return jdbc.queryOne(INSERT, TokenService::info, workspaceId, name, hash(token), prefix(token), access.label());
     }
 
     /**
@@ -81,8 +104,8 @@ public final class TokenService {
         return token.substring(0, Math.min(8, token.length() / 4));
     }
 
-    /** Who presents a valid token: the token and its workspace. */
-    public record Caller(long tokenId, long workspaceId) {
+    /** Who presents a valid token: the token, its workspace and what it may do. */
+    public record Caller(long tokenId, long workspaceId, Access access) {
     }
 
     /** The workspace a token belongs to, if it is valid and not revoked. */
@@ -95,7 +118,8 @@ public final class TokenService {
         if (token == null || token.isBlank() || token.length() > 200) {
             return Optional.empty();
         }
-        return jdbc.queryOne(FIND, rs -> new Caller(rs.getLong("id"), rs.getLong("workspace_id")), hash(token));
+        return jdbc.queryOne(FIND, rs -> new Caller(rs.getLong("id"), rs.getLong("workspace_id"),
+                Access.of(rs.getString("access")).orElseThrow()), hash(token));
     }
 
     /** Of these tokens, the ones that are not revoked. */
@@ -125,6 +149,6 @@ public final class TokenService {
 
     private static TokenInfo info(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new TokenInfo(rs.getLong("id"), rs.getString("name"), rs.getString("prefix"),
-                Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "last_used_at"), Jdbc.instant(rs, "revoked_at"));
+                Access.of(rs.getString("access")).orElseThrow(), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "last_used_at"), Jdbc.instant(rs, "revoked_at"));
     }
 }

@@ -19,6 +19,7 @@ import dev.sightline.testing.TestApp;
 /**
  * {@code --create-token} touches the database and nothing else, also while a service runs on it: it starts no
  * HTTP server (the port it would use is taken, and it still succeeds), claims no cell, imports no workspace file.
+ * The token asked for here is read-only ({@code --read-only}): it reads, and may not start a run.
  */
 class CreateTokenTest {
 
@@ -36,7 +37,7 @@ class CreateTokenTest {
                     "-Dcamel.server.port=" + taken.getLocalPort(),
                     "-Dsightline.workspace.file=examples/demo.yaml," + extra,
                     "-Dsightline.dispatch.poll-interval=50ms", "-Dsightline.schedule.enabled=true",
-                    "dev.sightline.Sightline", "--create-token", "pipedrive-demo", "--name", "from-cli").start();
+                    "dev.sightline.Sightline", "--create-token", "pipedrive-demo", "--name", "from-cli", "--read-only").start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -46,7 +47,11 @@ class CreateTokenTest {
             String token = out.lines().filter(l -> l.startsWith("sl_")).findFirst().orElseThrow();
             assertThat(app.send(HttpRequest.newBuilder(URI.create(app.baseUrl() + "/api/runs")).GET(), token).status())
                     .isEqualTo(200);
-            assertThat(app.count("SELECT count(*) FROM api_token WHERE name = 'from-cli'")).isEqualTo(1);
+            assertThat(app.count("SELECT count(*) FROM api_token WHERE name = 'from-cli' AND access = 'read'"))
+                    .isEqualTo(1);
+            // --read-only: it reads, and may not start a run
+            assertThat(app.send(HttpRequest.newBuilder(URI.create(app.baseUrl() + "/api/runs"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")), token).status()).isEqualTo(403);
             assertThat(app.count("SELECT count(*) FROM cell WHERE run_id = ? AND (status <> 'pending' OR attempts > 0"
                     + " OR lease_owner IS NOT NULL)", run)).as("cells claimed").isZero();
             assertThat(app.count("SELECT count(*) FROM workspace WHERE slug = 'never-imported'")).isZero();

@@ -147,9 +147,65 @@ class TenantIsolationTest {
     @Test
     void bodiesOverOneMegabyteAre413() {
         String big = "{\"providers\":[\"" + "x".repeat(1_100_000) + "\"]}";
+        long runs = app.count("SELECT count(*) FROM run");
         var r = app.post("/api/runs", big);
         assertThat(r.status()).isEqualTo(413);
-        assertThat(app.count("SELECT count(*) FROM run WHERE workspace_id = ? AND trigger = 'api' AND created_at > now() - interval '1 second'",
-                app.app().bean(dev.sightline.workspace.ImportedWorkspaces.class).defaultWorkspace().id())).isZero();
+        assertThat(app.count("SELECT count(*) FROM run")).isEqualTo(runs);
+    }
+
+    /**
+     * A read-only token (for a dashboard on a wall, a BI export, a colleague who looks) reads everything of its
+     * workspace, opens event streams and analyses text, and is answered 403 for anything that changes what is stored:
+     * starting or cancelling runs, prompts, tokens (not even its own revocation), re-analysis.
+     */
+    @Test
+    void aReadOnlyTokenReadsEverythingAndChangesNothing() {
+        var created = app.post("/api/tokens", "{\"name\":\"wall\",\"access\":\"read\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().get("access").asText()).isEqualTo("read");
+        String reader = created.json().get("token").asText();
+        long readerId = created.json().get("id").asLong();
+        long run = app.startRun("{\"providers\":[\"openai\"],\"promptTags\":[\"topic:pricing\"]}");
+        app.awaitRun(run, Duration.ofSeconds(30));
+
+        for (String path : new String[] {"/api/runs", "/api/runs/" + run, "/api/runs/" + run + "/cells",
+                "/api/runs/" + run + "/report", "/api/metrics", "/api/citations/domains", "/api/prompts", "/api/tokens",
+                "/api/health"}) {
+            assertThat(as(reader, "GET", path, null).status()).as(path).isEqualTo(200);
+        }
+        assertThat(as(reader, "GET", "/api/tokens", null).json().get("tokens").findValuesAsText("access"))
+                .contains("full", "read");
+        assertThat(as(reader, "POST", "/api/events/tickets", null).status()).isEqualTo(201);
+        assertThat(as(reader, "POST", "/api/analyze", "{\"brand\":{\"name\":\"Pipedrive\"},"
+                + "\"text\":\"Pipedrive is a solid CRM.\"}").status()).isEqualTo(200);
+
+        long runs = app.count("SELECT count(*) FROM run");
+        long tokens = app.count("SELECT count(*) FROM api_token");
+        long prompts = app.count("SELECT count(*) FROM prompt");
+        String[][] writes = {
+                {"POST", "/api/runs", "{\"providers\":[\"gemini\"]}"},
+                {"POST", "/api/runs/" + run + "/cancel", null},
+                {"POST", "/api/runs/" + run + "/reanalyze", null},
+                {"POST", "/api/tokens", "{\"name\":\"escalate\",\"access\":\"full\"}"},
+                {"DELETE", "/api/tokens/" + readerId, null},
+                {"POST", "/api/prompts", "{\"name\": \"p\", \"type\": \"generator\"}"}};
+        for (String[] w : writes) {
+            TestApp.Reply r = as(reader, w[0], w[1], w[2]);
+            assertThat(r.status()).as(w[0] + " " + w[1]).isEqualTo(403);
+            assertThat(r.json().get("error").get("field").asText()).isEqualTo("Authorization");
+            assertThat(r.json().get("error").get("message").asText()).contains("may only read");
+        }
+        assertThat(app.count("SELECT count(*) FROM run")).isEqualTo(runs);
+        assertThat(app.count("SELECT count(*) FROM api_token")).isEqualTo(tokens);
+        assertThat(app.count("SELECT count(*) FROM prompt")).isEqualTo(prompts);
+        assertThat(app.count("SELECT count(*) FROM api_token WHERE id = ? AND revoked_at IS NULL", readerId)).isEqualTo(1);
+
+        // full access is the default; an access that does not exist is refused by name
+        assertThat(app.post("/api/tokens", "{\"name\":\"by-default\"}").json().get("access").asText())
+                .isEqualTo("full");
+        TestApp.Reply bad = app.post("/api/tokens", "{\"name\":\"x\",\"access\":\"admin\"}");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("error").get("field").asText()).isEqualTo("access");
+        assertThat(app.count("SELECT count(*) FROM api_token WHERE name = 'x'")).isZero();
     }
 }
