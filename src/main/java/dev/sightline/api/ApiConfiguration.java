@@ -45,6 +45,7 @@ public final class ApiConfiguration implements CamelConfiguration {
         Config config = new Config(ctx.getPropertiesComponent()::resolveProperty);
         authFailures(config);
         newReadSlots(config);
+        newAnalyzeSlots(config);
     }
 
     /**
@@ -114,7 +115,23 @@ public final class ApiConfiguration implements CamelConfiguration {
 
     static ReadSlots newReadSlots(Config config) {
         int cores = Runtime.getRuntime().availableProcessors();
-        return new ReadSlots(config.integer("sightline.api.read-slots", cores + 1, 1, 10_000),
+        return new ReadSlots("sightline.api.read-slots", config.integer("sightline.api.read-slots", cores + 1, 1, 10_000),
+                config.duration("sightline.api.read-wait", Duration.ofSeconds(30)));
+    }
+
+    /**
+     * {@code POST /api/analyze} computing at a time: half the cores by default (at least one), so texts sent to be
+     * analysed (up to camel.server.max-body-size each) leave the rest to the daily run and the dashboard.
+     */
+    @BindToRegistry(value = "analyzeSlots", lazy = true)
+    public ReadSlots analyzeSlots(Config config) {
+        return newAnalyzeSlots(config);
+    }
+
+    static ReadSlots newAnalyzeSlots(Config config) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return new ReadSlots("sightline.api.analyze-slots",
+                config.integer("sightline.api.analyze-slots", Math.max(1, cores / 2), 1, 10_000),
                 config.duration("sightline.api.read-wait", Duration.ofSeconds(30)));
     }
 

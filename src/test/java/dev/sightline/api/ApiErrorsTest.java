@@ -54,7 +54,7 @@ class ApiErrorsTest {
      */
     @Test
     void aReadThatFindsNoSlotIs503WithRetryAfter() throws Exception {
-        ReadSlots slots = app.app().bean(ReadSlots.class);
+        ReadSlots slots = app.app().context().getRegistry().lookupByNameAndType("readSlots", ReadSlots.class);
         assertThat(app.get("/api/metrics").status()).isEqualTo(200);
         assertError(app.get("/api/metrics?groupBy=colour"), 400, "groupBy");
         // the slot goes back when the exchange completes, which may be just after the client has the reply

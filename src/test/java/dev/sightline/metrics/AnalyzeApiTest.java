@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.sightline.analysis.AliasAttack;
 import dev.sightline.api.AnalyzeApi;
+import dev.sightline.api.ReadSlots;
 import dev.sightline.testing.TestApp;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +38,7 @@ class AnalyzeApiTest {
 
     @BeforeAll
     static void start() {
-        app = TestApp.start("analyze_api", Map.of());
+        app = TestApp.start("analyze_api", Map.of("sightline.api.analyze-slots", "1", "sightline.api.read-wait", "1s"));
     }
 
     @AfterAll
@@ -251,5 +252,28 @@ class AnalyzeApiTest {
         assertThat(error.get("code").asText()).isEqualTo("invalid_request");
         assertThat(error.get("field").asText()).as(r.body()).isEqualTo(field);
         assertThat(r.body()).doesNotContain("Exception");
+    }
+
+    /**
+     * Texts sent to be analysed take turns in slots of their own (sightline.api.analyze-slots): while every slot is
+     * taken, another waits, and after sightline.api.read-wait it is answered 503 naming the setting; the dashboard's
+     * reads are not held up by it.
+     */
+    @Test
+    void analysesTakeTurnsInSlotsOfTheirOwn() throws Exception {
+        ReadSlots slots = app.app().context().getRegistry().lookupByNameAndType("analyzeSlots", ReadSlots.class);
+        org.apache.camel.Exchange computing = new org.apache.camel.support.DefaultExchange(app.app().context());
+        slots.take(computing);
+        try {
+            TestApp.Reply busy = analyze(request(ANSWER));
+            assertThat(busy.status()).as(busy.body()).isEqualTo(503);
+            assertThat(busy.json().get("error").get("message").asText()).contains("sightline.api.analyze-slots=1");
+            assertThat(busy.header("Retry-After")).isEqualTo("1");
+            assertThat(app.get("/api/metrics").status()).isEqualTo(200);
+        } finally {
+            computing.getExchangeExtension().handoverCompletions().forEach(s -> s.onComplete(computing));
+        }
+        assertThat(analyze(request(ANSWER)).status()).isEqualTo(200);
+        assertThat(slots.free()).isEqualTo(1);
     }
 }
