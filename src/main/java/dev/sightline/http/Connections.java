@@ -16,10 +16,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the HTTP server answering while clients hold connections open without finishing a request (slowloris,
  * half-open connections, bodies sent a byte at a time): a connection must send a whole request head within the header
- * timeout of opening or of its previous response, and the request's body within the body timeout of its head; a
+ * timeout of opening or of its previous response, and the request's body within the body timeout of its head, plus a
+ * second for every {@code body-min-rate} bytes received (an upload that keeps up with that rate is never cut); a
  * client address may hold a bounded number of connections; and when all connections are in use, the one that has
- * waited longest for a request head makes room, or else the one whose body has been arriving longest (once that is
- * longer than the header timeout), so a client with a real request always gets in. What was refused or closed is logged as one summary line per interval, never a line per connection.
+ * waited longest for a request head makes room, or else a body that lags the minimum rate by more than the header
+ * timeout, so a client with a real request always gets in. What was refused or closed is logged as one summary line per interval, never a line per connection.
  */
 final class Connections {
 
@@ -35,8 +36,8 @@ final class Connections {
     /** Connections whose request's body is still arriving, longest first. */
     private final LinkedHashSet<Conn> reading = new LinkedHashSet<>();
     /**
-     * Of those, the ones whose body has been arriving for longer than the header timeout, longest first, as the last
-     * sweep found them (whether a body is complete is asked of Vert.x outside this object's lock).
+     * Of those, the ones whose body lags the minimum rate by more than the header timeout, longest arriving first, as
+     * the last sweep found them (whether a body is complete is asked of Vert.x outside this object's lock).
      */
     private final LinkedHashSet<Conn> slowBodies = new LinkedHashSet<>();
     private final Map<String, Integer> perClient = new HashMap<>();
@@ -131,8 +132,9 @@ final class Connections {
                 waiting.remove(conn);
                 if (!ended) {
                     reading.remove(conn);
-                    conn.body = request;
+                    // the start first: a sweep that sees this request (volatile) sees its start too
                     conn.bodySince = System.nanoTime();
+                    conn.body = request;
                     reading.add(conn);
                 }
             }
@@ -198,9 +200,14 @@ final class Connections {
             long since = c.bodySince;
             if (r == null || r.isEnded()) {
                 complete.put(c, r);
-            } else if (now - since >= bodyTimeoutNanos) {
+                continue;
+            }
+            // the time it took, less what the bytes received would take at the minimum rate: an upload that keeps
+            // up never lags, so it is neither cut nor evicted, however long it takes
+            long lag = now - since - limits.creditNanos(r.bytesRead());
+            if (lag >= bodyTimeoutNanos) {
                 lateBodies.put(c, r);
-            } else if (now - since >= headerTimeoutNanos) {
+            } else if (lag >= headerTimeoutNanos) {
                 slow.add(c);
             }
         }
@@ -227,7 +234,8 @@ final class Connections {
             c.connection.close();
         }
         for (Conn c : late) {
-            summary.count("request body not whole within sightline.http.body-timeout", c.client);
+            summary.count("request body slower than sightline.http.body-min-rate past sightline.http.body-timeout",
+                    c.client);
             c.connection.close();
         }
         summary.logIfDue(now);

@@ -15,7 +15,10 @@ import dev.sightline.config.ConfigException;
  *
  * @param headerTimeout           a connection must send a whole request head within this of opening, or of its
  *                                previous response
- * @param bodyTimeout             a request's body must have arrived whole within this of its head
+ * @param bodyTimeout             a request's body must have arrived whole within this of its head, plus a second for
+ *                                every {@code bodyMinRate} bytes of it received so far
+ * @param bodyMinRate             bytes a second that keep a body in time: a large upload that arrives at least this
+ *                                fast is never cut, a body trickled slower is cut at the body timeout
  * @param idleTimeout             a connection that sends and receives nothing for this long is closed
  * @param maxConnections          open connections in all
  * @param maxConnectionsPerClient open connections from one client address
@@ -25,8 +28,9 @@ import dev.sightline.config.ConfigException;
  *                                error message only: Camel's body handler enforces it
  * @param clients                 who a connection or request comes from ({@code sightline.http.trusted-proxies})
  */
-public record HttpLimits(Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout, int maxConnections, int maxConnectionsPerClient,
-                         int maxHeaderSize, int maxRequestLine, long maxBodySize, ClientAddresses clients) {
+public record HttpLimits(Duration headerTimeout, Duration bodyTimeout, long bodyMinRate, Duration idleTimeout,
+                         int maxConnections, int maxConnectionsPerClient, int maxHeaderSize, int maxRequestLine,
+                         long maxBodySize, ClientAddresses clients) {
 
     public static HttpLimits from(Config c) {
         Duration header = c.duration("sightline.http.header-timeout", Duration.ofSeconds(10));
@@ -49,9 +53,15 @@ public record HttpLimits(Duration headerTimeout, Duration bodyTimeout, Duration 
         } catch (NumberFormatException e) {
             throw new ConfigException("Invalid setting camel.server.max-body-size: not a whole number");
         }
-        return new HttpLimits(header, bodyTimeout, idle, max, perClient,
+        long minRate = c.bytes("sightline.http.body-min-rate", 16 << 10, 1, 1L << 30);
+        return new HttpLimits(header, bodyTimeout, minRate, idle, max, perClient,
                 c.integer("sightline.http.max-header-size", 8192, 1024, 1 << 20),
                 c.integer("sightline.http.max-request-line", 4096, 256, 1 << 20), body, ClientAddresses.from(c));
+    }
+
+    /** The time {@code bytesRead} bytes of a body would take at the minimum rate: how much of its wait they excuse. */
+    long creditNanos(long bytesRead) {
+        return (long) (bytesRead * 1e9 / bodyMinRate);
     }
 
     /**

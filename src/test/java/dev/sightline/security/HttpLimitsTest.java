@@ -36,6 +36,8 @@ class HttpLimitsTest {
     static final String PROXY = "127.0.7.1";
     static final Duration HEADER_TIMEOUT = Duration.ofSeconds(2);
     static final Duration BODY_TIMEOUT = Duration.ofSeconds(6);
+    /** Bytes a second that keep a body in time however long it takes. */
+    static final int MIN_RATE = 1024;
     static TestApp app;
     static int port;
 
@@ -44,6 +46,7 @@ class HttpLimitsTest {
         app = TestApp.start("http_limits", Map.of(
                 "sightline.http.header-timeout", HEADER_TIMEOUT.toMillis() + "ms",
                 "sightline.http.body-timeout", BODY_TIMEOUT.toMillis() + "ms",
+                "sightline.http.body-min-rate", MIN_RATE + "",
                 "sightline.http.max-connections", String.valueOf(MAX),
                 "sightline.http.max-connections-per-client", String.valueOf(PER_CLIENT),
                 "sightline.http.trusted-proxies", PROXY));
@@ -59,13 +62,19 @@ class HttpLimitsTest {
 
     /** A connection from a loopback address of our choice (all of 127/8 is local), with half a request sent. */
     static Socket halfOpen(String from) throws IOException {
+        Socket s = connectFrom(from);
+        OutputStream out = s.getOutputStream();
+        out.write("GET /api/health HTTP/1.1\r\nHost: sightline\r\nX-Wait: ".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return s;
+    }
+
+    /** A connection to the app from a loopback address of our choice. */
+    static Socket connectFrom(String from) throws IOException {
         Socket s = new Socket();
         s.setReuseAddress(true);
         s.bind(new InetSocketAddress(from, 0));
         s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-        OutputStream out = s.getOutputStream();
-        out.write("GET /api/health HTTP/1.1\r\nHost: sightline\r\nX-Wait: ".getBytes(StandardCharsets.US_ASCII));
-        out.flush();
         return s;
     }
 
@@ -173,25 +182,32 @@ class HttpLimitsTest {
         }
     }
 
+    /**
+     * Sends a byte every 300 ms until the server closes the connection or the patience runs out: how long the server
+     * let it go on (asserted to have closed it).
+     */
+    static Duration trickleUntilClosed(Socket s, char c, Duration patience) throws IOException {
+        long started = System.nanoTime();
+        OutputStream out = s.getOutputStream();
+        boolean closed = false;
+        while (!closed && System.nanoTime() - started < patience.toNanos()) {
+            try {
+                out.write(c);
+                out.flush();
+            } catch (IOException e) {
+                closed = true;
+                break;
+            }
+            closed = closedByServer(s, 300);
+        }
+        assertThat(closed).as("closed although it kept sending").isTrue();
+        return Duration.ofNanos(System.nanoTime() - started);
+    }
+
     @Test
     void aHeadTrickledByteByByteIsCutAtTheHeaderTimeout() throws Exception {
         try (Socket s = halfOpen("127.0.3.1")) {
-            long started = System.nanoTime();
-            OutputStream out = s.getOutputStream();
-            boolean closed = false;
-            while (!closed && System.nanoTime() - started < HEADER_TIMEOUT.plusSeconds(4).toNanos()) {
-                try {
-                    out.write('x');
-                    out.flush();
-                } catch (IOException e) {
-                    closed = true;
-                    break;
-                }
-                closed = closedByServer(s, 300);
-            }
-            Duration took = Duration.ofNanos(System.nanoTime() - started);
-            assertThat(closed).as("closed although it kept sending").isTrue();
-            assertThat(took).isLessThan(HEADER_TIMEOUT.plusSeconds(2));
+            assertThat(trickleUntilClosed(s, 'x', HEADER_TIMEOUT.plusSeconds(4))).isLessThan(HEADER_TIMEOUT.plusSeconds(2));
         }
     }
 
@@ -219,12 +235,37 @@ class HttpLimitsTest {
         }
     }
 
+    /**
+     * A large upload over a slow line takes longer than the body timeout: as long as it keeps up with the minimum rate
+     * it is not cut (a dataset of 100 MB over 10 Mbit/s takes 80 s).
+     */
+    @Test
+    void anUploadThatKeepsUpWithTheMinimumRateIsNotCut() throws Exception {
+        int seconds = (int) BODY_TIMEOUT.toSeconds() + 2;
+        int chunk = 2 * MIN_RATE / 4; // every 250 ms: twice the minimum rate
+        String head = "{\"brand\":{\"name\":\"Pipedrive\"},\"text\":\"Pipedrive is a CRM.";
+        String tail = "\"}";
+        int length = head.length() + seconds * 4 * chunk + tail.length();
+        try (Socket s = connectFrom("127.0.8.1")) {
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /api/analyze HTTP/1.1\r\nHost: sightline\r\nAuthorization: Bearer " + TestApp.TOKEN
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + length + "\r\n\r\n" + head)
+                    .getBytes(StandardCharsets.US_ASCII));
+            for (int i = 0; i < seconds * 4; i++) {
+                out.write(" ".repeat(chunk).getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                Thread.sleep(250); // the slow line under test, not a wait for the app
+            }
+            out.write(tail.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            s.setSoTimeout(10_000);
+            assertThat(new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+        }
+    }
+
     /** A connection that sent a request head announcing a big body, and one byte of it. */
     static Socket slowBody(String from) throws IOException {
-        Socket s = new Socket();
-        s.setReuseAddress(true);
-        s.bind(new InetSocketAddress(from, 0));
-        s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+        Socket s = connectFrom(from);
         OutputStream out = s.getOutputStream();
         out.write(("POST /api/analyze HTTP/1.1\r\nHost: sightline\r\nContent-Type: application/json\r\n"
                 + "Content-Length: 1000000\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
@@ -235,22 +276,8 @@ class HttpLimitsTest {
     @Test
     void aBodyTrickledPastTheBodyTimeoutIsCut() throws Exception {
         try (Socket s = slowBody("127.0.4.1")) {
-            long started = System.nanoTime();
-            OutputStream out = s.getOutputStream();
-            boolean closed = false;
-            while (!closed && System.nanoTime() - started < BODY_TIMEOUT.plusSeconds(5).toNanos()) {
-                try {
-                    out.write(' ');
-                    out.flush();
-                } catch (IOException e) {
-                    closed = true;
-                    break;
-                }
-                closed = closedByServer(s, 300);
-            }
-            Duration took = Duration.ofNanos(System.nanoTime() - started);
-            assertThat(closed).as("closed although it kept sending").isTrue();
-            assertThat(took).isBetween(BODY_TIMEOUT.minusMillis(500), BODY_TIMEOUT.plusSeconds(2));
+            assertThat(trickleUntilClosed(s, ' ', BODY_TIMEOUT.plusSeconds(5)))
+                    .isBetween(BODY_TIMEOUT.minusMillis(500), BODY_TIMEOUT.plusSeconds(2));
         }
     }
 
