@@ -182,11 +182,14 @@ public final class EventStreams implements AutoCloseable {
     void closeRevoked() {
         try {
             byToken.keySet().removeIf(Subscription::isClosed);
-            if (byToken.isEmpty()) {
+            // the streams open now: one that opens while the database is asked was not asked about, and waits for
+            // the next check
+            Map<Subscription, Long> open = Map.copyOf(byToken);
+            if (open.isEmpty()) {
                 return;
             }
-            java.util.Set<Long> live = tokens.live(new java.util.HashSet<>(byToken.values()));
-            byToken.forEach((sub, token) -> {
+            java.util.Set<Long> live = tokens.live(new java.util.HashSet<>(open.values()));
+            open.forEach((sub, token) -> {
                 if (!live.contains(token)) {
                     LOG.info("Event stream of revoked token {} closed", token);
                     byToken.remove(sub);

@@ -94,6 +94,7 @@ public final class EventsApi {
             String why = switch (r.refusal()) {
                 case USED -> "ticket was already used: ask POST /api/events/tickets for a new one";
                 case EXPIRED -> "ticket expired: ask POST /api/events/tickets for a new one";
+                case REVOKED -> "the token that asked for this ticket was revoked";
                 case UNKNOWN -> "unknown ticket";
             };
             throw new ApiException(401, "unauthorized", "ticket", why);

@@ -20,7 +20,7 @@ public final class Tickets {
     }
 
     /** Why a ticket opens nothing. */
-    public enum Refusal { UNKNOWN, USED, EXPIRED }
+    public enum Refusal { UNKNOWN, USED, EXPIRED, REVOKED }
 
     /** A redeemed ticket's workspace and the token that asked for it (null for tickets from before V26). */
     public record Redeemed(Long workspaceId, Long tokenId, Refusal refusal) {
@@ -32,10 +32,14 @@ public final class Tickets {
             RETURNING expires_at""";
     private static final String PURGE = "DELETE FROM event_ticket WHERE expires_at < now() - interval '1 hour'";
     private static final String REDEEM = """
-            UPDATE event_ticket SET used_at = now()
+            UPDATE event_ticket e SET used_at = now()
              WHERE hash = ? AND used_at IS NULL AND expires_at > now()
+               AND NOT EXISTS (SELECT 1 FROM api_token t WHERE t.id = e.token_id AND t.revoked_at IS NOT NULL)
             RETURNING workspace_id, token_id""";
-    private static final String STATE = "SELECT used_at IS NOT NULL AS used FROM event_ticket WHERE hash = ?";
+    private static final String STATE = """
+            SELECT e.used_at IS NOT NULL AS used,
+                   EXISTS (SELECT 1 FROM api_token t WHERE t.id = e.token_id AND t.revoked_at IS NOT NULL) AS revoked
+              FROM event_ticket e WHERE hash = ?""";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -62,7 +66,10 @@ public final class Tickets {
         return new Ticket(ticket, expires);
     }
 
-    /** The ticket's workspace, once: a second use, or one after it expired, is refused with the reason. */
+    /**
+     * The ticket's workspace, once: a second use, one after it expired, or one whose token was revoked since it asked
+     * for the ticket, is refused with the reason.
+     */
     public Redeemed redeem(String ticket) {
         if (ticket == null || ticket.length() > 100) {
             return new Redeemed(null, null, Refusal.UNKNOWN);
@@ -73,8 +80,9 @@ public final class Tickets {
         if (ok.isPresent()) {
             return ok.get();
         }
-        return jdbc.queryOne(STATE, rs -> rs.getBoolean("used"), hash)
-                .map(used -> new Redeemed(null, null, used ? Refusal.USED : Refusal.EXPIRED))
+        return jdbc.queryOne(STATE, rs -> rs.getBoolean("used") ? Refusal.USED
+                        : rs.getBoolean("revoked") ? Refusal.REVOKED : Refusal.EXPIRED, hash)
+                .map(why -> new Redeemed(null, null, why))
                 .orElse(new Redeemed(null, null, Refusal.UNKNOWN));
     }
 }

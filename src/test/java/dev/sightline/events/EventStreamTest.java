@@ -265,6 +265,8 @@ class EventStreamTest {
         long id = created.json().get("id").asLong();
         String ticket = app.send(HttpRequest.newBuilder(URI.create(app.baseUrl() + "/api/events/tickets"))
                 .POST(HttpRequest.BodyPublishers.noBody()), leaked).json().get("ticket").asText();
+        String unused = app.send(HttpRequest.newBuilder(URI.create(app.baseUrl() + "/api/events/tickets"))
+                .POST(HttpRequest.BodyPublishers.noBody()), leaked).json().get("ticket").asText();
         try (SseClient byToken = SseClient.open(app.baseUrl() + "/api/events",
                      Map.of("Authorization", "Bearer " + leaked));
              SseClient byTicket = SseClient.open(app.baseUrl() + "/api/events?ticket=" + ticket, Map.of());
@@ -278,6 +280,10 @@ class EventStreamTest {
                     () -> byToken.ended() && byTicket.ended());
             assertThat(other.ended()).as("a stream of another token").isFalse();
         }
+        // a ticket the token asked for before it was revoked opens nothing
+        TestApp.Reply late = get("/api/events?ticket=" + unused, Map.of());
+        assertThat(late.status()).isEqualTo(401);
+        assertThat(late.json().get("error").get("message").asText()).contains("revoked");
     }
 
     private static TestApp.Reply get(String path, Map<String, String> headers) {
