@@ -27,10 +27,13 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     /**
      * One event, one line: a line break inside a message (a dataset's or competitor's name, anything a request
      * carried) is written as {@code \n}, so no value can forge a log line of its own. A stack trace still follows
-     * on lines of its own.
+     * on lines of its own; a line of it that is no frame ({@code \tat ...}, {@code \t... n common frames}) or cause
+     * ({@code Caused by: }), which only a line break in an exception's message makes, starts with a tab, so it cannot
+     * pass for a log line either.
      */
     static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level [%thread] %logger{20} - "
-            + "%replace(%msg){'\\r\\n|\\r|\\n', '\\\\n'}%n";
+            + "%replace(%msg){'\\r\\n|\\r|\\n', '\\\\n'}%n"
+            + "%replace(%ex){'(\\r\\n|\\r|\\n)(?!\\t|Caused by: |\\z)', '$1\t'}";
 
     /** Loggers other than {@code dev.sightline} and the root (INFO), with their levels. */
     static final Map<String, Level> LEVELS = Map.ofEntries(

@@ -63,7 +63,7 @@ public final class AddressPolicy {
 
     /**
      * The IPv4 address an IPv6 address reaches when it embeds one, which is then what must be public: IPv4-mapped
-     * (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d), NAT64's well-known prefix (64:ff9b::a.b.c.d, RFC 6052: on a
+     * (::ffff:a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d) and IPv4-compatible (::a.b.c.d), NAT64's well-known prefix (64:ff9b::a.b.c.d, RFC 6052: on a
      * host with NAT64 it reaches a.b.c.d) and 6to4 (2002:aabb:ccdd::/48, RFC 3056). Null when it embeds none.
      */
     public static byte[] embeddedV4(byte[] b) {
@@ -75,12 +75,15 @@ public final class AddressPolicy {
             zeros80 &= b[i] == 0;
         }
         boolean mapped = zeros80 && b[10] == (byte) 0xff && b[11] == (byte) 0xff;
+        // IPv4-translated, ::ffff:0:a.b.c.d (SIIT, RFC 6145): where it is deployed it reaches a.b.c.d
+        boolean translated = b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 0 && b[4] == 0 && b[5] == 0 && b[6] == 0
+                && b[7] == 0 && b[8] == (byte) 0xff && b[9] == (byte) 0xff && b[10] == 0 && b[11] == 0;
         boolean compatible = zeros80 && b[10] == 0 && b[11] == 0 && (b[12] | b[13]) != 0;
         boolean nat64 = b[0] == 0x00 && b[1] == 0x64 && b[2] == (byte) 0xff && b[3] == (byte) 0x9b;
         for (int i = 4; nat64 && i < 12; i++) {
             nat64 = b[i] == 0;
         }
-        if (mapped || compatible || nat64) {
+        if (mapped || translated || compatible || nat64) {
             return java.util.Arrays.copyOfRange(b, 12, 16);
         }
         if (b[0] == 0x20 && b[1] == 0x02) {
@@ -92,7 +95,8 @@ public final class AddressPolicy {
     /**
      * IPv6 ranges that are never a web site's and may lead inside: NAT64 local-use prefixes (64:ff9b:1::/48, where
      * the IPv4 address sits wherever the operator's prefix length puts it), Teredo (2001::/32, a tunnel to an IPv4
-     * client), documentation (2001:db8::/32) and discard-only (100::/64) addresses.
+     * client), documentation (2001:db8::/32) and discard-only (100::/64) addresses, and the part of ::/96 that
+     * embeds no IPv4 address anything could route to (::0.0.x.y: ::, ::1 and the like).
      */
     public static boolean reservedV6(byte[] b) {
         if (b.length != 16) {
@@ -102,7 +106,12 @@ public final class AddressPolicy {
         int w1 = (b[2] & 0xff) << 8 | (b[3] & 0xff);
         int w2 = (b[4] & 0xff) << 8 | (b[5] & 0xff);
         int w3 = (b[6] & 0xff) << 8 | (b[7] & 0xff);
-        return (w0 == 0x0064 && w1 == 0xff9b && w2 == 0x0001)
+        boolean lowCompatible = true;
+        for (int i = 0; i < 14; i++) {
+            lowCompatible &= b[i] == 0;
+        }
+        return lowCompatible
+                || (w0 == 0x0064 && w1 == 0xff9b && w2 == 0x0001)
                 || (w0 == 0x2001 && w1 == 0x0000)
                 || (w0 == 0x2001 && w1 == 0x0db8)
                 || (w0 == 0x0100 && w1 == 0 && w2 == 0 && w3 == 0);

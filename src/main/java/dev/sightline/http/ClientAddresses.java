@@ -63,9 +63,9 @@ public final class ClientAddresses {
             } catch (NumberFormatException ex) {
                 prefix = -1;
             }
-            if (prefix < 0 || prefix > bits) {
-                throw new ConfigException("Invalid setting " + SETTING + ": '" + entry + "' has a prefix length outside 0-"
-                        + bits);
+            if (prefix < 1 || prefix > bits) {
+                throw new ConfigException("Invalid setting " + SETTING + ": '" + entry + "' has a prefix length outside 1-"
+                        + bits + (prefix == 0 ? " (a /0 would trust every address: anybody could name any client)" : ""));
             }
         }
         return new IpSubnetFilterRule(address, prefix, IpFilterRuleType.ACCEPT);

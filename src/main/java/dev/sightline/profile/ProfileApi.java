@@ -34,7 +34,8 @@ import dev.sightline.workspace.WorkspaceRepository;
 /**
  * {@code POST /api/workspace/apply-profile}: a person accepted a brand profile (as proposed, {@code {"jobId": n}},
  * or as they edited it, {@code {"profile": {...}}}); it is merged into the workspace's file, which is written back
- * (the previous content kept as {@code <file>.bak}) and imported, so the change holds at the next start too.
+ * (the previous content kept as {@code <file>.<UTC time>.bak}, the newest {@value #KEPT_BACKUPS} of them) and
+ * imported, so the change holds at the next start too.
  */
 public final class ProfileApi {
 
@@ -47,6 +48,10 @@ public final class ProfileApi {
             .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR));
     private static final java.time.format.DateTimeFormatter BACKUP_STAMP =
             java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").withZone(java.time.ZoneOffset.UTC);
+
+    /** Backups of a workspace file kept; older ones are removed when a new one is written. */
+    static final int KEPT_BACKUPS = 20;
+    private static final java.util.regex.Pattern BACKUP_NAME = java.util.regex.Pattern.compile("\\.\\d{8}-\\d{6}-\\d{3}\\.bak");
 
     private final JobRepository jobs;
     private final WorkspaceRepository workspaces;
@@ -110,6 +115,31 @@ public final class ProfileApi {
         }
         JsonNode result = Json.parseObject(job.result());
         return result == null ? null : result.get("proposal");
+    }
+
+    /**
+     * Removes all but the newest {@code keep} dated backups of a file ({@code <file>.<yyyyMMdd-HHmmss-SSS>.bak}, which
+     * sort by name as by time); anything else beside it is left alone. A backup that cannot be removed is logged.
+     */
+    static void pruneBackups(Path file, int keep) {
+        String prefix = file.getFileName().toString();
+        List<Path> backups;
+        try (var siblings = Files.list(file.toAbsolutePath().getParent())) {
+            backups = siblings.filter(p -> {
+                String n = p.getFileName().toString();
+                return n.startsWith(prefix) && BACKUP_NAME.matcher(n.substring(prefix.length())).matches();
+            }).sorted().toList();
+        } catch (IOException e) {
+            LOG.warn("Cannot list the backups of {}: {}", file, e.getMessage());
+            return;
+        }
+        for (Path old : backups.subList(0, Math.max(0, backups.size() - keep))) {
+            try {
+                Files.deleteIfExists(old);
+            } catch (IOException e) {
+                LOG.warn("Cannot remove the old backup {}: {}", old, e.getMessage());
+            }
+        }
     }
 
     /** The file the workspace was imported from (sightline.workspace.file). */
@@ -186,6 +216,7 @@ public final class ProfileApi {
             }
             Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             tmp = null;
+            pruneBackups(abs, KEPT_BACKUPS);
             return backup == null ? null : file.resolveSibling(backup.getFileName());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write workspace file " + file, e);

@@ -48,6 +48,28 @@ class LogSetupTest {
     }
 
     @Test
+    void aLineBreakInAnExceptionsMessageCannotForgeALogLineEither() {
+        LoggerContext lc = new LoggerContext();
+        LogSetup.apply(lc, Level.INFO);
+        var console = (ConsoleAppender<ch.qos.logback.classic.spi.ILoggingEvent>) lc.getLogger(
+                org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("CONSOLE");
+        var failure = new IllegalStateException("bad value 'x\n11:59:59.999 ERROR [main] d.s.a.ApiAuth - forged'",
+                new IllegalArgumentException("inner\r\n11:59:59.998 INFO  [main] d.s.a.ApiAuth - forged too"));
+        var event = new ch.qos.logback.classic.spi.LoggingEvent("x", lc.getLogger("dev.sightline.http.ErrorPages"),
+                Level.ERROR, "HTTP 500 failed", failure, null);
+        String out = new String(console.getEncoder().encode(event), java.nio.charset.StandardCharsets.UTF_8);
+        java.util.List<String> lines = out.lines().toList();
+        // one line of the event's own, then the stack trace: every other line a frame, a cause or indented
+        assertThat(lines.get(0)).endsWith("HTTP 500 failed");
+        assertThat(lines.stream().filter(l -> l.matches("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*"))).hasSize(1);
+        assertThat(lines).contains("java.lang.IllegalStateException: bad value 'x",
+                "\t11:59:59.999 ERROR [main] d.s.a.ApiAuth - forged'");
+        assertThat(lines.stream().filter(l -> l.startsWith("Caused by: java.lang.IllegalArgumentException"))).hasSize(1);
+        assertThat(lines.stream().filter(l -> l.startsWith("java.lang.IllegalStateException"))).hasSize(1);
+        assertThat(lines.stream().filter(l -> l.startsWith("\tat "))).isNotEmpty();
+    }
+
+    @Test
     void theAppsLevelComesFromSightlineLogLevelAndDefaultsToInfo() {
         String before = System.getProperty("SIGHTLINE_LOG_LEVEL");
         try {

@@ -31,7 +31,9 @@ class WebhookAddressTest {
                 "fc00::1", "fe80::1", "::ffff:10.0.0.1", "::7f00:1", "::a00:1",
                 // IPv6 forms that reach an IPv4 address inside: NAT64 (well-known and local-use), 6to4, Teredo
                 "64:ff9b::7f00:1", "64:ff9b::a9fe:a9fe", "64:ff9b:1::a00:1", "2002:7f00:1::", "2002:a9fe:a9fe::1",
-                "2001:0:4136:e378:8000:63bf:3fff:fdd2", "2001:db8::1", "100::1"}) {
+                "2001:0:4136:e378:8000:63bf:3fff:fdd2", "2001:db8::1", "100::1",
+                // IPv4-translated (SIIT) and the rest of ::/96
+                "::ffff:0:a00:1", "::ffff:0:7f00:1", "::ffff:0:a9fe:a9fe", "::102", "::0.0.255.255"}) {
             assertThat(AddressPolicy.refusal(InetAddress.getByName(a))).as(a).isNotNull();
             assertThat(dev.sightline.fetch.AddressPolicy.isPublic(InetAddress.getByName(a))).as(a).isFalse();
         }
@@ -39,7 +41,7 @@ class WebhookAddressTest {
         assertThat(AddressPolicy.refusal(InetAddress.getByName("169.254.169.254"))).isEqualTo("a cloud metadata");
         // public ones, also embedded: NAT64 and 6to4 of a public IPv4 address reach that address
         for (String a : new String[] {"93.184.216.34", "8.8.8.8", "2606:4700::1111", "100.128.0.1", "172.32.0.1",
-                "64:ff9b::808:808", "2002:808:808::1", "2a00:1450:4001:81c::200e"}) {
+                "64:ff9b::808:808", "2002:808:808::1", "2a00:1450:4001:81c::200e", "::ffff:0:808:808"}) {
             assertThat(AddressPolicy.refusal(InetAddress.getByName(a))).as(a).isNull();
             assertThat(dev.sightline.fetch.AddressPolicy.isPublic(InetAddress.getByName(a))).as(a).isTrue();
         }
