@@ -33,31 +33,30 @@ class LogSetupTest {
         assertThat(lc.getLogger("org.apache.hc.client5.http.headers.x").getEffectiveLevel()).isEqualTo(Level.OFF);
     }
 
-    @Test
-    void aLineBreakInAMessageCannotForgeALogLine() {
+    /** What the app's console writes for one event of {@code logger}. */
+    static String written(String logger, Level level, String message, Throwable failure, Object... args) {
         LoggerContext lc = new LoggerContext();
         LogSetup.apply(lc, Level.INFO);
         var console = (ConsoleAppender<ch.qos.logback.classic.spi.ILoggingEvent>) lc.getLogger(
                 org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("CONSOLE");
-        var event = new ch.qos.logback.classic.spi.LoggingEvent("x", lc.getLogger("dev.sightline.api.Datasets"),
-                Level.INFO, "Dataset '{}' stored", null,
-                new Object[] {"x' stored\n11:59:59.999 ERROR [main] d.s.a.ApiAuth - forged\r\nend"});
-        String line = new String(console.getEncoder().encode(event), java.nio.charset.StandardCharsets.UTF_8);
+        var event = new ch.qos.logback.classic.spi.LoggingEvent("x", lc.getLogger(logger), level, message, failure,
+                args);
+        return new String(console.getEncoder().encode(event), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aLineBreakInAMessageCannotForgeALogLine() {
+        String line = written("dev.sightline.api.Datasets", Level.INFO, "Dataset '{}' stored", null,
+                "x' stored\n11:59:59.999 ERROR [main] d.s.a.ApiAuth - forged\r\nend");
         assertThat(line.lines()).hasSize(1);
         assertThat(line).contains("x' stored\\n11:59:59.999 ERROR [main] d.s.a.ApiAuth - forged\\nend' stored");
     }
 
     @Test
     void aLineBreakInAnExceptionsMessageCannotForgeALogLineEither() {
-        LoggerContext lc = new LoggerContext();
-        LogSetup.apply(lc, Level.INFO);
-        var console = (ConsoleAppender<ch.qos.logback.classic.spi.ILoggingEvent>) lc.getLogger(
-                org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("CONSOLE");
         var failure = new IllegalStateException("bad value 'x\n11:59:59.999 ERROR [main] d.s.a.ApiAuth - forged'",
                 new IllegalArgumentException("inner\r\n11:59:59.998 INFO  [main] d.s.a.ApiAuth - forged too"));
-        var event = new ch.qos.logback.classic.spi.LoggingEvent("x", lc.getLogger("dev.sightline.http.ErrorPages"),
-                Level.ERROR, "HTTP 500 failed", failure, null);
-        String out = new String(console.getEncoder().encode(event), java.nio.charset.StandardCharsets.UTF_8);
+        String out = written("dev.sightline.http.ErrorPages", Level.ERROR, "HTTP 500 failed", failure);
         java.util.List<String> lines = out.lines().toList();
         // one line of the event's own, then the stack trace: every other line a frame, a cause or indented
         assertThat(lines.get(0)).endsWith("HTTP 500 failed");
