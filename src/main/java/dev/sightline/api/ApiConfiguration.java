@@ -9,7 +9,7 @@ import org.apache.camel.CamelContext;
 import dev.sightline.admin.Invariants;
 import dev.sightline.alerts.AlertRepository;
 import dev.sightline.config.Config;
-import dev.sightline.http.ClientAddresses;
+import dev.sightline.http.HttpLimits;
 import dev.sightline.metrics.AnswerStates;
 import dev.sightline.metrics.MetricsRepository;
 import dev.sightline.provider.ProviderCircuits;
@@ -32,8 +32,8 @@ import dev.sightline.workspace.WorkspaceRepository;
 public final class ApiConfiguration implements CamelConfiguration {
 
     @BindToRegistry(value = "apiRequest", lazy = true)
-    public ApiRequest.Reader apiRequest(Config config) {
-        return new ApiRequest.Reader(ClientAddresses.from(config));
+    public ApiRequest.Reader apiRequest(HttpLimits limits) {
+        return new ApiRequest.Reader(limits.clients());
     }
 
     /**
@@ -114,8 +114,12 @@ public final class ApiConfiguration implements CamelConfiguration {
     }
 
     static ReadSlots newReadSlots(Config config) {
-        int cores = Runtime.getRuntime().availableProcessors();
-        return new ReadSlots("sightline.api.read-slots", config.integer("sightline.api.read-slots", cores + 1, 1, 10_000),
+        return slots(config, "sightline.api.read-slots", Runtime.getRuntime().availableProcessors() + 1);
+    }
+
+    /** Slots of the size a setting gives (or {@code byDefault}), waited for up to sightline.api.read-wait. */
+    private static ReadSlots slots(Config config, String setting, int byDefault) {
+        return new ReadSlots(setting, config.integer(setting, byDefault, 1, 10_000),
                 config.duration("sightline.api.read-wait", Duration.ofSeconds(30)));
     }
 
@@ -129,10 +133,7 @@ public final class ApiConfiguration implements CamelConfiguration {
     }
 
     static ReadSlots newAnalyzeSlots(Config config) {
-        int cores = Runtime.getRuntime().availableProcessors();
-        return new ReadSlots("sightline.api.analyze-slots",
-                config.integer("sightline.api.analyze-slots", Math.max(1, cores / 2), 1, 10_000),
-                config.duration("sightline.api.read-wait", Duration.ofSeconds(30)));
+        return slots(config, "sightline.api.analyze-slots", Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
     }
 
     @BindToRegistry(value = "analyzeApi", lazy = true)

@@ -63,26 +63,18 @@ public final class AddressPolicy {
 
     /**
      * The IPv4 address an IPv6 address reaches when it embeds one, which is then what must be public: IPv4-mapped
-     * (::ffff:a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d) and IPv4-compatible (::a.b.c.d), NAT64's well-known prefix (64:ff9b::a.b.c.d, RFC 6052: on a
-     * host with NAT64 it reaches a.b.c.d) and 6to4 (2002:aabb:ccdd::/48, RFC 3056). Null when it embeds none.
+     * (::ffff:a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d, SIIT, RFC 6145) and IPv4-compatible (::a.b.c.d), NAT64's
+     * well-known prefix (64:ff9b::a.b.c.d, RFC 6052: on a host with NAT64 it reaches a.b.c.d) and 6to4
+     * (2002:aabb:ccdd::/48, RFC 3056). Null when it embeds none.
      */
     public static byte[] embeddedV4(byte[] b) {
         if (b.length != 16) {
             return null;
         }
-        boolean zeros80 = true;
-        for (int i = 0; i < 10; i++) {
-            zeros80 &= b[i] == 0;
-        }
-        boolean mapped = zeros80 && b[10] == (byte) 0xff && b[11] == (byte) 0xff;
-        // IPv4-translated, ::ffff:0:a.b.c.d (SIIT, RFC 6145): where it is deployed it reaches a.b.c.d
-        boolean translated = b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 0 && b[4] == 0 && b[5] == 0 && b[6] == 0
-                && b[7] == 0 && b[8] == (byte) 0xff && b[9] == (byte) 0xff && b[10] == 0 && b[11] == 0;
-        boolean compatible = zeros80 && b[10] == 0 && b[11] == 0 && (b[12] | b[13]) != 0;
-        boolean nat64 = b[0] == 0x00 && b[1] == 0x64 && b[2] == (byte) 0xff && b[3] == (byte) 0x9b;
-        for (int i = 4; nat64 && i < 12; i++) {
-            nat64 = b[i] == 0;
-        }
+        boolean mapped = zeros(b, 0, 10) && b[10] == (byte) 0xff && b[11] == (byte) 0xff;
+        boolean translated = zeros(b, 0, 8) && b[8] == (byte) 0xff && b[9] == (byte) 0xff && zeros(b, 10, 12);
+        boolean compatible = zeros(b, 0, 12) && (b[12] | b[13]) != 0;
+        boolean nat64 = b[0] == 0x00 && b[1] == 0x64 && b[2] == (byte) 0xff && b[3] == (byte) 0x9b && zeros(b, 4, 12);
         if (mapped || translated || compatible || nat64) {
             return java.util.Arrays.copyOfRange(b, 12, 16);
         }
@@ -106,14 +98,20 @@ public final class AddressPolicy {
         int w1 = (b[2] & 0xff) << 8 | (b[3] & 0xff);
         int w2 = (b[4] & 0xff) << 8 | (b[5] & 0xff);
         int w3 = (b[6] & 0xff) << 8 | (b[7] & 0xff);
-        boolean lowCompatible = true;
-        for (int i = 0; i < 14; i++) {
-            lowCompatible &= b[i] == 0;
-        }
-        return lowCompatible
+        return zeros(b, 0, 14)
                 || (w0 == 0x0064 && w1 == 0xff9b && w2 == 0x0001)
                 || (w0 == 0x2001 && w1 == 0x0000)
                 || (w0 == 0x2001 && w1 == 0x0db8)
                 || (w0 == 0x0100 && w1 == 0 && w2 == 0 && w3 == 0);
+    }
+
+    /** Whether {@code b[from, to)} are all zero. */
+    private static boolean zeros(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -71,11 +71,6 @@ public final class ClientAddresses {
         return new IpSubnetFilterRule(address, prefix, IpFilterRuleType.ACCEPT);
     }
 
-    /** Whether a proxy is trusted at all (with none, X-Forwarded-For is never read). */
-    public boolean any() {
-        return !trusted.isEmpty();
-    }
-
     /** The client a request comes from, as a key of the per-client limits and for the logs. */
     public String of(HttpServerRequest request) {
         InetAddress peer = address(request.remoteAddress());

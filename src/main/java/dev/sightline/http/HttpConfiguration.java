@@ -26,9 +26,15 @@ public final class HttpConfiguration implements CamelConfiguration {
         HttpLimits.from(new Config(ctx.getPropertiesComponent()::resolveProperty));
     }
 
+    /** The limits the server keeps, and who a request comes from for the API's per-client counts. */
+    @BindToRegistry(value = "httpLimits", lazy = true)
+    public HttpLimits httpLimits(Config config) {
+        return HttpLimits.from(config);
+    }
+
     @BindToRegistry(value = "vertx", lazy = true)
-    public Vertx vertx(Config config, Lifecycle lifecycle) {
-        Vertx vertx = GuardedVertx.create(HttpLimits.from(config));
+    public Vertx vertx(HttpLimits limits, Lifecycle lifecycle) {
+        Vertx vertx = GuardedVertx.create(limits);
         lifecycle.opened(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
         return vertx;
     }

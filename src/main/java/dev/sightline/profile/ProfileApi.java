@@ -134,11 +134,16 @@ public final class ProfileApi {
             return;
         }
         for (Path old : backups.subList(0, Math.max(0, backups.size() - keep))) {
-            try {
-                Files.deleteIfExists(old);
-            } catch (IOException e) {
-                LOG.warn("Cannot remove the old backup {}: {}", old, e.getMessage());
-            }
+            removeQuietly(old, "the old backup");
+        }
+    }
+
+    /** Removes a file this class wrote; one that cannot be removed is logged, not thrown. */
+    private static void removeQuietly(Path file, String what) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("Cannot remove {} {}: {}", what, file, e.getMessage());
         }
     }
 
@@ -222,11 +227,7 @@ public final class ProfileApi {
             throw new UncheckedIOException("cannot write workspace file " + file, e);
         } finally {
             if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException e) {
-                    LOG.warn("Cannot remove {}: {}", tmp, e.getMessage());
-                }
+                removeQuietly(tmp, "the unused temporary file");
             }
         }
     }

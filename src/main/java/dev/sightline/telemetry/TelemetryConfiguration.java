@@ -37,7 +37,8 @@ public final class TelemetryConfiguration implements CamelConfiguration {
     public PrometheusScrape prometheusScrape(CamelContext ctx, Config config, Jdbc jdbc,
                                              ProviderRegistry providers, ProviderCircuits circuits, Budget budget,
                                              ImportedWorkspaces imported, WorkspaceRepository workspaces,
-                                             @org.apache.camel.BeanInject("readSlots") ReadSlots reads, dev.sightline.api.AuthFailures failures) {
+                                             @org.apache.camel.BeanInject("readSlots") ReadSlots reads,
+                                             dev.sightline.api.AuthFailures failures) {
         PrometheusMeterRegistry registry = Meters.registry(ctx);
         String token = config.find("sightline.metrics.token").orElse(null);
         if (token != null && token.length() < 16) {

@@ -149,6 +149,7 @@ public final class TokenService {
 
     private static TokenInfo info(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new TokenInfo(rs.getLong("id"), rs.getString("name"), rs.getString("prefix"),
-                Access.of(rs.getString("access")).orElseThrow(), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "last_used_at"), Jdbc.instant(rs, "revoked_at"));
+                Access.of(rs.getString("access")).orElseThrow(), Jdbc.instant(rs, "created_at"),
+                Jdbc.instant(rs, "last_used_at"), Jdbc.instant(rs, "revoked_at"));
     }
 }

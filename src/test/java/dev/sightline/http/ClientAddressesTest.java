@@ -32,7 +32,6 @@ class ClientAddressesTest {
     @Test
     void theRightmostAddressNoTrustedProxyWroteIsTheClient() {
         ClientAddresses c = trusting(" 10.0.0.0/8, 192.0.2.1 ,fd00::/8");
-        assertThat(c.any()).isTrue();
         // whatever the client wrote itself (left) is not believed: the proxy appended the address it saw
         assertThat(behind(c, "10.0.0.5", "198.51.100.1, 203.0.113.7")).isEqualTo("203.0.113.7");
         // past further trusted proxies, also over several header lines
@@ -62,7 +61,8 @@ class ClientAddressesTest {
 
     @Test
     void aSettingThatIsNoAddressOrRangeIsRefusedByName() {
-        assertThat(trusting("").any()).isFalse();
+        // none trusted: X-Forwarded-For is never read
+        assertThat(behind(trusting(""), "10.0.0.5", "203.0.113.7")).isEqualTo("10.0.0.5");
         for (String bad : List.of("proxy.example.com", "10.0.0.0/33", "10.0.0.0/x", "fd00::/129", "10.0.0.0/-1", "0.0.0.0/0", "::/0",
                 "10.0.0.1, nginx")) {
             assertThatThrownBy(() -> trusting(bad)).as(bad).isInstanceOf(ConfigException.class)
