@@ -1,35 +1,48 @@
 -- rollups (V7): what these answers counted for is taken away before their analyses are replaced
 CALL rollup_retract(:?responseIds::bigint[]);
-DELETE FROM mention WHERE response_id = ANY (:?responseIds::bigint[]);
-DELETE FROM citation WHERE response_id = ANY (:?responseIds::bigint[]);
-INSERT INTO analysis (response_id, analyzer_version, brand_visible, share_of_voice, error, analyzed_at)
-SELECT id, :?analyzerVersion, visible, sov, err, now()
-  FROM unnest(:?responseIds::bigint[], :?brandVisible::boolean[], :?shareOfVoice::float8[], :?errors::text[])
-       AS t(id, visible, sov, err)
-ON CONFLICT (response_id) DO UPDATE
-   SET analyzer_version = excluded.analyzer_version, brand_visible = excluded.brand_visible,
-       share_of_voice = excluded.share_of_voice, error = excluded.error, analyzed_at = excluded.analyzed_at;
-UPDATE analysis a SET answer_state = t.state
-  FROM unnest(:?responseIds::bigint[], :?answerStates::text[]) AS t(id, state)
- WHERE a.response_id = t.id AND a.answer_state <> t.state;
-INSERT INTO mention (response_id, entity_id, mentioned, mention_count, list_rank, mention_order, sentiment,
-                     sentiment_score, evidence_offsets)
-SELECT r, e, true, n, rk, o, s, sc, decode(ev, 'hex')
-  FROM unnest(:?mentionResponseIds::bigint[], :?mentionEntityIds::bigint[], :?mentionCounts::int[],
-              :?listRanks::int[], :?mentionOrders::int[], :?sentiments::text[], :?sentimentScores::float8[],
-              :?evidence::text[]) AS m(r, e, n, rk, o, s, sc, ev);
--- a cited URL is stored once (V17), the new ones in order (two batches adding the same ones wait, never deadlock)
+-- a cited URL is stored once (V17), and a cited domain (V28), the new ones in order (two batches adding the same ones
+-- wait, never deadlock)
 INSERT INTO cited_url (url)
 SELECT DISTINCT u FROM unnest(:?citationUrls::text[]) AS c(u)
  WHERE NOT EXISTS (SELECT 1 FROM cited_url k WHERE k.url = c.u)
  ORDER BY u
 ON CONFLICT (url) DO NOTHING;
-INSERT INTO citation (response_id, position, url_id, domain, owner, entity_id, source, marker)
-SELECT r, p, k.id, d, o, e, s, mk
-  FROM unnest(:?citationResponseIds::bigint[], :?citationPositions::int[], :?citationUrls::text[],
-              :?citationDomains::text[], :?citationOwners::text[], :?citationEntityIds::bigint[],
-              :?citationSources::text[], :?citationMarkers::int[]) AS c(r, p, u, d, o, e, s, mk)
-  JOIN cited_url k ON k.url = c.u;
+INSERT INTO cited_domain (domain)
+SELECT DISTINCT d FROM unnest(:?citationDomains::text[]) AS c(d)
+ WHERE d <> '' AND NOT EXISTS (SELECT 1 FROM cited_domain k WHERE k.domain = c.d)
+ ORDER BY d
+ON CONFLICT (domain) DO NOTHING;
+-- an answer's mentions and citations are arrays of its analysis row (V28: the columns and codes are described there;
+-- the views mention and citation show them as rows)
+INSERT INTO analysis (response_id, analyzer_version, brand_visible, share_of_voice, error, answer_state, analyzed_at,
+                      mentions, mention_scores, mention_offsets, mention_evidence, citations)
+SELECT t.id, :?analyzerVersion, t.visible, t.sov, t.err, t.state, now(), m.mentions, m.scores, m.offsets, NULL,
+       c.citations
+  FROM unnest(:?responseIds::bigint[], :?brandVisible::boolean[], :?shareOfVoice::float8[], :?errors::text[],
+              :?answerStates::text[]) AS t(id, visible, sov, err, state)
+  LEFT JOIN (SELECT r, array_agg(ARRAY[e::int, 1, n, rk, o,
+                                       array_position(ARRAY['positive', 'neutral', 'negative', 'mixed'], s)]
+                                 ORDER BY e) AS mentions,
+                    array_agg(sc ORDER BY e) AS scores, array_agg(decode(ev, 'hex') ORDER BY e) AS offsets
+               FROM unnest(:?mentionResponseIds::bigint[], :?mentionEntityIds::bigint[], :?mentionCounts::int[],
+                           :?listRanks::int[], :?mentionOrders::int[], :?sentiments::text[],
+                           :?sentimentScores::float8[], :?evidence::text[]) AS m(r, e, n, rk, o, s, sc, ev)
+              GROUP BY r) m ON m.r = t.id
+  LEFT JOIN (SELECT r, array_agg(ARRAY[p, k.id::int, d.id, e::int, mk,
+                                       array_position(ARRAY['brand', 'competitor', 'other'], o),
+                                       array_position(ARRAY['native', 'text'], s)]
+                                 ORDER BY p) AS citations
+               FROM unnest(:?citationResponseIds::bigint[], :?citationPositions::int[], :?citationUrls::text[],
+                           :?citationDomains::text[], :?citationOwners::text[], :?citationEntityIds::bigint[],
+                           :?citationSources::text[], :?citationMarkers::int[]) AS c(r, p, u, dn, o, e, s, mk)
+               JOIN cited_url k ON k.url = c.u
+               LEFT JOIN cited_domain d ON d.domain = c.dn
+              GROUP BY r) c ON c.r = t.id
+ON CONFLICT (response_id) DO UPDATE
+   SET analyzer_version = excluded.analyzer_version, brand_visible = excluded.brand_visible,
+       share_of_voice = excluded.share_of_voice, error = excluded.error, answer_state = excluded.answer_state,
+       analyzed_at = excluded.analyzed_at, mentions = excluded.mentions, mention_scores = excluded.mention_scores,
+       mention_offsets = excluded.mention_offsets, mention_evidence = NULL, citations = excluded.citations;
 INSERT INTO event (workspace_id, run_id, type, payload)
 SELECT r.workspace_id, c.run_id, 'cell.finished',
        jsonb_build_object('runId', c.run_id, 'cells', jsonb_agg(jsonb_build_object(

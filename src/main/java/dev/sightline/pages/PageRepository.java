@@ -109,9 +109,12 @@ public final class PageRepository {
             SELECT p.id, p.url, p.domain, p.final_url, p.http_status, p.content_type, p.title, p.description,
                    p.language, p.word_count, p.published_on, p.modified_on, p.page_type, p.error, p.fetched_at,
                    p.list_items::text AS list_items,
-                   (SELECT count(*) FROM cited_url u JOIN citation c ON c.url_id = u.id
-                      JOIN response s ON s.id = c.response_id JOIN cell l ON l.id = s.cell_id JOIN run r ON r.id = l.run_id
-                     WHERE u.url = ANY (p.cited_urls) AND r.workspace_id = p.workspace_id) AS citations,
+                   (SELECT count(*) FROM (SELECT ARRAY(SELECT u.id::int FROM cited_url u
+                                                        WHERE u.url = ANY (p.cited_urls)) AS ids) k
+                      JOIN analysis a ON citation_url_ids(a.citations) && k.ids
+                     CROSS JOIN LATERAL generate_subscripts(a.citations, 1) AS i
+                      JOIN response s ON s.id = a.response_id JOIN cell l ON l.id = s.cell_id JOIN run r ON r.id = l.run_id
+                     WHERE a.citations[i][2] = ANY (k.ids) AND r.workspace_id = p.workspace_id) AS citations,
                    (SELECT coalesce(jsonb_agg(jsonb_build_object('entity', e.name, 'kind', e.kind,
                              'count', m.mention_count, 'listRank', m.list_rank)
                              ORDER BY e.kind = 'brand' DESC, m.list_rank NULLS LAST, e.name), '[]')

@@ -145,7 +145,12 @@ class JobsTest {
             assertThat(p.get("wordCount").asInt()).isPositive();
             assertThat(p.get("pageType").asText()).isIn("listicle", "comparison", "review", "product", "docs",
                     "forum", "news", "other");
-            assertThat(p.get("citations").asLong()).isPositive();
+            // the times the workspace's answers cited the page (the URLs it was cited by), from the citation rows
+            assertThat(p.get("citations").asLong()).isPositive().isEqualTo(app.count("""
+                    SELECT count(*) FROM page g JOIN cited_url u ON u.url = ANY (g.cited_urls)
+                      JOIN citation c ON c.url_id = u.id JOIN response s ON s.id = c.response_id
+                      JOIN cell l ON l.id = s.cell_id JOIN run r ON r.id = l.run_id AND r.workspace_id = g.workspace_id
+                     WHERE g.id = ?""", p.get("id").asLong()));
         }
         // a roundup: a listicle that states its date and ranks tracked entities in its own list
         JsonNode zapier = app.get("/api/pages?domain=zapier.com").json().get("pages").get(0);

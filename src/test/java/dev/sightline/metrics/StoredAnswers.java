@@ -70,32 +70,52 @@ final class StoredAnswers {
             return response;
         }
         boolean brandVisible = mentions.stream().anyMatch(x -> x.mentioned() && x.entity() == trackedEntities.get(0));
-        exec("INSERT INTO analysis (response_id, analyzer_version, brand_visible, share_of_voice, error)"
-                + " VALUES (?, 'test', ?, 0, ?)", response, brandVisible, error);
         List<M> rows = new ArrayList<>(mentions);
         for (long e : trackedEntities) {
             if (mentions.stream().noneMatch(x -> x.entity() == e)) {
                 rows.add(new M(e, false, null, null, null));
             }
         }
+        // the analysis row with its mentions and citations as arrays (V28), what the views mention and citation show
+        List<String> mentionRows = new ArrayList<>();
+        List<String> scores = new ArrayList<>();
         for (M x : rows) {
-            exec("""
-                    INSERT INTO mention (response_id, entity_id, mentioned, mention_count, list_rank, mention_order,
-                                         sentiment, sentiment_score)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", response, x.entity(), x.mentioned(), x.mentioned() ? 1 : 0,
-                    x.rank(), x.order(), x.mentioned() ? "neutral" : null, x.score());
+            mentionRows.add("{" + x.entity() + "," + (x.mentioned() ? 1 : 0) + "," + (x.mentioned() ? 1 : 0) + ","
+                    + literal(x.rank()) + "," + literal(x.order()) + "," + (x.mentioned() ? "2" : "NULL") + "}");
+            scores.add(literal(x.score()));
         }
-        int position = 0;
+        List<String> urls = new ArrayList<>();
+        List<String> domains = new ArrayList<>();
+        List<String> owners = new ArrayList<>();
+        List<String> owningEntities = new ArrayList<>();
         for (C x : citations) {
             exec("INSERT INTO cited_url (url) VALUES (?) ON CONFLICT (url) DO NOTHING", x.url());
-            exec("""
-                    INSERT INTO citation (response_id, position, url_id, domain, owner, entity_id, source)
-                    SELECT ?, ?, id, ?, ?, ?, 'native' FROM cited_url WHERE url = ?""", response, ++position,
-                    x.domain(), x.owner(), x.entity(), x.url());
+            if (!x.domain().isEmpty()) {
+                exec("INSERT INTO cited_domain (domain) VALUES (?) ON CONFLICT (domain) DO NOTHING", x.domain());
+            }
+            urls.add(x.url());
+            domains.add(x.domain());
+            owners.add(x.owner());
+            owningEntities.add(x.entity() == null ? null : x.entity().toString());
         }
+        exec("""
+                INSERT INTO analysis (response_id, analyzer_version, brand_visible, share_of_voice, error, mentions,
+                                      mention_scores, citations)
+                SELECT ?, 'test', ?, 0, ?, nullif(?::int[], '{}'), nullif(?::float8[], '{}'),
+                       (SELECT array_agg(ARRAY[p::int, u.id::int, d.id, e::int, NULL,
+                                               array_position(ARRAY['brand', 'competitor', 'other'], o), 1]
+                                         ORDER BY p)
+                          FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS c(url, dn, o, e, p)
+                          JOIN cited_url u ON u.url = c.url LEFT JOIN cited_domain d ON d.domain = c.dn)""",
+                response, brandVisible, error, "{" + String.join(",", mentionRows) + "}",
+                "{" + String.join(",", scores) + "}", urls, domains, owners, owningEntities);
         // what the analysis route does in the transaction that writes an analysis
         exec("CALL rollup_record(ARRAY[?]::bigint[])", response);
         return response;
+    }
+
+    private static String literal(Object value) {
+        return value == null ? "NULL" : value.toString();
     }
 
     long one(String sql, Object... params) {

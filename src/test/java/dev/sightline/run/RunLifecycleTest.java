@@ -140,8 +140,9 @@ class RunLifecycleTest {
             long withEvidence = app.count("SELECT min(response_id) FROM mention WHERE evidence_offsets <> ''");
             JsonNode computed = evidenceOf(app, runId, withEvidence);
             // evidence stored with its snippet by an earlier version is served as stored
-            app.count("WITH u AS (UPDATE mention SET evidence_offsets = NULL, evidence = '[{\"start\": 0, \"end\": 4, "
-                    + "\"snippet\": \"kept as stored\"}]' WHERE response_id = ? RETURNING 1) SELECT count(*) FROM u",
+            app.count("WITH u AS (UPDATE analysis SET mention_offsets = NULL, mention_evidence = array_fill("
+                    + "'[{\"start\": 0, \"end\": 4, \"snippet\": \"kept as stored\"}]'::jsonb,"
+                    + " ARRAY[array_length(mentions, 1)]) WHERE response_id = ? RETURNING 1) SELECT count(*) FROM u",
                     withEvidence);
             JsonNode stored = evidenceOf(app, runId, withEvidence);
             assertThat(computed.get("snippet").asText()).isNotBlank();

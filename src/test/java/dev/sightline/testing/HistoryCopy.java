@@ -81,13 +81,10 @@ public final class HistoryCopy {
     private static final String[][] RESPONSE_TABLES = {
             {"response_body", "encoding, body, created_at",
                     "x.encoding, x.body, x.created_at + (p.d - r.run_date) * interval '1 day'"},
-            {"analysis", "analyzer_version, brand_visible, share_of_voice, error, analyzed_at, answer_state",
-                    "x.analyzer_version, x.brand_visible, x.share_of_voice, x.error, x.analyzed_at, x.answer_state"},
-            {"mention", "entity_id, mentioned, mention_count, list_rank, mention_order, sentiment, sentiment_score, "
-                    + "evidence, evidence_offsets", "x.entity_id, x.mentioned, x.mention_count, x.list_rank, "
-                    + "x.mention_order, x.sentiment, x.sentiment_score, x.evidence, x.evidence_offsets"},
-            {"citation", "position, url_id, domain, owner, entity_id, source, marker",
-                    "x.position, x.url_id, x.domain, x.owner, x.entity_id, x.source, x.marker"}};
+            {"analysis", "analyzer_version, brand_visible, share_of_voice, error, analyzed_at, answer_state, mentions, "
+                    + "mention_scores, mention_offsets, mention_evidence, citations",
+                    "x.analyzer_version, x.brand_visible, x.share_of_voice, x.error, x.analyzed_at, x.answer_state, "
+                    + "x.mentions, x.mention_scores, x.mention_offsets, x.mention_evidence, x.citations"}};
     /** The copies' responses: every id above the largest one before the copy (see {@link #RESPONSES}). */
     private static final String NEW_RESPONSES = "SELECT id FROM response WHERE id > ? ORDER BY id";
     private static final String[] SEQUENCES = {

@@ -1,0 +1,129 @@
+package dev.sightline.store;
+
+import static dev.sightline.store.TestDataSources.dataSource;
+import static dev.sightline.store.TestDataSources.scalar;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+
+import javax.sql.DataSource;
+
+import dev.sightline.config.Resources;
+import dev.sightline.testing.TestPostgres;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+
+/**
+ * V28 moves mention and citation rows into arrays of their analysis row and leaves views of the same names and
+ * columns: every row a database held before reads back the same through them, rows of early versions included
+ * (evidence kept as JSON, a mention row for an entity not mentioned, a citation without a domain or an owner).
+ */
+class PackedAnalysisMigrationTest {
+
+    private static final String MENTIONS = """
+            SELECT string_agg(concat_ws('|', response_id, entity_id, mentioned, mention_count, list_rank, mention_order,
+                                        sentiment, sentiment_score, evidence, encode(evidence_offsets, 'hex')), ';'
+                              ORDER BY response_id, entity_id) FROM mention""";
+    private static final String CITATIONS = """
+            SELECT string_agg(concat_ws('|', t.response_id, t.position, u.url, t.domain, t.owner, t.entity_id, t.source,
+                                        t.marker), ';' ORDER BY t.response_id, t.position)
+              FROM citation t JOIN cited_url u ON u.id = t.url_id""";
+    private static final String TYPES = """
+            SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod), ', ' ORDER BY attnum)
+              FROM pg_attribute WHERE attrelid = ?::regclass AND attnum > 0 AND NOT attisdropped""";
+
+    @Test
+    void everyRowReadsBackTheSameThroughTheViews() throws Exception {
+        DataSource ds = dataSource(TestPostgres.newDatabase("packed_analysis"));
+        Path dir = Resources.mergedMigrations();
+        try {
+            flyway(ds, dir, "27").migrate();
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                st.execute("INSERT INTO workspace (id, slug, name) VALUES (1, 'acme', 'Acme')");
+                st.execute("INSERT INTO entity (id, workspace_id, kind, name) VALUES (7, 1, 'brand', 'Acme'),"
+                        + " (8, 1, 'competitor', 'Rival'), (9, 1, 'competitor', 'Other')");
+                st.execute("INSERT INTO prompt (id, workspace_id, text, text_hash) VALUES (5, 1, 'q', 'h')");
+                st.execute("INSERT INTO run (id, workspace_id, run_date, trigger, status, providers, samples,"
+                        + " cells_total) VALUES (1, 1, '2026-11-30', 'api', 'completed', '{openai}', 1, 4)");
+                for (int i = 1; i <= 4; i++) {
+                    st.execute("INSERT INTO cell (id, run_id, prompt_id, provider, sample, status, attempts) VALUES ("
+                            + i + ", 1, 5, 'openai', " + i + ", 'succeeded', 1)");
+                    st.execute("INSERT INTO response (id, cell_id, provider, kind, http_status, answer_text, attempt)"
+                            + " VALUES (" + i + ", " + i + ", 'openai', 'openai-chat', 200, 'answer', 1)");
+                }
+                st.execute("""
+                        INSERT INTO analysis (response_id, analyzer_version, brand_visible, share_of_voice, error,
+                                              answer_state, analyzed_at)
+                        VALUES (1, '1.8.0', true, 0.5, NULL, 'answered', '2026-11-30 10:00:00+00'),
+                               (2, '1.0.0', false, 0.25, NULL, 'answered', '2026-11-30 10:00:01+00'),
+                               (3, '1.8.0', false, 0, 'StackOverflowError: grader', 'answered', '2026-11-30 10:00:02+00'),
+                               (4, '1.8.0', false, 0, NULL, 'refused', '2026-11-30 10:00:03+00')""");
+                // 1: as the analyzer writes today (offsets); 2: as an early version did (JSON evidence, a row for an
+                // entity not mentioned, no sentiment); 3 and 4: none
+                st.execute("""
+                        INSERT INTO mention (response_id, entity_id, mentioned, mention_count, list_rank, mention_order,
+                                             sentiment, sentiment_score, evidence, evidence_offsets)
+                        VALUES (1, 8, true, 2, 2, 2, 'mixed', -0.125, NULL, '\\x0a0402'),
+                               (1, 7, true, 3, 1, 1, 'positive', 0.75, NULL, '\\x'),
+                               (1, 9, true, 1, NULL, 3, NULL, NULL, NULL, '\\x0204'),
+                               (2, 7, false, 0, NULL, NULL, NULL, NULL, '[]', NULL),
+                               (2, 8, true, 1, 1, 1, 'negative', -1,
+                                '[{"start": 0, "end": 5, "snippet": "Rival is slow"}]', NULL)""");
+                st.execute("""
+                        INSERT INTO cited_url (id, url) VALUES (11, 'https://www.g2.com/products/attio/reviews'),
+                               (12, 'https://acme.example/pricing'), (13, 'not a url')""");
+                st.execute("""
+                        INSERT INTO citation (response_id, position, url_id, domain, owner, entity_id, source, marker)
+                        VALUES (1, 1, 11, 'g2.com', 'other', NULL, 'native', 1),
+                               (1, 2, 12, 'acme.example', 'brand', 7, 'text', NULL),
+                               (1, 3, 11, 'g2.com', 'other', NULL, 'native', 3),
+                               (2, 1, 13, '', 'other', NULL, 'text', NULL),
+                               (4, 2, 12, 'acme.example', 'brand', 7, 'native', 2)""");
+            }
+            String mentions = scalar(ds, MENTIONS);
+            String citations = scalar(ds, CITATIONS);
+            String analyses = scalar(ds, "SELECT string_agg(concat_ws('|', response_id, analyzer_version,"
+                    + " brand_visible, share_of_voice, error, answer_state, analyzed_at), ';' ORDER BY response_id)"
+                    + " FROM analysis");
+            String mentionTypes = scalar(ds, TYPES.replace("?", "'mention'"));
+            String citationTypes = scalar(ds, TYPES.replace("?", "'citation'"));
+
+            flyway(ds, dir, "latest").migrate();
+
+            assertThat(scalar(ds, MENTIONS)).isEqualTo(mentions);
+            assertThat(scalar(ds, CITATIONS)).isEqualTo(citations);
+            assertThat(scalar(ds, "SELECT string_agg(concat_ws('|', response_id, analyzer_version, brand_visible,"
+                    + " share_of_voice, error, answer_state, analyzed_at), ';' ORDER BY response_id) FROM analysis"))
+                    .isEqualTo(analyses);
+            // the views keep the columns and their types, so SQL written against the tables still reads them
+            assertThat(scalar(ds, TYPES.replace("?", "'mention'"))).isEqualTo(mentionTypes);
+            assertThat(scalar(ds, TYPES.replace("?", "'citation'"))).isEqualTo(citationTypes);
+            assertThat(scalar(ds, "SELECT string_agg(domain, ',' ORDER BY id) FROM cited_domain"))
+                    .isEqualTo("acme.example,g2.com");
+            // the answers citing a page are found by the index of their URL ids
+            assertThat(scalar(ds, "SELECT string_agg(response_id::text, ',' ORDER BY response_id) FROM analysis"
+                    + " WHERE citation_url_ids(citations) && ARRAY[12]")).isEqualTo("1,4");
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                // rows are written through analysis; arrays of the wrong shape are refused
+                assertThatThrownBy(() -> st.execute("INSERT INTO mention (response_id, entity_id, mentioned,"
+                        + " mention_count) VALUES (3, 7, true, 1)")).hasMessageContaining("mention");
+                assertThatThrownBy(() -> st.execute("UPDATE analysis SET mentions = '{1, 1, 1}' WHERE response_id = 3"))
+                        .hasMessageContaining("analysis_mentions_check");
+                assertThatThrownBy(() -> st.execute("UPDATE analysis SET mention_scores = '{0.5}' WHERE response_id = 1"))
+                        .hasMessageContaining("analysis_mentions_check");
+                assertThatThrownBy(() -> st.execute("UPDATE analysis SET citations = '{{1, 11, NULL, NULL, NULL, 3}}'"
+                        + " WHERE response_id = 3")).hasMessageContaining("analysis_citations_check");
+            }
+        } finally {
+            Resources.deleteTree(dir);
+        }
+    }
+
+    private static Flyway flyway(DataSource ds, Path dir, String target) {
+        return Flyway.configure().dataSource(ds).locations("filesystem:" + dir).table("schema_history")
+                .target(target).load();
+    }
+}
