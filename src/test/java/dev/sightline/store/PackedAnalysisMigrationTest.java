@@ -1,6 +1,8 @@
 package dev.sightline.store;
 
 import static dev.sightline.store.TestDataSources.dataSource;
+import static dev.sightline.store.TestDataSources.flyway;
+import static dev.sightline.store.TestDataSources.oneRunOfAnswers;
 import static dev.sightline.store.TestDataSources.scalar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,7 +15,6 @@ import javax.sql.DataSource;
 
 import dev.sightline.config.Resources;
 import dev.sightline.testing.TestPostgres;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,18 +43,9 @@ class PackedAnalysisMigrationTest {
         try {
             flyway(ds, dir, "27").migrate();
             try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-                st.execute("INSERT INTO workspace (id, slug, name) VALUES (1, 'acme', 'Acme')");
+                oneRunOfAnswers(st, 4);
                 st.execute("INSERT INTO entity (id, workspace_id, kind, name) VALUES (7, 1, 'brand', 'Acme'),"
                         + " (8, 1, 'competitor', 'Rival'), (9, 1, 'competitor', 'Other')");
-                st.execute("INSERT INTO prompt (id, workspace_id, text, text_hash) VALUES (5, 1, 'q', 'h')");
-                st.execute("INSERT INTO run (id, workspace_id, run_date, trigger, status, providers, samples,"
-                        + " cells_total) VALUES (1, 1, '2026-11-30', 'api', 'completed', '{openai}', 1, 4)");
-                for (int i = 1; i <= 4; i++) {
-                    st.execute("INSERT INTO cell (id, run_id, prompt_id, provider, sample, status, attempts) VALUES ("
-                            + i + ", 1, 5, 'openai', " + i + ", 'succeeded', 1)");
-                    st.execute("INSERT INTO response (id, cell_id, provider, kind, http_status, answer_text, attempt)"
-                            + " VALUES (" + i + ", " + i + ", 'openai', 'openai-chat', 200, 'answer', 1)");
-                }
                 st.execute("""
                         INSERT INTO analysis (response_id, analyzer_version, brand_visible, share_of_voice, error,
                                               answer_state, analyzed_at)
@@ -120,10 +112,5 @@ class PackedAnalysisMigrationTest {
         } finally {
             Resources.deleteTree(dir);
         }
-    }
-
-    private static Flyway flyway(DataSource ds, Path dir, String target) {
-        return Flyway.configure().dataSource(ds).locations("filesystem:" + dir).table("schema_history")
-                .target(target).load();
     }
 }
