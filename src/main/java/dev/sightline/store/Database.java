@@ -187,14 +187,23 @@ public final class Database implements AutoCloseable {
                 .locations("filesystem:" + dir)
                 .table("schema_history")
                 .load();
+        var pending = flyway.info().pending();
+        if (pending.length > 0) {
+            // a migration that rewrites a table takes its time on a big history (V28: about a minute at a year of
+            // 3,500 answers a day), and the start waits for it: say so before, not only after
+            LOG.info("Migrating the database schema: {} migrations to apply, up to version {} ({})", pending.length,
+                    pending[pending.length - 1].getVersion(), pending[pending.length - 1].getDescription());
+        }
+        long started = System.nanoTime();
         MigrateResult result = flyway.migrate();
         var current = flyway.info().current();
         if (current == null) {
             throw new IllegalStateException("no migrations found in the jar or in ./sql");
         }
         recordFingerprint(dataSource, fingerprint);
-        LOG.info("Database schema at version {} ({} migrations applied now)", current.getVersion(),
-                result.migrationsExecuted);
+        LOG.info("Database schema at version {} ({} migrations applied now, in {} s)", current.getVersion(),
+                result.migrationsExecuted, String.format(java.util.Locale.ROOT, "%.1f",
+                        (System.nanoTime() - started) / 1e9));
         return true;
     }
 

@@ -31,9 +31,24 @@ class SchemaFingerprintTest {
             assertThat(scalar(ds, "SELECT fingerprint FROM schema_fingerprint")).isEqualTo(Database.fingerprint(dir));
             assertThat(Database.migrate(ds, dir)).as("the same migrations again").isFalse();
 
-            // a new migration (here from ./sql of the working folder) is applied, never skipped
+            // a new migration (here from ./sql of the working folder) is applied, never skipped; the log says so
+            // before it runs (a migration that rewrites a table takes a minute at a year of history) and how long it took
             Files.writeString(dir.resolve("V900__added_by_a_user.sql"), "CREATE TABLE added_by_a_user (id int);");
-            assertThat(Database.migrate(ds, dir)).isTrue();
+            var logs = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+            logs.start();
+            var log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Database.class);
+            log.addAppender(logs);
+            try {
+                assertThat(Database.migrate(ds, dir)).isTrue();
+            } finally {
+                log.detachAppender(logs);
+            }
+            assertThat(logs.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .hasSize(2)
+                    .satisfies(m -> assertThat(m.get(0)).isEqualTo(
+                            "Migrating the database schema: 1 migrations to apply, up to version 900 (added by a user)"))
+                    .satisfies(m -> assertThat(m.get(1)).matches(
+                            "Database schema at version 900 \\(1 migrations applied now, in [0-9]+\\.[0-9] s\\)"));
             assertThat(scalar(ds, "SELECT to_regclass('added_by_a_user')::text")).isEqualTo("added_by_a_user");
             assertThat(Database.migrate(ds, dir)).isFalse();
 
