@@ -20,14 +20,23 @@
 -- Ids are int: a value out of range would stop the write that made it with "integer out of range", never be stored
 -- wrong (as V21's rollups). Entities and cited URLs are never deleted, so the foreign keys the rows had (to entity
 -- and cited_url) are not missed. The constraints check the arrays' shapes; checking every code of every row cost
--- about 35 us an answer, and the codes come from one statement (write-analyses.sql, array_position on the analyzer's
--- fixed names).
+-- about 35 us an answer, and the codes come from one statement (write-analyses.sql, the names' positions in the
+-- lists mention_sentiments(), citation_owners() and citation_sources() below).
 
 CREATE TABLE cited_domain (
     id     serial PRIMARY KEY,
     domain text NOT NULL UNIQUE CHECK (domain <> '')
 );
 INSERT INTO cited_domain (domain) SELECT DISTINCT domain FROM citation WHERE domain <> '' ORDER BY domain;
+
+-- The codes' one definition: a code is the name's position in its list (read by the views below, written by
+-- write-analyses.sql); constant, so the planner folds each call into its array.
+CREATE FUNCTION mention_sentiments() RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT ARRAY['positive', 'neutral', 'negative', 'mixed'] $$;
+CREATE FUNCTION citation_owners() RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT ARRAY['brand', 'competitor', 'other'] $$;
+CREATE FUNCTION citation_sources() RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT ARRAY['native', 'text'] $$;
 
 -- the URL ids of an answer's citations: what analysis_cited_urls indexes, and what finds the answers citing a page
 CREATE FUNCTION citation_url_ids(citations int[]) RETURNS int[]
@@ -56,7 +65,7 @@ SELECT a.response_id, a.share_of_voice, a.analyzed_at, a.brand_visible, a.analyz
   LEFT JOIN LATERAL (
       SELECT array_agg(ARRAY[m.entity_id::int, CASE WHEN m.mentioned THEN 1 ELSE 0 END, m.mention_count, m.list_rank,
                              m.mention_order,
-                             array_position(ARRAY['positive', 'neutral', 'negative', 'mixed'], m.sentiment)]
+                             array_position(mention_sentiments(), m.sentiment)]
                        ORDER BY m.entity_id) AS mentions,
              array_agg(m.sentiment_score ORDER BY m.entity_id) AS scores,
              CASE WHEN count(m.evidence_offsets) > 0
@@ -66,8 +75,8 @@ SELECT a.response_id, a.share_of_voice, a.analyzed_at, a.brand_visible, a.analyz
       HAVING count(*) > 0) m ON true
   LEFT JOIN LATERAL (
       SELECT array_agg(ARRAY[t.position, t.url_id::int, d.id, t.entity_id::int, t.marker,
-                             array_position(ARRAY['brand', 'competitor', 'other'], t.owner),
-                             array_position(ARRAY['native', 'text'], t.source)]
+                             array_position(citation_owners(), t.owner),
+                             array_position(citation_sources(), t.source)]
                        ORDER BY t.position) AS citations
         FROM citation t LEFT JOIN cited_domain d ON d.domain = t.domain
        WHERE t.response_id = a.response_id
@@ -96,7 +105,7 @@ CREATE INDEX analysis_cited_urls ON analysis USING gin (citation_url_ids(citatio
 CREATE VIEW mention AS
 SELECT a.response_id, a.mentions[i][1]::bigint AS entity_id, a.mentions[i][2] = 1 AS mentioned,
        a.mentions[i][3] AS mention_count, a.mentions[i][4] AS list_rank, a.mentions[i][5] AS mention_order,
-       (ARRAY['positive', 'neutral', 'negative', 'mixed'])[a.mentions[i][6]] AS sentiment,
+       (mention_sentiments())[a.mentions[i][6]] AS sentiment,
        a.mention_scores[i] AS sentiment_score, a.mention_evidence[i] AS evidence,
        a.mention_offsets[i] AS evidence_offsets
   FROM analysis a CROSS JOIN LATERAL generate_subscripts(a.mentions, 1) AS i;
@@ -104,7 +113,7 @@ SELECT a.response_id, a.mentions[i][1]::bigint AS entity_id, a.mentions[i][2] = 
 CREATE VIEW citation AS
 SELECT a.response_id, a.citations[i][2]::bigint AS url_id, a.citations[i][4]::bigint AS entity_id,
        a.citations[i][1] AS position, a.citations[i][5] AS marker, coalesce(d.domain, '') AS domain,
-       (ARRAY['brand', 'competitor', 'other'])[a.citations[i][6]] AS owner,
-       (ARRAY['native', 'text'])[a.citations[i][7]] AS source
+       (citation_owners())[a.citations[i][6]] AS owner,
+       (citation_sources())[a.citations[i][7]] AS source
   FROM analysis a CROSS JOIN LATERAL generate_subscripts(a.citations, 1) AS i
   LEFT JOIN cited_domain d ON d.id = a.citations[i][3];

@@ -21,7 +21,7 @@ SELECT t.id, :?analyzerVersion, t.visible, t.sov, t.err, t.state, now(), m.menti
   FROM unnest(:?responseIds::bigint[], :?brandVisible::boolean[], :?shareOfVoice::float8[], :?errors::text[],
               :?answerStates::text[]) AS t(id, visible, sov, err, state)
   LEFT JOIN (SELECT r, array_agg(ARRAY[e::int, 1, n, rk, o,
-                                       array_position(ARRAY['positive', 'neutral', 'negative', 'mixed'], s)]
+                                       array_position(mention_sentiments(), s)]
                                  ORDER BY e) AS mentions,
                     array_agg(sc ORDER BY e) AS scores, array_agg(decode(ev, 'hex') ORDER BY e) AS offsets
                FROM unnest(:?mentionResponseIds::bigint[], :?mentionEntityIds::bigint[], :?mentionCounts::int[],
@@ -29,8 +29,8 @@ SELECT t.id, :?analyzerVersion, t.visible, t.sov, t.err, t.state, now(), m.menti
                            :?sentimentScores::float8[], :?evidence::text[]) AS m(r, e, n, rk, o, s, sc, ev)
               GROUP BY r) m ON m.r = t.id
   LEFT JOIN (SELECT r, array_agg(ARRAY[p, k.id::int, d.id, e::int, mk,
-                                       array_position(ARRAY['brand', 'competitor', 'other'], o),
-                                       array_position(ARRAY['native', 'text'], s)]
+                                       array_position(citation_owners(), o),
+                                       array_position(citation_sources(), s)]
                                  ORDER BY p) AS citations
                FROM unnest(:?citationResponseIds::bigint[], :?citationPositions::int[], :?citationUrls::text[],
                            :?citationDomains::text[], :?citationOwners::text[], :?citationEntityIds::bigint[],

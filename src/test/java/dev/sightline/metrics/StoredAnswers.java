@@ -103,7 +103,7 @@ final class StoredAnswers {
                                       mention_scores, citations)
                 SELECT ?, 'test', ?, 0, ?, nullif(?::int[], '{}'), nullif(?::float8[], '{}'),
                        (SELECT array_agg(ARRAY[p::int, u.id::int, d.id, e::int, NULL,
-                                               array_position(ARRAY['brand', 'competitor', 'other'], o), 1]
+                                               array_position(citation_owners(), o), 1]
                                          ORDER BY p)
                           FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS c(url, dn, o, e, p)
                           JOIN cited_url u ON u.url = c.url LEFT JOIN cited_domain d ON d.domain = c.dn)""",

@@ -32,6 +32,9 @@ class PackedAnalysisMigrationTest {
             SELECT string_agg(concat_ws('|', t.response_id, t.position, u.url, t.domain, t.owner, t.entity_id, t.source,
                                         t.marker), ';' ORDER BY t.response_id, t.position)
               FROM citation t JOIN cited_url u ON u.id = t.url_id""";
+    private static final String ANALYSES = """
+            SELECT string_agg(concat_ws('|', response_id, analyzer_version, brand_visible, share_of_voice, error,
+                                        answer_state, analyzed_at), ';' ORDER BY response_id) FROM analysis""";
     private static final String TYPES = """
             SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod), ', ' ORDER BY attnum)
               FROM pg_attribute WHERE attrelid = ?::regclass AND attnum > 0 AND NOT attisdropped""";
@@ -77,9 +80,7 @@ class PackedAnalysisMigrationTest {
             }
             String mentions = scalar(ds, MENTIONS);
             String citations = scalar(ds, CITATIONS);
-            String analyses = scalar(ds, "SELECT string_agg(concat_ws('|', response_id, analyzer_version,"
-                    + " brand_visible, share_of_voice, error, answer_state, analyzed_at), ';' ORDER BY response_id)"
-                    + " FROM analysis");
+            String analyses = scalar(ds, ANALYSES);
             String mentionTypes = scalar(ds, TYPES.replace("?", "'mention'"));
             String citationTypes = scalar(ds, TYPES.replace("?", "'citation'"));
 
@@ -87,9 +88,7 @@ class PackedAnalysisMigrationTest {
 
             assertThat(scalar(ds, MENTIONS)).isEqualTo(mentions);
             assertThat(scalar(ds, CITATIONS)).isEqualTo(citations);
-            assertThat(scalar(ds, "SELECT string_agg(concat_ws('|', response_id, analyzer_version, brand_visible,"
-                    + " share_of_voice, error, answer_state, analyzed_at), ';' ORDER BY response_id) FROM analysis"))
-                    .isEqualTo(analyses);
+            assertThat(scalar(ds, ANALYSES)).isEqualTo(analyses);
             // the views keep the columns and their types, so SQL written against the tables still reads them
             assertThat(scalar(ds, TYPES.replace("?", "'mention'"))).isEqualTo(mentionTypes);
             assertThat(scalar(ds, TYPES.replace("?", "'citation'"))).isEqualTo(citationTypes);
