@@ -15,6 +15,7 @@ import java.util.UUID;
 import dev.sightline.store.AnswerColumns;
 import dev.sightline.store.Jdbc;
 import dev.sightline.store.RawBodies;
+import dev.sightline.values.Json;
 
 /**
  * The work queue. Claims take due cells with {@code FOR UPDATE SKIP LOCKED} so nodes never claim the same cell;
@@ -61,16 +62,17 @@ public final class CellRepository {
      * nothing written and no row back; the others are unaffected. Input rows are matched back by lease token, so a
      * node holding a stale and a current claim of one cell in the same group stores only the current one. Rows are
      * locked in id order, as {@link #EXTEND} locks them, so a group and a lease extension cannot deadlock. Bodies are
-     * stored as {@link RawBodies#compress} writes them.
+     * stored as {@link RawBodies#compress} writes them, answers as {@link AnswerColumns#encode} does, their citation
+     * URLs (a JSON array of text each) as the ids {@link #CITED_URLS} gave them.
      */
     private static final String STORE_SUCCEEDED = """
             WITH input AS (
               SELECT * FROM unnest(?::bigint[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[],
                                    ?::bytea[], ?::bytea[], ?::bigint[], ?::bigint[], ?::int[], ?::numeric[],
-                                   ?::bigint[], ?::text[], ?::text[], ?::int[])
+                                   ?::bigint[], ?::text[], ?::text[], ?::int[], ?::text[])
                 AS t(cell_id, token, provider, kind, model_requested, model_served, http_status, raw_body,
                      answer, tokens_in, tokens_out, search_calls, cost_usd, latency_ms,
-                     provider_request_id, finish_reason, attempt)),
+                     provider_request_id, finish_reason, attempt, citation_urls)),
             locked AS MATERIALIZED (
               SELECT c.id FROM cell c JOIN input i ON i.cell_id = c.id AND i.token = c.lease_token
                WHERE c.status = 'leased'
@@ -85,10 +87,14 @@ public final class CellRepository {
             stored AS (
               INSERT INTO response (cell_id, provider, kind, model_requested, model_served, http_status,
                                     answer, tokens_in, tokens_out, search_calls, cost_usd, latency_ms,
-                                    provider_request_id, finish_reason, attempt)
+                                    provider_request_id, finish_reason, attempt, citation_urls)
               SELECT i.cell_id, i.provider, i.kind, i.model_requested, i.model_served, i.http_status,
                      i.answer, i.tokens_in, i.tokens_out, i.search_calls, i.cost_usd,
-                     i.latency_ms, i.provider_request_id, i.finish_reason, i.attempt
+                     i.latency_ms, i.provider_request_id, i.finish_reason, i.attempt,
+                     CASE WHEN i.citation_urls IS NOT NULL THEN ARRAY(
+                       SELECT k.id::int
+                         FROM jsonb_array_elements_text(i.citation_urls::jsonb) WITH ORDINALITY AS u(url, n)
+                         JOIN cited_url k ON k.url = u.url ORDER BY u.n) END
                 FROM input i JOIN fenced f ON f.id = i.cell_id AND f.token = i.token
               RETURNING id, cell_id),
             bodies AS (
@@ -99,6 +105,18 @@ public final class CellRepository {
               INSERT INTO analysis_queue (response_id, run_id)
               SELECT s.id, f.run_id FROM stored s JOIN fenced f ON f.id = s.cell_id)
             SELECT f.token, s.id FROM stored s JOIN fenced f ON f.id = s.cell_id""".formatted(RawBodies.DEFLATE_ANSWER_2);
+
+    /**
+     * The cited URLs of the answers about to be stored, before them (and in a statement of their own, so that the
+     * store sees those another group added meanwhile): new ones in order, so two groups adding the same ones wait,
+     * never deadlock. The analysis adds the URLs it finds in the text the same way (write-analyses.sql).
+     */
+    private static final String CITED_URLS = """
+            INSERT INTO cited_url (url)
+            SELECT DISTINCT u FROM unnest(?::text[]) AS c(u)
+             WHERE NOT EXISTS (SELECT 1 FROM cited_url k WHERE k.url = c.u)
+             ORDER BY u
+            ON CONFLICT (url) DO NOTHING""";
 
     /**
      * Appended to a statement whose CTE {@code changed} returns the cells it updated (id, run_id, provider, prompt_id,
@@ -247,6 +265,8 @@ public final class CellRepository {
         String[] requestIds = new String[n];
         String[] finishes = new String[n];
         Integer[] attempts = new Integer[n];
+        String[] citationUrls = new String[n];
+        List<String> allUrls = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             CellClaim c = answers.get(i).getKey();
             StoredAnswer a = answers.get(i).getValue();
@@ -259,7 +279,12 @@ public final class CellRepository {
             served[i] = a.modelServed();
             statuses[i] = a.httpStatus();
             bodies[i] = RawBodies.compress(a.rawBody(), a.text(), a.citationsJson());
-            packed[i] = AnswerColumns.encode(a.text(), a.citationsJson());
+            AnswerColumns.Stored stored = AnswerColumns.encode(a.text(), a.citationsJson());
+            packed[i] = stored.answer();
+            if (!stored.urls().isEmpty()) {
+                citationUrls[i] = Json.write(stored.urls());
+                allUrls.addAll(stored.urls());
+            }
             tokensIn[i] = a.tokensIn();
             tokensOut[i] = a.tokensOut();
             searches[i] = a.searchCalls();
@@ -269,11 +294,18 @@ public final class CellRepository {
             finishes[i] = a.finishReason();
         }
         return jdbc.withConnection(c -> {
+            if (!allUrls.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(CITED_URLS)) {
+                    ps.setArray(1, c.createArrayOf("text", allUrls.toArray()));
+                    ps.executeUpdate();
+                }
+            }
             try (PreparedStatement ps = c.prepareStatement(STORE_SUCCEEDED)) {
                 Object[][] columns = {cellIds, tokens, providers, kinds, requested, served, statuses, bodies, packed,
-                        tokensIn, tokensOut, searches, costs, latencies, requestIds, finishes, attempts};
+                        tokensIn, tokensOut, searches, costs, latencies, requestIds, finishes, attempts,
+                        citationUrls};
                 String[] types = {"bigint", "uuid", "text", "text", "text", "text", "int4", "bytea", "bytea",
-                        "bigint", "bigint", "int4", "numeric", "bigint", "text", "text", "int4"};
+                        "bigint", "bigint", "int4", "numeric", "bigint", "text", "text", "int4", "text"};
                 for (int i = 0; i < columns.length; i++) {
                     ps.setArray(i + 1, c.createArrayOf(types[i], columns[i]));
                 }

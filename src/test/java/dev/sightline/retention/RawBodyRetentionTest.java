@@ -25,9 +25,9 @@ import dev.sightline.values.Json;
 class RawBodyRetentionTest {
 
     @Test
-    void oldRawBodiesAreDroppedAnswersAnalysesAndMetricsStay() {
+    void oldRawBodiesAreDroppedAnswersAnalysesAndMetricsStay() throws Exception {
         try (TestApp app = TestApp.start("raw_body_retention", Map.of("sightline.retention.raw-bodies", "90d"))) {
-            long run = app.startRun("{\"providers\": [\"openai\", \"anthropic\"]}");
+            long run = app.startRun("{\"providers\": [\"openai\", \"anthropic\", \"gemini\"]}");
             LocalDate today = LocalDate.parse(app.awaitRun(run, Duration.ofSeconds(60)).get("runDate").asText());
             Jdbc jdbc = app.app().bean(Jdbc.class);
 
@@ -47,6 +47,16 @@ class RawBodyRetentionTest {
                 assertThat(body).as("raw body of %s", s[0]).isNotNull();
                 if (s[0].equals("openai")) {
                     assertThat(body.at("/choices/0/message/content").asText()).isEqualTo(s[1]);
+                }
+                if (s[0].equals("gemini")) {
+                    // the grounding URLs, stored as cited_url ids (V29), come back in the provider's order
+                    List<String> uris = new java.util.ArrayList<>();
+                    body.at("/candidates/0/groundingMetadata/groundingChunks")
+                            .forEach(g -> uris.add(g.at("/web/uri").asText()));
+                    List<String> urls = new java.util.ArrayList<>();
+                    Json.MAPPER.readTree(s[2]).forEach(c -> urls.add(c.get("url").asText()));
+                    assertThat(uris).isNotEmpty().allMatch(u -> u.contains("grounding-api-redirect"));
+                    assertThat(urls).isEqualTo(uris);
                 }
                 assertThat(Integer.parseInt(s[4])).isLessThan(s[3].length() / 2);
             }

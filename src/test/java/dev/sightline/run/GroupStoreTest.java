@@ -105,6 +105,13 @@ class GroupStoreTest {
         assertThat(app.count("SELECT count(*) FROM response s JOIN cell c ON c.id = s.cell_id WHERE c.run_id = ?", runId))
                 .isEqualTo(claims.size());
         assertThat(answers("true")).extracting(AnswerColumns.Answer::text).doesNotContain("stale");
+        // the citation's URL is stored once, in cited_url, and named by its id (V29)
+        assertThat(app.count("""
+                SELECT count(*) FROM response s JOIN cell c ON c.id = s.cell_id
+                  JOIN cited_url k ON k.id = s.citation_urls[1]
+                 WHERE c.run_id = ? AND cardinality(s.citation_urls) = 1 AND k.url = 'https://example.com/'""",
+                runId))
+                .isEqualTo(claims.size());
         assertThat(app.count("SELECT count(*) FROM analysis_queue WHERE run_id = ?", runId)).isEqualTo(claims.size());
         assertThat(app.count("SELECT count(*) FROM cell WHERE run_id = ? AND status = 'succeeded'", runId))
                 .isEqualTo(claims.size());

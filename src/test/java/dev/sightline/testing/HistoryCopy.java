@@ -67,13 +67,13 @@ public final class HistoryCopy {
     private static final String RESPONSES = """
             INSERT INTO response (id, cell_id, provider, kind, model_requested, model_served, http_status, answer,
                                   answer_text, citations, tokens_in, tokens_out, search_calls, cost_usd, latency_ms,
-                                  provider_request_id, finish_reason, attempt, created_at)
+                                  provider_request_id, finish_reason, attempt, created_at, citation_urls)
             SELECT p.response_base + (p.k - 1) * t.response_width + (s.id - t.response_min) + 1,
                    p.cell_base + (p.k - 1) * t.cell_width + (c.id - t.cell_min) + 1, s.provider, s.kind,
                    s.model_requested, s.model_served, s.http_status, s.answer, s.answer_text, s.citations,
                    s.tokens_in,
                    s.tokens_out, s.search_calls, s.cost_usd, s.latency_ms, s.provider_request_id, s.finish_reason,
-                   s.attempt, s.created_at + (p.d - r.run_date) * interval '1 day'
+                   s.attempt, s.created_at + (p.d - r.run_date) * interval '1 day', s.citation_urls
               FROM copy_template t JOIN run r ON r.id = t.run_id JOIN cell c ON c.run_id = t.run_id
               JOIN response s ON s.cell_id = c.id
              CROSS JOIN copy_plan p
