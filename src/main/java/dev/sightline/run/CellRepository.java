@@ -107,9 +107,10 @@ public final class CellRepository {
             SELECT f.token, s.id FROM stored s JOIN fenced f ON f.id = s.cell_id""".formatted(RawBodies.DEFLATE_ANSWER_2);
 
     /**
-     * The cited URLs of the answers about to be stored, before them (and in a statement of their own, so that the
-     * store sees those another group added meanwhile): new ones in order, so two groups adding the same ones wait,
-     * never deadlock. The analysis adds the URLs it finds in the text the same way (write-analyses.sql).
+     * The cited URLs of the answers about to be stored, before them in the same transaction, in a statement of its
+     * own: the store's statement then sees those another transaction added meanwhile (read committed: a statement
+     * sees what was committed before it began). New ones in order, so two groups adding the same ones wait, never
+     * deadlock. The analysis adds the URLs it finds in the text the same way (write-analyses.sql).
      */
     private static final String CITED_URLS = """
             INSERT INTO cited_url (url)
@@ -293,7 +294,7 @@ public final class CellRepository {
             requestIds[i] = a.requestId();
             finishes[i] = a.finishReason();
         }
-        return jdbc.withConnection(c -> {
+        Jdbc.Work<Map<UUID, Long>> store = c -> {
             if (!allUrls.isEmpty()) {
                 try (PreparedStatement ps = c.prepareStatement(CITED_URLS)) {
                     ps.setArray(1, c.createArrayOf("text", allUrls.toArray()));
@@ -317,7 +318,9 @@ public final class CellRepository {
                 }
                 return stored;
             }
-        });
+        };
+        // one commit either way: a commit waits for its WAL to reach the disk
+        return allUrls.isEmpty() ? jdbc.withConnection(store) : jdbc.inTransaction(store);
     }
 
     /** @return the new status ({@code pending} or {@code failed}), or null when the lease was lost */
