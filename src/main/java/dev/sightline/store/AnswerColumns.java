@@ -41,12 +41,13 @@ public final class AnswerColumns {
 
     /**
      * The columns {@link #read} needs, from a query that names the response row {@code s} (spaces around): the
-     * citation URLs in the order of {@code citation_urls}.
+     * citation URLs in the order of {@code citation_urls}, each found by its key (a join could be planned as a hash of
+     * all of cited_url for each answer).
      */
     public static final String SELECT = """
              s.answer, s.answer_text, s.citations::text AS citations,
-             ARRAY(SELECT k.url FROM unnest(s.citation_urls) WITH ORDINALITY AS u(id, n)
-                     JOIN cited_url k ON k.id = u.id ORDER BY u.n) AS citation_urls \
+             ARRAY(SELECT (SELECT k.url FROM cited_url k WHERE k.id = u.id)
+                     FROM unnest(s.citation_urls) WITH ORDINALITY AS u(id, n) ORDER BY u.n) AS citation_urls \
             """;
 
     static final byte FORMAT_1 = 1;
