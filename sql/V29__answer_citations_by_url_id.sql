@@ -1,6 +1,6 @@
 -- Storage (issue 18): an answer's native citations keep their URLs as ids of cited_url, where every cited URL is
 -- stored once (V17), instead of spelling them out again in the deflated answer (dev.sightline.store.AnswerColumns,
--- format 2). Gemini's grounding redirect URLs are random tokens of about 220 characters, about ten an answer, which
+-- format 2). Gemini's grounding redirect URLs are random tokens of about 220 characters, about seven an answer, which
 -- deflate cannot shrink: they took 1.0 of a Gemini answer's 1.44 kB on the history benchmark, and cited_url held
 -- them a second time for the analysis' citations.
 --

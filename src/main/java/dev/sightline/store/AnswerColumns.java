@@ -142,7 +142,10 @@ public final class AnswerColumns {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("corrupt stored answer: citations " + e.getOriginalMessage(), e);
         }
-        for (JsonNode c : (ArrayNode) root) {
+        if (!(root instanceof ArrayNode)) {
+            throw new IllegalStateException("corrupt stored answer: citations not a JSON array");
+        }
+        for (JsonNode c : root) {
             JsonNode url = c.get("url");
             if (url != null && url.isInt()) {
                 if (url.intValue() < 0 || url.intValue() >= urls.size()) {
