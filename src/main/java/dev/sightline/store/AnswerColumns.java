@@ -118,13 +118,14 @@ public final class AnswerColumns {
         return urls.isEmpty() ? null : Json.write(root);
     }
 
-    private static byte[] deflate(byte format, String text, String citationsJson) {
+    /** The answer in {@code format} (formats 1 and 2 too: what the writer before format 3 stored). */
+    static byte[] deflate(byte format, String text, String citationsJson) {
         byte[] t = text.getBytes(StandardCharsets.UTF_8);
         byte[] c = citationsJson.getBytes(StandardCharsets.UTF_8);
         byte[] plain = ByteBuffer.allocate(4 + t.length + c.length).putInt(t.length).put(t).put(c).array();
         ByteArrayOutputStream out = new ByteArrayOutputStream(plain.length / 2 + 16);
         out.write(format);
-        Deflate.deflate(plain, DICTIONARY_3, out);
+        Deflate.deflate(plain, dictionary(format), out);
         return out.toByteArray();
     }
 
@@ -134,8 +135,8 @@ public final class AnswerColumns {
             throw new IllegalStateException("unknown stored answer format " + (stored.length == 0 ? "(empty)"
                     : String.valueOf(stored[0])));
         }
-        byte[] dictionary = stored[0] <= FORMAT_2 ? DICTIONARY_1 : DICTIONARY_3;
-        ByteBuffer plain = ByteBuffer.wrap(Deflate.inflate(stored, 1, stored.length - 1, dictionary, "stored answer"));
+        ByteBuffer plain = ByteBuffer.wrap(Deflate.inflate(stored, 1, stored.length - 1, dictionary(stored[0]),
+                "stored answer"));
         int length = plain.remaining() < 4 ? -1 : plain.getInt();
         if (length < 0 || length > plain.remaining()) {
             throw new IllegalStateException("corrupt stored answer: text length " + length);
@@ -143,6 +144,11 @@ public final class AnswerColumns {
         String text = new String(plain.array(), 4, length, StandardCharsets.UTF_8);
         String citations = new String(plain.array(), 4 + length, plain.remaining() - length, StandardCharsets.UTF_8);
         return new Answer(text, numbered(stored) ? withUrls(citations, urls) : citations);
+    }
+
+    /** Formats 1 and 2 are deflated against the first dictionary, 3 and 4 against the third. */
+    private static byte[] dictionary(byte format) {
+        return format <= FORMAT_2 ? DICTIONARY_1 : DICTIONARY_3;
     }
 
     /** Formats 2 and 4: the citations' URLs are numbers into {@code citation_urls}. */

@@ -3,9 +3,7 @@ package dev.sightline.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -130,24 +128,16 @@ class AnswerColumnsTest {
     @Test
     void answersStoredInFormatsOneAndTwoStillReadBack() {
         String text = "1. **HubSpot** \u2014 free tier [1]\n2. **Zoho** [2]";
-        assertThat(AnswerColumns.decode(formatOneOrTwo(AnswerColumns.FORMAT_1, text, CITATIONS), List.of()))
-                .isEqualTo(new AnswerColumns.Answer(text, CITATIONS));
+        byte[] formatOne = AnswerColumns.deflate(AnswerColumns.FORMAT_1, text, CITATIONS);
+        // deflated against the first dictionary, as the writer before format 3 stored it
+        assertThat(new String(Deflate.inflate(formatOne, 1, formatOne.length - 1,
+                Deflate.dictionary("answer-dictionary-1.txt"), "answer"), StandardCharsets.UTF_8)).contains(text);
+        assertThat(AnswerColumns.decode(formatOne, List.of())).isEqualTo(new AnswerColumns.Answer(text, CITATIONS));
         String numbered = CITATIONS.replace("\"https://www.g2.com/products/hubspot/reviews\"", "0")
                 .replace("\"https://zapier.com/blog/best-crm-app/\"", "1");
-        assertThat(AnswerColumns.decode(formatOneOrTwo(AnswerColumns.FORMAT_2, text, numbered),
+        assertThat(AnswerColumns.decode(AnswerColumns.deflate(AnswerColumns.FORMAT_2, text, numbered),
                 List.of("https://www.g2.com/products/hubspot/reviews", "https://zapier.com/blog/best-crm-app/")))
                 .isEqualTo(new AnswerColumns.Answer(text, CITATIONS));
-    }
-
-    /** As the writer before format 3 stored an answer. */
-    private static byte[] formatOneOrTwo(byte format, String text, String citations) {
-        byte[] t = text.getBytes(StandardCharsets.UTF_8);
-        byte[] c = citations.getBytes(StandardCharsets.UTF_8);
-        byte[] plain = ByteBuffer.allocate(4 + t.length + c.length).putInt(t.length).put(t).put(c).array();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(format);
-        Deflate.deflate(plain, Deflate.dictionary("answer-dictionary-1.txt"), out);
-        return out.toByteArray();
     }
 
     /**
@@ -164,7 +154,7 @@ class AnswerColumnsTest {
         long now = 0;
         for (JsonNode a : heldOut) {
             String text = a.get("text").asText();
-            first += formatOneOrTwo(AnswerColumns.FORMAT_1, text, "[]").length;
+            first += AnswerColumns.deflate(AnswerColumns.FORMAT_1, text, "[]").length;
             AnswerColumns.Stored stored = AnswerColumns.encode(text, "[]");
             assertThat(AnswerColumns.decode(stored.answer(), stored.urls()).text()).isEqualTo(text);
             now += stored.answer().length;
