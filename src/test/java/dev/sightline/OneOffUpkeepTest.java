@@ -40,13 +40,13 @@ class OneOffUpkeepTest {
             // and what a rebuild of a rollup key cut short leaves: an invalid index, written with every rollup row
             jdbc.withConnection(c -> {
                 try (var st = c.createStatement()) {
-                    return st.execute("CREATE UNIQUE INDEX CONCURRENTLY rollup_entity_pkey_ccnew"
+                    return st.execute("CREATE UNIQUE INDEX CONCURRENTLY rollup_entity_key_ccnew"
                             + " ON rollup_entity (workspace_id)");
                 } catch (java.sql.SQLException duplicate) {
                     return false; // the index is left behind, invalid, as an interrupted rebuild leaves it
                 }
             });
-            assertThat(count(db, "SELECT count(*) FROM pg_class WHERE relname = 'rollup_entity_pkey_ccnew'"))
+            assertThat(count(db, "SELECT count(*) FROM pg_class WHERE relname = 'rollup_entity_key_ccnew'"))
                     .isEqualTo(1);
         }).runId();
         assertThat(old[0]).isEqualTo(bodies);
@@ -57,7 +57,7 @@ class OneOffUpkeepTest {
                 SELECT count(*) FROM response s JOIN cell c ON c.id = s.cell_id
                  WHERE c.run_id NOT IN (%d, %d) AND s.id NOT IN (SELECT response_id FROM response_body)"""
                 .formatted(first, second))).isEqualTo(bodies);
-        assertThat(count(db, "SELECT count(*) FROM pg_class WHERE relname = 'rollup_entity_pkey_ccnew'")).isZero();
+        assertThat(count(db, "SELECT count(*) FROM pg_class WHERE relname = 'rollup_entity_key_ccnew'")).isZero();
     }
 
     private static long count(String db, String sql) throws java.sql.SQLException {

@@ -13,10 +13,11 @@ import org.slf4j.LoggerFactory;
 import dev.sightline.store.Jdbc;
 
 /**
- * Rebuilds the rollups' primary keys once they have grown by {@code sightline.storage.reindex-growth} since their last
+ * Rebuilds the rollups' keys once they have grown by {@code sightline.storage.reindex-growth} since their last
  * rebuild (sql/V25). Their rows arrive in the middle of the key order (each analysis batch adds rows for its prompts
  * all over its day's range), so their pages split in halves and stay half full: at one year of the history benchmark
- * {@code rollup_entity_pkey} took 450 MB at 55% leaf density, and 273 MB rebuilt. A day's rows are not written again
+ * {@code rollup_entity}'s primary key took 450 MB at 55% leaf density, and 273 MB rebuilt (since V31 its key is
+ * {@code rollup_entity_key}, not unique, deduplicated). A day's rows are not written again
  * once its blocks are, so a rebuilt key stays dense but for the days added since.
  *
  * <p>{@code REINDEX INDEX CONCURRENTLY}: reads and writes go on while the new index is built. It runs when no run
@@ -27,7 +28,7 @@ public final class IndexCompaction {
 
     private static final Logger LOG = LoggerFactory.getLogger(IndexCompaction.class);
     /** The indexes kept compact: the rollups' keys. */
-    static final List<String> INDEXES = List.of("rollup_entity_pkey", "rollup_answers_pkey", "rollup_domains_pkey",
+    static final List<String> INDEXES = List.of("rollup_entity_key", "rollup_answers_key", "rollup_domains_pkey",
             "rollup_days_pkey");
     /** Smaller indexes are left as they are: a rebuild would save less than a few pages' worth of reading. */
     static final long MIN_BYTES = 8L << 20;

@@ -366,6 +366,13 @@ class RollupEquivalenceTest {
                             ws, MIN, MAX, run, null, null, null, null));
         }
         assertThat(compared).isGreaterThan(500);
+        // one row per key, though the keys are not unique (V31): the procedures replace a key's row
+        assertThat(app.count("""
+                SELECT count(*) - count(DISTINCT (workspace_id, period, span, prompt_id, provider, entity_id))
+                  FROM rollup_entity""")).as("rollup_entity rows sharing a key").isZero();
+        assertThat(app.count("""
+                SELECT count(*) - count(DISTINCT (workspace_id, period, span, prompt_id, provider))
+                  FROM rollup_answers""")).as("rollup_answers rows sharing a key").isZero();
         return totals;
     }
 

@@ -127,13 +127,13 @@ class CompactStorageMigrationTest {
             assertThat(scalar(ds, """
                     SELECT string_agg(conname, ',' ORDER BY conname) FROM pg_constraint
                      WHERE conrelid IN ('rollup_entity'::regclass, 'rollup_answers'::regclass)"""))
-                    .isEqualTo("rollup_answers_pkey,rollup_answers_provider_check,rollup_answers_span_check,"
-                            + "rollup_entity_pkey,rollup_entity_provider_check,rollup_entity_span_check");
-            // the key's columns (V30 fills its leaves whole: WITH (fillfactor='100') follows them)
-            assertThat(scalar(ds, "SELECT pg_get_indexdef('rollup_entity_pkey'::regclass)"))
-                    .contains("USING btree (workspace_id, period, span, prompt_id, provider, entity_id)");
-            assertThat(scalar(ds, "SELECT pg_get_indexdef('rollup_answers_pkey'::regclass)"))
-                    .contains("USING btree (workspace_id, period, span, prompt_id, provider)");
+                    .isEqualTo("rollup_answers_provider_check,rollup_answers_span_check,"
+                            + "rollup_entity_provider_check,rollup_entity_span_check");
+            // V31: the keys without their last column and not unique, so that rows sharing the rest deduplicate
+            assertThat(scalar(ds, "SELECT pg_get_indexdef('rollup_entity_key'::regclass)"))
+                    .startsWith("CREATE INDEX").contains("USING btree (workspace_id, period, span, prompt_id, provider)");
+            assertThat(scalar(ds, "SELECT pg_get_indexdef('rollup_answers_key'::regclass)"))
+                    .startsWith("CREATE INDEX").contains("USING btree (workspace_id, period, span, prompt_id)");
             try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
                 assertThatThrownBy(() -> st.execute("""
                         INSERT INTO rollup_answers (workspace_id, span, period, provider, prompt_id, answers, credits,
