@@ -20,10 +20,13 @@ SELECT t.id, :?analyzerVersion, t.visible, t.sov, t.err, t.state, now(), m.menti
        c.citations
   FROM unnest(:?responseIds::bigint[], :?brandVisible::boolean[], :?shareOfVoice::float8[], :?errors::text[],
               :?answerStates::text[]) AS t(id, visible, sov, err, state)
+  -- a score in thousandths, the seventh column (V32); the scores as written only if one is not whole thousandths
   LEFT JOIN (SELECT r, array_agg(ARRAY[e::int, 1, n, rk, o,
-                                       array_position(mention_sentiments(), s)]
+                                       array_position(mention_sentiments(), s), round(sc * 1000)::int]
                                  ORDER BY e) AS mentions,
-                    array_agg(sc ORDER BY e) AS scores, array_agg(decode(ev, 'hex') ORDER BY e) AS offsets
+                    CASE WHEN bool_and(sc IS NULL OR sc = round(sc * 1000) / 1000) THEN NULL
+                         ELSE array_agg(sc ORDER BY e) END AS scores,
+                    array_agg(decode(ev, 'hex') ORDER BY e) AS offsets
                FROM unnest(:?mentionResponseIds::bigint[], :?mentionEntityIds::bigint[], :?mentionCounts::int[],
                            :?listRanks::int[], :?mentionOrders::int[], :?sentiments::text[],
                            :?sentimentScores::float8[], :?evidence::text[]) AS m(r, e, n, rk, o, s, sc, ev)

@@ -137,6 +137,11 @@ class RunLifecycleTest {
             // stored as packed offsets only: the snippet is the answer's text, not a second copy of it
             assertThat(app.count("SELECT count(*) FROM mention WHERE evidence IS NOT NULL OR evidence_offsets IS NULL"))
                     .isZero();
+            // the scores as thousandths in the mentions array (V32), none in an array of their own
+            assertThat(app.count("SELECT count(*) FROM analysis WHERE mentions IS NOT NULL")).isPositive();
+            assertThat(app.count("SELECT count(*) FROM analysis WHERE mention_scores IS NOT NULL"
+                    + " OR array_length(mentions, 2) <> 7")).isZero();
+            assertThat(app.count("SELECT count(*) FROM mention WHERE sentiment_score <> 0")).isPositive();
             long withEvidence = app.count("SELECT min(response_id) FROM mention WHERE evidence_offsets <> ''");
             JsonNode computed = evidenceOf(app, runId, withEvidence);
             // evidence stored with its snippet by an earlier version is served as stored

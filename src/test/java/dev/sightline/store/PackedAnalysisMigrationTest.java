@@ -7,8 +7,11 @@ import static dev.sightline.store.TestDataSources.scalar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
 
 import javax.sql.DataSource;
@@ -110,6 +113,55 @@ class PackedAnalysisMigrationTest {
             }
         } finally {
             Resources.deleteTree(dir);
+        }
+    }
+
+    /**
+     * V32 keeps a score as thousandths in the mentions array: every score the analyzer can write (a whole number of
+     * thousandths in [-1, 1]) goes in as write-analyses.sql turns it into an int and comes back out of the mention view
+     * as the very double it was, and one that is not whole thousandths is kept as written.
+     */
+    @Test
+    void everyScoreTheAnalyzerWritesReadsBackExactly() throws Exception {
+        DataSource ds = dataSource(TestPostgres.newDatabase("score_thousandths"));
+        Path dir = Resources.mergedMigrations();
+        try {
+            flyway(ds, dir, "latest").migrate();
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                oneRunOfAnswers(st, 1);
+                st.execute("INSERT INTO entity (id, workspace_id, kind, name) VALUES (7, 1, 'brand', 'Acme')");
+            }
+            String statement = Files.readString(Path.of("sql/statements/write-analyses.sql"));
+            assertThat(statement).contains("round(sc * 1000)::int]").contains("sc = round(sc * 1000) / 1000");
+            try (Connection c = ds.getConnection();
+                    PreparedStatement write = c.prepareStatement("""
+                            INSERT INTO analysis (response_id, analyzer_version, brand_visible, share_of_voice,
+                                                  mentions, mention_scores)
+                            SELECT 1, 'test', true, 1, ARRAY[ARRAY[7, 1, 1, NULL, 1, 1, round(sc * 1000)::int]],
+                                   CASE WHEN sc = round(sc * 1000) / 1000 THEN NULL ELSE ARRAY[sc] END
+                              FROM (SELECT ?::float8 AS sc) x
+                            ON CONFLICT (response_id) DO UPDATE
+                               SET mentions = excluded.mentions, mention_scores = excluded.mention_scores""");
+                    PreparedStatement read = c.prepareStatement("""
+                            SELECT m.sentiment_score, a.mention_scores IS NULL
+                              FROM mention m JOIN analysis a ON a.response_id = m.response_id""")) {
+                for (int k = -1000; k <= 1000; k++) {
+                    double score = Math.round(k / 1000.0 * 1000) / 1000.0;
+                    assertThat(readBack(write, read, score)).as("score %s", score).isEqualTo(score + " folded");
+                }
+                assertThat(readBack(write, read, 0.1234)).isEqualTo("0.1234 kept");
+            }
+        } finally {
+            Resources.deleteTree(dir);
+        }
+    }
+
+    private static String readBack(PreparedStatement write, PreparedStatement read, double score) throws Exception {
+        write.setDouble(1, score);
+        write.executeUpdate();
+        try (ResultSet rs = read.executeQuery()) {
+            assertThat(rs.next()).isTrue();
+            return rs.getDouble(1) + (rs.getBoolean(2) ? " folded" : " kept");
         }
     }
 }
