@@ -58,7 +58,8 @@ public final class CellRepository {
 
     /**
      * Success for a group of cells in one statement, used by the pipeline: for each cell the lease-token fence, the
-     * immutable raw response and its analysis-queue entry. A cell whose fence fails (another node owns it now) gets
+     * immutable raw response (its provider, kind, models and finish reason as the id of their response_label row,
+     * sql/V33) and its analysis-queue entry. A cell whose fence fails (another node owns it now) gets
      * nothing written and no row back; the others are unaffected. Input rows are matched back by lease token, so a
      * node holding a stale and a current claim of one cell in the same group stores only the current one. Rows are
      * locked in id order, as {@link #EXTEND} locks them, so a group and a lease extension cannot deadlock. Bodies are
@@ -87,12 +88,13 @@ public final class CellRepository {
                WHERE c.id = l.id AND i.cell_id = l.id AND c.status = 'leased' AND c.lease_token = i.token
               RETURNING c.id, c.run_id, i.token),
             stored AS (
-              INSERT INTO response (cell_id, provider, kind, model_requested, model_served, http_status,
-                                    answer, tokens_in, tokens_out, search_calls, cost_usd, latency_ms,
-                                    provider_request_id, finish_reason, attempt, citation_urls)
-              SELECT i.cell_id, i.provider, i.kind, i.model_requested, i.model_served, i.http_status,
-                     i.answer, i.tokens_in, i.tokens_out, i.search_calls, i.cost_usd,
-                     i.latency_ms, i.provider_request_id, i.finish_reason, i.attempt,
+              INSERT INTO response_row (cell_id, label_id, http_status, answer, tokens_in, tokens_out,
+                                        search_calls, cost_usd, latency_ms, provider_request_id, attempt,
+                                        citation_urls)
+              SELECT i.cell_id,
+                     response_label_id(i.provider, i.kind, i.model_requested, i.model_served, i.finish_reason),
+                     i.http_status, i.answer, i.tokens_in, i.tokens_out, i.search_calls, i.cost_usd,
+                     i.latency_ms, i.provider_request_id, i.attempt,
                      CASE WHEN i.citation_urls IS NOT NULL THEN ARRAY(
                        SELECT (SELECT k.id::int FROM cited_url k WHERE k.url = u.url)
                          FROM jsonb_array_elements_text(i.citation_urls::jsonb) WITH ORDINALITY AS u(url, n)

@@ -41,11 +41,11 @@ class InvariantsTest {
 
             // each block breaks one guarantee and expects exactly that check to fire
             // this throwaway database lets the test write what the schema forbids
-            jdbc.update("ALTER TABLE response DROP CONSTRAINT response_cell_id_key");
-            jdbc.update("ALTER TABLE response DISABLE TRIGGER response_immutable");
+            jdbc.update("ALTER TABLE response_row DROP CONSTRAINT response_cell_id_key");
+            jdbc.update("ALTER TABLE response_row DISABLE TRIGGER response_immutable");
             seed.response(cells[0], 1);
             expectOnly(invariants, "one_response_per_cell", 1);
-            jdbc.update("DELETE FROM response WHERE id = (SELECT max(id) FROM response)");
+            jdbc.update("DELETE FROM response_row WHERE id = (SELECT max(id) FROM response)");
 
             jdbc.update("UPDATE cell SET attempts = 2 WHERE id = ?", cells[1]);
             expectOnly(invariants, "response_from_current_lease", 1);
@@ -68,7 +68,7 @@ class InvariantsTest {
             jdbc.update("UPDATE analysis_queue SET queued_at = now() - interval '65 seconds'");
             expectOnly(invariants, "no_stale_analysis", 1);
             jdbc.update("DELETE FROM analysis_queue");
-            jdbc.update("DELETE FROM response WHERE cell_id = ?", o[0]);
+            jdbc.update("DELETE FROM response_row WHERE cell_id = ?", o[0]);
             jdbc.update("UPDATE cell SET status = 'pending', attempts = 0 WHERE id = ?", o[0]);
 
             jdbc.update("UPDATE cell SET status = 'succeeded' WHERE id = ?", o[0]);
@@ -77,7 +77,7 @@ class InvariantsTest {
 
             seed.response(o[1], 0);
             expectOnly(invariants, "response_only_if_succeeded", 1);
-            jdbc.update("DELETE FROM response WHERE cell_id = ?", o[1]);
+            jdbc.update("DELETE FROM response_row WHERE cell_id = ?", o[1]);
 
             jdbc.update("UPDATE cell SET attempts = 4 WHERE id = ?", o[2]);
             expectOnly(invariants, "attempts_within_max", 1);
@@ -117,7 +117,7 @@ class InvariantsTest {
             assertThat(invariants.check().ok()).isTrue();
             // a judge (or grader) call that failed does not fail the run it belongs to
             jdbc.update("UPDATE cell SET status = 'failed', last_error = 'HTTP 500' WHERE id = ?", judge);
-            jdbc.update("DELETE FROM response WHERE cell_id = ?", judge);
+            jdbc.update("DELETE FROM response_row WHERE cell_id = ?", judge);
             assertThat(invariants.check().ok()).as("a completed run with a failed judge call").isTrue();
 
             jdbc.update("UPDATE run SET status = 'completed_with_failures' WHERE id = ?", open);

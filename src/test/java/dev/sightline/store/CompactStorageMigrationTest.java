@@ -27,6 +27,13 @@ import org.junit.jupiter.api.Test;
  */
 class CompactStorageMigrationTest {
 
+    /** A response's origin as read through the view, '(null)' for a missing value. */
+    private static final String LABELS = """
+            SELECT string_agg(concat_ws('|', s.provider, s.kind, coalesce(s.model_requested, '(null)'),
+                                        coalesce(s.model_served, '(null)'), coalesce(s.finish_reason, '(null)')),
+                              ';' ORDER BY s.id)
+              FROM response s""";
+
     private static final String CITATIONS_BEFORE = """
             SELECT string_agg(concat_ws('|', response_id, position, url, domain, owner, entity_id, source, marker), ';'
                               ORDER BY response_id, position) FROM citation""";
@@ -153,6 +160,34 @@ class CompactStorageMigrationTest {
                 assertThatThrownBy(() -> st.execute("INSERT INTO response (id, cell_id, provider, kind, http_status,"
                         + " attempt) VALUES (4, 4, 'openai', 'openai-chat', 200, 1)"))
                         .hasMessageContaining("response_answer_stored");
+
+                // V33: a response's provider, kind, models and finish reason stored once per combination; rows stored
+                // before keep theirs and read as they did, rows inserted through the view (as before) get a label
+                assertThat(scalar(ds, LABELS + " WHERE s.id = 1")).isEqualTo("openai|openai-chat|(null)|(null)|(null)");
+                assertThat(scalar(ds, "SELECT count(*) FROM response_row WHERE label_id IS NULL")).isEqualTo("3");
+                for (int i = 5; i <= 8; i++) {
+                    st.execute("INSERT INTO cell (id, run_id, prompt_id, provider, sample, status, attempts)"
+                            + " VALUES (" + i + ", 1, 5, 'openai', " + i + ", 'succeeded', 1)");
+                }
+                st.execute("""
+                        INSERT INTO response (id, cell_id, provider, kind, model_requested, model_served, http_status,
+                                              answer_text, attempt, finish_reason)
+                        VALUES (5, 5, 'openai', 'openai-chat', 'gpt-4o', 'gpt-4o-2024-08-06', 200, 'a', 1, 'stop'),
+                               (6, 6, 'openai', 'openai-chat', 'gpt-4o', 'gpt-4o-2024-08-06', 200, 'b', 1, 'stop'),
+                               (7, 7, 'openai', 'openai-chat', 'gpt-4o', '', 200, 'c', 1, 'stop'),
+                               (8, 8, 'openai', 'openai-chat', 'gpt-4o', NULL, 200, 'd', 1, 'stop')""");
+            }
+            assertThat(scalar(ds, LABELS + " WHERE s.cell_id >= 5")).isEqualTo(
+                    "openai|openai-chat|gpt-4o|gpt-4o-2024-08-06|stop;openai|openai-chat|gpt-4o|gpt-4o-2024-08-06|stop;"
+                            + "openai|openai-chat|gpt-4o||stop;openai|openai-chat|gpt-4o|(null)|stop");
+            // one label each for the combinations, '' and NULL apart; the rows hold only its id
+            assertThat(scalar(ds, "SELECT count(*) FROM response_label")).isEqualTo("3");
+            assertThat(scalar(ds, "SELECT count(*) FROM response_row WHERE cell_id >= 5 AND label_id IS NOT NULL"
+                    + " AND provider IS NULL AND kind IS NULL AND model_requested IS NULL AND model_served IS NULL"
+                    + " AND finish_reason IS NULL")).isEqualTo("4");
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                assertThatThrownBy(() -> st.execute("DELETE FROM response_row WHERE cell_id = 5"))
+                        .hasMessageContaining("immutable");
             }
         } finally {
             Resources.deleteTree(dir);

@@ -65,17 +65,18 @@ public final class HistoryCopy {
              CROSS JOIN copy_plan p
              ORDER BY 1""";
     private static final String RESPONSES = """
-            INSERT INTO response (id, cell_id, provider, kind, model_requested, model_served, http_status, answer,
-                                  answer_text, citations, tokens_in, tokens_out, search_calls, cost_usd, latency_ms,
-                                  provider_request_id, finish_reason, attempt, created_at, citation_urls)
+            INSERT INTO response_row (id, cell_id, provider, kind, model_requested, model_served, http_status, answer,
+                                      answer_text, citations, tokens_in, tokens_out, search_calls, cost_usd,
+                                      latency_ms, provider_request_id, finish_reason, attempt, created_at,
+                                      citation_urls, label_id)
             SELECT p.response_base + (p.k - 1) * t.response_width + (s.id - t.response_min) + 1,
                    p.cell_base + (p.k - 1) * t.cell_width + (c.id - t.cell_min) + 1, s.provider, s.kind,
                    s.model_requested, s.model_served, s.http_status, s.answer, s.answer_text, s.citations,
                    s.tokens_in,
                    s.tokens_out, s.search_calls, s.cost_usd, s.latency_ms, s.provider_request_id, s.finish_reason,
-                   s.attempt, s.created_at + (p.d - r.run_date) * interval '1 day', s.citation_urls
+                   s.attempt, s.created_at + (p.d - r.run_date) * interval '1 day', s.citation_urls, s.label_id
               FROM copy_template t JOIN run r ON r.id = t.run_id JOIN cell c ON c.run_id = t.run_id
-              JOIN response s ON s.cell_id = c.id
+              JOIN response_row s ON s.cell_id = c.id
              CROSS JOIN copy_plan p
              ORDER BY 1""";
     private static final String[][] RESPONSE_TABLES = {
@@ -90,7 +91,7 @@ public final class HistoryCopy {
     private static final String[] SEQUENCES = {
             "SELECT setval(pg_get_serial_sequence('run', 'id'), (SELECT max(id) FROM run))",
             "SELECT setval(pg_get_serial_sequence('cell', 'id'), (SELECT max(id) FROM cell))",
-            "SELECT setval(pg_get_serial_sequence('response', 'id'), (SELECT max(id) FROM response))"};
+            "SELECT setval(pg_get_serial_sequence('response_row', 'id'), (SELECT max(id) FROM response_row))"};
 
     private HistoryCopy() {
     }
