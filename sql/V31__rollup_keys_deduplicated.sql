@@ -9,10 +9,10 @@
 -- from the row.
 --
 -- One row per key stays true without a unique index: every write of the rollups holds the workspace's rollup lock
--- (rollup_lock, rollup_rebuild), and the procedures below replace a key's row instead of inserting beside it: the
--- touched keys' rows are deleted and written again with what they held plus what the batch adds (or takes away). A
--- row back at zero after a retraction is not written again, as the DELETEs of V24 removed it. The closing 8-day
--- blocks' rows are deleted before they are added up (ON CONFLICT ... SET = excluded before).
+-- (rollup_lock, rollup_rebuild), and the procedures below add to a key's row where it has one and insert one where it
+-- has none (ON CONFLICT ... DO UPDATE before), in one statement per table. Rows back at zero after a retraction are
+-- deleted as before; the closing 8-day blocks' rows are deleted before they are added up (ON CONFLICT ... SET =
+-- excluded before).
 ALTER TABLE rollup_entity DROP CONSTRAINT rollup_entity_pkey;
 CREATE INDEX rollup_entity_key ON rollup_entity (workspace_id, period, span, prompt_id, provider)
     WITH (fillfactor = 100);
@@ -21,12 +21,11 @@ CREATE INDEX rollup_answers_key ON rollup_answers (workspace_id, period, span, p
 -- IndexCompaction's record of the keys' sizes after their last rebuild (V25): of indexes that are gone
 DELETE FROM index_compaction WHERE index_name IN ('rollup_entity_pkey', 'rollup_answers_pkey');
 
--- As V24's, each key's row replaced by one holding its sum with what these answers add (sign 1) or take away (-1).
+-- As V24's, each key's row added to where it has one, inserted where it has none.
 CREATE OR REPLACE PROCEDURE rollup_apply(ids bigint[], sign int)
     LANGUAGE plpgsql AS $$
 DECLARE
     seqscan text := current_setting('enable_seqscan');
-    hashjoin text := current_setting('enable_hashjoin');
     mergejoin text := current_setting('enable_mergejoin');
 BEGIN
     -- answers without facts (new ones being retracted before their first analysis is written, failed analyses,
@@ -36,10 +35,9 @@ BEGIN
     END IF;
     -- the days' rows without what the touched prompts counted for; added back below as they are then
     CALL rollup_days_add(ids, -1);
-    -- a batch touches a few thousand keys of millions: each key's rows are found through the rollups' keys, whatever
-    -- the estimates (the deltas come from a set-returning function); restored below
+    -- a batch touches a few thousand keys of millions: their rows are found through the rollups' keys whatever the
+    -- estimates (the deltas come from a set-returning function); restored below
     PERFORM set_config('enable_seqscan', 'off', true);
-    PERFORM set_config('enable_hashjoin', 'off', true);
     PERFORM set_config('enable_mergejoin', 'off', true);
     WITH d AS (
         SELECT f.workspace_id, rollup_period(f.run_date, s.span) AS period, s.span, f.prompt_id, p.provider,
@@ -54,19 +52,22 @@ BEGIN
          WHERE f.response_id = ANY (ids)
            AND (s.span <> 8 OR rollup_period(f.run_date, 8) + 7 <= c.through) AND (s.span <> 1 OR p.provider <> '')
          GROUP BY 1, 2, 3, 4, 5),
-    old AS (
-        DELETE FROM rollup_answers r USING d
+    added AS (
+        UPDATE rollup_answers r
+           SET answers = r.answers + d.answers, credits = r.credits + d.credits, cited = r.cited + d.cited,
+               refused = r.refused + d.refused, empty = r.empty + d.empty
+          FROM d
          WHERE r.workspace_id = d.workspace_id AND r.period = d.period AND r.span = d.span
            AND r.prompt_id = d.prompt_id AND r.provider = d.provider
-        RETURNING r.workspace_id, r.period, r.span, r.prompt_id, r.provider, r.answers, r.credits, r.cited,
-                  r.refused, r.empty)
+        RETURNING r.workspace_id, r.period, r.span, r.prompt_id, r.provider)
     INSERT INTO rollup_answers (workspace_id, period, span, prompt_id, provider, answers, credits, cited, refused,
                                 empty)
-    SELECT workspace_id, period, span, prompt_id, provider, sum(answers), sum(credits), sum(cited), sum(refused),
-           sum(empty)
-      FROM (SELECT * FROM d UNION ALL SELECT * FROM old) x
-     GROUP BY 1, 2, 3, 4, 5
-    HAVING sum(answers) <> 0
+    SELECT d.workspace_id, d.period, d.span, d.prompt_id, d.provider, d.answers, d.credits, d.cited, d.refused,
+           d.empty
+      FROM d
+     WHERE NOT EXISTS (SELECT 1 FROM added a
+                        WHERE a.workspace_id = d.workspace_id AND a.period = d.period AND a.span = d.span
+                          AND a.prompt_id = d.prompt_id AND a.provider = d.provider)
      ORDER BY 1, 2, 3, 4, 5;
 
     WITH d AS (
@@ -81,26 +82,27 @@ BEGIN
          CROSS JOIN LATERAL (VALUES (x.provider), ('')) p(provider)
          WHERE (s.span <> 8 OR rollup_period(x.run_date, 8) + 7 <= c.through) AND (s.span <> 1 OR p.provider <> '')
          GROUP BY 1, 2, 3, 4, 5, 6),
-    old AS (
-        DELETE FROM rollup_entity r USING d
+    added AS (
+        UPDATE rollup_entity r
+           SET mentioned = r.mentioned + d.mentioned, rank_sum = r.rank_sum + d.rank_sum,
+               rank_count = r.rank_count + d.rank_count, order_sum = r.order_sum + d.order_sum,
+               order_count = r.order_count + d.order_count, sentiment_sum = r.sentiment_sum + d.sentiment_sum,
+               sentiment_count = r.sentiment_count + d.sentiment_count, citing = r.citing + d.citing
+          FROM d
          WHERE r.workspace_id = d.workspace_id AND r.period = d.period AND r.span = d.span
            AND r.prompt_id = d.prompt_id AND r.provider = d.provider AND r.entity_id = d.entity_id
-        RETURNING r.workspace_id, r.period, r.span, r.prompt_id, r.provider, r.entity_id, r.mentioned, r.rank_sum,
-                  r.rank_count, r.order_sum, r.order_count, r.sentiment_sum, r.sentiment_count, r.citing)
+        RETURNING r.workspace_id, r.period, r.span, r.prompt_id, r.provider, r.entity_id)
     INSERT INTO rollup_entity (workspace_id, period, span, prompt_id, provider, entity_id, mentioned, rank_sum,
                                rank_count, order_sum, order_count, sentiment_sum, sentiment_count, citing)
-    SELECT workspace_id, period, span, prompt_id, provider, entity_id, sum(mentioned), sum(rank_sum),
-           sum(rank_count), sum(order_sum), sum(order_count), sum(sentiment_sum), sum(sentiment_count), sum(citing)
-      FROM (SELECT * FROM d UNION ALL SELECT * FROM old) x
-     GROUP BY 1, 2, 3, 4, 5, 6
-    -- what a retraction leaves at zero goes (rollup_entity keeps no rows back at zero); rows that an added answer
-    -- leaves at zero are kept, as before
-    HAVING sign > 0 OR sum(mentioned) <> 0 OR sum(citing) <> 0
+    SELECT d.workspace_id, d.period, d.span, d.prompt_id, d.provider, d.entity_id, d.mentioned, d.rank_sum,
+           d.rank_count, d.order_sum, d.order_count, d.sentiment_sum, d.sentiment_count, d.citing
+      FROM d
+     WHERE NOT EXISTS (SELECT 1 FROM added a
+                        WHERE a.workspace_id = d.workspace_id AND a.period = d.period AND a.span = d.span
+                          AND a.prompt_id = d.prompt_id AND a.provider = d.provider AND a.entity_id = d.entity_id)
      ORDER BY 1, 2, 3, 4, 5, 6;
     PERFORM set_config('enable_seqscan', seqscan, true);
-    PERFORM set_config('enable_hashjoin', hashjoin, true);
     PERFORM set_config('enable_mergejoin', mergejoin, true);
-
     INSERT INTO rollup_domains AS r (workspace_id, span, period, domain, owner, entity_id, citations, answers)
     SELECT f.workspace_id, s.span, rollup_period(f.run_date, s.span), t.domain, t.owner, coalesce(t.entity_id, 0),
            sign * count(*), sign * count(DISTINCT t.response_id)
@@ -114,6 +116,31 @@ BEGIN
        SET citations = r.citations + excluded.citations, answers = r.answers + excluded.answers;
 
     IF sign < 0 THEN
+        -- the keys a retraction left at zero (rollup_answers: no answer; rollup_entity: no mention, no citing answer)
+        DELETE FROM rollup_answers r
+         USING (SELECT DISTINCT f.workspace_id, rollup_period(f.run_date, s.span) AS period, s.span, f.prompt_id,
+                       p.provider
+                  FROM answer_fact f
+                  LEFT JOIN rollup_closed c ON c.workspace_id = f.workspace_id
+                 CROSS JOIN (VALUES (1), (8), (64)) s(span)
+                 CROSS JOIN LATERAL (VALUES (f.provider), ('')) p(provider)
+                 WHERE f.response_id = ANY (ids)
+                   AND (s.span <> 8 OR rollup_period(f.run_date, 8) + 7 <= c.through)
+                   AND (s.span <> 1 OR p.provider <> '')) k
+         WHERE r.workspace_id = k.workspace_id AND r.period = k.period AND r.span = k.span
+           AND r.prompt_id = k.prompt_id AND r.provider = k.provider AND r.answers = 0;
+        DELETE FROM rollup_entity r
+         USING (SELECT DISTINCT x.workspace_id, rollup_period(x.run_date, s.span) AS period, s.span, x.prompt_id,
+                       p.provider, x.entity_id
+                  FROM rollup_entity_rows(ids) x
+                  LEFT JOIN rollup_closed c ON c.workspace_id = x.workspace_id
+                 CROSS JOIN (VALUES (1), (8), (64)) s(span)
+                 CROSS JOIN LATERAL (VALUES (x.provider), ('')) p(provider)
+                 WHERE (s.span <> 8 OR rollup_period(x.run_date, 8) + 7 <= c.through)
+                   AND (s.span <> 1 OR p.provider <> '')) k
+         WHERE r.workspace_id = k.workspace_id AND r.period = k.period AND r.span = k.span
+           AND r.prompt_id = k.prompt_id AND r.provider = k.provider AND r.entity_id = k.entity_id
+           AND r.mentioned = 0 AND r.citing = 0;
         DELETE FROM rollup_domains r
          USING (SELECT DISTINCT f.workspace_id, s.span, rollup_period(f.run_date, s.span) AS period, t.domain,
                        t.owner, coalesce(t.entity_id, 0) AS entity_id
