@@ -181,13 +181,14 @@ BEGIN
         INSERT INTO rollup_closed (workspace_id, through) VALUES (w.workspace_id, w.through)
         ON CONFLICT (workspace_id) DO UPDATE SET through = excluded.through;
         entities := ARRAY(SELECT id FROM entity WHERE workspace_id = w.workspace_id ORDER BY id);
-        -- the 8-day blocks closing now: they end after the last closed day, on or before the new one
+        -- the 8-day blocks closing now: they end after the last closed day, on or before the new one (a range of the
+        -- keys' period)
         DELETE FROM rollup_answers r
-         WHERE r.workspace_id = w.workspace_id AND r.span = 8 AND r.period + 7 <= w.through
-           AND (before IS NULL OR r.period + 7 > before);
+         WHERE r.workspace_id = w.workspace_id AND r.period <= w.through - 7
+           AND r.period > coalesce(before - 7, '-infinity') AND r.span = 8;
         DELETE FROM rollup_entity r
-         WHERE r.workspace_id = w.workspace_id AND r.span = 8 AND r.period + 7 <= w.through
-           AND (before IS NULL OR r.period + 7 > before);
+         WHERE r.workspace_id = w.workspace_id AND r.period <= w.through - 7
+           AND r.period > coalesce(before - 7, '-infinity') AND r.span = 8;
         -- added up from their single days; a block closing now ends after the last closed day, so its days lie
         -- after the first day of the block that held that day
         INSERT INTO rollup_answers (workspace_id, period, span, prompt_id, provider, answers, credits, cited,
