@@ -135,7 +135,7 @@ class SecretsLeakTest {
                     tables.add(rs.getString("TABLE_NAME"));
                 }
             }
-            assertThat(tables).contains("response", "cell", "api_token", "run", "response_body");
+            assertThat(tables).contains("response_row", "response_label", "cell", "api_token", "run", "response_body");
             // raw bodies and answers are stored deflated (RawBodies, AnswerColumns): read as text they hide what they
             // hold, so look in them decompressed
             for (String body : rawBodies(app)) {
