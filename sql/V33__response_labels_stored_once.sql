@@ -24,21 +24,19 @@ CREATE UNIQUE INDEX response_label_names ON response_label (provider, kind, coal
 CREATE FUNCTION response_label_id(p text, k text, mr text, ms text, fr text) RETURNS int
     LANGUAGE plpgsql AS $$
 DECLARE
-    found int;
+    label int;
 BEGIN
-    SELECT l.id INTO found FROM response_label l
-     WHERE l.provider = p AND l.kind = k AND coalesce(l.model_requested, E'\u0001') = coalesce(mr, E'\u0001')
-       AND coalesce(l.model_served, E'\u0001') = coalesce(ms, E'\u0001')
-       AND coalesce(l.finish_reason, E'\u0001') = coalesce(fr, E'\u0001');
-    IF found IS NULL THEN
-        INSERT INTO response_label (provider, kind, model_requested, model_served, finish_reason)
-        VALUES (p, k, mr, ms, fr) ON CONFLICT DO NOTHING;
-        SELECT l.id INTO found FROM response_label l
+    -- found at once, or after adding it (or after the insert waited for another transaction adding it)
+    FOR attempt IN 1..2 LOOP
+        SELECT l.id INTO label FROM response_label l
          WHERE l.provider = p AND l.kind = k AND coalesce(l.model_requested, E'\u0001') = coalesce(mr, E'\u0001')
            AND coalesce(l.model_served, E'\u0001') = coalesce(ms, E'\u0001')
            AND coalesce(l.finish_reason, E'\u0001') = coalesce(fr, E'\u0001');
-    END IF;
-    RETURN found;
+        EXIT WHEN label IS NOT NULL OR attempt = 2;
+        INSERT INTO response_label (provider, kind, model_requested, model_served, finish_reason)
+        VALUES (p, k, mr, ms, fr) ON CONFLICT DO NOTHING;
+    END LOOP;
+    RETURN label;
 END $$;
 
 ALTER TABLE response RENAME TO response_row;
